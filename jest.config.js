@@ -1,0 +1,35 @@
+// Three tiers (docs/testing.md): unit (no ports, no services), integration (real etcd/Redis),
+// e2e (spawned tollgate processes). `@tollgate/*` resolves to sources, so tests need no build.
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
+};
+const moduleNameMapper = {
+  '^@tollgate/(admin-api|gateway|cli)$': '<rootDir>/apps/$1/src',
+  '^@tollgate/([a-z-]+)$': '<rootDir>/packages/$1/src',
+};
+const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{packages,apps}/*/src/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{packages,apps}/*/test/**/*.int.test.ts'],
+      globalSetup: '<rootDir>/test/services/global-setup.ts',
+      globalTeardown: '<rootDir>/test/services/global-teardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+      globalSetup: '<rootDir>/test/services/global-setup.ts',
+      globalTeardown: '<rootDir>/test/services/global-teardown.ts',
+    },
+  ],
+};

@@ -1,0 +1,36 @@
+/**
+ * @module env
+ * The only file that reads process.env. Every environment variable Tollgate honours is named here
+ * and documented in docs/configuration.md.
+ */
+
+export interface TollgateEnv {
+  /** TOLLGATE_LOG_LEVEL: winston level (default `info`). */
+  logLevel: string;
+  /** TOLLGATE_LOG_FORMAT: `json` (default) or `pretty`. */
+  logFormat: 'json' | 'pretty';
+  /** TOLLGATE_CONFIG: path of the config file when `-c` is not given. */
+  configFile: string | undefined;
+  /** TOLLGATE_DATA_DIR: data directory of the embedded store and saved config. */
+  dataDir: string | undefined;
+  /** TOLLGATE_ADMIN_KEY: admin key to use instead of the generated one (single admin role). */
+  adminKey: string | undefined;
+  /** TOLLGATE_ETCD_HOST: comma-separated etcd endpoints, overrides deployment.etcd.host. */
+  etcdHost: string | undefined;
+  /** TOLLGATE_ETCD_PREFIX: overrides deployment.etcd.prefix. */
+  etcdPrefix: string | undefined;
+}
+
+/** Read Tollgate's environment variables once. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): TollgateEnv {
+  const empty = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
+  return {
+    logLevel: empty(source.TOLLGATE_LOG_LEVEL) ?? 'info',
+    logFormat: source.TOLLGATE_LOG_FORMAT === 'pretty' ? 'pretty' : 'json',
+    configFile: empty(source.TOLLGATE_CONFIG),
+    dataDir: empty(source.TOLLGATE_DATA_DIR),
+    adminKey: empty(source.TOLLGATE_ADMIN_KEY),
+    etcdHost: empty(source.TOLLGATE_ETCD_HOST),
+    etcdPrefix: empty(source.TOLLGATE_ETCD_PREFIX),
+  };
+}
