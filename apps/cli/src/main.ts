@@ -1,1 +1,72 @@
-export {};
+/**
+ * @module main
+ * The `tollgate` command line.
+ */
+import { parseArgs } from 'node:util';
+import { isGatewayError } from '@tollgate/core';
+import { start } from './commands/start';
+import type { Role } from './config/types';
+
+const USAGE = `Usage: tollgate <command> [options]
+
+Commands:
+  start [-c FILE] [--role traditional|control_plane|data_plane]
+        Start Tollgate. Without etcd in the config, runs on the embedded store in the data
+        directory (./.tollgate by default). The config defaults to conf/config.yaml when present.
+  help  Show this help.
+
+Options:
+  -c, --config FILE   config file (APISIX's conf/config.yaml shape)
+  --role ROLE         override deployment.role
+  -h, --help          show this help
+  -v, --version       print the version
+`;
+
+const ROLES = new Set<Role>(['traditional', 'control_plane', 'data_plane']);
+
+function exitWith(message: string, code = 1): never {
+  process.stderr.write(`tollgate: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        role: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    exitWith(`${(err as Error).message}\n\n${USAGE}`, 2);
+  }
+  const { values, positionals } = parsed;
+  const [command] = positionals;
+  if (values.version) {
+    process.stdout.write(`tollgate ${process.env.npm_package_version ?? '0.1.0'}\n`);
+    return;
+  }
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (command === 'start') {
+    const role = values.role;
+    if (role !== undefined && !ROLES.has(role as Role)) {
+      exitWith(`--role must be one of traditional, control_plane, data_plane (got "${role}")`, 2);
+    }
+    await start({ configFile: values.config, role: role as Role | undefined });
+    return;
+  }
+  exitWith(`unknown command "${command}"\n\n${USAGE}`, 2);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (isGatewayError(err) && err.expose) exitWith(err.message);
+  exitWith(err instanceof Error ? (err.stack ?? err.message) : String(err));
+});

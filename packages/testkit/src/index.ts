@@ -3,3 +3,5 @@ export * from './process';
 export * from './etcd';
 export * from './redis';
 export * from './services';
+export * from './http-client';
+export * from './fixtures';

@@ -1,0 +1,98 @@
+/**
+ * @module resources/checks
+ * The checks resources share: resource schema, plugin configurations, references to other
+ * resources and the routes' `vars` expression. Each returns a refusal or nothing, with APISIX's
+ * messages.
+ */
+import { compileExpr } from '@tollgate/core';
+import { checkPluginConf, getPlugin, validateResource, type SchemaName } from '@tollgate/schema';
+import { isObject, type JsonObject } from '../json-tree';
+import { errorResponse, type AdminResponse } from '../response';
+import type { AdminContext } from './context';
+
+/** `invalid configuration: <validator message>` when `conf` fails the resource schema. */
+export function checkSchema(schema: SchemaName, conf: JsonObject): AdminResponse | undefined {
+  const result = validateResource(schema, conf);
+  return result.valid ? undefined : errorResponse(400, `invalid configuration: ${result.message}`);
+}
+
+/** APISIX's plugin.check_schema over a `plugins` map; resolves the bare error text. */
+export function pluginsError(plugins: unknown, schemaType: 'route' | 'consumer'): string | undefined {
+  if (!isObject(plugins)) return undefined;
+  for (const [name, conf] of Object.entries(plugins)) {
+    if (!isObject(conf)) {
+      return `invalid plugin conf ${JSON.stringify(conf)} for plugin [${name}]`;
+    }
+    if (!getPlugin(name)) return `unknown plugin [${name}]`;
+    const result = checkPluginConf(name, conf, schemaType);
+    if (!result.valid) return `failed to check the configuration of plugin ${name} err: ${result.message}`;
+  }
+  return undefined;
+}
+
+/** Route-style plugin check: the error text is the whole error_msg. */
+export function checkPlugins(conf: JsonObject): AdminResponse | undefined {
+  const err = pluginsError(conf.plugins, 'route');
+  return err === undefined ? undefined : errorResponse(400, err);
+}
+
+const REFERENCES = {
+  service_id: { dir: 'services', what: 'service info by service id' },
+  upstream_id: { dir: 'upstreams', what: 'upstream info by upstream id' },
+  plugin_config_id: { dir: 'plugin_configs', what: 'plugin config info by plugin config id' },
+  group_id: { dir: 'consumer_groups', what: 'consumer group info by consumer group id' },
+} as const;
+
+/** Refuses a value whose `field` names a resource that does not exist. */
+export async function checkReference(
+  ctx: AdminContext,
+  conf: JsonObject,
+  field: keyof typeof REFERENCES,
+): Promise<AdminResponse | undefined> {
+  const id = conf[field];
+  if (id === undefined) return undefined;
+  const { dir, what } = REFERENCES[field];
+  if (await ctx.exists(dir, String(id))) return undefined;
+  return errorResponse(400, `failed to fetch ${what} [${String(id)}], response code: 404`);
+}
+
+/** `failed to validate the 'vars' expression: <err>` */
+export function checkVars(conf: JsonObject): AdminResponse | undefined {
+  if (conf.vars === undefined) return undefined;
+  try {
+    compileExpr(conf.vars);
+    return undefined;
+  } catch (err) {
+    return errorResponse(400, `failed to validate the 'vars' expression: ${(err as Error).message}`);
+  }
+}
+
+/** Runs checks in order and stops at the first refusal. */
+export async function firstRefusal(
+  checks: (() => AdminResponse | undefined | Promise<AdminResponse | undefined>)[],
+): Promise<AdminResponse | undefined> {
+  for (const check of checks) {
+    const refusal = await check();
+    if (refusal) return refusal;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses deleting `id` while values in `dirs` reference it through `field` (APISIX's
+ * delete_checker): `can not delete this <what>, <kind> [<id>] is still using it now`.
+ */
+export async function checkInUse(
+  ctx: AdminContext,
+  id: string,
+  field: string,
+  what: string,
+  users: { dir: string; kind: string }[],
+): Promise<AdminResponse | undefined> {
+  for (const { dir, kind } of users) {
+    const { entries } = await ctx.list(dir);
+    const user = entries.find((e) => e.value[field] !== undefined && String(e.value[field]) === id);
+    if (user) return errorResponse(400, `can not delete this ${what}, ${kind} [${user.id}] is still using it now`);
+  }
+  return undefined;
+}

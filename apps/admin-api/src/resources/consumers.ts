@@ -1,0 +1,95 @@
+/**
+ * `/apisix/admin/consumers` and their credentials: identity is the username, POST and PATCH are
+ * 405, plugins use consumer schemas, and a key-auth key may belong to one consumer only.
+ */
+import { isObject, type JsonObject } from '../json-tree';
+import { errorResponse, type AdminResponse } from '../response';
+import { checkReference, checkSchema, firstRefusal, pluginsError } from './checks';
+import type { AdminContext } from './context';
+import type { ResourceDefinition } from './resource';
+
+/** Auth plugins whose credential must be unique across consumers, and the field holding it. */
+const UNIQUE_CREDENTIAL_FIELD: Record<string, string> = { 'key-auth': 'key' };
+
+function consumerPluginsRefusal(conf: JsonObject): AdminResponse | undefined {
+  const err = pluginsError(conf.plugins, 'consumer');
+  return err === undefined ? undefined : errorResponse(400, `invalid plugins configuration: ${err}`);
+}
+
+/**
+ * Refuses a credential value that another consumer (or another credential) already uses.
+ * `self` identifies the consumer or credential being written, which may keep its own key.
+ */
+async function checkDuplicateKeys(
+  ctx: AdminContext,
+  plugins: unknown,
+  self: { username: string; credentialId?: string },
+): Promise<AdminResponse | undefined> {
+  if (!isObject(plugins)) return undefined;
+  const wanted = Object.entries(UNIQUE_CREDENTIAL_FIELD).filter(
+    ([plugin, field]) => isObject(plugins[plugin]) && typeof plugins[plugin][field] === 'string',
+  );
+  if (wanted.length === 0) return undefined;
+  const prefix = ctx.keys.dir('consumers');
+  const { items } = await ctx.store.range(prefix);
+  for (const item of items) {
+    const [username = '', , credentialId] = item.key.slice(prefix.length).split('/');
+    const sameOwner =
+      credentialId === undefined
+        ? self.credentialId === undefined && username === self.username
+        : self.credentialId === credentialId && username === self.username;
+    if (sameOwner) continue;
+    const value = decodePlugins(item.value);
+    if (!value) continue;
+    for (const [plugin, field] of wanted) {
+      const mine = (plugins[plugin] as JsonObject)[field];
+      const theirs = value[plugin];
+      if (isObject(theirs) && theirs[field] === mine) {
+        return errorResponse(400, `duplicate key of plugin ${plugin} found with consumer: ${username}`);
+      }
+    }
+  }
+  return undefined;
+}
+
+function decodePlugins(raw: string): JsonObject | undefined {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return isObject(value) && isObject(value.plugins) ? value.plugins : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const consumers: ResourceDefinition = {
+  dir: 'consumers',
+  kind: 'consumer',
+  identity: 'username',
+  unsupported: ['post', 'patch'],
+  deleteChildren: true,
+  check: (ctx, conf) =>
+    firstRefusal([
+      () => checkSchema('consumer', conf),
+      () => consumerPluginsRefusal(conf),
+      () => checkReference(ctx, conf, 'group_id'),
+      () => checkDuplicateKeys(ctx, conf.plugins, { username: String(conf.username) }),
+    ]),
+};
+
+/** The credentials of one consumer: `/apisix/admin/consumers/<username>/credentials/<id>`. */
+export function credentialsOf(username: string): ResourceDefinition {
+  return {
+    dir: `consumers/${username}/credentials`,
+    kind: 'credential',
+    identity: 'id',
+    unsupported: ['post', 'patch'],
+    check: async (ctx, conf, id) => {
+      if (!(await ctx.exists('consumers', username))) return errorResponse(404, 'consumer not found');
+      return firstRefusal([
+        () => checkSchema('credential', conf),
+        () => consumerPluginsRefusal(conf),
+        () => checkDuplicateKeys(ctx, conf.plugins, { username, credentialId: id }),
+      ]);
+    },
+  };
+}

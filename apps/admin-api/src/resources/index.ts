@@ -1,0 +1,25 @@
+/** Every `/apisix/admin/<resource>` the Admin API serves, by URL segment. */
+import { consumerGroups } from './consumer-groups';
+import { consumers } from './consumers';
+import { globalRules } from './global-rules';
+import { pluginConfigs } from './plugin-configs';
+import { pluginMetadata } from './plugin-metadata';
+import type { ResourceDefinition } from './resource';
+import { routes } from './routes';
+import { services } from './services';
+import { upstreams } from './upstreams';
+
+export const RESOURCES: Record<string, ResourceDefinition> = {
+  routes,
+  services,
+  upstreams,
+  consumers,
+  plugin_configs: pluginConfigs,
+  global_rules: globalRules,
+  consumer_groups: consumerGroups,
+  plugin_metadata: pluginMetadata,
+};
+
+export { credentialsOf } from './consumers';
+export { ResourceEngine, type AdminMethod, type RequestArgs, type ResourceDefinition } from './resource';
+export { AdminContext } from './context';

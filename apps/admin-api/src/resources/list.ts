@@ -1,0 +1,79 @@
+/**
+ * @module resources/list
+ * GET on a collection: `{total, list}` with APISIX v3's filters (`name`, `label`, `uri`,
+ * `filter=service_id=..&upstream_id=..`) and paging (`page`, `page_size` 10..500, sorted by
+ * createdIndex). `total` counts after filtering, before paging.
+ */
+import { errorResponse, type AdminResponse } from '../response';
+import type { Entry } from './context';
+
+export interface ListQuery {
+  page?: string;
+  page_size?: string;
+  name?: string;
+  label?: string;
+  uri?: string;
+  filter?: string;
+}
+
+function safeRegExp(source: string): RegExp | undefined {
+  try {
+    return new RegExp(source);
+  } catch {
+    return undefined;
+  }
+}
+
+function matches(entry: Entry, query: ListQuery, name?: RegExp, uri?: RegExp, refs?: URLSearchParams): boolean {
+  const { value } = entry;
+  if (name && !(typeof value.name === 'string' && name.test(value.name))) return false;
+  if (query.label !== undefined) {
+    const labels = value.labels;
+    if (typeof labels !== 'object' || labels === null || !(query.label in labels)) return false;
+  }
+  if (uri) {
+    const uris = typeof value.uri === 'string' ? [value.uri] : Array.isArray(value.uris) ? value.uris : [];
+    if (!uris.some((u) => typeof u === 'string' && uri.test(u))) return false;
+  }
+  if (refs) {
+    for (const field of ['service_id', 'upstream_id'] as const) {
+      const wanted = refs.get(field);
+      if (wanted !== null && String(value[field] ?? '') !== wanted) return false;
+    }
+  }
+  return true;
+}
+
+/** Builds the list response for `entries` (already in key order). */
+export function listResponse(entries: Entry[], query: ListQuery): AdminResponse {
+  const name = query.name !== undefined ? safeRegExp(query.name) : undefined;
+  if (query.name !== undefined && !name) return errorResponse(400, `invalid regex for name: ${query.name}`);
+  const uri = query.uri !== undefined ? safeRegExp(query.uri) : undefined;
+  if (query.uri !== undefined && !uri) return errorResponse(400, `invalid regex for uri: ${query.uri}`);
+  const refs = query.filter !== undefined ? new URLSearchParams(query.filter) : undefined;
+  let selected = entries.filter((e) => matches(e, query, name, uri, refs));
+  const total = selected.length;
+  if (query.page !== undefined || query.page_size !== undefined) {
+    const pageSize = query.page_size === undefined ? 10 : Number(query.page_size);
+    if (!Number.isInteger(pageSize) || pageSize < 10 || pageSize > 500) {
+      return { status: 400, body: 'page_size must be between 10 and 500' };
+    }
+    const requested = Number(query.page ?? 1);
+    const page = Number.isInteger(requested) && requested >= 1 ? requested : 1;
+    selected = [...selected]
+      .sort((a, b) => a.item.createRevision - b.item.createRevision)
+      .slice((page - 1) * pageSize, page * pageSize);
+  }
+  return {
+    status: 200,
+    body: {
+      total,
+      list: selected.map((e) => ({
+        key: e.key,
+        value: e.value,
+        createdIndex: e.item.createRevision,
+        modifiedIndex: e.item.modRevision,
+      })),
+    },
+  };
+}

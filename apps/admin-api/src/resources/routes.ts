@@ -1,0 +1,18 @@
+/** `/apisix/admin/routes`: APISIX's routes.lua checks. */
+import { checkPlugins, checkReference, checkSchema, checkVars, firstRefusal } from './checks';
+import type { ResourceDefinition } from './resource';
+
+export const routes: ResourceDefinition = {
+  dir: 'routes',
+  kind: 'route',
+  identity: 'id',
+  check: (ctx, conf) =>
+    firstRefusal([
+      () => checkSchema('route', conf),
+      () => checkReference(ctx, conf, 'upstream_id'),
+      () => checkReference(ctx, conf, 'service_id'),
+      () => checkReference(ctx, conf, 'plugin_config_id'),
+      () => checkPlugins(conf),
+      () => checkVars(conf),
+    ]),
+};

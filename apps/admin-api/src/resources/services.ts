@@ -1,0 +1,17 @@
+/** `/apisix/admin/services`: APISIX's services.lua checks; a service in use is not deleted. */
+import { checkInUse, checkPlugins, checkReference, checkSchema, firstRefusal } from './checks';
+import type { ResourceDefinition } from './resource';
+
+export const services: ResourceDefinition = {
+  dir: 'services',
+  kind: 'service',
+  identity: 'id',
+  check: (ctx, conf) =>
+    firstRefusal([
+      () => checkSchema('service', conf),
+      () => checkReference(ctx, conf, 'upstream_id'),
+      () => checkPlugins(conf),
+    ]),
+  checkDelete: (ctx, id) =>
+    checkInUse(ctx, id, 'service_id', 'service directly', [{ dir: 'routes', kind: 'route' }]),
+};

@@ -1,0 +1,140 @@
+/**
+ * @module router
+ * Maps `/apisix/admin/<segments>` to a handler, the way APISIX's admin/init.lua splits the URI:
+ * resource, id, sub-path; credentials under consumers; the plugin and schema endpoints.
+ */
+import type { ParsedBody } from './request-body';
+import { allPlugins, pluginList, pluginSchema } from './plugins-endpoint';
+import { errorResponse, type AdminResponse } from './response';
+import {
+  AdminContext,
+  credentialsOf,
+  RESOURCES,
+  ResourceEngine,
+  type AdminMethod,
+  type RequestArgs,
+  type ResourceDefinition,
+} from './resources';
+import { resourceSchema, validateAgainst } from './schema-endpoint';
+
+export interface AdminRequest {
+  method: string;
+  /** Decoded path segments after `/apisix/admin/`. */
+  segments: string[];
+  query: Record<string, unknown>;
+  /** Reads the body only when the handler needs it. */
+  body: () => Promise<ParsedBody>;
+}
+
+const METHODS = new Set<AdminMethod>(['get', 'put', 'post', 'delete', 'patch']);
+// eslint-disable-next-line no-control-regex
+const UNSAFE_ID = /[\x00-\x20\x7f]|\.\./;
+const MAX_ID_LENGTH = 256;
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Rejects ids that could escape their key (`..`), carry control characters or spaces, or are absurd. */
+function idRefusal(kind: string, id: string | undefined): AdminResponse | undefined {
+  if (id === undefined) return undefined;
+  if (UNSAFE_ID.test(id) || id.length > MAX_ID_LENGTH) {
+    return errorResponse(400, `invalid ${kind} id: ${JSON.stringify(id.slice(0, 80))}`);
+  }
+  return undefined;
+}
+
+function requestArgs(query: Record<string, unknown>): RequestArgs | AdminResponse {
+  const args: RequestArgs = {
+    force: query.force === 'true',
+    page: str(query.page),
+    page_size: str(query.page_size),
+    name: str(query.name),
+    label: str(query.label),
+    uri: str(query.uri),
+    filter: str(query.filter),
+  };
+  if (query.ttl !== undefined) {
+    const ttl = Number(query.ttl);
+    if (typeof query.ttl !== 'string' || query.ttl.trim() === '' || !Number.isFinite(ttl)) {
+      return errorResponse(400, 'invalid argument ttl: should be a number');
+    }
+    if (ttl > 0) args.ttl = Math.ceil(ttl);
+  }
+  return args;
+}
+
+async function runResource(
+  ctx: AdminContext,
+  def: ResourceDefinition,
+  req: AdminRequest,
+  id: string | undefined,
+  subPath: string,
+): Promise<AdminResponse> {
+  const method = req.method.toLowerCase() as AdminMethod;
+  if (!METHODS.has(method)) return errorResponse(404, 'not found');
+  const badId = idRefusal(def.kind, id);
+  if (badId) return badId;
+  if (subPath !== '' && method !== 'patch') {
+    return errorResponse(400, `invalid ${def.kind} id: ${JSON.stringify(`${id}/${subPath}`.slice(0, 80))}`);
+  }
+  const args = requestArgs(req.query);
+  if ('status' in args) return args;
+  const engine = new ResourceEngine(ctx, def);
+  if (method === 'get') return engine.get(id, args);
+  if (method === 'delete') return engine.delete(id, args);
+  const parsed = await req.body();
+  if (!parsed.ok) return parsed.response;
+  if (method === 'put') return engine.put(id, parsed.value, args);
+  if (method === 'post') return engine.post(id, parsed.value, args);
+  return engine.patch(id, parsed.value, subPath);
+}
+
+async function runPlugins(req: AdminRequest, rest: string[], onReload: () => Promise<void>): Promise<AdminResponse> {
+  const [name] = rest;
+  if (name === 'reload') {
+    if (req.method !== 'PUT') return errorResponse(405, 'method not allowed');
+    await onReload();
+    return { status: 200, body: 'done' };
+  }
+  if (req.method !== 'GET') return errorResponse(404, 'not found');
+  if (name === 'list') return pluginList(req.query.subsystem);
+  if (name === undefined) {
+    return req.query.all === 'true' ? allPlugins() : errorResponse(400, 'missing plugin name');
+  }
+  return pluginSchema(name, req.query.schema_type);
+}
+
+async function runSchema(req: AdminRequest, rest: string[]): Promise<AdminResponse> {
+  const [first, second] = rest;
+  if (first === 'validate') {
+    if (req.method !== 'POST') return errorResponse(404, 'not found');
+    const parsed = await req.body();
+    if (!parsed.ok) return parsed.response;
+    return validateAgainst(second ?? '', parsed.value);
+  }
+  if (req.method !== 'GET') return errorResponse(404, 'not found');
+  if (first === 'plugins') return pluginSchema(second ?? '', req.query.schema_type);
+  return resourceSchema(first ?? '');
+}
+
+/** Dispatches one Admin API request. Throws only on faults (store unreachable, bugs). */
+export async function dispatch(
+  ctx: AdminContext,
+  req: AdminRequest,
+  onReload: () => Promise<void>,
+): Promise<AdminResponse> {
+  const [resource, id, ...rest] = req.segments;
+  if (resource === undefined) return errorResponse(404, 'Unsupported resource type: ');
+  if (resource === 'plugins') return runPlugins(req, id === undefined ? [] : [id, ...rest], onReload);
+  if (resource === 'schema') return runSchema(req, id === undefined ? [] : [id, ...rest]);
+  if (resource === 'consumers' && rest[0] === 'credentials' && id !== undefined) {
+    const badUser = idRefusal('consumer', id);
+    if (badUser) return badUser;
+    const [, credentialId, ...sub] = rest;
+    return runResource(ctx, credentialsOf(id), req, credentialId, sub.join('/'));
+  }
+  const def = RESOURCES[resource];
+  if (!def) return errorResponse(404, `Unsupported resource type: ${resource}`);
+  return runResource(ctx, def, req, id, rest.join('/'));
+}

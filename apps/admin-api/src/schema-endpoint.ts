@@ -1,0 +1,47 @@
+/**
+ * @module schema-endpoint
+ * `GET /apisix/admin/schema/<resource>` and `POST /apisix/admin/schema/validate/<resource>`.
+ * Resource names are accepted singular (`route`, as APISIX's GET) or plural (`routes`, as its validate).
+ */
+import { getResourceSchema, validateResource, type SchemaName } from '@tollgate/schema';
+import { isObject } from './json-tree';
+import { errorResponse, type AdminResponse } from './response';
+import { pluginsError } from './resources/checks';
+
+const PLURALS: Record<string, SchemaName> = {
+  routes: 'route',
+  services: 'service',
+  upstreams: 'upstream',
+  consumers: 'consumer',
+  credentials: 'credential',
+  plugin_configs: 'plugin_config',
+  global_rules: 'global_rule',
+  consumer_groups: 'consumer_group',
+  plugin_metadata: 'plugin_metadata',
+};
+
+function schemaName(name: string): SchemaName | undefined {
+  if (PLURALS[name]) return PLURALS[name];
+  return Object.values(PLURALS).find((n) => n === name);
+}
+
+/** The core JSON schema of a resource. */
+export function resourceSchema(name: string): AdminResponse {
+  const resolved = schemaName(name);
+  const schema = resolved ? getResourceSchema(resolved) : undefined;
+  return schema ? { status: 200, body: schema } : errorResponse(400, `not found schema: ${name}`);
+}
+
+/** Validate a body without storing it: 200 with no body, or 400 with the bare validator message. */
+export function validateAgainst(name: string, body: unknown): AdminResponse {
+  const resolved = schemaName(name);
+  if (!resolved) return errorResponse(400, `not found schema: ${name}`);
+  const result = validateResource(resolved, body);
+  if (!result.valid) return errorResponse(400, result.message);
+  if (isObject(body)) {
+    const schemaType = resolved === 'consumer' || resolved === 'credential' ? 'consumer' : 'route';
+    const err = pluginsError(body.plugins, schemaType);
+    if (err !== undefined) return errorResponse(400, err);
+  }
+  return { status: 200 };
+}

@@ -1,0 +1,166 @@
+/**
+ * @module server
+ * The Admin API as an express app: allow_admin, admin key, `X-API-VERSION: v3`, APISIX's JSON
+ * envelopes, and a store fault mapped to 503 `{"error_msg": ...}` instead of a crash.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { createLogger, isGatewayError, type Logger } from '@tollgate/core';
+import type { ConfigStore } from '@tollgate/config-store';
+import { listPlugins } from '@tollgate/schema';
+import { AddressFilter, KeyChecker, type AdminKey } from './auth';
+import { KeyLayout } from './keys';
+import { parseBody, readRawBody } from './request-body';
+import { errorResponse, type AdminResponse } from './response';
+import { AdminContext } from './resources';
+import { dispatch } from './router';
+
+export interface AdminApiOptions {
+  store: ConfigStore;
+  /** etcd key prefix, `/apisix` by default. */
+  prefix?: string;
+  /** deployment.admin.admin_key. Must not be empty while `adminKeyRequired`. */
+  adminKeys: AdminKey[];
+  /** deployment.admin.admin_key_required (default true). */
+  adminKeyRequired?: boolean;
+  /** deployment.admin.allow_admin CIDRs; [] allows everyone. Default loopback only. */
+  allowAdmin?: string[];
+  logger?: Logger;
+}
+
+export const DEFAULT_ALLOW_ADMIN = ['127.0.0.0/24', '::1/128'];
+const ADMIN_PATH = '/apisix/admin';
+
+function send(res: Response, reply: AdminResponse): void {
+  res.status(reply.status);
+  if (reply.body === undefined) {
+    res.end();
+  } else if (typeof reply.body === 'string') {
+    res.type('text/plain').send(reply.body);
+  } else {
+    res.type('application/json').send(`${JSON.stringify(reply.body)}\n`);
+  }
+}
+
+function decodeSegments(path: string): string[] | undefined {
+  try {
+    return path
+      .slice(ADMIN_PATH.length)
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => decodeURIComponent(s));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `<prefix>/plugins`, the enabled plugin list APISIX keeps in etcd. */
+export async function publishPluginList(store: ConfigStore, keys: KeyLayout): Promise<void> {
+  await store.put(keys.plugins, JSON.stringify(listPlugins().map((p) => ({ name: p.name }))));
+}
+
+/** Builds the Admin API express app. */
+export function createAdminApp(options: AdminApiOptions): express.Express {
+  const log = options.logger ?? createLogger('admin-api');
+  const keys = new KeyLayout(options.prefix ?? '/apisix');
+  const ctx = new AdminContext(options.store, keys);
+  const required = options.adminKeyRequired ?? true;
+  if (required && options.adminKeys.length === 0) {
+    throw new Error('admin API needs at least one admin key (deployment.admin.admin_key)');
+  }
+  const checker = new KeyChecker(options.adminKeys);
+  const addresses = new AddressFilter(options.allowAdmin ?? DEFAULT_ALLOW_ADMIN);
+  const reload = () => publishPluginList(options.store, keys);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!addresses.allows(req.socket.remoteAddress)) {
+      send(res, errorResponse(403, 'access denied: address not in allow_admin'));
+      return;
+    }
+    next();
+  });
+
+  app.use(ADMIN_PATH, async (req: Request, res: Response) => {
+    if (required) {
+      const verdict = checker.check(req);
+      if (!verdict.ok) {
+        log.warn('admin request refused', { reason: verdict.reason, method: req.method, path: req.path });
+        send(res, { status: 401, body: { error_msg: 'failed to check token', description: verdict.reason } });
+        return;
+      }
+    }
+    res.setHeader('X-API-VERSION', 'v3');
+    const segments = decodeSegments(req.originalUrl.split('?')[0] ?? '');
+    if (!segments) {
+      send(res, errorResponse(400, 'invalid URI: malformed percent-encoding'));
+      return;
+    }
+    const reply = await dispatch(
+      ctx,
+      { method: req.method, segments, query: req.query as Record<string, unknown>, body: async () => parseBody(await readRawBody(req)) },
+      reload,
+    );
+    if (req.method !== 'GET') {
+      log.info('admin write', { method: req.method, path: req.path, status: reply.status });
+    }
+    send(res, reply);
+  });
+
+  app.use((_req: Request, res: Response) => send(res, errorResponse(404, 'not found')));
+
+  // Express 5 forwards rejected handler promises here: store faults become 503, bugs a logged 500.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (isGatewayError(err) && err.expose) {
+      log.error('admin request failed', { method: req.method, path: req.path, err });
+      send(res, errorResponse(err.status, err.message));
+      return;
+    }
+    log.error('admin request crashed', { method: req.method, path: req.path, err });
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    send(res, errorResponse(500, 'internal error'));
+  });
+  return app;
+}
+
+export interface RunningAdminServer {
+  readonly server: http.Server;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the Admin API on host:port and publishes the plugin list (best effort). */
+export async function startAdminServer(
+  options: AdminApiOptions & { host: string; port: number },
+): Promise<RunningAdminServer> {
+  const log = options.logger ?? createLogger('admin-api');
+  const app = createAdminApp(options);
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info('admin API listening', { host: options.host, port });
+  publishPluginList(options.store, new KeyLayout(options.prefix ?? '/apisix')).catch((err: unknown) =>
+    log.warn('could not publish the plugin list', { err }),
+  );
+  return {
+    server,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * @module commands/start
+ * `tollgate start`: opens the config store (etcd when configured, else the embedded store in the
+ * data directory), runs the parts the role asks for, and shuts down cleanly on SIGTERM/SIGINT.
+ */
+import { startAdminServer, type RunningAdminServer } from '@tollgate/admin-api';
+import { createConfigStore, type ConfigStore } from '@tollgate/config-store';
+import { ConfigInvalidError, createLogger } from '@tollgate/core';
+import { resolveAdminKeys } from '../admin-key';
+import { loadConfig } from '../config/load';
+import type { Role, TollgateConfig } from '../config/types';
+
+const log = createLogger('cli');
+
+export interface StartOptions {
+  configFile?: string;
+  role?: Role;
+}
+
+function checkRole(config: TollgateConfig): void {
+  if (config.role !== 'traditional' && !config.etcd) {
+    throw new ConfigInvalidError(
+      `invalid config file ${config.source}: deployment.etcd: is required for role ${config.role} (only traditional can use the embedded store)`,
+    );
+  }
+}
+
+/** Runs until a signal arrives; resolves when everything is closed. */
+export async function start(options: StartOptions): Promise<void> {
+  const config = loadConfig(options.configFile);
+  if (options.role) config.role = options.role;
+  checkRole(config);
+  for (const key of config.unsupportedKeys) {
+    log.warn('config key not supported yet, ignored', { key, file: config.source });
+  }
+
+  const store: ConfigStore = await createConfigStore({
+    dataDir: config.dataDir,
+    etcd: config.etcd && {
+      hosts: config.etcd.hosts,
+      timeoutMs: config.etcd.timeoutSeconds * 1000,
+      username: config.etcd.user,
+      password: config.etcd.password,
+    },
+  });
+  const closers: (() => Promise<void>)[] = [() => store.close()];
+
+  let admin: RunningAdminServer | undefined;
+  if (config.role !== 'data_plane' && config.enableAdmin) {
+    const { keys, generatedFile } = resolveAdminKeys(config.admin.keys, config.dataDir);
+    admin = await startAdminServer({
+      store,
+      prefix: config.etcd?.prefix ?? '/apisix',
+      adminKeys: keys,
+      adminKeyRequired: config.admin.keyRequired,
+      allowAdmin: config.admin.allowAdmin,
+      host: config.admin.listen.ip,
+      port: config.admin.listen.port,
+    });
+    closers.unshift(() => admin?.close() ?? Promise.resolve());
+    if (generatedFile) log.info('admin key generated', { file: generatedFile });
+  }
+
+  log.info('tollgate ready', {
+    role: config.role,
+    store: store.kind,
+    ...(config.etcd ? { etcd: config.etcd.hosts } : { data_dir: config.dataDir }),
+    ...(admin ? { admin_api: `http://${config.admin.listen.ip}:${admin.port}/apisix/admin` } : {}),
+  });
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      log.info('shutting down', { signal });
+      resolve();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  for (const close of closers) await close();
+  log.info('stopped');
+}

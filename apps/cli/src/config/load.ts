@@ -1,0 +1,163 @@
+/**
+ * @module config/load
+ * Reads conf/config.yaml: `${{VAR}}` / `${{VAR:=default}}` substitution (as APISIX), YAML parse,
+ * schema check with messages that name the key, defaults, then environment overrides.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Ajv, { type ErrorObject } from 'ajv';
+import YAML from 'yaml';
+import { ConfigInvalidError, readEnv, type TollgateEnv } from '@tollgate/core';
+import { CONFIG_SCHEMA, SUPPORTED_KEYS } from './schema';
+import type { Listen, Role, TollgateConfig } from './types';
+
+type Raw = Record<string, unknown>;
+
+const validate = new Ajv({ allErrors: false, strict: false }).compile(CONFIG_SCHEMA);
+
+function fail(source: string, message: string): never {
+  throw new ConfigInvalidError(`invalid config file ${source}: ${message}`);
+}
+
+/** APISIX's env substitution: `${{NAME}}` or `${{NAME:=default}}`; a missing variable is an error. */
+export function substituteEnv(text: string, env: NodeJS.ProcessEnv, source: string): string {
+  return text.replace(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::=\s*([^}]*?))?\s*\}\}/g, (_m, name: string, fallback?: string) => {
+    const value = env[name];
+    if (value !== undefined) return value;
+    if (fallback !== undefined) return fallback;
+    return fail(source, `environment variable ${name} is not set (referenced as \${{${name}}})`);
+  });
+}
+
+function keyPath(err: ErrorObject): string {
+  const parts = err.instancePath.split('/').filter(Boolean);
+  if (err.keyword === 'required') parts.push(String(err.params.missingProperty));
+  return parts.join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]') || '(root)';
+}
+
+function describe(err: ErrorObject, data: unknown): string {
+  const where = keyPath(err);
+  const got = err.instancePath
+    .split('/')
+    .filter(Boolean)
+    .reduce<unknown>((node, part) => (node as Raw | undefined)?.[part], data);
+  if (err.keyword === 'required') return `${where}: is required`;
+  if (err.keyword === 'enum') {
+    return `${where}: must be one of ${(err.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(got)})`;
+  }
+  return `${where}: ${err.message ?? 'is invalid'} (got ${JSON.stringify(got)})`;
+}
+
+function collectKeys(node: unknown, prefix: string, out: string[]): void {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) {
+    out.push(prefix);
+    return;
+  }
+  for (const [key, value] of Object.entries(node)) {
+    const full = prefix ? `${prefix}.${key}` : key;
+    if ((SUPPORTED_KEYS as readonly string[]).includes(full)) continue;
+    if (SUPPORTED_KEYS.some((k) => k.startsWith(`${full}.`))) collectKeys(value, full, out);
+    else out.push(full);
+  }
+}
+
+function listenOf(value: unknown, fallback: Listen): Listen {
+  const v = (value ?? {}) as Partial<Listen>;
+  return { ip: v.ip ?? fallback.ip, port: v.port ?? fallback.port };
+}
+
+function nodeListen(value: unknown): Listen[] {
+  if (value === undefined) return [{ ip: '0.0.0.0', port: 9080 }];
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item: unknown) =>
+    typeof item === 'number' ? { ip: '0.0.0.0', port: item } : listenOf(item, { ip: '0.0.0.0', port: 9080 }),
+  );
+}
+
+/** Parses and validates config text; `source` names the file in messages. */
+export function parseConfig(
+  text: string,
+  source: string,
+  env: TollgateEnv = readEnv(),
+  processEnv: NodeJS.ProcessEnv = process.env,
+): TollgateConfig {
+  let raw: unknown;
+  try {
+    raw = YAML.parse(substituteEnv(text, processEnv, source), { uniqueKeys: true }) ?? {};
+  } catch (err) {
+    if (err instanceof ConfigInvalidError) throw err;
+    const e = err as Error & { linePos?: { line: number; col: number }[] };
+    const pos = e.linePos?.[0];
+    fail(source, `YAML syntax error${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${e.message.split('\n')[0] ?? ''}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(source, 'the top level must be a mapping');
+  if (!validate(raw)) {
+    const first = validate.errors?.[0];
+    fail(source, first ? describe(first, raw) : 'invalid');
+  }
+  const conf = raw as Raw;
+  const apisix = (conf.apisix ?? {}) as Raw;
+  const deployment = (conf.deployment ?? {}) as Raw;
+  const admin = (deployment.admin ?? {}) as Raw;
+  const etcd = deployment.etcd as Raw | undefined;
+  const nginx = (conf.nginx_config ?? {}) as Raw;
+  const prometheus = (((conf.plugin_attr ?? {}) as Raw).prometheus ?? {}) as Raw;
+  const tollgate = (conf.tollgate ?? {}) as Raw;
+
+  const unsupportedKeys: string[] = [];
+  collectKeys(conf, '', unsupportedKeys);
+
+  const etcdHosts = env.etcdHost?.split(',').map((h) => h.trim()).filter(Boolean) ?? (etcd?.host as string[] | undefined);
+  const workers = nginx.worker_processes ?? 'auto';
+  const keys = ((admin.admin_key ?? []) as { name: string; key?: string; role: 'admin' | 'viewer' }[]).map((k) => ({
+    name: k.name,
+    key: k.key ?? '',
+    role: k.role,
+  }));
+  return {
+    source,
+    role: (deployment.role as Role | undefined) ?? 'traditional',
+    nodeListen: nodeListen(apisix.node_listen),
+    enableAdmin: (apisix.enable_admin as boolean | undefined) ?? true,
+    admin: {
+      listen: listenOf(admin.admin_listen, { ip: '127.0.0.1', port: 9180 }),
+      keys: env.adminKey ? [{ name: 'admin', key: env.adminKey, role: 'admin' }] : keys,
+      keyRequired: (admin.admin_key_required as boolean | undefined) ?? true,
+      allowAdmin: (admin.allow_admin as string[] | undefined) ?? ['127.0.0.0/24', '::1/128'],
+    },
+    etcd: etcdHosts
+      ? {
+          hosts: etcdHosts,
+          prefix: env.etcdPrefix ?? (etcd?.prefix as string | undefined) ?? '/apisix',
+          timeoutSeconds: (etcd?.timeout as number | undefined) ?? 30,
+          user: etcd?.user as string | undefined,
+          password: etcd?.password as string | undefined,
+        }
+      : undefined,
+    dataDir: path.resolve(env.dataDir ?? (tollgate.data_dir as string | undefined) ?? '.tollgate'),
+    workerProcesses: workers === 'auto' ? os.availableParallelism() : (workers as number),
+    control: {
+      enabled: (apisix.enable_control as boolean | undefined) ?? true,
+      listen: listenOf(apisix.control, { ip: '127.0.0.1', port: 9090 }),
+    },
+    prometheus: { exportAddr: listenOf(prometheus.export_addr, { ip: '127.0.0.1', port: 9091 }) },
+    unsupportedKeys,
+  };
+}
+
+/**
+ * Loads the config: `file` when given (must exist), else TOLLGATE_CONFIG, else `conf/config.yaml`
+ * when present, else built-in defaults (embedded store, generated admin key).
+ */
+export function loadConfig(file: string | undefined, env: TollgateEnv = readEnv()): TollgateConfig {
+  const chosen = file ?? env.configFile ?? (fs.existsSync('conf/config.yaml') ? 'conf/config.yaml' : undefined);
+  if (chosen === undefined) return parseConfig('', 'defaults', env);
+  let text: string;
+  try {
+    text = fs.readFileSync(chosen, 'utf8');
+  } catch (err) {
+    fail(chosen, `cannot read it: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseConfig(text, chosen, env);
+}

@@ -1,0 +1,112 @@
+/**
+ * @module config/schema
+ * JSON Schema of the config file keys Tollgate reads. Unknown keys are allowed (APISIX configs
+ * carry many) and reported separately as warnings.
+ */
+
+const port = { type: 'integer', minimum: 1, maximum: 65535 };
+const ip = { type: 'string', minLength: 1 };
+const listen = { type: 'object', properties: { ip, port } };
+
+export const CONFIG_SCHEMA = {
+  type: 'object',
+  properties: {
+    apisix: {
+      type: 'object',
+      properties: {
+        node_listen: {
+          anyOf: [
+            port,
+            { type: 'array', minItems: 1, items: { anyOf: [port, { ...listen, required: ['port'] }] } },
+          ],
+        },
+        enable_admin: { type: 'boolean' },
+        enable_control: { type: 'boolean' },
+        control: listen,
+      },
+    },
+    deployment: {
+      type: 'object',
+      properties: {
+        role: { enum: ['traditional', 'control_plane', 'data_plane'] },
+        role_traditional: { type: 'object', properties: { config_provider: { enum: ['etcd'] } } },
+        role_control_plane: { type: 'object', properties: { config_provider: { enum: ['etcd'] } } },
+        role_data_plane: { type: 'object', properties: { config_provider: { enum: ['etcd'] } } },
+        admin: {
+          type: 'object',
+          properties: {
+            admin_key_required: { type: 'boolean' },
+            admin_key: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['name', 'role'],
+                properties: {
+                  name: { type: 'string', minLength: 1 },
+                  key: { type: 'string' },
+                  role: { enum: ['admin', 'viewer'] },
+                },
+              },
+            },
+            admin_listen: listen,
+            allow_admin: { type: 'array', items: { type: 'string', minLength: 1 } },
+          },
+        },
+        etcd: {
+          type: 'object',
+          required: ['host'],
+          properties: {
+            host: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^https?://' } },
+            prefix: { type: 'string', pattern: '^/' },
+            timeout: { type: 'integer', minimum: 1 },
+            user: { type: 'string' },
+            password: { type: 'string' },
+          },
+        },
+      },
+    },
+    nginx_config: {
+      type: 'object',
+      properties: {
+        worker_processes: { anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1, maximum: 256 }] },
+      },
+    },
+    plugin_attr: {
+      type: 'object',
+      properties: {
+        prometheus: { type: 'object', properties: { export_addr: listen } },
+      },
+    },
+    tollgate: {
+      type: 'object',
+      properties: { data_dir: { type: 'string', minLength: 1 } },
+    },
+  },
+} as const;
+
+/** Every key path Tollgate reads; anything else in the file is reported as unsupported. */
+export const SUPPORTED_KEYS = [
+  'apisix.node_listen',
+  'apisix.enable_admin',
+  'apisix.enable_control',
+  'apisix.control.ip',
+  'apisix.control.port',
+  'deployment.role',
+  'deployment.role_traditional.config_provider',
+  'deployment.role_control_plane.config_provider',
+  'deployment.role_data_plane.config_provider',
+  'deployment.admin.admin_key_required',
+  'deployment.admin.admin_key',
+  'deployment.admin.admin_listen.ip',
+  'deployment.admin.admin_listen.port',
+  'deployment.admin.allow_admin',
+  'deployment.etcd.host',
+  'deployment.etcd.prefix',
+  'deployment.etcd.timeout',
+  'deployment.etcd.user',
+  'deployment.etcd.password',
+  'nginx_config.worker_processes',
+  'plugin_attr.prometheus.export_addr.ip',
+  'plugin_attr.prometheus.export_addr.port',
+  'tollgate.data_dir',
+] as const;

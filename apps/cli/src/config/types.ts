@@ -1,0 +1,44 @@
+/**
+ * @module config/types
+ * The resolved `conf/config.yaml` (APISIX's shape, the subset Tollgate supports) with every
+ * default applied. docs/configuration.md documents each key.
+ */
+import type { AdminKey } from '@tollgate/admin-api';
+
+export type Role = 'traditional' | 'control_plane' | 'data_plane';
+
+export interface Listen {
+  ip: string;
+  port: number;
+}
+
+export interface TollgateConfig {
+  /** Where the config came from (file path, or `defaults`). */
+  source: string;
+  role: Role;
+  /** apisix.node_listen: gateway listeners. */
+  nodeListen: Listen[];
+  enableAdmin: boolean;
+  admin: {
+    listen: Listen;
+    keys: AdminKey[];
+    keyRequired: boolean;
+    allowAdmin: string[];
+  };
+  /** deployment.etcd; absent means the embedded store (single node). */
+  etcd?: {
+    hosts: string[];
+    prefix: string;
+    timeoutSeconds: number;
+    user?: string;
+    password?: string;
+  };
+  /** Embedded store files, generated admin key and saved data-plane config. */
+  dataDir: string;
+  /** nginx_config.worker_processes resolved to a number. */
+  workerProcesses: number;
+  control: { enabled: boolean; listen: Listen };
+  prometheus: { exportAddr: Listen };
+  /** Keys present in the file that Tollgate does not use (reported as warnings). */
+  unsupportedKeys: string[];
+}
