@@ -2,3 +2,4 @@ export * from './errors';
 export * from './logger';
 export * from './env';
 export * from './expr';
+export * from './router';
