@@ -1,1 +1,11 @@
-export {};
+/**
+ * @module @tollgate/schema
+ * Validation and types for Tollgate's configuration, generated from the JSON Schemas in
+ * `schemas/`: resource bodies (route, upstream, consumer, ...), the plugin catalogue and each
+ * plugin's configuration, with APISIX's error texts.
+ */
+export { getResourceSchema, validateResource, type SchemaName } from './resources';
+export { listPlugins, getPlugin, checkPluginConf, type PluginCatalogEntry } from './plugins';
+export type { ValidationResult } from './validator';
+export { compileCostExpr, type CostExprFn, type CostExprVars } from './cost-expr';
+export * from './generated/types';

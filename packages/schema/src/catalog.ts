@@ -1,0 +1,26 @@
+/**
+ * @module catalog
+ * The plugins Tollgate knows, as data: APISIX's name, version, priority and type for ported
+ * plugins. Schemas are attached from `schemas/plugins/<name>[.consumer|.metadata].json` by the
+ * generator; `scripts/generate.mjs` fails when a schema file has no entry here or vice versa
+ * (it reads the `name: '...'` lines of this file, so keep one entry per line group).
+ */
+
+/** One row of the catalogue. */
+export interface CatalogRow {
+  readonly name: string;
+  readonly version: string;
+  readonly priority: number;
+  readonly type?: 'auth';
+}
+
+/** Every plugin, in no particular order (listPlugins sorts by priority). */
+export const PLUGIN_CATALOG: readonly CatalogRow[] = [
+  { name: 'key-auth', version: '0.1', priority: 2500, type: 'auth' },
+  { name: 'ai-proxy-multi', version: '0.5', priority: 1041 },
+  { name: 'ai-proxy', version: '0.5', priority: 1040 },
+  // Not an APISIX plugin: must be checked before ai-rate-limiting (1030), after the proxies.
+  { name: 'ai-consumer-rate-limiting', version: '0.1', priority: 1035 },
+  { name: 'ai-rate-limiting', version: '0.1', priority: 1030 },
+  { name: 'prometheus', version: '0.2', priority: 500 },
+];

@@ -1,0 +1,21 @@
+/**
+ * @module checks
+ * Plugin name → cross-field check run after the plugin's schema passed (APISIX's
+ * `check_schema` code beyond `core.schema.check`). A check receives the defaults-filled copy and
+ * returns the bare failure message, or undefined.
+ */
+import { checkAiConsumerRateLimiting } from './ai-consumer-rate-limiting';
+import { checkAiProxy } from './ai-proxy';
+import { checkAiProxyMulti } from './ai-proxy-multi';
+import { checkAiRateLimiting } from './ai-rate-limiting';
+
+/** A plugin's cross-field check. */
+export type PluginCheck = (conf: Record<string, unknown>) => string | undefined;
+
+/** Checks by plugin name; plugins without an entry have none. */
+export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
+  'ai-proxy-multi': checkAiProxyMulti,
+  'ai-proxy': checkAiProxy,
+  'ai-rate-limiting': checkAiRateLimiting,
+  'ai-consumer-rate-limiting': checkAiConsumerRateLimiting,
+};

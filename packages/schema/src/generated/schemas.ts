@@ -1,0 +1,2758 @@
+// generated — do not edit. Source: schemas/**/*.json; run `pnpm gen` to regenerate.
+
+/** Id of a schema under schemas/ (`tollgate:<dir>/<file>`). */
+export type SchemaId =
+  | "tollgate:common/ai-auth"
+  | "tollgate:common/ai-logging"
+  | "tollgate:common/ai-options"
+  | "tollgate:common/ai-override"
+  | "tollgate:common/ai-provider"
+  | "tollgate:common/ai-provider-conf"
+  | "tollgate:common/desc"
+  | "tollgate:common/health-check"
+  | "tollgate:common/health-check-active"
+  | "tollgate:common/health-check-passive"
+  | "tollgate:common/host"
+  | "tollgate:common/http-method"
+  | "tollgate:common/id"
+  | "tollgate:common/labels"
+  | "tollgate:common/name"
+  | "tollgate:common/plugin-meta"
+  | "tollgate:common/plugins-map"
+  | "tollgate:common/redis"
+  | "tollgate:common/redis-cluster"
+  | "tollgate:common/redis-sentinel"
+  | "tollgate:common/remote-addr"
+  | "tollgate:common/timeout"
+  | "tollgate:common/timestamp"
+  | "tollgate:common/upstream-node"
+  | "tollgate:common/upstream-nodes"
+  | "tollgate:plugins/ai-consumer-rate-limiting"
+  | "tollgate:plugins/ai-proxy"
+  | "tollgate:plugins/ai-proxy-multi"
+  | "tollgate:plugins/ai-rate-limiting"
+  | "tollgate:plugins/key-auth"
+  | "tollgate:plugins/key-auth.consumer"
+  | "tollgate:plugins/prometheus"
+  | "tollgate:resources/consumer"
+  | "tollgate:resources/consumer_group"
+  | "tollgate:resources/credential"
+  | "tollgate:resources/global_rule"
+  | "tollgate:resources/plugin_config"
+  | "tollgate:resources/plugin_metadata"
+  | "tollgate:resources/route"
+  | "tollgate:resources/service"
+  | "tollgate:resources/upstream";
+
+/** Every schema, keyed by $id. */
+export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
+  "tollgate:common/ai-auth": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/ai-auth",
+    "title": "AiAuth",
+    "description": "Credentials sent to the LLM provider. Keys are matched as patterns, as in APISIX; no other keys.",
+    "type": "object",
+    "patternProperties": {
+      "header": {
+        "description": "Request headers added to every LLM request (they win over client headers).",
+        "type": "object",
+        "patternProperties": {
+          "^[a-zA-Z0-9._-]+$": {
+            "description": "Header value.",
+            "type": "string"
+          }
+        }
+      },
+      "query": {
+        "description": "Query parameters added to every LLM request.",
+        "type": "object",
+        "patternProperties": {
+          "^[a-zA-Z0-9._-]+$": {
+            "description": "Parameter value.",
+            "type": "string"
+          }
+        }
+      },
+      "gcp": {
+        "description": "Google Cloud service-account authentication (vertex-ai); env GCP_SERVICE_ACCOUNT also works.",
+        "type": "object",
+        "properties": {
+          "service_account_json": {
+            "description": "Service account key file content (JSON), or a secret reference.",
+            "type": "string"
+          },
+          "max_ttl": {
+            "description": "Maximum lifetime in seconds of a cached access token.",
+            "type": "integer",
+            "minimum": 1
+          },
+          "expire_early_secs": {
+            "description": "Refresh the access token this many seconds before it expires.",
+            "type": "integer",
+            "minimum": 0,
+            "default": 60
+          }
+        }
+      },
+      "aws": {
+        "description": "AWS IAM credentials used to SigV4-sign requests (bedrock).",
+        "type": "object",
+        "properties": {
+          "access_key_id": {
+            "description": "AWS access key id.",
+            "type": "string",
+            "minLength": 1
+          },
+          "secret_access_key": {
+            "description": "AWS secret access key.",
+            "type": "string",
+            "minLength": 1
+          },
+          "session_token": {
+            "description": "AWS session token for temporary credentials.",
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        "required": [
+          "access_key_id",
+          "secret_access_key"
+        ]
+      }
+    },
+    "additionalProperties": false
+  },
+  "tollgate:common/ai-logging": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/ai-logging",
+    "title": "AiLogging",
+    "description": "What the AI proxy adds to access-log entries.",
+    "type": "object",
+    "properties": {
+      "summaries": {
+        "description": "Log a summary of each LLM call (model, duration, token counts).",
+        "type": "boolean",
+        "default": false
+      },
+      "payloads": {
+        "description": "Log request messages and response text.",
+        "type": "boolean",
+        "default": false
+      }
+    }
+  },
+  "tollgate:common/ai-options": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/ai-options",
+    "title": "AiOptions",
+    "description": "Fields merged into the top level of every LLM request body (they overwrite client values).",
+    "type": "object",
+    "properties": {
+      "model": {
+        "description": "Model to use; for bedrock a model id or an inference profile ARN.",
+        "type": "string"
+      }
+    },
+    "additionalProperties": true
+  },
+  "tollgate:common/ai-override": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/ai-override",
+    "title": "AiOverride",
+    "description": "Overrides of the provider's endpoint and of the outgoing request body.",
+    "type": "object",
+    "properties": {
+      "endpoint": {
+        "description": "LLM endpoint URL; scheme and host only (provider path used) or a full URL with path and query.",
+        "type": "string",
+        "minLength": 1
+      },
+      "llm_options": {
+        "description": "Provider-independent options mapped to each provider's field names.",
+        "type": "object",
+        "properties": {
+          "max_tokens": {
+            "description": "Maximum number of output tokens; always overwrites the client's value.",
+            "type": "integer",
+            "minimum": 1
+          }
+        },
+        "additionalProperties": false
+      },
+      "request_body": {
+        "description": "Per target-protocol partial bodies deep-merged into the outgoing request body.",
+        "type": "object",
+        "properties": {
+          "anthropic-messages": {
+            "description": "Merged when the target protocol is anthropic-messages.",
+            "type": "object",
+            "additionalProperties": true
+          },
+          "bedrock-converse": {
+            "description": "Merged when the target protocol is bedrock-converse.",
+            "type": "object",
+            "additionalProperties": true
+          },
+          "openai-chat": {
+            "description": "Merged when the target protocol is openai-chat.",
+            "type": "object",
+            "additionalProperties": true
+          },
+          "openai-embeddings": {
+            "description": "Merged when the target protocol is openai-embeddings.",
+            "type": "object",
+            "additionalProperties": true
+          },
+          "openai-responses": {
+            "description": "Merged when the target protocol is openai-responses.",
+            "type": "object",
+            "additionalProperties": true
+          },
+          "passthrough": {
+            "description": "Merged when the target protocol is passthrough.",
+            "type": "object",
+            "additionalProperties": true
+          }
+        },
+        "additionalProperties": false
+      },
+      "request_body_force_override": {
+        "description": "When true request_body values overwrite client fields; when false they only fill missing ones.",
+        "type": "boolean",
+        "default": false
+      }
+    }
+  },
+  "tollgate:common/ai-provider": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/ai-provider",
+    "title": "AiProvider",
+    "description": "Name of an LLM provider supported by ai-proxy and ai-proxy-multi.",
+    "type": "string",
+    "enum": [
+      "openai",
+      "deepseek",
+      "aimlapi",
+      "anthropic",
+      "openai-compatible",
+      "azure-openai",
+      "openrouter",
+      "gemini",
+      "vertex-ai",
+      "bedrock"
+    ]
+  },
+  "tollgate:common/ai-provider-conf": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/ai-provider-conf",
+    "title": "AiProviderConf",
+    "description": "Provider-specific settings (vertex-ai: project_id + region; bedrock: region).",
+    "type": "object",
+    "properties": {
+      "project_id": {
+        "description": "Google Cloud project id (vertex-ai).",
+        "type": "string"
+      },
+      "region": {
+        "description": "Region: the GCP region for vertex-ai, the AWS region for bedrock.",
+        "type": "string",
+        "minLength": 1
+      }
+    }
+  },
+  "tollgate:common/desc": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/desc",
+    "title": "Desc",
+    "description": "Free-text description of a resource (at most 256 characters).",
+    "type": "string",
+    "maxLength": 256
+  },
+  "tollgate:common/health-check": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/health-check",
+    "title": "HealthCheck",
+    "description": "Upstream health checks: `active` is required, `passive` optional; no other keys.",
+    "type": "object",
+    "properties": {
+      "active": {
+        "$ref": "tollgate:common/health-check-active",
+        "description": "Active probes."
+      },
+      "passive": {
+        "$ref": "tollgate:common/health-check-passive",
+        "description": "Health judged from live traffic."
+      }
+    },
+    "additionalProperties": false,
+    "anyOf": [
+      {
+        "required": [
+          "active"
+        ]
+      },
+      {
+        "required": [
+          "active",
+          "passive"
+        ]
+      }
+    ]
+  },
+  "tollgate:common/health-check-active": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/health-check-active",
+    "title": "HealthCheckActive",
+    "description": "Active health check: probes sent on a timer. Unknown keys are accepted, as in APISIX.",
+    "type": "object",
+    "properties": {
+      "type": {
+        "description": "Probe protocol.",
+        "type": "string",
+        "enum": [
+          "http",
+          "https",
+          "tcp"
+        ],
+        "default": "http"
+      },
+      "timeout": {
+        "description": "Probe timeout in seconds.",
+        "type": "number",
+        "default": 1
+      },
+      "concurrency": {
+        "description": "Number of targets probed at the same time.",
+        "type": "integer",
+        "default": 10
+      },
+      "host": {
+        "$ref": "tollgate:common/host",
+        "description": "Host header sent with HTTP probes (defaults to the target host)."
+      },
+      "port": {
+        "description": "Port to probe instead of the target's own port.",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 65535
+      },
+      "http_method": {
+        "$ref": "tollgate:common/http-method",
+        "description": "HTTP method of the probe request.",
+        "default": "GET"
+      },
+      "http_path": {
+        "description": "Path of the HTTP probe request.",
+        "type": "string",
+        "default": "/"
+      },
+      "http_req_body": {
+        "description": "Body of the HTTP probe request.",
+        "type": "string",
+        "default": ""
+      },
+      "https_verify_certificate": {
+        "description": "Verify the target's certificate on https probes.",
+        "type": "boolean",
+        "default": true
+      },
+      "req_headers": {
+        "description": "Extra probe request headers, each written as \"Name: value\".",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "string"
+        }
+      },
+      "healthy": {
+        "description": "When a target counts as healthy again.",
+        "type": "object",
+        "properties": {
+          "interval": {
+            "description": "Seconds between probes of a healthy target.",
+            "type": "integer",
+            "minimum": 1,
+            "default": 1
+          },
+          "http_statuses": {
+            "description": "Probe statuses that count as a success.",
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": true,
+            "items": {
+              "type": "integer",
+              "minimum": 200,
+              "maximum": 599
+            },
+            "default": [
+              200,
+              302
+            ]
+          },
+          "successes": {
+            "description": "Consecutive successes that mark a target healthy.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 254,
+            "default": 2
+          }
+        }
+      },
+      "unhealthy": {
+        "description": "When a target counts as unhealthy.",
+        "type": "object",
+        "properties": {
+          "interval": {
+            "description": "Seconds between probes of an unhealthy target.",
+            "type": "integer",
+            "minimum": 1,
+            "default": 1
+          },
+          "http_statuses": {
+            "description": "Probe statuses that count as a failure.",
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": true,
+            "items": {
+              "type": "integer",
+              "minimum": 200,
+              "maximum": 599
+            },
+            "default": [
+              429,
+              404,
+              500,
+              501,
+              502,
+              503,
+              504,
+              505
+            ]
+          },
+          "http_failures": {
+            "description": "HTTP failures that mark a target unhealthy.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 254,
+            "default": 5
+          },
+          "tcp_failures": {
+            "description": "TCP connect failures that mark a target unhealthy.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 254,
+            "default": 2
+          },
+          "timeouts": {
+            "description": "Probe timeouts that mark a target unhealthy.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 254,
+            "default": 3
+          }
+        }
+      }
+    }
+  },
+  "tollgate:common/health-check-passive": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/health-check-passive",
+    "title": "HealthCheckPassive",
+    "description": "Passive health check: target health judged from live traffic.",
+    "type": "object",
+    "properties": {
+      "type": {
+        "description": "Protocol of the observed traffic.",
+        "type": "string",
+        "enum": [
+          "http",
+          "https",
+          "tcp"
+        ],
+        "default": "http"
+      },
+      "healthy": {
+        "description": "When a target counts as healthy again.",
+        "type": "object",
+        "properties": {
+          "http_statuses": {
+            "description": "Response statuses that count as a success.",
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": true,
+            "items": {
+              "type": "integer",
+              "minimum": 200,
+              "maximum": 599
+            },
+            "default": [
+              200,
+              201,
+              202,
+              203,
+              204,
+              205,
+              206,
+              207,
+              208,
+              226,
+              300,
+              301,
+              302,
+              303,
+              304,
+              305,
+              306,
+              307,
+              308
+            ]
+          },
+          "successes": {
+            "description": "Consecutive successes that mark a target healthy.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 254,
+            "default": 5
+          }
+        }
+      },
+      "unhealthy": {
+        "description": "When a target counts as unhealthy.",
+        "type": "object",
+        "properties": {
+          "http_statuses": {
+            "description": "Response statuses that count as a failure.",
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": true,
+            "items": {
+              "type": "integer",
+              "minimum": 200,
+              "maximum": 599
+            },
+            "default": [
+              429,
+              500,
+              503
+            ]
+          },
+          "tcp_failures": {
+            "description": "TCP failures that mark a target unhealthy.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 254,
+            "default": 2
+          },
+          "timeouts": {
+            "description": "Timeouts that mark a target unhealthy.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 254,
+            "default": 7
+          },
+          "http_failures": {
+            "description": "HTTP failures that mark a target unhealthy.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 254,
+            "default": 5
+          }
+        }
+      }
+    }
+  },
+  "tollgate:common/host": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/host",
+    "title": "Host",
+    "description": "A host name, an IP address (optionally with a port), a wildcard such as *.example.com, or * alone.",
+    "type": "string",
+    "pattern": "^\\*$|^\\*?[0-9a-zA-Z-._\\[\\]:]+$"
+  },
+  "tollgate:common/http-method": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/http-method",
+    "title": "HttpMethod",
+    "description": "An HTTP method name, upper case.",
+    "type": "string",
+    "enum": [
+      "GET",
+      "POST",
+      "PUT",
+      "DELETE",
+      "PATCH",
+      "HEAD",
+      "OPTIONS",
+      "CONNECT",
+      "TRACE",
+      "PURGE"
+    ]
+  },
+  "tollgate:common/id": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/id",
+    "title": "Id",
+    "description": "Resource id: a string of 1..64 characters from [a-zA-Z0-9-_.], or an integer >= 1.",
+    "anyOf": [
+      {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "pattern": "^[a-zA-Z0-9-_.]+$"
+      },
+      {
+        "type": "integer",
+        "minimum": 1
+      }
+    ]
+  },
+  "tollgate:common/labels": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/labels",
+    "title": "Labels",
+    "description": "Key/value pairs that tag a resource; values are 1..256 non-blank characters.",
+    "type": "object",
+    "patternProperties": {
+      ".*": {
+        "description": "Value of the label.",
+        "type": "string",
+        "pattern": "^\\S+$",
+        "minLength": 1,
+        "maxLength": 256
+      }
+    }
+  },
+  "tollgate:common/name": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/name",
+    "title": "Name",
+    "description": "Human-readable name of a resource (1..256 characters).",
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 256
+  },
+  "tollgate:common/plugin-meta": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/plugin-meta",
+    "title": "PluginMeta",
+    "description": "APISIX's `_meta` block, accepted by every plugin: controls whether and when the plugin runs.",
+    "type": "object",
+    "properties": {
+      "disable": {
+        "description": "When true the plugin is configured but skipped.",
+        "type": "boolean"
+      },
+      "error_response": {
+        "description": "Body sent instead of the plugin's own when the plugin ends the request.",
+        "oneOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "object"
+          }
+        ]
+      },
+      "priority": {
+        "description": "Overrides the plugin's priority for this configuration (higher runs first).",
+        "type": "integer"
+      },
+      "filter": {
+        "description": "Vars expression (lua-resty-expr syntax); the plugin runs only when it matches.",
+        "type": "array"
+      },
+      "pre_function": {
+        "description": "Function source run before the plugin in each phase (accepted for compatibility).",
+        "type": "string"
+      }
+    }
+  },
+  "tollgate:common/plugins-map": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/plugins-map",
+    "title": "PluginsMap",
+    "description": "Plugin name to plugin configuration; each entry is validated against its plugin's own schema.",
+    "type": "object"
+  },
+  "tollgate:common/redis": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/redis",
+    "title": "RedisPolicyConf",
+    "description": "Fields of the `redis` counter policy (apisix/utils/redis-schema.lua); applied when policy is redis.",
+    "type": "object",
+    "properties": {
+      "redis_host": {
+        "description": "Redis server address.",
+        "type": "string",
+        "minLength": 2
+      },
+      "redis_port": {
+        "description": "Redis server port.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 6379
+      },
+      "redis_username": {
+        "description": "Redis ACL user name (Redis 6+).",
+        "type": "string",
+        "minLength": 1
+      },
+      "redis_password": {
+        "description": "Redis password.",
+        "type": "string",
+        "minLength": 0
+      },
+      "redis_database": {
+        "description": "Redis logical database number.",
+        "type": "integer",
+        "minimum": 0,
+        "default": 0
+      },
+      "redis_timeout": {
+        "description": "Redis command timeout in milliseconds.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 1000
+      },
+      "redis_ssl": {
+        "description": "Connect to Redis over TLS.",
+        "type": "boolean",
+        "default": false
+      },
+      "redis_ssl_verify": {
+        "description": "Verify the Redis server certificate.",
+        "type": "boolean",
+        "default": false
+      },
+      "redis_keepalive_timeout": {
+        "description": "Idle time in milliseconds before a pooled Redis connection is closed.",
+        "type": "integer",
+        "minimum": 1000,
+        "default": 10000
+      },
+      "redis_keepalive_pool": {
+        "description": "Maximum number of pooled Redis connections.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 100
+      }
+    },
+    "required": [
+      "redis_host"
+    ]
+  },
+  "tollgate:common/redis-cluster": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/redis-cluster",
+    "title": "RedisClusterPolicyConf",
+    "description": "Fields of the `redis-cluster` counter policy; applied when policy is redis-cluster.",
+    "type": "object",
+    "properties": {
+      "redis_cluster_nodes": {
+        "description": "Addresses (host:port) of the cluster's seed nodes.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "string",
+          "minLength": 2,
+          "maxLength": 100
+        }
+      },
+      "redis_password": {
+        "description": "Redis password.",
+        "type": "string",
+        "minLength": 0
+      },
+      "redis_timeout": {
+        "description": "Redis command timeout in milliseconds.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 1000
+      },
+      "redis_cluster_name": {
+        "description": "Name of the Redis cluster.",
+        "type": "string"
+      },
+      "redis_cluster_ssl": {
+        "description": "Connect to the cluster over TLS.",
+        "type": "boolean",
+        "default": false
+      },
+      "redis_cluster_ssl_verify": {
+        "description": "Verify the cluster nodes' certificates.",
+        "type": "boolean",
+        "default": false
+      },
+      "redis_keepalive_timeout": {
+        "description": "Idle time in milliseconds before a pooled Redis connection is closed.",
+        "type": "integer",
+        "minimum": 1000,
+        "default": 10000
+      },
+      "redis_keepalive_pool": {
+        "description": "Maximum number of pooled Redis connections.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 100
+      }
+    },
+    "required": [
+      "redis_cluster_nodes",
+      "redis_cluster_name"
+    ]
+  },
+  "tollgate:common/redis-sentinel": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/redis-sentinel",
+    "title": "RedisSentinelPolicyConf",
+    "description": "Fields of the `redis-sentinel` counter policy; applied when policy is redis-sentinel.",
+    "type": "object",
+    "properties": {
+      "redis_sentinels": {
+        "description": "Sentinel servers to ask for the current master.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "object",
+          "properties": {
+            "host": {
+              "description": "Sentinel host.",
+              "type": "string",
+              "minLength": 1
+            },
+            "port": {
+              "description": "Sentinel port.",
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          },
+          "required": [
+            "host",
+            "port"
+          ]
+        }
+      },
+      "redis_master_name": {
+        "description": "Name of the master group watched by the sentinels.",
+        "type": "string",
+        "minLength": 1
+      },
+      "redis_role": {
+        "description": "Connect to the master or to a replica.",
+        "type": "string",
+        "enum": [
+          "master",
+          "slave"
+        ],
+        "default": "master"
+      },
+      "redis_connect_timeout": {
+        "description": "Connect timeout in milliseconds.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 1000
+      },
+      "redis_read_timeout": {
+        "description": "Read timeout in milliseconds.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 1000
+      },
+      "redis_keepalive_timeout": {
+        "description": "Idle time in milliseconds before a pooled Redis connection is closed.",
+        "type": "integer",
+        "minimum": 1000,
+        "default": 10000
+      },
+      "redis_keepalive_pool": {
+        "description": "Maximum number of pooled Redis connections.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 100
+      },
+      "redis_database": {
+        "description": "Redis logical database number.",
+        "type": "integer",
+        "minimum": 0,
+        "default": 0
+      },
+      "redis_username": {
+        "description": "Redis ACL user name.",
+        "type": "string",
+        "minLength": 1
+      },
+      "redis_password": {
+        "description": "Redis password.",
+        "type": "string",
+        "minLength": 0
+      },
+      "sentinel_username": {
+        "description": "User name for the sentinels.",
+        "type": "string",
+        "minLength": 1
+      },
+      "sentinel_password": {
+        "description": "Password for the sentinels.",
+        "type": "string",
+        "minLength": 0
+      }
+    },
+    "required": [
+      "redis_sentinels",
+      "redis_master_name"
+    ]
+  },
+  "tollgate:common/remote-addr": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/remote-addr",
+    "title": "RemoteAddr",
+    "description": "Client IP address: IPv4, IPv4 CIDR, IPv6 or IPv6 CIDR.",
+    "type": "string",
+    "anyOf": [
+      {
+        "title": "IPv4",
+        "type": "string",
+        "format": "ipv4"
+      },
+      {
+        "title": "IPv4/CIDR",
+        "type": "string",
+        "pattern": "^([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])/([12]?[0-9]|3[0-2])$"
+      },
+      {
+        "title": "IPv6",
+        "type": "string",
+        "format": "ipv6"
+      },
+      {
+        "title": "IPv6/CIDR",
+        "type": "string",
+        "pattern": "^([a-fA-F0-9]{0,4}:){1,8}(:[a-fA-F0-9]{0,4}){0,8}([a-fA-F0-9]{0,4})?/[0-9]{1,3}$"
+      }
+    ]
+  },
+  "tollgate:common/timeout": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/timeout",
+    "title": "Timeout",
+    "description": "Upstream timeouts in seconds; all three are required.",
+    "type": "object",
+    "properties": {
+      "connect": {
+        "description": "Connect timeout in seconds.",
+        "type": "number",
+        "exclusiveMinimum": 0
+      },
+      "send": {
+        "description": "Send timeout in seconds.",
+        "type": "number",
+        "exclusiveMinimum": 0
+      },
+      "read": {
+        "description": "Read timeout in seconds.",
+        "type": "number",
+        "exclusiveMinimum": 0
+      }
+    },
+    "required": [
+      "connect",
+      "send",
+      "read"
+    ]
+  },
+  "tollgate:common/timestamp": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/timestamp",
+    "title": "Timestamp",
+    "description": "Unix time in seconds, set by the Admin API (create_time, update_time).",
+    "type": "integer"
+  },
+  "tollgate:common/upstream-node": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/upstream-node",
+    "title": "UpstreamNode",
+    "description": "One upstream node in the array form of `nodes`.",
+    "type": "object",
+    "properties": {
+      "host": {
+        "$ref": "tollgate:common/host",
+        "description": "Host name or IP of the node."
+      },
+      "port": {
+        "description": "Port of the node.",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 65535
+      },
+      "weight": {
+        "description": "Weight of the node.",
+        "type": "integer",
+        "minimum": 0
+      },
+      "priority": {
+        "description": "Priority of the node; lower priorities are used only when higher ones fail (0 when unset).",
+        "type": "integer"
+      },
+      "metadata": {
+        "description": "Free-form metadata of the node.",
+        "type": "object"
+      }
+    },
+    "required": [
+      "host",
+      "port",
+      "weight"
+    ]
+  },
+  "tollgate:common/upstream-nodes": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/upstream-nodes",
+    "title": "UpstreamNodes",
+    "description": "Upstream nodes: an object {\"host:port\": weight} or an array of node objects.",
+    "anyOf": [
+      {
+        "type": "object",
+        "patternProperties": {
+          ".*": {
+            "description": "Weight of the node.",
+            "type": "integer",
+            "minimum": 0
+          }
+        }
+      },
+      {
+        "type": "array",
+        "items": {
+          "$ref": "tollgate:common/upstream-node"
+        }
+      }
+    ]
+  },
+  "tollgate:plugins/ai-consumer-rate-limiting": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-consumer-rate-limiting",
+    "title": "AiConsumerRateLimitingConf",
+    "description": "ai-consumer-rate-limiting (Tollgate's take on the API7 plugin): a consumer's own token quota per LLM instance, checked before the route's ai-rate-limiting.",
+    "type": "object",
+    "properties": {
+      "limit": {
+        "description": "Default tokens per time_window for instances not listed in instances; an integer or a variable template.",
+        "oneOf": [
+          {
+            "type": "integer",
+            "exclusiveMinimum": 0
+          },
+          {
+            "type": "string"
+          }
+        ]
+      },
+      "time_window": {
+        "description": "Window length in seconds for limit; an integer or a variable template.",
+        "oneOf": [
+          {
+            "type": "integer",
+            "exclusiveMinimum": 0
+          },
+          {
+            "type": "string"
+          }
+        ]
+      },
+      "limit_strategy": {
+        "description": "Which token count is charged, or `expression` to charge cost_expr.",
+        "type": "string",
+        "enum": [
+          "total_tokens",
+          "prompt_tokens",
+          "completion_tokens",
+          "expression"
+        ],
+        "default": "total_tokens"
+      },
+      "cost_expr": {
+        "description": "Arithmetic over the provider's raw usage fields (missing ones are 0); required when a strategy is expression.",
+        "type": "string",
+        "minLength": 1
+      },
+      "instances": {
+        "description": "The consumer's quota per instance.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "title": "AiConsumerRateLimitingInstance",
+          "type": "object",
+          "properties": {
+            "name": {
+              "description": "Instance name, as in ai-proxy-multi (or ai-proxy-<provider>).",
+              "type": "string"
+            },
+            "limit": {
+              "description": "Tokens allowed per time_window; an integer or a variable template.",
+              "oneOf": [
+                {
+                  "type": "integer",
+                  "minimum": 1
+                },
+                {
+                  "type": "string"
+                }
+              ]
+            },
+            "time_window": {
+              "description": "Window length in seconds; an integer or a variable template.",
+              "oneOf": [
+                {
+                  "type": "integer",
+                  "minimum": 1
+                },
+                {
+                  "type": "string"
+                }
+              ]
+            },
+            "limit_strategy": {
+              "description": "Strategy for this instance (the plugin's limit_strategy when unset).",
+              "type": "string",
+              "enum": [
+                "total_tokens",
+                "prompt_tokens",
+                "completion_tokens",
+                "expression"
+              ]
+            },
+            "cost_expr": {
+              "description": "Expression for this instance (the plugin's cost_expr when unset).",
+              "type": "string",
+              "minLength": 1
+            }
+          },
+          "required": [
+            "name",
+            "limit",
+            "time_window"
+          ]
+        }
+      },
+      "rejected_code": {
+        "description": "Status of a refused request.",
+        "type": "integer",
+        "minimum": 200,
+        "maximum": 599,
+        "default": 429
+      },
+      "rejected_msg": {
+        "description": "Body message of a refused request, sent as {\"error_msg\": ...}.",
+        "type": "string",
+        "minLength": 1
+      },
+      "show_limit_quota_header": {
+        "description": "Send the X-AI-Consumer-RateLimit-* headers.",
+        "type": "boolean",
+        "default": true
+      },
+      "policy": {
+        "description": "Where counters live.",
+        "type": "string",
+        "enum": [
+          "local",
+          "redis",
+          "redis-cluster"
+        ],
+        "default": "local"
+      },
+      "allow_degradation": {
+        "description": "Let requests through when the counter store fails.",
+        "type": "boolean",
+        "default": false
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "dependencies": {
+      "limit": [
+        "time_window"
+      ],
+      "time_window": [
+        "limit"
+      ]
+    },
+    "anyOf": [
+      {
+        "required": [
+          "limit",
+          "time_window"
+        ]
+      },
+      {
+        "required": [
+          "instances"
+        ]
+      }
+    ],
+    "if": {
+      "properties": {
+        "policy": {
+          "enum": [
+            "redis"
+          ]
+        }
+      },
+      "required": [
+        "policy"
+      ]
+    },
+    "then": {
+      "$ref": "tollgate:common/redis"
+    },
+    "else": {
+      "if": {
+        "properties": {
+          "policy": {
+            "enum": [
+              "redis-cluster"
+            ]
+          }
+        },
+        "required": [
+          "policy"
+        ]
+      },
+      "then": {
+        "$ref": "tollgate:common/redis-cluster"
+      }
+    }
+  },
+  "tollgate:plugins/ai-proxy": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-proxy",
+    "title": "AiProxyConf",
+    "description": "ai-proxy: proxy the request to one LLM provider instance.",
+    "type": "object",
+    "properties": {
+      "provider": {
+        "$ref": "tollgate:common/ai-provider",
+        "description": "The LLM provider."
+      },
+      "provider_conf": {
+        "$ref": "tollgate:common/ai-provider-conf",
+        "description": "Provider-specific settings (vertex-ai, bedrock)."
+      },
+      "logging": {
+        "$ref": "tollgate:common/ai-logging",
+        "description": "Access-log options."
+      },
+      "auth": {
+        "$ref": "tollgate:common/ai-auth",
+        "description": "Credentials sent to the provider."
+      },
+      "options": {
+        "$ref": "tollgate:common/ai-options",
+        "description": "Fields merged into the request body."
+      },
+      "override": {
+        "$ref": "tollgate:common/ai-override",
+        "description": "Endpoint and body overrides."
+      },
+      "timeout": {
+        "description": "Timeout in milliseconds of each socket operation (connect, send, read).",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 600000,
+        "default": 30000
+      },
+      "max_req_body_size": {
+        "description": "Largest accepted client request body in bytes; larger bodies get 413.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 67108864
+      },
+      "max_stream_duration_ms": {
+        "description": "Longest a streamed response may last, in milliseconds (no cap when unset).",
+        "type": "integer",
+        "minimum": 1
+      },
+      "max_response_bytes": {
+        "description": "Most bytes read from the provider for one response (no cap when unset).",
+        "type": "integer",
+        "minimum": 1
+      },
+      "keepalive": {
+        "description": "Reuse connections to the provider.",
+        "type": "boolean",
+        "default": true
+      },
+      "keepalive_timeout": {
+        "description": "Idle time in milliseconds before a pooled connection is closed.",
+        "type": "integer",
+        "minimum": 1000,
+        "default": 60000
+      },
+      "keepalive_pool": {
+        "description": "Maximum pooled connections per provider host.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 30
+      },
+      "streaming_flush_interval_ms": {
+        "description": "How often streamed bytes are flushed to the client, in milliseconds (0 = every chunk).",
+        "type": "integer",
+        "minimum": 0,
+        "default": 10
+      },
+      "ssl_verify": {
+        "description": "Verify the provider's TLS certificate.",
+        "type": "boolean",
+        "default": true
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "provider",
+      "auth"
+    ]
+  },
+  "tollgate:plugins/ai-proxy-multi": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-proxy-multi",
+    "title": "AiProxyMultiConf",
+    "description": "ai-proxy-multi: balance requests over several LLM instances with priorities, health checks and fallback.",
+    "type": "object",
+    "properties": {
+      "balancer": {
+        "description": "How an instance is picked within a priority group.",
+        "type": "object",
+        "properties": {
+          "algorithm": {
+            "description": "Balancing algorithm.",
+            "type": "string",
+            "enum": [
+              "chash",
+              "roundrobin",
+              "semantic"
+            ]
+          },
+          "hash_on": {
+            "description": "What chash hashes on.",
+            "type": "string",
+            "enum": [
+              "vars",
+              "header",
+              "cookie",
+              "consumer",
+              "vars_combinations"
+            ],
+            "default": "vars"
+          },
+          "key": {
+            "description": "The chash key (variable, header or cookie name, or a template).",
+            "type": "string"
+          }
+        },
+        "default": {
+          "algorithm": "roundrobin"
+        }
+      },
+      "instances": {
+        "description": "The LLM instances; names must be unique.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "title": "AiInstance",
+          "type": "object",
+          "properties": {
+            "name": {
+              "description": "Instance name, used in rate-limit counters and headers.",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 100
+            },
+            "provider": {
+              "$ref": "tollgate:common/ai-provider",
+              "description": "The LLM provider."
+            },
+            "priority": {
+              "description": "Higher priorities are preferred; lower ones serve only on fallback.",
+              "type": "integer",
+              "default": 0
+            },
+            "weight": {
+              "description": "Weight within its priority group.",
+              "type": "integer",
+              "minimum": 0
+            },
+            "auth": {
+              "$ref": "tollgate:common/ai-auth",
+              "description": "Credentials sent to the provider."
+            },
+            "options": {
+              "$ref": "tollgate:common/ai-options",
+              "description": "Fields merged into the request body."
+            },
+            "override": {
+              "$ref": "tollgate:common/ai-override",
+              "description": "Endpoint and body overrides."
+            },
+            "provider_conf": {
+              "$ref": "tollgate:common/ai-provider-conf",
+              "description": "Provider-specific settings (vertex-ai, bedrock)."
+            },
+            "checks": {
+              "description": "Health checks of the instance's endpoint.",
+              "type": "object",
+              "properties": {
+                "active": {
+                  "$ref": "tollgate:common/health-check-active",
+                  "description": "Active probes."
+                },
+                "passive": {
+                  "$ref": "tollgate:common/health-check-passive",
+                  "description": "Health judged from live traffic (Tollgate extension; APISIX ignores it)."
+                }
+              },
+              "required": [
+                "active"
+              ]
+            },
+            "examples": {
+              "description": "Example prompts describing the instance (semantic algorithm).",
+              "type": "array",
+              "minItems": 1,
+              "maxItems": 64,
+              "items": {
+                "type": "string",
+                "minLength": 1
+              }
+            },
+            "threshold": {
+              "description": "Minimum similarity for the instance to be picked (semantic algorithm).",
+              "type": "number",
+              "minimum": -1,
+              "maximum": 1
+            }
+          },
+          "required": [
+            "name",
+            "provider",
+            "auth",
+            "weight"
+          ]
+        }
+      },
+      "logging": {
+        "$ref": "tollgate:common/ai-logging",
+        "description": "Access-log options."
+      },
+      "fallback_strategy": {
+        "description": "When to try another instance: skip rate-limited instances, and/or retry on 429 / 5xx.",
+        "anyOf": [
+          {
+            "type": "string",
+            "enum": [
+              "instance_health_and_rate_limiting",
+              "http_429",
+              "http_5xx"
+            ]
+          },
+          {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "rate_limiting",
+                "http_429",
+                "http_5xx"
+              ]
+            }
+          }
+        ]
+      },
+      "fallback_http_statuses": {
+        "description": "Extra upstream statuses (400..599) that trigger a retry on another instance.",
+        "type": "array",
+        "minItems": 1,
+        "uniqueItems": true,
+        "items": {
+          "type": "integer",
+          "minimum": 400,
+          "maximum": 599
+        }
+      },
+      "max_retries": {
+        "description": "Most retries per request (no cap when unset).",
+        "type": "integer",
+        "minimum": 0
+      },
+      "retry_on_failure_within_ms": {
+        "description": "Retry only when the failed attempt took at most this many milliseconds.",
+        "type": "integer",
+        "minimum": 1
+      },
+      "timeout": {
+        "description": "Timeout in milliseconds of each socket operation (connect, send, read).",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 600000,
+        "default": 30000
+      },
+      "max_req_body_size": {
+        "description": "Largest accepted client request body in bytes; larger bodies get 413.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 67108864
+      },
+      "max_stream_duration_ms": {
+        "description": "Longest a streamed response may last, in milliseconds (no cap when unset).",
+        "type": "integer",
+        "minimum": 1
+      },
+      "max_response_bytes": {
+        "description": "Most bytes read from the provider for one response (no cap when unset).",
+        "type": "integer",
+        "minimum": 1
+      },
+      "keepalive": {
+        "description": "Reuse connections to the providers.",
+        "type": "boolean",
+        "default": true
+      },
+      "keepalive_timeout": {
+        "description": "Idle time in milliseconds before a pooled connection is closed.",
+        "type": "integer",
+        "minimum": 1000,
+        "default": 60000
+      },
+      "keepalive_pool": {
+        "description": "Maximum pooled connections per provider host.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 30
+      },
+      "streaming_flush_interval_ms": {
+        "description": "How often streamed bytes are flushed to the client, in milliseconds (0 = every chunk).",
+        "type": "integer",
+        "minimum": 0,
+        "default": 10
+      },
+      "ssl_verify": {
+        "description": "Verify the providers' TLS certificates.",
+        "type": "boolean",
+        "default": true
+      },
+      "semantic_opts": {
+        "description": "Options of the semantic balancing algorithm (accepted, not implemented by Tollgate).",
+        "type": "object"
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "instances"
+    ]
+  },
+  "tollgate:plugins/ai-rate-limiting": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-rate-limiting",
+    "title": "AiRateLimitingConf",
+    "description": "ai-rate-limiting: token quotas per LLM instance (or per rule), charged after each response.",
+    "type": "object",
+    "properties": {
+      "limit": {
+        "description": "Tokens allowed per time_window for each instance not listed in instances; an integer or a variable template.",
+        "oneOf": [
+          {
+            "type": "integer",
+            "exclusiveMinimum": 0
+          },
+          {
+            "type": "string"
+          }
+        ]
+      },
+      "time_window": {
+        "description": "Window length in seconds for limit; an integer or a variable template.",
+        "oneOf": [
+          {
+            "type": "integer",
+            "exclusiveMinimum": 0
+          },
+          {
+            "type": "string"
+          }
+        ]
+      },
+      "show_limit_quota_header": {
+        "description": "Send the X-AI-RateLimit-* headers.",
+        "type": "boolean",
+        "default": true
+      },
+      "limit_strategy": {
+        "description": "Which token count is charged, or `expression` to charge cost_expr.",
+        "type": "string",
+        "enum": [
+          "total_tokens",
+          "prompt_tokens",
+          "completion_tokens",
+          "expression"
+        ],
+        "default": "total_tokens"
+      },
+      "cost_expr": {
+        "description": "Arithmetic over the provider's raw usage fields (missing ones are 0); required when limit_strategy is expression.",
+        "type": "string",
+        "minLength": 1
+      },
+      "instances": {
+        "description": "Per-instance quotas.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "title": "AiRateLimitingInstance",
+          "type": "object",
+          "properties": {
+            "name": {
+              "description": "Instance name, as in ai-proxy-multi (or ai-proxy-<provider>).",
+              "type": "string"
+            },
+            "limit": {
+              "description": "Tokens allowed per time_window; an integer or a variable template.",
+              "oneOf": [
+                {
+                  "type": "integer",
+                  "minimum": 1
+                },
+                {
+                  "type": "string"
+                }
+              ]
+            },
+            "time_window": {
+              "description": "Window length in seconds; an integer or a variable template.",
+              "oneOf": [
+                {
+                  "type": "integer",
+                  "minimum": 1
+                },
+                {
+                  "type": "string"
+                }
+              ]
+            }
+          },
+          "required": [
+            "name",
+            "limit",
+            "time_window"
+          ]
+        }
+      },
+      "rejected_code": {
+        "description": "Status of a refused request.",
+        "type": "integer",
+        "minimum": 200,
+        "maximum": 599,
+        "default": 503
+      },
+      "rejected_msg": {
+        "description": "Body message of a refused request, sent as {\"error_msg\": ...}.",
+        "type": "string",
+        "minLength": 1
+      },
+      "policy": {
+        "description": "Where counters live.",
+        "type": "string",
+        "enum": [
+          "local",
+          "redis",
+          "redis-cluster",
+          "redis-sentinel"
+        ],
+        "default": "local"
+      },
+      "allow_degradation": {
+        "description": "Let requests through when the counter store fails.",
+        "type": "boolean",
+        "default": false
+      },
+      "rules": {
+        "description": "Quotas keyed by request variables instead of instance names.",
+        "type": "array",
+        "items": {
+          "title": "AiRateLimitingRule",
+          "type": "object",
+          "properties": {
+            "count": {
+              "description": "Tokens allowed per time_window; an integer or a variable template.",
+              "oneOf": [
+                {
+                  "type": "integer",
+                  "exclusiveMinimum": 0
+                },
+                {
+                  "type": "string"
+                }
+              ]
+            },
+            "time_window": {
+              "description": "Window length in seconds; an integer or a variable template.",
+              "oneOf": [
+                {
+                  "type": "integer",
+                  "exclusiveMinimum": 0
+                },
+                {
+                  "type": "string"
+                }
+              ]
+            },
+            "key": {
+              "description": "Counter key template; the rule applies when it resolves.",
+              "type": "string"
+            },
+            "header_prefix": {
+              "description": "Prefix of this rule's rate-limit headers.",
+              "type": "string"
+            }
+          },
+          "required": [
+            "count",
+            "time_window",
+            "key"
+          ]
+        }
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "dependencies": {
+      "limit": [
+        "time_window"
+      ],
+      "time_window": [
+        "limit"
+      ]
+    },
+    "oneOf": [
+      {
+        "anyOf": [
+          {
+            "required": [
+              "limit",
+              "time_window"
+            ]
+          },
+          {
+            "required": [
+              "instances"
+            ]
+          }
+        ]
+      },
+      {
+        "required": [
+          "rules"
+        ]
+      }
+    ],
+    "if": {
+      "properties": {
+        "policy": {
+          "enum": [
+            "redis"
+          ]
+        }
+      },
+      "required": [
+        "policy"
+      ]
+    },
+    "then": {
+      "$ref": "tollgate:common/redis"
+    },
+    "else": {
+      "if": {
+        "properties": {
+          "policy": {
+            "enum": [
+              "redis-cluster"
+            ]
+          }
+        },
+        "required": [
+          "policy"
+        ]
+      },
+      "then": {
+        "$ref": "tollgate:common/redis-cluster"
+      },
+      "else": {
+        "if": {
+          "properties": {
+            "policy": {
+              "enum": [
+                "redis-sentinel"
+              ]
+            }
+          },
+          "required": [
+            "policy"
+          ]
+        },
+        "then": {
+          "$ref": "tollgate:common/redis-sentinel"
+        }
+      }
+    }
+  },
+  "tollgate:plugins/key-auth": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/key-auth",
+    "title": "KeyAuthConf",
+    "description": "key-auth on a route or service: where to read the API key and what to do with it.",
+    "type": "object",
+    "properties": {
+      "header": {
+        "description": "Request header that carries the key.",
+        "type": "string",
+        "default": "apikey"
+      },
+      "query": {
+        "description": "Query parameter that carries the key (read when the header is absent).",
+        "type": "string",
+        "default": "apikey"
+      },
+      "hide_credentials": {
+        "description": "Remove the key from the request before it is proxied.",
+        "type": "boolean",
+        "default": false
+      },
+      "anonymous_consumer": {
+        "description": "Consumer used when authentication fails, instead of answering 401.",
+        "type": "string",
+        "minLength": 1
+      },
+      "realm": {
+        "description": "Realm sent in the WWW-Authenticate header of a 401.",
+        "type": "string",
+        "default": "key",
+        "minLength": 1,
+        "maxLength": 128,
+        "pattern": "^[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]+$"
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    }
+  },
+  "tollgate:plugins/key-auth.consumer": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/key-auth.consumer",
+    "title": "KeyAuthConsumerConf",
+    "description": "key-auth on a consumer or credential: the consumer's API key.",
+    "type": "object",
+    "properties": {
+      "key": {
+        "description": "The API key; unique across consumers.",
+        "type": "string"
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "key"
+    ]
+  },
+  "tollgate:plugins/prometheus": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/prometheus",
+    "title": "PrometheusConf",
+    "description": "prometheus: export request metrics for the route, service or global rule.",
+    "type": "object",
+    "properties": {
+      "prefer_name": {
+        "description": "Label metrics with the route/service name instead of its id.",
+        "type": "boolean",
+        "default": false
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    }
+  },
+  "tollgate:resources/consumer": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/consumer",
+    "title": "ConsumerConf",
+    "description": "A consumer: an API client identified by username, with its auth and other plugins.",
+    "type": "object",
+    "properties": {
+      "username": {
+        "description": "Unique consumer name; also the resource's key.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 256,
+        "pattern": "^[a-zA-Z0-9_\\-]+$"
+      },
+      "id": {
+        "$ref": "tollgate:common/id",
+        "description": "Optional id (the key is the username)."
+      },
+      "desc": {
+        "$ref": "tollgate:common/desc",
+        "description": "Consumer description."
+      },
+      "labels": {
+        "$ref": "tollgate:common/labels",
+        "description": "Labels of the consumer."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      },
+      "group_id": {
+        "$ref": "tollgate:common/id",
+        "description": "Id of the consumer group it belongs to."
+      },
+      "plugins": {
+        "$ref": "tollgate:common/plugins-map",
+        "description": "Plugins of the consumer."
+      }
+    },
+    "required": [
+      "username"
+    ],
+    "additionalProperties": false
+  },
+  "tollgate:resources/consumer_group": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/consumer_group",
+    "title": "ConsumerGroupConf",
+    "description": "A consumer group: plugins shared by the consumers whose group_id points at it.",
+    "type": "object",
+    "properties": {
+      "id": {
+        "$ref": "tollgate:common/id",
+        "description": "Consumer group id."
+      },
+      "name": {
+        "$ref": "tollgate:common/name",
+        "description": "Consumer group name."
+      },
+      "desc": {
+        "$ref": "tollgate:common/desc",
+        "description": "Consumer group description."
+      },
+      "labels": {
+        "$ref": "tollgate:common/labels",
+        "description": "Labels of the group."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      },
+      "plugins": {
+        "$ref": "tollgate:common/plugins-map",
+        "description": "Plugins of the group."
+      }
+    },
+    "required": [
+      "plugins"
+    ],
+    "additionalProperties": false
+  },
+  "tollgate:resources/credential": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/credential",
+    "title": "CredentialConf",
+    "description": "A credential of a consumer: one more set of auth-plugin secrets for the same consumer.",
+    "type": "object",
+    "properties": {
+      "id": {
+        "$ref": "tollgate:common/id",
+        "description": "Credential id."
+      },
+      "name": {
+        "$ref": "tollgate:common/name",
+        "description": "Credential name."
+      },
+      "desc": {
+        "$ref": "tollgate:common/desc",
+        "description": "Credential description."
+      },
+      "labels": {
+        "$ref": "tollgate:common/labels",
+        "description": "Labels of the credential."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      },
+      "plugins": {
+        "$ref": "tollgate:common/plugins-map",
+        "description": "Auth plugins of the credential."
+      }
+    },
+    "additionalProperties": false
+  },
+  "tollgate:resources/global_rule": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/global_rule",
+    "title": "GlobalRuleConf",
+    "description": "A global rule: plugins that run on every request before the route's plugins.",
+    "type": "object",
+    "properties": {
+      "id": {
+        "$ref": "tollgate:common/id",
+        "description": "Global rule id."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      },
+      "plugins": {
+        "$ref": "tollgate:common/plugins-map",
+        "description": "Plugins run on every request."
+      }
+    },
+    "required": [
+      "plugins"
+    ],
+    "additionalProperties": false
+  },
+  "tollgate:resources/plugin_config": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/plugin_config",
+    "title": "PluginConfigConf",
+    "description": "A plugin config: a reusable plugin set that routes reference with plugin_config_id.",
+    "type": "object",
+    "properties": {
+      "id": {
+        "$ref": "tollgate:common/id",
+        "description": "Plugin config id."
+      },
+      "name": {
+        "$ref": "tollgate:common/name",
+        "description": "Plugin config name."
+      },
+      "desc": {
+        "$ref": "tollgate:common/desc",
+        "description": "Plugin config description."
+      },
+      "labels": {
+        "$ref": "tollgate:common/labels",
+        "description": "Labels of the plugin config."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      },
+      "plugins": {
+        "$ref": "tollgate:common/plugins-map",
+        "description": "The plugins."
+      }
+    },
+    "required": [
+      "plugins"
+    ],
+    "additionalProperties": false
+  },
+  "tollgate:resources/plugin_metadata": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/plugin_metadata",
+    "title": "PluginMetadataConf",
+    "description": "Plugin metadata: settings shared by every instance of one plugin, checked against that plugin's metadata schema.",
+    "type": "object",
+    "properties": {
+      "id": {
+        "$ref": "tollgate:common/id",
+        "description": "Name of the plugin the metadata belongs to."
+      }
+    },
+    "additionalProperties": true
+  },
+  "tollgate:resources/route": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/route",
+    "title": "RouteConf",
+    "description": "A route: request matching rules plus the plugins and upstream that serve matched requests.",
+    "type": "object",
+    "properties": {
+      "id": {
+        "$ref": "tollgate:common/id",
+        "description": "Route id."
+      },
+      "name": {
+        "$ref": "tollgate:common/name",
+        "description": "Route name."
+      },
+      "desc": {
+        "$ref": "tollgate:common/desc",
+        "description": "Route description."
+      },
+      "labels": {
+        "$ref": "tollgate:common/labels",
+        "description": "Labels of the route."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      },
+      "uri": {
+        "description": "Request path to match; a trailing * matches a prefix.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 4096
+      },
+      "uris": {
+        "description": "Request paths to match (use instead of uri).",
+        "type": "array",
+        "minItems": 1,
+        "uniqueItems": true,
+        "items": {
+          "description": "HTTP uri.",
+          "type": "string"
+        }
+      },
+      "priority": {
+        "description": "Higher priorities are matched first when several routes share a uri.",
+        "type": "integer",
+        "default": 0
+      },
+      "methods": {
+        "description": "HTTP methods to match (all when unset).",
+        "type": "array",
+        "uniqueItems": true,
+        "items": {
+          "$ref": "tollgate:common/http-method"
+        }
+      },
+      "host": {
+        "$ref": "tollgate:common/host",
+        "description": "Host to match."
+      },
+      "hosts": {
+        "description": "Hosts to match (use instead of host).",
+        "type": "array",
+        "minItems": 1,
+        "uniqueItems": true,
+        "items": {
+          "$ref": "tollgate:common/host"
+        }
+      },
+      "remote_addr": {
+        "$ref": "tollgate:common/remote-addr",
+        "description": "Client address to match."
+      },
+      "remote_addrs": {
+        "description": "Client addresses to match (use instead of remote_addr).",
+        "type": "array",
+        "minItems": 1,
+        "uniqueItems": true,
+        "items": {
+          "$ref": "tollgate:common/remote-addr"
+        }
+      },
+      "vars": {
+        "description": "lua-resty-expr expressions over request variables, all of which must match.",
+        "type": "array"
+      },
+      "filter_func": {
+        "description": "Lua function source used as an extra match condition (accepted for compatibility).",
+        "type": "string",
+        "minLength": 10,
+        "pattern": "^function"
+      },
+      "script": {
+        "description": "Plugin orchestration script (APISIX dashboard); excludes plugins and plugin_config_id.",
+        "type": "string",
+        "minLength": 10,
+        "maxLength": 102400
+      },
+      "script_id": {
+        "$ref": "tollgate:common/id",
+        "description": "Id of the script."
+      },
+      "plugins": {
+        "$ref": "tollgate:common/plugins-map",
+        "description": "Plugins of the route."
+      },
+      "plugin_config_id": {
+        "$ref": "tollgate:common/id",
+        "description": "Id of a plugin_config whose plugins are merged in."
+      },
+      "upstream": {
+        "$ref": "tollgate:resources/upstream",
+        "description": "Inline upstream."
+      },
+      "upstream_id": {
+        "$ref": "tollgate:common/id",
+        "description": "Id of an upstream resource."
+      },
+      "service_id": {
+        "$ref": "tollgate:common/id",
+        "description": "Id of a service this route belongs to."
+      },
+      "service_protocol": {
+        "description": "Protocol of the service (grpc or http).",
+        "enum": [
+          "grpc",
+          "http"
+        ]
+      },
+      "timeout": {
+        "$ref": "tollgate:common/timeout",
+        "description": "Upstream timeouts for this route."
+      },
+      "enable_websocket": {
+        "description": "Proxy WebSocket upgrades.",
+        "type": "boolean"
+      },
+      "status": {
+        "description": "1 enables the route, 0 disables it (never matched).",
+        "type": "integer",
+        "enum": [
+          1,
+          0
+        ],
+        "default": 1
+      }
+    },
+    "allOf": [
+      {
+        "oneOf": [
+          {
+            "required": [
+              "uri"
+            ]
+          },
+          {
+            "required": [
+              "uris"
+            ]
+          }
+        ]
+      },
+      {
+        "oneOf": [
+          {
+            "not": {
+              "anyOf": [
+                {
+                  "required": [
+                    "host"
+                  ]
+                },
+                {
+                  "required": [
+                    "hosts"
+                  ]
+                }
+              ]
+            }
+          },
+          {
+            "required": [
+              "host"
+            ]
+          },
+          {
+            "required": [
+              "hosts"
+            ]
+          }
+        ]
+      },
+      {
+        "oneOf": [
+          {
+            "not": {
+              "anyOf": [
+                {
+                  "required": [
+                    "remote_addr"
+                  ]
+                },
+                {
+                  "required": [
+                    "remote_addrs"
+                  ]
+                }
+              ]
+            }
+          },
+          {
+            "required": [
+              "remote_addr"
+            ]
+          },
+          {
+            "required": [
+              "remote_addrs"
+            ]
+          }
+        ]
+      }
+    ],
+    "anyOf": [
+      {
+        "required": [
+          "plugins",
+          "uri"
+        ]
+      },
+      {
+        "required": [
+          "upstream",
+          "uri"
+        ]
+      },
+      {
+        "required": [
+          "upstream_id",
+          "uri"
+        ]
+      },
+      {
+        "required": [
+          "service_id",
+          "uri"
+        ]
+      },
+      {
+        "required": [
+          "plugins",
+          "uris"
+        ]
+      },
+      {
+        "required": [
+          "upstream",
+          "uris"
+        ]
+      },
+      {
+        "required": [
+          "upstream_id",
+          "uris"
+        ]
+      },
+      {
+        "required": [
+          "service_id",
+          "uris"
+        ]
+      },
+      {
+        "required": [
+          "script",
+          "uri"
+        ]
+      },
+      {
+        "required": [
+          "script",
+          "uris"
+        ]
+      }
+    ],
+    "not": {
+      "anyOf": [
+        {
+          "required": [
+            "script",
+            "plugins"
+          ]
+        },
+        {
+          "required": [
+            "script",
+            "plugin_config_id"
+          ]
+        }
+      ]
+    },
+    "additionalProperties": false
+  },
+  "tollgate:resources/service": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/service",
+    "title": "ServiceConf",
+    "description": "A service: plugins and an upstream shared by the routes that reference it.",
+    "type": "object",
+    "properties": {
+      "id": {
+        "$ref": "tollgate:common/id",
+        "description": "Service id."
+      },
+      "name": {
+        "$ref": "tollgate:common/name",
+        "description": "Service name."
+      },
+      "desc": {
+        "$ref": "tollgate:common/desc",
+        "description": "Service description."
+      },
+      "labels": {
+        "$ref": "tollgate:common/labels",
+        "description": "Labels of the service."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      },
+      "plugins": {
+        "$ref": "tollgate:common/plugins-map",
+        "description": "Plugins of the service."
+      },
+      "upstream": {
+        "$ref": "tollgate:resources/upstream",
+        "description": "Inline upstream."
+      },
+      "upstream_id": {
+        "$ref": "tollgate:common/id",
+        "description": "Id of an upstream resource."
+      },
+      "script": {
+        "description": "Plugin orchestration script (APISIX dashboard).",
+        "type": "string",
+        "minLength": 10,
+        "maxLength": 102400
+      },
+      "enable_websocket": {
+        "description": "Proxy WebSocket upgrades.",
+        "type": "boolean"
+      },
+      "hosts": {
+        "description": "Hosts the service's routes match.",
+        "type": "array",
+        "minItems": 1,
+        "uniqueItems": true,
+        "items": {
+          "$ref": "tollgate:common/host"
+        }
+      }
+    },
+    "additionalProperties": false
+  },
+  "tollgate:resources/upstream": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/upstream",
+    "title": "UpstreamConf",
+    "description": "An upstream: a set of backend nodes and how to balance, check and reach them (APISIX schema_def upstream).",
+    "type": "object",
+    "properties": {
+      "id": {
+        "$ref": "tollgate:common/id",
+        "description": "Upstream id."
+      },
+      "name": {
+        "$ref": "tollgate:common/name",
+        "description": "Upstream name."
+      },
+      "desc": {
+        "$ref": "tollgate:common/desc",
+        "description": "Upstream description."
+      },
+      "labels": {
+        "$ref": "tollgate:common/labels",
+        "description": "Labels of the upstream."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      },
+      "nodes": {
+        "$ref": "tollgate:common/upstream-nodes",
+        "description": "Backend nodes."
+      },
+      "service_name": {
+        "description": "Service name looked up in the discovery registry.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 256
+      },
+      "discovery_type": {
+        "description": "Service discovery registry type.",
+        "type": "string"
+      },
+      "discovery_args": {
+        "description": "Extra arguments for the discovery registry.",
+        "type": "object",
+        "properties": {
+          "namespace_id": {
+            "description": "Namespace id.",
+            "type": "string"
+          },
+          "group_name": {
+            "description": "Group name.",
+            "type": "string"
+          },
+          "metadata": {
+            "description": "Metadata the discovered nodes must carry.",
+            "type": "object"
+          }
+        }
+      },
+      "type": {
+        "description": "Load-balancing algorithm.",
+        "type": "string",
+        "enum": [
+          "chash",
+          "roundrobin",
+          "ewma",
+          "least_conn"
+        ],
+        "default": "roundrobin"
+      },
+      "hash_on": {
+        "description": "What chash hashes on; `key` names the variable, header or cookie.",
+        "type": "string",
+        "enum": [
+          "vars",
+          "header",
+          "cookie",
+          "consumer",
+          "vars_combinations"
+        ],
+        "default": "vars"
+      },
+      "key": {
+        "description": "The chash key.",
+        "type": "string"
+      },
+      "checks": {
+        "$ref": "tollgate:common/health-check",
+        "description": "Health checks of the nodes."
+      },
+      "retries": {
+        "description": "Times a failed request is retried on another node.",
+        "type": "integer",
+        "minimum": 0
+      },
+      "retry_timeout": {
+        "description": "Seconds during which retries may happen (0 = no limit).",
+        "type": "number",
+        "minimum": 0
+      },
+      "timeout": {
+        "$ref": "tollgate:common/timeout",
+        "description": "Connect, send and read timeouts."
+      },
+      "scheme": {
+        "description": "Protocol used to talk to the nodes (tcp, tls, udp, kafka are APISIX stream/pubsub schemes).",
+        "enum": [
+          "grpc",
+          "grpcs",
+          "http",
+          "https",
+          "tcp",
+          "tls",
+          "udp",
+          "kafka"
+        ],
+        "default": "http"
+      },
+      "pass_host": {
+        "description": "Host header sent upstream: the client's (pass), the node's (node) or upstream_host (rewrite).",
+        "type": "string",
+        "enum": [
+          "pass",
+          "node",
+          "rewrite"
+        ],
+        "default": "pass"
+      },
+      "upstream_host": {
+        "$ref": "tollgate:common/host",
+        "description": "Host header used when pass_host is rewrite."
+      },
+      "keepalive_pool": {
+        "description": "Connection pool towards the nodes.",
+        "type": "object",
+        "properties": {
+          "size": {
+            "description": "Maximum idle connections kept.",
+            "type": "integer",
+            "minimum": 1,
+            "default": 320
+          },
+          "idle_timeout": {
+            "description": "Seconds an idle connection is kept.",
+            "type": "number",
+            "minimum": 0,
+            "default": 60
+          },
+          "requests": {
+            "description": "Requests served by one connection before it is closed.",
+            "type": "integer",
+            "minimum": 1,
+            "default": 1000
+          }
+        }
+      },
+      "tls": {
+        "description": "Client certificate presented to the nodes (mTLS).",
+        "type": "object",
+        "properties": {
+          "client_cert_id": {
+            "$ref": "tollgate:common/id",
+            "description": "Id of an SSL resource of type client."
+          },
+          "client_cert": {
+            "description": "Client certificate (PEM).",
+            "type": "string",
+            "minLength": 128,
+            "maxLength": 65536
+          },
+          "client_key": {
+            "description": "Client private key (PEM).",
+            "type": "string",
+            "minLength": 128,
+            "maxLength": 65536
+          },
+          "verify": {
+            "description": "Verify the server certificate (only kafka upstreams in APISIX).",
+            "type": "boolean",
+            "default": false
+          }
+        },
+        "dependencies": {
+          "client_cert": {
+            "required": [
+              "client_key"
+            ],
+            "not": {
+              "required": [
+                "client_cert_id"
+              ]
+            }
+          },
+          "client_key": {
+            "required": [
+              "client_cert"
+            ],
+            "not": {
+              "required": [
+                "client_cert_id"
+              ]
+            }
+          },
+          "client_cert_id": {
+            "not": {
+              "anyOf": [
+                {
+                  "required": [
+                    "client_cert"
+                  ]
+                },
+                {
+                  "required": [
+                    "client_key"
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "oneOf": [
+      {
+        "required": [
+          "nodes"
+        ]
+      },
+      {
+        "required": [
+          "service_name",
+          "discovery_type"
+        ]
+      }
+    ],
+    "additionalProperties": false
+  }
+};
+
+/** Schema ids of each plugin, found from the schemas/plugins file names. */
+export const PLUGIN_SCHEMA_IDS: Readonly<
+  Record<string, { schema: SchemaId; consumerSchema?: SchemaId; metadataSchema?: SchemaId }>
+> = {
+  "ai-consumer-rate-limiting": {
+    "schema": "tollgate:plugins/ai-consumer-rate-limiting"
+  },
+  "ai-proxy": {
+    "schema": "tollgate:plugins/ai-proxy"
+  },
+  "ai-proxy-multi": {
+    "schema": "tollgate:plugins/ai-proxy-multi"
+  },
+  "ai-rate-limiting": {
+    "schema": "tollgate:plugins/ai-rate-limiting"
+  },
+  "key-auth": {
+    "consumerSchema": "tollgate:plugins/key-auth.consumer",
+    "schema": "tollgate:plugins/key-auth"
+  },
+  "prometheus": {
+    "schema": "tollgate:plugins/prometheus"
+  }
+};
+
+/** Resource name → schema id. */
+export const RESOURCE_SCHEMA_IDS = {
+  "route": "tollgate:resources/route",
+  "service": "tollgate:resources/service",
+  "upstream": "tollgate:resources/upstream",
+  "consumer": "tollgate:resources/consumer",
+  "credential": "tollgate:resources/credential",
+  "plugin_config": "tollgate:resources/plugin_config",
+  "global_rule": "tollgate:resources/global_rule",
+  "consumer_group": "tollgate:resources/consumer_group",
+  "plugin_metadata": "tollgate:resources/plugin_metadata"
+} as const;

@@ -1,0 +1,3195 @@
+// generated — do not edit. Source: schemas/**/*.json; run `pnpm gen` to regenerate.
+
+// Resolved types: configurations after validation filled the schema defaults.
+
+/**
+ * Resource id: a string of 1..64 characters from [a-zA-Z0-9-_.], or an integer >= 1.
+ */
+export type Id = string | number;
+/**
+ * Human-readable name of a resource (1..256 characters).
+ */
+export type Name = string;
+/**
+ * Free-text description of a resource (at most 256 characters).
+ */
+export type Desc = string;
+/**
+ * Unix time in seconds, set by the Admin API (create_time, update_time).
+ */
+export type Timestamp = number;
+/**
+ * An HTTP method name, upper case.
+ */
+export type HttpMethod =
+  'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPTIONS' | 'CONNECT' | 'TRACE' | 'PURGE';
+/**
+ * A host name, an IP address (optionally with a port), a wildcard such as *.example.com, or * alone.
+ */
+export type Host = string;
+/**
+ * Client IP address: IPv4, IPv4 CIDR, IPv6 or IPv6 CIDR.
+ */
+export type RemoteAddr = string;
+/**
+ * Upstream nodes: an object {"host:port": weight} or an array of node objects.
+ */
+export type UpstreamNodes =
+  | {
+      /**
+       * Weight of the node.
+       *
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` ".*".
+       */
+      [k: string]: number;
+    }
+  | UpstreamNode[];
+/**
+ * Name of an LLM provider supported by ai-proxy and ai-proxy-multi.
+ */
+export type AiProvider =
+  | 'openai'
+  | 'deepseek'
+  | 'aimlapi'
+  | 'anthropic'
+  | 'openai-compatible'
+  | 'azure-openai'
+  | 'openrouter'
+  | 'gemini'
+  | 'vertex-ai'
+  | 'bedrock';
+
+/**
+ * Root of the generated types; use the maps it references.
+ */
+export interface TollgateConfMaps {
+  resources: ResourceConfMap;
+  plugins: PluginConfMap;
+  consumerPlugins: PluginConsumerConfMap;
+}
+/**
+ * Resource name to its configuration type.
+ */
+export interface ResourceConfMap {
+  route: RouteConf;
+  service: ServiceConf;
+  upstream: UpstreamConf;
+  consumer: ConsumerConf;
+  credential: CredentialConf;
+  plugin_config: PluginConfigConf;
+  global_rule: GlobalRuleConf;
+  consumer_group: ConsumerGroupConf;
+  plugin_metadata: PluginMetadataConf;
+}
+/**
+ * A route: request matching rules plus the plugins and upstream that serve matched requests.
+ */
+export interface RouteConf {
+  /**
+   * Route id.
+   */
+  id?: Id;
+  /**
+   * Route name.
+   */
+  name?: Name;
+  /**
+   * Route description.
+   */
+  desc?: Desc;
+  /**
+   * Labels of the route.
+   */
+  labels?: Labels;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+  /**
+   * Request path to match; a trailing * matches a prefix.
+   */
+  uri?: string;
+  /**
+   * Request paths to match (use instead of uri).
+   *
+   * @minItems 1
+   */
+  uris?: [string, ...string[]];
+  /**
+   * Higher priorities are matched first when several routes share a uri.
+   */
+  priority: number;
+  /**
+   * HTTP methods to match (all when unset).
+   */
+  methods?: HttpMethod[];
+  /**
+   * Host to match.
+   */
+  host?: Host;
+  /**
+   * Hosts to match (use instead of host).
+   *
+   * @minItems 1
+   */
+  hosts?: [Host, ...Host[]];
+  /**
+   * Client address to match.
+   */
+  remote_addr?: RemoteAddr;
+  /**
+   * Client addresses to match (use instead of remote_addr).
+   *
+   * @minItems 1
+   */
+  remote_addrs?: [RemoteAddr, ...RemoteAddr[]];
+  /**
+   * lua-resty-expr expressions over request variables, all of which must match.
+   */
+  vars?: unknown[];
+  /**
+   * Lua function source used as an extra match condition (accepted for compatibility).
+   */
+  filter_func?: string;
+  /**
+   * Plugin orchestration script (APISIX dashboard); excludes plugins and plugin_config_id.
+   */
+  script?: string;
+  /**
+   * Id of the script.
+   */
+  script_id?: Id;
+  /**
+   * Plugins of the route.
+   */
+  plugins?: PluginsMap;
+  /**
+   * Id of a plugin_config whose plugins are merged in.
+   */
+  plugin_config_id?: Id;
+  /**
+   * Inline upstream.
+   */
+  upstream?: UpstreamConf;
+  /**
+   * Id of an upstream resource.
+   */
+  upstream_id?: Id;
+  /**
+   * Id of a service this route belongs to.
+   */
+  service_id?: Id;
+  /**
+   * Protocol of the service (grpc or http).
+   */
+  service_protocol?: 'grpc' | 'http';
+  /**
+   * Upstream timeouts for this route.
+   */
+  timeout?: Timeout;
+  /**
+   * Proxy WebSocket upgrades.
+   */
+  enable_websocket?: boolean;
+  /**
+   * 1 enables the route, 0 disables it (never matched).
+   */
+  status: 1 | 0;
+}
+/**
+ * Key/value pairs that tag a resource; values are 1..256 non-blank characters.
+ */
+export interface Labels {
+  /**
+   * Value of the label.
+   *
+   * This interface was referenced by `Labels`'s JSON-Schema definition
+   * via the `patternProperty` ".*".
+   */
+  [k: string]: string;
+}
+/**
+ * Plugin name to plugin configuration; each entry is validated against its plugin's own schema.
+ */
+export interface PluginsMap {
+  [k: string]: unknown;
+}
+/**
+ * An upstream: a set of backend nodes and how to balance, check and reach them (APISIX schema_def upstream).
+ */
+export interface UpstreamConf {
+  /**
+   * Upstream id.
+   */
+  id?: Id;
+  /**
+   * Upstream name.
+   */
+  name?: Name;
+  /**
+   * Upstream description.
+   */
+  desc?: Desc;
+  /**
+   * Labels of the upstream.
+   */
+  labels?: Labels;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+  /**
+   * Backend nodes.
+   */
+  nodes?: UpstreamNodes;
+  /**
+   * Service name looked up in the discovery registry.
+   */
+  service_name?: string;
+  /**
+   * Service discovery registry type.
+   */
+  discovery_type?: string;
+  /**
+   * Extra arguments for the discovery registry.
+   */
+  discovery_args?: {
+    /**
+     * Namespace id.
+     */
+    namespace_id?: string;
+    /**
+     * Group name.
+     */
+    group_name?: string;
+    /**
+     * Metadata the discovered nodes must carry.
+     */
+    metadata?: {
+      [k: string]: unknown;
+    };
+  };
+  /**
+   * Load-balancing algorithm.
+   */
+  type: 'chash' | 'roundrobin' | 'ewma' | 'least_conn';
+  /**
+   * What chash hashes on; `key` names the variable, header or cookie.
+   */
+  hash_on: 'vars' | 'header' | 'cookie' | 'consumer' | 'vars_combinations';
+  /**
+   * The chash key.
+   */
+  key?: string;
+  /**
+   * Health checks of the nodes.
+   */
+  checks?: HealthCheck;
+  /**
+   * Times a failed request is retried on another node.
+   */
+  retries?: number;
+  /**
+   * Seconds during which retries may happen (0 = no limit).
+   */
+  retry_timeout?: number;
+  /**
+   * Connect, send and read timeouts.
+   */
+  timeout?: Timeout;
+  /**
+   * Protocol used to talk to the nodes (tcp, tls, udp, kafka are APISIX stream/pubsub schemes).
+   */
+  scheme: 'grpc' | 'grpcs' | 'http' | 'https' | 'tcp' | 'tls' | 'udp' | 'kafka';
+  /**
+   * Host header sent upstream: the client's (pass), the node's (node) or upstream_host (rewrite).
+   */
+  pass_host: 'pass' | 'node' | 'rewrite';
+  /**
+   * Host header used when pass_host is rewrite.
+   */
+  upstream_host?: Host;
+  /**
+   * Connection pool towards the nodes.
+   */
+  keepalive_pool?: {
+    /**
+     * Maximum idle connections kept.
+     */
+    size: number;
+    /**
+     * Seconds an idle connection is kept.
+     */
+    idle_timeout: number;
+    /**
+     * Requests served by one connection before it is closed.
+     */
+    requests: number;
+  };
+  /**
+   * Client certificate presented to the nodes (mTLS).
+   */
+  tls?: {
+    /**
+     * Id of an SSL resource of type client.
+     */
+    client_cert_id?: Id;
+    /**
+     * Client certificate (PEM).
+     */
+    client_cert?: string;
+    /**
+     * Client private key (PEM).
+     */
+    client_key?: string;
+    /**
+     * Verify the server certificate (only kafka upstreams in APISIX).
+     */
+    verify: boolean;
+  };
+}
+/**
+ * One upstream node in the array form of `nodes`.
+ */
+export interface UpstreamNode {
+  /**
+   * Host name or IP of the node.
+   */
+  host: Host;
+  /**
+   * Port of the node.
+   */
+  port: number;
+  /**
+   * Weight of the node.
+   */
+  weight: number;
+  /**
+   * Priority of the node; lower priorities are used only when higher ones fail (0 when unset).
+   */
+  priority?: number;
+  /**
+   * Free-form metadata of the node.
+   */
+  metadata?: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * Upstream health checks: `active` is required, `passive` optional; no other keys.
+ */
+export interface HealthCheck {
+  /**
+   * Active probes.
+   */
+  active?: HealthCheckActive;
+  /**
+   * Health judged from live traffic.
+   */
+  passive?: HealthCheckPassive;
+}
+/**
+ * Active health check: probes sent on a timer. Unknown keys are accepted, as in APISIX.
+ */
+export interface HealthCheckActive {
+  /**
+   * Probe protocol.
+   */
+  type: 'http' | 'https' | 'tcp';
+  /**
+   * Probe timeout in seconds.
+   */
+  timeout: number;
+  /**
+   * Number of targets probed at the same time.
+   */
+  concurrency: number;
+  /**
+   * Host header sent with HTTP probes (defaults to the target host).
+   */
+  host?: Host;
+  /**
+   * Port to probe instead of the target's own port.
+   */
+  port?: number;
+  /**
+   * HTTP method of the probe request.
+   */
+  http_method: HttpMethod;
+  /**
+   * Path of the HTTP probe request.
+   */
+  http_path: string;
+  /**
+   * Body of the HTTP probe request.
+   */
+  http_req_body: string;
+  /**
+   * Verify the target's certificate on https probes.
+   */
+  https_verify_certificate: boolean;
+  /**
+   * Extra probe request headers, each written as "Name: value".
+   *
+   * @minItems 1
+   */
+  req_headers?: [string, ...string[]];
+  /**
+   * When a target counts as healthy again.
+   */
+  healthy?: {
+    /**
+     * Seconds between probes of a healthy target.
+     */
+    interval: number;
+    /**
+     * Probe statuses that count as a success.
+     *
+     * @minItems 1
+     */
+    http_statuses: [number, ...number[]];
+    /**
+     * Consecutive successes that mark a target healthy.
+     */
+    successes: number;
+  };
+  /**
+   * When a target counts as unhealthy.
+   */
+  unhealthy?: {
+    /**
+     * Seconds between probes of an unhealthy target.
+     */
+    interval: number;
+    /**
+     * Probe statuses that count as a failure.
+     *
+     * @minItems 1
+     */
+    http_statuses: [number, ...number[]];
+    /**
+     * HTTP failures that mark a target unhealthy.
+     */
+    http_failures: number;
+    /**
+     * TCP connect failures that mark a target unhealthy.
+     */
+    tcp_failures: number;
+    /**
+     * Probe timeouts that mark a target unhealthy.
+     */
+    timeouts: number;
+  };
+}
+/**
+ * Passive health check: target health judged from live traffic.
+ */
+export interface HealthCheckPassive {
+  /**
+   * Protocol of the observed traffic.
+   */
+  type: 'http' | 'https' | 'tcp';
+  /**
+   * When a target counts as healthy again.
+   */
+  healthy?: {
+    /**
+     * Response statuses that count as a success.
+     *
+     * @minItems 1
+     */
+    http_statuses: [number, ...number[]];
+    /**
+     * Consecutive successes that mark a target healthy.
+     */
+    successes: number;
+  };
+  /**
+   * When a target counts as unhealthy.
+   */
+  unhealthy?: {
+    /**
+     * Response statuses that count as a failure.
+     *
+     * @minItems 1
+     */
+    http_statuses: [number, ...number[]];
+    /**
+     * TCP failures that mark a target unhealthy.
+     */
+    tcp_failures: number;
+    /**
+     * Timeouts that mark a target unhealthy.
+     */
+    timeouts: number;
+    /**
+     * HTTP failures that mark a target unhealthy.
+     */
+    http_failures: number;
+  };
+}
+/**
+ * Upstream timeouts in seconds; all three are required.
+ */
+export interface Timeout {
+  /**
+   * Connect timeout in seconds.
+   */
+  connect: number;
+  /**
+   * Send timeout in seconds.
+   */
+  send: number;
+  /**
+   * Read timeout in seconds.
+   */
+  read: number;
+}
+/**
+ * A service: plugins and an upstream shared by the routes that reference it.
+ */
+export interface ServiceConf {
+  /**
+   * Service id.
+   */
+  id?: Id;
+  /**
+   * Service name.
+   */
+  name?: Name;
+  /**
+   * Service description.
+   */
+  desc?: Desc;
+  /**
+   * Labels of the service.
+   */
+  labels?: Labels;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+  /**
+   * Plugins of the service.
+   */
+  plugins?: PluginsMap;
+  /**
+   * Inline upstream.
+   */
+  upstream?: UpstreamConf;
+  /**
+   * Id of an upstream resource.
+   */
+  upstream_id?: Id;
+  /**
+   * Plugin orchestration script (APISIX dashboard).
+   */
+  script?: string;
+  /**
+   * Proxy WebSocket upgrades.
+   */
+  enable_websocket?: boolean;
+  /**
+   * Hosts the service's routes match.
+   *
+   * @minItems 1
+   */
+  hosts?: [Host, ...Host[]];
+}
+/**
+ * A consumer: an API client identified by username, with its auth and other plugins.
+ */
+export interface ConsumerConf {
+  /**
+   * Unique consumer name; also the resource's key.
+   */
+  username: string;
+  /**
+   * Optional id (the key is the username).
+   */
+  id?: Id;
+  /**
+   * Consumer description.
+   */
+  desc?: Desc;
+  /**
+   * Labels of the consumer.
+   */
+  labels?: Labels;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+  /**
+   * Id of the consumer group it belongs to.
+   */
+  group_id?: Id;
+  /**
+   * Plugins of the consumer.
+   */
+  plugins?: PluginsMap;
+}
+/**
+ * A credential of a consumer: one more set of auth-plugin secrets for the same consumer.
+ */
+export interface CredentialConf {
+  /**
+   * Credential id.
+   */
+  id?: Id;
+  /**
+   * Credential name.
+   */
+  name?: Name;
+  /**
+   * Credential description.
+   */
+  desc?: Desc;
+  /**
+   * Labels of the credential.
+   */
+  labels?: Labels;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+  /**
+   * Auth plugins of the credential.
+   */
+  plugins?: PluginsMap;
+}
+/**
+ * A plugin config: a reusable plugin set that routes reference with plugin_config_id.
+ */
+export interface PluginConfigConf {
+  /**
+   * Plugin config id.
+   */
+  id?: Id;
+  /**
+   * Plugin config name.
+   */
+  name?: Name;
+  /**
+   * Plugin config description.
+   */
+  desc?: Desc;
+  /**
+   * Labels of the plugin config.
+   */
+  labels?: Labels;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+  /**
+   * The plugins.
+   */
+  plugins: PluginsMap;
+}
+/**
+ * A global rule: plugins that run on every request before the route's plugins.
+ */
+export interface GlobalRuleConf {
+  /**
+   * Global rule id.
+   */
+  id?: Id;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+  /**
+   * Plugins run on every request.
+   */
+  plugins: PluginsMap;
+}
+/**
+ * A consumer group: plugins shared by the consumers whose group_id points at it.
+ */
+export interface ConsumerGroupConf {
+  /**
+   * Consumer group id.
+   */
+  id?: Id;
+  /**
+   * Consumer group name.
+   */
+  name?: Name;
+  /**
+   * Consumer group description.
+   */
+  desc?: Desc;
+  /**
+   * Labels of the group.
+   */
+  labels?: Labels;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+  /**
+   * Plugins of the group.
+   */
+  plugins: PluginsMap;
+}
+/**
+ * Plugin metadata: settings shared by every instance of one plugin, checked against that plugin's metadata schema.
+ */
+export interface PluginMetadataConf {
+  /**
+   * Name of the plugin the metadata belongs to.
+   */
+  id?: Id;
+  [k: string]: unknown;
+}
+/**
+ * Plugin name to the type of its route/service configuration.
+ */
+export interface PluginConfMap {
+  'ai-consumer-rate-limiting': AiConsumerRateLimitingConf;
+  'ai-proxy': AiProxyConf;
+  'ai-proxy-multi': AiProxyMultiConf;
+  'ai-rate-limiting': AiRateLimitingConf;
+  'key-auth': KeyAuthConf;
+  prometheus: PrometheusConf;
+}
+/**
+ * ai-consumer-rate-limiting (Tollgate's take on the API7 plugin): a consumer's own token quota per LLM instance, checked before the route's ai-rate-limiting.
+ */
+export interface AiConsumerRateLimitingConf {
+  /**
+   * Default tokens per time_window for instances not listed in instances; an integer or a variable template.
+   */
+  limit?: number | string;
+  /**
+   * Window length in seconds for limit; an integer or a variable template.
+   */
+  time_window?: number | string;
+  /**
+   * Which token count is charged, or `expression` to charge cost_expr.
+   */
+  limit_strategy: 'total_tokens' | 'prompt_tokens' | 'completion_tokens' | 'expression';
+  /**
+   * Arithmetic over the provider's raw usage fields (missing ones are 0); required when a strategy is expression.
+   */
+  cost_expr?: string;
+  /**
+   * The consumer's quota per instance.
+   *
+   * @minItems 1
+   */
+  instances?: [AiConsumerRateLimitingInstance, ...AiConsumerRateLimitingInstance[]];
+  /**
+   * Status of a refused request.
+   */
+  rejected_code: number;
+  /**
+   * Body message of a refused request, sent as {"error_msg": ...}.
+   */
+  rejected_msg?: string;
+  /**
+   * Send the X-AI-Consumer-RateLimit-* headers.
+   */
+  show_limit_quota_header: boolean;
+  /**
+   * Where counters live.
+   */
+  policy: 'local' | 'redis' | 'redis-cluster';
+  /**
+   * Let requests through when the counter store fails.
+   */
+  allow_degradation: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+  /**
+   * Redis server address.
+   */
+  redis_host?: string;
+  /**
+   * Redis server port.
+   */
+  redis_port?: number;
+  /**
+   * Redis ACL user name (Redis 6+).
+   */
+  redis_username?: string;
+  /**
+   * Redis password.
+   */
+  redis_password?: string;
+  /**
+   * Redis logical database number.
+   */
+  redis_database?: number;
+  /**
+   * Redis command timeout in milliseconds.
+   */
+  redis_timeout?: number;
+  /**
+   * Connect to Redis over TLS.
+   */
+  redis_ssl?: boolean;
+  /**
+   * Verify the Redis server certificate.
+   */
+  redis_ssl_verify?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Redis connection is closed.
+   */
+  redis_keepalive_timeout?: number;
+  /**
+   * Maximum number of pooled Redis connections.
+   */
+  redis_keepalive_pool?: number;
+  /**
+   * Addresses (host:port) of the cluster's seed nodes.
+   *
+   * @minItems 1
+   */
+  redis_cluster_nodes?: [string, ...string[]];
+  /**
+   * Name of the Redis cluster.
+   */
+  redis_cluster_name?: string;
+  /**
+   * Connect to the cluster over TLS.
+   */
+  redis_cluster_ssl?: boolean;
+  /**
+   * Verify the cluster nodes' certificates.
+   */
+  redis_cluster_ssl_verify?: boolean;
+}
+export interface AiConsumerRateLimitingInstance {
+  /**
+   * Instance name, as in ai-proxy-multi (or ai-proxy-<provider>).
+   */
+  name: string;
+  /**
+   * Tokens allowed per time_window; an integer or a variable template.
+   */
+  limit: number | string;
+  /**
+   * Window length in seconds; an integer or a variable template.
+   */
+  time_window: number | string;
+  /**
+   * Strategy for this instance (the plugin's limit_strategy when unset).
+   */
+  limit_strategy?: 'total_tokens' | 'prompt_tokens' | 'completion_tokens' | 'expression';
+  /**
+   * Expression for this instance (the plugin's cost_expr when unset).
+   */
+  cost_expr?: string;
+}
+/**
+ * APISIX's `_meta` block, accepted by every plugin: controls whether and when the plugin runs.
+ */
+export interface PluginMeta {
+  /**
+   * When true the plugin is configured but skipped.
+   */
+  disable?: boolean;
+  /**
+   * Body sent instead of the plugin's own when the plugin ends the request.
+   */
+  error_response?:
+    | string
+    | {
+        [k: string]: unknown;
+      };
+  /**
+   * Overrides the plugin's priority for this configuration (higher runs first).
+   */
+  priority?: number;
+  /**
+   * Vars expression (lua-resty-expr syntax); the plugin runs only when it matches.
+   */
+  filter?: unknown[];
+  /**
+   * Function source run before the plugin in each phase (accepted for compatibility).
+   */
+  pre_function?: string;
+}
+/**
+ * ai-proxy: proxy the request to one LLM provider instance.
+ */
+export interface AiProxyConf {
+  /**
+   * The LLM provider.
+   */
+  provider: AiProvider;
+  /**
+   * Provider-specific settings (vertex-ai, bedrock).
+   */
+  provider_conf?: AiProviderConf;
+  /**
+   * Access-log options.
+   */
+  logging?: AiLogging;
+  /**
+   * Credentials sent to the provider.
+   */
+  auth: AiAuth;
+  /**
+   * Fields merged into the request body.
+   */
+  options?: AiOptions;
+  /**
+   * Endpoint and body overrides.
+   */
+  override?: AiOverride;
+  /**
+   * Timeout in milliseconds of each socket operation (connect, send, read).
+   */
+  timeout: number;
+  /**
+   * Largest accepted client request body in bytes; larger bodies get 413.
+   */
+  max_req_body_size: number;
+  /**
+   * Longest a streamed response may last, in milliseconds (no cap when unset).
+   */
+  max_stream_duration_ms?: number;
+  /**
+   * Most bytes read from the provider for one response (no cap when unset).
+   */
+  max_response_bytes?: number;
+  /**
+   * Reuse connections to the provider.
+   */
+  keepalive: boolean;
+  /**
+   * Idle time in milliseconds before a pooled connection is closed.
+   */
+  keepalive_timeout: number;
+  /**
+   * Maximum pooled connections per provider host.
+   */
+  keepalive_pool: number;
+  /**
+   * How often streamed bytes are flushed to the client, in milliseconds (0 = every chunk).
+   */
+  streaming_flush_interval_ms: number;
+  /**
+   * Verify the provider's TLS certificate.
+   */
+  ssl_verify: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * Provider-specific settings (vertex-ai: project_id + region; bedrock: region).
+ */
+export interface AiProviderConf {
+  /**
+   * Google Cloud project id (vertex-ai).
+   */
+  project_id?: string;
+  /**
+   * Region: the GCP region for vertex-ai, the AWS region for bedrock.
+   */
+  region?: string;
+}
+/**
+ * What the AI proxy adds to access-log entries.
+ */
+export interface AiLogging {
+  /**
+   * Log a summary of each LLM call (model, duration, token counts).
+   */
+  summaries: boolean;
+  /**
+   * Log request messages and response text.
+   */
+  payloads: boolean;
+}
+/**
+ * Credentials sent to the LLM provider. Keys are matched as patterns, as in APISIX; no other keys.
+ */
+export interface AiAuth {
+  /**
+   * Request headers added to every LLM request (they win over client headers).
+   */
+  header?: {
+    /**
+     * Header value.
+     *
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[a-zA-Z0-9._-]+$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Query parameters added to every LLM request.
+   */
+  query?: {
+    /**
+     * Parameter value.
+     *
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[a-zA-Z0-9._-]+$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Google Cloud service-account authentication (vertex-ai); env GCP_SERVICE_ACCOUNT also works.
+   */
+  gcp?: {
+    /**
+     * Service account key file content (JSON), or a secret reference.
+     */
+    service_account_json?: string;
+    /**
+     * Maximum lifetime in seconds of a cached access token.
+     */
+    max_ttl?: number;
+    /**
+     * Refresh the access token this many seconds before it expires.
+     */
+    expire_early_secs: number;
+  };
+  /**
+   * AWS IAM credentials used to SigV4-sign requests (bedrock).
+   */
+  aws?: {
+    /**
+     * AWS access key id.
+     */
+    access_key_id: string;
+    /**
+     * AWS secret access key.
+     */
+    secret_access_key: string;
+    /**
+     * AWS session token for temporary credentials.
+     */
+    session_token?: string;
+  };
+}
+/**
+ * Fields merged into the top level of every LLM request body (they overwrite client values).
+ */
+export interface AiOptions {
+  /**
+   * Model to use; for bedrock a model id or an inference profile ARN.
+   */
+  model?: string;
+  [k: string]: unknown;
+}
+/**
+ * Overrides of the provider's endpoint and of the outgoing request body.
+ */
+export interface AiOverride {
+  /**
+   * LLM endpoint URL; scheme and host only (provider path used) or a full URL with path and query.
+   */
+  endpoint?: string;
+  /**
+   * Provider-independent options mapped to each provider's field names.
+   */
+  llm_options?: {
+    /**
+     * Maximum number of output tokens; always overwrites the client's value.
+     */
+    max_tokens?: number;
+  };
+  /**
+   * Per target-protocol partial bodies deep-merged into the outgoing request body.
+   */
+  request_body?: {
+    /**
+     * Merged when the target protocol is anthropic-messages.
+     */
+    'anthropic-messages'?: {
+      [k: string]: unknown;
+    };
+    /**
+     * Merged when the target protocol is bedrock-converse.
+     */
+    'bedrock-converse'?: {
+      [k: string]: unknown;
+    };
+    /**
+     * Merged when the target protocol is openai-chat.
+     */
+    'openai-chat'?: {
+      [k: string]: unknown;
+    };
+    /**
+     * Merged when the target protocol is openai-embeddings.
+     */
+    'openai-embeddings'?: {
+      [k: string]: unknown;
+    };
+    /**
+     * Merged when the target protocol is openai-responses.
+     */
+    'openai-responses'?: {
+      [k: string]: unknown;
+    };
+    /**
+     * Merged when the target protocol is passthrough.
+     */
+    passthrough?: {
+      [k: string]: unknown;
+    };
+  };
+  /**
+   * When true request_body values overwrite client fields; when false they only fill missing ones.
+   */
+  request_body_force_override: boolean;
+}
+/**
+ * ai-proxy-multi: balance requests over several LLM instances with priorities, health checks and fallback.
+ */
+export interface AiProxyMultiConf {
+  /**
+   * How an instance is picked within a priority group.
+   */
+  balancer: {
+    /**
+     * Balancing algorithm.
+     */
+    algorithm?: 'chash' | 'roundrobin' | 'semantic';
+    /**
+     * What chash hashes on.
+     */
+    hash_on: 'vars' | 'header' | 'cookie' | 'consumer' | 'vars_combinations';
+    /**
+     * The chash key (variable, header or cookie name, or a template).
+     */
+    key?: string;
+  };
+  /**
+   * The LLM instances; names must be unique.
+   *
+   * @minItems 1
+   */
+  instances: [AiInstance, ...AiInstance[]];
+  /**
+   * Access-log options.
+   */
+  logging?: AiLogging;
+  /**
+   * When to try another instance: skip rate-limited instances, and/or retry on 429 / 5xx.
+   */
+  fallback_strategy?:
+    | ('instance_health_and_rate_limiting' | 'http_429' | 'http_5xx')
+    | ('rate_limiting' | 'http_429' | 'http_5xx')[];
+  /**
+   * Extra upstream statuses (400..599) that trigger a retry on another instance.
+   *
+   * @minItems 1
+   */
+  fallback_http_statuses?: [number, ...number[]];
+  /**
+   * Most retries per request (no cap when unset).
+   */
+  max_retries?: number;
+  /**
+   * Retry only when the failed attempt took at most this many milliseconds.
+   */
+  retry_on_failure_within_ms?: number;
+  /**
+   * Timeout in milliseconds of each socket operation (connect, send, read).
+   */
+  timeout: number;
+  /**
+   * Largest accepted client request body in bytes; larger bodies get 413.
+   */
+  max_req_body_size: number;
+  /**
+   * Longest a streamed response may last, in milliseconds (no cap when unset).
+   */
+  max_stream_duration_ms?: number;
+  /**
+   * Most bytes read from the provider for one response (no cap when unset).
+   */
+  max_response_bytes?: number;
+  /**
+   * Reuse connections to the providers.
+   */
+  keepalive: boolean;
+  /**
+   * Idle time in milliseconds before a pooled connection is closed.
+   */
+  keepalive_timeout: number;
+  /**
+   * Maximum pooled connections per provider host.
+   */
+  keepalive_pool: number;
+  /**
+   * How often streamed bytes are flushed to the client, in milliseconds (0 = every chunk).
+   */
+  streaming_flush_interval_ms: number;
+  /**
+   * Verify the providers' TLS certificates.
+   */
+  ssl_verify: boolean;
+  /**
+   * Options of the semantic balancing algorithm (accepted, not implemented by Tollgate).
+   */
+  semantic_opts?: {
+    [k: string]: unknown;
+  };
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+export interface AiInstance {
+  /**
+   * Instance name, used in rate-limit counters and headers.
+   */
+  name: string;
+  /**
+   * The LLM provider.
+   */
+  provider: AiProvider;
+  /**
+   * Higher priorities are preferred; lower ones serve only on fallback.
+   */
+  priority: number;
+  /**
+   * Weight within its priority group.
+   */
+  weight: number;
+  /**
+   * Credentials sent to the provider.
+   */
+  auth: AiAuth;
+  /**
+   * Fields merged into the request body.
+   */
+  options?: AiOptions;
+  /**
+   * Endpoint and body overrides.
+   */
+  override?: AiOverride;
+  /**
+   * Provider-specific settings (vertex-ai, bedrock).
+   */
+  provider_conf?: AiProviderConf;
+  /**
+   * Health checks of the instance's endpoint.
+   */
+  checks?: {
+    /**
+     * Active probes.
+     */
+    active: HealthCheckActive;
+    /**
+     * Health judged from live traffic (Tollgate extension; APISIX ignores it).
+     */
+    passive?: HealthCheckPassive;
+  };
+  /**
+   * Example prompts describing the instance (semantic algorithm).
+   *
+   * @minItems 1
+   * @maxItems 64
+   */
+  examples?: [string, ...string[]];
+  /**
+   * Minimum similarity for the instance to be picked (semantic algorithm).
+   */
+  threshold?: number;
+}
+/**
+ * ai-rate-limiting: token quotas per LLM instance (or per rule), charged after each response.
+ */
+export interface AiRateLimitingConf {
+  /**
+   * Tokens allowed per time_window for each instance not listed in instances; an integer or a variable template.
+   */
+  limit?: number | string;
+  /**
+   * Window length in seconds for limit; an integer or a variable template.
+   */
+  time_window?: number | string;
+  /**
+   * Send the X-AI-RateLimit-* headers.
+   */
+  show_limit_quota_header: boolean;
+  /**
+   * Which token count is charged, or `expression` to charge cost_expr.
+   */
+  limit_strategy: 'total_tokens' | 'prompt_tokens' | 'completion_tokens' | 'expression';
+  /**
+   * Arithmetic over the provider's raw usage fields (missing ones are 0); required when limit_strategy is expression.
+   */
+  cost_expr?: string;
+  /**
+   * Per-instance quotas.
+   *
+   * @minItems 1
+   */
+  instances?: [AiRateLimitingInstance, ...AiRateLimitingInstance[]];
+  /**
+   * Status of a refused request.
+   */
+  rejected_code: number;
+  /**
+   * Body message of a refused request, sent as {"error_msg": ...}.
+   */
+  rejected_msg?: string;
+  /**
+   * Where counters live.
+   */
+  policy: 'local' | 'redis' | 'redis-cluster' | 'redis-sentinel';
+  /**
+   * Let requests through when the counter store fails.
+   */
+  allow_degradation: boolean;
+  /**
+   * Quotas keyed by request variables instead of instance names.
+   */
+  rules?: AiRateLimitingRule[];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+  /**
+   * Redis server address.
+   */
+  redis_host?: string;
+  /**
+   * Redis server port.
+   */
+  redis_port?: number;
+  /**
+   * Redis ACL user name (Redis 6+).
+   */
+  redis_username?: string;
+  /**
+   * Redis password.
+   */
+  redis_password?: string;
+  /**
+   * Redis logical database number.
+   */
+  redis_database?: number;
+  /**
+   * Redis command timeout in milliseconds.
+   */
+  redis_timeout?: number;
+  /**
+   * Connect to Redis over TLS.
+   */
+  redis_ssl?: boolean;
+  /**
+   * Verify the Redis server certificate.
+   */
+  redis_ssl_verify?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Redis connection is closed.
+   */
+  redis_keepalive_timeout?: number;
+  /**
+   * Maximum number of pooled Redis connections.
+   */
+  redis_keepalive_pool?: number;
+  /**
+   * Addresses (host:port) of the cluster's seed nodes.
+   *
+   * @minItems 1
+   */
+  redis_cluster_nodes?: [string, ...string[]];
+  /**
+   * Name of the Redis cluster.
+   */
+  redis_cluster_name?: string;
+  /**
+   * Connect to the cluster over TLS.
+   */
+  redis_cluster_ssl?: boolean;
+  /**
+   * Verify the cluster nodes' certificates.
+   */
+  redis_cluster_ssl_verify?: boolean;
+  /**
+   * Sentinel servers to ask for the current master.
+   *
+   * @minItems 1
+   */
+  redis_sentinels?: [
+    {
+      /**
+       * Sentinel host.
+       */
+      host: string;
+      /**
+       * Sentinel port.
+       */
+      port: number;
+    },
+    ...{
+      /**
+       * Sentinel host.
+       */
+      host: string;
+      /**
+       * Sentinel port.
+       */
+      port: number;
+    }[],
+  ];
+  /**
+   * Name of the master group watched by the sentinels.
+   */
+  redis_master_name?: string;
+  /**
+   * Connect to the master or to a replica.
+   */
+  redis_role?: 'master' | 'slave';
+  /**
+   * Connect timeout in milliseconds.
+   */
+  redis_connect_timeout?: number;
+  /**
+   * Read timeout in milliseconds.
+   */
+  redis_read_timeout?: number;
+  /**
+   * User name for the sentinels.
+   */
+  sentinel_username?: string;
+  /**
+   * Password for the sentinels.
+   */
+  sentinel_password?: string;
+}
+export interface AiRateLimitingInstance {
+  /**
+   * Instance name, as in ai-proxy-multi (or ai-proxy-<provider>).
+   */
+  name: string;
+  /**
+   * Tokens allowed per time_window; an integer or a variable template.
+   */
+  limit: number | string;
+  /**
+   * Window length in seconds; an integer or a variable template.
+   */
+  time_window: number | string;
+}
+export interface AiRateLimitingRule {
+  /**
+   * Tokens allowed per time_window; an integer or a variable template.
+   */
+  count: number | string;
+  /**
+   * Window length in seconds; an integer or a variable template.
+   */
+  time_window: number | string;
+  /**
+   * Counter key template; the rule applies when it resolves.
+   */
+  key: string;
+  /**
+   * Prefix of this rule's rate-limit headers.
+   */
+  header_prefix?: string;
+}
+/**
+ * key-auth on a route or service: where to read the API key and what to do with it.
+ */
+export interface KeyAuthConf {
+  /**
+   * Request header that carries the key.
+   */
+  header: string;
+  /**
+   * Query parameter that carries the key (read when the header is absent).
+   */
+  query: string;
+  /**
+   * Remove the key from the request before it is proxied.
+   */
+  hide_credentials: boolean;
+  /**
+   * Consumer used when authentication fails, instead of answering 401.
+   */
+  anonymous_consumer?: string;
+  /**
+   * Realm sent in the WWW-Authenticate header of a 401.
+   */
+  realm: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * prometheus: export request metrics for the route, service or global rule.
+ */
+export interface PrometheusConf {
+  /**
+   * Label metrics with the route/service name instead of its id.
+   */
+  prefer_name: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * Plugin name to the type of its consumer/credential configuration.
+ */
+export interface PluginConsumerConfMap {
+  'ai-consumer-rate-limiting': AiConsumerRateLimitingConf;
+  'ai-proxy': AiProxyConf;
+  'ai-proxy-multi': AiProxyMultiConf;
+  'ai-rate-limiting': AiRateLimitingConf;
+  'key-auth': KeyAuthConsumerConf;
+  prometheus: PrometheusConf;
+}
+/**
+ * key-auth on a consumer or credential: the consumer's API key.
+ */
+export interface KeyAuthConsumerConf {
+  /**
+   * The API key; unique across consumers.
+   */
+  key: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+
+// Input types: configurations as written by users.
+
+/**
+ * Resource id: a string of 1..64 characters from [a-zA-Z0-9-_.], or an integer >= 1.
+ */
+export type IdInput = string | number;
+/**
+ * Human-readable name of a resource (1..256 characters).
+ */
+export type NameInput = string;
+/**
+ * Free-text description of a resource (at most 256 characters).
+ */
+export type DescInput = string;
+/**
+ * Unix time in seconds, set by the Admin API (create_time, update_time).
+ */
+export type TimestampInput = number;
+/**
+ * An HTTP method name, upper case.
+ */
+export type HttpMethodInput =
+  'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPTIONS' | 'CONNECT' | 'TRACE' | 'PURGE';
+/**
+ * A host name, an IP address (optionally with a port), a wildcard such as *.example.com, or * alone.
+ */
+export type HostInput = string;
+/**
+ * Client IP address: IPv4, IPv4 CIDR, IPv6 or IPv6 CIDR.
+ */
+export type RemoteAddrInput = string;
+/**
+ * Upstream nodes: an object {"host:port": weight} or an array of node objects.
+ */
+export type UpstreamNodesInput =
+  | {
+      /**
+       * Weight of the node.
+       *
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` ".*".
+       */
+      [k: string]: number;
+    }
+  | UpstreamNodeInput[];
+/**
+ * Name of an LLM provider supported by ai-proxy and ai-proxy-multi.
+ */
+export type AiProviderInput =
+  | 'openai'
+  | 'deepseek'
+  | 'aimlapi'
+  | 'anthropic'
+  | 'openai-compatible'
+  | 'azure-openai'
+  | 'openrouter'
+  | 'gemini'
+  | 'vertex-ai'
+  | 'bedrock';
+
+/**
+ * Root of the generated types; use the maps it references.
+ */
+export interface TollgateConfMapsInput {
+  resources: ResourceConfMapInput;
+  plugins: PluginConfMapInput;
+  consumerPlugins: PluginConsumerConfMapInput;
+}
+/**
+ * Resource name to its configuration type.
+ */
+export interface ResourceConfMapInput {
+  route: RouteConfInput;
+  service: ServiceConfInput;
+  upstream: UpstreamConfInput;
+  consumer: ConsumerConfInput;
+  credential: CredentialConfInput;
+  plugin_config: PluginConfigConfInput;
+  global_rule: GlobalRuleConfInput;
+  consumer_group: ConsumerGroupConfInput;
+  plugin_metadata: PluginMetadataConfInput;
+}
+/**
+ * A route: request matching rules plus the plugins and upstream that serve matched requests.
+ */
+export interface RouteConfInput {
+  /**
+   * Route id.
+   */
+  id?: IdInput;
+  /**
+   * Route name.
+   */
+  name?: NameInput;
+  /**
+   * Route description.
+   */
+  desc?: DescInput;
+  /**
+   * Labels of the route.
+   */
+  labels?: LabelsInput;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+  /**
+   * Request path to match; a trailing * matches a prefix.
+   */
+  uri?: string;
+  /**
+   * Request paths to match (use instead of uri).
+   *
+   * @minItems 1
+   */
+  uris?: [string, ...string[]];
+  /**
+   * Higher priorities are matched first when several routes share a uri.
+   */
+  priority?: number;
+  /**
+   * HTTP methods to match (all when unset).
+   */
+  methods?: HttpMethodInput[];
+  /**
+   * Host to match.
+   */
+  host?: HostInput;
+  /**
+   * Hosts to match (use instead of host).
+   *
+   * @minItems 1
+   */
+  hosts?: [HostInput, ...HostInput[]];
+  /**
+   * Client address to match.
+   */
+  remote_addr?: RemoteAddrInput;
+  /**
+   * Client addresses to match (use instead of remote_addr).
+   *
+   * @minItems 1
+   */
+  remote_addrs?: [RemoteAddrInput, ...RemoteAddrInput[]];
+  /**
+   * lua-resty-expr expressions over request variables, all of which must match.
+   */
+  vars?: unknown[];
+  /**
+   * Lua function source used as an extra match condition (accepted for compatibility).
+   */
+  filter_func?: string;
+  /**
+   * Plugin orchestration script (APISIX dashboard); excludes plugins and plugin_config_id.
+   */
+  script?: string;
+  /**
+   * Id of the script.
+   */
+  script_id?: IdInput;
+  /**
+   * Plugins of the route.
+   */
+  plugins?: PluginsMapInput;
+  /**
+   * Id of a plugin_config whose plugins are merged in.
+   */
+  plugin_config_id?: IdInput;
+  /**
+   * Inline upstream.
+   */
+  upstream?: UpstreamConfInput;
+  /**
+   * Id of an upstream resource.
+   */
+  upstream_id?: IdInput;
+  /**
+   * Id of a service this route belongs to.
+   */
+  service_id?: IdInput;
+  /**
+   * Protocol of the service (grpc or http).
+   */
+  service_protocol?: 'grpc' | 'http';
+  /**
+   * Upstream timeouts for this route.
+   */
+  timeout?: TimeoutInput;
+  /**
+   * Proxy WebSocket upgrades.
+   */
+  enable_websocket?: boolean;
+  /**
+   * 1 enables the route, 0 disables it (never matched).
+   */
+  status?: 1 | 0;
+}
+/**
+ * Key/value pairs that tag a resource; values are 1..256 non-blank characters.
+ */
+export interface LabelsInput {
+  /**
+   * Value of the label.
+   *
+   * This interface was referenced by `LabelsInput`'s JSON-Schema definition
+   * via the `patternProperty` ".*".
+   */
+  [k: string]: string;
+}
+/**
+ * Plugin name to plugin configuration; each entry is validated against its plugin's own schema.
+ */
+export interface PluginsMapInput {
+  [k: string]: unknown;
+}
+/**
+ * An upstream: a set of backend nodes and how to balance, check and reach them (APISIX schema_def upstream).
+ */
+export interface UpstreamConfInput {
+  /**
+   * Upstream id.
+   */
+  id?: IdInput;
+  /**
+   * Upstream name.
+   */
+  name?: NameInput;
+  /**
+   * Upstream description.
+   */
+  desc?: DescInput;
+  /**
+   * Labels of the upstream.
+   */
+  labels?: LabelsInput;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+  /**
+   * Backend nodes.
+   */
+  nodes?: UpstreamNodesInput;
+  /**
+   * Service name looked up in the discovery registry.
+   */
+  service_name?: string;
+  /**
+   * Service discovery registry type.
+   */
+  discovery_type?: string;
+  /**
+   * Extra arguments for the discovery registry.
+   */
+  discovery_args?: {
+    /**
+     * Namespace id.
+     */
+    namespace_id?: string;
+    /**
+     * Group name.
+     */
+    group_name?: string;
+    /**
+     * Metadata the discovered nodes must carry.
+     */
+    metadata?: {
+      [k: string]: unknown;
+    };
+  };
+  /**
+   * Load-balancing algorithm.
+   */
+  type?: 'chash' | 'roundrobin' | 'ewma' | 'least_conn';
+  /**
+   * What chash hashes on; `key` names the variable, header or cookie.
+   */
+  hash_on?: 'vars' | 'header' | 'cookie' | 'consumer' | 'vars_combinations';
+  /**
+   * The chash key.
+   */
+  key?: string;
+  /**
+   * Health checks of the nodes.
+   */
+  checks?: HealthCheckInput;
+  /**
+   * Times a failed request is retried on another node.
+   */
+  retries?: number;
+  /**
+   * Seconds during which retries may happen (0 = no limit).
+   */
+  retry_timeout?: number;
+  /**
+   * Connect, send and read timeouts.
+   */
+  timeout?: TimeoutInput;
+  /**
+   * Protocol used to talk to the nodes (tcp, tls, udp, kafka are APISIX stream/pubsub schemes).
+   */
+  scheme?: 'grpc' | 'grpcs' | 'http' | 'https' | 'tcp' | 'tls' | 'udp' | 'kafka';
+  /**
+   * Host header sent upstream: the client's (pass), the node's (node) or upstream_host (rewrite).
+   */
+  pass_host?: 'pass' | 'node' | 'rewrite';
+  /**
+   * Host header used when pass_host is rewrite.
+   */
+  upstream_host?: HostInput;
+  /**
+   * Connection pool towards the nodes.
+   */
+  keepalive_pool?: {
+    /**
+     * Maximum idle connections kept.
+     */
+    size?: number;
+    /**
+     * Seconds an idle connection is kept.
+     */
+    idle_timeout?: number;
+    /**
+     * Requests served by one connection before it is closed.
+     */
+    requests?: number;
+  };
+  /**
+   * Client certificate presented to the nodes (mTLS).
+   */
+  tls?: {
+    /**
+     * Id of an SSL resource of type client.
+     */
+    client_cert_id?: IdInput;
+    /**
+     * Client certificate (PEM).
+     */
+    client_cert?: string;
+    /**
+     * Client private key (PEM).
+     */
+    client_key?: string;
+    /**
+     * Verify the server certificate (only kafka upstreams in APISIX).
+     */
+    verify?: boolean;
+  };
+}
+/**
+ * One upstream node in the array form of `nodes`.
+ */
+export interface UpstreamNodeInput {
+  /**
+   * Host name or IP of the node.
+   */
+  host: HostInput;
+  /**
+   * Port of the node.
+   */
+  port: number;
+  /**
+   * Weight of the node.
+   */
+  weight: number;
+  /**
+   * Priority of the node; lower priorities are used only when higher ones fail (0 when unset).
+   */
+  priority?: number;
+  /**
+   * Free-form metadata of the node.
+   */
+  metadata?: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * Upstream health checks: `active` is required, `passive` optional; no other keys.
+ */
+export interface HealthCheckInput {
+  /**
+   * Active probes.
+   */
+  active?: HealthCheckActiveInput;
+  /**
+   * Health judged from live traffic.
+   */
+  passive?: HealthCheckPassiveInput;
+}
+/**
+ * Active health check: probes sent on a timer. Unknown keys are accepted, as in APISIX.
+ */
+export interface HealthCheckActiveInput {
+  /**
+   * Probe protocol.
+   */
+  type?: 'http' | 'https' | 'tcp';
+  /**
+   * Probe timeout in seconds.
+   */
+  timeout?: number;
+  /**
+   * Number of targets probed at the same time.
+   */
+  concurrency?: number;
+  /**
+   * Host header sent with HTTP probes (defaults to the target host).
+   */
+  host?: HostInput;
+  /**
+   * Port to probe instead of the target's own port.
+   */
+  port?: number;
+  /**
+   * HTTP method of the probe request.
+   */
+  http_method?: HttpMethodInput;
+  /**
+   * Path of the HTTP probe request.
+   */
+  http_path?: string;
+  /**
+   * Body of the HTTP probe request.
+   */
+  http_req_body?: string;
+  /**
+   * Verify the target's certificate on https probes.
+   */
+  https_verify_certificate?: boolean;
+  /**
+   * Extra probe request headers, each written as "Name: value".
+   *
+   * @minItems 1
+   */
+  req_headers?: [string, ...string[]];
+  /**
+   * When a target counts as healthy again.
+   */
+  healthy?: {
+    /**
+     * Seconds between probes of a healthy target.
+     */
+    interval?: number;
+    /**
+     * Probe statuses that count as a success.
+     *
+     * @minItems 1
+     */
+    http_statuses?: [number, ...number[]];
+    /**
+     * Consecutive successes that mark a target healthy.
+     */
+    successes?: number;
+  };
+  /**
+   * When a target counts as unhealthy.
+   */
+  unhealthy?: {
+    /**
+     * Seconds between probes of an unhealthy target.
+     */
+    interval?: number;
+    /**
+     * Probe statuses that count as a failure.
+     *
+     * @minItems 1
+     */
+    http_statuses?: [number, ...number[]];
+    /**
+     * HTTP failures that mark a target unhealthy.
+     */
+    http_failures?: number;
+    /**
+     * TCP connect failures that mark a target unhealthy.
+     */
+    tcp_failures?: number;
+    /**
+     * Probe timeouts that mark a target unhealthy.
+     */
+    timeouts?: number;
+  };
+}
+/**
+ * Passive health check: target health judged from live traffic.
+ */
+export interface HealthCheckPassiveInput {
+  /**
+   * Protocol of the observed traffic.
+   */
+  type?: 'http' | 'https' | 'tcp';
+  /**
+   * When a target counts as healthy again.
+   */
+  healthy?: {
+    /**
+     * Response statuses that count as a success.
+     *
+     * @minItems 1
+     */
+    http_statuses?: [number, ...number[]];
+    /**
+     * Consecutive successes that mark a target healthy.
+     */
+    successes?: number;
+  };
+  /**
+   * When a target counts as unhealthy.
+   */
+  unhealthy?: {
+    /**
+     * Response statuses that count as a failure.
+     *
+     * @minItems 1
+     */
+    http_statuses?: [number, ...number[]];
+    /**
+     * TCP failures that mark a target unhealthy.
+     */
+    tcp_failures?: number;
+    /**
+     * Timeouts that mark a target unhealthy.
+     */
+    timeouts?: number;
+    /**
+     * HTTP failures that mark a target unhealthy.
+     */
+    http_failures?: number;
+  };
+}
+/**
+ * Upstream timeouts in seconds; all three are required.
+ */
+export interface TimeoutInput {
+  /**
+   * Connect timeout in seconds.
+   */
+  connect: number;
+  /**
+   * Send timeout in seconds.
+   */
+  send: number;
+  /**
+   * Read timeout in seconds.
+   */
+  read: number;
+}
+/**
+ * A service: plugins and an upstream shared by the routes that reference it.
+ */
+export interface ServiceConfInput {
+  /**
+   * Service id.
+   */
+  id?: IdInput;
+  /**
+   * Service name.
+   */
+  name?: NameInput;
+  /**
+   * Service description.
+   */
+  desc?: DescInput;
+  /**
+   * Labels of the service.
+   */
+  labels?: LabelsInput;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+  /**
+   * Plugins of the service.
+   */
+  plugins?: PluginsMapInput;
+  /**
+   * Inline upstream.
+   */
+  upstream?: UpstreamConfInput;
+  /**
+   * Id of an upstream resource.
+   */
+  upstream_id?: IdInput;
+  /**
+   * Plugin orchestration script (APISIX dashboard).
+   */
+  script?: string;
+  /**
+   * Proxy WebSocket upgrades.
+   */
+  enable_websocket?: boolean;
+  /**
+   * Hosts the service's routes match.
+   *
+   * @minItems 1
+   */
+  hosts?: [HostInput, ...HostInput[]];
+}
+/**
+ * A consumer: an API client identified by username, with its auth and other plugins.
+ */
+export interface ConsumerConfInput {
+  /**
+   * Unique consumer name; also the resource's key.
+   */
+  username: string;
+  /**
+   * Optional id (the key is the username).
+   */
+  id?: IdInput;
+  /**
+   * Consumer description.
+   */
+  desc?: DescInput;
+  /**
+   * Labels of the consumer.
+   */
+  labels?: LabelsInput;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+  /**
+   * Id of the consumer group it belongs to.
+   */
+  group_id?: IdInput;
+  /**
+   * Plugins of the consumer.
+   */
+  plugins?: PluginsMapInput;
+}
+/**
+ * A credential of a consumer: one more set of auth-plugin secrets for the same consumer.
+ */
+export interface CredentialConfInput {
+  /**
+   * Credential id.
+   */
+  id?: IdInput;
+  /**
+   * Credential name.
+   */
+  name?: NameInput;
+  /**
+   * Credential description.
+   */
+  desc?: DescInput;
+  /**
+   * Labels of the credential.
+   */
+  labels?: LabelsInput;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+  /**
+   * Auth plugins of the credential.
+   */
+  plugins?: PluginsMapInput;
+}
+/**
+ * A plugin config: a reusable plugin set that routes reference with plugin_config_id.
+ */
+export interface PluginConfigConfInput {
+  /**
+   * Plugin config id.
+   */
+  id?: IdInput;
+  /**
+   * Plugin config name.
+   */
+  name?: NameInput;
+  /**
+   * Plugin config description.
+   */
+  desc?: DescInput;
+  /**
+   * Labels of the plugin config.
+   */
+  labels?: LabelsInput;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+  /**
+   * The plugins.
+   */
+  plugins: PluginsMapInput;
+}
+/**
+ * A global rule: plugins that run on every request before the route's plugins.
+ */
+export interface GlobalRuleConfInput {
+  /**
+   * Global rule id.
+   */
+  id?: IdInput;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+  /**
+   * Plugins run on every request.
+   */
+  plugins: PluginsMapInput;
+}
+/**
+ * A consumer group: plugins shared by the consumers whose group_id points at it.
+ */
+export interface ConsumerGroupConfInput {
+  /**
+   * Consumer group id.
+   */
+  id?: IdInput;
+  /**
+   * Consumer group name.
+   */
+  name?: NameInput;
+  /**
+   * Consumer group description.
+   */
+  desc?: DescInput;
+  /**
+   * Labels of the group.
+   */
+  labels?: LabelsInput;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+  /**
+   * Plugins of the group.
+   */
+  plugins: PluginsMapInput;
+}
+/**
+ * Plugin metadata: settings shared by every instance of one plugin, checked against that plugin's metadata schema.
+ */
+export interface PluginMetadataConfInput {
+  /**
+   * Name of the plugin the metadata belongs to.
+   */
+  id?: IdInput;
+  [k: string]: unknown;
+}
+/**
+ * Plugin name to the type of its route/service configuration.
+ */
+export interface PluginConfMapInput {
+  'ai-consumer-rate-limiting': AiConsumerRateLimitingConfInput;
+  'ai-proxy': AiProxyConfInput;
+  'ai-proxy-multi': AiProxyMultiConfInput;
+  'ai-rate-limiting': AiRateLimitingConfInput;
+  'key-auth': KeyAuthConfInput;
+  prometheus: PrometheusConfInput;
+}
+/**
+ * ai-consumer-rate-limiting (Tollgate's take on the API7 plugin): a consumer's own token quota per LLM instance, checked before the route's ai-rate-limiting.
+ */
+export interface AiConsumerRateLimitingConfInput {
+  /**
+   * Default tokens per time_window for instances not listed in instances; an integer or a variable template.
+   */
+  limit?: number | string;
+  /**
+   * Window length in seconds for limit; an integer or a variable template.
+   */
+  time_window?: number | string;
+  /**
+   * Which token count is charged, or `expression` to charge cost_expr.
+   */
+  limit_strategy?: 'total_tokens' | 'prompt_tokens' | 'completion_tokens' | 'expression';
+  /**
+   * Arithmetic over the provider's raw usage fields (missing ones are 0); required when a strategy is expression.
+   */
+  cost_expr?: string;
+  /**
+   * The consumer's quota per instance.
+   *
+   * @minItems 1
+   */
+  instances?: [AiConsumerRateLimitingInstanceInput, ...AiConsumerRateLimitingInstanceInput[]];
+  /**
+   * Status of a refused request.
+   */
+  rejected_code?: number;
+  /**
+   * Body message of a refused request, sent as {"error_msg": ...}.
+   */
+  rejected_msg?: string;
+  /**
+   * Send the X-AI-Consumer-RateLimit-* headers.
+   */
+  show_limit_quota_header?: boolean;
+  /**
+   * Where counters live.
+   */
+  policy?: 'local' | 'redis' | 'redis-cluster';
+  /**
+   * Let requests through when the counter store fails.
+   */
+  allow_degradation?: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+  /**
+   * Redis server address.
+   */
+  redis_host?: string;
+  /**
+   * Redis server port.
+   */
+  redis_port?: number;
+  /**
+   * Redis ACL user name (Redis 6+).
+   */
+  redis_username?: string;
+  /**
+   * Redis password.
+   */
+  redis_password?: string;
+  /**
+   * Redis logical database number.
+   */
+  redis_database?: number;
+  /**
+   * Redis command timeout in milliseconds.
+   */
+  redis_timeout?: number;
+  /**
+   * Connect to Redis over TLS.
+   */
+  redis_ssl?: boolean;
+  /**
+   * Verify the Redis server certificate.
+   */
+  redis_ssl_verify?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Redis connection is closed.
+   */
+  redis_keepalive_timeout?: number;
+  /**
+   * Maximum number of pooled Redis connections.
+   */
+  redis_keepalive_pool?: number;
+  /**
+   * Addresses (host:port) of the cluster's seed nodes.
+   *
+   * @minItems 1
+   */
+  redis_cluster_nodes?: [string, ...string[]];
+  /**
+   * Name of the Redis cluster.
+   */
+  redis_cluster_name?: string;
+  /**
+   * Connect to the cluster over TLS.
+   */
+  redis_cluster_ssl?: boolean;
+  /**
+   * Verify the cluster nodes' certificates.
+   */
+  redis_cluster_ssl_verify?: boolean;
+}
+export interface AiConsumerRateLimitingInstanceInput {
+  /**
+   * Instance name, as in ai-proxy-multi (or ai-proxy-<provider>).
+   */
+  name: string;
+  /**
+   * Tokens allowed per time_window; an integer or a variable template.
+   */
+  limit: number | string;
+  /**
+   * Window length in seconds; an integer or a variable template.
+   */
+  time_window: number | string;
+  /**
+   * Strategy for this instance (the plugin's limit_strategy when unset).
+   */
+  limit_strategy?: 'total_tokens' | 'prompt_tokens' | 'completion_tokens' | 'expression';
+  /**
+   * Expression for this instance (the plugin's cost_expr when unset).
+   */
+  cost_expr?: string;
+}
+/**
+ * APISIX's `_meta` block, accepted by every plugin: controls whether and when the plugin runs.
+ */
+export interface PluginMetaInput {
+  /**
+   * When true the plugin is configured but skipped.
+   */
+  disable?: boolean;
+  /**
+   * Body sent instead of the plugin's own when the plugin ends the request.
+   */
+  error_response?:
+    | string
+    | {
+        [k: string]: unknown;
+      };
+  /**
+   * Overrides the plugin's priority for this configuration (higher runs first).
+   */
+  priority?: number;
+  /**
+   * Vars expression (lua-resty-expr syntax); the plugin runs only when it matches.
+   */
+  filter?: unknown[];
+  /**
+   * Function source run before the plugin in each phase (accepted for compatibility).
+   */
+  pre_function?: string;
+}
+/**
+ * ai-proxy: proxy the request to one LLM provider instance.
+ */
+export interface AiProxyConfInput {
+  /**
+   * The LLM provider.
+   */
+  provider: AiProviderInput;
+  /**
+   * Provider-specific settings (vertex-ai, bedrock).
+   */
+  provider_conf?: AiProviderConfInput;
+  /**
+   * Access-log options.
+   */
+  logging?: AiLoggingInput;
+  /**
+   * Credentials sent to the provider.
+   */
+  auth: AiAuthInput;
+  /**
+   * Fields merged into the request body.
+   */
+  options?: AiOptionsInput;
+  /**
+   * Endpoint and body overrides.
+   */
+  override?: AiOverrideInput;
+  /**
+   * Timeout in milliseconds of each socket operation (connect, send, read).
+   */
+  timeout?: number;
+  /**
+   * Largest accepted client request body in bytes; larger bodies get 413.
+   */
+  max_req_body_size?: number;
+  /**
+   * Longest a streamed response may last, in milliseconds (no cap when unset).
+   */
+  max_stream_duration_ms?: number;
+  /**
+   * Most bytes read from the provider for one response (no cap when unset).
+   */
+  max_response_bytes?: number;
+  /**
+   * Reuse connections to the provider.
+   */
+  keepalive?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled connection is closed.
+   */
+  keepalive_timeout?: number;
+  /**
+   * Maximum pooled connections per provider host.
+   */
+  keepalive_pool?: number;
+  /**
+   * How often streamed bytes are flushed to the client, in milliseconds (0 = every chunk).
+   */
+  streaming_flush_interval_ms?: number;
+  /**
+   * Verify the provider's TLS certificate.
+   */
+  ssl_verify?: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * Provider-specific settings (vertex-ai: project_id + region; bedrock: region).
+ */
+export interface AiProviderConfInput {
+  /**
+   * Google Cloud project id (vertex-ai).
+   */
+  project_id?: string;
+  /**
+   * Region: the GCP region for vertex-ai, the AWS region for bedrock.
+   */
+  region?: string;
+}
+/**
+ * What the AI proxy adds to access-log entries.
+ */
+export interface AiLoggingInput {
+  /**
+   * Log a summary of each LLM call (model, duration, token counts).
+   */
+  summaries?: boolean;
+  /**
+   * Log request messages and response text.
+   */
+  payloads?: boolean;
+}
+/**
+ * Credentials sent to the LLM provider. Keys are matched as patterns, as in APISIX; no other keys.
+ */
+export interface AiAuthInput {
+  /**
+   * Request headers added to every LLM request (they win over client headers).
+   */
+  header?: {
+    /**
+     * Header value.
+     *
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[a-zA-Z0-9._-]+$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Query parameters added to every LLM request.
+   */
+  query?: {
+    /**
+     * Parameter value.
+     *
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[a-zA-Z0-9._-]+$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Google Cloud service-account authentication (vertex-ai); env GCP_SERVICE_ACCOUNT also works.
+   */
+  gcp?: {
+    /**
+     * Service account key file content (JSON), or a secret reference.
+     */
+    service_account_json?: string;
+    /**
+     * Maximum lifetime in seconds of a cached access token.
+     */
+    max_ttl?: number;
+    /**
+     * Refresh the access token this many seconds before it expires.
+     */
+    expire_early_secs?: number;
+  };
+  /**
+   * AWS IAM credentials used to SigV4-sign requests (bedrock).
+   */
+  aws?: {
+    /**
+     * AWS access key id.
+     */
+    access_key_id: string;
+    /**
+     * AWS secret access key.
+     */
+    secret_access_key: string;
+    /**
+     * AWS session token for temporary credentials.
+     */
+    session_token?: string;
+  };
+}
+/**
+ * Fields merged into the top level of every LLM request body (they overwrite client values).
+ */
+export interface AiOptionsInput {
+  /**
+   * Model to use; for bedrock a model id or an inference profile ARN.
+   */
+  model?: string;
+  [k: string]: unknown;
+}
+/**
+ * Overrides of the provider's endpoint and of the outgoing request body.
+ */
+export interface AiOverrideInput {
+  /**
+   * LLM endpoint URL; scheme and host only (provider path used) or a full URL with path and query.
+   */
+  endpoint?: string;
+  /**
+   * Provider-independent options mapped to each provider's field names.
+   */
+  llm_options?: {
+    /**
+     * Maximum number of output tokens; always overwrites the client's value.
+     */
+    max_tokens?: number;
+  };
+  /**
+   * Per target-protocol partial bodies deep-merged into the outgoing request body.
+   */
+  request_body?: {
+    /**
+     * Merged when the target protocol is anthropic-messages.
+     */
+    'anthropic-messages'?: {
+      [k: string]: unknown;
+    };
+    /**
+     * Merged when the target protocol is bedrock-converse.
+     */
+    'bedrock-converse'?: {
+      [k: string]: unknown;
+    };
+    /**
+     * Merged when the target protocol is openai-chat.
+     */
+    'openai-chat'?: {
+      [k: string]: unknown;
+    };
+    /**
+     * Merged when the target protocol is openai-embeddings.
+     */
+    'openai-embeddings'?: {
+      [k: string]: unknown;
+    };
+    /**
+     * Merged when the target protocol is openai-responses.
+     */
+    'openai-responses'?: {
+      [k: string]: unknown;
+    };
+    /**
+     * Merged when the target protocol is passthrough.
+     */
+    passthrough?: {
+      [k: string]: unknown;
+    };
+  };
+  /**
+   * When true request_body values overwrite client fields; when false they only fill missing ones.
+   */
+  request_body_force_override?: boolean;
+}
+/**
+ * ai-proxy-multi: balance requests over several LLM instances with priorities, health checks and fallback.
+ */
+export interface AiProxyMultiConfInput {
+  /**
+   * How an instance is picked within a priority group.
+   */
+  balancer?: {
+    /**
+     * Balancing algorithm.
+     */
+    algorithm?: 'chash' | 'roundrobin' | 'semantic';
+    /**
+     * What chash hashes on.
+     */
+    hash_on?: 'vars' | 'header' | 'cookie' | 'consumer' | 'vars_combinations';
+    /**
+     * The chash key (variable, header or cookie name, or a template).
+     */
+    key?: string;
+  };
+  /**
+   * The LLM instances; names must be unique.
+   *
+   * @minItems 1
+   */
+  instances: [AiInstanceInput, ...AiInstanceInput[]];
+  /**
+   * Access-log options.
+   */
+  logging?: AiLoggingInput;
+  /**
+   * When to try another instance: skip rate-limited instances, and/or retry on 429 / 5xx.
+   */
+  fallback_strategy?:
+    | ('instance_health_and_rate_limiting' | 'http_429' | 'http_5xx')
+    | ('rate_limiting' | 'http_429' | 'http_5xx')[];
+  /**
+   * Extra upstream statuses (400..599) that trigger a retry on another instance.
+   *
+   * @minItems 1
+   */
+  fallback_http_statuses?: [number, ...number[]];
+  /**
+   * Most retries per request (no cap when unset).
+   */
+  max_retries?: number;
+  /**
+   * Retry only when the failed attempt took at most this many milliseconds.
+   */
+  retry_on_failure_within_ms?: number;
+  /**
+   * Timeout in milliseconds of each socket operation (connect, send, read).
+   */
+  timeout?: number;
+  /**
+   * Largest accepted client request body in bytes; larger bodies get 413.
+   */
+  max_req_body_size?: number;
+  /**
+   * Longest a streamed response may last, in milliseconds (no cap when unset).
+   */
+  max_stream_duration_ms?: number;
+  /**
+   * Most bytes read from the provider for one response (no cap when unset).
+   */
+  max_response_bytes?: number;
+  /**
+   * Reuse connections to the providers.
+   */
+  keepalive?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled connection is closed.
+   */
+  keepalive_timeout?: number;
+  /**
+   * Maximum pooled connections per provider host.
+   */
+  keepalive_pool?: number;
+  /**
+   * How often streamed bytes are flushed to the client, in milliseconds (0 = every chunk).
+   */
+  streaming_flush_interval_ms?: number;
+  /**
+   * Verify the providers' TLS certificates.
+   */
+  ssl_verify?: boolean;
+  /**
+   * Options of the semantic balancing algorithm (accepted, not implemented by Tollgate).
+   */
+  semantic_opts?: {
+    [k: string]: unknown;
+  };
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+export interface AiInstanceInput {
+  /**
+   * Instance name, used in rate-limit counters and headers.
+   */
+  name: string;
+  /**
+   * The LLM provider.
+   */
+  provider: AiProviderInput;
+  /**
+   * Higher priorities are preferred; lower ones serve only on fallback.
+   */
+  priority?: number;
+  /**
+   * Weight within its priority group.
+   */
+  weight: number;
+  /**
+   * Credentials sent to the provider.
+   */
+  auth: AiAuthInput;
+  /**
+   * Fields merged into the request body.
+   */
+  options?: AiOptionsInput;
+  /**
+   * Endpoint and body overrides.
+   */
+  override?: AiOverrideInput;
+  /**
+   * Provider-specific settings (vertex-ai, bedrock).
+   */
+  provider_conf?: AiProviderConfInput;
+  /**
+   * Health checks of the instance's endpoint.
+   */
+  checks?: {
+    /**
+     * Active probes.
+     */
+    active: HealthCheckActiveInput;
+    /**
+     * Health judged from live traffic (Tollgate extension; APISIX ignores it).
+     */
+    passive?: HealthCheckPassiveInput;
+  };
+  /**
+   * Example prompts describing the instance (semantic algorithm).
+   *
+   * @minItems 1
+   * @maxItems 64
+   */
+  examples?: [string, ...string[]];
+  /**
+   * Minimum similarity for the instance to be picked (semantic algorithm).
+   */
+  threshold?: number;
+}
+/**
+ * ai-rate-limiting: token quotas per LLM instance (or per rule), charged after each response.
+ */
+export interface AiRateLimitingConfInput {
+  /**
+   * Tokens allowed per time_window for each instance not listed in instances; an integer or a variable template.
+   */
+  limit?: number | string;
+  /**
+   * Window length in seconds for limit; an integer or a variable template.
+   */
+  time_window?: number | string;
+  /**
+   * Send the X-AI-RateLimit-* headers.
+   */
+  show_limit_quota_header?: boolean;
+  /**
+   * Which token count is charged, or `expression` to charge cost_expr.
+   */
+  limit_strategy?: 'total_tokens' | 'prompt_tokens' | 'completion_tokens' | 'expression';
+  /**
+   * Arithmetic over the provider's raw usage fields (missing ones are 0); required when limit_strategy is expression.
+   */
+  cost_expr?: string;
+  /**
+   * Per-instance quotas.
+   *
+   * @minItems 1
+   */
+  instances?: [AiRateLimitingInstanceInput, ...AiRateLimitingInstanceInput[]];
+  /**
+   * Status of a refused request.
+   */
+  rejected_code?: number;
+  /**
+   * Body message of a refused request, sent as {"error_msg": ...}.
+   */
+  rejected_msg?: string;
+  /**
+   * Where counters live.
+   */
+  policy?: 'local' | 'redis' | 'redis-cluster' | 'redis-sentinel';
+  /**
+   * Let requests through when the counter store fails.
+   */
+  allow_degradation?: boolean;
+  /**
+   * Quotas keyed by request variables instead of instance names.
+   */
+  rules?: AiRateLimitingRuleInput[];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+  /**
+   * Redis server address.
+   */
+  redis_host?: string;
+  /**
+   * Redis server port.
+   */
+  redis_port?: number;
+  /**
+   * Redis ACL user name (Redis 6+).
+   */
+  redis_username?: string;
+  /**
+   * Redis password.
+   */
+  redis_password?: string;
+  /**
+   * Redis logical database number.
+   */
+  redis_database?: number;
+  /**
+   * Redis command timeout in milliseconds.
+   */
+  redis_timeout?: number;
+  /**
+   * Connect to Redis over TLS.
+   */
+  redis_ssl?: boolean;
+  /**
+   * Verify the Redis server certificate.
+   */
+  redis_ssl_verify?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Redis connection is closed.
+   */
+  redis_keepalive_timeout?: number;
+  /**
+   * Maximum number of pooled Redis connections.
+   */
+  redis_keepalive_pool?: number;
+  /**
+   * Addresses (host:port) of the cluster's seed nodes.
+   *
+   * @minItems 1
+   */
+  redis_cluster_nodes?: [string, ...string[]];
+  /**
+   * Name of the Redis cluster.
+   */
+  redis_cluster_name?: string;
+  /**
+   * Connect to the cluster over TLS.
+   */
+  redis_cluster_ssl?: boolean;
+  /**
+   * Verify the cluster nodes' certificates.
+   */
+  redis_cluster_ssl_verify?: boolean;
+  /**
+   * Sentinel servers to ask for the current master.
+   *
+   * @minItems 1
+   */
+  redis_sentinels?: [
+    {
+      /**
+       * Sentinel host.
+       */
+      host: string;
+      /**
+       * Sentinel port.
+       */
+      port: number;
+    },
+    ...{
+      /**
+       * Sentinel host.
+       */
+      host: string;
+      /**
+       * Sentinel port.
+       */
+      port: number;
+    }[],
+  ];
+  /**
+   * Name of the master group watched by the sentinels.
+   */
+  redis_master_name?: string;
+  /**
+   * Connect to the master or to a replica.
+   */
+  redis_role?: 'master' | 'slave';
+  /**
+   * Connect timeout in milliseconds.
+   */
+  redis_connect_timeout?: number;
+  /**
+   * Read timeout in milliseconds.
+   */
+  redis_read_timeout?: number;
+  /**
+   * User name for the sentinels.
+   */
+  sentinel_username?: string;
+  /**
+   * Password for the sentinels.
+   */
+  sentinel_password?: string;
+}
+export interface AiRateLimitingInstanceInput {
+  /**
+   * Instance name, as in ai-proxy-multi (or ai-proxy-<provider>).
+   */
+  name: string;
+  /**
+   * Tokens allowed per time_window; an integer or a variable template.
+   */
+  limit: number | string;
+  /**
+   * Window length in seconds; an integer or a variable template.
+   */
+  time_window: number | string;
+}
+export interface AiRateLimitingRuleInput {
+  /**
+   * Tokens allowed per time_window; an integer or a variable template.
+   */
+  count: number | string;
+  /**
+   * Window length in seconds; an integer or a variable template.
+   */
+  time_window: number | string;
+  /**
+   * Counter key template; the rule applies when it resolves.
+   */
+  key: string;
+  /**
+   * Prefix of this rule's rate-limit headers.
+   */
+  header_prefix?: string;
+}
+/**
+ * key-auth on a route or service: where to read the API key and what to do with it.
+ */
+export interface KeyAuthConfInput {
+  /**
+   * Request header that carries the key.
+   */
+  header?: string;
+  /**
+   * Query parameter that carries the key (read when the header is absent).
+   */
+  query?: string;
+  /**
+   * Remove the key from the request before it is proxied.
+   */
+  hide_credentials?: boolean;
+  /**
+   * Consumer used when authentication fails, instead of answering 401.
+   */
+  anonymous_consumer?: string;
+  /**
+   * Realm sent in the WWW-Authenticate header of a 401.
+   */
+  realm?: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * prometheus: export request metrics for the route, service or global rule.
+ */
+export interface PrometheusConfInput {
+  /**
+   * Label metrics with the route/service name instead of its id.
+   */
+  prefer_name?: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * Plugin name to the type of its consumer/credential configuration.
+ */
+export interface PluginConsumerConfMapInput {
+  'ai-consumer-rate-limiting': AiConsumerRateLimitingConfInput;
+  'ai-proxy': AiProxyConfInput;
+  'ai-proxy-multi': AiProxyMultiConfInput;
+  'ai-rate-limiting': AiRateLimitingConfInput;
+  'key-auth': KeyAuthConsumerConfInput;
+  prometheus: PrometheusConfInput;
+}
+/**
+ * key-auth on a consumer or credential: the consumer's API key.
+ */
+export interface KeyAuthConsumerConfInput {
+  /**
+   * The API key; unique across consumers.
+   */
+  key: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
