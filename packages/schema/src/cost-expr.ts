@@ -27,7 +27,12 @@ const KEYWORDS = new Set(
     ' ',
   ),
 );
-const FUNCTIONS: Record<string, { min: number; max: number; fn: (...a: number[]) => number }> = {
+interface MathFn {
+  min: number;
+  max: number;
+  fn: (...a: number[]) => number;
+}
+const FUNCTIONS: Readonly<Record<string, MathFn>> = {
   abs: { min: 1, max: 1, fn: Math.abs },
   ceil: { min: 1, max: 1, fn: Math.ceil },
   floor: { min: 1, max: 1, fn: Math.floor },
@@ -35,7 +40,12 @@ const FUNCTIONS: Record<string, { min: number; max: number; fn: (...a: number[])
   min: { min: 1, max: Infinity, fn: Math.min },
   sqrt: { min: 1, max: 1, fn: Math.sqrt },
 };
-const MATH_CONSTANTS: Record<string, number> = { pi: Math.PI, huge: Infinity };
+const MATH_CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI, huge: Infinity };
+
+// Own properties only: `constructor` or `__proto__` must never resolve to Object.prototype.
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
 const NUMBER_RE = /^(0[xX][0-9a-fA-F]+|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)$/;
 
 /** Lua's lexer reads a numeral up to the next non-name character (and a sign after an exponent). */
@@ -119,7 +129,7 @@ function parse(tokens: Token[]): Node {
   };
 
   const call = (name: string, t: Token): Node => {
-    const def = FUNCTIONS[name];
+    const def = own(FUNCTIONS, name);
     if (!def) throw syntaxError(t.line, `unknown function '${name}'`);
     if (!isOp('(')) throw syntaxError(t.line, `function '${name}' must be called`);
     next();
@@ -152,10 +162,10 @@ function parse(tokens: Token[]): Node {
         const member = next();
         if (member.kind !== 'name')
           throw syntaxError(member.line, `<name> expected ${near(member)}`);
-        const constant = MATH_CONSTANTS[member.text];
+        const constant = own(MATH_CONSTANTS, member.text);
         return constant !== undefined ? () => constant : call(member.text, member);
       }
-      if (FUNCTIONS[t.text] && t.text !== 'sqrt') return call(t.text, t);
+      if (own(FUNCTIONS, t.text) && t.text !== 'sqrt') return call(t.text, t);
       if (isOp('(')) throw syntaxError(t.line, `unknown function '${t.text}'`);
       const key = t.text;
       return (vars) => {

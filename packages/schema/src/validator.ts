@@ -55,7 +55,7 @@ export function validateAgainst(id: SchemaId | object, value: unknown): Validati
     validate = adHoc.get(id) ?? a.compile(id);
     adHoc.set(id, validate);
   }
-  if (!validate) throw new Error(`unknown schema ${String(id)}`);
+  if (!validate) throw new Error(`unknown schema ${typeof id === 'string' ? id : 'object'}`);
   const copy = deepCopy(value);
   if (validate(copy)) return { valid: true, value: copy };
   const schema = typeof id === 'string' ? schemaById(id) : id;

@@ -1,0 +1,115 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkPluginConf, getPlugin, listPlugins } from './plugins';
+
+describe('plugin catalogue', () => {
+  it('lists plugins by priority descending with APISIX numbers', () => {
+    expect(listPlugins().map((p) => [p.name, p.priority, p.version])).toEqual([
+      ['key-auth', 2500, '0.1'],
+      ['ai-proxy-multi', 1041, '0.5'],
+      ['ai-proxy', 1040, '0.5'],
+      ['ai-consumer-rate-limiting', 1035, '0.1'],
+      ['ai-rate-limiting', 1030, '0.1'],
+      ['prometheus', 500, '0.2'],
+    ]);
+  });
+
+  it('has a schema file for every plugin and a plugin for every schema file', () => {
+    const dir = join(__dirname, '..', '..', '..', 'schemas', 'plugins');
+    const names = new Set(readdirSync(dir).map((f) => f.split('.')[0]));
+    expect([...names].sort()).toEqual(
+      listPlugins()
+        .map((p) => p.name)
+        .sort(),
+    );
+  });
+
+  it('attaches self-contained schemas; key-auth is an auth plugin with a consumer schema', () => {
+    const keyAuth = getPlugin('key-auth');
+    expect(keyAuth?.type).toBe('auth');
+    expect(keyAuth?.consumerSchema).toMatchObject({ required: ['key'] });
+    expect(JSON.stringify(getPlugin('ai-proxy-multi')?.schema)).not.toContain('$ref');
+    expect(getPlugin('ai-proxy')?.consumerSchema).toBeUndefined();
+    expect(getPlugin('nope')).toBeUndefined();
+  });
+
+  it('accepts _meta on every plugin and checks its shape', () => {
+    const meta = { _meta: { disable: true, priority: 10, filter: [['arg_x', '==', '1']] } };
+    expect(checkPluginConf('prometheus', meta, 'route').valid).toBe(true);
+    expect(checkPluginConf('key-auth', { _meta: { disable: 'no' } }, 'route')).toEqual({
+      valid: false,
+      message:
+        'property "_meta" validation failed: property "disable" validation failed: wrong type: expected boolean, got string',
+    });
+  });
+
+  it('throws for an unknown plugin', () => {
+    expect(() => checkPluginConf('no-such-plugin', {}, 'route')).toThrow(
+      'unknown plugin [no-such-plugin]',
+    );
+  });
+});
+
+describe('key-auth (spec §5.1, §8.3)', () => {
+  it('#61 rejects a non-string consumer key', () => {
+    expect(checkPluginConf('key-auth', { key: 123 }, 'consumer')).toEqual({
+      valid: false,
+      message: 'property "key" validation failed: wrong type: expected string, got number',
+    });
+  });
+
+  it('#65 requires the consumer key', () => {
+    expect(checkPluginConf('key-auth', {}, 'consumer')).toEqual({
+      valid: false,
+      message: 'property "key" is required',
+    });
+  });
+
+  it('fills route defaults and validates realm', () => {
+    const r = checkPluginConf('key-auth', {}, 'route');
+    expect(r.valid && r.value).toEqual({
+      header: 'apikey',
+      query: 'apikey',
+      hide_credentials: false,
+      realm: 'key',
+    });
+    expect(checkPluginConf('key-auth', { realm: 'a"b' }, 'route').valid).toBe(false);
+    expect(checkPluginConf('key-auth', { anonymous_consumer: '' }, 'route')).toEqual({
+      valid: false,
+      message:
+        'property "anonymous_consumer" validation failed: string too short, expected at least 1, got 0',
+    });
+  });
+});
+
+describe('prometheus and metadata', () => {
+  it('prometheus takes prefer_name', () => {
+    const r = checkPluginConf('prometheus', {}, 'route');
+    expect(r.valid && r.value).toEqual({ prefer_name: false });
+  });
+
+  it('a plugin without a metadata schema accepts no metadata fields', () => {
+    expect(checkPluginConf('ai-proxy', { id: 'ai-proxy' }, 'metadata').valid).toBe(true);
+    expect(checkPluginConf('ai-proxy', { id: 'ai-proxy', x: 1 }, 'metadata')).toEqual({
+      valid: false,
+      message: 'additional properties forbidden, found x',
+    });
+  });
+});
+
+describe('ai-proxy (spec §2)', () => {
+  it('requires provider and auth, checks provider requirements', () => {
+    expect(checkPluginConf('ai-proxy', { auth: {} }, 'route')).toEqual({
+      valid: false,
+      message: 'property "provider" is required',
+    });
+    const r = checkPluginConf('ai-proxy', { provider: 'openai', auth: {} }, 'route');
+    expect(r.valid && r.value).toMatchObject({ timeout: 30000, ssl_verify: true });
+    expect(checkPluginConf('ai-proxy', { provider: 'vertex-ai', auth: {} }, 'route')).toEqual({
+      valid: false,
+      message: 'vertex-ai requires either provider_conf (project_id + region) or override.endpoint',
+    });
+    const ok = { provider: 'openai', auth: {}, override: { endpoint: 'http//x' } };
+    expect(checkPluginConf('ai-proxy', ok, 'route').valid).toBe(true);
+  });
+});
