@@ -43,7 +43,10 @@ function firstDifference(a, b) {
   const la = a.split('\n');
   const lb = b.split('\n');
   for (let i = 0; i < Math.max(la.length, lb.length); i++) {
-    if (la[i] !== lb[i]) return `line ${i + 1}: expected ${JSON.stringify(lb[i] ?? '<eof>')}`;
+    if (la[i] !== lb[i]) {
+      const show = (line) => JSON.stringify(line ?? '<eof>');
+      return `line ${i + 1} is ${show(la[i])}, regenerated ${show(lb[i])}`;
+    }
   }
   return 'identical';
 }

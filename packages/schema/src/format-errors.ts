@@ -21,7 +21,7 @@ const patternCache = new Map<string, RegExp>();
 function regex(pattern: string): RegExp {
   let re = patternCache.get(pattern);
   if (!re) {
-    re = new RegExp(pattern);
+    re = new RegExp(pattern, 'u'); // the flag ajv uses, so both agree on what matches
     patternCache.set(pattern, re);
   }
   return re;
