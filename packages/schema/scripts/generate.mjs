@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import AjvModule from 'ajv';
 import { loadSchemas, readCatalogNames, RESOURCE_NAMES } from './lib/load-schemas.mjs';
 import { renderSchemasModule, renderTypesModule } from './lib/emit.mjs';
+import { checkDefaults } from './lib/check-defaults.mjs';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoDir = join(packageDir, '..', '..');
@@ -36,7 +37,7 @@ function compileStrict(schemas) {
       errors.push(`${s.$id}: ${err.message}`);
     }
   }
-  return errors;
+  return errors.length > 0 ? errors : checkDefaults(ajv, schemas);
 }
 
 function firstDifference(a, b) {
@@ -57,7 +58,7 @@ async function main() {
   if (errors.length > 0) fail(['schema lint failed:', ...errors.map((e) => `  ${e}`)]);
   const compileErrors = compileStrict(schemas);
   if (compileErrors.length > 0) {
-    fail(['ajv strict compile failed:', ...compileErrors.map((e) => `  ${e}`)]);
+    fail(['ajv strict compile or default check failed:', ...compileErrors.map((e) => `  ${e}`)]);
   }
   const outputs = {
     'schemas.ts': renderSchemasModule(schemas, plugins, RESOURCE_NAMES),
