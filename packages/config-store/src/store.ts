@@ -45,13 +45,20 @@ export interface DeleteOptions {
   withPrefix?: string;
 }
 
-/** A change seen by a watch. For deletes, `item.value` is '' and `modRevision` is the delete's revision. */
+/**
+ * A change seen by a watch. For deletes (etcd's tombstone), `item.value` is '', `createRevision`
+ * is 0 and `modRevision` is the delete's revision.
+ */
 export interface WatchEvent {
   type: 'put' | 'delete';
   item: StoredItem;
 }
 
-/** Events of one store revision (or several, in order), and the store revision they bring the reader to. */
+/**
+ * Events of one store revision (or several, in order), and the store revision they bring the
+ * reader to. Both backends deliver one batch per revision that touched the watched prefix; the
+ * events of a multi-key revision (delete with `withPrefix`) come in etcd's order.
+ */
 export interface WatchBatch {
   revision: number;
   events: WatchEvent[];
@@ -62,12 +69,18 @@ export interface WatchOptions {
   prefix: string;
   /** First revision to deliver (the revision of a range read + 1). Never skipped ahead. */
   fromRevision: number;
-  /** Called for every batch, in revision order, never twice for one revision. */
+  /**
+   * Called for every batch, in revision order, never twice for one revision, and never inside
+   * the call stack of a write or of `watch()`. An exception thrown here is logged and the watch
+   * goes on (the batch is not delivered again).
+   */
   onBatch(batch: WatchBatch): void;
   /**
    * Called when the watch cannot continue: `StoreCompactedError` (history gone: resync) or
    * `StoreUnavailableError` after the backend's own reconnect attempts gave up. The watch is
-   * closed when this is called; the reader decides whether to resync.
+   * closed when this is called; the reader decides whether to resync. A store whose revision
+   * went backwards (etcd restored or replaced) is reported as `StoreCompactedError` too, since
+   * the remedy is the same full re-read. Called at most once.
    */
   onError(err: Error): void;
 }
@@ -84,14 +97,24 @@ export interface ConfigStore {
   get(key: string): Promise<StoredItem | undefined>;
   /** Read every key starting with `prefix`, in lexicographic order. */
   range(prefix: string): Promise<RangeResult>;
-  /** Create or replace a key. */
+  /** Create or replace a key (without `ttlSeconds`, a replaced key loses its lease, as in etcd). */
   put(key: string, value: string, options?: PutOptions): Promise<PutResult>;
   /**
    * Replace `key` only if its modRevision still equals `expectedModRevision` (compare-and-swap,
    * as APISIX's PATCH). Resolves `undefined` when the comparison failed (key changed or gone).
+   * A missing key's modRevision is 0, so `expectedModRevision` 0 means "create if absent".
    */
-  putIfUnchanged(key: string, value: string, expectedModRevision: number): Promise<PutResult | undefined>;
-  /** Delete a key (and optionally a subtree, atomically). Resolves the number of keys deleted. */
+  putIfUnchanged(
+    key: string,
+    value: string,
+    expectedModRevision: number,
+  ): Promise<PutResult | undefined>;
+  /**
+   * Delete a key (and optionally a subtree, atomically, in one revision). Resolves the number of
+   * keys deleted: the key itself counts 1 if it existed, plus every key under `withPrefix`
+   * (the key is counted once even if it lies under the prefix). 0 changes nothing, not even the
+   * revision.
+   */
   delete(key: string, options?: DeleteOptions): Promise<number>;
   /**
    * A new unique id for POST: the revision of a write to `counterKey` (APISIX: `/apisix/gen_id`),
@@ -100,9 +123,12 @@ export interface ConfigStore {
   generateId(counterKey: string): Promise<string>;
   /** The store's current revision. */
   revision(): Promise<number>;
-  /** Watch `prefix` from `fromRevision` on. */
+  /** Watch `prefix` from `fromRevision` on. Throws StoreUnavailableError if the store is closed. */
   watch(options: WatchOptions): Watch;
-  /** Release connections, timers and file handles. */
+  /**
+   * Close every watch and release connections, timers and file handles. Idempotent; every
+   * operation afterwards rejects with StoreUnavailableError.
+   */
   close(): Promise<void>;
 }
 
