@@ -7,7 +7,13 @@ const moduleNameMapper = {
   '^@tollgate/(admin-api|gateway|cli)$': '<rootDir>/apps/$1/src',
   '^@tollgate/([a-z-]+)$': '<rootDir>/packages/$1/src',
 };
-const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
+const common = {
+  transform,
+  moduleNameMapper,
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  setupFiles: ['<rootDir>/test/services/quiet-logs.ts'],
+};
 
 /** @type {import('jest').Config} */
 module.exports = {

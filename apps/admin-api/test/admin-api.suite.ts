@@ -157,7 +157,7 @@ export function runAdminApiSuite(name: string, open: () => Promise<SuiteStore>):
         expect(ups.json).toEqual({
           error_msg: 'failed to fetch upstream info by upstream id [99999999], response code: 404',
         });
-        const pc = await admin.put('/apisix/admin/routes/1', { uri: '/a', plugin_config_id: '5' });
+        const pc = await admin.put('/apisix/admin/routes/1', { ...ROUTE_75, plugin_config_id: '5' });
         expect(pc.json).toEqual({
           error_msg: 'failed to fetch plugin config info by plugin config id [5], response code: 404',
         });
@@ -410,7 +410,7 @@ export function runAdminApiSuite(name: string, open: () => Promise<SuiteStore>):
     describe('other resources', () => {
       it('plugin_configs, global_rules and plugin_metadata round-trip', async () => {
         expect((await admin.put('/apisix/admin/plugin_configs/1', { plugins: { 'key-auth': {} } })).status).toBe(201);
-        expect((await admin.put('/apisix/admin/routes/1', { uri: '/a', plugin_config_id: 1 })).status).toBe(201);
+        expect((await admin.put('/apisix/admin/routes/1', { ...ROUTE_75, plugin_config_id: 1 })).status).toBe(201);
         const inUse = await admin.delete('/apisix/admin/plugin_configs/1');
         expect(inUse.json).toEqual({ error_msg: 'can not delete this plugin config, route [1] is still using it now' });
         expect((await admin.put('/apisix/admin/global_rules/1', { plugins: { prometheus: {} } })).status).toBe(201);

@@ -21,7 +21,8 @@ export interface HttpOptions {
 
 /** One request; never throws for an HTTP status, only for a network failure. */
 export async function httpRequest(method: string, url: string, options: HttpOptions = {}): Promise<HttpReply> {
-  const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const bodyless = method === 'GET' || method === 'HEAD';
+  const payload = bodyless ? undefined : (options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)));
   const res = await fetch(url, {
     method,
     headers: options.headers,

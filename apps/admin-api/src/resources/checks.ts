@@ -13,7 +13,9 @@ import type { AdminContext } from './context';
 /** `invalid configuration: <validator message>` when `conf` fails the resource schema. */
 export function checkSchema(schema: SchemaName, conf: JsonObject): AdminResponse | undefined {
   const result = validateResource(schema, conf);
-  return result.valid ? undefined : errorResponse(400, `invalid configuration: ${result.message}`);
+  if (result.valid) return undefined;
+  // Some of APISIX's code-level checks answer without the prefix (`only one of host or hosts is allowed`).
+  return errorResponse(400, result.verbatim ? result.message : `invalid configuration: ${result.message}`);
 }
 
 /** APISIX's plugin.check_schema over a `plugins` map; resolves the bare error text. */
@@ -26,6 +28,19 @@ export function pluginsError(plugins: unknown, schemaType: 'route' | 'consumer')
     if (!getPlugin(name)) return `unknown plugin [${name}]`;
     const result = checkPluginConf(name, conf, schemaType);
     if (!result.valid) return `failed to check the configuration of plugin ${name} err: ${result.message}`;
+  }
+  return undefined;
+}
+
+/**
+ * routes.lua's checks before the schema: `host`/`hosts` and `remote_addr`/`remote_addrs` are
+ * exclusive, answered without the `invalid configuration` prefix.
+ */
+export function checkExclusiveFields(conf: JsonObject): AdminResponse | undefined {
+  for (const [one, many] of [['host', 'hosts'], ['remote_addr', 'remote_addrs']] as const) {
+    if (conf[one] !== undefined && conf[many] !== undefined) {
+      return errorResponse(400, `only one of ${one} or ${many} is allowed`);
+    }
   }
   return undefined;
 }

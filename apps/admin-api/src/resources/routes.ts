@@ -1,5 +1,5 @@
 /** `/apisix/admin/routes`: APISIX's routes.lua checks. */
-import { checkPlugins, checkReference, checkSchema, checkVars, firstRefusal } from './checks';
+import { checkExclusiveFields, checkPlugins, checkReference, checkSchema, checkVars, firstRefusal } from './checks';
 import type { ResourceDefinition } from './resource';
 
 export const routes: ResourceDefinition = {
@@ -8,6 +8,7 @@ export const routes: ResourceDefinition = {
   identity: 'id',
   check: (ctx, conf) =>
     firstRefusal([
+      () => checkExclusiveFields(conf),
       () => checkSchema('route', conf),
       () => checkReference(ctx, conf, 'upstream_id'),
       () => checkReference(ctx, conf, 'service_id'),
