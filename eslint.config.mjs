@@ -30,24 +30,61 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-non-null-assertion': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       'no-console': 'error',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(fs|path|http|https|net|os|crypto|child_process|util|url|stream|events|zlib|dns|tls|cluster|worker_threads|diagnostics_channel|timers|assert)(/.*)?$', message: 'use the node: protocol' }] },
+        {
+          patterns: [
+            {
+              regex:
+                '^(fs|path|http|https|net|os|crypto|child_process|util|url|stream|events|zlib|dns|tls|cluster|worker_threads|diagnostics_channel|timers|assert)(/.*)?$',
+              message: 'use the node: protocol',
+            },
+          ],
+        },
       ],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read environment variables in packages/core/src/env.ts' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'read environment variables in packages/core/src/env.ts',
+        },
+      ],
     },
   },
   {
     files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-globals': ['error', { name: 'fetch', message: 'upstream calls go through undici in @tollgate/ai/transport' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'upstream calls go through undici in @tollgate/ai/transport' },
+      ],
     },
   },
   {
-    files: ['packages/core/src/env.ts', 'packages/testkit/src/**/*.ts', 'test/**/*.ts', '**/*.test.ts', '**/test/**/*.ts', 'bench/**/*.ts'],
-    rules: { 'no-restricted-properties': 'off', 'no-restricted-globals': 'off', '@typescript-eslint/no-unsafe-member-access': 'off', '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-unsafe-argument': 'off', '@typescript-eslint/no-unsafe-call': 'off', '@typescript-eslint/no-unsafe-return': 'off' },
+    files: [
+      'packages/core/src/env.ts',
+      'packages/testkit/src/**/*.ts',
+      'test/**/*.ts',
+      '**/*.test.ts',
+      '**/test/**/*.ts',
+      'bench/**/*.ts',
+    ],
+    rules: {
+      'no-restricted-properties': 'off',
+      'no-restricted-globals': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
   },
 );

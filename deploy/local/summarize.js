@@ -12,7 +12,8 @@ try {
   passed = report.numPassedTests;
   failed += report.numFailedTests;
   for (const suite of report.testResults) {
-    if (suite.status === 'failed' && suite.assertionResults.every((a) => a.status !== 'failed')) failed += 1;
+    if (suite.status === 'failed' && suite.assertionResults.every((a) => a.status !== 'failed'))
+      failed += 1;
   }
 } catch (err) {
   process.stderr.write(`cannot read jest results ${file}: ${err.message}\n`);

@@ -1,10 +1,14 @@
 // Starts one etcd and one Redis for the integration and e2e tiers, unless the caller already
 // exported TOLLGATE_TEST_ETCD / TOLLGATE_TEST_REDIS. A missing binary fails the run: integration
 // tests never skip.
-import { startEtcd, startRedis, type EtcdServer, type RedisServer } from '../../packages/testkit/src';
+import {
+  startEtcd,
+  startRedis,
+  type EtcdServer,
+  type RedisServer,
+} from '../../packages/testkit/src';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __tollgateServices: { etcd?: EtcdServer; redis?: RedisServer } | undefined;
 }
 

@@ -25,7 +25,8 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name)
+      return decodeURIComponent(part.slice(eq + 1).trim());
   }
   return undefined;
 }
@@ -58,7 +59,8 @@ export class KeyChecker {
       if (crypto.timingSafeEqual(key.digest, presented) && role === undefined) role = key.role;
     }
     if (role === undefined) return { ok: false, reason: 'wrong apikey' };
-    if (role === 'viewer' && req.method !== 'GET') return { ok: false, reason: 'invalid method for role viewer' };
+    if (role === 'viewer' && req.method !== 'GET')
+      return { ok: false, reason: 'invalid method for role viewer' };
     return { ok: true };
   }
 }

@@ -6,6 +6,15 @@
 
 export type JsonObject = Record<string, unknown>;
 
+/** An id as APISIX prints it: strings and numbers as they are, anything else as JSON. */
+export function idText(value: unknown): string {
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number'
+      ? String(value)
+      : JSON.stringify(value);
+}
+
 /** True for a plain JSON object (not an array, not null). */
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -32,7 +41,11 @@ export function mergePatch(target: JsonObject, patch: JsonObject): JsonObject {
  * Replace the value at `subPath` (`plugins/key-auth`) in `target`, creating missing objects on
  * the way. Returns the error text when a segment on the way is not an object.
  */
-export function replaceAtPath(target: JsonObject, subPath: string, value: unknown): string | undefined {
+export function replaceAtPath(
+  target: JsonObject,
+  subPath: string,
+  value: unknown,
+): string | undefined {
   const segments = subPath.split('/');
   let node: JsonObject = target;
   for (let i = 0; i < segments.length - 1; i++) {

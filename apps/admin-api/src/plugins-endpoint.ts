@@ -20,10 +20,14 @@ export function pluginSchema(name: string, schemaType: unknown): AdminResponse {
   const plugin = getPlugin(name);
   if (!plugin) return errorResponse(404, 'plugin not found in subsystem http');
   if (schemaType === 'consumer') {
-    return plugin.consumerSchema ? { status: 200, body: plugin.consumerSchema } : errorResponse(400, 'not found schema');
+    return plugin.consumerSchema
+      ? { status: 200, body: plugin.consumerSchema }
+      : errorResponse(400, 'not found schema');
   }
   if (schemaType === 'metadata') {
-    return plugin.metadataSchema ? { status: 200, body: plugin.metadataSchema } : errorResponse(400, 'not found schema');
+    return plugin.metadataSchema
+      ? { status: 200, body: plugin.metadataSchema }
+      : errorResponse(400, 'not found schema');
   }
   return { status: 200, body: plugin.schema };
 }

@@ -57,7 +57,10 @@ export function parseBody(raw: Buffer | 'too-large'): ParsedBody {
     };
   }
   if (forbidden !== undefined) {
-    return { ok: false, response: errorResponse(400, `invalid request body: forbidden key "${forbidden}"`) };
+    return {
+      ok: false,
+      response: errorResponse(400, `invalid request body: forbidden key "${forbidden}"`),
+    };
   }
   // `null` carries no configuration, like an empty body.
   return { ok: true, value: value === null ? undefined : value };

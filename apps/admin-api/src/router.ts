@@ -7,7 +7,7 @@ import type { ParsedBody } from './request-body';
 import { allPlugins, pluginList, pluginSchema } from './plugins-endpoint';
 import { errorResponse, type AdminResponse } from './response';
 import {
-  AdminContext,
+  type AdminContext,
   credentialsOf,
   RESOURCES,
   ResourceEngine,
@@ -76,7 +76,10 @@ async function runResource(
   const badId = idRefusal(def.kind, id);
   if (badId) return badId;
   if (subPath !== '' && method !== 'patch') {
-    return errorResponse(400, `invalid ${def.kind} id: ${JSON.stringify(`${id}/${subPath}`.slice(0, 80))}`);
+    return errorResponse(
+      400,
+      `invalid ${def.kind} id: ${JSON.stringify(`${id}/${subPath}`.slice(0, 80))}`,
+    );
   }
   const args = requestArgs(req.query);
   if ('status' in args) return args;
@@ -90,7 +93,11 @@ async function runResource(
   return engine.patch(id, parsed.value, subPath);
 }
 
-async function runPlugins(req: AdminRequest, rest: string[], onReload: () => Promise<void>): Promise<AdminResponse> {
+async function runPlugins(
+  req: AdminRequest,
+  rest: string[],
+  onReload: () => Promise<void>,
+): Promise<AdminResponse> {
   const [name] = rest;
   if (name === 'reload') {
     if (req.method !== 'PUT') return errorResponse(405, 'method not allowed');
@@ -126,7 +133,8 @@ export async function dispatch(
 ): Promise<AdminResponse> {
   const [resource, id, ...rest] = req.segments;
   if (resource === undefined) return errorResponse(404, 'Unsupported resource type: ');
-  if (resource === 'plugins') return runPlugins(req, id === undefined ? [] : [id, ...rest], onReload);
+  if (resource === 'plugins')
+    return runPlugins(req, id === undefined ? [] : [id, ...rest], onReload);
   if (resource === 'schema') return runSchema(req, id === undefined ? [] : [id, ...rest]);
   if (resource === 'consumers' && rest[0] === 'credentials' && id !== undefined) {
     const badUser = idRefusal('consumer', id);

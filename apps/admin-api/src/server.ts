@@ -90,8 +90,15 @@ export function createAdminApp(options: AdminApiOptions): express.Express {
     if (required) {
       const verdict = checker.check(req);
       if (!verdict.ok) {
-        log.warn('admin request refused', { reason: verdict.reason, method: req.method, path: req.path });
-        send(res, { status: 401, body: { error_msg: 'failed to check token', description: verdict.reason } });
+        log.warn('admin request refused', {
+          reason: verdict.reason,
+          method: req.method,
+          path: req.path,
+        });
+        send(res, {
+          status: 401,
+          body: { error_msg: 'failed to check token', description: verdict.reason },
+        });
         return;
       }
     }
@@ -103,7 +110,12 @@ export function createAdminApp(options: AdminApiOptions): express.Express {
     }
     const reply = await dispatch(
       ctx,
-      { method: req.method, segments, query: req.query as Record<string, unknown>, body: async () => parseBody(await readRawBody(req)) },
+      {
+        method: req.method,
+        segments,
+        query: req.query,
+        body: async () => parseBody(await readRawBody(req)),
+      },
       reload,
     );
     if (req.method !== 'GET') {
@@ -151,8 +163,8 @@ export async function startAdminServer(
   });
   const port = (server.address() as AddressInfo).port;
   log.info('admin API listening', { host: options.host, port });
-  publishPluginList(options.store, new KeyLayout(options.prefix ?? '/apisix')).catch((err: unknown) =>
-    log.warn('could not publish the plugin list', { err }),
+  publishPluginList(options.store, new KeyLayout(options.prefix ?? '/apisix')).catch(
+    (err: unknown) => log.warn('could not publish the plugin list', { err }),
   );
   return {
     server,

@@ -4,15 +4,15 @@ import { runAdminApiSuite } from './admin-api.suite';
 
 jest.setTimeout(30_000);
 
-runAdminApiSuite('etcd', async () => {
+runAdminApiSuite('etcd', () => {
   const store = new EtcdStore({ hosts: [testEtcdEndpoint()] });
   const prefix = uniquePrefix('admin');
-  return {
+  return Promise.resolve({
     store,
     prefix,
     async cleanup() {
       for (const item of (await store.range(`${prefix}/`)).items) await store.delete(item.key);
       await store.close();
     },
-  };
+  });
 });

@@ -28,6 +28,10 @@ export function resolveAdminKeys(configured: AdminKey[], dataDir: string): Resol
     fs.writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
   }
   const generatedFor = configured.find((k) => k.key === '');
-  const generated: AdminKey = { name: generatedFor?.name ?? 'admin', key, role: generatedFor?.role ?? 'admin' };
+  const generated: AdminKey = {
+    name: generatedFor?.name ?? 'admin',
+    key,
+    role: generatedFor?.role ?? 'admin',
+  };
   return { keys: [...usable, generated], generatedFile: file };
 }

@@ -2,6 +2,8 @@
  * @module main
  * The `tollgate` command line.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isGatewayError } from '@tollgate/core';
 import { start } from './commands/start';
@@ -48,7 +50,10 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parsed;
   const [command] = positionals;
   if (values.version) {
-    process.stdout.write(`tollgate ${process.env.npm_package_version ?? '0.1.0'}\n`);
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    process.stdout.write(`tollgate ${pkg.version}\n`);
     return;
   }
   if (values.help || command === undefined || command === 'help') {

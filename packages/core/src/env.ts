@@ -21,6 +21,14 @@ export interface TollgateEnv {
   etcdPrefix: string | undefined;
 }
 
+/**
+ * Every environment variable, for the config file's `${{NAME}}` substitution (APISIX's syntax),
+ * where the file, not this module, names the variables.
+ */
+export function environment(): NodeJS.ProcessEnv {
+  return process.env;
+}
+
 /** Read Tollgate's environment variables once. */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): TollgateEnv {
   const empty = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);

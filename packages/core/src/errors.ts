@@ -26,7 +26,9 @@ export abstract class GatewayError extends Error {
 
 /** True for any GatewayError, even one created by a duplicate copy of this package. */
 export function isGatewayError(err: unknown): err is GatewayError {
-  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BRAND] === true;
+  return (
+    typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BRAND] === true
+  );
 }
 
 /** The config store (etcd or embedded) cannot be reached or timed out. Retryable. */

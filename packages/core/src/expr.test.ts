@@ -25,7 +25,14 @@ describe('compileExpr', () => {
     [['AND', ['arg_a', '==', '1'], ['arg_b', '==', '1']], { arg_b: '1' }, false],
     [['!AND', ['arg_a', '==', '1'], ['arg_b', '==', '1']], { arg_b: '1' }, true],
     [['!OR', ['arg_a', '==', '1'], ['arg_b', '==', '1']], { arg_b: '1' }, false],
-    [[['arg_a', '==', '1'], ['OR', ['arg_b', '==', '1'], ['arg_c', '==', '1']]], { arg_a: '1', arg_c: '1' }, true],
+    [
+      [
+        ['arg_a', '==', '1'],
+        ['OR', ['arg_b', '==', '1'], ['arg_c', '==', '1']],
+      ],
+      { arg_a: '1', arg_c: '1' },
+      true,
+    ],
     [[], {}, true],
   ])('%j against %j is %s', (rules, vars, expected) => {
     expect(compileExpr(rules)(lookupOf(vars))).toBe(expected);

@@ -47,9 +47,11 @@ function loosePrimitive(value: unknown): unknown {
 function comparison(op: string, right: unknown): Compare | undefined {
   switch (op) {
     case '==':
-      return (l) => (typeof right === 'number' ? toNumber(l) === right : l === loosePrimitive(right));
+      return (l) =>
+        typeof right === 'number' ? toNumber(l) === right : l === loosePrimitive(right);
     case '~=':
-      return (l) => (typeof right === 'number' ? toNumber(l) !== right : l !== loosePrimitive(right));
+      return (l) =>
+        typeof right === 'number' ? toNumber(l) !== right : l !== loosePrimitive(right);
     case '>':
       return numeric((l, r) => l > r);
     case '>=':
@@ -79,7 +81,10 @@ function comparison(op: string, right: unknown): Compare | undefined {
         if (typeof cidr !== 'string') throw new ExprError(`invalid ip address: ${String(cidr)}`);
         addCidr(list, cidr);
       }
-      return (l) => typeof l === 'string' && net.isIP(l) !== 0 && list.check(l, net.isIPv6(l) ? 'ipv6' : 'ipv4');
+      return (l) =>
+        typeof l === 'string' &&
+        net.isIP(l) !== 0 &&
+        list.check(l, net.isIPv6(l) ? 'ipv6' : 'ipv4');
     }
     default:
       return undefined;
@@ -158,7 +163,7 @@ function compileList(rules: unknown[]): ExprMatcher {
 export function compileExpr(rules: unknown): ExprMatcher {
   if (!Array.isArray(rules)) throw new ExprError('missing argument rule');
   if (rules.length === 0) return () => true;
-  const first = rules[0];
+  const first: unknown = rules[0];
   if (!Array.isArray(first) && !(typeof first === 'string' && LOGIC_OPS.has(first.toUpperCase()))) {
     throw new ExprError('rule should be wrapped inside brackets');
   }

@@ -9,7 +9,8 @@ import { readEnv } from './env';
 
 export type Logger = winston.Logger;
 
-const SECRET_KEY = /^(authorization|x-api-key|api_key|apikey|key|password|.*_secret.*|.*_password)$/i;
+const SECRET_KEY =
+  /^(authorization|x-api-key|api_key|apikey|key|password|.*_secret.*|.*_password)$/i;
 
 /** Replace values of secret-looking keys, at any depth, with "[REDACTED]". */
 export function redact(value: unknown, depth = 0): unknown {
@@ -34,7 +35,10 @@ const redactFormat = winston.format((info) => {
 const renameMessage = winston.format((info) => {
   const { message, timestamp, ...rest } = info;
   // Fixed key order: ts, level, msg first, then context fields.
-  return Object.assign(info, { ts: timestamp, msg: message }, rest, { message: undefined, timestamp: undefined });
+  return Object.assign(info, { ts: timestamp, msg: message }, rest, {
+    message: undefined,
+    timestamp: undefined,
+  });
 });
 
 let root: Logger | undefined;
@@ -53,7 +57,7 @@ export function rootLogger(): Logger {
         pretty
           ? winston.format.printf(
               ({ level, message, timestamp, component, ...rest }) =>
-                `${String(timestamp)} ${level} [${String(component ?? '-')}] ${String(message)} ${
+                `${String(timestamp)} ${level} [${typeof component === 'string' ? component : '-'}] ${String(message)} ${
                   Object.keys(rest).length ? JSON.stringify(rest) : ''
                 }`,
             )

@@ -28,7 +28,9 @@ async function healthy(endpoint: string): Promise<boolean> {
 }
 
 /** Start a single-member etcd on free loopback ports. */
-export async function startEtcd(binary = process.env.TOLLGATE_ETCD_BIN ?? 'etcd'): Promise<EtcdServer> {
+export async function startEtcd(
+  binary = process.env.TOLLGATE_ETCD_BIN ?? 'etcd',
+): Promise<EtcdServer> {
   const clientPort = await freePort();
   const peerPort = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-etcd-'));
@@ -37,14 +39,22 @@ export async function startEtcd(binary = process.env.TOLLGATE_ETCD_BIN ?? 'etcd'
   const proc = new ManagedProcess({
     command: binary,
     args: [
-      '--name', 'tollgate-test',
-      '--data-dir', dataDir,
-      '--listen-client-urls', endpoint,
-      '--advertise-client-urls', endpoint,
-      '--listen-peer-urls', peer,
-      '--initial-advertise-peer-urls', peer,
-      '--initial-cluster', `tollgate-test=${peer}`,
-      '--log-level', 'error',
+      '--name',
+      'tollgate-test',
+      '--data-dir',
+      dataDir,
+      '--listen-client-urls',
+      endpoint,
+      '--advertise-client-urls',
+      endpoint,
+      '--listen-peer-urls',
+      peer,
+      '--initial-advertise-peer-urls',
+      peer,
+      '--initial-cluster',
+      `tollgate-test=${peer}`,
+      '--log-level',
+      'error',
     ],
     env: { ...process.env, ETCD_UNSUPPORTED_ARCH: process.env.ETCD_UNSUPPORTED_ARCH ?? '' },
     ready: async () => {

@@ -20,9 +20,15 @@ export interface HttpOptions {
 }
 
 /** One request; never throws for an HTTP status, only for a network failure. */
-export async function httpRequest(method: string, url: string, options: HttpOptions = {}): Promise<HttpReply> {
+export async function httpRequest(
+  method: string,
+  url: string,
+  options: HttpOptions = {},
+): Promise<HttpReply> {
   const bodyless = method === 'GET' || method === 'HEAD';
-  const payload = bodyless ? undefined : (options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)));
+  const payload = bodyless
+    ? undefined
+    : (options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)));
   const res = await fetch(url, {
     method,
     headers: options.headers,

@@ -39,7 +39,11 @@ export class ManagedProcess {
     const exited = new Promise<never>((_, reject) => {
       child.once('exit', (code, signal) => {
         if (this.child === child) this.child = undefined;
-        reject(new Error(`${this.options.command} exited (${code ?? signal}) before ready:\n${this.recentOutput()}`));
+        reject(
+          new Error(
+            `${this.options.command} exited (${code ?? signal}) before ready:\n${this.recentOutput()}`,
+          ),
+        );
       });
       child.once('error', reject);
     });

@@ -17,12 +17,25 @@ export interface RedisServer {
 }
 
 /** Start redis-server on a free loopback port. */
-export async function startRedis(binary = process.env.TOLLGATE_REDIS_BIN ?? 'redis-server'): Promise<RedisServer> {
+export async function startRedis(
+  binary = process.env.TOLLGATE_REDIS_BIN ?? 'redis-server',
+): Promise<RedisServer> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-redis-'));
   const proc = new ManagedProcess({
     command: binary,
-    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    args: [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
     ready: () => waitForPort(port),
   });
   await proc.start();

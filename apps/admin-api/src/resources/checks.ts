@@ -6,7 +6,7 @@
  */
 import { compileExpr } from '@tollgate/core';
 import { checkPluginConf, getPlugin, validateResource, type SchemaName } from '@tollgate/schema';
-import { isObject, type JsonObject } from '../json-tree';
+import { idText, isObject, type JsonObject } from '../json-tree';
 import { errorResponse, type AdminResponse } from '../response';
 import type { AdminContext } from './context';
 
@@ -15,11 +15,17 @@ export function checkSchema(schema: SchemaName, conf: JsonObject): AdminResponse
   const result = validateResource(schema, conf);
   if (result.valid) return undefined;
   // Some of APISIX's code-level checks answer without the prefix (`only one of host or hosts is allowed`).
-  return errorResponse(400, result.verbatim ? result.message : `invalid configuration: ${result.message}`);
+  return errorResponse(
+    400,
+    result.verbatim ? result.message : `invalid configuration: ${result.message}`,
+  );
 }
 
 /** APISIX's plugin.check_schema over a `plugins` map; resolves the bare error text. */
-export function pluginsError(plugins: unknown, schemaType: 'route' | 'consumer'): string | undefined {
+export function pluginsError(
+  plugins: unknown,
+  schemaType: 'route' | 'consumer',
+): string | undefined {
   if (!isObject(plugins)) return undefined;
   for (const [name, conf] of Object.entries(plugins)) {
     if (!isObject(conf)) {
@@ -27,7 +33,8 @@ export function pluginsError(plugins: unknown, schemaType: 'route' | 'consumer')
     }
     if (!getPlugin(name)) return `unknown plugin [${name}]`;
     const result = checkPluginConf(name, conf, schemaType);
-    if (!result.valid) return `failed to check the configuration of plugin ${name} err: ${result.message}`;
+    if (!result.valid)
+      return `failed to check the configuration of plugin ${name} err: ${result.message}`;
   }
   return undefined;
 }
@@ -37,7 +44,10 @@ export function pluginsError(plugins: unknown, schemaType: 'route' | 'consumer')
  * exclusive, answered without the `invalid configuration` prefix.
  */
 export function checkExclusiveFields(conf: JsonObject): AdminResponse | undefined {
-  for (const [one, many] of [['host', 'hosts'], ['remote_addr', 'remote_addrs']] as const) {
+  for (const [one, many] of [
+    ['host', 'hosts'],
+    ['remote_addr', 'remote_addrs'],
+  ] as const) {
     if (conf[one] !== undefined && conf[many] !== undefined) {
       return errorResponse(400, `only one of ${one} or ${many} is allowed`);
     }
@@ -67,8 +77,8 @@ export async function checkReference(
   const id = conf[field];
   if (id === undefined) return undefined;
   const { dir, what } = REFERENCES[field];
-  if (await ctx.exists(dir, String(id))) return undefined;
-  return errorResponse(400, `failed to fetch ${what} [${String(id)}], response code: 404`);
+  if (await ctx.exists(dir, idText(id))) return undefined;
+  return errorResponse(400, `failed to fetch ${what} [${idText(id)}], response code: 404`);
 }
 
 /** `failed to validate the 'vars' expression: <err>` */
@@ -78,7 +88,10 @@ export function checkVars(conf: JsonObject): AdminResponse | undefined {
     compileExpr(conf.vars);
     return undefined;
   } catch (err) {
-    return errorResponse(400, `failed to validate the 'vars' expression: ${(err as Error).message}`);
+    return errorResponse(
+      400,
+      `failed to validate the 'vars' expression: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -106,8 +119,12 @@ export async function checkInUse(
 ): Promise<AdminResponse | undefined> {
   for (const { dir, kind } of users) {
     const { entries } = await ctx.list(dir);
-    const user = entries.find((e) => e.value[field] !== undefined && String(e.value[field]) === id);
-    if (user) return errorResponse(400, `can not delete this ${what}, ${kind} [${user.id}] is still using it now`);
+    const user = entries.find((e) => e.value[field] !== undefined && idText(e.value[field]) === id);
+    if (user)
+      return errorResponse(
+        400,
+        `can not delete this ${what}, ${kind} [${user.id}] is still using it now`,
+      );
   }
   return undefined;
 }

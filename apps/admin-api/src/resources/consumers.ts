@@ -13,7 +13,9 @@ const UNIQUE_CREDENTIAL_FIELD: Record<string, string> = { 'key-auth': 'key' };
 
 function consumerPluginsRefusal(conf: JsonObject): AdminResponse | undefined {
   const err = pluginsError(conf.plugins, 'consumer');
-  return err === undefined ? undefined : errorResponse(400, `invalid plugins configuration: ${err}`);
+  return err === undefined
+    ? undefined
+    : errorResponse(400, `invalid plugins configuration: ${err}`);
 }
 
 /**
@@ -45,7 +47,10 @@ async function checkDuplicateKeys(
       const mine = (plugins[plugin] as JsonObject)[field];
       const theirs = value[plugin];
       if (isObject(theirs) && theirs[field] === mine) {
-        return errorResponse(400, `duplicate key of plugin ${plugin} found with consumer: ${username}`);
+        return errorResponse(
+          400,
+          `duplicate key of plugin ${plugin} found with consumer: ${username}`,
+        );
       }
     }
   }
@@ -84,7 +89,8 @@ export function credentialsOf(username: string): ResourceDefinition {
     identity: 'id',
     unsupported: ['post', 'patch'],
     check: async (ctx, conf, id) => {
-      if (!(await ctx.exists('consumers', username))) return errorResponse(404, 'consumer not found');
+      if (!(await ctx.exists('consumers', username)))
+        return errorResponse(404, 'consumer not found');
       return firstRefusal([
         () => checkSchema('credential', conf),
         () => consumerPluginsRefusal(conf),

@@ -21,5 +21,10 @@ export const RESOURCES: Record<string, ResourceDefinition> = {
 };
 
 export { credentialsOf } from './consumers';
-export { ResourceEngine, type AdminMethod, type RequestArgs, type ResourceDefinition } from './resource';
+export {
+  ResourceEngine,
+  type AdminMethod,
+  type RequestArgs,
+  type ResourceDefinition,
+} from './resource';
 export { AdminContext } from './context';

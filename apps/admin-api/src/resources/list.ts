@@ -4,6 +4,7 @@
  * `filter=service_id=..&upstream_id=..`) and paging (`page`, `page_size` 10..500, sorted by
  * createdIndex). `total` counts after filtering, before paging.
  */
+import { idText } from '../json-tree';
 import { errorResponse, type AdminResponse } from '../response';
 import type { Entry } from './context';
 
@@ -24,7 +25,13 @@ function safeRegExp(source: string): RegExp | undefined {
   }
 }
 
-function matches(entry: Entry, query: ListQuery, name?: RegExp, uri?: RegExp, refs?: URLSearchParams): boolean {
+function matches(
+  entry: Entry,
+  query: ListQuery,
+  name?: RegExp,
+  uri?: RegExp,
+  refs?: URLSearchParams,
+): boolean {
   const { value } = entry;
   if (name && !(typeof value.name === 'string' && name.test(value.name))) return false;
   if (query.label !== undefined) {
@@ -32,13 +39,14 @@ function matches(entry: Entry, query: ListQuery, name?: RegExp, uri?: RegExp, re
     if (typeof labels !== 'object' || labels === null || !(query.label in labels)) return false;
   }
   if (uri) {
-    const uris = typeof value.uri === 'string' ? [value.uri] : Array.isArray(value.uris) ? value.uris : [];
+    const uris =
+      typeof value.uri === 'string' ? [value.uri] : Array.isArray(value.uris) ? value.uris : [];
     if (!uris.some((u) => typeof u === 'string' && uri.test(u))) return false;
   }
   if (refs) {
     for (const field of ['service_id', 'upstream_id'] as const) {
       const wanted = refs.get(field);
-      if (wanted !== null && String(value[field] ?? '') !== wanted) return false;
+      if (wanted !== null && idText(value[field] ?? '') !== wanted) return false;
     }
   }
   return true;
@@ -47,9 +55,11 @@ function matches(entry: Entry, query: ListQuery, name?: RegExp, uri?: RegExp, re
 /** Builds the list response for `entries` (already in key order). */
 export function listResponse(entries: Entry[], query: ListQuery): AdminResponse {
   const name = query.name !== undefined ? safeRegExp(query.name) : undefined;
-  if (query.name !== undefined && !name) return errorResponse(400, `invalid regex for name: ${query.name}`);
+  if (query.name !== undefined && !name)
+    return errorResponse(400, `invalid regex for name: ${query.name}`);
   const uri = query.uri !== undefined ? safeRegExp(query.uri) : undefined;
-  if (query.uri !== undefined && !uri) return errorResponse(400, `invalid regex for uri: ${query.uri}`);
+  if (query.uri !== undefined && !uri)
+    return errorResponse(400, `invalid regex for uri: ${query.uri}`);
   const refs = query.filter !== undefined ? new URLSearchParams(query.filter) : undefined;
   let selected = entries.filter((e) => matches(e, query, name, uri, refs));
   const total = selected.length;

@@ -4,7 +4,7 @@
  * codes and bodies (resource.lua): PUT 201/200, POST 201 with a generated id, GET one or a list,
  * DELETE, PATCH (merge or sub-path) as a compare-and-swap. Each resource only supplies its checks.
  */
-import { isObject, mergePatch, replaceAtPath, type JsonObject } from '../json-tree';
+import { idText, isObject, mergePatch, replaceAtPath, type JsonObject } from '../json-tree';
 import { errorResponse, KEY_NOT_FOUND, type AdminResponse } from '../response';
 import type { AdminContext, Entry } from './context';
 import { listResponse, type ListQuery } from './list';
@@ -41,9 +41,13 @@ const TIME_FIELDS = ['create_time', 'update_time'] as const;
 
 /** APISIX's check_forbidden_properties: timestamps are the server's, on the value, its upstream and its plugins. */
 function forbiddenTimeField(conf: JsonObject): string | undefined {
-  const places: [string, unknown][] = [['', conf], ['upstream.', conf.upstream]];
+  const places: [string, unknown][] = [
+    ['', conf],
+    ['upstream.', conf.upstream],
+  ];
   if (isObject(conf.plugins)) {
-    for (const [name, plugin] of Object.entries(conf.plugins)) places.push([`plugins.${name}.`, plugin]);
+    for (const [name, plugin] of Object.entries(conf.plugins))
+      places.push([`plugins.${name}.`, plugin]);
   }
   for (const [path, place] of places) {
     if (!isObject(place)) continue;
@@ -75,7 +79,10 @@ export class ResourceEngine {
 
   private notSupported(method: AdminMethod): AdminResponse | undefined {
     if (!this.def.unsupported?.includes(method)) return undefined;
-    return errorResponse(405, `not supported \`${method.toUpperCase()}\` method for ${this.def.kind}`);
+    return errorResponse(
+      405,
+      `not supported \`${method.toUpperCase()}\` method for ${this.def.kind}`,
+    );
   }
 
   /**
@@ -91,19 +98,20 @@ export class ResourceEngine {
     let id: string | undefined;
     if (this.def.identity === 'id') {
       const bodyId = conf.id;
-      const given = urlId ?? (typeof bodyId === 'string' || typeof bodyId === 'number' ? bodyId : undefined);
+      const given =
+        urlId ?? (typeof bodyId === 'string' || typeof bodyId === 'number' ? bodyId : undefined);
       if (mode === 'post') {
         if (urlId !== undefined || bodyId !== undefined) {
           return { refusal: errorResponse(400, `wrong ${kind} id, do not need it`) };
         }
       } else {
         if (given === undefined) return { refusal: errorResponse(400, `missing ${kind} id`) };
-        if (bodyId !== undefined && String(bodyId) !== String(given)) {
+        if (bodyId !== undefined && idText(bodyId) !== idText(given)) {
           return { refusal: errorResponse(400, `wrong ${kind} id`) };
         }
         // A URL id is stored as given (a string); a body id keeps its JSON type.
         conf.id = urlId ?? bodyId;
-        id = String(given);
+        id = idText(given);
       }
     } else if (this.def.identity === 'url') {
       if (urlId === undefined) return { refusal: errorResponse(400, `missing ${kind} id`) };
@@ -115,12 +123,12 @@ export class ResourceEngine {
     }
     if (this.def.identity === 'username') {
       // Consumers: the body's username is the identity; a URL segment must agree with it.
-      const refusal = await this.def.check(this.ctx, conf, urlId ?? String(conf.username ?? ''));
+      const refusal = await this.def.check(this.ctx, conf, urlId ?? idText(conf.username ?? ''));
       if (refusal) return { refusal };
       if (urlId !== undefined && urlId !== conf.username) {
         return { refusal: errorResponse(400, 'wrong username') };
       }
-      return { id: String(conf.username) };
+      return { id: idText(conf.username) };
     }
     const refusal = await this.def.check(this.ctx, conf, id ?? '');
     return refusal ? { refusal } : { id: id ?? '' };
@@ -131,7 +139,10 @@ export class ResourceEngine {
     if (refused) return refused;
     if (body === undefined) return errorResponse(400, 'missing configurations');
     if (!isObject(body)) {
-      return errorResponse(400, `invalid configuration: wrong type: expected object, got ${typeName(body)}`);
+      return errorResponse(
+        400,
+        `invalid configuration: wrong type: expected object, got ${typeName(body)}`,
+      );
     }
     const conf = structuredClone(body);
     const checked = await this.checkConf(urlId, conf, 'put');
@@ -140,7 +151,8 @@ export class ResourceEngine {
     const prev = await this.ctx.store.get(key);
     const prevValue = prev ? (JSON.parse(prev.value) as JsonObject) : undefined;
     const timestamp = now();
-    conf.create_time = typeof prevValue?.create_time === 'number' ? prevValue.create_time : timestamp;
+    conf.create_time =
+      typeof prevValue?.create_time === 'number' ? prevValue.create_time : timestamp;
     conf.update_time = timestamp;
     const result = await this.ctx.store.put(key, JSON.stringify(conf), { ttlSeconds: args.ttl });
     return { status: result.prev ? 200 : 201, body: { key, value: conf } };
@@ -151,7 +163,10 @@ export class ResourceEngine {
     if (refused) return refused;
     if (body === undefined) return errorResponse(400, 'missing configurations');
     if (!isObject(body)) {
-      return errorResponse(400, `invalid configuration: wrong type: expected object, got ${typeName(body)}`);
+      return errorResponse(
+        400,
+        `invalid configuration: wrong type: expected object, got ${typeName(body)}`,
+      );
     }
     const conf = structuredClone(body);
     const checked = await this.checkConf(urlId, conf, 'post');
@@ -176,7 +191,12 @@ export class ResourceEngine {
     if (!item) return KEY_NOT_FOUND;
     return {
       status: 200,
-      body: { key, value: JSON.parse(item.value) as unknown, createdIndex: item.createRevision, modifiedIndex: item.modRevision },
+      body: {
+        key,
+        value: JSON.parse(item.value) as unknown,
+        createdIndex: item.createRevision,
+        modifiedIndex: item.modRevision,
+      },
     };
   }
 

@@ -1,5 +1,12 @@
 /** `/apisix/admin/routes`: APISIX's routes.lua checks. */
-import { checkExclusiveFields, checkPlugins, checkReference, checkSchema, checkVars, firstRefusal } from './checks';
+import {
+  checkExclusiveFields,
+  checkPlugins,
+  checkReference,
+  checkSchema,
+  checkVars,
+  firstRefusal,
+} from './checks';
 import type { ResourceDefinition } from './resource';
 
 export const routes: ResourceDefinition = {

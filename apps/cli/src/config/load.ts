@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import YAML from 'yaml';
-import { ConfigInvalidError, readEnv, type TollgateEnv } from '@tollgate/core';
+import { ConfigInvalidError, environment, readEnv, type TollgateEnv } from '@tollgate/core';
 import { CONFIG_SCHEMA, SUPPORTED_KEYS } from './schema';
 import type { Listen, Role, TollgateConfig } from './types';
 
@@ -22,12 +22,15 @@ function fail(source: string, message: string): never {
 
 /** APISIX's env substitution: `${{NAME}}` or `${{NAME:=default}}`; a missing variable is an error. */
 export function substituteEnv(text: string, env: NodeJS.ProcessEnv, source: string): string {
-  return text.replace(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::=\s*([^}]*?))?\s*\}\}/g, (_m, name: string, fallback?: string) => {
-    const value = env[name];
-    if (value !== undefined) return value;
-    if (fallback !== undefined) return fallback;
-    return fail(source, `environment variable ${name} is not set (referenced as \${{${name}}})`);
-  });
+  return text.replace(
+    /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::=\s*([^}]*?))?\s*\}\}/g,
+    (_m, name: string, fallback?: string) => {
+      const value = env[name];
+      if (value !== undefined) return value;
+      if (fallback !== undefined) return fallback;
+      return fail(source, `environment variable ${name} is not set (referenced as \${{${name}}})`);
+    },
+  );
 }
 
 function keyPath(err: ErrorObject): string {
@@ -71,7 +74,9 @@ function nodeListen(value: unknown): Listen[] {
   if (value === undefined) return [{ ip: '0.0.0.0', port: 9080 }];
   const items = Array.isArray(value) ? value : [value];
   return items.map((item: unknown) =>
-    typeof item === 'number' ? { ip: '0.0.0.0', port: item } : listenOf(item, { ip: '0.0.0.0', port: 9080 }),
+    typeof item === 'number'
+      ? { ip: '0.0.0.0', port: item }
+      : listenOf(item, { ip: '0.0.0.0', port: 9080 }),
   );
 }
 
@@ -80,7 +85,7 @@ export function parseConfig(
   text: string,
   source: string,
   env: TollgateEnv = readEnv(),
-  processEnv: NodeJS.ProcessEnv = process.env,
+  processEnv: NodeJS.ProcessEnv = environment(),
 ): TollgateConfig {
   let raw: unknown;
   try {
@@ -89,9 +94,13 @@ export function parseConfig(
     if (err instanceof ConfigInvalidError) throw err;
     const e = err as Error & { linePos?: { line: number; col: number }[] };
     const pos = e.linePos?.[0];
-    fail(source, `YAML syntax error${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${e.message.split('\n')[0] ?? ''}`);
+    fail(
+      source,
+      `YAML syntax error${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${e.message.split('\n')[0] ?? ''}`,
+    );
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(source, 'the top level must be a mapping');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    fail(source, 'the top level must be a mapping');
   if (!validate(raw)) {
     const first = validate.errors?.[0];
     fail(source, first ? describe(first, raw) : 'invalid');
@@ -108,9 +117,15 @@ export function parseConfig(
   const unsupportedKeys: string[] = [];
   collectKeys(conf, '', unsupportedKeys);
 
-  const etcdHosts = env.etcdHost?.split(',').map((h) => h.trim()).filter(Boolean) ?? (etcd?.host as string[] | undefined);
+  const etcdHosts =
+    env.etcdHost
+      ?.split(',')
+      .map((h) => h.trim())
+      .filter(Boolean) ?? (etcd?.host as string[] | undefined);
   const workers = nginx.worker_processes ?? 'auto';
-  const keys = ((admin.admin_key ?? []) as { name: string; key?: string; role: 'admin' | 'viewer' }[]).map((k) => ({
+  const keys = (
+    (admin.admin_key ?? []) as { name: string; key?: string; role: 'admin' | 'viewer' }[]
+  ).map((k) => ({
     name: k.name,
     key: k.key ?? '',
     role: k.role,
@@ -151,13 +166,17 @@ export function parseConfig(
  * when present, else built-in defaults (embedded store, generated admin key).
  */
 export function loadConfig(file: string | undefined, env: TollgateEnv = readEnv()): TollgateConfig {
-  const chosen = file ?? env.configFile ?? (fs.existsSync('conf/config.yaml') ? 'conf/config.yaml' : undefined);
+  const chosen =
+    file ?? env.configFile ?? (fs.existsSync('conf/config.yaml') ? 'conf/config.yaml' : undefined);
   if (chosen === undefined) return parseConfig('', 'defaults', env);
   let text: string;
   try {
     text = fs.readFileSync(chosen, 'utf8');
   } catch (err) {
-    fail(chosen, `cannot read it: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    fail(
+      chosen,
+      `cannot read it: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   return parseConfig(text, chosen, env);
 }

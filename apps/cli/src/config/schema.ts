@@ -17,7 +17,11 @@ export const CONFIG_SCHEMA = {
         node_listen: {
           anyOf: [
             port,
-            { type: 'array', minItems: 1, items: { anyOf: [port, { ...listen, required: ['port'] }] } },
+            {
+              type: 'array',
+              minItems: 1,
+              items: { anyOf: [port, { ...listen, required: ['port'] }] },
+            },
           ],
         },
         enable_admin: { type: 'boolean' },
@@ -68,7 +72,9 @@ export const CONFIG_SCHEMA = {
     nginx_config: {
       type: 'object',
       properties: {
-        worker_processes: { anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1, maximum: 256 }] },
+        worker_processes: {
+          anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1, maximum: 256 }],
+        },
       },
     },
     plugin_attr: {
