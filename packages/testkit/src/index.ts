@@ -5,3 +5,4 @@ export * from './redis';
 export * from './services';
 export * from './http-client';
 export * from './fixtures';
+export * from './tollgate';

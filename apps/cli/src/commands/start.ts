@@ -31,7 +31,7 @@ export async function start(options: StartOptions): Promise<void> {
   if (options.role) config.role = options.role;
   checkRole(config);
   for (const key of config.unsupportedKeys) {
-    log.warn('config key not supported yet, ignored', { key, file: config.source });
+    log.warn('config key not supported yet, ignored', { setting: key, file: config.source });
   }
 
   const store: ConfigStore = await createConfigStore({
