@@ -3,6 +3,7 @@
  * API, `etcdctl` on the etcd it writes, config-file mistakes, restarts and an etcd outage.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   AdminClient,
@@ -172,7 +173,7 @@ describe('tollgate start with the embedded store (no etcd configured)', () => {
 describe('bad config files: a clear message naming the key, and a non-zero exit', () => {
   let dir: string;
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'tollgate-conf-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-conf-'));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
