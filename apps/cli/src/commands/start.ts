@@ -3,6 +3,7 @@
  * `tollgate start`: opens the config store (etcd when configured, else the embedded store in the
  * data directory), runs the parts the role asks for, and shuts down cleanly on SIGTERM/SIGINT.
  */
+import path from 'node:path';
 import { startAdminServer, type RunningAdminServer } from '@tollgate/admin-api';
 import { createConfigStore, type ConfigStore } from '@tollgate/config-store';
 import { ConfigInvalidError, createLogger } from '@tollgate/core';
@@ -35,7 +36,7 @@ export async function start(options: StartOptions): Promise<void> {
   }
 
   const store: ConfigStore = await createConfigStore({
-    dataDir: config.dataDir,
+    dataDir: path.join(config.dataDir, 'store'),
     etcd: config.etcd && {
       hosts: config.etcd.hosts,
       timeoutMs: config.etcd.timeoutSeconds * 1000,
