@@ -3,3 +3,5 @@ export * from './logger';
 export * from './env';
 export * from './expr';
 export * from './router';
+export * from './plugin';
+export * from './context';

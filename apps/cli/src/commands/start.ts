@@ -59,7 +59,8 @@ export async function start(options: StartOptions): Promise<void> {
       port: config.admin.listen.port,
     });
     closers.unshift(() => admin?.close() ?? Promise.resolve());
-    if (generatedFile) log.info('admin key is in a file (no key configured)', { file: generatedFile });
+    if (generatedFile)
+      log.info('admin key is in a file (no key configured)', { file: generatedFile });
   }
 
   log.info('tollgate ready', {

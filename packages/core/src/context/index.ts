@@ -1,0 +1,4 @@
+export * from './request-context';
+export * from './response-writer';
+export * from './vars';
+export * from './consumers';

@@ -1,0 +1,116 @@
+/**
+ * @module context/request-context
+ * Everything one request carries through the plugin phases, in typed slots rather than APISIX's
+ * untyped `ctx` bag: variables, the matched route, the consumer, the plugin chain, headers for the
+ * upstream, the response writer and per-plugin state.
+ */
+import crypto from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PluginInstance } from '../plugin/instance';
+import { EMPTY_DIRECTORY, type ConsumerDirectory } from './consumers';
+import { ResponseWriter } from './response-writer';
+import { RequestVars } from './vars';
+
+/** The route a request matched, as the data plane compiled it. */
+export interface MatchedRoute {
+  id: string;
+  name?: string;
+  serviceId?: string;
+  /** The matched URI pattern (`/api/*`). */
+  matchedUri: string;
+  matchedHost?: string;
+}
+
+/** An authenticated consumer. */
+export interface ConsumerInfo {
+  username: string;
+  groupId?: string;
+  credentialId?: string;
+  labels?: Record<string, string>;
+  /** The consumer's (and its group's) plugins, bound, to merge into the route's chain. */
+  plugins: readonly PluginInstance[];
+}
+
+/** Thrown by `readBody` when the body exceeds the limit the caller set. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body is greater than the maximum size ${limit} allowed`);
+  }
+}
+
+export class RequestContext {
+  readonly vars: RequestVars;
+  readonly response: ResponseWriter;
+  readonly requestId: string;
+  /** Monotonic start time (ms) for latencies. */
+  readonly startedAt = performance.now();
+  /** Wall-clock start (ms since epoch) for logs. */
+  readonly startedAtEpochMs = Date.now();
+  route?: MatchedRoute;
+  consumer?: ConsumerInfo;
+  /** The consumers of the config snapshot serving this request. */
+  consumers: ConsumerDirectory = EMPTY_DIRECTORY;
+  /** The plugin chain in force: route's, then with the consumer's merged in after rewrite. */
+  plugins: readonly PluginInstance[] = [];
+  /** Header changes for the upstream request: a value sets, `null` removes. */
+  readonly upstreamHeaders = new Map<string, string | null>();
+  /** Query arguments to remove before proxying (key-auth hide_credentials). */
+  readonly removedQueryArgs = new Set<string>();
+  private readonly state = new Map<string, unknown>();
+  private bodyPromise: Promise<Buffer> | undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    res: ServerResponse,
+  ) {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    this.vars = new RequestVars(req, q === -1 ? url : url.slice(0, q), q === -1 ? '' : url.slice(q + 1));
+    this.response = new ResponseWriter(res);
+    this.requestId = crypto.randomUUID();
+    this.vars.set('request_id', this.requestId);
+  }
+
+  /** Per-plugin state for this request, created on first use. */
+  pluginState<T>(plugin: string, create: () => T): T {
+    let value = this.state.get(plugin) as T | undefined;
+    if (value === undefined) {
+      value = create();
+      this.state.set(plugin, value);
+    }
+    return value;
+  }
+
+  /**
+   * The request body, read once (later calls get the same bytes). Rejects with
+   * BodyTooLargeError past `limit` bytes, without buffering the rest.
+   */
+  readBody(limit: number): Promise<Buffer> {
+    this.bodyPromise ??= new Promise<Buffer>((resolve, reject) => {
+      const declared = Number(this.req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > limit) {
+        reject(new BodyTooLargeError(limit));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      this.req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) {
+          this.req.pause();
+          reject(new BodyTooLargeError(limit));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      this.req.on('end', () => resolve(Buffer.concat(chunks)));
+      this.req.on('error', reject);
+    });
+    return this.bodyPromise;
+  }
+
+  /** Whether the body has been read (the proxy must then send the buffered bytes). */
+  get bodyRead(): boolean {
+    return this.bodyPromise !== undefined;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * @module context/response-writer
+ * The single way a response reaches the client, whoever produces it (an exit, the upstream
+ * proxy, ai-proxy's stream): header filters run once before the head, body filters on every
+ * chunk, and writes respect back-pressure.
+ */
+import type { ServerResponse } from 'node:http';
+
+export type OutgoingHeaders = Record<string, string | string[] | number>;
+
+/** Hooks the plugin runner installs so filters run whatever writes the response. */
+export interface ResponseFilters {
+  /** Called once, before the head is written; may change `status` and `headers`. */
+  head(writer: ResponseWriter): void;
+  /** Called for each chunk; returns what to send. */
+  chunk(chunk: Buffer): Buffer | undefined;
+}
+
+const NO_FILTERS: ResponseFilters = { head: () => undefined, chunk: (c) => c };
+
+/** Writes one response. */
+export class ResponseWriter {
+  status = 200;
+  headers: OutgoingHeaders = {};
+  /** Headers plugins add to whatever response goes out (rate-limit headers, ...). */
+  readonly extraHeaders: Record<string, string> = {};
+  filters: ResponseFilters = NO_FILTERS;
+  private started = false;
+  bytesSent = 0;
+
+  constructor(readonly res: ServerResponse) {}
+
+  get headersSent(): boolean {
+    return this.started;
+  }
+
+  /** True once the client is gone (closed before the response finished). */
+  get clientGone(): boolean {
+    return this.res.destroyed && !this.res.writableFinished;
+  }
+
+  /** Sends the head: filters first, then plugin-added headers over the producer's. */
+  begin(status: number, headers: OutgoingHeaders): void {
+    if (this.started) return;
+    this.status = status;
+    this.headers = headers;
+    this.filters.head(this);
+    this.started = true;
+    for (const [name, value] of Object.entries(this.extraHeaders)) this.headers[name] = value;
+    this.res.writeHead(this.status, this.headers);
+  }
+
+  /** Writes a chunk; resolves when the socket can take more (back-pressure). */
+  async write(chunk: Buffer): Promise<void> {
+    if (!this.started) this.begin(this.status, this.headers);
+    const out = this.filters.chunk(chunk);
+    if (!out || out.length === 0 || this.res.destroyed) return;
+    this.bytesSent += out.length;
+    if (!this.res.write(out)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.res.off('drain', done);
+          this.res.off('close', done);
+          resolve();
+        };
+        this.res.on('drain', done);
+        this.res.on('close', done);
+      });
+    }
+  }
+
+  /** Ends the response (writing `chunk` first). */
+  end(chunk?: Buffer): void {
+    if (!this.started) {
+      if (chunk) this.headers['content-length'] = chunk.length;
+      this.begin(this.status, this.headers);
+    }
+    const out = chunk ? this.filters.chunk(chunk) : undefined;
+    if (out) this.bytesSent += out.length;
+    this.res.end(out);
+  }
+
+  /**
+   * A complete response from a status and body: objects as JSON plus a newline (APISIX's
+   * core.response), strings verbatim, no body as an empty one.
+   */
+  send(status: number, body?: unknown, headers: Record<string, string> = {}): void {
+    let payload: Buffer | undefined;
+    const out: OutgoingHeaders = { ...headers };
+    if (typeof body === 'string') {
+      payload = Buffer.from(body);
+      out['content-type'] ??= 'text/plain; charset=utf-8';
+    } else if (Buffer.isBuffer(body)) {
+      payload = body;
+    } else if (body !== undefined) {
+      payload = Buffer.from(`${JSON.stringify(body)}\n`);
+      out['content-type'] ??= 'application/json';
+    }
+    this.status = status;
+    this.headers = out;
+    this.end(payload ?? Buffer.alloc(0));
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * @module plugin/define-plugin
+ * The plugin contract: `{name, version, priority, phases}`, APISIX's phases and order. A phase
+ * refuses a request by returning `exit(status, body)` (APISIX's `return 403, {...}`); throwing
+ * means a fault and becomes a logged 500 for that request only.
+ *
+ * @example
+ * export const hello = definePlugin<{ greeting: string }>({
+ *   name: 'hello', version: '0.1', priority: 100,
+ *   access(conf, ctx) { if (!ctx.vars.get('http_x_ok')) return exit(403, { message: conf.greeting }); },
+ * });
+ */
+import type { RequestContext } from '../context/request-context';
+
+/** A response decided by a plugin (or the runtime). Object bodies are sent as JSON plus a newline. */
+export interface Exit {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Build an Exit. */
+export function exit(status: number, body?: unknown, headers?: Record<string, string>): Exit {
+  return { status, body, headers };
+}
+
+export type PhaseResult = void | Exit | Promise<void | Exit>;
+
+/** What a plugin may use at init: its name is in the logger already. */
+export interface PluginEnv {
+  /** Stable identity of this process ("<node>/<worker>"), for logs and metrics. */
+  processId: string;
+}
+
+export interface PluginDefinition<Conf = unknown> {
+  /** APISIX's plugin name, kebab-case, equal to schemas/plugins/<name>.json. */
+  name: string;
+  version: string;
+  /** Higher runs first; ported plugins keep APISIX's number. */
+  priority: number;
+  /** `auth` plugins identify consumers; their consumer configs are never merged into routes. */
+  type?: 'auth';
+  /** Once per worker, before the first request. */
+  init?(env: PluginEnv): void | Promise<void>;
+  /** When the worker stops. */
+  destroy?(): void | Promise<void>;
+  rewrite?(conf: Conf, ctx: RequestContext): PhaseResult;
+  access?(conf: Conf, ctx: RequestContext): PhaseResult;
+  /**
+   * Runs after access, instead of the plain upstream proxy when the plugin answers the request
+   * itself (ai-proxy): it writes the response through `ctx.response` and returns nothing, or
+   * returns an Exit.
+   */
+  beforeProxy?(conf: Conf, ctx: RequestContext): PhaseResult;
+  /** Before the response head is sent: adjust `ctx.response` status and headers. */
+  headerFilter?(conf: Conf, ctx: RequestContext): void;
+  /** Each body chunk on its way to the client; return the chunk to send (or undefined to drop). */
+  bodyFilter?(conf: Conf, ctx: RequestContext, chunk: Buffer): Buffer | undefined;
+  /** After the response is finished (or the client left); never affects the client. */
+  log?(conf: Conf, ctx: RequestContext): void | Promise<void>;
+}
+
+/** Identity function that checks a plugin definition's types. */
+export function definePlugin<Conf>(plugin: PluginDefinition<Conf>): PluginDefinition<Conf> {
+  return plugin;
+}

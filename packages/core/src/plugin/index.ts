@@ -1,0 +1,3 @@
+export * from './define-plugin';
+export * from './instance';
+export * from './runner';

@@ -1,0 +1,99 @@
+/**
+ * @module plugin/runner
+ * Runs plugin phases over a chain in priority order. The first Exit stops a request phase; a
+ * thrown error becomes a PluginCrashError for the caller to answer with a 500 (that request only).
+ * Filters and the log phase run over global rules and the route's chain alike.
+ */
+import type { RequestContext } from '../context/request-context';
+import type { Exit } from './define-plugin';
+import type { PluginInstance } from './instance';
+
+export type RequestPhase = 'rewrite' | 'access' | 'beforeProxy';
+
+/** A plugin threw: a bug or an unreachable dependency. */
+export class PluginCrashError extends Error {
+  constructor(
+    readonly plugin: string,
+    readonly phase: string,
+    cause: unknown,
+  ) {
+    super(`plugin ${plugin} failed in ${phase}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+function applies(instance: PluginInstance, ctx: RequestContext): boolean {
+  return instance.filter === undefined || instance.filter(ctx.vars.lookup);
+}
+
+/**
+ * Run `phase` of every plugin in `chain`. Resolves the first Exit, or undefined. Stops early, with
+ * undefined, once a plugin has answered the request itself (beforeProxy writing the response).
+ */
+export async function runPhase(
+  phase: RequestPhase,
+  chain: readonly PluginInstance[],
+  ctx: RequestContext,
+): Promise<Exit | undefined> {
+  for (const instance of chain) {
+    const handler = instance.plugin[phase];
+    if (!handler || !applies(instance, ctx)) continue;
+    let result: Exit | void;
+    try {
+      result = await handler.call(instance.plugin, instance.conf, ctx);
+    } catch (err) {
+      throw new PluginCrashError(instance.plugin.name, phase, err);
+    }
+    if (result) return result;
+    if (ctx.response.headersSent) return undefined;
+  }
+  return undefined;
+}
+
+/** Install header and body filters of `chains` on the request's response writer. */
+export function installFilters(ctx: RequestContext, chains: () => readonly (readonly PluginInstance[])[]): void {
+  ctx.response.filters = {
+    head: () => {
+      for (const chain of chains()) {
+        for (const instance of chain) {
+          const handler = instance.plugin.headerFilter;
+          if (!handler || !applies(instance, ctx)) continue;
+          try {
+            handler.call(instance.plugin, instance.conf, ctx);
+          } catch (err) {
+            throw new PluginCrashError(instance.plugin.name, 'header_filter', err);
+          }
+        }
+      }
+    },
+    chunk: (chunk) => {
+      let out: Buffer | undefined = chunk;
+      for (const chain of chains()) {
+        for (const instance of chain) {
+          const handler = instance.plugin.bodyFilter;
+          if (!handler || !out || !applies(instance, ctx)) continue;
+          out = handler.call(instance.plugin, instance.conf, ctx, out);
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** Run the log phase of `chains`; failures are reported through `onError`, never thrown. */
+export async function runLogPhase(
+  ctx: RequestContext,
+  chains: readonly (readonly PluginInstance[])[],
+  onError: (err: PluginCrashError) => void,
+): Promise<void> {
+  for (const chain of chains) {
+    for (const instance of chain) {
+      const handler = instance.plugin.log;
+      if (!handler || !applies(instance, ctx)) continue;
+      try {
+        await handler.call(instance.plugin, instance.conf, ctx);
+      } catch (err) {
+        onError(new PluginCrashError(instance.plugin.name, 'log', err));
+      }
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * @module @tollgate/plugins
+ * Every plugin the data plane runs, by name. One folder per plugin; this file is the registry.
+ */
+import type { PluginDefinition, PluginRegistry } from '@tollgate/core';
+
+const ALL: PluginDefinition<never>[] = [];
+
+/** Plugin definitions by name. */
+export const PLUGINS: PluginRegistry = new Map(
+  ALL.map((p) => [p.name, p as PluginDefinition<unknown>]),
+);
