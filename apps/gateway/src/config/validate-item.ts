@@ -1,0 +1,158 @@
+/**
+ * @module config/validate-item
+ * The data plane's lenient load of one etcd value (style §1.3 point 4, spec §7.2): keys outside
+ * the resources the data plane serves are ignored, a value that fails its resource schema or one
+ * of its plugins' checks is refused with a short reason (the caller skips that one key and keeps
+ * its last good version), and a valid value comes back with schema defaults filled, every plugin
+ * conf replaced by its defaults-filled version, and `id` set from the key. `vars` expressions are
+ * not checked here: the router compiles them and reports its own failures.
+ */
+import { checkPluginConf, getPlugin, validateResource, type SchemaName } from '@tollgate/schema';
+import { DATA_PLANE_RESOURCES, type ConfigValue, type DataPlaneResource } from './update';
+
+/** Outcome of {@link validateItem}. */
+export type ValidateItemResult =
+  { ok: true; value: ConfigValue } | { ok: false; reason: string } | { ok: 'ignored' };
+
+/** Where a key sits in the layout, once it is known to be one the data plane loads. */
+type ItemSchema = Exclude<SchemaName, 'plugin_metadata'>;
+
+type KeyKind =
+  | { kind: 'resource'; schema: ItemSchema; id?: string }
+  | { kind: 'metadata'; plugin: string }
+  | { kind: 'ignored' }
+  | { kind: 'bad'; reason: string };
+
+const SCHEMA_OF: Record<Exclude<DataPlaneResource, 'consumers' | 'plugin_metadata'>, ItemSchema> = {
+  routes: 'route',
+  services: 'service',
+  upstreams: 'upstream',
+  plugin_configs: 'plugin_config',
+  global_rules: 'global_rule',
+  consumer_groups: 'consumer_group',
+};
+
+function isDataPlaneResource(dir: string): dir is DataPlaneResource {
+  return (DATA_PLANE_RESOURCES as readonly string[]).includes(dir);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function classify(relativeKey: string): KeyKind {
+  const parts = relativeKey.split('/');
+  const [dir = '', name, ...rest] = parts;
+  // `routes`, `routes/` (APISIX's `init_dir` placeholders) and anything ending in `/` are
+  // directories, not items.
+  if (!isDataPlaneResource(dir) || !name || parts.at(-1) === '') return { kind: 'ignored' };
+  if (dir === 'consumers') {
+    if (rest.length === 0) return { kind: 'resource', schema: 'consumer' };
+    if (rest.length === 2 && rest[0] === 'credentials') {
+      return { kind: 'resource', schema: 'credential', id: rest[1] ?? '' };
+    }
+    return { kind: 'bad', reason: 'unexpected key layout under consumers' };
+  }
+  if (rest.length > 0) return { kind: 'bad', reason: `unexpected key layout under ${dir}` };
+  if (dir === 'plugin_metadata') return { kind: 'metadata', plugin: name };
+  return { kind: 'resource', schema: SCHEMA_OF[dir], id: name };
+}
+
+/**
+ * True when the data plane loads `relativeKey` (a resource item, valid or not), false for keys
+ * it ignores (`plugins`, `gen_id`, `ssls/...`, directory placeholders). Used for deletes, which
+ * carry no value.
+ * @example isDataPlaneKey('routes/1') // true
+ */
+export function isDataPlaneKey(relativeKey: string): boolean {
+  return classify(relativeKey).kind !== 'ignored';
+}
+
+/** Checks each entry of `plugins` and returns the map with defaults filled, or a reason. */
+function checkPlugins(
+  plugins: Record<string, unknown>,
+  schemaType: 'route' | 'consumer',
+): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
+  const out: Record<string, unknown> = {};
+  for (const [name, conf] of Object.entries(plugins)) {
+    if (!getPlugin(name)) return { ok: false, reason: `unknown plugin [${name}]` };
+    if (!isObject(conf)) return { ok: false, reason: `invalid conf of plugin [${name}]` };
+    const result = checkPluginConf(name, conf, schemaType);
+    if (!result.valid) {
+      return {
+        ok: false,
+        reason: `failed to check the configuration of plugin ${name} err: ${result.message}`,
+      };
+    }
+    out[name] = result.value;
+  }
+  return { ok: true, value: out };
+}
+
+function validateMetadata(plugin: string, body: Record<string, unknown>): ValidateItemResult {
+  if (!getPlugin(plugin)) return { ok: false, reason: `unknown plugin [${plugin}]` };
+  const { id: _id, ...conf } = body;
+  const result = checkPluginConf(plugin, conf, 'metadata');
+  if (!result.valid) return { ok: false, reason: `invalid configuration: ${result.message}` };
+  return { ok: true, value: { ...(result.value as ConfigValue), id: plugin } };
+}
+
+/**
+ * Lenient load of one value read from etcd.
+ *
+ * - `relativeKey` is the key without the prefix and its slash (`routes/1`, `consumers/jack`,
+ *   `consumers/jack/credentials/c1`, `plugin_metadata/ai-proxy`).
+ * - `{ ok: 'ignored' }` for keys the data plane does not load.
+ * - `{ ok: false, reason }` for a value that is not a JSON object, fails its resource schema or
+ *   code-level checks, names an unknown plugin, or has a plugin conf that fails its check. The
+ *   reason never quotes the value (it may hold secrets).
+ * - `{ ok: true, value }`: a new object (the parsed input is not shared), defaults filled, each
+ *   plugin conf defaults-filled (consumers and credentials by the plugin's consumer schema),
+ *   `id` set from the key suffix except on consumers, whose identity is `username`.
+ * - Never throws.
+ *
+ * @example
+ * validateItem('routes/1', '{"uri":"/a","upstream_id":"1"}')
+ * // { ok: true, value: { uri: '/a', upstream_id: '1', id: '1', priority: 0, status: 1, ... } }
+ */
+export function validateItem(relativeKey: string, raw: string): ValidateItemResult {
+  try {
+    return validate(relativeKey, raw);
+  } catch (err) {
+    // A throwing plugin check must cost one key, never the whole sync.
+    return { ok: false, reason: `validation failed: ${(err as Error).message}` };
+  }
+}
+
+function validate(relativeKey: string, raw: string): ValidateItemResult {
+  const where = classify(relativeKey);
+  if (where.kind === 'ignored') return { ok: 'ignored' };
+  if (where.kind === 'bad') return { ok: false, reason: where.reason };
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    // The parser's message quotes the text, which may hold secrets.
+    return { ok: false, reason: 'value is not valid JSON' };
+  }
+  if (!isObject(body)) return { ok: false, reason: 'value is not a JSON object' };
+  if (where.kind === 'metadata') return validateMetadata(where.plugin, body);
+
+  const checked = validateResource(where.schema, body);
+  if (!checked.valid) {
+    return {
+      ok: false,
+      reason: checked.verbatim ? checked.message : `invalid configuration: ${checked.message}`,
+    };
+  }
+  const value = checked.value as ConfigValue;
+  if (isObject(value.plugins)) {
+    const schemaType =
+      where.schema === 'consumer' || where.schema === 'credential' ? 'consumer' : 'route';
+    const plugins = checkPlugins(value.plugins, schemaType);
+    if (!plugins.ok) return plugins;
+    value.plugins = plugins.value;
+  }
+  if (where.id !== undefined) value.id = where.id;
+  return { ok: true, value };
+}
