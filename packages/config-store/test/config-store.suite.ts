@@ -5,7 +5,7 @@
 import { StoreCompactedError, StoreUnavailableError } from '@tollgate/core';
 import { formatGeneratedId, type ConfigStore, type StoredItem } from '../src';
 import { recordWatch, summarize } from './helpers/watch-recorder';
-import { waitFor } from './helpers/wait';
+import { waitFor } from '@tollgate/testkit';
 
 /** What a backend hands the suite for one test. */
 export interface SuiteContext {

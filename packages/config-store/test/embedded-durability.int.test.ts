@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { StoreCompactedError, StoreCorruptError, StoreLockedError } from '@tollgate/core';
 import { EmbeddedStore } from '../src';
-import { waitFor } from './helpers/wait';
+import { waitFor } from '@tollgate/testkit';
 import { recordWatch } from './helpers/watch-recorder';
 
 jest.setTimeout(60_000);

@@ -5,8 +5,8 @@
 import { StoreCompactedError, StoreUnavailableError } from '@tollgate/core';
 import { startEtcd, type EtcdServer } from '@tollgate/testkit';
 import { EtcdStore, type EtcdStoreOptions } from '../src';
-import { TcpProxy } from './helpers/tcp-proxy';
-import { timed, waitFor } from './helpers/wait';
+import { TcpProxy } from '@tollgate/testkit';
+import { timed, waitFor } from '@tollgate/testkit';
 import { recordWatch, summarize } from './helpers/watch-recorder';
 
 jest.setTimeout(60_000);

@@ -6,3 +6,7 @@ export * from './services';
 export * from './http-client';
 export * from './fixtures';
 export * from './tollgate';
+export * from './tcp-proxy';
+export * from './wait';
+export * from './load';
+export * from './echo-server';

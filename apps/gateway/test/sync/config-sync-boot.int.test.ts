@@ -8,9 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@tollgate/core';
 import { EmbeddedStore, EtcdStore } from '@tollgate/config-store';
-import { testEtcdEndpoint, uniquePrefix } from '@tollgate/testkit';
+import { testEtcdEndpoint, uniquePrefix, TcpProxy } from '@tollgate/testkit';
 import { ConfigSync, type ConfigSyncOptions } from '../../src/sync/config-sync';
-import { GateProxy } from './helpers/gate-proxy';
 import { UpdateRecorder } from './helpers/recorder';
 
 jest.setTimeout(45_000);
@@ -48,10 +47,10 @@ function newSync(
   return sync;
 }
 
-async function blockedEtcd(): Promise<{ gate: GateProxy; store: EtcdStore }> {
-  const gate = await GateProxy.open(testEtcdEndpoint());
+async function blockedEtcd(): Promise<{ gate: TcpProxy; store: EtcdStore }> {
+  const gate = await TcpProxy.start(testEtcdEndpoint());
   cleanup.push(() => gate.close());
-  gate.block();
+  gate.cut();
   return { gate, store: etcdStore(gate.endpoint) };
 }
 
@@ -108,7 +107,7 @@ describe('ConfigSync boot with etcd unreachable', () => {
     expect(rec.view.get('routes/1')).toMatchObject({ id: '1', uri: '/one', priority: 0 });
     expect(sync.status()).toMatchObject({ loaded: true, stale: true, connected: false });
 
-    gate.unblock();
+    gate.restore();
     const fresh = await rec.next('the fresh full update', (u) => u.kind === 'full' && !u.stale);
     expect(fresh.revision).toBeGreaterThan(cachedRevision ?? 0);
     expect(rec.keys()).toEqual(['routes/1', 'routes/2']);
@@ -129,7 +128,7 @@ describe('ConfigSync boot with etcd unreachable', () => {
     expect(sync.status()).toMatchObject({ loaded: false, connected: false, revision: 0 });
     expect(lines).toContain('warn config cache ignored');
 
-    gate.unblock();
+    gate.restore();
     await rec.next('the full update', (u) => u.kind === 'full');
     expect(rec.summary()).toEqual(['full [routes/1]']);
   });
@@ -155,7 +154,7 @@ describe('ConfigSync boot with etcd unreachable', () => {
     expect(sync.status()).toMatchObject({ loaded: false, connected: false });
     expect(sync.status().lastError).toMatch(/^etcd unreachable: /);
 
-    gate.unblock();
+    gate.restore();
     await rec.next('the full update', (u) => u.kind === 'full');
     expect(sync.status()).toMatchObject({ loaded: true, stale: false, connected: true });
   });

@@ -7,9 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@tollgate/core';
 import { EtcdStore, type EtcdStoreOptions } from '@tollgate/config-store';
-import { startEtcd, type EtcdServer } from '@tollgate/testkit';
+import { startEtcd, type EtcdServer, TcpProxy } from '@tollgate/testkit';
 import { ConfigSync, type ConfigSyncOptions } from '../../src/sync/config-sync';
-import { GateProxy } from './helpers/gate-proxy';
 import { UpdateRecorder, waitFor } from './helpers/recorder';
 
 jest.setTimeout(60_000);
@@ -30,8 +29,8 @@ function store(endpoint: string, extra: Partial<EtcdStoreOptions> = {}): EtcdSto
   return s;
 }
 
-async function proxy(endpoint = etcd.endpoint): Promise<GateProxy> {
-  const p = await GateProxy.open(endpoint);
+async function proxy(endpoint = etcd.endpoint): Promise<TcpProxy> {
+  const p = await TcpProxy.start(endpoint);
   cleanup.push(() => p.close());
   return p;
 }
@@ -125,14 +124,14 @@ describe('ConfigSync with etcd down', () => {
     const gate = await proxy();
     const { sync, rec } = await startSync(store(gate.endpoint));
 
-    gate.block();
+    gate.cut();
     await waitFor('status to show the partition', () => !sync.status().connected, 10_000);
     await writer.put(`${prefix}/routes/2`, route('/two'));
     await writer.delete(`${prefix}/routes/1`);
     const last = await writer.put(`${prefix}/routes/3`, route('/three'));
     expect(rec.summary()).toEqual(['full [routes/1]']);
 
-    gate.unblock();
+    gate.restore();
     const healedAt = Date.now();
     await rec.next('the last change', (u) => u.revision >= last.revision, 0, 20_000);
     timings.partitionCatchUpMs = Date.now() - healedAt;
@@ -147,14 +146,14 @@ describe('ConfigSync with etcd down', () => {
     const gate = await proxy();
     const { sync, rec } = await startSync(store(gate.endpoint, { watchGiveUpMs: 500 }));
 
-    gate.block();
+    gate.cut();
     await waitFor('status to show the partition', () => !sync.status().connected, 10_000);
     const w = await writer.put(`${prefix}/routes/2`, route('/two'));
     // Long enough for the watch to give up and reads to be retried.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(rec.updates).toHaveLength(1);
 
-    gate.unblock();
+    gate.restore();
     const full = await rec.next('a full resync', (u) => u.kind === 'full', 1, 20_000);
     expect(full).toMatchObject({ stale: false });
     expect(full.revision).toBeGreaterThanOrEqual(w.revision);
@@ -197,13 +196,13 @@ describe('ConfigSync when history is gone', () => {
     const gate = await proxy();
     const { sync, rec } = await startSync(store(gate.endpoint));
 
-    gate.block();
+    gate.cut();
     await writer.put(`${prefix}/routes/2`, route('/two'));
     await writer.delete(`${prefix}/routes/1`);
     await writer.put(`${prefix}/routes/4`, '{"uri": "/four", "plugins": {"nope": {}}}');
     const last = await writer.put(`${prefix}/routes/3`, route('/three'));
     await writer.compact(last.revision);
-    gate.unblock();
+    gate.restore();
     const unblockedAt = Date.now();
 
     const full = await rec.next('the resync', (u) => u.kind === 'full', 1, 20_000);
@@ -237,7 +236,7 @@ describe('ConfigSync when history is gone', () => {
     const fresh = await startEtcd();
     cleanup.push(() => fresh.destroy());
     await store(fresh.endpoint).put(`${prefix}/routes/new`, route('/new'));
-    gate.pointTo(fresh.endpoint);
+    gate.retarget(fresh.endpoint);
 
     const full = await rec.next('the resync', (u) => u.kind === 'full', 1, 20_000);
     expect(full.revision).toBeLessThan(before);

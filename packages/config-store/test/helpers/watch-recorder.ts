@@ -2,7 +2,7 @@
  * A watch that records what it receives, for assertions.
  */
 import type { ConfigStore, Watch, WatchBatch, WatchEvent } from '../../src';
-import { waitFor } from './wait';
+import { waitFor } from '@tollgate/testkit';
 
 /** Recorded batches and errors of one watch. */
 export interface WatchRecorder {
