@@ -45,11 +45,14 @@ function measure(n: number) {
   const t1 = process.hrtime.bigint();
   for (let round = 0; round < rounds; round++) for (const r of reqs) if (router.match(r)) found++;
   const perMatchNs = Number(process.hrtime.bigint() - t1) / (rounds * reqs.length);
-  if (found !== (rounds + 1) * reqs.length) throw new Error(`only ${found} of ${(rounds + 1) * reqs.length} requests matched`);
+  if (found !== (rounds + 1) * reqs.length)
+    throw new Error(`only ${found} of ${(rounds + 1) * reqs.length} requests matched`);
   return { routes: n, 'build ms': buildMs, 'match ns': perMatchNs };
 }
 
 const small = measure(10);
 const large = measure(10_000);
 printTable([small, large]);
-process.stdout.write(`match time ratio 10,000 / 10 routes: ${(large['match ns'] / small['match ns']).toFixed(2)}x (routes ratio 1000x)\n`);
+process.stdout.write(
+  `match time ratio 10,000 / 10 routes: ${(large['match ns'] / small['match ns']).toFixed(2)}x (routes ratio 1000x)\n`,
+);

@@ -135,6 +135,8 @@ describe('tollgate start with the embedded store (no etcd configured)', () => {
   it('generates an owner-only admin key, and keeps every route across a restart', async () => {
     const adminPort = await freePort();
     const config = {
+      apisix: { node_listen: [{ ip: '127.0.0.1', port: await freePort() }] },
+      nginx_config: { worker_processes: 1 },
       deployment: { admin: { admin_listen: { ip: '127.0.0.1', port: adminPort } } },
     };
     let node = await startTollgate({ config, readyPorts: [adminPort] });
@@ -235,7 +237,12 @@ describe('bad config files: a clear message naming the key, and a non-zero exit'
     const adminPort = await freePort();
     const node = await startTollgate({
       config: {
-        apisix: { enable_http2: true, ssl: { enable: true } },
+        apisix: {
+          enable_http2: true,
+          ssl: { enable: true },
+          node_listen: [{ ip: '127.0.0.1', port: await freePort() }],
+        },
+        nginx_config: { worker_processes: 1 },
         deployment: { admin: { admin_listen: { ip: '127.0.0.1', port: adminPort } } },
       },
       readyPorts: [adminPort],

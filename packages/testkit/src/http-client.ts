@@ -1,7 +1,8 @@
 /**
  * @module http-client
- * A small HTTP client for tests (node's fetch): JSON in, status, headers and body text out.
+ * A small HTTP client for tests: JSON in, status, headers and body text out.
  */
+import { request } from 'undici';
 
 export interface HttpReply {
   status: number;
@@ -19,7 +20,10 @@ export interface HttpOptions {
   timeoutMs?: number;
 }
 
-/** One request; never throws for an HTTP status, only for a network failure. */
+/**
+ * One request (undici, so any header, `Host` included, can be set); never throws for an HTTP
+ * status, only for a network failure.
+ */
 export async function httpRequest(
   method: string,
   url: string,
@@ -29,20 +33,27 @@ export async function httpRequest(
   const payload = bodyless
     ? undefined
     : (options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)));
-  const res = await fetch(url, {
+  const timeout = options.timeoutMs ?? 30_000;
+  const res = await request(url, {
     method,
     headers: options.headers,
     body: payload,
-    signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
   });
-  const text = await res.text();
+  const text = await res.body.text();
   let json: unknown;
   try {
     json = text === '' ? undefined : JSON.parse(text);
   } catch {
     json = undefined;
   }
-  return { status: res.status, headers: res.headers, text, json };
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return { status: res.statusCode, headers, text, json };
 }
 
 /** An Admin API client bound to a base URL and a key (sent as X-API-KEY). */

@@ -39,9 +39,17 @@ export function startLoad(
 
   const one = async (target: LoadTarget) => {
     try {
-      const res = await request(target.url, { dispatcher, headersTimeout: options.timeoutMs ?? 10_000, bodyTimeout: options.timeoutMs ?? 10_000 });
+      const res = await request(target.url, {
+        dispatcher,
+        headersTimeout: options.timeoutMs ?? 10_000,
+        bodyTimeout: options.timeoutMs ?? 10_000,
+      });
       const body = await res.body.text();
-      const reason = target.check ? target.check(res.statusCode, body) : res.statusCode >= 200 && res.statusCode < 300 ? undefined : `status ${res.statusCode}: ${body.slice(0, 200)}`;
+      const reason = target.check
+        ? target.check(res.statusCode, body)
+        : res.statusCode >= 200 && res.statusCode < 300
+          ? undefined
+          : `status ${res.statusCode}: ${body.slice(0, 200)}`;
       if (reason) report.failures.push({ url: target.url, at: Date.now(), reason });
     } catch (err) {
       report.failures.push({ url: target.url, at: Date.now(), reason: (err as Error).message });

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { startAdminServer, type RunningAdminServer } from '@tollgate/admin-api';
 import { createConfigStore, type ConfigStore } from '@tollgate/config-store';
+import { GatewayNode } from '@tollgate/gateway';
 import { ConfigInvalidError, createLogger } from '@tollgate/core';
 import { resolveAdminKeys } from '../admin-key';
 import { loadConfig } from '../config/load';
@@ -63,11 +64,30 @@ export async function start(options: StartOptions): Promise<void> {
       log.info('admin key is in a file (no key configured)', { file: generatedFile });
   }
 
+  let gateway: GatewayNode | undefined;
+  if (config.role !== 'control_plane') {
+    gateway = await GatewayNode.start({
+      store,
+      prefix: config.etcd?.prefix ?? '/apisix',
+      dataDir: config.dataDir,
+      workers: config.workerProcesses,
+      listen: config.nodeListen,
+    });
+    // Stop the gateway (finishing in-flight requests) before the Admin API and the store.
+    closers.unshift(() => gateway?.close() ?? Promise.resolve());
+  }
+
   log.info('tollgate ready', {
     role: config.role,
     store: store.kind,
     ...(config.etcd ? { etcd: config.etcd.hosts } : { data_dir: config.dataDir }),
     ...(admin ? { admin_api: `http://${config.admin.listen.ip}:${admin.port}/apisix/admin` } : {}),
+    ...(gateway
+      ? {
+          gateway: config.nodeListen.map((l) => `${l.ip}:${l.port}`),
+          workers: config.workerProcesses,
+        }
+      : {}),
   });
 
   await new Promise<void>((resolve) => {

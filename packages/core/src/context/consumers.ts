@@ -29,7 +29,8 @@ export function attachConsumer(ctx: RequestContext, consumer: ConsumerInfo): voi
   ctx.vars.set('consumer_name', consumer.username);
   if (consumer.groupId !== undefined) ctx.vars.set('consumer_group_id', consumer.groupId);
   ctx.upstreamHeaders.set('x-consumer-username', consumer.username);
-  if (consumer.credentialId !== undefined) ctx.upstreamHeaders.set('x-credential-identifier', consumer.credentialId);
+  if (consumer.credentialId !== undefined)
+    ctx.upstreamHeaders.set('x-credential-identifier', consumer.credentialId);
   const customId = consumer.labels?.custom_id;
   if (customId !== undefined) ctx.upstreamHeaders.set('x-consumer-custom-id', customId);
 }

@@ -65,7 +65,11 @@ export class RequestContext {
   ) {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    this.vars = new RequestVars(req, q === -1 ? url : url.slice(0, q), q === -1 ? '' : url.slice(q + 1));
+    this.vars = new RequestVars(
+      req,
+      q === -1 ? url : url.slice(0, q),
+      q === -1 ? '' : url.slice(q + 1),
+    );
     this.response = new ResponseWriter(res);
     this.requestId = crypto.randomUUID();
     this.vars.set('request_id', this.requestId);

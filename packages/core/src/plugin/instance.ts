@@ -44,7 +44,7 @@ export function bindPlugins(
       onError(name, `unknown plugin [${name}]`);
       continue;
     }
-    const meta = ((conf as { _meta?: PluginMeta } | null)?._meta ?? {}) as PluginMeta;
+    const meta: PluginMeta = (conf as { _meta?: PluginMeta } | null)?._meta ?? {};
     if (meta.disable) continue;
     let filter: ExprMatcher | undefined;
     if (meta.filter !== undefined) {

@@ -17,7 +17,10 @@ export class PluginCrashError extends Error {
     readonly phase: string,
     cause: unknown,
   ) {
-    super(`plugin ${plugin} failed in ${phase}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(
+      `plugin ${plugin} failed in ${phase}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
 }
 
@@ -39,7 +42,7 @@ export async function runPhase(
     if (!handler || !applies(instance, ctx)) continue;
     let result: Exit | void;
     try {
-      result = await handler.call(instance.plugin, instance.conf, ctx);
+      result = await handler(instance.conf, ctx);
     } catch (err) {
       throw new PluginCrashError(instance.plugin.name, phase, err);
     }
@@ -50,7 +53,10 @@ export async function runPhase(
 }
 
 /** Install header and body filters of `chains` on the request's response writer. */
-export function installFilters(ctx: RequestContext, chains: () => readonly (readonly PluginInstance[])[]): void {
+export function installFilters(
+  ctx: RequestContext,
+  chains: () => readonly (readonly PluginInstance[])[],
+): void {
   ctx.response.filters = {
     head: () => {
       for (const chain of chains()) {
@@ -58,7 +64,7 @@ export function installFilters(ctx: RequestContext, chains: () => readonly (read
           const handler = instance.plugin.headerFilter;
           if (!handler || !applies(instance, ctx)) continue;
           try {
-            handler.call(instance.plugin, instance.conf, ctx);
+            handler(instance.conf, ctx);
           } catch (err) {
             throw new PluginCrashError(instance.plugin.name, 'header_filter', err);
           }
@@ -71,7 +77,7 @@ export function installFilters(ctx: RequestContext, chains: () => readonly (read
         for (const instance of chain) {
           const handler = instance.plugin.bodyFilter;
           if (!handler || !out || !applies(instance, ctx)) continue;
-          out = handler.call(instance.plugin, instance.conf, ctx, out);
+          out = handler(instance.conf, ctx, out);
         }
       }
       return out;
@@ -90,7 +96,7 @@ export async function runLogPhase(
       const handler = instance.plugin.log;
       if (!handler || !applies(instance, ctx)) continue;
       try {
-        await handler.call(instance.plugin, instance.conf, ctx);
+        await handler(instance.conf, ctx);
       } catch (err) {
         onError(new PluginCrashError(instance.plugin.name, 'log', err));
       }

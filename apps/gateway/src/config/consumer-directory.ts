@@ -1,0 +1,91 @@
+/**
+ * @module config/consumer-directory
+ * Consumers of one snapshot: by username, and by auth credential (`key-auth` key) across
+ * consumers and their credentials. Each consumer's plugins are its group's with its own on top.
+ */
+import {
+  bindPlugins,
+  mergeChains,
+  type ConsumerDirectory,
+  type ConsumerInfo,
+  type PluginInstance,
+  type PluginRegistry,
+} from '@tollgate/core';
+import type { ConfigValue } from './update';
+
+/** The field that identifies a consumer, per auth plugin. */
+const CREDENTIAL_FIELDS: Record<string, string> = { 'key-auth': 'key' };
+
+export type BindError = (owner: string, plugin: string, message: string) => void;
+
+function pluginsOf(value: ConfigValue | undefined): Record<string, unknown> | undefined {
+  const plugins = value?.plugins;
+  return typeof plugins === 'object' && plugins !== null
+    ? (plugins as Record<string, unknown>)
+    : undefined;
+}
+
+export class SnapshotConsumers implements ConsumerDirectory {
+  private readonly byName = new Map<string, ConsumerInfo>();
+  private readonly byCredential = new Map<string, ConsumerInfo>();
+
+  constructor(
+    consumers: Map<string, ConfigValue>,
+    credentials: Map<string, { username: string; id: string; value: ConfigValue }>,
+    groups: Map<string, ConfigValue>,
+    registry: PluginRegistry,
+    onError: BindError,
+  ) {
+    const groupChains = new Map<string, PluginInstance[]>();
+    const groupChain = (id: string): PluginInstance[] => {
+      let chain = groupChains.get(id);
+      if (!chain) {
+        const owner = `consumer_groups/${id}`;
+        chain = bindPlugins(pluginsOf(groups.get(id)), owner, registry, (p, m) =>
+          onError(owner, p, m),
+        );
+        groupChains.set(id, chain);
+      }
+      return chain;
+    };
+    for (const [username, value] of consumers) {
+      const owner = `consumers/${username}`;
+      const own = bindPlugins(pluginsOf(value), owner, registry, (p, m) => onError(owner, p, m));
+      const groupId =
+        typeof value.group_id === 'string' || typeof value.group_id === 'number'
+          ? String(value.group_id)
+          : undefined;
+      const info: ConsumerInfo = {
+        username,
+        groupId,
+        labels: value.labels as Record<string, string> | undefined,
+        plugins: groupId === undefined ? own : mergeChains(groupChain(groupId), own),
+      };
+      this.byName.set(username, info);
+      this.index(pluginsOf(value), info);
+    }
+    for (const { username, id, value } of credentials.values()) {
+      const consumer = this.byName.get(username);
+      if (consumer) this.index(pluginsOf(value), { ...consumer, credentialId: id });
+    }
+  }
+
+  private index(plugins: Record<string, unknown> | undefined, info: ConsumerInfo): void {
+    for (const [plugin, field] of Object.entries(CREDENTIAL_FIELDS)) {
+      const secret = (plugins?.[plugin] as Record<string, unknown> | undefined)?.[field];
+      if (typeof secret === 'string') this.byCredential.set(`${plugin}\0${field}\0${secret}`, info);
+    }
+  }
+
+  findByCredential(plugin: string, field: string, value: string): ConsumerInfo | undefined {
+    return this.byCredential.get(`${plugin}\0${field}\0${value}`);
+  }
+
+  get(username: string): ConsumerInfo | undefined {
+    return this.byName.get(username);
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * @module http/handler
+ * One request through the data plane: take the current snapshot once, match a route, run the
+ * plugin phases (global rules first), proxy, then the log phase after the response.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  installFilters,
+  PluginCrashError,
+  RequestContext,
+  runLogPhase,
+  runPhase,
+  type Exit,
+  type Logger,
+} from '@tollgate/core';
+import type { Snapshot } from '../config/snapshot';
+
+/** Sends the request to the route's upstream (the plain proxy). */
+export interface Proxy {
+  proxy(ctx: RequestContext, upstream: Record<string, unknown>, upstreamKey: string): Promise<void>;
+}
+
+export interface HandlerOptions {
+  /** The snapshot in force; undefined until the first config arrived. */
+  snapshot(): Snapshot | undefined;
+  proxy: Proxy;
+  logger: Logger;
+}
+
+const ROUTE_NOT_FOUND: Exit = { status: 404, body: { error_msg: '404 Route Not Found' } };
+const NOT_READY: Exit = { status: 503, body: { error_msg: 'configuration not loaded yet' } };
+const NO_UPSTREAM: Exit = {
+  status: 503,
+  body: { error_msg: 'missing upstream configuration in Route or Service' },
+};
+const IDENTITY_HEADER = /^(x-consumer-|x-credential-identifier$)/;
+
+/** Client-sent identity headers never reach the upstream; only auth plugins set them. */
+function stripIdentityHeaders(ctx: RequestContext): void {
+  for (const name of Object.keys(ctx.req.headers)) {
+    if (IDENTITY_HEADER.test(name)) ctx.upstreamHeaders.set(name, null);
+  }
+}
+
+function sendExit(ctx: RequestContext, exit: Exit): void {
+  if (ctx.response.headersSent) return;
+  ctx.response.send(exit.status, exit.body, exit.headers ? { ...exit.headers } : {});
+}
+
+async function runRequestPhases(
+  ctx: RequestContext,
+  snapshot: Snapshot,
+  options: HandlerOptions,
+): Promise<void> {
+  const match = snapshot.router.match({
+    method: ctx.req.method ?? 'GET',
+    host: String(ctx.vars.get('host')),
+    path: ctx.vars.uri,
+    remoteAddr: String(ctx.vars.get('remote_addr')),
+    vars: ctx.vars.lookup,
+  });
+  const global = snapshot.globalChain;
+  if (!match) {
+    const exit =
+      (await runPhase('rewrite', global, ctx)) ?? (await runPhase('access', global, ctx));
+    sendExit(ctx, exit ?? ROUTE_NOT_FOUND);
+    return;
+  }
+  const route = match.route.data;
+  ctx.route = {
+    id: route.id,
+    name: route.name,
+    serviceId: route.serviceId,
+    matchedUri: match.matchedUri,
+    matchedHost: match.matchedHost,
+  };
+  ctx.vars.set('route_id', route.id);
+  ctx.vars.set('route_name', route.name);
+  ctx.vars.set('service_id', route.serviceId);
+  ctx.vars.set('matched_uri', match.matchedUri);
+  ctx.plugins = route.chain;
+
+  let exit =
+    (await runPhase('rewrite', global, ctx)) ?? (await runPhase('rewrite', ctx.plugins, ctx));
+  if (!exit && ctx.consumer) ctx.plugins = snapshot.chainFor(route, ctx.consumer);
+  exit ??= (await runPhase('access', global, ctx)) ?? (await runPhase('access', ctx.plugins, ctx));
+  exit ??= await runPhase('beforeProxy', ctx.plugins, ctx);
+  if (exit) {
+    sendExit(ctx, exit);
+  } else if (ctx.response.headersSent) {
+    return;
+  } else if (route.upstream) {
+    await options.proxy.proxy(ctx, route.upstream.conf, route.upstream.key);
+  } else {
+    sendExit(ctx, NO_UPSTREAM);
+  }
+}
+
+/** Builds the node:http request listener. */
+export function createRequestHandler(
+  options: HandlerOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const log = options.logger;
+  return (req, res) => {
+    const snapshot = options.snapshot();
+    const ctx = new RequestContext(req, res);
+    if (!snapshot) {
+      sendExit(ctx, NOT_READY);
+      return;
+    }
+    ctx.consumers = snapshot.consumers;
+    stripIdentityHeaders(ctx);
+    installFilters(ctx, () => [snapshot.globalChain, ctx.plugins]);
+    let logged = false;
+    res.once('close', () => {
+      if (logged) return;
+      logged = true;
+      void runLogPhase(ctx, [snapshot.globalChain, ctx.plugins], (err) =>
+        log.error('plugin log phase failed', {
+          plugin: err.plugin,
+          request_id: ctx.requestId,
+          err: err.cause,
+        }),
+      );
+    });
+    runRequestPhases(ctx, snapshot, options).catch((err: unknown) => {
+      const crash = err instanceof PluginCrashError;
+      log.error(crash ? 'plugin failed' : 'request failed', {
+        request_id: ctx.requestId,
+        route_id: ctx.route?.id,
+        ...(crash ? { plugin: err.plugin, phase: err.phase, err: err.cause } : { err }),
+      });
+      if (!ctx.response.headersSent) {
+        ctx.response.filters = { head: () => undefined, chunk: (c) => c };
+        ctx.response.send(500, { error_msg: 'internal server error' });
+      } else {
+        res.destroy();
+      }
+    });
+  };
+}

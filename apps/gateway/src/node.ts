@@ -1,0 +1,160 @@
+/**
+ * @module node
+ * A gateway node: the primary process syncs config from the store (one watch per node) and
+ * feeds its workers (node:cluster) the same updates in the same order, so every worker of the
+ * node serves the same revision. Crashed workers are replaced; shutdown is graceful.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import path from 'node:path';
+import type { ConfigStore } from '@tollgate/config-store';
+import { createLogger, type Logger } from '@tollgate/core';
+import { ConfigItems } from './config/config-items';
+import type { ConfigUpdate } from './config/update';
+import {
+  isWorkerMessage,
+  WORKER_OPTIONS_ENV,
+  type PrimaryMessage,
+  type WorkerOptions,
+} from './ipc';
+import { ConfigSync } from './sync/config-sync';
+
+export interface GatewayNodeOptions {
+  store: ConfigStore;
+  /** etcd key prefix (`/apisix`). */
+  prefix: string;
+  /** Where the last good config is kept for a boot without etcd. */
+  dataDir: string;
+  workers: number;
+  listen: { ip: string; port: number }[];
+  /** Milliseconds in-flight requests get at shutdown (default 30 s). */
+  shutdownGraceMs?: number;
+  logger?: Logger;
+}
+
+interface WorkerState {
+  worker: Worker;
+  /** Set once the worker has been sent the full config; only then does it get deltas. */
+  synced: boolean;
+  listening: boolean;
+  appliedRevision: number;
+}
+
+export interface GatewayNodeStatus {
+  sync: ReturnType<ConfigSync['status']>;
+  workers: { pid: number | undefined; listening: boolean; appliedRevision: number }[];
+}
+
+export class GatewayNode {
+  private readonly log: Logger;
+  private readonly items = new ConfigItems();
+  private readonly workers = new Map<number, WorkerState>();
+  private readonly sync: ConfigSync;
+  private stopping = false;
+
+  private constructor(private readonly options: GatewayNodeOptions) {
+    this.log = options.logger ?? createLogger('gateway');
+    this.sync = new ConfigSync({
+      store: options.store,
+      prefix: options.prefix,
+      cacheFile: path.join(options.dataDir, 'config-cache.json'),
+      onUpdate: (update) => this.onUpdate(update),
+    });
+  }
+
+  /** Start syncing and the workers; resolves when every worker listens. */
+  static async start(options: GatewayNodeOptions): Promise<GatewayNode> {
+    const node = new GatewayNode(options);
+    await node.sync.start();
+    cluster.setupPrimary({ exec: path.join(__dirname, 'worker-main.js') });
+    await Promise.all(Array.from({ length: options.workers }, () => node.fork()));
+    return node;
+  }
+
+  private onUpdate(update: ConfigUpdate): void {
+    this.items.apply(update);
+    const message: PrimaryMessage = { t: 'config', update };
+    for (const state of this.workers.values()) {
+      if (state.synced) state.worker.send(message);
+    }
+  }
+
+  private fork(): Promise<void> {
+    const workerOptions: WorkerOptions = {
+      listen: this.options.listen,
+      shutdownGraceMs: this.options.shutdownGraceMs ?? 30_000,
+    };
+    const worker = cluster.fork({ [WORKER_OPTIONS_ENV]: JSON.stringify(workerOptions) });
+    const state: WorkerState = { worker, synced: false, listening: false, appliedRevision: 0 };
+    this.workers.set(worker.id, state);
+    worker.on('message', (msg: unknown) => {
+      if (!isWorkerMessage(msg)) return;
+      if (msg.t === 'hello') {
+        // The worker listens for config now: send it everything, then every update after.
+        if (this.items.loaded)
+          worker.send({ t: 'config', update: this.items.asFullUpdate() } satisfies PrimaryMessage);
+        state.synced = true;
+      } else if (msg.t === 'listening') {
+        state.listening = true;
+      } else {
+        state.appliedRevision = msg.revision;
+      }
+    });
+    worker.once('exit', (code, signal) => {
+      this.workers.delete(worker.id);
+      if (this.stopping) return;
+      this.log.error('gateway worker died; starting another', {
+        pid: worker.process.pid,
+        code,
+        signal,
+      });
+      setTimeout(
+        () =>
+          void this.fork().catch((err: unknown) =>
+            this.log.error('worker restart failed', { err }),
+          ),
+        500,
+      ).unref();
+    });
+    return new Promise<void>((resolve, reject) => {
+      const onMessage = (msg: unknown) => {
+        if (isWorkerMessage(msg) && msg.t === 'listening') {
+          worker.off('message', onMessage);
+          resolve();
+        }
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', (code) =>
+        reject(new Error(`gateway worker exited with code ${code} before listening`)),
+      );
+    });
+  }
+
+  status(): GatewayNodeStatus {
+    return {
+      sync: this.sync.status(),
+      workers: [...this.workers.values()].map((s) => ({
+        pid: s.worker.process.pid,
+        listening: s.listening,
+        appliedRevision: s.appliedRevision,
+      })),
+    };
+  }
+
+  /** Stop accepting, let workers finish in-flight requests, stop syncing. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    const exits = [...this.workers.values()].map(
+      ({ worker }) =>
+        new Promise<void>((resolve) => {
+          if (worker.isDead()) return resolve();
+          worker.once('exit', () => resolve());
+          worker.send({ t: 'shutdown' } satisfies PrimaryMessage);
+        }),
+    );
+    const grace = (this.options.shutdownGraceMs ?? 30_000) + 5_000;
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, grace).unref());
+    await Promise.race([Promise.all(exits), deadline]);
+    for (const { worker } of this.workers.values()) if (!worker.isDead()) worker.kill('SIGKILL');
+    await this.sync.stop();
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * @module worker
+ * A gateway worker: applies config updates from its primary (a new snapshot per update, swapped
+ * in atomically), serves HTTP on the shared listeners, and on shutdown stops accepting, lets
+ * in-flight requests finish, then exits.
+ */
+import http from 'node:http';
+import { createLogger } from '@tollgate/core';
+import { PLUGINS } from '@tollgate/plugins';
+import { ConfigItems } from './config/config-items';
+import { Snapshot } from './config/snapshot';
+import { createRequestHandler } from './http/handler';
+import { isPrimaryMessage, type WorkerMessage, type WorkerOptions } from './ipc';
+import { UpstreamProxy } from './proxy';
+
+/** Header bytes a request may carry before it is refused with 431 (nginx's large header buffers). */
+export const MAX_HEADER_BYTES = 16 * 1024;
+/** Idle keep-alive connections are kept as long as nginx's default keepalive_timeout. */
+const KEEP_ALIVE_MS = 60_000;
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+/** Runs a worker until its primary says shutdown (or the IPC channel closes). */
+export async function runWorker(options: WorkerOptions): Promise<void> {
+  const log = createLogger('gateway');
+  const items = new ConfigItems();
+  const proxy = new UpstreamProxy({ logger: log });
+  let snapshot: Snapshot | undefined;
+  let problemsLogged = '';
+
+  const applyUpdate = (update: Parameters<ConfigItems['apply']>[0]) => {
+    items.apply(update);
+    const next = Snapshot.build(items.items, items.revision, PLUGINS);
+    snapshot = next;
+    proxy.retain(next.upstreamKeys);
+    const problems = JSON.stringify(next.problems);
+    if (problems !== problemsLogged && next.problems.length > 0) {
+      log.warn('config items not served', { revision: next.revision, problems: next.problems });
+    }
+    problemsLogged = problems;
+    log.debug('config applied', {
+      revision: next.revision,
+      kind: update.kind,
+      items: items.items.size,
+    });
+    send({ t: 'applied', revision: next.revision, problems: next.problems.length });
+  };
+
+  // Listen to the primary before anything asynchronous: IPC messages that arrive while no
+  // listener is attached are dropped, and the first one is the full config.
+  const shutdownRequested = new Promise<void>((resolve) => {
+    process.on('message', (msg: unknown) => {
+      if (!isPrimaryMessage(msg)) return;
+      if (msg.t === 'config') {
+        try {
+          applyUpdate(msg.update);
+        } catch (err) {
+          log.error('config update failed; keeping the previous snapshot', { err });
+        }
+      } else {
+        resolve();
+      }
+    });
+    process.once('disconnect', () => resolve());
+    // The primary owns shutdown; a signal sent to the whole process group must not cut requests.
+    process.on('SIGTERM', () => undefined);
+    process.on('SIGINT', () => undefined);
+  });
+  send({ t: 'hello' });
+
+  for (const plugin of PLUGINS.values()) await plugin.init?.({ processId: `${process.pid}` });
+
+  const handler = createRequestHandler({ snapshot: () => snapshot, proxy, logger: log });
+  const servers = options.listen.map(() => {
+    const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler);
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    return server;
+  });
+  await Promise.all(
+    servers.map(
+      (server, i) =>
+        new Promise<void>((resolve, reject) => {
+          const { ip, port } = options.listen[i] ?? { ip: '0.0.0.0', port: 9080 };
+          server.once('error', reject);
+          server.listen(port, ip, () => resolve());
+        }),
+    ),
+  );
+  send({ t: 'listening' });
+
+  await shutdownRequested;
+
+  const closed = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  for (const s of servers) s.closeIdleConnections();
+  const grace = new Promise<void>((r) => setTimeout(r, options.shutdownGraceMs).unref());
+  await Promise.race([closed, grace]);
+  for (const s of servers) s.closeAllConnections();
+  await proxy.close();
+  for (const plugin of PLUGINS.values()) await plugin.destroy?.();
+}

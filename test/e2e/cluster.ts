@@ -1,0 +1,134 @@
+/**
+ * A Tollgate cluster of real processes for e2e tests: one etcd (private, so tests may stop it),
+ * one control-plane node (Admin API) and N data-plane nodes with W workers each.
+ */
+import {
+  AdminClient,
+  freePort,
+  startEtcd,
+  startTollgate,
+  TcpProxy,
+  waitFor,
+  type EtcdServer,
+  type TollgateNode,
+} from '@tollgate/testkit';
+
+import { freshGet } from './fresh-get';
+
+export const ADMIN_KEY = 'e2e-cluster-admin-key';
+const STABLE_CHECKS = 6;
+
+export interface GatewayHandle {
+  node: TollgateNode;
+  port: number;
+  /** Each node reaches etcd through its own proxy, so a test can cut one node off. */
+  etcdLink: TcpProxy;
+  dataDir: string;
+  url(path: string): string;
+  restart(): Promise<void>;
+}
+
+export interface Cluster {
+  etcd: EtcdServer;
+  admin: AdminClient;
+  controlPlane: TollgateNode;
+  gateways: GatewayHandle[];
+  destroy(): Promise<void>;
+}
+
+async function startGateway(etcd: EtcdServer, workers: number): Promise<GatewayHandle> {
+  const port = await freePort();
+  const etcdLink = await TcpProxy.start(etcd.endpoint);
+  const config = {
+    apisix: { node_listen: [{ ip: '127.0.0.1', port }], enable_admin: false },
+    nginx_config: { worker_processes: workers },
+    deployment: {
+      role: 'data_plane',
+      etcd: { host: [etcdLink.endpoint], prefix: '/apisix', timeout: 3 },
+    },
+  };
+  let node = await startTollgate({ config, readyPorts: [port] });
+  const handle: GatewayHandle = {
+    get node() {
+      return node;
+    },
+    port,
+    etcdLink,
+    dataDir: node.dataDir,
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    async restart() {
+      await node.process.stop();
+      node = await startTollgate({ config, readyPorts: [port], dataDir: handle.dataDir });
+    },
+  };
+  return handle;
+}
+
+/** Start etcd, a control plane and `nodes` data-plane nodes. */
+export async function startCluster(nodes = 2, workers = 2): Promise<Cluster> {
+  const etcd = await startEtcd();
+  const adminPort = await freePort();
+  const controlPlane = await startTollgate({
+    config: {
+      deployment: {
+        role: 'control_plane',
+        etcd: { host: [etcd.endpoint], prefix: '/apisix', timeout: 3 },
+        admin: {
+          admin_key: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
+          admin_listen: { ip: '127.0.0.1', port: adminPort },
+        },
+      },
+    },
+    readyPorts: [adminPort],
+  });
+  const gateways: GatewayHandle[] = [];
+  for (let i = 0; i < nodes; i++) gateways.push(await startGateway(etcd, workers));
+  return {
+    etcd,
+    admin: new AdminClient(`http://127.0.0.1:${adminPort}`, ADMIN_KEY),
+    controlPlane,
+    gateways,
+    async destroy() {
+      for (const g of gateways) {
+        await g.node.destroy();
+        await g.etcdLink.close();
+      }
+      await controlPlane.destroy();
+      await etcd.destroy();
+    },
+  };
+}
+
+/**
+ * Wait until `path` satisfies `expect` on every gateway, for `STABLE_CHECKS` requests in a row
+ * over fresh connections (so every worker of the node has applied the change).
+ */
+export async function untilServed(
+  gateways: GatewayHandle[],
+  path: string,
+  expect: (status: number, body: string) => boolean,
+  timeoutMs = 15_000,
+): Promise<void> {
+  for (const g of gateways) {
+    let streak = 0;
+    let last = '';
+    const seen = new Map<string, number>();
+    await waitFor(
+      `${g.url(path)} to be served`,
+      async () => {
+        const res = await freshGet(g.url(path)).catch((err: Error) => {
+          last = err.message;
+          return undefined;
+        });
+        if (res) last = `${res.status} ${res.body.slice(-60)}`;
+        seen.set(last, (seen.get(last) ?? 0) + 1);
+        streak = res && expect(res.status, res.body) ? streak + 1 : 0;
+        return streak >= STABLE_CHECKS;
+      },
+      timeoutMs,
+      10,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; answers: ${JSON.stringify([...seen])}`);
+    });
+  }
+}
