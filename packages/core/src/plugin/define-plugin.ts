@@ -32,6 +32,7 @@ export interface PluginEnv {
   processId: string;
 }
 
+/** Phases are methods (so a plugin of any config type fits a registry) that never use `this`. */
 export interface PluginDefinition<Conf = unknown> {
   /** APISIX's plugin name, kebab-case, equal to schemas/plugins/<name>.json. */
   name: string;
@@ -41,23 +42,23 @@ export interface PluginDefinition<Conf = unknown> {
   /** `auth` plugins identify consumers; their consumer configs are never merged into routes. */
   type?: 'auth';
   /** Once per worker, before the first request. */
-  init?: (env: PluginEnv) => void | Promise<void>;
+  init?(this: void, env: PluginEnv): void | Promise<void>;
   /** When the worker stops. */
-  destroy?: () => void | Promise<void>;
-  rewrite?: (conf: Conf, ctx: RequestContext) => PhaseResult;
-  access?: (conf: Conf, ctx: RequestContext) => PhaseResult;
+  destroy?(this: void): void | Promise<void>;
+  rewrite?(this: void, conf: Conf, ctx: RequestContext): PhaseResult;
+  access?(this: void, conf: Conf, ctx: RequestContext): PhaseResult;
   /**
    * Runs after access, instead of the plain upstream proxy when the plugin answers the request
    * itself (ai-proxy): it writes the response through `ctx.response` and returns nothing, or
    * returns an Exit.
    */
-  beforeProxy?: (conf: Conf, ctx: RequestContext) => PhaseResult;
+  beforeProxy?(this: void, conf: Conf, ctx: RequestContext): PhaseResult;
   /** Before the response head is sent: adjust `ctx.response` status and headers. */
-  headerFilter?: (conf: Conf, ctx: RequestContext) => void;
+  headerFilter?(this: void, conf: Conf, ctx: RequestContext): void;
   /** Each body chunk on its way to the client; return the chunk to send (or undefined to drop). */
-  bodyFilter?: (conf: Conf, ctx: RequestContext, chunk: Buffer) => Buffer | undefined;
+  bodyFilter?(this: void, conf: Conf, ctx: RequestContext, chunk: Buffer): Buffer | undefined;
   /** After the response is finished (or the client left); never affects the client. */
-  log?: (conf: Conf, ctx: RequestContext) => void | Promise<void>;
+  log?(this: void, conf: Conf, ctx: RequestContext): void | Promise<void>;
 }
 
 /** Identity function that checks a plugin definition's types. */
