@@ -2,9 +2,17 @@
  * The data plane as operators meet it (issue: gateway nodes that watch etcd): etcd, one Admin API
  * and two gateway nodes with two workers each, all real processes; faults injected into etcd.
  */
-import { sleep, startEchoServer, startLoad, waitFor, type EchoServer } from '@tollgate/testkit';
-import { startCluster, untilServed, type Cluster } from './cluster';
-import { freshGet } from './fresh-get';
+import {
+  freshGet,
+  sleep,
+  startCluster,
+  startEchoServer,
+  startLoad,
+  untilServed,
+  waitFor,
+  type Cluster,
+  type EchoServer,
+} from '@tollgate/testkit';
 
 jest.setTimeout(180_000);
 

@@ -10,3 +10,5 @@ export * from './tcp-proxy';
 export * from './wait';
 export * from './load';
 export * from './echo-server';
+export * from './cluster';
+export * from './fresh-get';

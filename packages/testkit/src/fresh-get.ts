@@ -1,4 +1,5 @@
 /**
+ * @module fresh-get
  * GET over a new TCP connection each time, so consecutive requests can land on different workers
  * of a node (a kept-alive connection always reaches the same worker).
  */

@@ -1,17 +1,14 @@
 /**
- * A Tollgate cluster of real processes for e2e tests: one etcd (private, so tests may stop it),
+ * @module cluster
+ * A Tollgate cluster of real processes for e2e tests and benchmarks: one etcd (private, so tests may stop it),
  * one control-plane node (Admin API) and N data-plane nodes with W workers each.
  */
-import {
-  AdminClient,
-  freePort,
-  startEtcd,
-  startTollgate,
-  TcpProxy,
-  waitFor,
-  type EtcdServer,
-  type TollgateNode,
-} from '@tollgate/testkit';
+import { startEtcd, type EtcdServer } from './etcd';
+import { AdminClient } from './http-client';
+import { freePort } from './ports';
+import { TcpProxy } from './tcp-proxy';
+import { startTollgate, type TollgateNode } from './tollgate';
+import { waitFor } from './wait';
 
 import { freshGet } from './fresh-get';
 
