@@ -11,6 +11,7 @@ import { ConfigItems } from './config/config-items';
 import { Snapshot } from './config/snapshot';
 import { createRequestHandler } from './http/handler';
 import { isPrimaryMessage, type WorkerMessage, type WorkerOptions } from './ipc';
+import { HealthTable } from './health/health-table';
 import { UpstreamProxy } from './proxy';
 
 /** Header bytes a request may carry before it is refused with 431 (nginx's large header buffers). */
@@ -27,6 +28,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const log = createLogger('gateway');
   const items = new ConfigItems();
   const proxy = new UpstreamProxy({ logger: log });
+  const health = new HealthTable();
   let snapshot: Snapshot | undefined;
   let problemsLogged = '';
 
@@ -70,7 +72,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   });
   send({ t: 'hello' });
 
-  for (const plugin of PLUGINS.values()) await plugin.init?.({ processId: `${process.pid}` });
+  for (const plugin of PLUGINS.values()) await plugin.init?.({ processId: `${process.pid}`, health });
 
   const handler = createRequestHandler({ snapshot: () => snapshot, proxy, logger: log });
   const servers = options.listen.map(() => {

@@ -2,3 +2,4 @@ export * from './request-context';
 export * from './response-writer';
 export * from './vars';
 export * from './consumers';
+export * from './ai-context';

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PluginInstance } from '../plugin/instance';
+import type { AiContext } from './ai-context';
 import { EMPTY_DIRECTORY, type ConsumerDirectory } from './consumers';
 import { ResponseWriter } from './response-writer';
 import { RequestVars } from './vars';
@@ -48,6 +49,8 @@ export class RequestContext {
   readonly startedAtEpochMs = Date.now();
   route?: MatchedRoute;
   consumer?: ConsumerInfo;
+  /** AI request state, created by the AI proxy plugins. */
+  ai?: AiContext;
   /** The consumers of the config snapshot serving this request. */
   consumers: ConsumerDirectory = EMPTY_DIRECTORY;
   /** The plugin chain in force: route's, then with the consumer's merged in after rewrite. */

@@ -26,10 +26,17 @@ export function exit(status: number, body?: unknown, headers?: Record<string, st
 
 export type PhaseResult = void | Exit | Promise<void | Exit>;
 
-/** What a plugin may use at init: its name is in the logger already. */
+/** Node-wide verdicts of active health checks (run once per node, shared by its workers). */
+export interface HealthView {
+  /** `false` when the target is known unhealthy; `true` when healthy or not checked. */
+  isHealthy(targetKey: string): boolean;
+}
+
+/** What a plugin may use at init. */
 export interface PluginEnv {
-  /** Stable identity of this process ("<node>/<worker>"), for logs and metrics. */
+  /** Stable identity of this process, for logs and metrics. */
   processId: string;
+  health: HealthView;
 }
 
 /** Phases are methods (so a plugin of any config type fits a registry) that never use `this`. */
@@ -59,6 +66,12 @@ export interface PluginDefinition<Conf = unknown> {
   bodyFilter?(this: void, conf: Conf, ctx: RequestContext, chunk: Buffer): Buffer | undefined;
   /** After the response is finished (or the client left); never affects the client. */
   log?(this: void, conf: Conf, ctx: RequestContext): void | Promise<void>;
+  /**
+   * Whether LLM instance `instanceName` may serve this request now (a dry-run quota check, spec
+   * §3.5). ai-proxy-multi asks every plugin of the request's chain that has it when its
+   * fallback strategy is rate-limit aware.
+   */
+  instanceGate?(this: void, conf: Conf, ctx: RequestContext, instanceName: string): boolean | Promise<boolean>;
 }
 
 /** Identity function that checks a plugin definition's types. */

@@ -1,0 +1,24 @@
+/**
+ * @module health/health-table
+ * A worker's copy of its node's active health-check verdicts, updated by the primary.
+ */
+import type { HealthView } from '@tollgate/core';
+
+export class HealthTable implements HealthView {
+  private readonly unhealthy = new Set<string>();
+
+  isHealthy(targetKey: string): boolean {
+    return !this.unhealthy.has(targetKey);
+  }
+
+  /** Replace every verdict (a worker that just started). */
+  reset(unhealthy: Iterable<string>): void {
+    this.unhealthy.clear();
+    for (const key of unhealthy) this.unhealthy.add(key);
+  }
+
+  set(targetKey: string, healthy: boolean): void {
+    if (healthy) this.unhealthy.delete(targetKey);
+    else this.unhealthy.add(targetKey);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * @module context/ai-context
+ * The AI slot of a request (spec §1.10 variables): what the client asked, which instance served
+ * it, token usage and timings. Filled by ai-proxy(-multi), read by rate limiting and logging.
+ */
+
+/** Normalised token usage (APISIX's ctx.ai_token_usage). */
+export interface TokenUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cache_read_input_tokens?: number;
+  cache_creation_input_tokens?: number;
+  reasoning_tokens?: number;
+}
+
+export type AiRequestType = 'traditional_http' | 'ai_chat' | 'ai_stream';
+
+/** The LLM instance chosen for an attempt. */
+export interface PickedInstance {
+  name: string;
+  provider: string;
+  /** The instance configuration (resolved). */
+  conf: Record<string, unknown>;
+}
+
+export class AiContext {
+  /** Client protocol detected from URI and body (`openai-chat`, `anthropic-messages`, ...). */
+  protocol?: string;
+  requestType: AiRequestType = 'traditional_http';
+  /** The client body as parsed (never mutated; every attempt builds from a copy). */
+  body?: Record<string, unknown>;
+  /** The client body bytes as received. */
+  rawBody?: Buffer;
+  /** `model` the client asked for (request_llm_model). */
+  requestModel?: string;
+  /** Model actually requested upstream (llm_model): instance options.model, else the client's. */
+  model?: string;
+  /** The instance of the current (last) attempt. */
+  instance?: PickedInstance;
+  /** Instance names in the order they were tried. */
+  readonly tried: string[] = [];
+  /** Why the request moved off an instance (`http_5xx`, `connect_error`, `rate_limited`, ...), last one. */
+  fallbackReason?: string;
+  /** Status the LLM answered with (last attempt). */
+  upstreamStatus?: number;
+  usage?: TokenUsage;
+  /** The provider's own usage object (for `limit_strategy: expression`). */
+  rawUsage?: Record<string, unknown>;
+  /** True when usage was estimated (client left mid-stream, upstream omitted it, ...). */
+  usageEstimated = false;
+  /** Milliseconds from sending the LLM request to its first byte (llm_time_to_first_token). */
+  ttftMs?: number;
+  /** Milliseconds the final LLM call took (apisix_upstream_response_time). */
+  upstreamResponseTimeMs?: number;
+  /** Characters of prompt text and of completion text seen, for estimates. */
+  promptChars = 0;
+  completionChars = 0;
+  /** Concatenated response text (kept only when logging asks for payloads). */
+  responseText?: string;
+  toolCount = 0;
+  hasToolCalls = false;
+  endUserId?: string;
+  /** A stream that ended without its terminator (upstream cut, limits, client gone). */
+  streamCut = false;
+}
