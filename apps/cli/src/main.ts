@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isGatewayError } from '@tollgate/core';
+import { mockLlmCommand } from './commands/mock-llm';
 import { start } from './commands/start';
 import type { Role } from './config/types';
 
@@ -15,6 +16,9 @@ Commands:
   start [-c FILE] [--role traditional|control_plane|data_plane]
         Start Tollgate. Without etcd in the config, runs on the embedded store in the data
         directory (./.tollgate by default). The config defaults to conf/config.yaml when present.
+  mock-llm [--port 16724] [--host 127.0.0.1] [--name NAME] [--api-key KEY]... [--status N]
+        [--delay-ms N] [--ttft-ms N] [--tokens-per-second N]
+        Run a fake OpenAI/Anthropic-compatible LLM in the foreground (docs/mock-llm.md).
   help  Show this help.
 
 Options:
@@ -32,6 +36,8 @@ function exitWith(message: string, code = 1): never {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // mock-llm has options of its own.
+  if (argv[0] === 'mock-llm') return mockLlmCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

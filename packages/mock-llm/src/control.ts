@@ -1,0 +1,68 @@
+/**
+ * @module control
+ * `/__mock/*`: lets another process read the record and steer the behaviour over HTTP.
+ *   GET    /__mock/requests   the recorded requests (JSON array)
+ *   DELETE /__mock/requests   forget them (204)
+ *   GET    /__mock/behaviour  the current default behaviour
+ *   PUT    /__mock/behaviour  replace it: the options' behaviour plus the JSON body
+ *   PATCH  /__mock/behaviour  merge the JSON body into it
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BehaviourError, mergeBehaviour, parseBehaviour } from './behaviour';
+import type { MockState } from './state';
+
+function json(res: ServerResponse, status: number, payload: unknown): void {
+  const body = JSON.stringify(payload);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return text.trim() === '' ? {} : (JSON.parse(text) as unknown);
+  } catch {
+    throw new BehaviourError('invalid behaviour: body is not JSON');
+  }
+}
+
+async function behaviourRoute(state: MockState, req: IncomingMessage, res: ServerResponse) {
+  if (req.method === 'GET') return json(res, 200, state.behaviour);
+  if (req.method !== 'PUT' && req.method !== 'PATCH') {
+    return json(res, 405, { error: { message: 'use GET, PUT or PATCH', type: 'mock_error' } });
+  }
+  try {
+    const patch = parseBehaviour(await readJson(req));
+    const base = req.method === 'PUT' ? state.baseBehaviour : state.behaviour;
+    state.behaviour = mergeBehaviour(base, patch);
+    json(res, 200, state.behaviour);
+  } catch (err) {
+    if (!(err instanceof BehaviourError)) throw err;
+    json(res, 400, { error: { message: err.message, type: 'mock_error' } });
+  }
+}
+
+/** Answer a request whose path starts with `/__mock/`. */
+export async function handleControl(
+  state: MockState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<void> {
+  if (path === '/__mock/requests') {
+    if (req.method === 'GET') return json(res, 200, state.records);
+    if (req.method === 'DELETE') {
+      state.records.length = 0;
+      res.writeHead(204).end();
+      return;
+    }
+    return json(res, 405, { error: { message: 'use GET or DELETE', type: 'mock_error' } });
+  }
+  if (path === '/__mock/behaviour') return behaviourRoute(state, req, res);
+  json(res, 404, { error: { message: `no control endpoint ${path}`, type: 'mock_error' } });
+}

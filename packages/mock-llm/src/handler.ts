@@ -1,0 +1,196 @@
+/**
+ * @module handler
+ * The request pipeline. After recording the request:
+ *   1. resolve the behaviour (default + `X-Mock-*` headers; a bad header is a 400);
+ *   2. `delayMs`, then `reset` or `hang`;
+ *   3. API keys (LLM endpoints and fixtures only) → 401 `Unauthorized`;
+ *   4. `status` >= 400 → the provider's error body;
+ *   5. `malformed`, then the `X-AI-Fixture` file, then the protocol's own answer; any other path
+ *      answers `/status_<N>`'s N, else the behaviour's status (health-check targets).
+ */
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isAuthorised } from './auth';
+import { BehaviourError, mergeBehaviour, parseBehaviourHeaders } from './behaviour';
+import { handleControl } from './control';
+import { Exchange } from './exchange';
+import {
+  FIXTURE_HEADER,
+  FIXTURE_STATUS_HEADER,
+  applyModel,
+  fixtureNameProblem,
+  fixtureReply,
+  loadFixture,
+} from './fixtures';
+import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics';
+import { malformedReply, openAiErrorBody, protocolFor, type Protocol } from './protocols';
+import { commonHeaders, sendReply } from './send';
+import type { MockState } from './state';
+import type { Behaviour, RecordedRequest } from './types';
+
+const TEXT = 'text/plain; charset=utf-8';
+
+function headerText(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function record(state: MockState, req: IncomingMessage, url: URL): RecordedRequest {
+  const rec: RecordedRequest = {
+    id: state.nextId++,
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: flatHeaders(req),
+    body: '',
+    receivedAt: Date.now(),
+    aborted: false,
+  };
+  state.records.push(rec);
+  if (state.records.length > state.maxRecorded) state.records.shift();
+  state.requestsTotal++;
+  return rec;
+}
+
+function errorText(state: MockState, status: number): string {
+  return `${STATUS_CODES[status] ?? 'Error'} (status ${status} simulated by mock-llm "${state.name}")`;
+}
+
+/** Steps 3-5 of the pipeline, once the behaviour's faults have been applied. */
+async function answer(
+  state: MockState,
+  ex: Exchange,
+  url: URL,
+  rec: RecordedRequest,
+  b: Behaviour,
+): Promise<void> {
+  const headers = commonHeaders(state.name, b);
+  const text = (status: number, body: string) =>
+    ex.send(status, { ...headers, 'content-type': TEXT }, body);
+  const protocol: Protocol | undefined = protocolFor(rec.method, rec.path);
+  const fixture = headerText(ex.req, FIXTURE_HEADER);
+  if (
+    (protocol || fixture !== undefined) &&
+    !isAuthorised(state.apiKeys, ex.req.headers, url.searchParams)
+  ) {
+    return text(401, 'Unauthorized');
+  }
+  const errorBody = protocol?.errorBody ?? openAiErrorBody;
+  const fail = (status: number, message: string) =>
+    sendReply(ex, { kind: 'json', status, body: errorBody(status, message) }, b, headers);
+  if (b.status >= 400) return fail(b.status, errorText(state, b.status));
+  const body = isObject(rec.json) ? rec.json : undefined;
+  if (b.malformed) return sendReply(ex, malformedReply(body?.stream === true), b, headers);
+  if (fixture !== undefined) {
+    const problem = fixtureNameProblem(fixture);
+    if (problem) return text(400, problem);
+    const content = loadFixture(fixture, state.fixtureDirs);
+    if (content === undefined) return text(404, `fixture not found: ${fixture}`);
+    const status = Number(headerText(ex.req, FIXTURE_STATUS_HEADER) ?? b.status);
+    if (!Number.isInteger(status) || status < 100 || status > 599) {
+      return text(400, 'invalid X-AI-Fixture-Status header');
+    }
+    const model = b.model ?? (typeof body?.model === 'string' ? body.model : 'unknown');
+    return sendReply(ex, fixtureReply(fixture, applyModel(content, model), status), b, headers);
+  }
+  if (!protocol) {
+    const m = /^\/status_([1-5]\d\d)$/.exec(rec.path);
+    const status = m ? Number(m[1]) : b.status;
+    return text(status, status < 400 ? 'ok' : errorText(state, status));
+  }
+  if (!body)
+    return fail(400, 'We could not parse the JSON body of your request: send a JSON object.');
+  const invalid = protocol.invalid(body);
+  if (invalid) return fail(400, invalid);
+  const generated = protocol.reply({ name: state.name, behaviour: b, body });
+  return sendReply(ex, { ...generated, status: b.status }, b, headers);
+}
+
+async function handleRecorded(
+  state: MockState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+) {
+  const rec = record(state, req, url);
+  state.running++;
+  const ex = new Exchange(req, res, (end) => {
+    rec.closedAt = Date.now();
+    rec.aborted = end.aborted;
+    rec.status = end.status;
+    state.running--;
+    state.live.delete(ex);
+  });
+  state.live.add(ex);
+  rec.body = await ex.readBody();
+  rec.json = parseJson(rec.body);
+  if (ex.closed) return;
+  let b: Behaviour;
+  try {
+    b = mergeBehaviour(state.behaviour, parseBehaviourHeaders(req.headers));
+  } catch (err) {
+    if (!(err instanceof BehaviourError)) throw err;
+    return ex.send(400, { 'content-type': TEXT }, err.message);
+  }
+  await ex.sleep(b.delayMs);
+  if (ex.closed) return;
+  if (b.reset) return ex.reset();
+  if (b.hang) return ex.untilClosed();
+  await answer(state, ex, url, rec, b);
+}
+
+async function handle(state: MockState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://mock.invalid');
+  const path = url.pathname;
+  if (path.startsWith('/__mock/')) return handleControl(state, req, res, path);
+  if (req.method === 'GET' && path === '/metrics') {
+    const body = renderMetrics({
+      name: state.name,
+      modelName: state.behaviour.model ?? state.name,
+      running: state.running,
+      waiting: state.behaviour.waiting,
+      requestsTotal: state.requestsTotal,
+    });
+    res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(body);
+    return;
+  }
+  if (req.method === 'GET' && path === '/health') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'ok', name: state.name }));
+    return;
+  }
+  await handleRecorded(state, req, res, url);
+}
+
+/** The `node:http` request listener of a mock. */
+export function createHandler(state: MockState) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    handle(state, req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(500, { 'content-type': TEXT });
+      res.end(`mock-llm internal error: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * @module protocols
+ * The protocols the mock speaks, in detection order (first match wins).
+ */
+import { anthropicMessages } from './anthropic-messages';
+import type { Protocol } from './common';
+import { openAiChat } from './openai-chat';
+import { openAiEmbeddings } from './openai-embeddings';
+import { openAiResponses } from './openai-responses';
+
+export type { Protocol, ProtocolRequest, Reply, SseEvent } from './common';
+export { malformedReply, openAiErrorBody } from './common';
+export { embeddingFor, toBase64 } from './openai-embeddings';
+
+/** Every protocol, in detection order. */
+export const PROTOCOLS: readonly Protocol[] = [
+  openAiChat,
+  anthropicMessages,
+  openAiResponses,
+  openAiEmbeddings,
+];
+
+/** The protocol a `POST` to `path` speaks, if any. */
+export function protocolFor(method: string, path: string): Protocol | undefined {
+  if (method !== 'POST') return undefined;
+  return PROTOCOLS.find((p) => p.matches(path));
+}
