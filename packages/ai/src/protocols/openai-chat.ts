@@ -1,0 +1,85 @@
+/**
+ * @module protocols/openai-chat
+ * OpenAI Chat Completions (`/v1/chat/completions`): the default protocol, matched by any body
+ * with a `messages` array.
+ */
+import type { TokenUsage } from '@tollgate/core';
+import { asNumber, asObject, isPlainObject, type JsonObject } from '../json';
+import type { ProtocolModule, StreamEventResult, UsageResult } from './types';
+import { joinText, nestedNumber, parseEventData, withExtras } from './util';
+
+/**
+ * Normalise an OpenAI chat `usage` object. `streamed` selects the total rule of spec §1.9:
+ * non-streamed responses fall back to prompt+completion, stream chunks to 0.
+ * Extras: `prompt_tokens_details.cached_tokens` (deepseek: `prompt_cache_hit_tokens`) →
+ * `cache_read_input_tokens`; `completion_tokens_details.reasoning_tokens` → `reasoning_tokens`.
+ */
+export function openaiChatUsage(raw: JsonObject, streamed: boolean): TokenUsage {
+  const prompt = asNumber(raw.prompt_tokens) ?? 0;
+  const completion = asNumber(raw.completion_tokens) ?? 0;
+  const total = asNumber(raw.total_tokens) ?? (streamed ? 0 : prompt + completion);
+  return withExtras(
+    { prompt_tokens: prompt, completion_tokens: completion, total_tokens: total },
+    {
+      cache_read_input_tokens:
+        nestedNumber(raw, 'prompt_tokens_details', 'cached_tokens') ??
+        asNumber(raw.prompt_cache_hit_tokens),
+      reasoning_tokens: nestedNumber(raw, 'completion_tokens_details', 'reasoning_tokens'),
+    },
+  );
+}
+
+function choicesOf(json: unknown): unknown[] {
+  const choices = asObject(json)?.choices;
+  return Array.isArray(choices) ? choices : [];
+}
+
+function readChunk(data: string): StreamEventResult {
+  if (data === '[DONE]') return { done: true };
+  const chunk = parseEventData(data);
+  if (!chunk) return {};
+  const result: StreamEventResult = {};
+  const texts: string[] = [];
+  for (const choice of choicesOf(chunk)) {
+    const delta = asObject(asObject(choice)?.delta);
+    if (!delta) continue;
+    if (typeof delta.content === 'string') texts.push(delta.content);
+    if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
+      // Each tool call's first delta carries its id; later deltas only extend the arguments.
+      const started = delta.tool_calls.filter((c) => typeof asObject(c)?.id === 'string').length;
+      result.toolCalls = (result.toolCalls ?? 0) + started;
+    }
+  }
+  if (texts.length > 0) result.text = texts.join('');
+  if (isPlainObject(chunk.usage)) {
+    result.usage = openaiChatUsage(chunk.usage, true);
+    result.raw = chunk.usage;
+  }
+  return result;
+}
+
+/** The openai-chat protocol module. */
+export const openaiChat: ProtocolModule = {
+  name: 'openai-chat',
+  matches: (_uri, body) => Array.isArray(body.messages),
+  isStream: (body) => body.stream === true,
+  prepareTarget(body) {
+    // Replaces any client stream_options: usage must arrive in the final chunk (decision D5).
+    if (body.stream) body.stream_options = { include_usage: true };
+  },
+  usageFromResponse(json): UsageResult {
+    const raw = asObject(asObject(json)?.usage);
+    return raw ? { usage: openaiChatUsage(raw, false), raw } : {};
+  },
+  responseText(json) {
+    const parts: string[] = [];
+    for (const choice of choicesOf(json)) {
+      const content = asObject(asObject(choice)?.message)?.content;
+      if (typeof content === 'string') parts.push(content);
+    }
+    return joinText(parts);
+  },
+  createStreamReader: () => ({
+    onEvent: (ev) => (ev.event === 'message' ? readChunk(ev.data) : {}),
+  }),
+};

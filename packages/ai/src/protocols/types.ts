@@ -1,0 +1,58 @@
+/**
+ * @module protocols/types
+ * The contract every client protocol module fulfils (style §1.7): detection, streaming flag,
+ * target preparation, usage and text extraction, and a per-response stream reader.
+ */
+import type { TokenUsage } from '@tollgate/core';
+import type { JsonObject } from '../json';
+import type { SseEvent } from '../sse';
+import type { ProtocolName } from '../types';
+
+export type { ProtocolName } from '../types';
+
+/** Usage read from a response: normalised `usage` and the provider's own object as `raw`. */
+export interface UsageResult {
+  usage?: TokenUsage;
+  raw?: Record<string, unknown>;
+}
+
+/** What one SSE event taught the reader. Every field is optional; `{}` means "nothing". */
+export interface StreamEventResult {
+  /** Completion text carried by this event. */
+  text?: string;
+  /**
+   * Usage so far (already merged across events where the protocol splits it, e.g. anthropic);
+   * the latest value replaces earlier ones.
+   */
+  usage?: TokenUsage;
+  /** The provider's usage object (merged like `usage`). */
+  raw?: Record<string, unknown>;
+  /** The protocol's terminator was seen (`[DONE]`, `message_stop`, `response.completed`). */
+  done?: boolean;
+  /**
+   * Present when the event carries tool calls; the value counts tool calls that start in this
+   * event (0 when it only continues earlier ones).
+   */
+  toolCalls?: number;
+}
+
+/** Stateful reader of one response stream; create one per upstream response. */
+export interface StreamReader {
+  onEvent(ev: SseEvent): StreamEventResult;
+}
+
+/** One client protocol. Modules are stateless; `createStreamReader` holds per-stream state. */
+export interface ProtocolModule {
+  readonly name: ProtocolName;
+  /** Whether this module claims the request (used by `detectProtocol`, in its fixed order). */
+  matches(uri: string, body: JsonObject): boolean;
+  /** Whether the client asked for a stream (`request_type` = `ai_stream`). */
+  isStream(body: JsonObject): boolean;
+  /** Prepare a body about to be sent with this protocol as target (mutates `body`). */
+  prepareTarget(body: JsonObject): void;
+  /** Usage of a non-streamed response (spec §1.9 table); `{}` when it has no usage object. */
+  usageFromResponse(json: unknown): UsageResult;
+  /** Text of a non-streamed response (`llm_response_text`), parts joined with a space. */
+  responseText(json: unknown): string;
+  createStreamReader(): StreamReader;
+}

@@ -1,0 +1,111 @@
+/**
+ * @module request-body
+ * Build the body sent upstream (spec §1.8 "Body transformation", steps 2–7). Pure: the client
+ * body is never mutated, so every attempt (and every retry on another instance) starts from the
+ * same client body (APISIX 3.18 fixed the leak of instance A's options into instance B's request).
+ */
+import { canonicalJson, cloneJson, deepMerge, setOwn, type JsonObject } from './json';
+import { getProtocol } from './protocols';
+import { getProvider, type Provider } from './providers';
+import type { AiOverrideLike, ProtocolName } from './types';
+
+/** Inputs of {@link buildUpstreamBody}. */
+export interface BuildBodyArgs {
+  /** The client body bytes as received (sent verbatim when nothing changes). */
+  raw: Buffer;
+  /** The parsed client body. Not mutated. */
+  body: JsonObject;
+  /** Client protocol (detected). */
+  protocol: ProtocolName;
+  /**
+   * Protocol spoken to the provider. Converters are not implemented, so callers pass the client
+   * protocol when the provider supports it natively; the body is not converted here.
+   */
+  targetProtocol: ProtocolName;
+  provider: Provider | string;
+  /** Instance `options`: flat-merged, instance values win (including `model`). */
+  options?: Record<string, unknown>;
+  override?: AiOverrideLike;
+}
+
+/** The body to send and the model that goes upstream. */
+export interface UpstreamBody {
+  bytes: Buffer;
+  /** `llm_model`: `options.model` when set, else the client's `model`. */
+  model?: string;
+  /** False when `bytes` is the client's original `raw` buffer. */
+  changed: boolean;
+}
+
+/**
+ * Build the upstream body, in APISIX's order, on a deep copy of the client body:
+ * 1. target preparation (openai-chat: `stream` truthy → `stream_options: {include_usage: true}`),
+ *    before the options merge, so `stream: true` coming only from `options` adds nothing;
+ * 2. `options` merged flat (instance wins);
+ * 3. `override.llm_options.max_tokens` written to the provider/protocol's field (always
+ *    overwrites; `max_tokens` deleted when the field is `max_completion_tokens`); no effect when
+ *    the provider has no field for the protocol;
+ * 4. `override.request_body[targetProtocol]` deep-merged (objects recurse, arrays and scalars
+ *    replace; client values win unless `request_body_force_override`);
+ * 5. provider `removeModel` (azure-openai) deletes `model`.
+ * As in APISIX, a step that applies marks the body changed even if values end up equal. An
+ * unchanged body is sent as the client's original bytes; a changed one as canonical JSON (keys
+ * sorted at every depth).
+ *
+ * @example
+ * const { bytes, model } = buildUpstreamBody({
+ *   raw, body, protocol: 'openai-chat', targetProtocol: 'openai-chat', provider: 'openai',
+ *   options: { model: 'gpt-4o' },
+ * });
+ */
+export function buildUpstreamBody(args: BuildBodyArgs): UpstreamBody {
+  const provider = typeof args.provider === 'string' ? getProvider(args.provider) : args.provider;
+  let body = cloneJson(args.body);
+  let changed = false;
+
+  const before = { ...body };
+  getProtocol(args.targetProtocol).prepareTarget(body);
+  if (!shallowEqual(before, body)) changed = true;
+
+  for (const [key, value] of Object.entries(args.options ?? {})) {
+    setOwn(body, key, cloneJson(value));
+    changed = true;
+  }
+
+  const maxTokens = args.override?.llm_options?.max_tokens;
+  const field = provider?.maxTokensField(args.targetProtocol);
+  if (maxTokens !== undefined && field) {
+    setOwn(body, field, maxTokens);
+    if (field === 'max_completion_tokens') delete body.max_tokens;
+    changed = true;
+  }
+
+  const patch = args.override?.request_body?.[args.targetProtocol];
+  if (patch) {
+    body = deepMerge(body, patch, args.override?.request_body_force_override === true);
+    changed = true;
+  }
+
+  if (provider?.removeModel && body.model !== undefined) {
+    delete body.model;
+    changed = true;
+  }
+
+  const optionModel = args.options?.model;
+  const clientModel = args.body.model;
+  const model =
+    typeof optionModel === 'string'
+      ? optionModel
+      : typeof clientModel === 'string'
+        ? clientModel
+        : undefined;
+
+  const bytes = changed ? Buffer.from(canonicalJson(body), 'utf8') : args.raw;
+  return model === undefined ? { bytes, changed } : { bytes, model, changed };
+}
+
+function shallowEqual(a: JsonObject, b: JsonObject): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
+}

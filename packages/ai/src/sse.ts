@@ -1,0 +1,232 @@
+/**
+ * @module sse
+ * Incremental Server-Sent Events parser (spec §1.9) and the SSE error event Tollgate emits when
+ * it cuts a stream (decision D4). The parser only observes: the gateway forwards the upstream
+ * bytes unchanged and feeds a copy here to learn text, usage and the end of the stream.
+ */
+import { TOLLGATE_ERR_SSE_EVENT_TOO_LARGE } from './errors';
+
+/** One dispatched SSE event. */
+export interface SseEvent {
+  /** The `event:` field, `message` when absent. */
+  event: string;
+  /** The `data:` lines joined with `\n` (empty when there were none). */
+  data: string;
+  /** The `id:` field, when present in this event. */
+  id?: string;
+  /** The `retry:` field, when present and a non-negative integer. */
+  retry?: number;
+}
+
+/** The parser returned by {@link createSseParser}. */
+export interface SseParser {
+  /** Feed the next chunk of the stream (bytes or text). */
+  push(chunk: Buffer | string): void;
+  /**
+   * The stream ended. A pending event that lacks only its terminating blank line (a last line
+   * without newline, or `data: [DONE]\n` without the second `\n`) is still dispatched; this is
+   * more lenient than the WHATWG rules, so a terminator sent without its blank line still counts.
+   */
+  end(): void;
+}
+
+/** The largest incomplete event the parser carries over between chunks: 1 MiB. */
+export const SSE_MAX_CARRY_BYTES = 1024 * 1024;
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Create an incremental SSE parser.
+ *
+ * - Events end at a blank line; lines end with `\n`, `\r\n` or `\r` (a `\r\n` split across two
+ *   chunks counts once).
+ * - Fields `event`, `data` (several lines joined with `\n`), `id`, `retry`; one space after the
+ *   `:` is stripped; a line without `:` is a field with an empty value; lines starting with `:`
+ *   are comments; unknown fields are ignored. A block holding only comments dispatches nothing.
+ * - Splitting works on bytes, so multi-byte UTF-8 characters split across chunks decode intact.
+ * - Carry-over cap: when an incomplete event exceeds {@link SSE_MAX_CARRY_BYTES} (default) the
+ *   parser drops it, skips input up to the next blank line, finishes the current chunk, and then
+ *   `push` throws `TOLLGATE_ERR_SSE_EVENT_TOO_LARGE`. The parser stays usable afterwards.
+ *
+ * @example
+ * const parser = createSseParser((ev) => reader.onEvent(ev));
+ * for await (const chunk of upstream.body) { client.write(chunk); parser.push(chunk); }
+ * parser.end();
+ */
+export function createSseParser(
+  onEvent: (e: SseEvent) => void,
+  opts: { maxCarryBytes?: number } = {},
+): SseParser {
+  const maxCarry = opts.maxCarryBytes ?? SSE_MAX_CARRY_BYTES;
+  let partial: Buffer[] = [];
+  let partialBytes = 0;
+  let eventBytes = 0;
+  let skipLeadingLf = false;
+  let discarding = false;
+  let discardLineHasBytes = false;
+  let event: string | undefined;
+  let data: string[] = [];
+  let id: string | undefined;
+  let retry: number | undefined;
+  let hasField = false;
+
+  function resetEvent(): void {
+    event = undefined;
+    data = [];
+    id = undefined;
+    retry = undefined;
+    hasField = false;
+    eventBytes = 0;
+  }
+
+  function dispatch(): void {
+    if (hasField) {
+      const ev: SseEvent = { event: event ?? 'message', data: data.join('\n') };
+      if (id !== undefined) ev.id = id;
+      if (retry !== undefined) ev.retry = retry;
+      resetEvent();
+      onEvent(ev);
+    } else {
+      resetEvent();
+    }
+  }
+
+  function processLine(line: string, bytes: number): void {
+    if (bytes === 0) {
+      dispatch();
+      return;
+    }
+    eventBytes += bytes + 1;
+    if (line.charCodeAt(0) === 0x3a /* : */) return;
+    const colon = line.indexOf(':');
+    const name = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 0x20) value = value.slice(1);
+    switch (name) {
+      case 'event':
+        event = value;
+        hasField = true;
+        break;
+      case 'data':
+        data.push(value);
+        hasField = true;
+        break;
+      case 'id':
+        if (!value.includes('\0')) id = value;
+        hasField = true;
+        break;
+      case 'retry':
+        if (/^\d+$/.test(value)) retry = Number(value);
+        break;
+      default:
+        break;
+    }
+  }
+
+  function takeLine(tail: Buffer): string {
+    if (partial.length === 0) return tail.toString('utf8');
+    partial.push(tail);
+    const line = Buffer.concat(partial).toString('utf8');
+    partial = [];
+    partialBytes = 0;
+    return line;
+  }
+
+  function startDiscarding(): void {
+    partial = [];
+    partialBytes = 0;
+    resetEvent();
+    discarding = true;
+    discardLineHasBytes = false;
+  }
+
+  function push(chunk: Buffer | string): void {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let pos = 0;
+    if (skipLeadingLf && buf.length > 0) {
+      if (buf[0] === LF) pos = 1;
+      skipLeadingLf = false;
+    }
+    let overflowed = false;
+    let nextLf = buf.indexOf(LF, pos);
+    let nextCr = buf.indexOf(CR, pos);
+    while (nextLf !== -1 || nextCr !== -1) {
+      const end = nextCr === -1 || (nextLf !== -1 && nextLf < nextCr) ? nextLf : nextCr;
+      const segment = buf.subarray(pos, end);
+      if (discarding) {
+        // Only a blank line ends the dropped event.
+        if (segment.length === 0 && !discardLineHasBytes) {
+          discarding = false;
+          resetEvent();
+        }
+        discardLineHasBytes = false;
+      } else if (
+        partialBytes + segment.length > 0 &&
+        eventBytes + partialBytes + segment.length > maxCarry
+      ) {
+        overflowed = true;
+        startDiscarding();
+      } else {
+        const bytes = partialBytes + segment.length;
+        processLine(takeLine(segment), bytes);
+      }
+      pos = end + 1;
+      if (buf[end] === CR) {
+        if (pos < buf.length) {
+          if (buf[pos] === LF) pos += 1;
+        } else {
+          skipLeadingLf = true;
+        }
+      }
+      if (nextLf !== -1 && nextLf < pos) nextLf = buf.indexOf(LF, pos);
+      if (nextCr !== -1 && nextCr < pos) nextCr = buf.indexOf(CR, pos);
+    }
+    if (pos < buf.length) {
+      const rest = buf.subarray(pos);
+      if (discarding) {
+        discardLineHasBytes = true;
+      } else if (eventBytes + partialBytes + rest.length > maxCarry) {
+        overflowed = true;
+        startDiscarding();
+        discardLineHasBytes = true;
+      } else {
+        // Copy: the caller may reuse its buffer after push returns.
+        partial.push(Buffer.from(rest));
+        partialBytes += rest.length;
+      }
+    }
+    if (overflowed) {
+      throw new TOLLGATE_ERR_SSE_EVENT_TOO_LARGE(`SSE event larger than ${maxCarry} bytes dropped`);
+    }
+  }
+
+  function end(): void {
+    if (!discarding && partialBytes > 0) {
+      const bytes = partialBytes;
+      processLine(takeLine(Buffer.alloc(0)), bytes);
+    }
+    partial = [];
+    partialBytes = 0;
+    if (!discarding) dispatch();
+    resetEvent();
+    discarding = false;
+    discardLineHasBytes = false;
+    skipLeadingLf = false;
+  }
+
+  return { push, end };
+}
+
+/**
+ * The SSE event Tollgate writes when it has to cut a stream (upstream failure mid-stream,
+ * `max_stream_duration_ms`, `max_response_bytes`): an OpenAI-shaped error object and **no**
+ * `data: [DONE]`, so clients can tell a cut stream from a complete one (decision D4).
+ *
+ * @example
+ * formatSseError('upstream connection reset');
+ * // 'data: {"error":{"message":"upstream connection reset","type":"upstream_error"}}\n\n'
+ */
+export function formatSseError(message: string, type = 'upstream_error'): string {
+  return `data: ${JSON.stringify({ error: { message, type } })}\n\n`;
+}

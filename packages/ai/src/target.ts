@@ -1,0 +1,158 @@
+/**
+ * @module target
+ * Where an upstream LLM request goes (spec §1.8 "Target URL"): the provider's defaults, or
+ * `override.endpoint` parsed APISIX's way. Pure: no DNS, no I/O.
+ */
+import {
+  ProviderEndpointInvalidError,
+  ProviderEndpointMissingError,
+  ProviderNotImplementedError,
+  ProviderProtocolUnsupportedError,
+} from './errors';
+import { getProvider, type Provider } from './providers';
+import type { AiInstanceLike, ProtocolName } from './types';
+
+/** The resolved upstream target of one attempt. */
+export interface ResolvedTarget {
+  /** `scheme://host:port` (port always explicit): the connection-pool origin. */
+  origin: string;
+  scheme: 'http' | 'https';
+  /** Host name (IPv6 addresses in brackets). */
+  host: string;
+  port: number;
+  /** `Host` header value: the host, plus `:port` only when it is not the scheme's default. */
+  hostHeader: string;
+  /** Request path, sent as is (the user pre-encodes reserved characters). */
+  path: string;
+  /** Query parameters (a fresh object the caller may modify). */
+  query: URLSearchParams;
+  /** TLS SNI server name: the target host without brackets. */
+  tlsServername: string;
+}
+
+/** The client request, needed only for the passthrough protocol. */
+export interface ClientRequestLine {
+  /** Client path: passthrough's default path. */
+  path?: string;
+  /** Client query: forwarded for passthrough, below `auth.query` and endpoint parameters. */
+  query?: URLSearchParams | string;
+}
+
+const ENDPOINT_RE = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#.*)?$/;
+
+const defaultPort = (scheme: string): number => (scheme === 'https' ? 443 : 80);
+
+/**
+ * The message APISIX answers with (400) when a provider cannot take the client protocol.
+ *
+ * @example
+ * unsupportedProtocolMessage(getProvider('deepseek')!, 'openai-responses');
+ * // 'provider deepseek does not support openai-responses protocol (supported: openai-chat, passthrough)'
+ */
+export function unsupportedProtocolMessage(provider: Provider, protocol: ProtocolName): string {
+  return (
+    `provider ${provider.name} does not support ${protocol} protocol ` +
+    `(supported: ${provider.protocols.join(', ')})`
+  );
+}
+
+interface ParsedEndpoint {
+  scheme: 'http' | 'https';
+  host: string;
+  port: number;
+  path?: string;
+  query?: string;
+}
+
+/** Parse `override.endpoint`; throws `TOLLGATE_ERR_PROVIDER_ENDPOINT_INVALID`. */
+function parseEndpoint(endpoint: string): ParsedEndpoint {
+  const m = ENDPOINT_RE.exec(endpoint.trim());
+  const scheme = m?.[1]?.toLowerCase();
+  const authority = (m?.[2] ?? '').replace(/^.*@/, ''); // userinfo is never sent
+  if (!m || (scheme !== 'http' && scheme !== 'https') || authority === '') {
+    throw new ProviderEndpointInvalidError(endpoint);
+  }
+  let url: URL;
+  try {
+    url = new URL(`${scheme}://${authority}`);
+  } catch (cause) {
+    throw Object.assign(new ProviderEndpointInvalidError(endpoint), { cause });
+  }
+  const parsed: ParsedEndpoint = {
+    scheme,
+    host: url.hostname,
+    port: url.port === '' ? defaultPort(scheme) : Number(url.port),
+  };
+  // A path, even a lone "/", is used verbatim; only its absence selects the provider's path.
+  if (m[3]) parsed.path = m[3];
+  if (m[4]) parsed.query = m[4];
+  return parsed;
+}
+
+function overlay(into: URLSearchParams, from: Iterable<[string, string]>): void {
+  const replaced = new Set<string>();
+  for (const [key, value] of from) {
+    if (!replaced.has(key)) {
+      into.delete(key);
+      replaced.add(key);
+    }
+    into.append(key, value);
+  }
+}
+
+/**
+ * Resolve the upstream target of `instance` for the target protocol.
+ *
+ * - With `override.endpoint`: scheme, host and port from it (port defaults to 443 for https,
+ *   else 80); its path verbatim when it has one (a lone `/` included), else the provider's path
+ *   for `protocol`; query = a copy of `auth.query`, then the endpoint's parameters (endpoint
+ *   wins on a key collision).
+ * - Without: the provider's host, port, scheme and path; query = `auth.query`.
+ * - passthrough: default path is the client's path; the client's query is forwarded, but
+ *   `auth.query` and endpoint parameters win.
+ *
+ * Throws `TOLLGATE_ERR_PROVIDER_NOT_IMPLEMENTED` (vertex-ai, bedrock, unknown names),
+ * `TOLLGATE_ERR_PROVIDER_PROTOCOL_UNSUPPORTED` (message from {@link unsupportedProtocolMessage}),
+ * `TOLLGATE_ERR_PROVIDER_ENDPOINT_MISSING` (openai-compatible or azure-openai without endpoint),
+ * `TOLLGATE_ERR_PROVIDER_ENDPOINT_INVALID`.
+ *
+ * @example
+ * resolveTarget('openai', { override: { endpoint: 'http://127.0.0.1:1980' } }, 'openai-chat');
+ * // { origin: 'http://127.0.0.1:1980', path: '/v1/chat/completions', hostHeader: '127.0.0.1:1980', ... }
+ */
+export function resolveTarget(
+  provider: Provider | string,
+  instance: AiInstanceLike,
+  protocol: ProtocolName,
+  client: ClientRequestLine = {},
+): ResolvedTarget {
+  const p = typeof provider === 'string' ? getProvider(provider) : provider;
+  if (!p || p.notImplemented) throw new ProviderNotImplementedError(p?.name ?? provider);
+  const capability = p.capabilities[protocol];
+  if (!capability) {
+    throw new ProviderProtocolUnsupportedError(unsupportedProtocolMessage(p, protocol));
+  }
+
+  const endpoint = instance.override?.endpoint;
+  const parsed = endpoint ? parseEndpoint(endpoint) : undefined;
+  const host = parsed ? parsed.host : p.host;
+  if (!host) throw new ProviderEndpointMissingError(p.name);
+  const scheme = parsed ? parsed.scheme : p.scheme;
+  const port = parsed ? parsed.port : p.port;
+
+  const query = new URLSearchParams();
+  if (protocol === 'passthrough' && client.query) overlay(query, new URLSearchParams(client.query));
+  overlay(query, Object.entries(instance.auth?.query ?? {}));
+  if (parsed?.query) overlay(query, new URLSearchParams(parsed.query));
+
+  return {
+    origin: `${scheme}://${host}:${port}`,
+    scheme,
+    host,
+    port,
+    hostHeader: port === defaultPort(scheme) ? host : `${host}:${port}`,
+    path: parsed?.path ?? capability.path ?? client.path ?? '/',
+    query,
+    tlsServername: host.replace(/^\[(.*)\]$/, '$1'),
+  };
+}

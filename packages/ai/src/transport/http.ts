@@ -1,0 +1,238 @@
+/**
+ * @module transport/http
+ * The one way Tollgate calls an LLM: undici `Pool`s keyed by instance and connection settings,
+ * streamed response bodies, per-operation timeouts, abort that closes the upstream socket, and
+ * typed transport errors (spec §1.7 step 2, decisions D4/D5).
+ */
+import { isIP } from 'node:net';
+import type { Readable } from 'node:stream';
+import { Pool } from 'undici';
+import type { Logger } from '@tollgate/core';
+import { toTransportError } from './map-error';
+
+/** One upstream request. */
+export interface AiSendRequest {
+  /** Instance identity (e.g. `<route id>#<instance name>`); pools are kept per key. */
+  key: string;
+  /** `scheme://host:port`, from `resolveTarget`. */
+  origin: string;
+  path: string;
+  query?: URLSearchParams;
+  method?: 'POST';
+  /** Request headers (from `buildUpstreamHeaders`); `host` is set from `hostHeader` if given. */
+  headers: Record<string, string>;
+  /** `Host` header value (`resolveTarget().hostHeader`); defaults to the origin's host. */
+  hostHeader?: string;
+  body: Buffer;
+  /**
+   * Per socket operation, in ms: connect, response headers, and idle time between body chunks.
+   * undici checks the header and body timeouts with its coarse timers, so they fire up to about
+   * one second late.
+   */
+  timeoutMs: number;
+  /** Reuse connections; false closes the connection after the response. */
+  keepalive: boolean;
+  /** Idle time before a pooled connection is closed, in ms. */
+  keepaliveTimeoutMs: number;
+  /**
+   * APISIX's idle-pool size. Part of the pool identity only: undici has no idle-connection cap,
+   * and its `connections` option caps in-flight requests instead (queueing concurrent streams
+   * behind each other), so concurrency is not limited here.
+   */
+  keepalivePool: number;
+  /** Verify the upstream certificate. */
+  sslVerify: boolean;
+  /** TLS SNI name (ignored for IP addresses, which SNI does not allow). */
+  tlsServername?: string;
+  /** Client disconnect: aborts the request and closes the upstream socket. */
+  signal?: AbortSignal;
+}
+
+/** The upstream response, available once its headers arrived. */
+export interface AiUpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  /**
+   * The response body as undici streams it (never pre-buffered). Iterate it once. Errors while
+   * reading are typed like `send`'s, with `beforeResponse: false`; an abort rethrows the abort
+   * error. Leaving the iteration early destroys the body and closes the socket.
+   */
+  body: AsyncIterable<Buffer>;
+  /** Abort the exchange: the body stops and the upstream socket is closed. Idempotent. */
+  abort(): void;
+  /** Epoch ms (`Date.now()`) when the response headers arrived. */
+  receivedAt: number;
+  /** Monotonic ms from the `send` call to the response headers (time to first byte). */
+  ttfbMs: number;
+}
+
+/** Logger methods the transport uses. */
+export type TransportLogger = Pick<Logger, 'debug' | 'warn'>;
+
+interface PoolEntry {
+  key: string;
+  origin: string;
+  pool: Pool;
+}
+
+/**
+ * HTTP transport to LLM providers. One instance per process (or plugin); pools live until
+ * {@link AiTransport.retain} drops their key or {@link AiTransport.close} is called.
+ *
+ * Errors from `send` (and from iterating the body) are `TOLLGATE_ERR_UPSTREAM_CONNECT` (500),
+ * `TOLLGATE_ERR_UPSTREAM_TIMEOUT` (504) or `TOLLGATE_ERR_UPSTREAM_RESET` (500), with `kind` and
+ * `beforeResponse` (true for every error `send` throws: nothing was received, retrying is safe).
+ * An abort through `signal` rejects with the abort error itself.
+ *
+ * @example
+ * const transport = new AiTransport({ logger });
+ * const res = await transport.send({ key, origin, path, query, headers, body, timeoutMs: 30000,
+ *   keepalive: true, keepaliveTimeoutMs: 60000, keepalivePool: 30, sslVerify: true, signal });
+ * for await (const chunk of res.body) client.write(chunk);
+ */
+export class AiTransport {
+  private readonly pools = new Map<string, PoolEntry>();
+  private readonly logger: TransportLogger | undefined;
+  private closed = false;
+
+  constructor(opts: { logger?: TransportLogger } = {}) {
+    this.logger = opts.logger;
+  }
+
+  /** Send one request; resolves when the response headers arrived. */
+  async send(req: AiSendRequest): Promise<AiUpstreamResponse> {
+    if (this.closed) throw new Error('AiTransport is closed');
+    const started = performance.now();
+    req.signal?.throwIfAborted();
+    const pool = this.poolFor(req);
+
+    // A connection whose response just ended becomes free a macrotask later; dispatching now
+    // would open a second socket, so let it settle first (keeps sequential requests on one).
+    const stats = pool.stats;
+    if (stats.connected > stats.free + stats.running) {
+      await new Promise(setImmediate);
+      req.signal?.throwIfAborted();
+    }
+
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(req.signal?.reason);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    const release = (): void => req.signal?.removeEventListener('abort', onAbort);
+
+    const query = req.query?.toString();
+    const headers = { ...req.headers };
+    if (req.hostHeader) headers.host = req.hostHeader;
+    let res: Awaited<ReturnType<Pool['request']>>;
+    try {
+      res = await pool.request({
+        method: req.method ?? 'POST',
+        path: query ? `${req.path}?${query}` : req.path,
+        headers,
+        body: req.body,
+        signal: controller.signal,
+        headersTimeout: req.timeoutMs,
+        bodyTimeout: req.timeoutMs,
+        reset: !req.keepalive,
+      });
+    } catch (err) {
+      release();
+      throw toTransportError(err, req.origin, true);
+    }
+    const ttfbMs = performance.now() - started;
+    const raw = res.body as unknown as Readable;
+    raw.once('close', release);
+    return {
+      status: res.statusCode,
+      headers: definedHeaders(res.headers),
+      body: streamBody(raw, req.origin),
+      abort: () => controller.abort(),
+      receivedAt: Date.now(),
+      ttfbMs,
+    };
+  }
+
+  /**
+   * Close the pools of every key not in `keys` (instances removed from the config). In-flight
+   * requests on those pools finish first.
+   */
+  retain(keys: ReadonlySet<string>): void {
+    for (const [id, entry] of this.pools) {
+      if (!keys.has(entry.key)) this.drop(id, entry, 'instance removed');
+    }
+  }
+
+  /** Close every pool, letting in-flight requests finish; further `send` calls throw. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const entries = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(entries.map((e) => e.pool.close()));
+  }
+
+  private poolFor(req: AiSendRequest): Pool {
+    const settings = JSON.stringify([
+      req.keepalive,
+      req.keepaliveTimeoutMs,
+      req.keepalivePool,
+      req.sslVerify,
+      req.tlsServername ?? '',
+      req.timeoutMs,
+    ]);
+    const id = `${req.key}\n${req.origin}\n${settings}`;
+    const existing = this.pools.get(id);
+    if (existing) return existing.pool;
+
+    // Settings of this key and origin changed: the old pool drains and closes.
+    for (const [otherId, entry] of this.pools) {
+      if (entry.key === req.key && entry.origin === req.origin) {
+        this.drop(otherId, entry, 'settings changed');
+      }
+    }
+    const servername =
+      req.tlsServername && isIP(req.tlsServername) === 0 ? req.tlsServername : undefined;
+    const pool = new Pool(req.origin, {
+      connections: null,
+      keepAliveTimeout: req.keepaliveTimeoutMs,
+      keepAliveMaxTimeout: req.keepaliveTimeoutMs,
+      connectTimeout: req.timeoutMs,
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
+      connect: { rejectUnauthorized: req.sslVerify, ...(servername ? { servername } : {}) },
+    });
+    this.pools.set(id, { key: req.key, origin: req.origin, pool });
+    this.logger?.debug('upstream pool created', { key: req.key, origin: req.origin });
+    return pool;
+  }
+
+  private drop(id: string, entry: PoolEntry, reason: string): void {
+    this.pools.delete(id);
+    this.logger?.debug('upstream pool closing', { key: entry.key, origin: entry.origin, reason });
+    entry.pool.close().catch((err: unknown) => {
+      this.logger?.warn('upstream pool close failed', { key: entry.key, err });
+    });
+  }
+}
+
+function definedHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+async function* streamBody(
+  body: Readable,
+  origin: string,
+): AsyncGenerator<Buffer, void, undefined> {
+  try {
+    for await (const chunk of body) yield chunk as Buffer;
+  } catch (err) {
+    throw toTransportError(err, origin, false);
+  } finally {
+    // Reached early when the consumer stops iterating: release the socket now.
+    if (!body.destroyed) body.destroy();
+  }
+}

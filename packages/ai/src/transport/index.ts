@@ -1,0 +1,6 @@
+/**
+ * @module transport
+ * Upstream HTTP transport for LLM calls.
+ */
+export * from './http';
+export { isAbortError, toTransportError } from './map-error';
