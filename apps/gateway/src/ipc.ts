@@ -4,7 +4,12 @@
  */
 import type { ConfigUpdate } from './config/update';
 
-export type PrimaryMessage = { t: 'config'; update: ConfigUpdate } | { t: 'shutdown' };
+export type PrimaryMessage =
+  | { t: 'config'; update: ConfigUpdate }
+  /** Active health verdicts: every unhealthy target (full), or one change. */
+  | { t: 'health'; unhealthy: string[] }
+  | { t: 'health-change'; key: string; healthy: boolean }
+  | { t: 'shutdown' };
 
 export type WorkerMessage =
   { t: 'hello' } | { t: 'listening' } | { t: 'applied'; revision: number; problems: number };
@@ -18,12 +23,11 @@ export interface WorkerOptions {
 
 export const WORKER_OPTIONS_ENV = 'TOLLGATE_WORKER_OPTIONS';
 
+const PRIMARY_TYPES = new Set(['config', 'health', 'health-change', 'shutdown']);
+
 export function isPrimaryMessage(msg: unknown): msg is PrimaryMessage {
-  return (
-    typeof msg === 'object' &&
-    msg !== null &&
-    ((msg as { t?: unknown }).t === 'config' || (msg as { t?: unknown }).t === 'shutdown')
-  );
+  const t = (msg as { t?: unknown } | null)?.t;
+  return typeof t === 'string' && PRIMARY_TYPES.has(t);
 }
 
 export function isWorkerMessage(msg: unknown): msg is WorkerMessage {

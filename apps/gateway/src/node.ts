@@ -16,6 +16,7 @@ import {
   type PrimaryMessage,
   type WorkerOptions,
 } from './ipc';
+import { ActiveHealthChecker } from './health/active-checker';
 import { ConfigSync } from './sync/config-sync';
 
 export interface GatewayNodeOptions {
@@ -41,6 +42,7 @@ interface WorkerState {
 
 export interface GatewayNodeStatus {
   sync: ReturnType<ConfigSync['status']>;
+  health: ReturnType<ActiveHealthChecker['status']>;
   workers: { pid: number | undefined; listening: boolean; appliedRevision: number }[];
 }
 
@@ -49,10 +51,19 @@ export class GatewayNode {
   private readonly items = new ConfigItems();
   private readonly workers = new Map<number, WorkerState>();
   private readonly sync: ConfigSync;
+  /** One set of active health checks per node; workers get the verdicts. */
+  private readonly health: ActiveHealthChecker;
   private stopping = false;
 
   private constructor(private readonly options: GatewayNodeOptions) {
     this.log = options.logger ?? createLogger('gateway');
+    this.health = new ActiveHealthChecker({
+      logger: this.log,
+      onChange: (key, healthy) => {
+        this.log.warn(healthy ? 'instance healthy again' : 'instance unhealthy', { target: key });
+        this.broadcast({ t: 'health-change', key, healthy });
+      },
+    });
     this.sync = new ConfigSync({
       store: options.store,
       prefix: options.prefix,
@@ -72,7 +83,12 @@ export class GatewayNode {
 
   private onUpdate(update: ConfigUpdate): void {
     this.items.apply(update);
-    const message: PrimaryMessage = { t: 'config', update };
+    this.broadcast({ t: 'config', update });
+    this.health.update(this.items.items);
+  }
+
+  /** Send to every worker that already has the full state. */
+  private broadcast(message: PrimaryMessage): void {
     for (const state of this.workers.values()) {
       if (state.synced) state.worker.send(message);
     }
@@ -92,6 +108,7 @@ export class GatewayNode {
         // The worker listens for config now: send it everything, then every update after.
         if (this.items.loaded)
           worker.send({ t: 'config', update: this.items.asFullUpdate() } satisfies PrimaryMessage);
+        worker.send({ t: 'health', unhealthy: this.health.unhealthy() } satisfies PrimaryMessage);
         state.synced = true;
       } else if (msg.t === 'listening') {
         state.listening = true;
@@ -132,6 +149,7 @@ export class GatewayNode {
   status(): GatewayNodeStatus {
     return {
       sync: this.sync.status(),
+      health: this.health.status(),
       workers: [...this.workers.values()].map((s) => ({
         pid: s.worker.process.pid,
         listening: s.listening,
@@ -156,5 +174,6 @@ export class GatewayNode {
     await Promise.race([Promise.all(exits), deadline]);
     for (const { worker } of this.workers.values()) if (!worker.isDead()) worker.kill('SIGKILL');
     await this.sync.stop();
+    await this.health.stop();
   }
 }

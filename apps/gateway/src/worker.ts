@@ -61,6 +61,10 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         } catch (err) {
           log.error('config update failed; keeping the previous snapshot', { err });
         }
+      } else if (msg.t === 'health') {
+        health.reset(msg.unhealthy);
+      } else if (msg.t === 'health-change') {
+        health.set(msg.key, msg.healthy);
       } else {
         resolve();
       }
@@ -72,7 +76,8 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   });
   send({ t: 'hello' });
 
-  for (const plugin of PLUGINS.values()) await plugin.init?.({ processId: `${process.pid}`, health });
+  for (const plugin of PLUGINS.values())
+    await plugin.init?.({ processId: `${process.pid}`, health });
 
   const handler = createRequestHandler({ snapshot: () => snapshot, proxy, logger: log });
   const servers = options.listen.map(() => {

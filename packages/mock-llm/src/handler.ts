@@ -97,7 +97,8 @@ async function answer(
   const errorBody = protocol?.errorBody ?? openAiErrorBody;
   const fail = (status: number, message: string) =>
     sendReply(ex, { kind: 'json', status, body: errorBody(status, message) }, b, headers);
-  if (b.status >= 400) return fail(b.status, errorText(state, b.status));
+  // A fixed `content` doubles as the error message, so tests can recognise which failure came back.
+  if (b.status >= 400) return fail(b.status, b.content ?? errorText(state, b.status));
   const body = isObject(rec.json) ? rec.json : undefined;
   if (b.malformed) return sendReply(ex, malformedReply(body?.stream === true), b, headers);
   if (fixture !== undefined) {

@@ -3,11 +3,16 @@
  * Every plugin the data plane runs, by name. One folder per plugin; this file is the registry.
  */
 import type { PluginDefinition, PluginRegistry } from '@tollgate/core';
+import { aiProxy } from './ai-proxy';
+import { aiProxyMulti } from './ai-proxy-multi';
 import { keyAuth } from './key-auth';
 
-const ALL: PluginDefinition<never>[] = [keyAuth];
+const ALL: PluginDefinition<never>[] = [keyAuth, aiProxyMulti, aiProxy];
 
 /** Plugin definitions by name. */
 export const PLUGINS: PluginRegistry = new Map(
   ALL.map((p) => [p.name, p as PluginDefinition<unknown>]),
 );
+
+/** The node-wide health key of an LLM instance; the gateway's active checker builds the same. */
+export { healthTargetKey } from './ai-proxy-multi/selection';

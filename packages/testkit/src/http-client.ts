@@ -29,7 +29,7 @@ export async function httpRequest(
   url: string,
   options: HttpOptions = {},
 ): Promise<HttpReply> {
-  const bodyless = method === 'GET' || method === 'HEAD';
+  const bodyless = method === 'HEAD';
   const payload = bodyless
     ? undefined
     : (options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)));

@@ -19,7 +19,7 @@ import { createLogger } from '@tollgate/core';
 import { ProbeLoop, type TargetStatus } from './probe-loop';
 import { probeSpec, type ProbeSpec } from './probe-spec';
 import { Prober } from './prober';
-import { healthTargetKey } from './target-key';
+import { healthTargetKey } from '@tollgate/plugins';
 
 const PLUGIN = 'ai-proxy-multi';
 

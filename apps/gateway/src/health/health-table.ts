@@ -6,9 +6,14 @@ import type { HealthView } from '@tollgate/core';
 
 export class HealthTable implements HealthView {
   private readonly unhealthy = new Set<string>();
+  private readonly listeners: ((targetKey: string, healthy: boolean) => void)[] = [];
 
   isHealthy(targetKey: string): boolean {
     return !this.unhealthy.has(targetKey);
+  }
+
+  onChange(listener: (targetKey: string, healthy: boolean) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Replace every verdict (a worker that just started). */
@@ -18,7 +23,9 @@ export class HealthTable implements HealthView {
   }
 
   set(targetKey: string, healthy: boolean): void {
+    if (healthy === this.isHealthy(targetKey)) return;
     if (healthy) this.unhealthy.delete(targetKey);
     else this.unhealthy.add(targetKey);
+    for (const listener of this.listeners) listener(targetKey, healthy);
   }
 }

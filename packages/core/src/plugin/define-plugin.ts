@@ -30,6 +30,8 @@ export type PhaseResult = void | Exit | Promise<void | Exit>;
 export interface HealthView {
   /** `false` when the target is known unhealthy; `true` when healthy or not checked. */
   isHealthy(targetKey: string): boolean;
+  /** Be told of every verdict change (e.g. to close a passive breaker when a probe succeeds). */
+  onChange(listener: (targetKey: string, healthy: boolean) => void): void;
 }
 
 /** What a plugin may use at init. */
@@ -71,7 +73,12 @@ export interface PluginDefinition<Conf = unknown> {
    * §3.5). ai-proxy-multi asks every plugin of the request's chain that has it when its
    * fallback strategy is rate-limit aware.
    */
-  instanceGate?(this: void, conf: Conf, ctx: RequestContext, instanceName: string): boolean | Promise<boolean>;
+  instanceGate?(
+    this: void,
+    conf: Conf,
+    ctx: RequestContext,
+    instanceName: string,
+  ): boolean | Promise<boolean>;
 }
 
 /** Identity function that checks a plugin definition's types. */

@@ -18,6 +18,17 @@ export interface PluginInstance {
   readonly filter?: ExprMatcher;
 }
 
+const OWNERS = new WeakMap<object, string>();
+
+/**
+ * The resource a bound plugin configuration belongs to (`routes/1`, `consumers/jack`), for
+ * plugins whose state is per owner (rate-limit counters, health keys). Undefined for a conf
+ * that was never bound.
+ */
+export function ownerOf(conf: unknown): string | undefined {
+  return typeof conf === 'object' && conf !== null ? OWNERS.get(conf) : undefined;
+}
+
 /** Plugin definitions by name. */
 export type PluginRegistry = ReadonlyMap<string, PluginDefinition<unknown>>;
 
@@ -55,6 +66,7 @@ export function bindPlugins(
         continue;
       }
     }
+    if (typeof conf === 'object' && conf !== null) OWNERS.set(conf, owner);
     out.push({ plugin, conf, owner, priority: meta.priority ?? plugin.priority, filter });
   }
   return sortChain(out);

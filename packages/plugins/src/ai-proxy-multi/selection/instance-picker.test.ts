@@ -223,7 +223,10 @@ describe('InstancePicker: chash', () => {
 });
 
 describe('requestHealth', () => {
-  const view = (down: string[]): HealthView => ({ isHealthy: (key) => !down.includes(key) });
+  const view = (down: string[]): HealthView => ({
+    isHealthy: (key) => !down.includes(key),
+    onChange: () => undefined,
+  });
   const key = (name: string) => healthTargetKey('routes/1', 'ai-proxy-multi', name);
   const instances = [inst('a', 1, 0, true), inst('b', 1, 0, true), inst('plain', 1)];
 

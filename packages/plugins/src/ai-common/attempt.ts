@@ -1,0 +1,192 @@
+/**
+ * @module ai-common/attempt
+ * One attempt at one LLM instance (spec §1.7 step 1–3): build the request from a fresh copy of
+ * the client body, send it, and either relay the answer to the client or hand back the failure
+ * (429, 5xx, a configured fallback status, or a transport error) for the retry decision.
+ */
+import {
+  buildUpstreamBody,
+  buildUpstreamHeaders,
+  isAbortError,
+  isUpstreamTransportError,
+  resolveTarget,
+  type ProtocolName,
+  type UpstreamFailureKind,
+} from '@tollgate/ai';
+import { exit, isGatewayError, type Exit, type RequestContext } from '@tollgate/core';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AiInstanceConf } from './instance';
+import { relayAnswer } from './relay';
+import { aiRuntime } from './runtime';
+import type { AiTransportSettings } from './settings';
+
+/** An attempt that did not answer the client: what the retry decision and the client may get. */
+export interface FailedAttempt {
+  status: number;
+  body: Buffer;
+  contentType?: string;
+  /** Retry-After of a 429/503, in ms. */
+  retryAfterMs?: number;
+  /** Set for a failure before any response byte (connection refused, reset, timeout). */
+  transport?: UpstreamFailureKind;
+  elapsedMs: number;
+}
+
+export type AttemptOutcome =
+  { kind: 'answered' } | { kind: 'failed'; failure: FailedAttempt } | { kind: 'exit'; exit: Exit };
+
+const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+
+function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** The client's headers as the upstream should see them (plugin removals and additions applied). */
+function clientHeaders(ctx: RequestContext): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = { ...ctx.req.headers };
+  for (const [name, value] of ctx.upstreamHeaders) {
+    if (value === null) delete headers[name];
+    else headers[name] = value;
+  }
+  return headers;
+}
+
+/** An OpenAI-shaped error body for failures Tollgate itself reports (style §1.4). */
+export function errorBody(message: string, type = 'upstream_error'): Buffer {
+  return Buffer.from(`${JSON.stringify({ error: { message, type } })}\n`);
+}
+
+async function readBounded(body: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size <= MAX_ERROR_BODY_BYTES) chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Try `instance`. `isFailure(status)` says which statuses are handed back rather than relayed
+ * (429, 5xx and the configured fallback statuses).
+ */
+export async function attemptInstance(
+  ctx: RequestContext,
+  instance: AiInstanceConf,
+  poolKey: string,
+  settings: AiTransportSettings,
+  isFailure: (status: number) => boolean,
+): Promise<AttemptOutcome> {
+  const ai = ctx.ai;
+  if (!ai?.body || !ai.rawBody || !ai.protocol)
+    return { kind: 'exit', exit: exit(500, { error_msg: 'AI request not prepared' }) };
+  const protocol = ai.protocol as ProtocolName;
+  const startedAt = performance.now();
+  let target;
+  let built;
+  try {
+    target = resolveTarget(instance.provider, instance, protocol, {
+      path: ctx.vars.uri,
+      query: ctx.vars.queryString,
+    });
+    // A fresh copy of the client body for every attempt: instance A's options never reach B.
+    built = buildUpstreamBody({
+      raw: ai.rawBody,
+      body: ai.body,
+      protocol,
+      targetProtocol: protocol,
+      provider: instance.provider,
+      options: instance.options,
+      override: instance.override,
+    });
+  } catch (err) {
+    if (isGatewayError(err))
+      return {
+        kind: 'exit',
+        exit: exit(err.status, err.status === 400 ? err.message : { error_msg: err.message }),
+      };
+    throw err;
+  }
+  ai.model = built.model;
+  if (built.model !== undefined) ctx.vars.set('llm_model', built.model);
+
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!ctx.response.res.writableFinished) abort.abort();
+  };
+  ctx.response.res.once('close', onClose);
+  try {
+    const upstream = await aiRuntime().transport.send({
+      key: poolKey,
+      origin: target.origin,
+      path: target.path,
+      query: target.query,
+      headers: buildUpstreamHeaders(clientHeaders(ctx), instance.auth?.header),
+      hostHeader: target.hostHeader,
+      body: built.bytes,
+      timeoutMs: settings.timeoutMs,
+      keepalive: settings.keepalive,
+      keepaliveTimeoutMs: settings.keepaliveTimeoutMs,
+      keepalivePool: settings.keepalivePool,
+      sslVerify: settings.sslVerify,
+      tlsServername: target.tlsServername,
+      signal: abort.signal,
+    });
+    ai.upstreamStatus = upstream.status;
+    if (isFailure(upstream.status)) {
+      const body = await readBounded(upstream.body);
+      const contentType = upstream.headers['content-type'];
+      ai.upstreamResponseTimeMs = performance.now() - startedAt;
+      return {
+        kind: 'failed',
+        failure: {
+          status: upstream.status,
+          body,
+          contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+          retryAfterMs: parseRetryAfter(upstream.headers['retry-after']),
+          elapsedMs: performance.now() - startedAt,
+        },
+      };
+    }
+    const relayed = await relayAnswer(ctx, upstream, settings, startedAt);
+    ai.upstreamResponseTimeMs = performance.now() - startedAt;
+    if (!relayed.sent) {
+      return {
+        kind: 'failed',
+        failure: {
+          status: relayed.status,
+          body: errorBody(relayed.message),
+          contentType: 'application/json',
+          elapsedMs: performance.now() - startedAt,
+        },
+      };
+    }
+    return { kind: 'answered' };
+  } catch (err) {
+    if (isAbortError(err) || ctx.response.clientGone) return { kind: 'answered' };
+    if (isUpstreamTransportError(err)) {
+      return {
+        kind: 'failed',
+        failure: {
+          status: err.status,
+          body: errorBody(
+            err.kind === 'timeout'
+              ? 'the LLM did not answer in time'
+              : 'the LLM could not be reached',
+          ),
+          contentType: 'application/json',
+          transport: err.kind,
+          elapsedMs: performance.now() - startedAt,
+        },
+      };
+    }
+    throw err;
+  } finally {
+    ctx.response.res.off('close', onClose);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * @module ai-common/finish
+ * After the response: settle token usage (estimated when it is missing, decision D5) and publish
+ * the AI variables of spec §1.10 for logging.
+ */
+import { estimateUsage, usageVars } from '@tollgate/ai';
+import type { RequestContext } from '@tollgate/core';
+
+/**
+ * Fill in usage and variables. Usage is estimated (about 4 characters a token) when an answer
+ * was relayed without usage: the client left, the stream was cut, or the LLM omitted it.
+ * Failed requests that reached nobody (upstream errors) are not estimated.
+ */
+export function finishAiRequest(ctx: RequestContext): void {
+  const ai = ctx.ai;
+  if (!ai) return;
+  const answered = ai.upstreamStatus !== undefined && ai.upstreamStatus < 300;
+  if (!ai.usage && answered) {
+    ai.usage = estimateUsage(ai.promptChars, ai.completionChars);
+    ai.usageEstimated = true;
+  }
+  const vars = ctx.vars;
+  vars.set('request_type', ai.requestType);
+  vars.set('request_llm_model', ai.requestModel);
+  vars.set('llm_model', ai.model ?? ai.requestModel);
+  vars.set('llm_stream', ai.requestType === 'ai_stream' ? 'true' : 'false');
+  vars.set('llm_time_to_first_token', ai.ttftMs === undefined ? 0 : Math.round(ai.ttftMs));
+  vars.set(
+    'apisix_upstream_response_time',
+    ai.upstreamResponseTimeMs === undefined ? undefined : Math.round(ai.upstreamResponseTimeMs),
+  );
+  vars.set('llm_tool_count', ai.toolCount);
+  vars.set('llm_has_tool_calls', ai.hasToolCalls ? 'true' : 'false');
+  vars.set('llm_end_user_id', ai.endUserId);
+  vars.set('llm_usage_estimated', ai.usageEstimated ? 'true' : 'false');
+  if (ai.instance) vars.set('picked_ai_instance_name', ai.instance.name);
+  for (const [name, value] of Object.entries(usageVars(ai.usage)))
+    vars.set(name, value as number | undefined);
+}

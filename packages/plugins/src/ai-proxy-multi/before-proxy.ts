@@ -1,0 +1,76 @@
+/**
+ * @module ai-proxy-multi/before-proxy
+ * The attempt loop (spec §1.7, decision D4): try the picked instance; on a failure that the
+ * fallback policy retries, mark it tried and move to the next pick; answer 502 with the last
+ * upstream body when nothing is left, or the failure itself when it is not retried.
+ */
+import { exit, type Exit, type RequestContext } from '@tollgate/core';
+import { attemptInstance, type FailedAttempt } from '../ai-common/attempt';
+import { aiRuntime } from '../ai-common/runtime';
+import { transportSettings } from '../ai-common/settings';
+import { pickInstance, setPicked } from './pick';
+import { configState, instanceKey, requestState, type AiProxyMultiConfLike } from './route-state';
+import { shouldRetry } from './selection';
+
+function answerFailure(failure: FailedAttempt, status = failure.status): Exit {
+  return exit(
+    status,
+    failure.body,
+    failure.contentType ? { 'content-type': failure.contentType } : {},
+  );
+}
+
+function fallbackReason(failure: FailedAttempt): string {
+  if (failure.transport) return `${failure.transport}_error`;
+  return failure.status === 429
+    ? 'http_429'
+    : failure.status >= 500
+      ? 'http_5xx'
+      : `http_${failure.status}`;
+}
+
+export async function beforeProxy(
+  conf: AiProxyMultiConfLike,
+  ctx: RequestContext,
+): Promise<Exit | undefined> {
+  const ai = ctx.ai;
+  if (!ai?.instance) return undefined;
+  const state = configState(conf);
+  const request = requestState(ctx);
+  const settings = transportSettings(conf);
+  const { passive } = aiRuntime();
+  const isFailure = (status: number) =>
+    status === 429 || status >= 500 || state.policy.retryOnStatus(status);
+  let instance = state.picker.get(ai.instance.name);
+  for (;;) {
+    if (!instance) return exit(503, 'all servers tried');
+    const key = instanceKey(state, instance.name);
+    const outcome = await attemptInstance(ctx, instance, key, settings, isFailure);
+    if (outcome.kind === 'exit') return outcome.exit;
+    if (outcome.kind === 'answered') {
+      passive.recordSuccess(key);
+      return undefined;
+    }
+    const { failure } = outcome;
+    passive.recordFailure(key, {
+      status: failure.transport ? undefined : failure.status,
+      retryAfterMs: failure.retryAfterMs,
+      kind: failure.transport,
+    });
+    if (state.picker.single) return answerFailure(failure);
+    request.tried.add(instance.name);
+    const retry = shouldRetry(state.policy, state.transportRetry, {
+      status: failure.transport ? undefined : failure.status,
+      elapsedMs: failure.elapsedMs,
+      retriesDone: request.retries,
+    });
+    if (!retry) return answerFailure(failure);
+    request.retries++;
+    const next = await pickInstance(conf, ctx, state, request);
+    if (!next) return answerFailure(failure, 502);
+    ai.fallbackReason = fallbackReason(failure);
+    ctx.vars.set('llm_fallback_reason', ai.fallbackReason);
+    setPicked(ctx, next);
+    instance = next;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * @module ai-proxy-multi/pick
+ * Choosing the next instance for a request (spec §1.5): healthy first (active verdicts of the
+ * node, passive breakers of the worker; all unhealthy = health ignored), and, with a rate-limit
+ * aware fallback strategy, only instances every quota plugin of the request still admits.
+ */
+import { AiContext, type RequestContext } from '@tollgate/core';
+import type { AiInstanceConf } from '../ai-common/instance';
+import { aiRuntime } from '../ai-common/runtime';
+import type { AiProxyMultiConfLike, ConfigState, RequestState } from './route-state';
+import { hashKeyOf, requestHealth } from './selection';
+
+/** The next instance to try, or undefined when none is left (`all servers tried`). */
+export async function pickInstance(
+  conf: AiProxyMultiConfLike,
+  ctx: RequestContext,
+  state: ConfigState,
+  request: RequestState,
+): Promise<AiInstanceConf | undefined> {
+  const { active, passive } = aiRuntime();
+  const health = requestHealth(conf.instances, {
+    owner: state.owner,
+    pluginName: state.pluginName,
+    active,
+    passive,
+  });
+  const gates = state.policy.rateLimitAware ? ctx.plugins.filter((p) => p.plugin.instanceGate) : [];
+  return state.picker.pick({
+    tried: request.tried,
+    isEligible: async (name) => {
+      if (!health.isHealthy(name)) return false;
+      for (const gate of gates) {
+        if (!(await gate.plugin.instanceGate?.(gate.conf, ctx, name))) return false;
+      }
+      return true;
+    },
+    hashKey: () => hashKeyOf(conf.balancer as never, ctx),
+    onIneligible: (name) => request.tried.add(name),
+  });
+}
+
+/** Record the instance an attempt goes to (ctx.ai.instance, `picked_ai_instance_name`). */
+export function setPicked(ctx: RequestContext, instance: AiInstanceConf): void {
+  const ai = (ctx.ai ??= new AiContext());
+  ai.instance = {
+    name: instance.name,
+    provider: instance.provider,
+    conf: instance as unknown as Record<string, unknown>,
+  };
+  ai.tried.push(instance.name);
+  ctx.vars.set('picked_ai_instance_name', instance.name);
+  ctx.vars.set('balancer_ip', instance.name);
+}

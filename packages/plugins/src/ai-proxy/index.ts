@@ -1,0 +1,62 @@
+/**
+ * ai-proxy: one LLM provider for a route (spec §2). The implicit instance is named
+ * `ai-proxy-<provider>` (the name ai-rate-limiting counts under); it never retries.
+ */
+import { definePlugin, exit, ownerOf, type RequestContext } from '@tollgate/core';
+import { acceptAiRequest } from '../ai-common/accept-request';
+import { attemptInstance } from '../ai-common/attempt';
+import { finishAiRequest } from '../ai-common/finish';
+import type { AiInstanceConf } from '../ai-common/instance';
+import { closeAiRuntime, initAiRuntime } from '../ai-common/runtime';
+import { transportSettings } from '../ai-common/settings';
+import { setPicked } from '../ai-proxy-multi/pick';
+
+export type AiProxyConfLike = Omit<AiInstanceConf, 'name' | 'weight'> & {
+  timeout?: number;
+  max_req_body_size?: number;
+};
+
+const instances = new WeakMap<object, AiInstanceConf>();
+
+function instanceOf(conf: AiProxyConfLike): AiInstanceConf {
+  let instance = instances.get(conf);
+  if (!instance) {
+    instance = { ...conf, name: `ai-proxy-${conf.provider}`, weight: 1 };
+    instances.set(conf, instance);
+  }
+  return instance;
+}
+
+export const aiProxy = definePlugin<AiProxyConfLike>({
+  name: 'ai-proxy',
+  version: '0.5',
+  priority: 1040,
+  init: (env) => initAiRuntime(env),
+  destroy: () => closeAiRuntime(),
+  async access(conf, ctx: RequestContext) {
+    const refused = await acceptAiRequest(ctx, transportSettings(conf).maxRequestBytes);
+    if (refused) return refused;
+    setPicked(ctx, instanceOf(conf));
+    return undefined;
+  },
+  async beforeProxy(conf, ctx) {
+    const instance = instanceOf(conf);
+    const key = `${ownerOf(conf) ?? 'unbound'}#ai-proxy#${instance.name}`;
+    const outcome = await attemptInstance(
+      ctx,
+      instance,
+      key,
+      transportSettings(conf),
+      (s) => s === 429 || s >= 500,
+    );
+    if (outcome.kind === 'exit') return outcome.exit;
+    if (outcome.kind === 'answered') return undefined;
+    const { failure } = outcome;
+    return exit(
+      failure.status,
+      failure.body,
+      failure.contentType ? { 'content-type': failure.contentType } : {},
+    );
+  },
+  log: (_conf, ctx) => finishAiRequest(ctx),
+});
