@@ -16,6 +16,8 @@ import {
   type PrimaryMessage,
   type WorkerOptions,
 } from './ipc';
+import { LocalCounterStore } from '@tollgate/limiter';
+import { CounterHost, isCounterRequest } from './counters/counter-ipc';
 import { ActiveHealthChecker } from './health/active-checker';
 import { ConfigSync } from './sync/config-sync';
 
@@ -53,6 +55,9 @@ export class GatewayNode {
   private readonly sync: ConfigSync;
   /** One set of active health checks per node; workers get the verdicts. */
   private readonly health: ActiveHealthChecker;
+  /** The node's `policy: local` token counters; workers use them over IPC, so they are exact. */
+  private readonly localCounters = new LocalCounterStore();
+  private readonly counterHost = new CounterHost(this.localCounters);
   private stopping = false;
 
   private constructor(private readonly options: GatewayNodeOptions) {
@@ -103,6 +108,12 @@ export class GatewayNode {
     const state: WorkerState = { worker, synced: false, listening: false, appliedRevision: 0 };
     this.workers.set(worker.id, state);
     worker.on('message', (msg: unknown) => {
+      if (isCounterRequest(msg)) {
+        this.counterHost.handle(msg, (result) => {
+          if (worker.isConnected()) worker.send(result);
+        });
+        return;
+      }
       if (!isWorkerMessage(msg)) return;
       if (msg.t === 'hello') {
         // The worker listens for config now: send it everything, then every update after.
@@ -175,5 +186,6 @@ export class GatewayNode {
     for (const { worker } of this.workers.values()) if (!worker.isDead()) worker.kill('SIGKILL');
     await this.sync.stop();
     await this.health.stop();
+    await this.localCounters.close();
   }
 }

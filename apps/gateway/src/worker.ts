@@ -11,6 +11,7 @@ import { ConfigItems } from './config/config-items';
 import { Snapshot } from './config/snapshot';
 import { createRequestHandler } from './http/handler';
 import { isPrimaryMessage, type WorkerMessage, type WorkerOptions } from './ipc';
+import { IpcCounterStore } from './counters/counter-ipc';
 import { HealthTable } from './health/health-table';
 import { UpstreamProxy } from './proxy';
 
@@ -29,6 +30,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const items = new ConfigItems();
   const proxy = new UpstreamProxy({ logger: log });
   const health = new HealthTable();
+  const localCounters = new IpcCounterStore((m) => process.send?.(m));
   let snapshot: Snapshot | undefined;
   let problemsLogged = '';
 
@@ -54,6 +56,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   // listener is attached are dropped, and the first one is the full config.
   const shutdownRequested = new Promise<void>((resolve) => {
     process.on('message', (msg: unknown) => {
+      if (localCounters.onMessage(msg)) return;
       if (!isPrimaryMessage(msg)) return;
       if (msg.t === 'config') {
         try {
@@ -69,15 +72,19 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         resolve();
       }
     });
-    process.once('disconnect', () => resolve());
+    process.once('disconnect', () => {
+      localCounters.fail('the node primary went away');
+      resolve();
+    });
     // The primary owns shutdown; a signal sent to the whole process group must not cut requests.
     process.on('SIGTERM', () => undefined);
     process.on('SIGINT', () => undefined);
   });
   send({ t: 'hello' });
 
-  for (const plugin of PLUGINS.values())
-    await plugin.init?.({ processId: `${process.pid}`, health });
+  for (const plugin of PLUGINS.values()) {
+    await plugin.init?.({ processId: `${process.pid}`, health, localCounters });
+  }
 
   const handler = createRequestHandler({ snapshot: () => snapshot, proxy, logger: log });
   const servers = options.listen.map(() => {

@@ -3,11 +3,19 @@
  * Every plugin the data plane runs, by name. One folder per plugin; this file is the registry.
  */
 import type { PluginDefinition, PluginRegistry } from '@tollgate/core';
+import { aiConsumerRateLimiting } from './ai-consumer-rate-limiting';
 import { aiProxy } from './ai-proxy';
 import { aiProxyMulti } from './ai-proxy-multi';
+import { aiRateLimiting } from './ai-rate-limiting';
 import { keyAuth } from './key-auth';
 
-const ALL: PluginDefinition<never>[] = [keyAuth, aiProxyMulti, aiProxy];
+const ALL: PluginDefinition<never>[] = [
+  keyAuth,
+  aiProxyMulti,
+  aiProxy,
+  aiConsumerRateLimiting,
+  aiRateLimiting,
+];
 
 /** Plugin definitions by name. */
 export const PLUGINS: PluginRegistry = new Map(

@@ -1,0 +1,33 @@
+/**
+ * @module ai-quota/stores
+ * Where quota counters live: `policy: local` uses the node's counters (exact across its workers,
+ * through the gateway's primary), `redis`/`redis-cluster` a Redis shared by every node.
+ */
+import type { CounterStore, PluginEnv } from '@tollgate/core';
+import { closeRedisStores, LocalCounterStore, redisCounterStore } from '@tollgate/limiter';
+import type { QuotaConf } from './quota';
+import type { StoreResolver } from './enforce';
+
+let local: CounterStore | undefined;
+
+/** Use the node's local counters (plugin init). */
+export function initQuotaStores(env: PluginEnv): void {
+  local = env.localCounters;
+}
+
+export const storeFor: StoreResolver = (conf: QuotaConf): CounterStore => {
+  if (conf.policy === 'local') {
+    // Without init (in-process tests) the worker's own counters are the node's.
+    local ??= new LocalCounterStore();
+    return local;
+  }
+  if (conf.policy === 'redis' || conf.policy === 'redis-cluster') {
+    return redisCounterStore(conf as unknown as Parameters<typeof redisCounterStore>[0]);
+  }
+  throw new Error(`counter policy ${conf.policy} is not supported yet`);
+};
+
+/** Close Redis connections (worker shutdown); safe to call more than once. */
+export function closeQuotaStores(): Promise<void> {
+  return closeRedisStores();
+}
