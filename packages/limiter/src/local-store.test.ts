@@ -1,0 +1,63 @@
+import { runCounterStoreSuite } from '../test/counter-store.suite';
+import { LocalCounterStore, type Clock } from './local-store';
+
+/** A clock that moves only when told. */
+function fakeClock(start = 1_000): Clock & { advance(ms: number): Promise<void> } {
+  let now = start;
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms;
+      return Promise.resolve();
+    },
+  };
+}
+
+runCounterStoreSuite('LocalCounterStore', () => {
+  const clock = fakeClock();
+  const store = new LocalCounterStore({ clock, sweepIntervalMs: 0 });
+  return { store, advance: (ms) => clock.advance(ms), slackMs: 0, dispose: () => store.close() };
+});
+
+describe('LocalCounterStore', () => {
+  it('drops ended windows when touched and when swept', async () => {
+    const clock = fakeClock();
+    const store = new LocalCounterStore({ clock, sweepIntervalMs: 0 });
+    for (let i = 0; i < 1000; i++) await store.charge(`k${i}`, 1, 1 + (i % 2));
+    await clock.advance(1000);
+    expect(store.size).toBe(1000);
+    await store.peek('k0');
+    expect(store.size).toBe(999);
+    expect(store.sweep()).toBe(499);
+    expect(store.size).toBe(500);
+    await clock.advance(1000);
+    expect(store.sweep()).toBe(500);
+    expect(store.size).toBe(0);
+  });
+
+  it('sweeps on its own timer, which never keeps the process alive, until closed', async () => {
+    jest.useFakeTimers();
+    try {
+      const clock = fakeClock();
+      const store = new LocalCounterStore({ clock, sweepIntervalMs: 5_000 });
+      await store.charge('a', 1, 1);
+      await clock.advance(2_000);
+      jest.advanceTimersByTime(5_000);
+      expect(store.size).toBe(0);
+      await store.close();
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('uses a monotonic real clock by default', async () => {
+    const store = new LocalCounterStore();
+    const state = await store.charge('a', 3, 0.05);
+    expect(state.consumed).toBe(3);
+    expect(state.resetInMs).toBeGreaterThan(40);
+    await new Promise((r) => setTimeout(r, 70));
+    expect(await store.peek('a')).toEqual({ consumed: 0 });
+    await store.close();
+  });
+});

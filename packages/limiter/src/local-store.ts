@@ -1,0 +1,121 @@
+/**
+ * @module local-store
+ * The in-memory counter store: exact fixed windows in one process (APISIX's limit-count local
+ * policy, a shared dict with a TTL per key). In the gateway the node's primary process owns the
+ * one instance and its workers reach it over IPC, so a node's counters are exact across workers.
+ */
+import type { CounterState, CounterStore } from '@tollgate/core';
+import { checkChargeArgs } from './charge-args';
+
+/** A monotonic millisecond clock; inject a fake one in tests. */
+export interface Clock {
+  now(): number;
+}
+
+/** Default clock: `performance.now()`, immune to wall-clock jumps. */
+export const monotonicClock: Clock = { now: () => performance.now() };
+
+/** Options of {@link LocalCounterStore}. */
+export interface LocalCounterStoreOptions {
+  /** Default {@link monotonicClock}. */
+  readonly clock?: Clock;
+  /** Milliseconds between sweeps of expired keys; default 10,000; 0 disables the timer. */
+  readonly sweepIntervalMs?: number;
+}
+
+interface Window {
+  consumed: number;
+  /** Clock time at which the window ends. */
+  readonly endsAt: number;
+}
+
+/**
+ * Exact fixed-window counters in a Map. A window opens at a key's first charge and ends
+ * `windowSeconds` later, whatever later charges say; an ended window reads as no window.
+ * Ended windows are dropped when touched and by a periodic (unref'd) sweep, so keys that are never
+ * touched again do not accumulate.
+ *
+ * @example
+ * const store = new LocalCounterStore();
+ * await store.charge('route/1:gpt-4', 120, 60); // { consumed: 120, resetInMs: 60000 }
+ * await store.peek('route/1:gpt-4');            // { consumed: 120, resetInMs: 59990 }
+ */
+export class LocalCounterStore implements CounterStore {
+  private readonly windows = new Map<string, Window>();
+  private readonly clock: Clock;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(options: LocalCounterStoreOptions = {}) {
+    this.clock = options.clock ?? monotonicClock;
+    const every = options.sweepIntervalMs ?? 10_000;
+    if (every > 0) {
+      this.sweeper = setInterval(() => this.sweep(), every);
+      this.sweeper.unref();
+    }
+  }
+
+  /** Number of keys held, ended windows not yet swept included. */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  /** Read a counter; an unknown key or an ended window is `{ consumed: 0 }`. */
+  peek(key: string): Promise<CounterState> {
+    return Promise.resolve(this.peekNow(key));
+  }
+
+  /** Add `cost` tokens; opens a `windowSeconds` window when none is open. */
+  charge(key: string, cost: number, windowSeconds: number): Promise<CounterState> {
+    // A throw inside the executor (bad arguments) becomes the rejection.
+    return new Promise((resolve) => resolve(this.chargeNow(key, cost, windowSeconds)));
+  }
+
+  /** Drop every ended window; returns how many were dropped. */
+  sweep(): number {
+    const now = this.clock.now();
+    let dropped = 0;
+    for (const [key, window] of this.windows) {
+      if (window.endsAt <= now) {
+        this.windows.delete(key);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** Stop the sweep timer and forget every counter. */
+  close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    this.windows.clear();
+    return Promise.resolve();
+  }
+
+  private live(key: string, now: number): Window | undefined {
+    const window = this.windows.get(key);
+    if (window && window.endsAt <= now) {
+      this.windows.delete(key);
+      return undefined;
+    }
+    return window;
+  }
+
+  private peekNow(key: string): CounterState {
+    const now = this.clock.now();
+    const window = this.live(key, now);
+    return window ? { consumed: window.consumed, resetInMs: window.endsAt - now } : { consumed: 0 };
+  }
+
+  private chargeNow(key: string, cost: number, windowSeconds: number): CounterState {
+    const windowMs = checkChargeArgs(cost, windowSeconds);
+    const now = this.clock.now();
+    let window = this.live(key, now);
+    if (window) {
+      window.consumed += cost;
+    } else {
+      window = { consumed: cost, endsAt: now + windowMs };
+      this.windows.set(key, window);
+    }
+    return { consumed: window.consumed, resetInMs: window.endsAt - now };
+  }
+}
