@@ -22,7 +22,7 @@ export const storeFor: StoreResolver = (conf: QuotaConf): CounterStore => {
     return local;
   }
   if (conf.policy === 'redis' || conf.policy === 'redis-cluster') {
-    return redisCounterStore(conf as unknown as Parameters<typeof redisCounterStore>[0]);
+    return redisCounterStore(conf);
   }
   throw new Error(`counter policy ${conf.policy} is not supported yet`);
 };

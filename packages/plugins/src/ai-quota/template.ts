@@ -20,7 +20,7 @@ export function resolveTemplate(template: string, ctx: RequestContext): Resolved
   const value = template.replace(TOKEN, (_m, braced?: string, fallback?: string, bare?: string) => {
     const name = braced ?? bare ?? '';
     const found = ctx.vars.get(name);
-    if (found !== undefined && found !== null && found !== '') {
+    if (typeof found === 'string' ? found !== '' : typeof found === 'number') {
       anyVariable = true;
       return String(found);
     }
