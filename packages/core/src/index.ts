@@ -5,3 +5,4 @@ export * from './expr';
 export * from './router';
 export * from './plugin';
 export * from './context';
+export * from './counter-store';

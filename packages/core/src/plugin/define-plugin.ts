@@ -11,6 +11,7 @@
  * });
  */
 import type { RequestContext } from '../context/request-context';
+import type { CounterStore } from '../counter-store';
 
 /** A response decided by a plugin (or the runtime). Object bodies are sent as JSON plus a newline. */
 export interface Exit {
@@ -39,6 +40,8 @@ export interface PluginEnv {
   /** Stable identity of this process, for logs and metrics. */
   processId: string;
   health: HealthView;
+  /** Token counters exact across every worker of this node (`policy: local`). */
+  localCounters: CounterStore;
 }
 
 /** Phases are methods (so a plugin of any config type fits a registry) that never use `this`. */
