@@ -110,18 +110,20 @@ async function relayStream(
   const contentType = contentTypeOf(upstream.headers) ?? 'text/event-stream';
   try {
     for await (const chunk of upstream.body) {
+      // The limit is checked before the head goes out: a first chunk already over it means
+      // nothing was sent, and the client gets a 502 instead of an empty 200 stream.
+      size += chunk.length;
+      if (settings.maxResponseBytes !== undefined && size > settings.maxResponseBytes) {
+        cutReason = 'max_response_bytes exceeded';
+        upstream.abort();
+        break;
+      }
       if (!ctx.response.headersSent) {
         if (ai) ai.ttftMs = performance.now() - startedAt;
         ctx.response.begin(upstream.status, {
           'content-type': contentType,
           'cache-control': 'no-cache',
         });
-      }
-      size += chunk.length;
-      if (settings.maxResponseBytes !== undefined && size > settings.maxResponseBytes) {
-        cutReason = 'max_response_bytes exceeded';
-        upstream.abort();
-        break;
       }
       try {
         parser.push(chunk);
