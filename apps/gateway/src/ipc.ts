@@ -9,6 +9,8 @@ export type PrimaryMessage =
   /** Active health verdicts: every unhealthy target (full), or one change. */
   | { t: 'health'; unhealthy: string[] }
   | { t: 'health-change'; key: string; healthy: boolean }
+  /** A probe of a healthy target passed (ends passive rests, decision D4). */
+  | { t: 'health-ok'; key: string }
   | { t: 'shutdown' };
 
 export type WorkerMessage =
@@ -23,7 +25,7 @@ export interface WorkerOptions {
 
 export const WORKER_OPTIONS_ENV = 'TOLLGATE_WORKER_OPTIONS';
 
-const PRIMARY_TYPES = new Set(['config', 'health', 'health-change', 'shutdown']);
+const PRIMARY_TYPES = new Set(['config', 'health', 'health-change', 'health-ok', 'shutdown']);
 
 export function isPrimaryMessage(msg: unknown): msg is PrimaryMessage {
   const t = (msg as { t?: unknown } | null)?.t;

@@ -68,6 +68,7 @@ export class GatewayNode {
         this.log.warn(healthy ? 'instance healthy again' : 'instance unhealthy', { target: key });
         this.broadcast({ t: 'health-change', key, healthy });
       },
+      onHealthyProbe: (key) => this.broadcast({ t: 'health-ok', key }),
     });
     this.sync = new ConfigSync({
       store: options.store,

@@ -30,7 +30,14 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const items = new ConfigItems();
   const proxy = new UpstreamProxy({ logger: log });
   const health = new HealthTable();
-  const localCounters = new IpcCounterStore((m) => process.send?.(m));
+  const localCounters: IpcCounterStore = new IpcCounterStore((m) => {
+    // After the primary is gone, a send without callback would raise an 'error' event on
+    // process; fail the request instead.
+    if (!process.connected) throw new Error('the node primary went away');
+    process.send?.(m, undefined, undefined, (err: Error | null) => {
+      if (err) localCounters.fail(err.message);
+    });
+  });
   let snapshot: Snapshot | undefined;
   let problemsLogged = '';
 
@@ -66,6 +73,8 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         }
       } else if (msg.t === 'health') {
         health.reset(msg.unhealthy);
+      } else if (msg.t === 'health-ok') {
+        health.confirm(msg.key);
       } else if (msg.t === 'health-change') {
         health.set(msg.key, msg.healthy);
       } else {

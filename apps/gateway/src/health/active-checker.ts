@@ -33,6 +33,11 @@ export interface HealthLogger {
 export interface ActiveHealthCheckerOptions {
   /** Called only on transitions, and with `true` when an unhealthy target is removed or reset. */
   onChange(targetKey: string, healthy: boolean): void;
+  /**
+   * Called after each successful probe of a healthy target: decision D4 lets a passing active
+   * probe end an instance's passive rest (its worker breakers) even without a verdict change.
+   */
+  onHealthyProbe?(targetKey: string): void;
   logger?: HealthLogger;
 }
 
@@ -156,6 +161,7 @@ export class ActiveHealthChecker {
       spec: want.spec,
       prober: new Prober(want.spec),
       onTransition: (healthy) => this.changed(key, healthy),
+      onHealthyProbe: () => this.options.onHealthyProbe?.(key),
       onError: (err) => this.log.error('health probe failed unexpectedly', { target: key, err }),
     });
     this.loops.set(key, { loop, fingerprint: want.fingerprint });

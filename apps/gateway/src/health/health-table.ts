@@ -22,6 +22,12 @@ export class HealthTable implements HealthView {
     for (const key of unhealthy) this.unhealthy.add(key);
   }
 
+  /** A probe passed for a healthy target: listeners hear it as a (re)confirmed healthy verdict. */
+  confirm(targetKey: string): void {
+    if (!this.isHealthy(targetKey)) return;
+    for (const listener of this.listeners) listener(targetKey, true);
+  }
+
   set(targetKey: string, healthy: boolean): void {
     if (healthy === this.isHealthy(targetKey)) return;
     if (healthy) this.unhealthy.delete(targetKey);

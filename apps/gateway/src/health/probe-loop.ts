@@ -36,6 +36,8 @@ export interface ProbeLoopOptions {
   readonly prober: Prober;
   /** Called on every verdict change. */
   readonly onTransition: (healthy: boolean, outcome: ProbeOutcome) => void;
+  /** Called after every probe that succeeded while the target is healthy. */
+  readonly onHealthyProbe?: () => void;
   /** Called if a probe cycle itself fails (a bug); probing goes on. */
   readonly onError: (err: unknown) => void;
 }
@@ -124,5 +126,6 @@ export class ProbeLoop {
     const failure = failureText(outcome, this.options.spec);
     if (failure !== undefined) this.lastError = failure;
     if (this.verdict.apply(outcome)) this.options.onTransition(this.verdict.healthy, outcome);
+    if (failure === undefined && this.verdict.healthy) this.options.onHealthyProbe?.();
   }
 }

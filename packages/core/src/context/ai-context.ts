@@ -63,4 +63,11 @@ export class AiContext {
   endUserId?: string;
   /** A stream that ended without its terminator (upstream cut, limits, client gone). */
   streamCut = false;
+  /**
+   * Work to do once the LLM's answer is complete and its usage known, before the response ends
+   * (token charges), so a client's next request already sees the charge.
+   */
+  readonly settlers: (() => Promise<void>)[] = [];
+  /** Set once the settlers ran. */
+  settled = false;
 }

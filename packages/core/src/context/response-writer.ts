@@ -69,8 +69,9 @@ export class ResponseWriter {
     }
   }
 
-  /** Ends the response (writing `chunk` first). */
+  /** Ends the response (writing `chunk` first); a no-op once ended. */
   end(chunk?: Buffer): void {
+    if (this.res.writableEnded) return;
     if (!this.started) {
       if (chunk) this.headers['content-length'] = chunk.length;
       this.begin(this.status, this.headers);

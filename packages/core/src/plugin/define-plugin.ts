@@ -31,7 +31,10 @@ export type PhaseResult = void | Exit | Promise<void | Exit>;
 export interface HealthView {
   /** `false` when the target is known unhealthy; `true` when healthy or not checked. */
   isHealthy(targetKey: string): boolean;
-  /** Be told of every verdict change (e.g. to close a passive breaker when a probe succeeds). */
+  /**
+   * Be told of every verdict change, and of every passing probe of a healthy target (`true`), so
+   * a passive breaker can close when an active probe succeeds (decision D4).
+   */
   onChange(listener: (targetKey: string, healthy: boolean) => void): void;
 }
 

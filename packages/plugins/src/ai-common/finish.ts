@@ -4,7 +4,9 @@
  * the AI variables of spec §1.10 for logging.
  */
 import { estimateUsage, usageVars } from '@tollgate/ai';
-import type { RequestContext } from '@tollgate/core';
+import { createLogger, type RequestContext } from '@tollgate/core';
+
+const log = createLogger('ai-proxy');
 
 /**
  * Fill in usage and variables. Usage is estimated (about 4 characters a token) when an answer
@@ -36,4 +38,22 @@ export function finishAiRequest(ctx: RequestContext): void {
   if (ai.instance) vars.set('picked_ai_instance_name', ai.instance.name);
   for (const [name, value] of Object.entries(usageVars(ai.usage)))
     vars.set(name, value as number | undefined);
+}
+
+/**
+ * Settle an AI request once: usage and variables (`finishAiRequest`), then the registered
+ * settlers (quota charges). Called before the response ends, and again (a no-op) in the log phase.
+ */
+export async function settleAiRequest(ctx: RequestContext): Promise<void> {
+  const ai = ctx.ai;
+  if (!ai || ai.settled) return;
+  ai.settled = true;
+  finishAiRequest(ctx);
+  for (const settle of ai.settlers) {
+    try {
+      await settle();
+    } catch (err) {
+      log.error('settling the AI request failed', { err, request_id: ctx.requestId });
+    }
+  }
 }

@@ -66,7 +66,9 @@ async function relayBody(
     }
   }
   const contentType = contentTypeOf(upstream.headers);
-  ctx.response.send(upstream.status, body, contentType ? { 'content-type': contentType } : {});
+  // The caller ends the response once the request is settled (quota charges), see settleAiRequest.
+  ctx.response.begin(upstream.status, contentType ? { 'content-type': contentType } : {});
+  await ctx.response.write(body);
   return { sent: true };
 }
 
@@ -162,7 +164,6 @@ async function relayStream(
       ),
     );
   }
-  ctx.response.end();
   return { sent: true };
 }
 

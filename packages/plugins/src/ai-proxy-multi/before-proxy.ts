@@ -6,6 +6,7 @@
  */
 import { exit, type Exit, type RequestContext } from '@tollgate/core';
 import { attemptInstance, type FailedAttempt } from '../ai-common/attempt';
+import { settleAiRequest } from '../ai-common/finish';
 import { aiRuntime } from '../ai-common/runtime';
 import { transportSettings } from '../ai-common/settings';
 import { pickInstance, setPicked } from './pick';
@@ -49,6 +50,8 @@ export async function beforeProxy(
     if (outcome.kind === 'exit') return outcome.exit;
     if (outcome.kind === 'answered') {
       passive.recordSuccess(key);
+      await settleAiRequest(ctx);
+      ctx.response.end();
       return undefined;
     }
     const { failure } = outcome;

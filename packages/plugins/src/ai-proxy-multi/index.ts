@@ -3,7 +3,7 @@
  * checks and fallback (spec §1, decision D4).
  */
 import { definePlugin } from '@tollgate/core';
-import { finishAiRequest } from '../ai-common/finish';
+import { settleAiRequest } from '../ai-common/finish';
 import { closeAiRuntime, initAiRuntime } from '../ai-common/runtime';
 import { access } from './access';
 import { beforeProxy } from './before-proxy';
@@ -17,5 +17,5 @@ export const aiProxyMulti = definePlugin<AiProxyMultiConfLike>({
   destroy: () => closeAiRuntime(),
   access,
   beforeProxy,
-  log: (_conf, ctx) => finishAiRequest(ctx),
+  log: (_conf, ctx) => settleAiRequest(ctx),
 });

@@ -5,7 +5,7 @@
 import { definePlugin, exit, ownerOf, type RequestContext } from '@tollgate/core';
 import { acceptAiRequest } from '../ai-common/accept-request';
 import { attemptInstance } from '../ai-common/attempt';
-import { finishAiRequest } from '../ai-common/finish';
+import { settleAiRequest } from '../ai-common/finish';
 import type { AiInstanceConf } from '../ai-common/instance';
 import { closeAiRuntime, initAiRuntime } from '../ai-common/runtime';
 import { transportSettings } from '../ai-common/settings';
@@ -50,7 +50,11 @@ export const aiProxy = definePlugin<AiProxyConfLike>({
       (s) => s === 429 || s >= 500,
     );
     if (outcome.kind === 'exit') return outcome.exit;
-    if (outcome.kind === 'answered') return undefined;
+    if (outcome.kind === 'answered') {
+      await settleAiRequest(ctx);
+      ctx.response.end();
+      return undefined;
+    }
     const { failure } = outcome;
     return exit(
       failure.status,
@@ -58,5 +62,5 @@ export const aiProxy = definePlugin<AiProxyConfLike>({
       failure.contentType ? { 'content-type': failure.contentType } : {},
     );
   },
-  log: (_conf, ctx) => finishAiRequest(ctx),
+  log: (_conf, ctx) => settleAiRequest(ctx),
 });

@@ -29,12 +29,18 @@ export type StoreResolver = (conf: QuotaConf) => CounterStore;
 interface QuotaRequestState {
   /** This plugin refused the request: nothing is charged. */
   rejected: boolean;
+  /** The charge was made (once per request). */
+  charged: boolean;
   /** Counters were unusable and allow_degradation let the request through. */
   degraded: boolean;
 }
 
 function requestState(ctx: RequestContext, flavour: QuotaFlavour): QuotaRequestState {
-  return ctx.pluginState(`${flavour.plugin}:quota`, () => ({ rejected: false, degraded: false }));
+  return ctx.pluginState(`${flavour.plugin}:quota`, () => ({
+    rejected: false,
+    charged: false,
+    degraded: false,
+  }));
 }
 
 async function peekAll(store: CounterStore, quotas: Quota[]): Promise<CounterState[]> {
@@ -70,6 +76,9 @@ export async function enforceQuota(
   const instance = ctx.ai?.instance?.name;
   if (instance === undefined) return undefined;
   const state = requestState(ctx, flavour);
+  // Charge as soon as the answer is complete, before the response ends, so the client's next
+  // request already sees it (the log phase only catches what this missed).
+  ctx.ai?.settlers.push(() => chargeQuota(conf, ctx, flavour, stores, log));
   let quotas: Quota[];
   try {
     quotas = quotasFor(conf, ctx, instance, flavour);
@@ -187,7 +196,9 @@ export async function chargeQuota(
   const ai = ctx.ai;
   const instance = ai?.instance?.name;
   if (!ai || instance === undefined || ai.upstreamStatus === undefined) return;
-  if (requestState(ctx, flavour).rejected) return;
+  const state = requestState(ctx, flavour);
+  if (state.rejected || state.charged) return;
+  state.charged = true;
   let quotas: Quota[];
   try {
     quotas = quotasFor(conf, ctx, instance, flavour);
