@@ -19,6 +19,8 @@ export type WorkerMessage =
 /** Options a worker receives from its primary (JSON in its environment). */
 export interface WorkerOptions {
   listen: { ip: string; port: number }[];
+  /** nginx_config.http.enable_access_log / access_log. */
+  accessLog: { enabled: boolean; path?: string };
   /** Milliseconds in-flight requests get to finish at shutdown. */
   shutdownGraceMs: number;
 }

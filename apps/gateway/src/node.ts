@@ -31,6 +31,12 @@ export interface GatewayNodeOptions {
   listen: { ip: string; port: number }[];
   /** Milliseconds in-flight requests get at shutdown (default 30 s). */
   shutdownGraceMs?: number;
+  /** The per-request access log of the workers (default: on, to stdout). */
+  accessLog?: { enabled: boolean; path?: string };
+  /** Control API listener (`apisix.control`); absent = disabled. */
+  control?: { ip: string; port: number };
+  /** Prometheus export listener (`plugin_attr.prometheus.export_addr`); absent = disabled. */
+  metrics?: { ip: string; port: number };
   logger?: Logger;
 }
 
@@ -104,6 +110,7 @@ export class GatewayNode {
     const workerOptions: WorkerOptions = {
       listen: this.options.listen,
       shutdownGraceMs: this.options.shutdownGraceMs ?? 30_000,
+      accessLog: this.options.accessLog ?? { enabled: true },
     };
     const worker = cluster.fork({ [WORKER_OPTIONS_ENV]: JSON.stringify(workerOptions) });
     const state: WorkerState = { worker, synced: false, listening: false, appliedRevision: 0 };

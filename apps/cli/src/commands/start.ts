@@ -72,6 +72,9 @@ export async function start(options: StartOptions): Promise<void> {
       dataDir: config.dataDir,
       workers: config.workerProcesses,
       listen: config.nodeListen,
+      accessLog: config.accessLog,
+      control: config.control.enabled ? config.control.listen : undefined,
+      metrics: config.prometheus.exportAddr,
     });
     // Stop the gateway (finishing in-flight requests) before the Admin API and the store.
     closers.unshift(() => gateway?.close() ?? Promise.resolve());

@@ -111,6 +111,7 @@ export function parseConfig(
   const admin = (deployment.admin ?? {}) as Raw;
   const etcd = deployment.etcd as Raw | undefined;
   const nginx = (conf.nginx_config ?? {}) as Raw;
+  const nginxHttp = (nginx.http ?? {}) as Raw;
   const prometheus = (((conf.plugin_attr ?? {}) as Raw).prometheus ?? {}) as Raw;
   const tollgate = (conf.tollgate ?? {}) as Raw;
 
@@ -152,6 +153,10 @@ export function parseConfig(
       : undefined,
     dataDir: path.resolve(env.dataDir ?? (tollgate.data_dir as string | undefined) ?? '.tollgate'),
     workerProcesses: workers === 'auto' ? os.availableParallelism() : (workers as number),
+    accessLog: {
+      enabled: (nginxHttp.enable_access_log as boolean | undefined) ?? true,
+      path: nginxHttp.access_log as string | undefined,
+    },
     control: {
       enabled: (apisix.enable_control as boolean | undefined) ?? true,
       listen: listenOf(apisix.control, { ip: '127.0.0.1', port: 9090 }),

@@ -75,6 +75,13 @@ export const CONFIG_SCHEMA = {
         worker_processes: {
           anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1, maximum: 256 }],
         },
+        http: {
+          type: 'object',
+          properties: {
+            enable_access_log: { type: 'boolean' },
+            access_log: { type: 'string', minLength: 1 },
+          },
+        },
       },
     },
     plugin_attr: {
@@ -112,6 +119,8 @@ export const SUPPORTED_KEYS = [
   'deployment.etcd.user',
   'deployment.etcd.password',
   'nginx_config.worker_processes',
+  'nginx_config.http.enable_access_log',
+  'nginx_config.http.access_log',
   'plugin_attr.prometheus.export_addr.ip',
   'plugin_attr.prometheus.export_addr.port',
   'tollgate.data_dir',

@@ -37,6 +37,8 @@ export interface TollgateConfig {
   dataDir: string;
   /** nginx_config.worker_processes resolved to a number. */
   workerProcesses: number;
+  /** nginx_config.http.enable_access_log / access_log (a file path, or stdout when absent). */
+  accessLog: { enabled: boolean; path?: string };
   control: { enabled: boolean; listen: Listen };
   prometheus: { exportAddr: Listen };
   /** Keys present in the file that Tollgate does not use (reported as warnings). */
