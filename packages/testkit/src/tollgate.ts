@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ManagedProcess } from './process';
-import { waitForPort } from './ports';
+import { freePort, waitForPort } from './ports';
 
 export const TOLLGATE_BIN = path.resolve(__dirname, '../../../apps/cli/bin/tollgate.js');
 
@@ -32,15 +32,34 @@ export interface TollgateNode {
   destroy(): Promise<void>;
 }
 
+type Conf = Record<string, Record<string, unknown> | undefined>;
+
+/**
+ * Test nodes run side by side: unless the test chose them, the control API and the metrics
+ * listener get free ports instead of the fixed defaults (9090, 9091).
+ */
+async function withPrivatePorts(config: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const conf = config as Conf;
+  const apisix = { ...conf.apisix };
+  if (apisix.control === undefined) apisix.control = { ip: '127.0.0.1', port: await freePort() };
+  const pluginAttr = { ...conf.plugin_attr };
+  const prometheus = { ...(pluginAttr.prometheus as Record<string, unknown> | undefined) };
+  if (prometheus.export_addr === undefined) {
+    prometheus.export_addr = { ip: '127.0.0.1', port: await freePort() };
+  }
+  pluginAttr.prometheus = prometheus;
+  return { ...config, apisix, plugin_attr: pluginAttr };
+}
+
 /** Starts `tollgate start -c <file>` and waits for its ports. */
 export async function startTollgate(options: TollgateNodeOptions): Promise<TollgateNode> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-node-'));
   const dataDir = options.dataDir ?? path.join(workDir, 'data');
   const configFile = path.join(workDir, 'config.yaml');
-  const config = {
+  const config = await withPrivatePorts({
     ...options.config,
     tollgate: { data_dir: dataDir, ...(options.config.tollgate as object) },
-  };
+  });
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
   const proc = new ManagedProcess({
     command: process.execPath,
