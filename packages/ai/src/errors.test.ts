@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isGatewayError, type GatewayError } from '@tollgate/core';
 import * as errors from './errors';
 
-const documented = fs.readFileSync(path.resolve(__dirname, '../../../docs/errors-ai.md'), 'utf8');
+const documented = fs.readFileSync(path.resolve(__dirname, '../../../docs/errors.md'), 'utf8');
 
 const catalogue = Object.entries(errors).filter(
   ([name, value]) => name.startsWith('TOLLGATE_ERR_') && typeof value === 'function',

@@ -1,7 +1,7 @@
 /**
  * @module errors
  * Typed errors of `@tollgate/limiter`, in the style of `@tollgate/core`'s catalogue: the export
- * name of each class equals its `code`, and every code is listed in docs/errors-limiter.md (both
+ * name of each class equals its `code`, and every code is listed in docs/errors.md (both
  * checked by errors.test.ts). Friendly aliases are exported below the classes.
  */
 import { GatewayError, isGatewayError } from '@tollgate/core';
