@@ -6,3 +6,5 @@ export * from './router';
 export * from './plugin';
 export * from './context';
 export * from './counter-store';
+export * from './balancer';
+export * from './backoff';

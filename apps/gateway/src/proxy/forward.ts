@@ -7,7 +7,8 @@
 import type { Dispatcher } from 'undici';
 import type { Logger, RequestContext } from '@tollgate/core';
 import { Attempt, type AttemptOutcome, type AttemptSink } from './attempt';
-import { chashKey, type PickInput } from './balancer';
+import { hashKeyOf } from '@tollgate/core';
+import type { PickInput } from './balancer';
 import { errorCode, errorPage, failureStatus, mayRetry } from './failures';
 import type { UpstreamEntry, UpstreamRegistry } from './registry';
 import { bodySource, type RequestBody } from './request-body';
@@ -88,7 +89,7 @@ export class Forwarder {
     let hashKey: string | undefined;
     const input: PickInput = {
       tried: this.tried,
-      hashKey: () => (hashKey ??= chashKey(this.ctx, conf.hashOn, conf.key)),
+      hashKey: () => (hashKey ??= hashKeyOf(this.ctx, conf.hashOn, conf.key)),
     };
     const deadline = conf.retryTimeoutMs > 0 ? performance.now() + conf.retryTimeoutMs : Infinity;
     let status = 502;

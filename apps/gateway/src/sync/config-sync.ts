@@ -20,9 +20,8 @@
  * receiver must replace everything, as for any `full` update, and not compare revisions across it.
  */
 import type { ConfigStore, RangeResult, Watch, WatchBatch } from '@tollgate/config-store';
-import { StoreCompactedError, createLogger, type Logger } from '@tollgate/core';
+import { Backoff, StoreCompactedError, createLogger, type Logger } from '@tollgate/core';
 import type { ConfigUpdate } from '../config/update';
-import { RetryBackoff } from './backoff';
 import { ConfigCacheWriter, readConfigCache } from './config-cache';
 import { StoreHealth } from './store-health';
 import { SyncedConfig, type InvalidKey } from './synced-config';
@@ -79,7 +78,7 @@ export class ConfigSync {
   private readonly log: Logger;
   private readonly config: SyncedConfig;
   private readonly health: StoreHealth;
-  private readonly backoff: RetryBackoff;
+  private readonly backoff: Backoff;
   private readonly cache: ConfigCacheWriter | undefined;
   private watch: Watch | undefined;
   /** Bumped by every (re)sync and by stop(); callbacks of an older generation are ignored. */
@@ -99,7 +98,10 @@ export class ConfigSync {
     this.log = options.logger ?? createLogger('config-sync');
     this.config = new SyncedConfig(options.prefix.replace(/\/+$/, ''));
     this.health = new StoreHealth(this.log, options.outageGraceMs);
-    this.backoff = new RetryBackoff(options.backoffInitialMs ?? 200, options.backoffMaxMs ?? 5000);
+    this.backoff = new Backoff({
+      initialMs: options.backoffInitialMs ?? 200,
+      maxMs: options.backoffMaxMs ?? 5000,
+    });
     const file = options.cacheFile;
     this.cache =
       file === undefined

@@ -15,7 +15,7 @@
 import type { Etcd3, IDuplexStream, IWatchRequest, IWatchResponse } from 'etcd3';
 import { StoreCompactedError, StoreUnavailableError, type Logger } from '@tollgate/core';
 import type { Watch, WatchBatch, WatchEvent, WatchOptions } from '../store';
-import { Backoff } from '../backoff';
+import { Backoff } from '@tollgate/core';
 import { prefixRangeEnd } from '../keys';
 import { headerRevision, int, toItem } from './convert';
 import { errorFields } from '../log-fields';

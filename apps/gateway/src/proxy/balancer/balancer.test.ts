@@ -1,6 +1,6 @@
 import { normaliseUpstream, type UpstreamNode } from '../upstream-conf';
 import { Balancer, type PickInput } from '.';
-import { hash32 } from './chash';
+import { hash32 } from '@tollgate/core';
 
 function input(tried: UpstreamNode[] = [], key = 'k'): PickInput {
   return { tried: new Set(tried), hashKey: () => key };

@@ -10,7 +10,6 @@ import { LeastConnPicker } from './least-conn';
 import { RoundRobinPicker } from './roundrobin';
 import type { GroupPicker, PickInput, WeightedNode } from './types';
 
-export { chashKey } from './hash-key';
 export type { PickInput } from './types';
 
 /**

@@ -1,5 +1,5 @@
 import type { HealthView } from '@tollgate/core';
-import { hash32 } from './group-pickers';
+import { hash32 } from '@tollgate/core';
 import { allUnhealthy, healthTargetKey, requestHealth } from './instance-health';
 import { InstancePicker, type PickRequest, type PickableInstance } from './instance-picker';
 

@@ -1,6 +1,7 @@
 /**
  * @module backoff
- * Exponential reconnect delays with jitter, for the etcd watch.
+ * Exponential retry delays with jitter (etcd watch reconnects, config resyncs), so that many
+ * clients retrying a restarted server do not arrive in step.
  */
 
 /** Options of {@link Backoff}. */

@@ -1,0 +1,3 @@
+export * from './round-robin';
+export * from './consistent-hash';
+export * from './hash-key';
