@@ -73,3 +73,103 @@ export function rootLogger(): Logger {
 export function createLogger(component: string): Logger {
   return rootLogger().child({ component });
 }
+
+/** A logger of whole records (access logs): one JSON object per line, no level or message keys. */
+export interface RecordLogger {
+  /** Queue one record (redacted first unless `trusted`). Never throws. */
+  write(record: Record<string, unknown>): void;
+  /** Write what is queued and stop; `destination` is ended only when `endDestination` was set. */
+  close(): Promise<void>;
+}
+
+export interface RecordLoggerOptions {
+  /** Where lines go: a file stream, `process.stdout`, ... */
+  destination: NodeJS.WritableStream;
+  /** End `destination` on `close()` (a file the caller opened for this logger). */
+  endDestination?: boolean;
+  /**
+   * Collect lines for up to this many milliseconds (or 64 KiB) and hand them to winston in one
+   * write, as nginx's `access_log ... buffer= flush=` does; 0 (default) writes each record at once.
+   */
+  flushIntervalMs?: number;
+  /** The caller builds records from fields that cannot hold secrets: skip the redaction pass. */
+  trusted?: boolean;
+  /** Called for a record that could not be serialised or a failing destination. */
+  onError?(err: unknown): void;
+}
+
+const LINE = Symbol.for('message');
+const MAX_BUFFERED_BYTES = 64 * 1024;
+
+/** The entry's pre-serialised `line` is the whole output (one or more lines). */
+const recordLine = winston.format((info) => {
+  (info as Record<symbol, unknown>)[LINE] = (info as { line?: unknown }).line;
+  return info;
+});
+
+/**
+ * A winston logger instance of its own (not a child of the root logger) that writes each record
+ * as one JSON line, through the same redaction as every other log unless `trusted`.
+ *
+ * @example
+ * const access = createRecordLogger({ destination: fs.createWriteStream(file, { flags: 'a' }), endDestination: true });
+ * access.write({ ts: new Date().toISOString(), status: 200 });
+ * await access.close();
+ */
+export function createRecordLogger(options: RecordLoggerOptions): RecordLogger {
+  const report = (err: unknown) => options.onError?.(err);
+  const logger = winston.createLogger({
+    level: 'info',
+    format: recordLine(),
+    transports: [new winston.transports.Stream({ stream: options.destination, eol: '\n' })],
+  });
+  logger.on('error', report);
+  options.destination.on('error', report);
+  const interval = options.flushIntervalMs ?? 0;
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let closed: Promise<void> | undefined;
+
+  const emit = (line: string) => logger.log({ level: 'info', message: '', line });
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0) return;
+    const lines = pending.join('\n');
+    pending = [];
+    pendingBytes = 0;
+    try {
+      emit(lines);
+    } catch (err) {
+      report(err);
+    }
+  };
+
+  return {
+    write(record) {
+      if (closed) return;
+      try {
+        const line = JSON.stringify(options.trusted ? record : redact(record));
+        if (interval <= 0) return void emit(line);
+        pending.push(line);
+        pendingBytes += line.length;
+        if (pendingBytes >= MAX_BUFFERED_BYTES) flush();
+        else timer ??= setTimeout(flush, interval).unref();
+      } catch (err) {
+        report(err);
+      }
+    },
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        flush();
+        logger.once('finish', () => {
+          if (!options.endDestination) return resolve();
+          options.destination.end(() => resolve());
+        });
+        logger.end();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * @module access-log/ai-fields
+ * The AI part of an access-log entry (spec §1.10): models, token counts, time to first token,
+ * instances tried and served, fallback reason, quota decisions, and — when the route's AI plugin
+ * asks for them with `logging.summaries` / `logging.payloads` — `llm_summary`, `llm_request` and
+ * `llm_response_text`.
+ */
+import { redact, type AiContext, type RequestContext } from '@tollgate/core';
+
+/** The AI proxy plugins whose `logging` options shape the entry. */
+const AI_PROXY_PLUGINS = new Set(['ai-proxy', 'ai-proxy-multi']);
+
+/** `ai-proxy(-multi)`'s `logging` options (schemas/common/ai-logging.json). */
+export interface AiLogging {
+  summaries: boolean;
+  payloads: boolean;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Milliseconds rounded to the microsecond. */
+export const ms = (value: number): number => Math.round(value * 1000) / 1000;
+
+/** The `logging` options of the route's AI proxy plugin (after consumer merge); off when absent. */
+export function aiLogging(ctx: RequestContext): AiLogging {
+  const instance = ctx.plugins.find((p) => AI_PROXY_PLUGINS.has(p.plugin.name));
+  const logging = isObj(instance?.conf) ? instance.conf.logging : undefined;
+  return {
+    summaries: isObj(logging) && logging.summaries === true,
+    payloads: isObj(logging) && logging.payloads === true,
+  };
+}
+
+/** Quota plugins that publish `<name>_decision`; any plugin of the chain may too. */
+const QUOTA_PLUGINS = ['ai-rate-limiting', 'ai-consumer-rate-limiting'];
+
+/**
+ * `{ "<plugin>": "allowed" | "rejected" | "degraded" }` for every quota plugin that decided
+ * (the `<plugin>_decision` variables), undefined when none did.
+ */
+export function quotaDecisions(ctx: RequestContext): Record<string, string> | undefined {
+  let decisions: Record<string, string> | undefined;
+  const names = new Set(QUOTA_PLUGINS);
+  for (const { plugin } of ctx.plugins) names.add(plugin.name);
+  for (const name of names) {
+    const decision = ctx.vars.get(`${name}_decision`);
+    if (typeof decision !== 'string') continue;
+    decisions ??= {};
+    decisions[name] = decision;
+  }
+  return decisions;
+}
+
+/** `host:port` of an instance's `override.endpoint`; undefined without one (never its query). */
+export function instanceAddr(conf: Obj | undefined): string | undefined {
+  const override = isObj(conf?.override) ? conf.override : undefined;
+  if (typeof override?.endpoint !== 'string') return undefined;
+  try {
+    const url = new URL(override.endpoint);
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    return `${url.hostname}:${port}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The instance whose answer the client got: the last one tried, if it answered at all. */
+export function servedInstance(ai: AiContext): string | undefined {
+  return ai.upstreamStatus === undefined ? undefined : ai.instance?.name;
+}
+
+/** APISIX's `llm_summary` (spec §1.10). */
+function summary(ctx: RequestContext, ai: AiContext): Obj {
+  const usage = ai.usage;
+  const risk = ctx.vars.get('llm_content_risk_level');
+  return {
+    request_model: ai.requestModel ?? '',
+    model: ai.model ?? ai.requestModel ?? '',
+    duration: ai.ttftMs === undefined ? 0 : ms(ai.ttftMs),
+    prompt_tokens: usage?.prompt_tokens ?? 0,
+    completion_tokens: usage?.completion_tokens ?? 0,
+    total_tokens: usage?.total_tokens ?? 0,
+    upstream_response_time:
+      ai.upstreamResponseTimeMs === undefined ? 0 : ms(ai.upstreamResponseTimeMs),
+    stream: ai.requestType === 'ai_stream',
+    tool_count: ai.toolCount,
+    has_tool_calls: ai.hasToolCalls,
+    end_user_id: ai.endUserId ?? '',
+    cache_read_input_tokens: usage?.cache_read_input_tokens ?? 0,
+    cache_creation_input_tokens: usage?.cache_creation_input_tokens ?? 0,
+    reasoning_tokens: usage?.reasoning_tokens ?? 0,
+    content_risk_level: typeof risk === 'string' ? risk : '',
+  };
+}
+
+/**
+ * APISIX's `llm_request` (`{messages, stream}`): only the conversation, never headers or other
+ * body fields. Clients of the Responses API send `input` rather than `messages`. The messages
+ * go through the log redaction (secret-looking keys in structured content lose their values).
+ */
+function llmRequest(ai: AiContext): Obj {
+  const body = ai.body ?? {};
+  return {
+    messages: redact(body.messages ?? body.input ?? []),
+    stream: body.stream === true,
+  };
+}
+
+/** The AI fields of an entry; `ai` is the request's AI slot. */
+export function aiFields(ctx: RequestContext, ai: AiContext): Obj {
+  const usage = ai.usage;
+  const fields: Obj = {
+    request_llm_model: ai.requestModel ?? '',
+    llm_model: ai.model ?? ai.requestModel ?? '',
+    llm_prompt_tokens: usage?.prompt_tokens ?? 0,
+    llm_completion_tokens: usage?.completion_tokens ?? 0,
+    llm_total_tokens: usage?.total_tokens ?? 0,
+    llm_time_to_first_token: ai.ttftMs === undefined ? 0 : ms(ai.ttftMs),
+    llm_stream: ai.requestType === 'ai_stream',
+    instances_tried: [...ai.tried],
+    instance: servedInstance(ai),
+    fallback_reason: ai.fallbackReason,
+    usage_estimated: ai.usageEstimated,
+    stream_cut: ai.streamCut,
+  };
+  const logging = aiLogging(ctx);
+  if (logging.summaries) fields.llm_summary = summary(ctx, ai);
+  if (logging.payloads) {
+    fields.llm_request = llmRequest(ai);
+    fields.llm_response_text = { content: ai.responseText ?? '' };
+  }
+  return fields;
+}
