@@ -19,6 +19,8 @@ import {
 import { LocalCounterStore } from '@tollgate/limiter';
 import { CounterHost, isCounterRequest } from './counters/counter-ipc';
 import { ActiveHealthChecker } from './health/active-checker';
+import { nodeControlSource, startControlServer, type RunningControlServer } from './control';
+import type { ConfigValue } from './config/update';
 import { ConfigSync } from './sync/config-sync';
 
 export interface GatewayNodeOptions {
@@ -33,6 +35,8 @@ export interface GatewayNodeOptions {
   shutdownGraceMs?: number;
   /** The per-request access log of the workers (default: on, to stdout). */
   accessLog?: { enabled: boolean; path?: string };
+  /** deployment.role, reported by the control API. */
+  role?: string;
   /** Control API listener (`apisix.control`); absent = disabled. */
   control?: { ip: string; port: number };
   /** Prometheus export listener (`plugin_attr.prometheus.export_addr`); absent = disabled. */
@@ -64,6 +68,7 @@ export class GatewayNode {
   /** The node's `policy: local` token counters; workers use them over IPC, so they are exact. */
   private readonly localCounters = new LocalCounterStore();
   private readonly counterHost = new CounterHost(this.localCounters);
+  private control: RunningControlServer | undefined;
   private stopping = false;
 
   private constructor(private readonly options: GatewayNodeOptions) {
@@ -90,6 +95,18 @@ export class GatewayNode {
     await node.sync.start();
     cluster.setupPrimary({ exec: path.join(__dirname, 'worker-main.js') });
     await Promise.all(Array.from({ length: options.workers }, () => node.fork()));
+    if (options.control) {
+      node.control = await startControlServer({
+        ip: options.control.ip,
+        port: options.control.port,
+        source: nodeControlSource({
+          node,
+          prefix: options.prefix,
+          role: options.role ?? 'traditional',
+          dataDir: options.dataDir,
+        }),
+      });
+    }
     return node;
   }
 
@@ -165,6 +182,11 @@ export class GatewayNode {
     });
   }
 
+  /** The node's validated config items (relative key → value), for the control API. */
+  configItems(): ReadonlyMap<string, ConfigValue> {
+    return this.items.items;
+  }
+
   status(): GatewayNodeStatus {
     return {
       sync: this.sync.status(),
@@ -180,6 +202,7 @@ export class GatewayNode {
   /** Stop accepting, let workers finish in-flight requests, stop syncing. */
   async close(): Promise<void> {
     this.stopping = true;
+    await this.control?.close();
     const exits = [...this.workers.values()].map(
       ({ worker }) =>
         new Promise<void>((resolve) => {

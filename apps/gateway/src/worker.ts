@@ -11,6 +11,7 @@ import { ConfigItems } from './config/config-items';
 import { Snapshot } from './config/snapshot';
 import { createRequestHandler } from './http/handler';
 import { isPrimaryMessage, type WorkerMessage, type WorkerOptions } from './ipc';
+import { createAccessLogger } from './access-log';
 import { IpcCounterStore } from './counters/counter-ipc';
 import { HealthTable } from './health/health-table';
 import { UpstreamProxy } from './proxy';
@@ -95,7 +96,8 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     await plugin.init?.({ processId: `${process.pid}`, health, localCounters });
   }
 
-  const handler = createRequestHandler({ snapshot: () => snapshot, proxy, logger: log });
+  const accessLog = createAccessLogger(options.accessLog);
+  const handler = createRequestHandler({ snapshot: () => snapshot, proxy, logger: log, accessLog });
   const servers = options.listen.map(() => {
     const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler);
     server.keepAliveTimeout = KEEP_ALIVE_MS;
@@ -121,5 +123,6 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   await Promise.race([closed, grace]);
   for (const s of servers) s.closeAllConnections();
   await proxy.close();
+  await accessLog.close();
   for (const plugin of PLUGINS.values()) await plugin.destroy?.();
 }

@@ -73,6 +73,7 @@ export async function start(options: StartOptions): Promise<void> {
       workers: config.workerProcesses,
       listen: config.nodeListen,
       accessLog: config.accessLog,
+      role: config.role,
       control: config.control.enabled ? config.control.listen : undefined,
       metrics: config.prometheus.exportAddr,
     });

@@ -13,6 +13,7 @@ import {
   type Exit,
   type Logger,
 } from '@tollgate/core';
+import type { AccessLogger } from '../access-log';
 import type { Snapshot } from '../config/snapshot';
 
 /** Sends the request to the route's upstream (the plain proxy). */
@@ -21,6 +22,8 @@ export interface Proxy {
 }
 
 export interface HandlerOptions {
+  /** One line per request after the log phase (nginx_config.http.access_log). */
+  accessLog?: AccessLogger;
   /** The snapshot in force; undefined until the first config arrived. */
   snapshot(): Snapshot | undefined;
   proxy: Proxy;
@@ -105,6 +108,7 @@ export function createRequestHandler(
     const snapshot = options.snapshot();
     const ctx = new RequestContext(req, res);
     if (!snapshot) {
+      res.once('close', () => options.accessLog?.log(ctx));
       sendExit(ctx, NOT_READY);
       return;
     }
@@ -121,7 +125,7 @@ export function createRequestHandler(
           request_id: ctx.requestId,
           err: err.cause,
         }),
-      );
+      ).finally(() => options.accessLog?.log(ctx));
     });
     runRequestPhases(ctx, snapshot, options).catch((err: unknown) => {
       const crash = err instanceof PluginCrashError;
