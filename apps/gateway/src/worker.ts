@@ -118,9 +118,15 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   await shutdownRequested;
 
   const closed = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  // Keep-alive connections go idle as their last response ends; close them as they do, or
+  // close() would wait for the keep-alive timeout.
+  const sweep = setInterval(() => {
+    for (const s of servers) s.closeIdleConnections();
+  }, 50);
   for (const s of servers) s.closeIdleConnections();
   const grace = new Promise<void>((r) => setTimeout(r, options.shutdownGraceMs).unref());
   await Promise.race([closed, grace]);
+  clearInterval(sweep);
   for (const s of servers) s.closeAllConnections();
   await proxy.close();
   await accessLog.close();
