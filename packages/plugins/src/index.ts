@@ -8,6 +8,7 @@ import { aiProxy } from './ai-proxy';
 import { aiProxyMulti } from './ai-proxy-multi';
 import { aiRateLimiting } from './ai-rate-limiting';
 import { keyAuth } from './key-auth';
+import { prometheus } from './prometheus';
 
 const ALL: PluginDefinition<never>[] = [
   keyAuth,
@@ -15,6 +16,7 @@ const ALL: PluginDefinition<never>[] = [
   aiProxy,
   aiConsumerRateLimiting,
   aiRateLimiting,
+  prometheus,
 ];
 
 /** Plugin definitions by name. */
@@ -24,3 +26,5 @@ export const PLUGINS: PluginRegistry = new Map(
 
 /** The node-wide health key of an LLM instance; the gateway's active checker builds the same. */
 export { healthTargetKey } from './ai-proxy-multi/selection';
+/** The metrics protocol between a node's primary and its workers (the exporter's side). */
+export * as workerMetricsIpc from './prometheus/worker-ipc';

@@ -1,0 +1,176 @@
+/**
+ * @module prometheus/record
+ * What the prometheus plugin records for one finished request (observability spec §B.2), into
+ * the worker's metrics: status, latencies and bandwidth of every request; latency and tokens of
+ * AI requests; Tollgate's fallback and quota metrics.
+ */
+import type { RequestContext } from '@tollgate/core';
+import type { RequestMetrics } from './definitions';
+import { fallbackHops } from './fallbacks';
+import {
+  bytesSent,
+  isAiRequest,
+  latencies,
+  requestIdentity,
+  requestLength,
+  responseSource,
+  statusCode,
+  type RequestIdentity,
+} from './labels';
+import { quotaRejections, type QuotaRemainingTable } from './quota';
+
+/** The plugin configuration the recording reads. */
+export interface RecordConf {
+  prefer_name?: boolean;
+}
+
+function commonLabels(type: string, id: RequestIdentity) {
+  return {
+    type,
+    route: id.route,
+    service: id.service,
+    consumer: id.consumer,
+    node: id.node,
+    request_type: id.requestType,
+    request_llm_model: id.requestLlmModel,
+    llm_model: id.llmModel,
+  };
+}
+
+function llmLabels(id: RequestIdentity) {
+  return {
+    route_id: id.route,
+    service_id: id.service,
+    consumer: id.consumer,
+    node: id.node,
+    request_type: id.requestType,
+    request_llm_model: id.requestLlmModel,
+    llm_model: id.llmModel,
+  };
+}
+
+interface KeyNode {
+  readonly next: Map<string, KeyNode>;
+  key?: string;
+}
+
+const identityKeys = new WeakMap<RequestMetrics, { root: KeyNode; size: number }>();
+
+function step(node: KeyNode, value: string): KeyNode {
+  let next = node.next.get(value);
+  if (!next) {
+    next = { next: new Map() };
+    node.next.set(value, next);
+  }
+  return next;
+}
+
+/**
+ * A short key standing for the identity labels of a request, interned per metrics set, so the
+ * series keys of one request are this plus the few labels that vary (type, code). Found through
+ * one map per label: label values are mostly the same string objects request after request
+ * (route ids, instance names), whose hashes V8 keeps, so no long key is built and hashed.
+ */
+function identityKey(metrics: RequestMetrics, id: RequestIdentity): string {
+  let keys = identityKeys.get(metrics);
+  if (!keys) {
+    keys = { root: { next: new Map() }, size: 0 };
+    identityKeys.set(metrics, keys);
+  }
+  let node = step(keys.root, id.route);
+  node = step(node, id.service);
+  node = step(node, id.matchedUri);
+  node = step(node, id.matchedHost);
+  node = step(node, id.consumer);
+  node = step(node, id.node);
+  node = step(node, id.requestType);
+  node = step(node, id.requestLlmModel);
+  node = step(node, id.llmModel);
+  node.key ??= `${keys.size++}|`;
+  return node.key;
+}
+
+function recordLlm(
+  metrics: RequestMetrics,
+  ctx: RequestContext,
+  id: RequestIdentity,
+  key: string,
+  code: number,
+) {
+  const ai = ctx.ai;
+  const labels = () => llmLabels(id);
+  const usage = ai?.usage;
+  // Every AI request counts tokens, whatever its status (0 when the LLM produced none).
+  metrics.llmPromptTokens.add(key, labels, usage?.prompt_tokens ?? 0);
+  metrics.llmCompletionTokens.add(key, labels, usage?.completion_tokens ?? 0);
+  if (usage) {
+    metrics.llmPromptTokensDist.record(key, labels, usage.prompt_tokens);
+    metrics.llmCompletionTokensDist.record(key, labels, usage.completion_tokens);
+  }
+  // APISIX: only when the LLM answered (time to first token known) with a status below 400.
+  if (!ai || ai.ttftMs === undefined || code >= 400) return;
+  if (ai.upstreamResponseTimeMs !== undefined) {
+    metrics.llmLatency.record(
+      `${key}total`,
+      () => ({ type: 'total', ...llmLabels(id) }),
+      ai.upstreamResponseTimeMs,
+    );
+  }
+  if (id.requestType === 'ai_stream') {
+    metrics.llmLatency.record(`${key}ttft`, () => ({ type: 'ttft', ...llmLabels(id) }), ai.ttftMs);
+  }
+}
+
+/**
+ * Record `ctx` (finished: its response is complete or the client left) at `now`, a
+ * `performance.now()` reading.
+ */
+export function recordRequest(
+  metrics: RequestMetrics,
+  conf: RecordConf,
+  ctx: RequestContext,
+  quotaTable?: QuotaRemainingTable,
+  now = performance.now(),
+): void {
+  const id = requestIdentity(ctx, conf.prefer_name === true);
+  const key = identityKey(metrics, id);
+  const code = statusCode(ctx.response.res);
+  const source = responseSource(ctx, code);
+  metrics.httpStatus.add(`${key}${code}|${source}`, () => ({
+    code: String(code),
+    route: id.route,
+    matched_uri: id.matchedUri,
+    matched_host: id.matchedHost,
+    service: id.service,
+    consumer: id.consumer,
+    node: id.node,
+    request_type: id.requestType,
+    request_llm_model: id.requestLlmModel,
+    llm_model: id.llmModel,
+    response_source: source,
+  }));
+  const latency = latencies(ctx, now);
+  metrics.httpLatency.record(`${key}request`, () => commonLabels('request', id), latency.request);
+  if (latency.upstream !== undefined) {
+    metrics.httpLatency.record(
+      `${key}upstream`,
+      () => commonLabels('upstream', id),
+      latency.upstream,
+    );
+  }
+  metrics.httpLatency.record(`${key}apisix`, () => commonLabels('apisix', id), latency.apisix);
+  metrics.bandwidth.add(`${key}ingress`, () => commonLabels('ingress', id), requestLength(ctx.req));
+  metrics.bandwidth.add(`${key}egress`, () => commonLabels('egress', id), bytesSent(ctx));
+
+  if (isAiRequest(id)) recordLlm(metrics, ctx, id, key, code);
+  for (const hop of fallbackHops(ctx)) {
+    metrics.fallbacks.inc({
+      route: id.route,
+      from_instance: hop.from,
+      to_instance: hop.to,
+      reason: hop.reason,
+    });
+  }
+  for (const refusal of quotaRejections(ctx)) metrics.quotaRejections.inc({ ...refusal });
+  quotaTable?.observe(ctx);
+}
