@@ -22,6 +22,12 @@ import { ActiveHealthChecker } from './health/active-checker';
 import { nodeControlSource, startControlServer, type RunningControlServer } from './control';
 import type { ConfigValue } from './config/update';
 import { ConfigSync } from './sync/config-sync';
+import {
+  ModifyIndexTracker,
+  nodeMetricsFromStatus,
+  startMetricsExporter,
+  type MetricsExporter,
+} from './metrics';
 
 export interface GatewayNodeOptions {
   store: ConfigStore;
@@ -69,6 +75,9 @@ export class GatewayNode {
   private readonly localCounters = new LocalCounterStore();
   private readonly counterHost = new CounterHost(this.localCounters);
   private control: RunningControlServer | undefined;
+  /** `apisix_etcd_modify_indexes`, fed by every config update. */
+  private readonly modifyIndexes = new ModifyIndexTracker();
+  private exporter: MetricsExporter | undefined;
   private stopping = false;
 
   private constructor(private readonly options: GatewayNodeOptions) {
@@ -93,6 +102,18 @@ export class GatewayNode {
   static async start(options: GatewayNodeOptions): Promise<GatewayNode> {
     const node = new GatewayNode(options);
     await node.sync.start();
+    if (options.metrics) {
+      node.exporter = await startMetricsExporter({
+        ip: options.metrics.ip,
+        port: options.metrics.port,
+        logger: node.log,
+        nodeMetrics: () =>
+          nodeMetricsFromStatus(node.status(), {
+            etcd: options.store.kind === 'etcd',
+            modifyIndexes: node.modifyIndexes,
+          }),
+      });
+    }
     cluster.setupPrimary({ exec: path.join(__dirname, 'worker-main.js') });
     await Promise.all(Array.from({ length: options.workers }, () => node.fork()));
     if (options.control) {
@@ -112,6 +133,7 @@ export class GatewayNode {
 
   private onUpdate(update: ConfigUpdate): void {
     this.items.apply(update);
+    this.modifyIndexes.apply(update);
     this.broadcast({ t: 'config', update });
     this.health.update(this.items.items);
   }
@@ -203,6 +225,7 @@ export class GatewayNode {
   async close(): Promise<void> {
     this.stopping = true;
     await this.control?.close();
+    await this.exporter?.close();
     const exits = [...this.workers.values()].map(
       ({ worker }) =>
         new Promise<void>((resolve) => {

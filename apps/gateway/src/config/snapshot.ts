@@ -29,6 +29,8 @@ export interface CompiledRoute {
   id: string;
   name?: string;
   serviceId?: string;
+  /** The service's `name` (APISIX's `service_name` variable; prometheus `prefer_name`). */
+  serviceName?: string;
   /** Route, plugin_config and service plugins merged (route wins, then plugin_config). */
   chain: PluginInstance[];
   upstream?: RouteUpstream;
@@ -169,7 +171,14 @@ export class Snapshot {
         vars: route.vars,
         priority: route.priority as number | undefined,
         status: route.status as number | undefined,
-        data: { id, name: route.name as string | undefined, serviceId, chain, upstream },
+        data: {
+          id,
+          name: route.name as string | undefined,
+          serviceId,
+          serviceName: service?.name as string | undefined,
+          chain,
+          upstream,
+        },
       });
     }
     const router = buildRouter(inputs);

@@ -80,6 +80,7 @@ async function runRequestPhases(
   ctx.vars.set('route_id', route.id);
   ctx.vars.set('route_name', route.name);
   ctx.vars.set('service_id', route.serviceId);
+  ctx.vars.set('service_name', route.serviceName);
   ctx.vars.set('matched_uri', match.matchedUri);
   ctx.plugins = route.chain;
 

@@ -16,6 +16,7 @@ import {
 import { exit, isGatewayError, type Exit, type RequestContext } from '@tollgate/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AiInstanceConf } from './instance';
+import { llmCallEnded, llmCallStarted } from '../prometheus/llm-connections';
 import { relayAnswer } from './relay';
 import { aiRuntime } from './runtime';
 import type { AiTransportSettings } from './settings';
@@ -120,6 +121,7 @@ export async function attemptInstance(
     if (!ctx.response.res.writableFinished) abort.abort();
   };
   ctx.response.res.once('close', onClose);
+  llmCallStarted(ctx);
   try {
     const upstream = await aiRuntime().transport.send({
       key: poolKey,
@@ -187,6 +189,7 @@ export async function attemptInstance(
     }
     throw err;
   } finally {
+    llmCallEnded(ctx);
     ctx.response.res.off('close', onClose);
   }
 }

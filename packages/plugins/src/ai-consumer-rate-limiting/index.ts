@@ -9,6 +9,8 @@ import type { QuotaConf, QuotaFlavour } from '../ai-quota/quota';
 import { closeQuotaStores, initQuotaStores, storeFor } from '../ai-quota/stores';
 
 const FLAVOUR: QuotaFlavour = {
+  // One counter per consumer, also when the quota is set on its consumer group (D3).
+  counterOwner: (_conf, ctx) => `consumers/${ctx.consumer?.username ?? 'anonymous'}`,
   plugin: 'ai-consumer-rate-limiting',
   headerStem: 'X-AI-Consumer-RateLimit',
 };

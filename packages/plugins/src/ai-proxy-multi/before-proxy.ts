@@ -9,6 +9,7 @@ import { attemptInstance, type FailedAttempt } from '../ai-common/attempt';
 import { settleAiRequest } from '../ai-common/finish';
 import { aiRuntime } from '../ai-common/runtime';
 import { transportSettings } from '../ai-common/settings';
+import { noteFallback } from '../prometheus/fallbacks';
 import { pickInstance, setPicked } from './pick';
 import { configState, instanceKey, requestState, type AiProxyMultiConfLike } from './route-state';
 import { shouldRetry } from './selection';
@@ -73,6 +74,7 @@ export async function beforeProxy(
     if (!next) return answerFailure(failure, 502);
     ai.fallbackReason = fallbackReason(failure);
     ctx.vars.set('llm_fallback_reason', ai.fallbackReason);
+    noteFallback(ctx, instance.name, next.name, ai.fallbackReason);
     setPicked(ctx, next);
     instance = next;
   }

@@ -49,6 +49,11 @@ export interface Quota {
 export interface QuotaFlavour {
   /** Counter namespace, e.g. `ai-rate-limiting`. */
   plugin: string;
+  /**
+   * Whose counter this is. Default: the resource the configuration belongs to (`routes/1`);
+   * consumer quotas count per consumer even when configured on a consumer group (D3).
+   */
+  counterOwner?: (conf: QuotaConf, ctx: RequestContext) => string;
   /** Header stem before `-Limit`, e.g. `X-AI-RateLimit` or `X-AI-Consumer-RateLimit`. */
   headerStem: string;
 }
@@ -69,10 +74,16 @@ function configHash(conf: QuotaConf): string {
   return hash;
 }
 
-function counterKey(flavour: QuotaFlavour, conf: QuotaConf, key: string): string {
+function counterKey(
+  flavour: QuotaFlavour,
+  conf: QuotaConf,
+  ctx: RequestContext,
+  key: string,
+): string {
   // Owner (`routes/1`, `consumers/jack`) + config hash + key: two routes, or two consumers with
   // the same settings, never share a counter (APISIX #12896), and a changed limit starts afresh.
-  return `tollgate:${flavour.plugin}:${ownerOf(conf) ?? 'unbound'}:${configHash(conf)}:${key}`;
+  const owner = flavour.counterOwner?.(conf, ctx) ?? ownerOf(conf) ?? 'unbound';
+  return `tollgate:${flavour.plugin}:${owner}:${configHash(conf)}:${key}`;
 }
 
 function instanceHeaders(flavour: QuotaFlavour, instance: string): [string, string, string] {
@@ -113,7 +124,7 @@ export function quotasFor(
       if (limit === undefined || window === undefined)
         throw new QuotaResolutionError(`invalid count or time_window in rule ${index + 1}`);
       quotas.push({
-        counterKey: counterKey(flavour, conf, `rule${index + 1}:${key.value}`),
+        counterKey: counterKey(flavour, conf, ctx, `rule${index + 1}:${key.value}`),
         limit,
         windowSeconds: window,
         headers: ruleHeaders(flavour, rule.header_prefix ?? String(index + 1)),
@@ -136,7 +147,7 @@ export function quotasFor(
     (listed?.limit_strategy as QuotaConf['limit_strategy'] | undefined) ?? conf.limit_strategy;
   return [
     {
-      counterKey: counterKey(flavour, conf, `instance:${instanceName}`),
+      counterKey: counterKey(flavour, conf, ctx, `instance:${instanceName}`),
       limit,
       windowSeconds: window,
       headers: instanceHeaders(flavour, instanceName),
