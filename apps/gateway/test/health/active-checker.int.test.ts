@@ -296,7 +296,11 @@ describe('ActiveHealthChecker', () => {
         ],
       ]);
     checker.update(config('/a1'));
-    await waitFor('two probes each', () => server.probes.filter((p) => p.url === '/b').length >= 2);
+    // Wait on the checker's own count: the server sees a probe before the checker has its answer.
+    await waitFor(
+      'two probes each',
+      () => (checker.status().find((s) => s.instance === 'b')?.successes ?? 0) >= 2,
+    );
     const bBefore = checker.status().find((s) => s.instance === 'b');
     expect(bBefore?.successes).toBeGreaterThanOrEqual(2);
 
