@@ -32,7 +32,7 @@ export function aiLogging(ctx: RequestContext): AiLogging {
   };
 }
 
-/** Quota plugins that publish `<name>_decision`; any plugin of the chain may too. */
+/** The quota plugins; each publishes its decision as the `<name>_decision` variable. */
 const QUOTA_PLUGINS = ['ai-rate-limiting', 'ai-consumer-rate-limiting'];
 
 /**
@@ -41,9 +41,7 @@ const QUOTA_PLUGINS = ['ai-rate-limiting', 'ai-consumer-rate-limiting'];
  */
 export function quotaDecisions(ctx: RequestContext): Record<string, string> | undefined {
   let decisions: Record<string, string> | undefined;
-  const names = new Set(QUOTA_PLUGINS);
-  for (const { plugin } of ctx.plugins) names.add(plugin.name);
-  for (const name of names) {
+  for (const name of QUOTA_PLUGINS) {
     const decision = ctx.vars.get(`${name}_decision`);
     if (typeof decision !== 'string') continue;
     decisions ??= {};

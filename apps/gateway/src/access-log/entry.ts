@@ -108,6 +108,18 @@ function upstream(ctx: RequestContext): { addr?: string; status?: number; latenc
   };
 }
 
+let isoMs = -1;
+let isoText = '';
+
+/** `new Date(now).toISOString()`, computed once per millisecond (many lines share one). */
+function isoTime(now: number): string {
+  if (now !== isoMs) {
+    isoMs = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
+}
+
 /**
  * The entry of a finished request. `endedAt` is the monotonic time the response finished
  * (`performance.now()`), `now` the wall clock then.
@@ -122,7 +134,7 @@ export function accessLogEntry(
   const up = upstream(ctx);
   const query = vars.queryString;
   const entry: AccessLogEntry = {
-    ts: new Date(now).toISOString(),
+    ts: isoTime(now),
     start_time: ctx.startedAtEpochMs,
     request_id: ctx.requestId,
     client_ip: str(vars.get('remote_addr')) ?? '',
