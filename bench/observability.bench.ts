@@ -142,7 +142,6 @@ interface Spec {
 async function session(
   etcd: EtcdServer,
   spec: Spec,
-  upstreamPort: number,
   workDir: string,
 ): Promise<void> {
   const accessLog = spec.accessLog
