@@ -12,3 +12,4 @@ export * from './load';
 export * from './echo-server';
 export * from './cluster';
 export * from './fresh-get';
+export * from './error-catalogue';

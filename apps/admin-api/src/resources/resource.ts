@@ -66,6 +66,16 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
+/** PUT and POST need a JSON object body (APISIX's first checks). */
+function bodyRefusal(body: unknown): AdminResponse | undefined {
+  if (body === undefined) return errorResponse(400, 'missing configurations');
+  if (isObject(body)) return undefined;
+  return errorResponse(
+    400,
+    `invalid configuration: wrong type: expected object, got ${typeName(body)}`,
+  );
+}
+
 /** Runs APISIX's admin semantics for one resource definition. */
 export class ResourceEngine {
   constructor(
@@ -137,14 +147,9 @@ export class ResourceEngine {
   async put(urlId: string | undefined, body: unknown, args: RequestArgs): Promise<AdminResponse> {
     const refused = this.notSupported('put');
     if (refused) return refused;
-    if (body === undefined) return errorResponse(400, 'missing configurations');
-    if (!isObject(body)) {
-      return errorResponse(
-        400,
-        `invalid configuration: wrong type: expected object, got ${typeName(body)}`,
-      );
-    }
-    const conf = structuredClone(body);
+    const invalid = bodyRefusal(body);
+    if (invalid) return invalid;
+    const conf = structuredClone(body as JsonObject);
     const checked = await this.checkConf(urlId, conf, 'put');
     if ('refusal' in checked) return checked.refusal;
     const key = this.key(checked.id);
@@ -161,14 +166,9 @@ export class ResourceEngine {
   async post(urlId: string | undefined, body: unknown, args: RequestArgs): Promise<AdminResponse> {
     const refused = this.notSupported('post');
     if (refused) return refused;
-    if (body === undefined) return errorResponse(400, 'missing configurations');
-    if (!isObject(body)) {
-      return errorResponse(
-        400,
-        `invalid configuration: wrong type: expected object, got ${typeName(body)}`,
-      );
-    }
-    const conf = structuredClone(body);
+    const invalid = bodyRefusal(body);
+    if (invalid) return invalid;
+    const conf = structuredClone(body as JsonObject);
     const checked = await this.checkConf(urlId, conf, 'post');
     if ('refusal' in checked) return checked.refusal;
     const id = await this.ctx.store.generateId(this.ctx.keys.genId);
