@@ -108,6 +108,7 @@ const recordLine = winston.format((info) => {
 });
 
 /** Strings that need no JSON escaping (most log values: ids, paths, addresses). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
 const PLAIN = /^[^"\\\u0000-\u001f\u2028\u2029]*$/;
 
 /**
