@@ -139,11 +139,7 @@ interface Spec {
  * One measurement: the variant's node alone (started, warmed up, loaded, stopped), so nodes never
  * compete with each other and no node's place on the machine favours it.
  */
-async function session(
-  etcd: EtcdServer,
-  spec: Spec,
-  workDir: string,
-): Promise<void> {
+async function session(etcd: EtcdServer, spec: Spec, workDir: string): Promise<void> {
   const accessLog = spec.accessLog
     ? path.join(workDir, `access-${spec.results.length}.log`)
     : undefined;
