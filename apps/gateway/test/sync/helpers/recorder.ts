@@ -4,28 +4,9 @@
  */
 import type { ConfigUpdate, ConfigValue } from '../../../src/config/update';
 
-/** Resolve with the first truthy value of `probe`, or reject naming `what` after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { waitFor } from '@tollgate/testkit';
+
+export { waitFor };
 
 /** The updates received, and the config they add up to. */
 export class UpdateRecorder {
