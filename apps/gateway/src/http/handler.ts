@@ -115,7 +115,7 @@ export function createRequestHandler(
     }
     ctx.consumers = snapshot.consumers;
     stripIdentityHeaders(ctx);
-    installFilters(ctx, () => [snapshot.globalChain, ctx.plugins]);
+    installFilters(ctx, snapshot.globalChain);
     let logged = false;
     res.once('close', () => {
       if (logged) return;

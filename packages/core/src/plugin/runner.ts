@@ -52,36 +52,44 @@ export async function runPhase(
   return undefined;
 }
 
-/** Install header and body filters of `chains` on the request's response writer. */
-export function installFilters(
+function runHeaderFilters(chain: readonly PluginInstance[], ctx: RequestContext): void {
+  for (const instance of chain) {
+    const handler = instance.plugin.headerFilter;
+    if (!handler || !applies(instance, ctx)) continue;
+    try {
+      handler(instance.conf, ctx);
+    } catch (err) {
+      throw new PluginCrashError(instance.plugin.name, 'header_filter', err);
+    }
+  }
+}
+
+function runBodyFilters(
+  chain: readonly PluginInstance[],
   ctx: RequestContext,
-  chains: () => readonly (readonly PluginInstance[])[],
-): void {
+  chunk: Buffer | undefined,
+): Buffer | undefined {
+  let out = chunk;
+  for (const instance of chain) {
+    const handler = instance.plugin.bodyFilter;
+    if (!handler || !out || !applies(instance, ctx)) continue;
+    out = handler(instance.conf, ctx, out);
+  }
+  return out;
+}
+
+/**
+ * Install the header and body filters of the global rules and of `ctx.plugins` (read when the
+ * response is written, so a chain merged with the consumer's plugins counts) on the response
+ * writer. Runs per chunk without allocating.
+ */
+export function installFilters(ctx: RequestContext, global: readonly PluginInstance[]): void {
   ctx.response.filters = {
     head: () => {
-      for (const chain of chains()) {
-        for (const instance of chain) {
-          const handler = instance.plugin.headerFilter;
-          if (!handler || !applies(instance, ctx)) continue;
-          try {
-            handler(instance.conf, ctx);
-          } catch (err) {
-            throw new PluginCrashError(instance.plugin.name, 'header_filter', err);
-          }
-        }
-      }
+      runHeaderFilters(global, ctx);
+      runHeaderFilters(ctx.plugins, ctx);
     },
-    chunk: (chunk) => {
-      let out: Buffer | undefined = chunk;
-      for (const chain of chains()) {
-        for (const instance of chain) {
-          const handler = instance.plugin.bodyFilter;
-          if (!handler || !out || !applies(instance, ctx)) continue;
-          out = handler(instance.conf, ctx, out);
-        }
-      }
-      return out;
-    },
+    chunk: (chunk) => runBodyFilters(ctx.plugins, ctx, runBodyFilters(global, ctx, chunk)),
   };
 }
 
