@@ -4,7 +4,9 @@
  * and a replacement at a sub-path (core.table.patch).
  */
 
-export type JsonObject = Record<string, unknown>;
+import { isPlainObject as isObject, type JsonObject } from '@tollgate/core';
+
+export { isObject, type JsonObject };
 
 /** An id as APISIX prints it: strings and numbers as they are, anything else as JSON. */
 export function idText(value: unknown): string {
@@ -13,11 +15,6 @@ export function idText(value: unknown): string {
     : typeof value === 'number'
       ? String(value)
       : JSON.stringify(value);
-}
-
-/** True for a plain JSON object (not an array, not null). */
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -3,22 +3,17 @@
  * `GET /apisix/admin/schema/<resource>` and `POST /apisix/admin/schema/validate/<resource>`.
  * Resource names are accepted singular (`route`, as APISIX's GET) or plural (`routes`, as its validate).
  */
-import { getResourceSchema, validateResource, type SchemaName } from '@tollgate/schema';
+import {
+  getResourceSchema,
+  SCHEMA_OF_RESOURCE,
+  validateResource,
+  type SchemaName,
+} from '@tollgate/schema';
 import { isObject } from './json-tree';
 import { errorResponse, type AdminResponse } from './response';
 import { pluginsError } from './resources/checks';
 
-const PLURALS: Record<string, SchemaName> = {
-  routes: 'route',
-  services: 'service',
-  upstreams: 'upstream',
-  consumers: 'consumer',
-  credentials: 'credential',
-  plugin_configs: 'plugin_config',
-  global_rules: 'global_rule',
-  consumer_groups: 'consumer_group',
-  plugin_metadata: 'plugin_metadata',
-};
+const PLURALS: Record<string, SchemaName> = SCHEMA_OF_RESOURCE;
 
 function schemaName(name: string): SchemaName | undefined {
   if (PLURALS[name]) return PLURALS[name];

@@ -8,3 +8,4 @@ export * from './context';
 export * from './counter-store';
 export * from './balancer';
 export * from './backoff';
+export * from './json';

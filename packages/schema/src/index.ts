@@ -4,7 +4,12 @@
  * `schemas/`: resource bodies (route, upstream, consumer, ...), the plugin catalogue and each
  * plugin's configuration, with APISIX's error texts.
  */
-export { getResourceSchema, validateResource, type SchemaName } from './resources';
+export {
+  getResourceSchema,
+  SCHEMA_OF_RESOURCE,
+  validateResource,
+  type SchemaName,
+} from './resources';
 export { listPlugins, getPlugin, checkPluginConf, type PluginCatalogEntry } from './plugins';
 export type { ValidationResult } from './validator';
 export { compileCostExpr, type CostExprFn, type CostExprVars } from './cost-expr';

@@ -21,6 +21,22 @@ export type SchemaName =
   | 'plugin_metadata';
 
 /**
+ * The schema of each Admin API resource, by its URL segment and etcd directory (`routes` →
+ * `route`): the one table the Admin API and the data plane's loader share.
+ */
+export const SCHEMA_OF_RESOURCE = {
+  routes: 'route',
+  services: 'service',
+  upstreams: 'upstream',
+  consumers: 'consumer',
+  credentials: 'credential',
+  plugin_configs: 'plugin_config',
+  global_rules: 'global_rule',
+  consumer_groups: 'consumer_group',
+  plugin_metadata: 'plugin_metadata',
+} as const satisfies Record<string, SchemaName>;
+
+/**
  * The resource schema as JSON (served by GET /apisix/admin/schema/<name>), self-contained
  * (no `$ref`s) and safe to mutate; undefined if unknown.
  * @example getResourceSchema('route')?.properties

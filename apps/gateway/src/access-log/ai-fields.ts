@@ -5,7 +5,12 @@
  * asks for them with `logging.summaries` / `logging.payloads` — `llm_summary`, `llm_request` and
  * `llm_response_text`.
  */
-import { redact, type AiContext, type RequestContext } from '@tollgate/core';
+import {
+  isPlainObject as isObj,
+  redact,
+  type AiContext,
+  type RequestContext,
+} from '@tollgate/core';
 
 /** The AI proxy plugins whose `logging` options shape the entry. */
 const AI_PROXY_PLUGINS = new Set(['ai-proxy', 'ai-proxy-multi']);
@@ -17,7 +22,6 @@ export interface AiLogging {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Milliseconds rounded to the microsecond. */
 export const ms = (value: number): number => Math.round(value * 1000) / 1000;

@@ -5,7 +5,7 @@
  * (status, bytes), how long it took (total, upstream, gateway) and, for AI requests, the fields of
  * `./ai-fields`. Field names follow APISIX's variables and http-logger where one exists.
  */
-import type { RequestContext } from '@tollgate/core';
+import { isPlainObject as isObj, type RequestContext } from '@tollgate/core';
 import { aiFields, instanceAddr, ms, quotaDecisions } from './ai-fields';
 import { redactQueryString, redactUrl } from './redact';
 
@@ -45,9 +45,6 @@ export interface AccessLogEntry {
   request_type: string;
   [ai: string]: unknown;
 }
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Argument names that carry a credential on this route: key-auth's `query`, hidden arguments. */
 function secretArgs(ctx: RequestContext): Set<string> {

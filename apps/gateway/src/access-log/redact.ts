@@ -5,6 +5,8 @@
  * no request header but `user-agent`, `content-type` and `referer`; see `./entry`.)
  */
 
+import { isPlainObject as isObj } from '@tollgate/core';
+
 export const REDACTED = '[REDACTED]';
 
 /** Query argument names whose values are never logged (matched anywhere in the decoded name). */
@@ -66,7 +68,6 @@ const SECRET_HEADER_LINE = /^\s*([^:\s]+)\s*:/;
 const SECRET_HEADER_NAME = /auth|key|token|secret|cookie|session|passw/i;
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Every string leaf of `value` replaced (credentials blocks such as `auth`). */
 function redactLeaves(value: unknown, depth: number): unknown {

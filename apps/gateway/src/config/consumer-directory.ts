@@ -12,18 +12,12 @@ import {
   type PluginRegistry,
 } from '@tollgate/core';
 import type { ConfigValue } from './update';
+import { idOf, pluginsOf } from './values';
 
 /** The field that identifies a consumer, per auth plugin. */
 const CREDENTIAL_FIELDS: Record<string, string> = { 'key-auth': 'key' };
 
 export type BindError = (owner: string, plugin: string, message: string) => void;
-
-function pluginsOf(value: ConfigValue | undefined): Record<string, unknown> | undefined {
-  const plugins = value?.plugins;
-  return typeof plugins === 'object' && plugins !== null
-    ? (plugins as Record<string, unknown>)
-    : undefined;
-}
 
 export class SnapshotConsumers implements ConsumerDirectory {
   private readonly byName = new Map<string, ConsumerInfo>();
@@ -51,10 +45,7 @@ export class SnapshotConsumers implements ConsumerDirectory {
     for (const [username, value] of consumers) {
       const owner = `consumers/${username}`;
       const own = bindPlugins(pluginsOf(value), owner, registry, (p, m) => onError(owner, p, m));
-      const groupId =
-        typeof value.group_id === 'string' || typeof value.group_id === 'number'
-          ? String(value.group_id)
-          : undefined;
+      const groupId = idOf(value.group_id);
       const info: ConsumerInfo = {
         username,
         groupId,

@@ -16,6 +16,7 @@ import {
   type Router,
 } from '@tollgate/core';
 import { SnapshotConsumers } from './consumer-directory';
+import { idOf, objectOf, pluginsOf } from './values';
 import type { ConfigValue } from './update';
 
 /** The upstream a route proxies to, and the key its balancer state and pools live under. */
@@ -43,23 +44,6 @@ export interface SnapshotProblem {
 }
 
 const MERGED_CHAIN_CACHE_LIMIT = 10_000;
-
-function idOf(value: unknown): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-}
-
-function pluginsOf(value: ConfigValue | undefined): Record<string, unknown> | undefined {
-  const plugins = value?.plugins;
-  return typeof plugins === 'object' && plugins !== null
-    ? (plugins as Record<string, unknown>)
-    : undefined;
-}
-
-function objectOf(value: unknown): ConfigValue | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as ConfigValue)
-    : undefined;
-}
 
 /** Items grouped by resource directory; credentials apart from their consumers. */
 function groupItems(items: ReadonlyMap<string, ConfigValue>) {

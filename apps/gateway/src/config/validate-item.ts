@@ -7,7 +7,14 @@
  * conf replaced by its defaults-filled version, and `id` set from the key. `vars` expressions are
  * not checked here: the router compiles them and reports its own failures.
  */
-import { checkPluginConf, getPlugin, validateResource, type SchemaName } from '@tollgate/schema';
+import { isPlainObject } from '@tollgate/core';
+import {
+  checkPluginConf,
+  getPlugin,
+  SCHEMA_OF_RESOURCE,
+  validateResource,
+  type SchemaName,
+} from '@tollgate/schema';
 import { DATA_PLANE_RESOURCES, type ConfigValue, type DataPlaneResource } from './update';
 
 /** Outcome of {@link validateItem}. */
@@ -23,21 +30,13 @@ type KeyKind =
   | { kind: 'ignored' }
   | { kind: 'bad'; reason: string };
 
-const SCHEMA_OF: Record<Exclude<DataPlaneResource, 'consumers' | 'plugin_metadata'>, ItemSchema> = {
-  routes: 'route',
-  services: 'service',
-  upstreams: 'upstream',
-  plugin_configs: 'plugin_config',
-  global_rules: 'global_rule',
-  consumer_groups: 'consumer_group',
-};
+const SCHEMA_OF: Record<
+  Exclude<DataPlaneResource, 'consumers' | 'plugin_metadata'>,
+  ItemSchema
+> = SCHEMA_OF_RESOURCE;
 
 function isDataPlaneResource(dir: string): dir is DataPlaneResource {
   return (DATA_PLANE_RESOURCES as readonly string[]).includes(dir);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function classify(relativeKey: string): KeyKind {
@@ -76,7 +75,7 @@ function checkPlugins(
   const out: Record<string, unknown> = {};
   for (const [name, conf] of Object.entries(plugins)) {
     if (!getPlugin(name)) return { ok: false, reason: `unknown plugin [${name}]` };
-    if (!isObject(conf)) return { ok: false, reason: `invalid conf of plugin [${name}]` };
+    if (!isPlainObject(conf)) return { ok: false, reason: `invalid conf of plugin [${name}]` };
     const result = checkPluginConf(name, conf, schemaType);
     if (!result.valid) {
       return {
@@ -135,7 +134,7 @@ function validate(relativeKey: string, raw: string): ValidateItemResult {
     // The parser's message quotes the text, which may hold secrets.
     return { ok: false, reason: 'value is not valid JSON' };
   }
-  if (!isObject(body)) return { ok: false, reason: 'value is not a JSON object' };
+  if (!isPlainObject(body)) return { ok: false, reason: 'value is not a JSON object' };
   if (where.kind === 'metadata') return validateMetadata(where.plugin, body);
 
   const checked = validateResource(where.schema, body);
@@ -146,7 +145,7 @@ function validate(relativeKey: string, raw: string): ValidateItemResult {
     };
   }
   const value = checked.value as ConfigValue;
-  if (isObject(value.plugins)) {
+  if (isPlainObject(value.plugins)) {
     const schemaType =
       where.schema === 'consumer' || where.schema === 'credential' ? 'consumer' : 'route';
     const plugins = checkPlugins(value.plugins, schemaType);

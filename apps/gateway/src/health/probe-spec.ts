@@ -5,6 +5,8 @@
  * defaults filled in for anything the config leaves out. Pure: no DNS, no I/O.
  */
 
+import { isPlainObject as isObj } from '@tollgate/core';
+
 /** Probe target and request, plus the counting rules. */
 export interface ProbeSpec {
   readonly type: 'http' | 'https' | 'tcp';
@@ -72,7 +74,6 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[^\u0000-\u0008\u000a-\u001f\u007f]*$/;
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown, fallback: number): number =>
   typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
