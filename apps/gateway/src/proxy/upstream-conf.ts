@@ -53,6 +53,16 @@ export const SCHEME_PORTS: Readonly<Record<string, number>> = {
   grpcs: 443,
 };
 
+/**
+ * The port of a node that names none (`{"host": "a.example", "weight": 1}`, or `"a.example": 1`
+ * in the hash form): its upstream scheme's default, as APISIX `fill_node_info` fills it. Other
+ * schemes, inherited names like `constructor` included, get 80; they are answered with 502 before
+ * any connection is made.
+ */
+export function defaultPort(scheme: string): number {
+  return (Object.hasOwn(SCHEME_PORTS, scheme) ? SCHEME_PORTS[scheme] : undefined) ?? 80;
+}
+
 /** nginx's proxy_*_timeout default: 60 s each. */
 const DEFAULT_TIMEOUT_S = 60;
 /** APISIX's `nginx_config.http.upstream` defaults: keepalive 320, 1000 requests, 60 s. */
@@ -91,13 +101,13 @@ export function parseAddr(addr: string): { host: string; port: number | undefine
   return { host: addr.slice(0, colon), port: Number(addr.slice(colon + 1)) };
 }
 
-function parseNodes(raw: unknown, defaultPort: number): UpstreamNode[] {
+function parseNodes(raw: unknown, schemePort: number): UpstreamNode[] {
   if (Array.isArray(raw)) {
     return raw.map((item) => {
       const n = asRecord(item);
       return makeNode(
         String(n.host),
-        num(n.port, defaultPort),
+        num(n.port, schemePort),
         num(n.weight, 1),
         num(n.priority, 0),
       );
@@ -107,7 +117,7 @@ function parseNodes(raw: unknown, defaultPort: number): UpstreamNode[] {
     const { host, port } = parseAddr(addr);
     return makeNode(
       host,
-      port !== undefined && Number.isInteger(port) ? port : defaultPort,
+      port !== undefined && Number.isInteger(port) ? port : schemePort,
       num(weight, 1),
       0,
     );
@@ -121,7 +131,7 @@ function parseNodes(raw: unknown, defaultPort: number): UpstreamNode[] {
  */
 export function normaliseUpstream(raw: Record<string, unknown>): ProxyUpstream {
   const scheme = typeof raw.scheme === 'string' ? raw.scheme : 'http';
-  const nodes = parseNodes(raw.nodes, SCHEME_PORTS[scheme] ?? 80);
+  const nodes = parseNodes(raw.nodes, defaultPort(scheme));
   const timeout = asRecord(raw.timeout);
   const pool = { ...DEFAULT_KEEPALIVE, ...asRecord(raw.keepalive_pool) };
   const rawType = typeof raw.type === 'string' ? raw.type : 'roundrobin';

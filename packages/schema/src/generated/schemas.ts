@@ -980,7 +980,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "description": "Host name or IP of the node."
       },
       "port": {
-        "description": "Port of the node.",
+        "description": "Port of the node; when absent, the default port of the upstream's scheme (80 for http and grpc, 443 for https and grpcs).",
         "type": "integer",
         "minimum": 1,
         "maximum": 65535
@@ -1001,7 +1001,6 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     },
     "required": [
       "host",
-      "port",
       "weight"
     ]
   },
@@ -1009,7 +1008,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:common/upstream-nodes",
     "title": "UpstreamNodes",
-    "description": "Upstream nodes: an object {\"host:port\": weight} or an array of node objects.",
+    "description": "Upstream nodes: an object {\"host:port\": weight} (or {\"host\": weight}, the port then being the scheme's default) or an array of node objects.",
     "anyOf": [
       {
         "type": "object",

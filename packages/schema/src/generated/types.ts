@@ -32,7 +32,7 @@ export type Host = string;
  */
 export type RemoteAddr = string;
 /**
- * Upstream nodes: an object {"host:port": weight} or an array of node objects.
+ * Upstream nodes: an object {"host:port": weight} (or {"host": weight}, the port then being the scheme's default) or an array of node objects.
  */
 export type UpstreamNodes =
   | {
@@ -366,9 +366,9 @@ export interface UpstreamNode {
    */
   host: Host;
   /**
-   * Port of the node.
+   * Port of the node; when absent, the default port of the upstream's scheme (80 for http and grpc, 443 for https and grpcs).
    */
-  port: number;
+  port?: number;
   /**
    * Weight of the node.
    */
@@ -1629,7 +1629,7 @@ export type HostInput = string;
  */
 export type RemoteAddrInput = string;
 /**
- * Upstream nodes: an object {"host:port": weight} or an array of node objects.
+ * Upstream nodes: an object {"host:port": weight} (or {"host": weight}, the port then being the scheme's default) or an array of node objects.
  */
 export type UpstreamNodesInput =
   | {
@@ -1963,9 +1963,9 @@ export interface UpstreamNodeInput {
    */
   host: HostInput;
   /**
-   * Port of the node.
+   * Port of the node; when absent, the default port of the upstream's scheme (80 for http and grpc, 443 for https and grpcs).
    */
-  port: number;
+  port?: number;
   /**
    * Weight of the node.
    */
