@@ -4,30 +4,53 @@
  * `ts`, `level`, `msg`, `component`), pretty text when `TOLLGATE_LOG_FORMAT=pretty`.
  * Secrets are redacted before any transport sees them.
  */
+import { types } from 'node:util';
 import winston from 'winston';
 import { readEnv } from './env';
+import { setOwn } from './json';
 
 export type Logger = winston.Logger;
 
 const SECRET_KEY =
   /^(authorization|x-api-key|api_key|apikey|key|password|.*_secret.*|.*_password)$/i;
 
-/** Replace values of secret-looking keys, at any depth, with "[REDACTED]". */
+/**
+ * The fields of an Error worth logging (`name`, `code`, `message`, `stack`, `cause`): an Error's
+ * own properties are not enumerable, so as a plain log field it would print as `{}`.
+ */
+function errorFields(err: Error, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: err.name, message: err.message };
+  const { code, status } = err as { code?: unknown; status?: unknown };
+  if (code !== undefined) out.code = code;
+  if (status !== undefined) out.status = status;
+  out.stack = err.stack;
+  if (err.cause !== undefined) out.cause = redact(err.cause, depth + 1);
+  return out;
+}
+
+/**
+ * Replace values of secret-looking keys, at any depth, with "[REDACTED]"; Errors become
+ * {@link errorFields}.
+ */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (value instanceof Error || types.isNativeError(value)) return errorFields(value, depth);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY.test(k) && typeof v !== 'object' ? '[REDACTED]' : redact(v, depth + 1);
+    setOwn(
+      out,
+      k,
+      SECRET_KEY.test(k) && typeof v !== 'object' ? '[REDACTED]' : redact(v, depth + 1),
+    );
   }
   return out;
 }
 
 const redactFormat = winston.format((info) => {
-  for (const key of Object.keys(info)) {
+  for (const [key, v] of Object.entries(info)) {
     if (key === 'level' || key === 'message') continue;
-    const v = info[key];
-    info[key] = SECRET_KEY.test(key) && typeof v !== 'object' ? '[REDACTED]' : redact(v);
+    setOwn(info, key, SECRET_KEY.test(key) && typeof v !== 'object' ? '[REDACTED]' : redact(v));
   }
   return info;
 });
@@ -117,8 +140,7 @@ const PLAIN = /^[^"\\\u0000-\u001f\u2028\u2029]*$/;
  */
 export function flatJson(record: Record<string, unknown>): string {
   let out = '{';
-  for (const key in record) {
-    const value = record[key];
+  for (const [key, value] of Object.entries(record)) {
     if (value === undefined || typeof value === 'function') continue;
     out += `${out.length > 1 ? ',' : ''}${PLAIN.test(key) ? `"${key}"` : JSON.stringify(key)}:`;
     if (typeof value === 'string') out += PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
