@@ -1,10 +1,17 @@
 /**
  * @module json-tree
  * The two PATCH operations of APISIX's admin: a deep merge of a partial object (core.table.merge)
- * and a replacement at a sub-path (core.table.patch).
+ * and a replacement at a sub-path (core.table.patch). Both walk and write own properties only, so
+ * no key or path segment, whatever its name, can reach Object.prototype (issue 9).
  */
 
-import { isPlainObject as isObject, type JsonObject } from '@tollgate/core';
+import {
+  isPlainObject as isObject,
+  isPrototypeKey,
+  ownValue,
+  setOwn,
+  type JsonObject,
+} from '@tollgate/core';
 
 export { isObject, type JsonObject };
 
@@ -23,15 +30,28 @@ export function idText(value: unknown): string {
  */
 export function mergePatch(target: JsonObject, patch: JsonObject): JsonObject {
   for (const [key, value] of Object.entries(patch)) {
+    const current = ownValue(target, key);
     if (value === null) {
       delete target[key];
-    } else if (isObject(value) && isObject(target[key])) {
-      mergePatch(target[key], value);
+    } else if (isObject(value) && isObject(current)) {
+      mergePatch(current, value);
     } else {
-      target[key] = value;
+      setOwn(target, key, value);
     }
   }
   return target;
+}
+
+/**
+ * The refusal for a PATCH sub-path (`plugins/key-auth`) that cannot name a key: an empty segment
+ * or one of `__proto__`, `constructor`, `prototype`.
+ */
+export function subPathRefusal(subPath: string): string | undefined {
+  const bad = subPath.split('/').find((s) => s === '' || isPrototypeKey(s));
+  if (bad === undefined) return undefined;
+  return bad === ''
+    ? `invalid sub-path: ${JSON.stringify(subPath)}`
+    : `invalid sub-path: forbidden key "${bad}"`;
 }
 
 /**
@@ -43,17 +63,22 @@ export function replaceAtPath(
   subPath: string,
   value: unknown,
 ): string | undefined {
+  const refusal = subPathRefusal(subPath);
+  if (refusal) return refusal;
   const segments = subPath.split('/');
   let node: JsonObject = target;
   for (let i = 0; i < segments.length - 1; i++) {
     const name = segments[i] ?? '';
-    if (node[name] === undefined) node[name] = {};
-    const next = node[name];
+    let next = ownValue(node, name);
+    if (next === undefined) {
+      next = {};
+      setOwn(node, name, next);
+    }
     if (!isObject(next)) return `invalid sub-path: /${segments.slice(0, i + 1).join('/')}`;
     node = next;
   }
   const last = segments[segments.length - 1] ?? '';
   if (value === null) delete node[last];
-  else node[last] = value;
+  else setOwn(node, last, value);
   return undefined;
 }

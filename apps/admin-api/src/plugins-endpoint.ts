@@ -12,7 +12,7 @@ export function pluginList(subsystem: unknown): AdminResponse {
     return { status: 200, body: listPlugins().map((p) => p.name) };
   }
   if (subsystem === 'stream') return { status: 200, body: [] };
-  return { status: 400, body: 'invalid subsystem passed' };
+  return errorResponse(400, 'invalid subsystem passed');
 }
 
 /** GET /apisix/admin/plugins/<name>[?schema_type=consumer|metadata]: the plugin's JSON schema. */
@@ -34,16 +34,16 @@ export function pluginSchema(name: string, schemaType: unknown): AdminResponse {
 
 /** GET /apisix/admin/plugins?all=true (deprecated in APISIX, kept for old tools). */
 export function allPlugins(): AdminResponse {
-  const all: Record<string, unknown> = {};
-  for (const p of listPlugins()) {
-    all[p.name] = {
+  const all = listPlugins().map((p) => [
+    p.name,
+    {
       version: p.version,
       priority: p.priority,
       schema: p.schema,
       ...(p.type ? { type: p.type } : {}),
       ...(p.consumerSchema ? { consumer_schema: p.consumerSchema } : {}),
       ...(p.metadataSchema ? { metadata_schema: p.metadataSchema } : {}),
-    };
-  }
-  return { status: 200, body: all };
+    },
+  ]);
+  return { status: 200, body: Object.fromEntries(all) };
 }

@@ -13,13 +13,18 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** A parsed body (`undefined` when the request had none) or the 400 to answer. */
 export type ParsedBody = { ok: true; value: unknown } | { ok: false; response: AdminResponse };
 
-/** Reads the raw body of `req`, refusing more than MAX_BODY_BYTES. */
+/**
+ * Reads the raw body of `req`, refusing more than MAX_BODY_BYTES. A refused body is left unread,
+ * not destroyed: destroying the request would reset the connection before the 400 is written.
+ * The server discards the rest once the answer is out (`guardHttpServer`).
+ */
 export async function readRawBody(req: Request): Promise<Buffer | 'too-large'> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return 'too-large';
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  const body = req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+  for await (const chunk of body) {
     size += chunk.length;
     if (size > MAX_BODY_BYTES) return 'too-large';
     chunks.push(chunk);
@@ -27,24 +32,39 @@ export async function readRawBody(req: Request): Promise<Buffer | 'too-large'> {
   return Buffer.concat(chunks);
 }
 
-/** Parses a raw body the way APISIX's admin does, with Tollgate's extra key check. */
+// `fatal`: invalid UTF-8 is refused instead of becoming U+FFFD; `ignoreBOM`: a BOM stays in the
+// text, where JSON.parse refuses it as before.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function refused(message: string): ParsedBody {
+  return { ok: false, response: errorResponse(400, `invalid request body: ${message}`) };
+}
+
+/**
+ * Parses a raw body the way APISIX's admin does, with Tollgate's extra checks: valid UTF-8, no
+ * lone surrogate (`"\ud800"`) in any key or string, which etcd and other clients could not
+ * read back as text, and no prototype key.
+ */
 export function parseBody(raw: Buffer | 'too-large'): ParsedBody {
   if (raw === 'too-large') {
-    return {
-      ok: false,
-      response: errorResponse(
-        400,
-        `invalid request body: request size is greater than the maximum size ${MAX_BODY_BYTES} allowed`,
-      ),
-    };
+    return refused(`request size is greater than the maximum size ${MAX_BODY_BYTES} allowed`);
   }
   if (raw.length === 0) return { ok: true, value: undefined };
-  const text = raw.toString('utf8');
+  let text: string;
+  try {
+    text = UTF8.decode(raw);
+  } catch {
+    return refused('invalid UTF-8');
+  }
   let forbidden: string | undefined;
+  let surrogate = false;
   let value: unknown;
   try {
     value = JSON.parse(text, function reviver(this: unknown, key: string, v: unknown) {
       if (FORBIDDEN_KEYS.has(key)) forbidden ??= key;
+      surrogate ||= LONE_SURROGATE.test(key) || (typeof v === 'string' && LONE_SURROGATE.test(v));
       return v;
     });
   } catch (err) {
@@ -56,12 +76,8 @@ export function parseBody(raw: Buffer | 'too-large'): ParsedBody {
       },
     };
   }
-  if (forbidden !== undefined) {
-    return {
-      ok: false,
-      response: errorResponse(400, `invalid request body: forbidden key "${forbidden}"`),
-    };
-  }
+  if (forbidden !== undefined) return refused(`forbidden key "${forbidden}"`);
+  if (surrogate) return refused('lone surrogate in a string (not valid Unicode)');
   // `null` carries no configuration, like an empty body.
   return { ok: true, value: value === null ? undefined : value };
 }

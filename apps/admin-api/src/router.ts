@@ -3,6 +3,8 @@
  * Maps `/apisix/admin/<segments>` to a handler, the way APISIX's admin/init.lua splits the URI:
  * resource, id, sub-path; credentials under consumers; the plugin and schema endpoints.
  */
+import { isPrototypeKey } from '@tollgate/core';
+import { subPathRefusal } from './json-tree';
 import type { ParsedBody } from './request-body';
 import { allPlugins, pluginList, pluginSchema } from './plugins-endpoint';
 import { errorResponse, type AdminResponse } from './response';
@@ -30,15 +32,20 @@ const METHODS = new Set<AdminMethod>(['get', 'put', 'post', 'delete', 'patch']);
 // eslint-disable-next-line no-control-regex
 const UNSAFE_ID = /[\x00-\x20\x7f]|\.\./;
 const MAX_ID_LENGTH = 256;
+/** etcd's MaxLeaseTTL: a longer lease is refused by etcd itself. */
+const MAX_TTL_SECONDS = 9_000_000_000;
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Rejects ids that could escape their key (`..`), carry control characters or spaces, or are absurd. */
+/**
+ * Rejects ids that could escape their key (`..`), carry control characters or spaces, are absurd,
+ * or name a prototype (`__proto__`, `constructor`, `prototype`: never a resource, issue 9).
+ */
 function idRefusal(kind: string, id: string | undefined): AdminResponse | undefined {
   if (id === undefined) return undefined;
-  if (UNSAFE_ID.test(id) || id.length > MAX_ID_LENGTH) {
+  if (UNSAFE_ID.test(id) || id.length > MAX_ID_LENGTH || isPrototypeKey(id)) {
     return errorResponse(400, `invalid ${kind} id: ${JSON.stringify(id.slice(0, 80))}`);
   }
   return undefined;
@@ -55,13 +62,30 @@ function requestArgs(query: Record<string, unknown>): RequestArgs | AdminRespons
     filter: str(query.filter),
   };
   if (query.ttl !== undefined) {
-    const ttl = Number(query.ttl);
-    if (typeof query.ttl !== 'string' || query.ttl.trim() === '' || !Number.isFinite(ttl)) {
-      return errorResponse(400, 'invalid argument ttl: should be a number');
-    }
-    if (ttl > 0) args.ttl = Math.ceil(ttl);
+    const ttl = ttlArgument(query.ttl);
+    if (typeof ttl !== 'number') return ttl;
+    args.ttl = ttl;
   }
   return args;
+}
+
+/**
+ * `?ttl=`: APISIX's `should be a number` for anything `tonumber` refuses; then, since the value
+ * becomes an etcd lease of whole seconds, a positive integer no larger than etcd accepts (a
+ * 0, negative or fractional ttl used to be stored without any lease, issue 9).
+ */
+function ttlArgument(raw: unknown): number | AdminResponse {
+  const ttl = Number(raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(ttl)) {
+    return errorResponse(400, 'invalid argument ttl: should be a number');
+  }
+  if (!Number.isInteger(ttl) || ttl < 1) {
+    return errorResponse(400, 'invalid argument ttl: should be a positive integer');
+  }
+  if (ttl > MAX_TTL_SECONDS) {
+    return errorResponse(400, `invalid argument ttl: should be at most ${MAX_TTL_SECONDS}`);
+  }
+  return ttl;
 }
 
 async function runResource(
@@ -81,6 +105,8 @@ async function runResource(
       `invalid ${def.kind} id: ${JSON.stringify(`${id}/${subPath}`.slice(0, 80))}`,
     );
   }
+  const badSubPath = subPath === '' ? undefined : subPathRefusal(subPath);
+  if (badSubPath) return errorResponse(400, badSubPath);
   const args = requestArgs(req.query);
   if ('status' in args) return args;
   const engine = new ResourceEngine(ctx, def);
@@ -142,7 +168,7 @@ export async function dispatch(
     const [, credentialId, ...sub] = rest;
     return runResource(ctx, credentialsOf(id), req, credentialId, sub.join('/'));
   }
-  const def = RESOURCES[resource];
+  const def = RESOURCES.get(resource);
   if (!def) return errorResponse(404, `Unsupported resource type: ${resource}`);
   return runResource(ctx, def, req, id, rest.join('/'));
 }

@@ -3,6 +3,7 @@
  * `GET /apisix/admin/schema/<resource>` and `POST /apisix/admin/schema/validate/<resource>`.
  * Resource names are accepted singular (`route`, as APISIX's GET) or plural (`routes`, as its validate).
  */
+import { ownValue } from '@tollgate/core';
 import {
   getResourceSchema,
   SCHEMA_OF_RESOURCE,
@@ -13,11 +14,10 @@ import { isObject } from './json-tree';
 import { errorResponse, type AdminResponse } from './response';
 import { pluginsError } from './resources/checks';
 
-const PLURALS: Record<string, SchemaName> = SCHEMA_OF_RESOURCE;
+const PLURALS: Readonly<Record<string, SchemaName>> = SCHEMA_OF_RESOURCE;
 
 function schemaName(name: string): SchemaName | undefined {
-  if (PLURALS[name]) return PLURALS[name];
-  return Object.values(PLURALS).find((n) => n === name);
+  return ownValue(PLURALS, name) ?? Object.values(PLURALS).find((n) => n === name);
 }
 
 /** The core JSON schema of a resource. */

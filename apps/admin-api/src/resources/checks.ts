@@ -61,6 +61,9 @@ export function checkPlugins(conf: JsonObject): AdminResponse | undefined {
   return err === undefined ? undefined : errorResponse(400, err);
 }
 
+/** A field through which one resource refers to another. */
+export type ReferenceField = keyof typeof REFERENCES;
+
 const REFERENCES = {
   service_id: { dir: 'services', what: 'service info by service id' },
   upstream_id: { dir: 'upstreams', what: 'upstream info by upstream id' },
@@ -72,7 +75,7 @@ const REFERENCES = {
 export async function checkReference(
   ctx: AdminContext,
   conf: JsonObject,
-  field: keyof typeof REFERENCES,
+  field: ReferenceField,
 ): Promise<AdminResponse | undefined> {
   const id = conf[field];
   if (id === undefined) return undefined;
@@ -113,7 +116,7 @@ export async function firstRefusal(
 export async function checkInUse(
   ctx: AdminContext,
   id: string,
-  field: string,
+  field: ReferenceField,
   what: string,
   users: { dir: string; kind: string }[],
 ): Promise<AdminResponse | undefined> {

@@ -2,6 +2,7 @@
  * `/apisix/admin/consumers` and their credentials: identity is the username, POST and PATCH are
  * 405, plugins use consumer schemas, and a key-auth key may belong to one consumer only.
  */
+import { ownValue } from '@tollgate/core';
 import { isObject, type JsonObject } from '../json-tree';
 import { errorResponse, type AdminResponse } from '../response';
 import { checkReference, checkSchema, firstRefusal, pluginsError } from './checks';
@@ -9,13 +10,20 @@ import type { AdminContext } from './context';
 import type { ResourceDefinition } from './resource';
 
 /** Auth plugins whose credential must be unique across consumers, and the field holding it. */
-const UNIQUE_CREDENTIAL_FIELD: Record<string, string> = { 'key-auth': 'key' };
+const UNIQUE_CREDENTIAL_FIELD: ReadonlyMap<string, string> = new Map([['key-auth', 'key']]);
 
 function consumerPluginsRefusal(conf: JsonObject): AdminResponse | undefined {
   const err = pluginsError(conf.plugins, 'consumer');
   return err === undefined
     ? undefined
     : errorResponse(400, `invalid plugins configuration: ${err}`);
+}
+
+/** `plugins[plugin][field]` when it is a string (own properties only). */
+function credentialValue(plugins: JsonObject, plugin: string, field: string): string | undefined {
+  const conf = ownValue(plugins, plugin);
+  const value = isObject(conf) ? ownValue(conf, field) : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /**
@@ -28,9 +36,10 @@ async function checkDuplicateKeys(
   self: { username: string; credentialId?: string },
 ): Promise<AdminResponse | undefined> {
   if (!isObject(plugins)) return undefined;
-  const wanted = Object.entries(UNIQUE_CREDENTIAL_FIELD).filter(
-    ([plugin, field]) => isObject(plugins[plugin]) && typeof plugins[plugin][field] === 'string',
-  );
+  const wanted = [...UNIQUE_CREDENTIAL_FIELD].flatMap(([plugin, field]) => {
+    const mine = credentialValue(plugins, plugin, field);
+    return mine === undefined ? [] : [{ plugin, field, mine }];
+  });
   if (wanted.length === 0) return undefined;
   const prefix = ctx.keys.dir('consumers');
   const { items } = await ctx.store.range(prefix);
@@ -43,10 +52,8 @@ async function checkDuplicateKeys(
     if (sameOwner) continue;
     const value = decodePlugins(item.value);
     if (!value) continue;
-    for (const [plugin, field] of wanted) {
-      const mine = (plugins[plugin] as JsonObject)[field];
-      const theirs = value[plugin];
-      if (isObject(theirs) && theirs[field] === mine) {
+    for (const { plugin, field, mine } of wanted) {
+      if (credentialValue(value, plugin, field) === mine) {
         return errorResponse(
           400,
           `duplicate key of plugin ${plugin} found with consumer: ${username}`,

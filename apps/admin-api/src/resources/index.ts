@@ -9,16 +9,17 @@ import { routes } from './routes';
 import { services } from './services';
 import { upstreams } from './upstreams';
 
-export const RESOURCES: Record<string, ResourceDefinition> = {
-  routes,
-  services,
-  upstreams,
-  consumers,
-  plugin_configs: pluginConfigs,
-  global_rules: globalRules,
-  consumer_groups: consumerGroups,
-  plugin_metadata: pluginMetadata,
-};
+/** A Map, so that a URL segment such as `constructor` or `toString` finds nothing (issue 9). */
+export const RESOURCES: ReadonlyMap<string, ResourceDefinition> = new Map([
+  ['routes', routes],
+  ['services', services],
+  ['upstreams', upstreams],
+  ['consumers', consumers],
+  ['plugin_configs', pluginConfigs],
+  ['global_rules', globalRules],
+  ['consumer_groups', consumerGroups],
+  ['plugin_metadata', pluginMetadata],
+]);
 
 export { credentialsOf } from './consumers';
 export {

@@ -36,7 +36,8 @@ function matches(
   if (name && !(typeof value.name === 'string' && name.test(value.name))) return false;
   if (query.label !== undefined) {
     const labels = value.labels;
-    if (typeof labels !== 'object' || labels === null || !(query.label in labels)) return false;
+    if (typeof labels !== 'object' || labels === null || !Object.hasOwn(labels, query.label))
+      return false;
   }
   if (uri) {
     const uris =
@@ -66,7 +67,8 @@ export function listResponse(entries: Entry[], query: ListQuery): AdminResponse 
   if (query.page !== undefined || query.page_size !== undefined) {
     const pageSize = query.page_size === undefined ? 10 : Number(query.page_size);
     if (!Number.isInteger(pageSize) || pageSize < 10 || pageSize > 500) {
-      return { status: 400, body: 'page_size must be between 10 and 500' };
+      // APISIX answers this one in plain text; every Admin API error here is JSON (issue 9).
+      return errorResponse(400, 'page_size must be between 10 and 500');
     }
     const requested = Number(query.page ?? 1);
     const page = Number.isInteger(requested) && requested >= 1 ? requested : 1;
