@@ -3,13 +3,9 @@
  * Small JSON helpers shared by body building and protocol parsing. Pure, no I/O.
  */
 
-/** A JSON object (not null, not an array). */
-export type JsonObject = Record<string, unknown>;
+import { isPlainObject, ownValue, setOwn, type JsonObject } from '@tollgate/core';
 
-/** True for a non-null, non-array object. */
-export function isPlainObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isPlainObject, setOwn, type JsonObject };
 
 /** `value` as an object, or undefined. */
 export function asObject(value: unknown): JsonObject | undefined {
@@ -19,19 +15,6 @@ export function asObject(value: unknown): JsonObject | undefined {
 /** `value` when it is a finite number, else undefined. */
 export function asNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-/**
- * Set an own, enumerable property, even for names like `__proto__` that a plain assignment
- * would treat as the prototype.
- */
-export function setOwn(target: JsonObject, key: string, value: unknown): void {
-  Object.defineProperty(target, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
 }
 
 /** Deep copy of a JSON value (objects and arrays copied, scalars shared). */
@@ -59,7 +42,8 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (!isPlainObject(value)) return value;
   const out: JsonObject = {};
-  for (const key of Object.keys(value).sort()) setOwn(out, key, sortKeys(value[key]));
+  for (const [key, v] of Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    setOwn(out, key, sortKeys(v));
   return out;
 }
 
@@ -71,7 +55,7 @@ function sortKeys(value: unknown): unknown {
  */
 export function deepMerge(target: JsonObject, patch: JsonObject, force: boolean): JsonObject {
   for (const [key, value] of Object.entries(patch)) {
-    const current = Object.prototype.hasOwnProperty.call(target, key) ? target[key] : undefined;
+    const current = ownValue(target, key);
     if (isPlainObject(value) && isPlainObject(current)) {
       deepMerge(current, value, force);
     } else if (current === undefined || force) {

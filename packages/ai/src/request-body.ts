@@ -105,7 +105,7 @@ export function buildUpstreamBody(args: BuildBodyArgs): UpstreamBody {
 }
 
 function shallowEqual(a: JsonObject, b: JsonObject): boolean {
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
+  const entries = Object.entries(a);
+  if (entries.length !== Object.keys(b).length) return false;
+  return entries.every(([k, v]) => Object.hasOwn(b, k) && v === b[k]);
 }

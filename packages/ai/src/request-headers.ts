@@ -3,6 +3,7 @@
  * Headers sent to the LLM (spec §1.8, APISIX 3.17+ `construct_forward_headers`).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { setOwn } from '@tollgate/core';
 
 /** Never forwarded: connection-level headers and the ones the transport sets itself. */
 const DROPPED: ReadonlySet<string> = new Set([
@@ -50,13 +51,10 @@ export function buildUpstreamHeaders(
   for (const [name, value] of Object.entries(clientHeaders)) {
     if (value === undefined) continue;
     const key = name.toLowerCase();
-    if (nominated.has(key) || key === '__proto__') continue;
-    out[key] = Array.isArray(value) ? value.join(', ') : value;
+    if (!nominated.has(key)) setOwn(out, key, Array.isArray(value) ? value.join(', ') : value);
   }
-  for (const [name, value] of Object.entries(authHeader ?? {})) {
-    const key = name.toLowerCase();
-    if (key !== '__proto__') out[key] = value;
-  }
+  for (const [name, value] of Object.entries(authHeader ?? {}))
+    setOwn(out, name.toLowerCase(), value);
   out['content-type'] = 'application/json';
   for (const key of DROPPED) delete out[key];
   return out;

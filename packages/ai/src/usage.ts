@@ -3,7 +3,7 @@
  * Normalised token usage helpers: the empty value, the estimate charged when a provider reports
  * nothing (decision D5), prompt size, and the access-log variables of spec §1.10.
  */
-import type { TokenUsage } from '@tollgate/core';
+import { ownValue, type TokenUsage } from '@tollgate/core';
 import { asObject, type JsonObject } from './json';
 import type { ProtocolName } from './types';
 
@@ -62,7 +62,7 @@ function textChars(value: unknown, depth = 0): number {
  * `instructions`, `messages`, `input`, `prompt`. Roles, images and tool schemas are not counted.
  */
 export function promptCharsOf(body: JsonObject, protocol: ProtocolName): number {
-  return PROMPT_FIELDS[protocol].reduce((n, field) => n + textChars(body[field]), 0);
+  return PROMPT_FIELDS[protocol].reduce((n, field) => n + textChars(ownValue(body, field)), 0);
 }
 
 /** The token variables of spec §1.10, each defaulting to 0. */

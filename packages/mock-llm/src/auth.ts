@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
+  const v = Object.hasOwn(headers, name) ? headers[name] : undefined;
   return Array.isArray(v) ? v[0] : v;
 }
 

@@ -109,12 +109,13 @@ export function parseBehaviour(input: unknown): Partial<Behaviour> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new BehaviourError('invalid behaviour: expected a JSON object');
   }
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
-    if (!(key in KINDS)) throw new BehaviourError(`invalid behaviour: unknown field "${key}"`);
-    out[key] = fromJson(key as keyof Behaviour, value);
-  }
-  return out;
+  const out = Object.entries(input).map(([key, value]) => {
+    if (!Object.hasOwn(KINDS, key)) {
+      throw new BehaviourError(`invalid behaviour: unknown field "${key}"`);
+    }
+    return [key, fromJson(key as keyof Behaviour, value)];
+  });
+  return Object.fromEntries(out) as Partial<Behaviour>;
 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'on', '']);
@@ -154,7 +155,8 @@ function fromHeader(field: keyof Behaviour, raw: string): unknown {
 export function parseBehaviourHeaders(headers: IncomingHttpHeaders): Partial<Behaviour> {
   const out: Record<string, unknown> = {};
   for (const field of FIELDS) {
-    const raw = headers[BEHAVIOUR_HEADERS[field]];
+    const name = BEHAVIOUR_HEADERS[field];
+    const raw = Object.hasOwn(headers, name) ? headers[name] : undefined;
     if (raw === undefined) continue;
     out[field] = fromHeader(field, Array.isArray(raw) ? (raw[raw.length - 1] ?? '') : raw);
   }
@@ -163,10 +165,11 @@ export function parseBehaviourHeaders(headers: IncomingHttpHeaders): Partial<Beh
 
 /** `base` with `patch` applied; an `undefined` in the patch resets that field to its default. */
 export function mergeBehaviour(base: Behaviour, patch: Partial<Behaviour>): Behaviour {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    if (!(key in KINDS)) throw new BehaviourError(`invalid behaviour: unknown field "${key}"`);
-    out[key] = value === undefined ? DEFAULT_BEHAVIOUR[key as keyof Behaviour] : value;
-  }
-  return out as unknown as Behaviour;
+  const changes = Object.entries(patch).map(([key, value]) => {
+    if (!Object.hasOwn(KINDS, key)) {
+      throw new BehaviourError(`invalid behaviour: unknown field "${key}"`);
+    }
+    return [key, value === undefined ? DEFAULT_BEHAVIOUR[key as keyof Behaviour] : value];
+  });
+  return { ...base, ...Object.fromEntries(changes) } as Behaviour;
 }

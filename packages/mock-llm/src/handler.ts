@@ -30,16 +30,16 @@ import type { Behaviour, RecordedRequest } from './types';
 const TEXT = 'text/plain; charset=utf-8';
 
 function headerText(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
+  const v = Object.hasOwn(req.headers, name) ? req.headers[name] : undefined;
   return Array.isArray(v) ? v[0] : v;
 }
 
 function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
+  return Object.fromEntries(
+    Object.entries(req.headers).flatMap(([k, v]) =>
+      v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v]],
+    ),
+  );
 }
 
 function parseJson(text: string): unknown {

@@ -7,7 +7,7 @@
  * math.pi, math.huge). Nothing is ever passed to eval/Function. Syntax errors read like Lua's
  * (`[string "cost_expr"]:1: unexpected symbol near '+'`).
  */
-import { SchemaCheckError } from '@tollgate/core';
+import { ownValue, SchemaCheckError } from '@tollgate/core';
 
 /** Usage fields by bare name (APISIX flattens the provider's raw usage object). */
 export type CostExprVars = Readonly<Record<string, number | undefined>>;
@@ -42,10 +42,6 @@ const FUNCTIONS: Readonly<Record<string, MathFn>> = {
 };
 const MATH_CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI, huge: Infinity };
 
-// Own properties only: `constructor` or `__proto__` must never resolve to Object.prototype.
-function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.hasOwn(table, key) ? table[key] : undefined;
-}
 const NUMBER_RE = /^(0[xX][0-9a-fA-F]+|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)$/;
 
 /** Lua's lexer reads a numeral up to the next non-name character (and a sign after an exponent). */
@@ -129,7 +125,7 @@ function parse(tokens: Token[]): Node {
   };
 
   const call = (name: string, t: Token): Node => {
-    const def = own(FUNCTIONS, name);
+    const def = ownValue(FUNCTIONS, name);
     if (!def) throw syntaxError(t.line, `unknown function '${name}'`);
     if (!isOp('(')) throw syntaxError(t.line, `function '${name}' must be called`);
     next();
@@ -162,10 +158,10 @@ function parse(tokens: Token[]): Node {
         const member = next();
         if (member.kind !== 'name')
           throw syntaxError(member.line, `<name> expected ${near(member)}`);
-        const constant = own(MATH_CONSTANTS, member.text);
+        const constant = ownValue(MATH_CONSTANTS, member.text);
         return constant !== undefined ? () => constant : call(member.text, member);
       }
-      if (own(FUNCTIONS, t.text) && t.text !== 'sqrt') return call(t.text, t);
+      if (ownValue(FUNCTIONS, t.text) && t.text !== 'sqrt') return call(t.text, t);
       if (isOp('(')) throw syntaxError(t.line, `unknown function '${t.text}'`);
       const key = t.text;
       return (vars) => {

@@ -8,6 +8,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import type { ErrorObject } from 'ajv';
+import { ownValue, setOwn } from '@tollgate/core';
 import { luaNumber, luaQuote, luaTypeOf } from './lua-format';
 
 /** A JSON Schema node as stored in SCHEMAS. */
@@ -35,10 +36,10 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Obj)[k], (b as Obj)[k]));
+  const entries = Object.entries(a);
+  if (entries.length !== Object.keys(b).length) return false;
+  const other = b as Obj;
+  return entries.every(([k, va]) => Object.hasOwn(other, k) && deepEqual(va, other[k]));
 }
 
 function matchesType(type: string, v: unknown): boolean {
@@ -96,9 +97,9 @@ export function explainFailure(
     const required = Array.isArray(s.required) ? (s.required as string[]) : [];
     const deps = isObj(s.dependencies) ? s.dependencies : {};
     const depErr = (prop: string): string | undefined => {
-      const d = deps[prop];
+      const d = ownValue(deps, prop);
       if (Array.isArray(d)) {
-        const missing = (d as string[]).find((p) => v[p] === undefined);
+        const missing = (d as string[]).find((p) => ownValue(v, p) === undefined);
         return missing === undefined
           ? undefined
           : `property "${missing}" is required when "${prop}" is set`;
@@ -108,21 +109,24 @@ export function explainFailure(
       return err && `failed to validate dependent schema for "${prop}": ${err}`;
     };
     for (const [prop, sub] of Object.entries(props)) {
-      const present = v[prop] !== undefined;
+      const value = ownValue(v, prop);
+      const present = value !== undefined;
       if (present) {
-        const err = walk(sub, v[prop]);
+        const err = walk(sub, value);
         if (err) return `property "${prop}" validation failed: ${err}`;
         const dErr = depErr(prop);
         if (dErr) return dErr;
       } else if (required.includes(prop)) {
         return `property "${prop}" is required`;
       }
-      if (!present && isObj(sub) && sub.default !== undefined) v[prop] = cloneDefault(sub.default);
+      if (!present && isObj(sub) && sub.default !== undefined) {
+        setOwn(v, prop, cloneDefault(sub.default));
+      }
     }
-    const missing = required.find((p) => !(p in props) && v[p] === undefined);
+    const missing = required.find((p) => !Object.hasOwn(props, p) && ownValue(v, p) === undefined);
     if (missing !== undefined) return `property "${missing}" is required`;
     for (const prop of Object.keys(deps)) {
-      if (!(prop in props) && v[prop] !== undefined) {
+      if (!Object.hasOwn(props, prop) && ownValue(v, prop) !== undefined) {
         const dErr = depErr(prop);
         if (dErr) return dErr;
       }
@@ -139,7 +143,7 @@ export function explainFailure(
           if (err) return `failed to validate ${key} (matching "${pattern}"): ${err}`;
           matched = true;
         }
-        if (!checkExtra || matched || key in props) continue;
+        if (!checkExtra || matched || Object.hasOwn(props, key)) continue;
         if (isObj(additional)) {
           const err = walk(additional, item);
           if (err) return `failed to validate additional property ${key}: ${err}`;
@@ -201,7 +205,7 @@ export function explainFailure(
         fails: (b: number) => boolean,
         words: string,
       ): string | undefined => {
-        const b = s[key];
+        const b = ownValue(s, key);
         return typeof b === 'number' && fails(b)
           ? `expected ${n} to be ${words} ${luaNumber(b)}`
           : undefined;

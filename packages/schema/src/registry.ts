@@ -3,6 +3,7 @@
  * Lookup of the generated schemas by id, and their self-contained ("inlined") form served by the
  * Admin API, where every `$ref` is replaced by the schema it points to, as APISIX's are.
  */
+import { setOwn } from '@tollgate/core';
 import { SCHEMAS, type SchemaId } from './generated/schemas';
 import type { SchemaNode } from './format-errors';
 
@@ -25,7 +26,7 @@ function inline(node: unknown, seen: readonly string[]): unknown {
   }
   for (const [key, value] of Object.entries(src)) {
     if (key === '$ref' && Object.keys(out).length > 0) continue;
-    out[key] = key === 'enum' || key === 'default' ? value : inline(value, seen);
+    setOwn(out, key, key === 'enum' || key === 'default' ? value : inline(value, seen));
   }
   return out;
 }

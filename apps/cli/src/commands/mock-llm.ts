@@ -41,13 +41,13 @@ type BehaviourFlags = Partial<
 >;
 
 function behaviourFrom(values: BehaviourFlags): Partial<Behaviour> {
-  const patch: Record<string, number | undefined> = {
+  const given = Object.entries({
     status: numberArg('--status', values.status),
     delayMs: numberArg('--delay-ms', values['delay-ms']),
     ttftMs: numberArg('--ttft-ms', values['ttft-ms']),
     tokensPerSecond: numberArg('--tokens-per-second', values['tokens-per-second']),
-  };
-  for (const key of Object.keys(patch)) if (patch[key] === undefined) delete patch[key];
+  }).filter(([, value]) => value !== undefined);
+  const patch = Object.fromEntries(given);
   try {
     return parseBehaviour(patch);
   } catch (err) {

@@ -8,6 +8,7 @@
 import {
   isPlainObject as isObj,
   redact,
+  setOwn,
   type AiContext,
   type RequestContext,
 } from '@tollgate/core';
@@ -49,7 +50,7 @@ export function quotaDecisions(ctx: RequestContext): Record<string, string> | un
     const decision = ctx.vars.get(`${name}_decision`);
     if (typeof decision !== 'string') continue;
     decisions ??= {};
-    decisions[name] = decision;
+    setOwn(decisions, name, decision);
   }
   return decisions;
 }

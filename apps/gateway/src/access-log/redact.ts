@@ -5,7 +5,7 @@
  * no request header but `user-agent`, `content-type` and `referer`; see `./entry`.)
  */
 
-import { isPlainObject as isObj } from '@tollgate/core';
+import { isPlainObject as isObj, setOwn } from '@tollgate/core';
 
 export const REDACTED = '[REDACTED]';
 
@@ -76,7 +76,7 @@ function redactLeaves(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((v) => redactLeaves(v, depth + 1));
   if (isObj(value)) {
     const out: Obj = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactLeaves(v, depth + 1);
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, redactLeaves(v, depth + 1));
     return out;
   }
   return value;
@@ -105,13 +105,15 @@ export function redactConfig(value: unknown, depth = 0, parentKey = ''): unknown
   if (Array.isArray(value)) return value.map((v) => redactConfig(v, depth + 1, parentKey));
   if (!isObj(value)) return value;
   const out: Obj = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (k === 'auth' && isObj(v)) out[k] = redactLeaves(v, depth + 1);
-    else if (typeof v === 'string' && SECRET_FIELD.test(k)) out[k] = REDACTED;
-    else if (k === 'key' && parentKey === 'key-auth' && typeof v === 'string') out[k] = REDACTED;
-    else if (k === 'req_headers') out[k] = redactHeaderLines(v);
-    else if ((k === 'endpoint' || k === 'uri') && typeof v === 'string') out[k] = redactUrl(v);
-    else out[k] = redactConfig(v, depth + 1, k);
-  }
+  for (const [k, v] of Object.entries(value)) setOwn(out, k, redactField(k, v, depth, parentKey));
   return out;
+}
+
+function redactField(k: string, v: unknown, depth: number, parentKey: string): unknown {
+  if (k === 'auth' && isObj(v)) return redactLeaves(v, depth + 1);
+  if (typeof v === 'string' && SECRET_FIELD.test(k)) return REDACTED;
+  if (k === 'key' && parentKey === 'key-auth' && typeof v === 'string') return REDACTED;
+  if (k === 'req_headers') return redactHeaderLines(v);
+  if ((k === 'endpoint' || k === 'uri') && typeof v === 'string') return redactUrl(v);
+  return redactConfig(v, depth + 1, k);
 }

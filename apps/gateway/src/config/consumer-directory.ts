@@ -5,7 +5,9 @@
  */
 import {
   bindPlugins,
+  isPlainObject,
   mergeChains,
+  ownValue,
   type ConsumerDirectory,
   type ConsumerInfo,
   type PluginInstance,
@@ -63,7 +65,8 @@ export class SnapshotConsumers implements ConsumerDirectory {
 
   private index(plugins: Record<string, unknown> | undefined, info: ConsumerInfo): void {
     for (const [plugin, field] of Object.entries(CREDENTIAL_FIELDS)) {
-      const secret = (plugins?.[plugin] as Record<string, unknown> | undefined)?.[field];
+      const conf = plugins && ownValue(plugins, plugin);
+      const secret = isPlainObject(conf) ? ownValue(conf, field) : undefined;
       if (typeof secret === 'string') this.byCredential.set(`${plugin}\0${field}\0${secret}`, info);
     }
   }

@@ -7,7 +7,7 @@
  * conf replaced by its defaults-filled version, and `id` set from the key. `vars` expressions are
  * not checked here: the router compiles them and reports its own failures.
  */
-import { isPlainObject } from '@tollgate/core';
+import { isPlainObject, setOwn } from '@tollgate/core';
 import {
   checkPluginConf,
   getPlugin,
@@ -83,7 +83,7 @@ function checkPlugins(
         reason: `failed to check the configuration of plugin ${name} err: ${result.message}`,
       };
     }
-    out[name] = result.value;
+    setOwn(out, name, result.value);
   }
   return { ok: true, value: out };
 }

@@ -21,11 +21,11 @@ const fail = (status: number, message: string): ControlReply => ({
 
 /** Resource lists (`/v1/routes`) and single items (`/v1/route/{id}`, by singular name). */
 const LISTS = new Set(['routes', 'services', 'upstreams']);
-const SINGULAR: Readonly<Record<string, string>> = {
-  route: 'routes',
-  service: 'services',
-  upstream: 'upstreams',
-};
+const SINGULAR: ReadonlyMap<string, string> = new Map([
+  ['route', 'routes'],
+  ['service', 'services'],
+  ['upstream', 'upstreams'],
+]);
 /** Source types `/v1/healthcheck/{type}/{id}` accepts (APISIX's). */
 const HEALTHCHECK_TYPES = new Set(['routes', 'services', 'upstreams', 'stream_routes']);
 
@@ -159,7 +159,7 @@ export function routeControlRequest(
   if (LISTS.has(what) && rest.length === 0) {
     return ok(itemsIn(source, what).map(([key, value]) => item(source, key, value)));
   }
-  const dir = SINGULAR[what];
+  const dir = SINGULAR.get(what);
   if (dir && rest.length === 1 && rest[0] !== undefined) {
     const id = decodeSegment(rest[0]);
     const value = source.configItems().get(`${dir}/${id}`);

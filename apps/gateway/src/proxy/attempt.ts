@@ -71,9 +71,10 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.stage = 'response';
     this.status = statusCode;
     this.times.header = performance.now();
-    const clean: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(headers))
-      if (value !== undefined) clean[name] = value;
+    // fromEntries defines own properties: a `__proto__` header name stays a header.
+    const clean = Object.fromEntries(
+      Object.entries(headers).filter((e): e is [string, string | string[]] => e[1] !== undefined),
+    );
     this.sink.head(statusCode, clean);
   }
 

@@ -5,7 +5,7 @@
  * `message_delta` the output tokens; the reader merges them.
  */
 import type { TokenUsage } from '@tollgate/core';
-import { asNumber, asObject, isPlainObject, type JsonObject } from '../json';
+import { asNumber, asObject, isPlainObject, setOwn, type JsonObject } from '../json';
 import type { ProtocolModule, StreamEventResult, StreamReader } from './types';
 import { eventType, joinText, parseEventData, withExtras } from './util';
 
@@ -33,7 +33,7 @@ export function anthropicUsage(raw: JsonObject): TokenUsage {
 function mergePositive(into: JsonObject | undefined, next: JsonObject): JsonObject {
   if (!into) return { ...next };
   for (const [key, value] of Object.entries(next)) {
-    if (typeof value === 'number' ? value > 0 : !(key in into)) into[key] = value;
+    if (typeof value === 'number' ? value > 0 : !Object.hasOwn(into, key)) setOwn(into, key, value);
   }
   return into;
 }

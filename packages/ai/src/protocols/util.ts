@@ -2,7 +2,7 @@
  * @module protocols/util
  * Helpers shared by the protocol modules.
  */
-import type { TokenUsage } from '@tollgate/core';
+import { ownValue, type TokenUsage } from '@tollgate/core';
 import { asNumber, asObject, type JsonObject } from '../json';
 
 /** Parse an SSE `data` payload as a JSON object; undefined for blanks, `[DONE]`, bad JSON. */
@@ -24,7 +24,8 @@ export function eventType(sseEvent: string, payload: JsonObject | undefined): st
 
 /** `obj[a][b]` as a number, or undefined. */
 export function nestedNumber(obj: JsonObject, a: string, b: string): number | undefined {
-  return asNumber(asObject(obj[a])?.[b]);
+  const inner = asObject(ownValue(obj, a));
+  return asNumber(inner && ownValue(inner, b));
 }
 
 /** Copy the optional extras that are present (numbers) onto `usage`. */

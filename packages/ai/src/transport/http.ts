@@ -216,11 +216,10 @@ export class AiTransport {
 function definedHeaders(
   headers: Record<string, string | string[] | undefined>,
 ): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = value;
-  }
-  return out;
+  // fromEntries defines own properties: a `__proto__` header name stays a header.
+  return Object.fromEntries(
+    Object.entries(headers).filter((e): e is [string, string | string[]] => e[1] !== undefined),
+  );
 }
 
 async function* streamBody(

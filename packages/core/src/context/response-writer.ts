@@ -5,6 +5,7 @@
  * chunk, and writes respect back-pressure.
  */
 import type { ServerResponse } from 'node:http';
+import { setOwn } from '../json';
 
 export type OutgoingHeaders = Record<string, string | string[] | number>;
 
@@ -46,7 +47,8 @@ export class ResponseWriter {
     this.headers = headers;
     this.filters.head(this);
     this.started = true;
-    for (const [name, value] of Object.entries(this.extraHeaders)) this.headers[name] = value;
+    for (const [name, value] of Object.entries(this.extraHeaders))
+      setOwn(this.headers, name, value);
     this.res.writeHead(this.status, this.headers);
   }
 

@@ -5,6 +5,7 @@
  * `_meta.filter`, chash keys, rate-limit templates and the access log.
  */
 import type { IncomingMessage } from 'node:http';
+import { ownValue } from '../json';
 
 /** Values plugins and the runtime set during a request (`route_id`, `consumer_name`, `llm_model`, ...). */
 export type VarValue = string | number | boolean | undefined;
@@ -77,7 +78,7 @@ export class RequestVars {
       return this.query.get(name.slice(4)) ?? undefined;
     }
     if (name.startsWith('http_')) {
-      const header = req.headers[name.slice(5).replace(/_/g, '-')];
+      const header = ownValue(req.headers, name.slice(5).replace(/_/g, '-'));
       return Array.isArray(header) ? header.join(', ') : header;
     }
     if (name.startsWith('cookie_')) {

@@ -6,6 +6,8 @@
  * full-path regex that checks the rest and captures the names.
  */
 
+import { setOwn } from '../json';
+
 /** Captures named segments of `path`, or returns undefined when the path does not fit. */
 export type ParamCapture = (path: string) => Record<string, string> | undefined;
 
@@ -62,7 +64,7 @@ function compileCapture(pattern: string): ParamCapture | undefined {
     const params: Record<string, string> = {};
     names.forEach((name, i) => {
       const value = m[i + 1];
-      if (name !== '' && value !== undefined) params[name] = value;
+      if (name !== '' && value !== undefined) setOwn(params, name, value);
     });
     return params;
   };

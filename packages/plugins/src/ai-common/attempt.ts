@@ -13,7 +13,7 @@ import {
   type ProtocolName,
   type UpstreamFailureKind,
 } from '@tollgate/ai';
-import { exit, isGatewayError, type Exit, type RequestContext } from '@tollgate/core';
+import { exit, isGatewayError, setOwn, type Exit, type RequestContext } from '@tollgate/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AiInstanceConf } from './instance';
 import { llmCallEnded, llmCallStarted } from '../prometheus/llm-connections';
@@ -52,7 +52,7 @@ function clientHeaders(ctx: RequestContext): IncomingHttpHeaders {
   const headers: IncomingHttpHeaders = { ...ctx.req.headers };
   for (const [name, value] of ctx.upstreamHeaders) {
     if (value === null) delete headers[name];
-    else headers[name] = value;
+    else setOwn(headers, name, value);
   }
   return headers;
 }

@@ -7,6 +7,7 @@
  */
 import {
   exit,
+  setOwn,
   type CounterState,
   type CounterStore,
   type Exit,
@@ -57,9 +58,9 @@ function setHeaders(
   if (!conf.show_limit_quota_header) return;
   const [limit, remaining, reset] = quota.headers;
   const headers = ctx.response.extraHeaders;
-  headers[limit] = String(quota.limit);
-  headers[remaining] = String(refused ? 0 : Math.max(0, quota.limit - state.consumed));
-  headers[reset] = resetSeconds(quota, state.resetInMs);
+  setOwn(headers, limit, String(quota.limit));
+  setOwn(headers, remaining, String(refused ? 0 : Math.max(0, quota.limit - state.consumed)));
+  setOwn(headers, reset, resetSeconds(quota, state.resetInMs));
 }
 
 /**
@@ -171,8 +172,9 @@ function costOf(quota: Quota, ctx: RequestContext): number | undefined {
       costExprs.set(quota.costExpr, evaluate);
     }
     const source = ctx.ai?.rawUsage ?? (usage as unknown as Record<string, unknown>);
-    const vars: Record<string, number | undefined> = {};
-    for (const [k, v] of Object.entries(source)) if (typeof v === 'number') vars[k] = v;
+    const vars: Record<string, number> = Object.fromEntries(
+      Object.entries(source).filter((e): e is [string, number] => typeof e[1] === 'number'),
+    );
     try {
       return evaluate(vars);
     } catch {

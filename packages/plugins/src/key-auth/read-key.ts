@@ -3,7 +3,7 @@
  * Where a request carries its API key: the configured header first, then the query argument
  * (APISIX's order). Pure: reads the request, changes nothing.
  */
-import type { RequestContext } from '@tollgate/core';
+import { ownValue, type RequestContext } from '@tollgate/core';
 import type { KeyAuthConf } from '@tollgate/schema';
 
 /** The key a request presented, and where it was found. */
@@ -18,7 +18,7 @@ export interface PresentedKey {
 
 /** The header's value; a header sent twice arrives joined (`a, b`) and so matches no key. */
 function headerValue(ctx: RequestContext, name: string): string | undefined {
-  const value = ctx.req.headers[name.toLowerCase()];
+  const value = ownValue(ctx.req.headers, name.toLowerCase());
   return Array.isArray(value) ? value[0] : value;
 }
 

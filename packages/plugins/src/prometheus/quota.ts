@@ -5,7 +5,7 @@
  * headers they add to the response). A remaining value is kept until its window resets (the
  * matching `Reset` header), so a worker never reports a window that has ended.
  */
-import type { RequestContext } from '@tollgate/core';
+import { ownValue, type RequestContext } from '@tollgate/core';
 
 /** The token quota plugins, in the order they run (consumer quotas first). */
 export const QUOTA_PLUGINS = ['ai-consumer-rate-limiting', 'ai-rate-limiting'] as const;
@@ -68,7 +68,7 @@ export function quotaReadings(headers: Readonly<Record<string, string>>): QuotaR
     }
     const remaining = Number(value);
     if (!Number.isFinite(remaining)) continue;
-    const reset = Number(headers[resetName]);
+    const reset = Number(ownValue(headers, resetName));
     out.push({ ...reading, remaining, ...(Number.isFinite(reset) ? { resetSeconds: reset } : {}) });
   }
   return out;
