@@ -9,3 +9,5 @@ export * from './counter-store';
 export * from './balancer';
 export * from './backoff';
 export * from './json';
+export * from './json-depth';
+export * from './http-server';
