@@ -6,7 +6,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createLogger, isGatewayError, type Logger } from '@tollgate/core';
+import {
+  createLogger,
+  guardHttpServer,
+  isGatewayError,
+  MAX_HEADER_BYTES,
+  type Logger,
+} from '@tollgate/core';
 import type { ConfigStore } from '@tollgate/config-store';
 import { listPlugins } from '@tollgate/schema';
 import { AddressFilter, KeyChecker, type AdminKey } from './auth';
@@ -155,7 +161,9 @@ export async function startAdminServer(
 ): Promise<RunningAdminServer> {
   const log = options.logger ?? createLogger('admin-api');
   const app = createAdminApp(options);
-  const server = http.createServer(app);
+  // Refusals (431, malformed requests, bodies over the limit) answer JSON and never reset a
+  // client that is still sending.
+  const server = guardHttpServer(http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

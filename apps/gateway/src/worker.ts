@@ -5,7 +5,7 @@
  * in-flight requests finish, then exits.
  */
 import http from 'node:http';
-import { createLogger } from '@tollgate/core';
+import { createLogger, guardHttpServer, MAX_HEADER_BYTES } from '@tollgate/core';
 import { PLUGINS } from '@tollgate/plugins';
 import { ConfigItems } from './config/config-items';
 import { Snapshot } from './config/snapshot';
@@ -16,8 +16,6 @@ import { IpcCounterStore } from './counters/counter-ipc';
 import { HealthTable } from './health/health-table';
 import { UpstreamProxy } from './proxy';
 
-/** Header bytes a request may carry before it is refused with 431 (nginx's large header buffers). */
-export const MAX_HEADER_BYTES = 16 * 1024;
 /** Idle keep-alive connections are kept as long as nginx's default keepalive_timeout. */
 const KEEP_ALIVE_MS = 60_000;
 
@@ -99,7 +97,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const accessLog = createAccessLogger(options.accessLog);
   const handler = createRequestHandler({ snapshot: () => snapshot, proxy, logger: log, accessLog });
   const servers = options.listen.map(() => {
-    const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler);
+    const server = guardHttpServer(http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler));
     server.keepAliveTimeout = KEEP_ALIVE_MS;
     return server;
   });
