@@ -23,6 +23,8 @@ export interface WorkerOptions {
   accessLog: { enabled: boolean; path?: string };
   /** Milliseconds in-flight requests get to finish at shutdown. */
   shutdownGraceMs: number;
+  /** apisix.disable_upstream_healthcheck: the worker keeps no passive health. */
+  disableUpstreamHealthcheck: boolean;
 }
 
 export const WORKER_OPTIONS_ENV = 'TOLLGATE_WORKER_OPTIONS';

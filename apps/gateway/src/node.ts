@@ -47,6 +47,8 @@ export interface GatewayNodeOptions {
   control?: { ip: string; port: number };
   /** Prometheus export listener (`plugin_attr.prometheus.export_addr`); absent = disabled. */
   metrics?: { ip: string; port: number };
+  /** `apisix.disable_upstream_healthcheck`: no active probes, no passive health in workers. */
+  disableUpstreamHealthcheck?: boolean;
   logger?: Logger;
 }
 
@@ -83,6 +85,7 @@ export class GatewayNode {
   private constructor(private readonly options: GatewayNodeOptions) {
     this.log = options.logger ?? createLogger('gateway');
     this.health = new ActiveHealthChecker({
+      disabled: options.disableUpstreamHealthcheck,
       logger: this.log,
       onChange: (key, healthy) => {
         this.log.warn(healthy ? 'instance healthy again' : 'instance unhealthy', { target: key });
@@ -150,6 +153,7 @@ export class GatewayNode {
       listen: this.options.listen,
       shutdownGraceMs: this.options.shutdownGraceMs ?? 30_000,
       accessLog: this.options.accessLog ?? { enabled: true },
+      disableUpstreamHealthcheck: this.options.disableUpstreamHealthcheck ?? false,
     };
     const worker = cluster.fork({ [WORKER_OPTIONS_ENV]: JSON.stringify(workerOptions) });
     const state: WorkerState = { worker, synced: false, listening: false, appliedRevision: 0 };

@@ -28,7 +28,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const log = createLogger('gateway');
   const items = new ConfigItems();
   const proxy = new UpstreamProxy({ logger: log });
-  const health = new HealthTable();
+  const health = new HealthTable(options.disableUpstreamHealthcheck);
   const localCounters: IpcCounterStore = new IpcCounterStore((m) => {
     // After the primary is gone, a send without callback would raise an 'error' event on
     // process; fail the request instead.

@@ -76,6 +76,7 @@ export async function start(options: StartOptions): Promise<void> {
       role: config.role,
       control: config.control.enabled ? config.control.listen : undefined,
       metrics: config.prometheus.exportAddr,
+      disableUpstreamHealthcheck: config.disableUpstreamHealthcheck,
     });
     // Stop the gateway (finishing in-flight requests) before the Admin API and the store.
     closers.unshift(() => gateway?.close() ?? Promise.resolve());

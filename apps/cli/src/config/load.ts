@@ -25,7 +25,8 @@ export function substituteEnv(text: string, env: NodeJS.ProcessEnv, source: stri
   return text.replace(
     /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::=\s*([^}]*?))?\s*\}\}/g,
     (_m, name: string, fallback?: string) => {
-      const value = env[name];
+      // Own variables only: `${{constructor}}` must not find a method of Object.prototype.
+      const value = Object.hasOwn(env, name) ? env[name] : undefined;
       if (value !== undefined) return value;
       if (fallback !== undefined) return fallback;
       return fail(source, `environment variable ${name} is not set (referenced as \${{${name}}})`);
@@ -39,12 +40,16 @@ function keyPath(err: ErrorObject): string {
   return parts.join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]') || '(root)';
 }
 
+/** The own member `key` of an object or array from the parsed file. */
+function child(node: unknown, key: string): unknown {
+  if (typeof node !== 'object' || node === null) return undefined;
+  const container = node as Raw;
+  return Object.hasOwn(container, key) ? container[key] : undefined;
+}
+
 function describe(err: ErrorObject, data: unknown): string {
   const where = keyPath(err);
-  const got = err.instancePath
-    .split('/')
-    .filter(Boolean)
-    .reduce<unknown>((node, part) => (node as Raw | undefined)?.[part], data);
+  const got = err.instancePath.split('/').filter(Boolean).reduce<unknown>(child, data);
   if (err.keyword === 'required') return `${where}: is required`;
   if (err.keyword === 'enum') {
     return `${where}: must be one of ${(err.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(got)})`;
@@ -161,6 +166,8 @@ export function parseConfig(
       enabled: (apisix.enable_control as boolean | undefined) ?? true,
       listen: listenOf(apisix.control, { ip: '127.0.0.1', port: 9090 }),
     },
+    disableUpstreamHealthcheck:
+      (apisix.disable_upstream_healthcheck as boolean | undefined) ?? false,
     prometheus: { exportAddr: listenOf(prometheus.export_addr, { ip: '127.0.0.1', port: 9091 }) },
     unsupportedKeys,
   };

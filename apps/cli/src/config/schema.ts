@@ -27,6 +27,7 @@ export const CONFIG_SCHEMA = {
         enable_admin: { type: 'boolean' },
         enable_control: { type: 'boolean' },
         control: listen,
+        disable_upstream_healthcheck: { type: 'boolean' },
       },
     },
     deployment: {
@@ -104,6 +105,7 @@ export const SUPPORTED_KEYS = [
   'apisix.enable_control',
   'apisix.control.ip',
   'apisix.control.port',
+  'apisix.disable_upstream_healthcheck',
   'deployment.role',
   'deployment.role_traditional.config_provider',
   'deployment.role_control_plane.config_provider',

@@ -40,6 +40,11 @@ export interface TollgateConfig {
   /** nginx_config.http.enable_access_log / access_log (a file path, or stdout when absent). */
   accessLog: { enabled: boolean; path?: string };
   control: { enabled: boolean; listen: Listen };
+  /**
+   * apisix.disable_upstream_healthcheck: no health checks of any kind (active probes, passive
+   * breakers) for upstreams and ai-proxy-multi instances; weights alone decide.
+   */
+  disableUpstreamHealthcheck: boolean;
   prometheus: { exportAddr: Listen };
   /** Keys present in the file that Tollgate does not use (reported as warnings). */
   unsupportedKeys: string[];

@@ -14,6 +14,9 @@
  *   never read (a lone instance is always used, spec §1.5);
  * - instances with no endpoint to probe (openai-compatible or azure-openai without
  *   `override.endpoint`) are skipped with a warning.
+ *
+ * `apisix.disable_upstream_healthcheck: true` (the `disabled` option) creates no probe at all, as
+ * APISIX's `create_checker` then creates no checker: every instance counts as healthy.
  */
 import { createLogger } from '@tollgate/core';
 import { ProbeLoop, type TargetStatus } from './probe-loop';
@@ -38,6 +41,8 @@ export interface ActiveHealthCheckerOptions {
    * probe end an instance's passive rest (its worker breakers) even without a verdict change.
    */
   onHealthyProbe?(targetKey: string): void;
+  /** `apisix.disable_upstream_healthcheck`: probe nothing, whatever the config asks for. */
+  disabled?: boolean;
   logger?: HealthLogger;
 }
 
@@ -108,6 +113,9 @@ export class ActiveHealthChecker {
 
   constructor(private readonly options: ActiveHealthCheckerOptions) {
     this.log = options.logger ?? createLogger('health');
+    if (options.disabled) {
+      this.log.info('active health checks disabled: apisix.disable_upstream_healthcheck is true');
+    }
   }
 
   /**
@@ -116,7 +124,7 @@ export class ActiveHealthChecker {
    * healthy); unchanged targets keep probing with their counters.
    */
   update(items: ReadonlyMap<string, Record<string, unknown>>): void {
-    if (this.stopped) return;
+    if (this.stopped || this.options.disabled) return;
     const desired = desiredTargets(items, (key, instance) => {
       if (this.warned.has(key)) return;
       this.warned.add(key);

@@ -8,6 +8,9 @@ export class HealthTable implements HealthView {
   private readonly unhealthy = new Set<string>();
   private readonly listeners: ((targetKey: string, healthy: boolean) => void)[] = [];
 
+  /** `disabled`: the node runs no health checks (`apisix.disable_upstream_healthcheck`). */
+  constructor(readonly disabled = false) {}
+
   isHealthy(targetKey: string): boolean {
     return !this.unhealthy.has(targetKey);
   }

@@ -425,3 +425,28 @@ describe('ActiveHealthChecker', () => {
     expect(checker.status()).toEqual([]);
   });
 });
+
+describe('ActiveHealthChecker with apisix.disable_upstream_healthcheck (issue 9 item 8)', () => {
+  it('probes nothing while an enabled checker probes the same config', async () => {
+    const off = await probeServer();
+    const on = await probeServer();
+    const disabled = new ActiveHealthChecker({ disabled: true, onChange: () => undefined });
+    const enabled = new ActiveHealthChecker({ onChange: () => undefined });
+    const config = (port: number) =>
+      new Map([['routes/1', route(instance('a', port, fast()), instance('b', port, fast()))]]);
+    try {
+      disabled.update(config(off.port));
+      enabled.update(config(on.port));
+      // Two rounds of the enabled checker's probes: the disabled one had the same time.
+      await waitFor('two rounds of probes', () => on.probes.length >= 4, 10_000);
+      expect(off.probes).toEqual([]);
+      expect(disabled.status()).toEqual([]);
+      expect(disabled.unhealthy()).toEqual([]);
+    } finally {
+      await disabled.stop();
+      await enabled.stop();
+      await off.close();
+      await on.close();
+    }
+  });
+});

@@ -36,6 +36,11 @@ export interface HealthView {
    * a passive breaker can close when an active probe succeeds (decision D4).
    */
   onChange(listener: (targetKey: string, healthy: boolean) => void): void;
+  /**
+   * True when `apisix.disable_upstream_healthcheck` turned the node's health checks off: no
+   * verdict ever arrives, and plugins keep no passive health either.
+   */
+  readonly disabled?: boolean;
 }
 
 /** What a plugin may use at init. */

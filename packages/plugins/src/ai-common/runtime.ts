@@ -20,7 +20,7 @@ let runtime: AiRuntime | undefined;
 export function initAiRuntime(env: PluginEnv): void {
   if (runtime) return;
   const logger = createLogger('ai-proxy');
-  const passive = new PassiveHealth({ logger });
+  const passive = new PassiveHealth({ logger, disabled: env.health.disabled });
   // A passing active probe ends the passive rest of that instance too (decision D4).
   env.health.onChange((key, healthy) => {
     if (healthy) passive.markHealthy(key);

@@ -184,4 +184,18 @@ describe('PassiveHealth', () => {
     expect(passive.isOpen('gone')).toBe(false);
     expect(passive.state('gone')).toBe('closed');
   });
+
+  it('records nothing when disabled (apisix.disable_upstream_healthcheck, issue 9 item 8)', async () => {
+    const off = new PassiveHealth({ disabled: true, now: () => clock });
+    off.configure('k', { unhealthy: { http_failures: 1, tcp_failures: 1, timeouts: 1 } });
+    for (let i = 0; i < 10; i++) off.recordFailure('k', { status: 500 });
+    off.recordFailure('k', { kind: 'timeout' });
+    off.recordFailure('k', { status: 429, retryAfterMs: 60_000 });
+    await settle();
+    expect(off.isOpen('k')).toBe(false);
+    expect(off.state('k')).toBe('closed');
+    expect(off.retryAfterRemainingMs('k')).toBe(0);
+    expect(off.keys()).toEqual([]);
+    off.close();
+  });
 });

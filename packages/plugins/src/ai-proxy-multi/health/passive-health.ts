@@ -50,6 +50,11 @@ export interface PassiveHealthOptions {
   readonly maxRetryAfterMs?: number;
   /** Clock for Retry-After windows; default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * `apisix.disable_upstream_healthcheck`: record nothing, so no instance is ever rested (no
+   * breaker, no Retry-After window) and weights alone decide.
+   */
+  readonly disabled?: boolean;
   /** Told about every breaker state change (metrics, logs). */
   readonly onStateChange?: (targetKey: string, state: BreakerState) => void;
   readonly logger?: PassiveHealthLogger;
@@ -134,6 +139,7 @@ export class PassiveHealth {
    * rules keep the breaker and its state; changed rules start a fresh breaker.
    */
   configure(targetKey: string, passive?: Partial<HealthCheckPassive>): void {
+    if (this.options.disabled) return;
     this.replace(targetKey, passive);
   }
 
@@ -159,6 +165,7 @@ export class PassiveHealth {
 
   /** The instance answered well: consecutive failures reset; a half-open trial closes the breaker. */
   recordSuccess(targetKey: string): void {
+    if (this.options.disabled) return;
     const entry = this.entry(targetKey);
     resetCounts(entry);
     this.fire(entry, undefined);
@@ -172,6 +179,7 @@ export class PassiveHealth {
    * even while its breaker stays closed.
    */
   recordFailure(targetKey: string, info: FailureInfo = {}): void {
+    if (this.options.disabled) return;
     const entry = this.entry(targetKey);
     const { status, retryAfterMs } = info;
     if (
