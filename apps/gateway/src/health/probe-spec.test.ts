@@ -48,6 +48,9 @@ describe('instanceEndpoint', () => {
     ],
     ['bedrock without region', { provider: 'bedrock' }, undefined],
     ['openai-compatible without endpoint', { provider: 'openai-compatible' }, undefined],
+    // Issue 9: provider names are looked up as own entries only.
+    ['provider named constructor', { provider: 'constructor' }, undefined],
+    ['provider named toString', { provider: 'toString' }, undefined],
   ])('%s', (_label, instance, expected) => {
     expect(instanceEndpoint(instance)).toEqual(expected);
   });

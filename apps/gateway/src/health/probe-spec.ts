@@ -111,7 +111,10 @@ export function instanceEndpoint(instance: Obj): InstanceEndpoint | undefined {
   const providerConf = isObj(instance.provider_conf)
     ? (instance.provider_conf as ProviderConf)
     : {};
-  const host = PROVIDER_HOSTS[str(instance.provider, '')]?.(providerConf);
+  const provider = str(instance.provider, '');
+  // Own entries only: a provider named `constructor` must not call Object().
+  const hostOf = Object.hasOwn(PROVIDER_HOSTS, provider) ? PROVIDER_HOSTS[provider] : undefined;
+  const host = hostOf?.(providerConf);
   return host ? { scheme: 'https', host, port: 443 } : undefined;
 }
 
