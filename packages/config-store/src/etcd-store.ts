@@ -10,7 +10,7 @@
  * its request reached etcd may still have been applied (as with any etcd client); one that failed
  * because etcd was down was not. No client restart is needed when etcd comes back.
  */
-import type { Etcd3, IRequestOp } from 'etcd3';
+import type { IRequestOp } from 'etcd3';
 import { StoreUnavailableError, createLogger, type Logger } from '@tollgate/core';
 import {
   formatGeneratedId,
@@ -24,7 +24,8 @@ import {
   type WatchOptions,
 } from './store';
 import { prefixRangeEnd } from './keys';
-import { EtcdCaller, createEtcdClient, type EtcdConnectionOptions } from './etcd/client';
+import { EtcdCaller, createEtcdEndpoints, type EtcdConnectionOptions } from './etcd/client';
+import type { EtcdEndpoints } from './etcd/endpoints';
 import { headerRevision, int, toItem } from './etcd/convert';
 import { EtcdWatch, type EtcdWatchTuning } from './etcd/watch';
 
@@ -43,7 +44,7 @@ const DEFAULT_TIMEOUT_MS = 5000;
  */
 export class EtcdStore implements ConfigStore {
   readonly kind = 'etcd' as const;
-  private readonly client: Etcd3;
+  private readonly endpoints: EtcdEndpoints;
   private readonly caller: EtcdCaller;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
@@ -52,15 +53,15 @@ export class EtcdStore implements ConfigStore {
 
   constructor(private readonly options: EtcdStoreOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.client = createEtcdClient(options, this.timeoutMs);
-    this.caller = new EtcdCaller(this.timeoutMs, options.hosts.length);
+    this.endpoints = createEtcdEndpoints(options, this.timeoutMs);
+    this.caller = new EtcdCaller(this.timeoutMs, this.endpoints);
     this.logger = createLogger('config-store');
   }
 
   async get(key: string): Promise<StoredItem | undefined> {
     this.assertOpen();
-    const res = await this.caller.call('get', 'read', (deadline) =>
-      this.client.kv.range({ key: Buffer.from(key) }, { deadline }),
+    const res = await this.caller.call('get', 'read', (client, deadline) =>
+      client.kv.range({ key: Buffer.from(key) }, { deadline }),
     );
     const kv = res.kvs[0];
     return kv ? toItem(kv) : undefined;
@@ -69,8 +70,8 @@ export class EtcdStore implements ConfigStore {
   async range(prefix: string): Promise<RangeResult> {
     this.assertOpen();
     const start = Buffer.from(prefix);
-    const res = await this.caller.call('range', 'read', (deadline) =>
-      this.client.kv.range(
+    const res = await this.caller.call('range', 'read', (client, deadline) =>
+      client.kv.range(
         {
           key: start.length > 0 ? start : Buffer.from([0]),
           range_end: prefixRangeEnd(start),
@@ -88,13 +89,13 @@ export class EtcdStore implements ConfigStore {
     const ttl = options.ttlSeconds;
     if (ttl !== undefined && !(ttl > 0))
       throw new RangeError(`ttlSeconds must be positive, got ${ttl}`);
-    const res = await this.caller.call('put', 'write', async (deadline) => {
+    const res = await this.caller.call('put', 'idempotent', async (client, deadline) => {
       // A lease granted for a put that then fails simply expires with no key attached.
       const lease =
         ttl === undefined
           ? undefined
-          : await this.client.leaseClient.leaseGrant({ TTL: Math.ceil(ttl) }, { deadline });
-      return this.client.kv.put(
+          : await client.leaseClient.leaseGrant({ TTL: Math.ceil(ttl) }, { deadline });
+      return client.kv.put(
         {
           key: Buffer.from(key),
           value: Buffer.from(value),
@@ -113,8 +114,8 @@ export class EtcdStore implements ConfigStore {
     expectedModRevision: number,
   ): Promise<PutResult | undefined> {
     this.assertOpen();
-    const res = await this.caller.call('putIfUnchanged', 'write', (deadline) =>
-      this.client.kv.txn(
+    const res = await this.caller.call('putIfUnchanged', 'write', (client, deadline) =>
+      client.kv.txn(
         {
           compare: [
             {
@@ -152,8 +153,8 @@ export class EtcdStore implements ConfigStore {
         },
       });
     }
-    const res = await this.caller.call('delete', 'write', (deadline) =>
-      this.client.kv.txn({ success: ops }, { deadline }),
+    const res = await this.caller.call('delete', 'write', (client, deadline) =>
+      client.kv.txn({ success: ops }, { deadline }),
     );
     // Later ops of a txn see the earlier ones, so a key inside the prefix is not counted twice.
     return res.responses.reduce((sum, op) => sum + int(op.response_delete_range.deleted), 0);
@@ -161,16 +162,16 @@ export class EtcdStore implements ConfigStore {
 
   async generateId(counterKey: string): Promise<string> {
     this.assertOpen();
-    const res = await this.caller.call('generateId', 'write', (deadline) =>
-      this.client.kv.put({ key: Buffer.from(counterKey), value: Buffer.from('1') }, { deadline }),
+    const res = await this.caller.call('generateId', 'idempotent', (client, deadline) =>
+      client.kv.put({ key: Buffer.from(counterKey), value: Buffer.from('1') }, { deadline }),
     );
     return formatGeneratedId(headerRevision(res.header));
   }
 
   async revision(): Promise<number> {
     this.assertOpen();
-    const res = await this.caller.call('revision', 'read', (deadline) =>
-      this.client.kv.range({ key: Buffer.from([0]), count_only: true }, { deadline }),
+    const res = await this.caller.call('revision', 'read', (client, deadline) =>
+      client.kv.range({ key: Buffer.from([0]), count_only: true }, { deadline }),
     );
     return headerRevision(res.header);
   }
@@ -178,7 +179,7 @@ export class EtcdStore implements ConfigStore {
   watch(options: WatchOptions): Watch {
     this.assertOpen();
     const watch = new EtcdWatch(options, {
-      client: this.client,
+      endpoints: this.endpoints,
       logger: this.logger,
       timeoutMs: this.timeoutMs,
       tuning: this.options,
@@ -195,8 +196,8 @@ export class EtcdStore implements ConfigStore {
    */
   async compact(revision: number): Promise<void> {
     this.assertOpen();
-    await this.caller.call('compact', 'write', (deadline) =>
-      this.client.kv.compact({ revision, physical: true }, { deadline }),
+    await this.caller.call('compact', 'write', (client, deadline) =>
+      client.kv.compact({ revision, physical: true }, { deadline }),
     );
   }
 
@@ -204,7 +205,7 @@ export class EtcdStore implements ConfigStore {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.watches].map((w) => w.close()));
-    this.client.close();
+    this.endpoints.close();
   }
 
   private assertOpen(): void {

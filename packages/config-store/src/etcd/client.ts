@@ -1,7 +1,8 @@
 /**
  * @module etcd/client
- * The etcd3 client as the store uses it, and `EtcdCaller`, which gives every unary call one
- * deadline and turns every failure into `StoreUnavailableError`.
+ * The etcd3 clients as the store uses them (one per member, see `etcd/endpoints`), and
+ * `EtcdCaller`, which gives every unary call one deadline, sends it to a member that answers, and
+ * turns every failure into `StoreUnavailableError`.
  *
  * etcd3's default fault handling (three global retries plus a per-host circuit breaker) is
  * replaced by a pass-through policy: a retried put may be applied twice and a retried
@@ -10,6 +11,7 @@
  */
 import { Etcd3, isRecoverableError, type IOptions } from 'etcd3';
 import { StoreUnavailableError, isGatewayError } from '@tollgate/core';
+import { EtcdEndpoints, type EtcdEndpoint } from './endpoints';
 
 /** Connection options of the etcd backend. */
 export interface EtcdConnectionOptions {
@@ -28,12 +30,14 @@ const passThrough = {
     Promise.resolve().then(() => fn({ signal: new AbortController().signal })),
 } as unknown as Policy;
 
-/** Build an etcd3 client configured for the store (no hidden retries, fast reconnects). */
-export function createEtcdClient(options: EtcdConnectionOptions, timeoutMs: number): Etcd3 {
-  if (options.hosts.length === 0)
-    throw new StoreUnavailableError('etcd unreachable: no etcd hosts configured');
+/** An etcd3 client for one member, configured for the store (no hidden retries, fast reconnects). */
+function createMemberClient(
+  host: string,
+  options: EtcdConnectionOptions,
+  timeoutMs: number,
+): Etcd3 {
   return new Etcd3({
-    hosts: options.hosts,
+    hosts: [host],
     ...(options.username !== undefined
       ? { auth: { username: options.username, password: options.password ?? '' } }
       : {}),
@@ -52,6 +56,20 @@ export function createEtcdClient(options: EtcdConnectionOptions, timeoutMs: numb
       'grpc.max_receive_message_length': -1,
     },
   });
+}
+
+/** One client per configured member, for the store (no hidden retries, fast reconnects). */
+export function createEtcdEndpoints(
+  options: EtcdConnectionOptions,
+  timeoutMs: number,
+): EtcdEndpoints {
+  if (options.hosts.length === 0)
+    throw new StoreUnavailableError('etcd unreachable: no etcd hosts configured');
+  if (new Set(options.hosts.map((h) => h.startsWith('https:'))).size > 1)
+    throw new StoreUnavailableError('etcd hosts mix http and https');
+  return new EtcdEndpoints(
+    options.hosts.map((host) => ({ host, client: createMemberClient(host, options, timeoutMs) })),
+  );
 }
 
 /** Whether a failed call certainly never reached etcd (so it is safe to retry even a write). */
@@ -76,28 +94,52 @@ export function toStoreError(err: unknown, operation: string): Error {
   return new StoreUnavailableError(`${prefix}: ${operation}: ${errorText(err)}`, { cause: err });
 }
 
-/** What a call may be retried on. `read`: any transient failure; `write`: only unsent requests. */
-export type CallKind = 'read' | 'write';
+/**
+ * What a call may be retried on, on the next member:
+ * - `read`: any transient failure (reads change nothing);
+ * - `idempotent`: any transient failure, including one after the request may have reached etcd:
+ *   writing the same whole value again leaves the same state (a put; a `gen_id` bump, whose every
+ *   revision is unique). A put retried after its first try was applied reports that value as its
+ *   own previous value;
+ * - `write`: only a request that certainly never left (a compare-and-swap or a delete tried
+ *   twice could report a conflict with itself or a wrong count).
+ */
+export type CallKind = 'read' | 'idempotent' | 'write';
+
+/** The first try of a retryable call gets this long; each next try twice as long. */
+const FIRST_TRY_MS = 1000;
 
 /**
  * Runs unary etcd calls under one overall deadline. A call settles within `timeoutMs` whatever
  * etcd does (down, frozen, unreachable): the gRPC deadline cancels it, and a timer backs that up
  * for the parts of etcd3 that do not honour it.
+ *
+ * A call goes to the member that answered last; when it fails in a way that is safe to retry
+ * (see {@link CallKind}), the member is marked failed and the call moves on to the next member,
+ * so a dead member of a cluster with quorum costs a refused connection, not a failed call. A try
+ * of a retryable call gets a shorter deadline of its own (1 s, then doubling; the last try gets
+ * what is left): a member whose leader just died holds a write until the deadline without ever
+ * applying it, and the call should rather go on to a member that has a leader again.
  */
 export class EtcdCaller {
   private readonly attempts: number;
 
   constructor(
     private readonly timeoutMs: number,
-    hostCount: number,
+    private readonly endpoints: EtcdEndpoints,
   ) {
-    // One extra attempt lets a call succeed on a fresh channel right after etcd came back.
-    this.attempts = Math.max(2, hostCount);
+    // Every member once, plus one extra attempt: it lets a call succeed on a fresh channel right
+    // after a lone etcd came back.
+    this.attempts = endpoints.size + 1;
   }
 
-  /** Run `fn(deadline)`; retry per `kind`; reject with StoreUnavailableError on failure or timeout. */
-  async call<T>(operation: string, kind: CallKind, fn: (deadline: Date) => Promise<T>): Promise<T> {
-    const deadline = new Date(Date.now() + this.timeoutMs);
+  /** Run `fn(client, deadline)`; retry per `kind`; reject with StoreUnavailableError on failure or timeout. */
+  async call<T>(
+    operation: string,
+    kind: CallKind,
+    fn: (client: Etcd3, deadline: Date) => Promise<T>,
+  ): Promise<T> {
+    const end = Date.now() + this.timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -113,13 +155,21 @@ export class EtcdCaller {
     const attempt = async (): Promise<T> => {
       let lastError: unknown;
       for (let i = 0; i < this.attempts; i++) {
+        const endpoint: EtcdEndpoint | undefined = this.endpoints.order()[0];
+        if (!endpoint) break;
+        const last = i === this.attempts - 1 || kind === 'write';
+        const tryEnd = last ? end : Math.min(end, Date.now() + FIRST_TRY_MS * 2 ** i);
         try {
-          return await fn(deadline);
+          const result = await fn(endpoint.client, new Date(tryEnd));
+          this.endpoints.succeeded(endpoint);
+          return result;
         } catch (err) {
           lastError = err;
-          const retryable =
-            kind === 'read' ? err instanceof Error && isRecoverableError(err) : neverSent(err);
-          if (!retryable || Date.now() >= deadline.getTime()) break;
+          const recoverable = err instanceof Error && isRecoverableError(err);
+          const unsent = neverSent(err);
+          if (recoverable || unsent) this.endpoints.failed(endpoint);
+          const retryable = kind === 'write' ? unsent : recoverable || unsent;
+          if (!retryable || Date.now() >= end) break;
         }
       }
       throw toStoreError(lastError, operation);

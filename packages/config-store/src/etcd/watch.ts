@@ -12,13 +12,14 @@
  * re-created. Progress answers only prove liveness: etcd 3.4 answers them before a catching-up
  * watcher is synced, so their revision is never used to advance the resume point.
  */
-import type { Etcd3, IDuplexStream, IWatchRequest, IWatchResponse } from 'etcd3';
+import type { IDuplexStream, IWatchRequest, IWatchResponse } from 'etcd3';
 import { StoreCompactedError, StoreUnavailableError, type Logger } from '@tollgate/core';
 import type { Watch, WatchBatch, WatchEvent, WatchOptions } from '../store';
 import { Backoff } from '@tollgate/core';
 import { prefixRangeEnd } from '../keys';
 import { headerRevision, int, toItem } from './convert';
 import { errorFields } from '../log-fields';
+import type { EtcdEndpoint, EtcdEndpoints } from './endpoints';
 
 /** Reconnect and liveness tuning of etcd watches. */
 export interface EtcdWatchTuning {
@@ -40,7 +41,7 @@ const OUTAGE_GRACE_MS = 30_000;
 
 /** Internal: what the store hands a watch. */
 export interface EtcdWatchContext {
-  client: Etcd3;
+  endpoints: EtcdEndpoints;
   logger: Logger;
   /** Deadline for a create request to be acknowledged, in ms. */
   timeoutMs: number;
@@ -53,6 +54,8 @@ export interface EtcdWatchContext {
 export class EtcdWatch implements Watch {
   private nextRevision: number;
   private stream: WatchStream | undefined;
+  /** The member the current (or last) stream went to. */
+  private endpoint: EtcdEndpoint | undefined;
   /** Incremented for every stream; callbacks of an older stream are ignored. */
   private generation = 0;
   private closed = false;
@@ -91,9 +94,14 @@ export class EtcdWatch implements Watch {
     this.retryTimer = undefined;
     if (this.closed) return;
     const generation = ++this.generation;
+    // The member that answered last, or the next one after a member failed: a watch must not
+    // keep reconnecting to a dead member of a cluster that has quorum.
+    const endpoint = this.context.endpoints.order()[0];
+    if (!endpoint) return;
+    this.endpoint = endpoint;
     let stream: WatchStream;
     try {
-      stream = await this.context.client.watchClient.watch();
+      stream = await endpoint.client.watchClient.watch();
     } catch (err) {
       this.disconnected(generation, err);
       return;
@@ -155,6 +163,7 @@ export class EtcdWatch implements Watch {
   private onCreated(generation: number, revision: number): void {
     clearTimeout(this.createTimer);
     this.createTimer = undefined;
+    if (this.endpoint) this.context.endpoints.succeeded(this.endpoint);
     if (this.failingSince !== undefined) {
       this.context.logger.info('etcd watch resumed', {
         prefix: this.options.prefix,
@@ -232,6 +241,7 @@ export class EtcdWatch implements Watch {
     if (this.closed || generation !== this.generation) return;
     this.generation++;
     this.dropStream(true);
+    if (this.endpoint) this.context.endpoints.failed(this.endpoint);
     const now = Date.now();
     this.failingSince ??= now;
     const giveUpMs = this.context.tuning.watchGiveUpMs;
