@@ -187,7 +187,9 @@ describe('PassiveHealth', () => {
 
   it('records nothing when disabled (apisix.disable_upstream_healthcheck, issue 9 item 8)', async () => {
     const off = new PassiveHealth({ disabled: true, now: () => clock });
-    off.configure('k', { unhealthy: { http_failures: 1, tcp_failures: 1, timeouts: 1 } });
+    off.configure('k', {
+      unhealthy: { http_failures: 1, tcp_failures: 1, timeouts: 1, http_statuses: [500] },
+    });
     for (let i = 0; i < 10; i++) off.recordFailure('k', { status: 500 });
     off.recordFailure('k', { kind: 'timeout' });
     off.recordFailure('k', { status: 429, retryAfterMs: 60_000 });
