@@ -1,5 +1,7 @@
-// Three tiers (docs/testing.md): unit (no ports, no services), integration (real etcd/Redis),
-// e2e (spawned tollgate processes). `@tollgate/*` resolves to sources, so tests need no build.
+// Four tiers (docs/testing.md): unit (no ports, no services), integration (real etcd/Redis),
+// e2e (spawned tollgate processes), fuzz (seeded fast-check runs against real listeners; the
+// gateway fuzz spawns the built `tollgate`). `@tollgate/*` resolves to sources, so other tests
+// need no build.
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
 };
@@ -34,6 +36,13 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+      globalSetup: '<rootDir>/test/services/global-setup.ts',
+      globalTeardown: '<rootDir>/test/services/global-teardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'fuzz',
+      testMatch: ['<rootDir>/test/fuzz/**/*.fuzz.test.ts'],
       globalSetup: '<rootDir>/test/services/global-setup.ts',
       globalTeardown: '<rootDir>/test/services/global-teardown.ts',
     },
