@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedStore } from '@tollgate/config-store';
-import { runAdminApiSuite } from './admin-api.suite';
+import { runAdminApiSuite, type SuiteStore } from './admin-api.suite';
+import { runIssue9Suite } from './issue-9.suite';
 
 jest.setTimeout(30_000);
 
-runAdminApiSuite('the embedded store', async () => {
+async function open(): Promise<SuiteStore> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-admin-'));
   const store = await EmbeddedStore.open({ dataDir });
   return {
@@ -17,4 +18,7 @@ runAdminApiSuite('the embedded store', async () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
-});
+}
+
+runAdminApiSuite('the embedded store', open);
+runIssue9Suite('the embedded store', open);

@@ -1,10 +1,11 @@
 import { EtcdStore } from '@tollgate/config-store';
 import { testEtcdEndpoint, uniquePrefix } from '@tollgate/testkit';
-import { runAdminApiSuite } from './admin-api.suite';
+import { runAdminApiSuite, type SuiteStore } from './admin-api.suite';
+import { runIssue9Suite } from './issue-9.suite';
 
 jest.setTimeout(30_000);
 
-runAdminApiSuite('etcd', () => {
+function open(): Promise<SuiteStore> {
   const store = new EtcdStore({ hosts: [testEtcdEndpoint()] });
   const prefix = uniquePrefix('admin');
   return Promise.resolve({
@@ -15,4 +16,7 @@ runAdminApiSuite('etcd', () => {
       await store.close();
     },
   });
-});
+}
+
+runAdminApiSuite('etcd', open);
+runIssue9Suite('etcd', open);
