@@ -163,6 +163,14 @@ export class EtcdWatch implements Watch {
   private onCreated(generation: number, revision: number): void {
     clearTimeout(this.createTimer);
     this.createTimer = undefined;
+    if (revision < this.nextRevision - 1) {
+      void this.confirmBehind(generation);
+      return;
+    }
+    this.resumed(generation);
+  }
+
+  private resumed(generation: number): void {
     if (this.endpoint) this.context.endpoints.succeeded(this.endpoint);
     if (this.failingSince !== undefined) {
       this.context.logger.info('etcd watch resumed', {
@@ -173,18 +181,41 @@ export class EtcdWatch implements Watch {
     this.backoff.reset();
     this.failingSince = undefined;
     this.outageReported = false;
-    // The store is behind what we already delivered: etcd was restored or replaced. The
-    // reader's only safe move is a full re-read, which is what a compaction asks for too.
-    if (revision < this.nextRevision - 1) {
-      this.context.logger.warn('etcd revision went backwards', {
-        prefix: this.options.prefix,
-        expectedAtLeast: this.nextRevision - 1,
-        revision,
-      });
-      this.fail(new StoreCompactedError(revision));
+    this.startProbe(generation);
+  }
+
+  /**
+   * The member created the watch at a revision below what was already delivered. A member of a
+   * cluster may just be behind: right after the leader died, the others learn of its last
+   * commits only from the next leader. A linearizable read waits until the member has caught up
+   * with the cluster; a store still behind then was restored or replaced, and the reader's only
+   * safe move is a full re-read, which is what a compaction asks for too.
+   */
+  private async confirmBehind(generation: number): Promise<void> {
+    const endpoint = this.endpoint;
+    if (!endpoint) return;
+    let revision: number;
+    try {
+      const res = await endpoint.client.kv.range(
+        { key: Buffer.from([0]), count_only: true },
+        { deadline: new Date(Date.now() + this.context.timeoutMs) },
+      );
+      revision = headerRevision(res.header);
+    } catch (err) {
+      this.disconnected(generation, err);
       return;
     }
-    this.startProbe(generation);
+    if (this.closed || generation !== this.generation) return;
+    if (revision >= this.nextRevision - 1) {
+      this.resumed(generation);
+      return;
+    }
+    this.context.logger.warn('etcd revision went backwards', {
+      prefix: this.options.prefix,
+      expectedAtLeast: this.nextRevision - 1,
+      revision,
+    });
+    this.fail(new StoreCompactedError(revision));
   }
 
   private deliver(res: IWatchResponse): void {
