@@ -9,6 +9,11 @@
  * and rejects with `StoreUnavailableError` when etcd cannot answer. A write that timed out after
  * its request reached etcd may still have been applied (as with any etcd client); one that failed
  * because etcd was down was not. No client restart is needed when etcd comes back.
+ *
+ * With several `hosts` (the members of one cluster), calls and watches go to the member that
+ * answered last and move on to another member when it fails (`etcd/endpoints`): reads, puts and
+ * id generation on any transient failure, compare-and-swap and deletes only when the request
+ * never left. A dead member therefore fails nothing while the others have quorum.
  */
 import type { IRequestOp } from 'etcd3';
 import { StoreUnavailableError, createLogger, type Logger } from '@tollgate/core';
