@@ -25,8 +25,8 @@ import { StoreLedger } from './support/store-ledger';
 
 jest.setTimeout(180_000);
 
-/** About 2,500 cases; on a slow machine the time limit ends the run first. */
-const BUDGET = { seed: fuzzSeed(), numRuns: 2500, timeLimitMs: 45_000 };
+/** About 3,000 cases; on a slow machine the time limit ends the run first. */
+const BUDGET = { seed: fuzzSeed(), numRuns: 3000, timeLimitMs: 40_000 };
 
 describe('Admin API fuzz (issue 9)', () => {
   let store: EtcdStore;

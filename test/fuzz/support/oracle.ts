@@ -1,8 +1,9 @@
 /**
  * @module oracle
  * What every fuzzed reply must be: a 2xx, or a 4xx whose body is a JSON error object
- * (`{"error_msg": …}`, `{"message": …}`, or OpenAI's `{"error": {"message": …}}` on AI routes).
- * Never a 5xx, never a dropped connection, never a hang.
+ * (`{"error_msg": …}`, `{"message": …}`, or OpenAI's `{"error": {"message": …}}` on AI routes),
+ * or one of the few plain-text refusals the spec copies from APISIX. Never a 5xx, never a
+ * dropped connection, never a hang.
  */
 import type { RawReply, RawRequest } from './raw-http';
 
@@ -18,8 +19,15 @@ function errorText(body: JsonRecord): string | undefined {
   return undefined;
 }
 
-/** Why `reply` breaks the contract for `req`, or undefined when it keeps it. */
-export function replyViolation(req: RawRequest, reply: RawReply): string | undefined {
+/**
+ * Why `reply` breaks the contract for `req`, or undefined when it keeps it. `plainText` lists
+ * the exact plain-text 4xx bodies the caller's spec requires.
+ */
+export function replyViolation(
+  req: RawRequest,
+  reply: RawReply,
+  plainText: readonly RegExp[] = [],
+): string | undefined {
   if (!reply.ok) return `no response: ${reply.error}`;
   const { status, body } = reply;
   const excerpt = JSON.stringify(body.slice(0, 200));
@@ -27,6 +35,7 @@ export function replyViolation(req: RawRequest, reply: RawReply): string | undef
   if (status < 200 || (status >= 300 && status < 400)) return `unexpected status ${status}`;
   // A HEAD reply carries no body to judge.
   if (status < 400 || req.method === 'HEAD') return undefined;
+  if (plainText.some((re) => re.test(body))) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
