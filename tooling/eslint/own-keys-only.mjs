@@ -11,7 +11,7 @@
 //   `obj` is a string-indexed object (`Record<string, T>`, `{ [k: string]: T }`) other than a
 //   prototype-free `Dict` from @tollgate/core. Fix with a Map, `createDict()`, `ownValue()`, or a
 //   key typed as a union of literals (`keyof typeof TABLE`, after a check). A read guarded by
-//   `Object.hasOwn(obj, key) ? obj[key] : …` or `Object.hasOwn(obj, key) && obj[key]` is allowed.
+//   `Object.hasOwn(obj, key)` (in the condition of an `if`, a `?:` or an `&&`) is allowed.
 // - `key in obj` with a non-literal key is reported: it is true for inherited names too; use
 //   Object.hasOwn.
 //
@@ -55,15 +55,32 @@ function isHasOwnCall(node, object, key, text) {
   );
 }
 
-/** True when `member` sits in the branch that `Object.hasOwn(obj, key)` guards. */
+/** The operands of an `a && b && c` chain (or the expression itself). */
+function conjuncts(node) {
+  return node.type === 'LogicalExpression' && node.operator === '&&'
+    ? [...conjuncts(node.left), ...conjuncts(node.right)]
+    : [node];
+}
+
+/**
+ * True when `member` sits in a branch that `Object.hasOwn(obj, key)` guards: the consequent of
+ * an `if` or `?:`, or the right of `&&`, whose condition has that call as one of its `&&` terms.
+ */
 function guardedByHasOwn(member, text) {
+  const guards = (test) =>
+    conjuncts(test).some((t) => isHasOwnCall(t, member.object, member.property, text));
   let child = member;
   for (let node = member.parent; node; child = node, node = node.parent) {
-    if (node.type === 'ConditionalExpression' && node.consequent === child)
-      return isHasOwnCall(node.test, member.object, member.property, text);
-    if (node.type === 'LogicalExpression' && node.operator === '&&' && node.right === child)
-      return isHasOwnCall(node.left, member.object, member.property, text);
-    if (node.type.endsWith('Statement') || node.type.endsWith('Declaration')) return false;
+    if (node.type.includes('Function')) return false;
+    const guarded =
+      ((node.type === 'IfStatement' || node.type === 'ConditionalExpression') &&
+        node.consequent === child &&
+        guards(node.test)) ||
+      (node.type === 'LogicalExpression' &&
+        node.operator === '&&' &&
+        node.right === child &&
+        guards(node.left));
+    if (guarded) return true;
   }
   return false;
 }
