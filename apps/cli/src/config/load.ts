@@ -1,37 +1,35 @@
 /**
  * @module config/load
- * Reads conf/config.yaml: `${{VAR}}` / `${{VAR:=default}}` substitution (as APISIX), YAML parse,
- * schema check with messages that name the key, defaults, then environment overrides.
+ * Reads conf/config.yaml: YAML parse, `${{VAR}}` / `${{VAR:=default}}` in the values (as APISIX,
+ * see env-vars.ts), schema check with messages that name the key, defaults, then environment
+ * overrides.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import YAML from 'yaml';
-import { ConfigInvalidError, environment, readEnv, type TollgateEnv } from '@tollgate/core';
+import type { AdminKey } from '@tollgate/admin-api';
+import {
+  ConfigInvalidError,
+  createLogger,
+  environment,
+  readEnv,
+  type TollgateEnv,
+} from '@tollgate/core';
+import { ConfigValueError, resolveEnvVars } from './env-vars';
 import { CONFIG_SCHEMA, SUPPORTED_KEYS } from './schema';
 import type { Listen, Role, TollgateConfig } from './types';
 
 type Raw = Record<string, unknown>;
+type ConfiguredKey = { name: string; key?: string | null; role: 'admin' | 'viewer' };
+
+const log = createLogger('config');
 
 const validate = new Ajv({ allErrors: false, strict: false }).compile(CONFIG_SCHEMA);
 
 function fail(source: string, message: string): never {
   throw new ConfigInvalidError(`invalid config file ${source}: ${message}`);
-}
-
-/** APISIX's env substitution: `${{NAME}}` or `${{NAME:=default}}`; a missing variable is an error. */
-export function substituteEnv(text: string, env: NodeJS.ProcessEnv, source: string): string {
-  return text.replace(
-    /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::=\s*([^}]*?))?\s*\}\}/g,
-    (_m, name: string, fallback?: string) => {
-      // Own variables only: `${{constructor}}` must not find a method of Object.prototype.
-      const value = Object.hasOwn(env, name) ? env[name] : undefined;
-      if (value !== undefined) return value;
-      if (fallback !== undefined) return fallback;
-      return fail(source, `environment variable ${name} is not set (referenced as \${{${name}}})`);
-    },
-  );
 }
 
 function keyPath(err: ErrorObject): string {
@@ -85,6 +83,24 @@ function nodeListen(value: unknown): Listen[] {
   );
 }
 
+/**
+ * `deployment.admin.admin_key` entries. An empty or missing key of role admin stays empty: the
+ * start command generates one (admin-key.ts), as APISIX does for role admin only. A viewer entry
+ * with an empty key is left out with a warning: APISIX keeps it and lets an empty `api_key`
+ * match it, and an empty key must never mean "no key needed".
+ */
+function adminKeys(configured: ConfiguredKey[], source: string): AdminKey[] {
+  const keys: AdminKey[] = [];
+  for (const { name, key, role } of configured) {
+    if (!key && role === 'viewer') {
+      log.warn('admin key entry has an empty key, left out', { name, role, file: source });
+      continue;
+    }
+    keys.push({ name, key: key ?? '', role });
+  }
+  return keys;
+}
+
 /** Parses and validates config text; `source` names the file in messages. */
 export function parseConfig(
   text: string,
@@ -94,9 +110,8 @@ export function parseConfig(
 ): TollgateConfig {
   let raw: unknown;
   try {
-    raw = YAML.parse(substituteEnv(text, processEnv, source), { uniqueKeys: true }) ?? {};
+    raw = YAML.parse(text, { uniqueKeys: true }) ?? {};
   } catch (err) {
-    if (err instanceof ConfigInvalidError) throw err;
     const e = err as Error & { linePos?: { line: number; col: number }[] };
     const pos = e.linePos?.[0];
     fail(
@@ -106,6 +121,12 @@ export function parseConfig(
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     fail(source, 'the top level must be a mapping');
+  try {
+    raw = resolveEnvVars(raw, processEnv, CONFIG_SCHEMA);
+  } catch (err) {
+    if (err instanceof ConfigValueError) fail(source, err.message);
+    throw err;
+  }
   if (!validate(raw)) {
     const first = validate.errors?.[0];
     fail(source, first ? describe(first, raw) : 'invalid');
@@ -129,13 +150,6 @@ export function parseConfig(
       .map((h) => h.trim())
       .filter(Boolean) ?? (etcd?.host as string[] | undefined);
   const workers = nginx.worker_processes ?? 'auto';
-  const keys = (
-    (admin.admin_key ?? []) as { name: string; key?: string; role: 'admin' | 'viewer' }[]
-  ).map((k) => ({
-    name: k.name,
-    key: k.key ?? '',
-    role: k.role,
-  }));
   return {
     source,
     role: (deployment.role as Role | undefined) ?? 'traditional',
@@ -143,7 +157,9 @@ export function parseConfig(
     enableAdmin: (apisix.enable_admin as boolean | undefined) ?? true,
     admin: {
       listen: listenOf(admin.admin_listen, { ip: '127.0.0.1', port: 9180 }),
-      keys: env.adminKey ? [{ name: 'admin', key: env.adminKey, role: 'admin' }] : keys,
+      keys: env.adminKey
+        ? [{ name: 'admin', key: env.adminKey, role: 'admin' }]
+        : adminKeys((admin.admin_key ?? []) as ConfiguredKey[], source),
       keyRequired: (admin.admin_key_required as boolean | undefined) ?? true,
       allowAdmin: (admin.allow_admin as string[] | undefined) ?? ['127.0.0.0/24', '::1/128'],
     },

@@ -48,7 +48,8 @@ export const CONFIG_SCHEMA = {
                 required: ['name', 'role'],
                 properties: {
                   name: { type: 'string', minLength: 1 },
-                  key: { type: 'string' },
+                  // Empty or null (`key:`): generated for role admin, left out for a viewer.
+                  key: { type: ['string', 'null'] },
                   role: { enum: ['admin', 'viewer'] },
                 },
               },
