@@ -1,14 +1,14 @@
 /**
  * @module request-body
  * Reads and parses Admin API bodies: at most 1.5 MiB (APISIX's MAX_REQ_BODY), JSON whatever the
- * Content-Type says, and no `__proto__`/`constructor`/`prototype` keys at any depth (they would
- * poison objects once merged by PATCH).
+ * Content-Type says, valid Unicode, and no `__proto__`/`constructor`/`prototype` keys at any depth
+ * (they would poison objects once merged by PATCH).
  */
 import type { Request } from 'express';
+import { isPrototypeKey } from '@tollgate/core';
 import { errorResponse, type AdminResponse } from './response';
 
 export const MAX_BODY_BYTES = 1.5 * 1024 * 1024;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A parsed body (`undefined` when the request had none) or the 400 to answer. */
 export type ParsedBody = { ok: true; value: unknown } | { ok: false; response: AdminResponse };
@@ -63,7 +63,7 @@ export function parseBody(raw: Buffer | 'too-large'): ParsedBody {
   let value: unknown;
   try {
     value = JSON.parse(text, function reviver(this: unknown, key: string, v: unknown) {
-      if (FORBIDDEN_KEYS.has(key)) forbidden ??= key;
+      if (isPrototypeKey(key)) forbidden ??= key;
       surrogate ||= LONE_SURROGATE.test(key) || (typeof v === 'string' && LONE_SURROGATE.test(v));
       return v;
     });
