@@ -249,7 +249,7 @@ describe('a 3-member etcd cluster loses its leader', () => {
     // election window.
     expect(failed.filter((f) => /ECONNREFUSED|No connection established/.test(f.body))).toEqual([]);
     expect(failed.filter((f) => f.at < 0 || f.at >= ELECTION_WINDOW_MS)).toEqual([]);
-    expect(afterKill.filter((r) => r.at >= ELECTION_WINDOW_MS).length).toBeGreaterThan(20);
+    expect(afterKill.filter((r) => r.at >= ELECTION_WINDOW_MS).length).toBeGreaterThan(10);
 
     // The last write reached both nodes through their watches on the surviving members.
     const last = results.at(-1);
