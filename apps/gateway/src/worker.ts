@@ -4,20 +4,17 @@
  * in atomically), serves HTTP on the shared listeners, and on shutdown stops accepting, lets
  * in-flight requests finish, then exits.
  */
-import http from 'node:http';
-import { createLogger, guardHttpServer, MAX_HEADER_BYTES } from '@tollgate/core';
+import { createLogger } from '@tollgate/core';
 import { PLUGINS } from '@tollgate/plugins';
 import { ConfigItems } from './config/config-items';
 import { Snapshot } from './config/snapshot';
 import { createRequestHandler } from './http/handler';
+import { createGatewayServer } from './http/server';
 import { isPrimaryMessage, type WorkerMessage, type WorkerOptions } from './ipc';
 import { createAccessLogger } from './access-log';
 import { IpcCounterStore } from './counters/counter-ipc';
 import { HealthTable } from './health/health-table';
 import { UpstreamProxy } from './proxy';
-
-/** Idle keep-alive connections are kept as long as nginx's default keepalive_timeout. */
-const KEEP_ALIVE_MS = 60_000;
 
 function send(message: WorkerMessage): void {
   process.send?.(message);
@@ -96,11 +93,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
 
   const accessLog = createAccessLogger(options.accessLog);
   const handler = createRequestHandler({ snapshot: () => snapshot, proxy, logger: log, accessLog });
-  const servers = options.listen.map(() => {
-    const server = guardHttpServer(http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler));
-    server.keepAliveTimeout = KEEP_ALIVE_MS;
-    return server;
-  });
+  const servers = options.listen.map(() => createGatewayServer(handler));
   await Promise.all(
     servers.map(
       (server, i) =>

@@ -1,9 +1,9 @@
 /**
- * An in-process data plane for tests: a real node:http server running the request handler over a
- * snapshot built from items, the real upstream proxy, and an echo upstream that reports what it
- * received.
+ * An in-process data plane for tests: the worker's node:http server running the request handler
+ * over a snapshot built from items, the real upstream proxy, and an echo upstream that reports
+ * what it received.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type PluginDefinition, type PluginRegistry } from '@tollgate/core';
 import { PLUGINS } from '@tollgate/plugins';
@@ -11,6 +11,7 @@ import { Snapshot } from '../../src/config/snapshot';
 import { validateItem } from '../../src/config/validate-item';
 import type { ConfigValue } from '../../src/config/update';
 import { createRequestHandler } from '../../src/http/handler';
+import { createGatewayServer } from '../../src/http/server';
 import { UpstreamProxy } from '../../src/proxy';
 
 export { startEchoServer as startEchoUpstream, type Echo } from '@tollgate/testkit';
@@ -24,8 +25,8 @@ export class DataPlane {
 
   constructor(extraPlugins: PluginDefinition<unknown>[] = []) {
     this.registry = new Map([...PLUGINS, ...extraPlugins.map((p) => [p.name, p] as const)]);
-    this.server = http.createServer(
-      { maxHeaderSize: 16 * 1024 },
+    // The worker's own server setup (header limit, keep-alive, refusals).
+    this.server = createGatewayServer(
       createRequestHandler({
         snapshot: () => this.snapshot,
         proxy: this.proxy,
