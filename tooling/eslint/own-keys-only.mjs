@@ -8,9 +8,9 @@
 // `__proto__` writing into Object.prototype for the whole process). So, with type information:
 //
 // - `obj[key]`, read or write, is reported when `key` is a string that is not a literal type and
-//   `obj` is a string-indexed object (`Record<string, T>`, `{ [k: string]: T }`) other than a
-//   prototype-free `Dict` from @tollgate/core. Fix with a Map, `createDict()`, `ownValue()`, or a
-//   key typed as a union of literals (`keyof typeof TABLE`, after a check). A read guarded by
+//   `obj` is a string-indexed object (`Record<string, T>`, `{ [k: string]: T }`). Fix with a Map,
+//   `ownValue()`/`setOwn()` from @tollgate/core, `Object.fromEntries`, or a key typed as a union
+//   of literals (`keyof typeof TABLE`, after a check). A read guarded by
 //   `Object.hasOwn(obj, key)` (in the condition of an `if`, a `?:` or an `&&`) is allowed.
 // - `key in obj` with a non-literal key is reported: it is true for inherited names too; use
 //   Object.hasOwn.
@@ -21,7 +21,7 @@ import ts from 'typescript';
 
 const MESSAGE_INDEX =
   'a computed string key also finds Object.prototype (`constructor`, `__proto__`): use a Map, ' +
-  'createDict()/ownValue() from @tollgate/core, or a literal key type';
+  'ownValue()/setOwn() from @tollgate/core, Object.fromEntries, or a literal key type';
 const MESSAGE_IN = '`key in obj` is true for inherited names too (`toString`): use Object.hasOwn';
 
 function isWideString(type) {
@@ -29,16 +29,10 @@ function isWideString(type) {
   return (type.flags & (ts.TypeFlags.String | ts.TypeFlags.TemplateLiteral)) !== 0;
 }
 
-function isDict(type) {
-  const name = type.aliasSymbol?.escapedName ?? type.getSymbol()?.escapedName;
-  return name === 'Dict';
-}
-
 function stringIndexed(checker, type) {
   const parts = type.isUnion() ? type.types : [type];
   return parts.some(
     (t) =>
-      !isDict(t) &&
       (t.flags & ts.TypeFlags.Object) !== 0 &&
       checker.getIndexInfoOfType(t, ts.IndexKind.String) !== undefined,
   );

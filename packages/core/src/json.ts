@@ -8,8 +8,8 @@
  * the key comes from a request or from configuration, that turns into wrong lookups (a resource
  * type called `constructor` finding a function) or into prototype pollution (a PATCH that walks
  * `__proto__` and writes into `Object.prototype` for the whole process). Tables keyed by data are
- * therefore `Map`s, or dictionaries from {@link createDict}, and lookups in ordinary objects go
- * through {@link ownValue}. `eslint.config.mjs` enforces it (rule `tollgate/own-keys-only`).
+ * therefore `Map`s, lookups in ordinary objects go through {@link ownValue} and writes through
+ * {@link setOwn} (or `Object.fromEntries`). `tollgate/own-keys-only` (eslint.config.mjs) keeps it so.
  */
 
 export type JsonObject = Record<string, unknown>;
@@ -24,27 +24,6 @@ const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
 /** True for `__proto__`, `constructor` and `prototype`: names that never denote data. */
 export function isPrototypeKey(key: string): boolean {
   return PROTOTYPE_KEYS.has(key);
-}
-
-/**
- * A string-keyed dictionary without a prototype: reading an absent key gives `undefined` whatever
- * its name, and writing `__proto__` stores a plain entry. The only kind of object that
- * `tollgate/own-keys-only` lets code index with a key computed from data.
- */
-export interface Dict<T> {
-  [key: string]: T | undefined;
-}
-
-/**
- * A new prototype-free dictionary, filled from `entries` when given.
- * @example
- * const byName = createDict<number>();
- * byName[userSuppliedName] = 1; // never touches Object.prototype
- */
-export function createDict<T>(entries?: Iterable<readonly [string, T]>): Dict<T> {
-  const dict = Object.create(null) as Dict<T>;
-  if (entries) for (const [key, value] of entries) dict[key] = value;
-  return dict;
 }
 
 /**
