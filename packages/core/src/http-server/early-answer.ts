@@ -33,12 +33,17 @@ export function drainBeforeEnd(
 ): void {
   if (!hasBody(req)) return;
   const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  let draining = false;
   res.end = (...args: unknown[]): ServerResponse => {
+    // A second end() while draining would write the body twice.
+    if (draining) return res;
     if (req.complete || req.destroyed || res.writableEnded) return end(...args);
+    draining = true;
     const callback = typeof args.at(-1) === 'function' ? args.pop() : undefined;
     const chunk = args[0] as Chunk | null | undefined;
     const encoding = typeof args[1] === 'string' ? (args[1] as BufferEncoding) : 'utf8';
-    if (!res.headersSent && !res.hasHeader('transfer-encoding')) {
+    const framed = res.hasHeader('content-length') || res.hasHeader('transfer-encoding');
+    if (!res.headersSent && !framed) {
       // Without a length the client could not tell the answer is complete before the end.
       res.setHeader('content-length', chunk == null ? 0 : Buffer.byteLength(chunk, encoding));
     }
