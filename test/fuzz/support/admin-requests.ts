@@ -144,6 +144,31 @@ const headersArb = fc
   .tuple(authArb, contentTypeArb, extraHeadersArb(['accept', 'x-api-version', 'origin']))
   .map(([a, b, c]) => [...a, ...b, ...c]);
 
+/** APISIX's MAX_REQ_BODY for the Admin API: 1.5 MiB. */
+const ADMIN_BODY_LIMIT = 1.5 * 1024 * 1024;
+
+/**
+ * A valid route whose body is a few hundred bytes either side of ADMIN_BODY_LIMIT (padded in a
+ * field without a length limit). etcd's default request limit is the same 1.5 MiB, counted with
+ * the key and the fields the server adds, so a body just under the Admin API's limit can still
+ * be too large to store.
+ */
+const nearLimitRouteArb: fc.Arbitrary<Buffer> = fc.integer({ min: -600, max: 200 }).map((delta) => {
+  const route = (authorization: string) =>
+    JSON.stringify({
+      uri: '/big',
+      plugins: {
+        'ai-proxy': {
+          provider: 'openai',
+          auth: { header: { Authorization: authorization } },
+          options: { model: 'gpt-4' },
+        },
+      },
+    });
+  const pad = ADMIN_BODY_LIMIT + delta - route('').length;
+  return Buffer.from(route('x'.repeat(pad)));
+});
+
 /** A request aimed at one resource with a body of its family: it gets deep into validation. */
 const coherentArb: fc.Arbitrary<RawRequest> = fc
   .constantFrom(...Object.keys(RESOURCES))
@@ -173,7 +198,15 @@ const coherentArb: fc.Arbitrary<RawRequest> = fc
       method: fc.constantFrom('PUT', 'PUT', 'POST', 'PATCH', 'PATCH', 'GET', 'DELETE'),
       path: fc.tuple(target, queryArb(WRITE_QUERY_KEYS)).map(([p, q]) => withQuery(p, q)),
       headers: headersArb,
-      body: bodyArb(name === 'consumers' ? [...resource.bodies, CREDENTIAL] : resource.bodies),
+      body: fc.oneof(
+        {
+          weight: 30,
+          arbitrary: bodyArb(
+            name === 'consumers' ? [...resource.bodies, CREDENTIAL] : resource.bodies,
+          ),
+        },
+        { weight: name === 'routes' ? 3 : 0, arbitrary: nearLimitRouteArb },
+      ),
     });
   });
 
@@ -198,7 +231,13 @@ const chaoticArb: fc.Arbitrary<RawRequest> = fc.record({
     )
     .map(([base, segs, tail, q]) => withQuery(`${base}/${segs.join('/')}${tail}`, q)),
   headers: headersArb,
-  body: bodyArb(ALL_BODIES),
+  body: fc.oneof(
+    { weight: 40, arbitrary: bodyArb(ALL_BODIES) },
+    {
+      weight: 1,
+      arbitrary: fc.integer({ min: 2, max: 6 }).map((mb) => Buffer.alloc(mb * 1024 * 1024, 'x')),
+    },
+  ),
 });
 
 export const adminRequestArb = fc
