@@ -5,7 +5,7 @@
  * (`apisix/cli/ngx_tpl.lua`, `apisix/init.lua` `set_upstream_headers`).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { RequestContext } from '@tollgate/core';
+import { ownValue, setOwn, type RequestContext } from '@tollgate/core';
 import { varText } from './vars';
 import { bracketHost, type ProxyUpstream, SCHEME_PORTS, type UpstreamNode } from './upstream-conf';
 
@@ -34,8 +34,9 @@ export function withoutHopByHop(headers: IncomingHttpHeaders): HeaderMap {
     for (const token of value.split(',')) named.add(token.trim().toLowerCase());
   }
   const out: HeaderMap = {};
+  // Names come from the client or the node: `__proto__` must become a header, not a prototype.
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !named.has(name)) out[name] = value;
+    if (value !== undefined && !named.has(name)) setOwn(out, name, value);
   }
   return out;
 }
@@ -79,7 +80,7 @@ export function upstreamHost(
   if (up.passHost === 'rewrite' && up.upstreamHost) return up.upstreamHost;
   if (up.passHost === 'node') {
     const host = bracketHost(node.host);
-    return SCHEME_PORTS[up.scheme] === node.port ? host : `${host}:${node.port}`;
+    return ownValue(SCHEME_PORTS, up.scheme) === node.port ? host : `${host}:${node.port}`;
   }
   return ctx.req.headers.host;
 }
@@ -105,7 +106,7 @@ export function upstreamHeaders(
   for (const [name, value] of ctx.upstreamHeaders) {
     const lower = name.toLowerCase();
     if (value === null) delete headers[lower];
-    else headers[lower] = value;
+    else setOwn(headers, lower, value);
   }
   const remoteAddr = varText(ctx, 'remote_addr') ?? '';
   const forwardedFor = first(headers['x-forwarded-for']);
