@@ -4,11 +4,12 @@
  * (APISIX `validate_provider_requirements`), plus the GCP service-account JSON check.
  * Presence follows Lua truthiness: an empty string counts as set.
  */
+import { ownValue } from '@tollgate/core';
 
 type Conf = Record<string, unknown>;
 
 function field(obj: unknown, key: string): unknown {
-  return typeof obj === 'object' && obj !== null ? (obj as Conf)[key] : undefined;
+  return typeof obj === 'object' && obj !== null ? ownValue(obj as Conf, key) : undefined;
 }
 
 function isSet(v: unknown): boolean {
