@@ -2,6 +2,7 @@
  * Issue 9, item 6: the drain after an early answer is bounded. A server with small linger limits
  * (the production ones are 64 MiB, 30 s, 5 s idle) answers 413 without reading the body; clients
  * that keep sending forever, go quiet, or trickle are answered and then cut off at the bound.
+ * Also: a request that does not arrive within node's requestTimeout gets a JSON 408.
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -125,5 +126,27 @@ describe('issue 9 item 6: lingering is bounded', () => {
     expect(stream.received).toMatch(/^HTTP\/1\.1 431 /);
     expect(stream.received).toContain('{"error_msg":"431 Request Header Fields Too Large"}\n');
     expect(stream.sent).toBeLessThan(LIMITS.maxBytes + 32 * 1024 * 1024);
+  });
+
+  it('a request that does not arrive in time gets 408 JSON', async () => {
+    const slow = guardHttpServer(
+      http.createServer({ requestTimeout: 200, connectionsCheckingInterval: 50 }, (_q, r) =>
+        r.end(),
+      ),
+      LIMITS,
+    );
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
+    try {
+      const socket = net.connect((slow.address() as AddressInfo).port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      await new Promise((r) => socket.once('close', r));
+      expect(received).toMatch(/^HTTP\/1\.1 408 /);
+      expect(received).toContain('\r\n\r\n{"error_msg":"408 Request Timeout"}\n');
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((r) => slow.close(() => r()));
+    }
   });
 });
