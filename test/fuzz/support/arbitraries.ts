@@ -126,6 +126,27 @@ export const deepJsonArb: fc.Arbitrary<string> = fc
   )
   .map(([depth, kind]) => deepJsonText(depth, kind));
 
+/**
+ * A valid body with a deeply nested value added to one of its objects: past a nesting limit of
+ * 1000, and deep enough for recursive code (copies, validators) to run out of stack.
+ */
+function withDeepValue(valid: Json): fc.Arbitrary<Buffer> {
+  const text = JSON.stringify(valid);
+  const opens = [...text.matchAll(/\{/g)].map((m) => m.index + 1);
+  if (opens.length === 0) return fc.constant(Buffer.from(text));
+  return fc
+    .tuple(
+      fc.constantFrom(...opens),
+      fc.integer({ min: 500, max: 8000 }),
+      fc.constantFrom<'array' | 'object'>('array', 'object'),
+    )
+    .map(([at, depth, kind]) => {
+      const comma = text[at] === '}' ? '' : ',';
+      const deep = `"deep":${deepJsonText(depth, kind)}${comma}`;
+      return Buffer.from(`${text.slice(0, at)}${deep}${text.slice(at)}`);
+    });
+}
+
 /** Byte sequences that are not UTF-8: stray continuation bytes, overlongs, CESU surrogates. */
 const INVALID_UTF8: readonly number[][] = [
   [0xff],
@@ -252,6 +273,7 @@ export function bodyArb(valid: readonly Json[]): fc.Arbitrary<Buffer | undefined
     { weight: 2, arbitrary: text(jsonValueArb) },
     { weight: 1, arbitrary: fc.json({ maxDepth: 3 }).map((t) => Buffer.from(t)) },
     { weight: 1, arbitrary: deepJsonArb.map((t) => Buffer.from(t)) },
+    { weight: 2, arbitrary: family.chain(withDeepValue) },
     {
       weight: 2,
       arbitrary: family.chain((v) => withInvalidUtf8(JSON.stringify(v))),
