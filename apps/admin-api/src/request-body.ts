@@ -5,7 +5,7 @@
  * (they would poison objects once merged by PATCH).
  */
 import type { Request } from 'express';
-import { isPrototypeKey } from '@tollgate/core';
+import { findNestingOverflow, isPrototypeKey, MAX_JSON_DEPTH } from '@tollgate/core';
 import { errorResponse, type AdminResponse } from './response';
 
 export const MAX_BODY_BYTES = 1.5 * 1024 * 1024;
@@ -43,8 +43,9 @@ function refused(message: string): ParsedBody {
 }
 
 /**
- * Parses a raw body the way APISIX's admin does, with Tollgate's extra checks: valid UTF-8, no
- * lone surrogate (`"\ud800"`) in any key or string, which etcd and other clients could not
+ * Parses a raw body the way APISIX's admin does, with Tollgate's extra checks: at most
+ * MAX_JSON_DEPTH levels of nesting (lua-cjson's limit; measured before parsing, so a deep body never
+ * reaches the recursive reviver), valid UTF-8, no lone surrogate (`"\ud800"`) in any key or string, which etcd and other clients could not
  * read back as text, and no prototype key.
  */
 export function parseBody(raw: Buffer | 'too-large'): ParsedBody {
@@ -52,6 +53,12 @@ export function parseBody(raw: Buffer | 'too-large'): ParsedBody {
     return refused(`request size is greater than the maximum size ${MAX_BODY_BYTES} allowed`);
   }
   if (raw.length === 0) return { ok: true, value: undefined };
+  const overflow = findNestingOverflow(raw, MAX_JSON_DEPTH);
+  if (overflow) {
+    return refused(
+      `too many nested arrays or objects (more than ${MAX_JSON_DEPTH}) at character ${overflow.offset + 1}`,
+    );
+  }
   let text: string;
   try {
     text = UTF8.decode(raw);

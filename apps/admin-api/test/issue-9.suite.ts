@@ -201,6 +201,17 @@ export function runIssue9Suite(name: string, open: () => Promise<SuiteStore>): v
         expect(await storedKeys()).toEqual([]);
       });
 
+      it.each([
+        ['arrays', `{"uri":"/d","desc":${'['.repeat(100_000)}${']'.repeat(100_000)}}`],
+        ['objects', `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`],
+      ])('a body nested 100,000 deep in %s is refused before parsing', async (_label, text) => {
+        const res = await admin.request('PUT', '/apisix/admin/routes/u', {
+          raw: Buffer.from(text),
+        });
+        expectJsonError(res, 400, /^invalid request body: too many nested arrays or objects/);
+        expect(await storedKeys()).toEqual([]);
+      });
+
       it('a surrogate pair (an emoji) is text like any other', async () => {
         const res = await admin.request('PUT', '/apisix/admin/routes/u', {
           raw: routeBytes(Buffer.from('\\ud83d\\ude00')),
