@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, type Logger } from '@tollgate/core';
+import { createLogger, guardHttpServer, MAX_HEADER_BYTES, type Logger } from '@tollgate/core';
 import { routeControlRequest, type ControlReply } from './routes';
 import type { ControlSource } from './source';
 
@@ -46,25 +46,27 @@ export async function startControlServer(
   options: ControlServerOptions,
 ): Promise<RunningControlServer> {
   const log = options.logger ?? createLogger('control-api');
-  const server = http.createServer((req, res) => {
-    const method = req.method ?? 'GET';
-    let pathname = '/';
-    try {
-      pathname = new URL(req.url ?? '/', 'http://control').pathname;
-    } catch {
-      pathname = '/';
-    }
-    let reply: ControlReply;
-    try {
-      reply = routeControlRequest(options.source, method, pathname);
-    } catch (err) {
-      log.error('control API request failed', { method, path: pathname, err });
-      reply = { status: 500, body: { error_msg: 'internal server error' } };
-    }
-    // Drain any request body; the API reads none.
-    req.resume();
-    send(res, reply, method === 'HEAD');
-  });
+  const server = guardHttpServer(
+    http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+      const method = req.method ?? 'GET';
+      let pathname = '/';
+      try {
+        pathname = new URL(req.url ?? '/', 'http://control').pathname;
+      } catch {
+        pathname = '/';
+      }
+      let reply: ControlReply;
+      try {
+        reply = routeControlRequest(options.source, method, pathname);
+      } catch (err) {
+        log.error('control API request failed', { method, path: pathname, err });
+        reply = { status: 500, body: { error_msg: 'internal server error' } };
+      }
+      // Drain any request body; the API reads none.
+      req.resume();
+      send(res, reply, method === 'HEAD');
+    }),
+  );
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

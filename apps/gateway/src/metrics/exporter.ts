@@ -16,7 +16,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { createLogger, type Logger } from '@tollgate/core';
+import { createLogger, guardHttpServer, MAX_HEADER_BYTES, type Logger } from '@tollgate/core';
 import { ClusterMetricsCollector, type ClusterLike } from './cluster-collector';
 import { NodeMetrics, type NodeMetricsSnapshot } from './node-metrics';
 import { renderMetrics } from './render';
@@ -105,22 +105,24 @@ export async function startMetricsExporter(
     res.end(text);
   };
 
-  const server = http.createServer((req, res) => {
-    const uri = (req.url ?? '/').split('?', 1)[0];
-    if (uri !== EXPORT_URI || req.method !== 'GET') {
-      res.writeHead(404, { 'content-length': 0 });
-      res.end();
-      return;
-    }
-    scrape(res).catch((err: unknown) => {
-      log.error('metrics scrape failed', {
-        err,
-        reason: err instanceof Error ? err.message : String(err),
+  const server = guardHttpServer(
+    http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+      const uri = (req.url ?? '/').split('?', 1)[0];
+      if (uri !== EXPORT_URI || req.method !== 'GET') {
+        res.writeHead(404, { 'content-length': 0 });
+        res.end();
+        return;
+      }
+      scrape(res).catch((err: unknown) => {
+        log.error('metrics scrape failed', {
+          err,
+          reason: err instanceof Error ? err.message : String(err),
+        });
+        if (!res.headersSent) sendJson(res, 500, UNEXPECTED);
+        else res.destroy();
       });
-      if (!res.headersSent) sendJson(res, 500, UNEXPECTED);
-      else res.destroy();
-    });
-  });
+    }),
+  );
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => {

@@ -486,3 +486,14 @@ describe('nodeControlSource', () => {
     }
   });
 });
+
+describe('refused requests (issue 9)', () => {
+  it('a header over 16 KiB gets 431 with a JSON body, and the server keeps serving', async () => {
+    const res = await httpRequest('GET', `http://127.0.0.1:${server.port}/v1/server_info`, {
+      headers: { 'x-big': 'a'.repeat(70_000) },
+    });
+    expect(res.status).toBe(431);
+    expect(res.json).toEqual({ error_msg: expect.stringContaining('431') });
+    expect((await get('/v1/server_info')).status).toBe(200);
+  });
+});
