@@ -13,3 +13,4 @@ export * from './echo-server';
 export * from './cluster';
 export * from './fresh-get';
 export * from './error-catalogue';
+export * from './keep-alive-connection';

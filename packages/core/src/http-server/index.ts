@@ -11,6 +11,7 @@ import { drainBeforeEnd } from './early-answer';
 import { DEFAULT_LINGER_LIMITS, type LingerLimits } from './linger';
 
 export { DEFAULT_LINGER_LIMITS, discardInput, type LingerEnd, type LingerLimits } from './linger';
+export { manageKeepAlive, type KeepAliveOptions } from './keep-alive';
 
 /**
  * Header bytes (request line and headers) a request may carry before it is refused with 431;
