@@ -10,6 +10,7 @@ import {
   createLogger,
   guardHttpServer,
   isGatewayError,
+  manageKeepAlive,
   MAX_HEADER_BYTES,
   type Logger,
 } from '@tollgate/core';
@@ -162,9 +163,12 @@ export async function startAdminServer(
   const log = options.logger ?? createLogger('admin-api');
   const app = createAdminApp(options);
   // Refusals (431, malformed requests, bodies over the limit) answer JSON and never reset a
-  // client that is still sending.
-  const server = guardHttpServer(http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app));
-  server.keepAliveTimeout = 5_000;
+  // client that is still sending; idle connections advertised for 5 s are closed after 10 s,
+  // never under a request already sent.
+  const server = manageKeepAlive(
+    guardHttpServer(http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app)),
+    { advertisedMs: 5_000, graceMs: 5_000 },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
