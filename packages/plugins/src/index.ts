@@ -9,6 +9,7 @@ import { aiProxyMulti } from './ai-proxy-multi';
 import { aiRateLimiting } from './ai-rate-limiting';
 import { keyAuth } from './key-auth';
 import { prometheus } from './prometheus';
+import { requestId } from './request-id';
 
 const ALL: PluginDefinition<never>[] = [
   keyAuth,
@@ -17,6 +18,7 @@ const ALL: PluginDefinition<never>[] = [
   aiConsumerRateLimiting,
   aiRateLimiting,
   prometheus,
+  requestId,
 ];
 
 /** Plugin definitions by name. */

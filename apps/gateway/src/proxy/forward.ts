@@ -65,7 +65,7 @@ export class Forwarder {
     private readonly logger: Logger,
     private readonly upstreamKey: string,
   ) {
-    this.method = ctx.req.method ?? 'GET';
+    this.method = ctx.upstreamMethod ?? ctx.req.method ?? 'GET';
   }
 
   async run(): Promise<void> {

@@ -41,9 +41,12 @@ export function withoutHopByHop(headers: IncomingHttpHeaders): HeaderMap {
   return out;
 }
 
-/** The request target: the client's path and query, minus `ctx.removedQueryArgs`. */
+/**
+ * The request target: the client's path and query (or the one a plugin set in
+ * `ctx.upstreamUri`), minus `ctx.removedQueryArgs`.
+ */
 export function upstreamPath(ctx: RequestContext): string {
-  const url = ctx.req.url ?? '/';
+  const url = ctx.upstreamUri ?? ctx.req.url ?? '/';
   const q = url.indexOf('?');
   if (q === -1 || ctx.removedQueryArgs.size === 0) return url;
   const kept = url

@@ -3,3 +3,4 @@ export * from './response-writer';
 export * from './vars';
 export * from './consumers';
 export * from './ai-context';
+export * from './resolve-var';

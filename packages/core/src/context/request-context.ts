@@ -59,6 +59,13 @@ export class RequestContext {
   readonly upstreamHeaders = new Map<string, string | null>();
   /** Query arguments to remove before proxying (key-auth hide_credentials). */
   readonly removedQueryArgs = new Set<string>();
+  /**
+   * The request target (path and query) for the upstream when a plugin rewrote it (APISIX's
+   * `$upstream_uri`, set by proxy-rewrite); undefined sends the client's.
+   */
+  upstreamUri?: string;
+  /** The method for the upstream when a plugin changed it (proxy-rewrite `method`). */
+  upstreamMethod?: string;
   private readonly state = new Map<string, unknown>();
   private bodyPromise: Promise<Buffer> | undefined;
 

@@ -5,7 +5,7 @@
  * chunk, and writes respect back-pressure.
  */
 import type { ServerResponse } from 'node:http';
-import { setOwn } from '../json';
+import { ownValue, setOwn } from '../json';
 
 export type OutgoingHeaders = Record<string, string | string[] | number>;
 
@@ -30,6 +30,39 @@ export class ResponseWriter {
   bytesSent = 0;
 
   constructor(readonly res: ServerResponse) {}
+
+  /** The response header `name` (any case), for header filters; undefined when absent. */
+  getHeader(name: string): string | string[] | number | undefined {
+    const key = this.headerKey(name);
+    return key === undefined ? undefined : ownValue(this.headers, key);
+  }
+
+  /**
+   * Set (or with `undefined`, remove) the response header `name` whatever case it was given in,
+   * as APISIX's `core.response.set_header` does; for header filters.
+   */
+  setHeader(name: string, value: string | string[] | number | undefined): void {
+    const key = this.headerKey(name);
+    if (key !== undefined) delete this.headers[key];
+    if (value !== undefined) setOwn(this.headers, name, value);
+  }
+
+  /** Add a value to the response header `name` (`core.response.add_header`); for header filters. */
+  addHeader(name: string, value: string): void {
+    const key = this.headerKey(name);
+    const current = key === undefined ? undefined : ownValue(this.headers, key);
+    if (key !== undefined) delete this.headers[key];
+    let next: string | string[] = value;
+    if (Array.isArray(current)) next = [...current, value];
+    else if (current !== undefined) next = [String(current), value];
+    setOwn(this.headers, key ?? name, next);
+  }
+
+  private headerKey(name: string): string | undefined {
+    if (Object.hasOwn(this.headers, name)) return name;
+    const lower = name.toLowerCase();
+    return Object.keys(this.headers).find((k) => k.toLowerCase() === lower);
+  }
 
   get headersSent(): boolean {
     return this.started;

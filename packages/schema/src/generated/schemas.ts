@@ -31,9 +31,15 @@ export type SchemaId =
   | "tollgate:plugins/ai-proxy"
   | "tollgate:plugins/ai-proxy-multi"
   | "tollgate:plugins/ai-rate-limiting"
+  | "tollgate:plugins/basic-auth"
+  | "tollgate:plugins/basic-auth.consumer"
+  | "tollgate:plugins/cors"
+  | "tollgate:plugins/cors.metadata"
   | "tollgate:plugins/key-auth"
   | "tollgate:plugins/key-auth.consumer"
+  | "tollgate:plugins/limit-count"
   | "tollgate:plugins/prometheus"
+  | "tollgate:plugins/request-id"
   | "tollgate:resources/consumer"
   | "tollgate:resources/consumer_group"
   | "tollgate:resources/credential"
@@ -1813,6 +1819,160 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     }
   },
+  "tollgate:plugins/basic-auth": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/basic-auth",
+    "title": "BasicAuthConf",
+    "description": "basic-auth on a route or service: HTTP Basic authentication of consumers.",
+    "type": "object",
+    "properties": {
+      "hide_credentials": {
+        "description": "Remove the Authorization header from the request before it is proxied.",
+        "type": "boolean",
+        "default": false
+      },
+      "anonymous_consumer": {
+        "description": "Consumer used when authentication fails, instead of answering 401.",
+        "type": "string",
+        "minLength": 1
+      },
+      "realm": {
+        "description": "Realm sent in the WWW-Authenticate header of a 401 for a request without Authorization.",
+        "type": "string",
+        "default": "basic",
+        "minLength": 1,
+        "maxLength": 128,
+        "pattern": "^[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]+$"
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    }
+  },
+  "tollgate:plugins/basic-auth.consumer": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/basic-auth.consumer",
+    "title": "BasicAuthConsumerConf",
+    "description": "basic-auth on a consumer or credential: the user name and password it signs in with.",
+    "type": "object",
+    "properties": {
+      "username": {
+        "description": "The Basic user name; unique across consumers.",
+        "type": "string"
+      },
+      "password": {
+        "description": "The Basic password.",
+        "type": "string"
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "username",
+      "password"
+    ]
+  },
+  "tollgate:plugins/cors": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/cors",
+    "title": "CorsConf",
+    "description": "cors on a route or service: which origins may read the response, and the CORS headers sent to them.",
+    "type": "object",
+    "properties": {
+      "allow_origins": {
+        "description": "Origins allowed, `scheme://host:port` separated by `,`; `*` for any origin (not with `allow_credential`), `**` for any origin even with credentials (echoes the request's Origin), `null` for the `null` origin.",
+        "type": "string",
+        "pattern": "^(\\*|\\*\\*|null|\\w+://[^,]+(,\\w+://[^,]+)*)$",
+        "default": "*"
+      },
+      "allow_methods": {
+        "description": "Access-Control-Allow-Methods, `,` separated; `*` for any (not with `allow_credential`), `**` for every method even with credentials.",
+        "type": "string",
+        "default": "*"
+      },
+      "allow_headers": {
+        "description": "Access-Control-Allow-Headers, `,` separated; `*` for any (not with `allow_credential`), `**` to echo the request's Access-Control-Request-Headers.",
+        "type": "string",
+        "default": "*"
+      },
+      "expose_headers": {
+        "description": "Access-Control-Expose-Headers, `,` separated; `*` for any (not with `allow_credential`). Not sent when unset or empty.",
+        "type": "string"
+      },
+      "max_age": {
+        "description": "Access-Control-Max-Age: seconds a browser may cache the preflight result; -1 disables caching.",
+        "type": "integer",
+        "default": 5
+      },
+      "allow_credential": {
+        "description": "Send Access-Control-Allow-Credentials: true. When true, no other option may be `*`.",
+        "type": "boolean",
+        "default": false
+      },
+      "allow_origins_by_regex": {
+        "description": "Regular expressions an allowed Origin matches (searched, not anchored). When set, they replace `allow_origins`.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4096
+        },
+        "minItems": 1,
+        "uniqueItems": true
+      },
+      "allow_origins_by_metadata": {
+        "description": "Keys of the `allow_origins` map in the plugin metadata of `cors`; an Origin allowed by any of them is allowed.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4096
+        },
+        "minItems": 1,
+        "uniqueItems": true
+      },
+      "timing_allow_origins": {
+        "description": "Origins sent Timing-Allow-Origin, in the format of `allow_origins`.",
+        "type": "string",
+        "pattern": "^(\\*|\\*\\*|null|\\w+://[^,]+(,\\w+://[^,]+)*)$"
+      },
+      "timing_allow_origins_by_regex": {
+        "description": "Regular expressions an Origin matches to be sent Timing-Allow-Origin. When set, they replace `timing_allow_origins`.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4096
+        },
+        "minItems": 1,
+        "uniqueItems": true
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    }
+  },
+  "tollgate:plugins/cors.metadata": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/cors.metadata",
+    "title": "CorsMetadataConf",
+    "description": "cors plugin metadata: named origin lists that routes reference with `allow_origins_by_metadata`.",
+    "type": "object",
+    "properties": {
+      "allow_origins": {
+        "description": "Name → origins, each value in the format of the plugin's `allow_origins`.",
+        "type": "object",
+        "additionalProperties": {
+          "type": "string",
+          "pattern": "^(\\*|\\*\\*|null|\\w+://[^,]+(,\\w+://[^,]+)*)$"
+        }
+      }
+    }
+  },
   "tollgate:plugins/key-auth": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/key-auth",
@@ -1874,6 +2034,218 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       "key"
     ]
   },
+  "tollgate:plugins/limit-count": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/limit-count",
+    "title": "LimitCountConf",
+    "description": "limit-count: at most `count` requests per `time_window` seconds per key (a fixed window), refused with rejected_code beyond that.",
+    "type": "object",
+    "properties": {
+      "count": {
+        "description": "Requests allowed per time_window; an integer or a variable template such as `${http_count ?? 10}`. Required unless rules are set.",
+        "oneOf": [
+          {
+            "type": "integer",
+            "exclusiveMinimum": 0
+          },
+          {
+            "type": "string"
+          }
+        ]
+      },
+      "time_window": {
+        "description": "Window length in seconds; an integer or a variable template. Required unless rules are set.",
+        "oneOf": [
+          {
+            "type": "integer",
+            "exclusiveMinimum": 0
+          },
+          {
+            "type": "string"
+          }
+        ]
+      },
+      "window_type": {
+        "description": "`fixed` (a window opens at a key's first request and lasts time_window) or `sliding` (not supported by Tollgate yet: refused).",
+        "type": "string",
+        "enum": [
+          "fixed",
+          "sliding"
+        ],
+        "default": "fixed"
+      },
+      "rules": {
+        "description": "Several limits, each with its own key template; a rule applies when its key resolves.",
+        "type": "array",
+        "items": {
+          "title": "LimitCountRule",
+          "type": "object",
+          "properties": {
+            "count": {
+              "description": "Requests allowed per time_window; an integer or a variable template.",
+              "oneOf": [
+                {
+                  "type": "integer",
+                  "exclusiveMinimum": 0
+                },
+                {
+                  "type": "string"
+                }
+              ]
+            },
+            "time_window": {
+              "description": "Window length in seconds; an integer or a variable template.",
+              "oneOf": [
+                {
+                  "type": "integer",
+                  "exclusiveMinimum": 0
+                },
+                {
+                  "type": "string"
+                }
+              ]
+            },
+            "key": {
+              "description": "Counter key: a combination of variables such as `$http_user $remote_addr`.",
+              "type": "string"
+            },
+            "header_prefix": {
+              "description": "Prefix of this rule's headers (X-<prefix>-RateLimit-Limit, ...); default the rule's 1-based index.",
+              "type": "string"
+            }
+          },
+          "required": [
+            "count",
+            "time_window",
+            "key"
+          ]
+        }
+      },
+      "group": {
+        "description": "Routes with the same group share one counter; their limit-count configurations must be equal.",
+        "type": "string"
+      },
+      "key": {
+        "description": "What requests are counted by: a variable name (key_type var), variables like `$http_a $http_b` (var_combination) or a constant.",
+        "type": "string",
+        "default": "remote_addr"
+      },
+      "key_type": {
+        "description": "How key is read.",
+        "type": "string",
+        "enum": [
+          "var",
+          "var_combination",
+          "constant"
+        ],
+        "default": "var"
+      },
+      "rejected_code": {
+        "description": "Status of a refused request.",
+        "type": "integer",
+        "minimum": 200,
+        "maximum": 599,
+        "default": 503
+      },
+      "rejected_msg": {
+        "description": "Body of a refused request, sent as {\"error_msg\": ...}.",
+        "type": "string",
+        "minLength": 1
+      },
+      "policy": {
+        "description": "Where counters live: this node (`local`, exact across its workers) or Redis (shared by nodes). `redis-sentinel` is not supported by Tollgate yet: refused.",
+        "type": "string",
+        "enum": [
+          "local",
+          "redis",
+          "redis-cluster",
+          "redis-sentinel"
+        ],
+        "default": "local"
+      },
+      "allow_degradation": {
+        "description": "Let requests through when the counters cannot be reached (otherwise 500).",
+        "type": "boolean",
+        "default": false
+      },
+      "show_limit_quota_header": {
+        "description": "Send X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset.",
+        "type": "boolean",
+        "default": true
+      },
+      "sync_interval": {
+        "description": "APISIX's delayed Redis sync interval in seconds (-1: off). Accepted and checked; Tollgate always counts in Redis directly.",
+        "type": "number",
+        "default": -1
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "oneOf": [
+      {
+        "required": [
+          "count",
+          "time_window"
+        ]
+      },
+      {
+        "required": [
+          "rules"
+        ]
+      }
+    ],
+    "if": {
+      "properties": {
+        "policy": {
+          "enum": [
+            "redis"
+          ]
+        }
+      },
+      "required": [
+        "policy"
+      ]
+    },
+    "then": {
+      "$ref": "tollgate:common/redis"
+    },
+    "else": {
+      "if": {
+        "properties": {
+          "policy": {
+            "enum": [
+              "redis-cluster"
+            ]
+          }
+        },
+        "required": [
+          "policy"
+        ]
+      },
+      "then": {
+        "$ref": "tollgate:common/redis-cluster"
+      },
+      "else": {
+        "if": {
+          "properties": {
+            "policy": {
+              "enum": [
+                "redis-sentinel"
+              ]
+            }
+          },
+          "required": [
+            "policy"
+          ]
+        },
+        "then": {
+          "$ref": "tollgate:common/redis-sentinel"
+        }
+      }
+    }
+  },
   "tollgate:plugins/prometheus": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/prometheus",
@@ -1885,6 +2257,62 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "description": "Label metrics with the route/service name instead of its id.",
         "type": "boolean",
         "default": false
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    }
+  },
+  "tollgate:plugins/request-id": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/request-id",
+    "title": "RequestIdConf",
+    "description": "request-id on a route or service: give every request a unique ID, sent upstream and back to the client.",
+    "type": "object",
+    "properties": {
+      "header_name": {
+        "description": "Header that carries the ID. A non-empty ID the client sent in it is kept.",
+        "type": "string",
+        "default": "X-Request-Id"
+      },
+      "include_in_response": {
+        "description": "Send the ID back in the response header `header_name` (unless the response has one).",
+        "type": "boolean",
+        "default": true
+      },
+      "algorithm": {
+        "description": "How IDs are generated: uuid (v4), nanoid (21 URL-safe characters), range_id (random characters from `range_id.char_set`), ksuid (27 base62 characters, time-ordered).",
+        "type": "string",
+        "enum": [
+          "uuid",
+          "nanoid",
+          "range_id",
+          "ksuid"
+        ],
+        "default": "uuid"
+      },
+      "range_id": {
+        "description": "Options of the range_id algorithm.",
+        "type": "object",
+        "properties": {
+          "length": {
+            "description": "Length of a range_id ID.",
+            "type": "integer",
+            "minimum": 6,
+            "default": 16
+          },
+          "char_set": {
+            "description": "Characters a range_id ID is drawn from.",
+            "type": "string",
+            "minLength": 6,
+            "default": "abcdefghijklmnopqrstuvwxyzABCDEFGHIGKLMNOPQRSTUVWXYZ0123456789"
+          }
+        },
+        "default": {
+          "length": 16,
+          "char_set": "abcdefghijklmnopqrstuvwxyzABCDEFGHIGKLMNOPQRSTUVWXYZ0123456789"
+        }
       },
       "_meta": {
         "$ref": "tollgate:common/plugin-meta",
@@ -2734,12 +3162,26 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   "ai-rate-limiting": {
     "schema": "tollgate:plugins/ai-rate-limiting"
   },
+  "basic-auth": {
+    "consumerSchema": "tollgate:plugins/basic-auth.consumer",
+    "schema": "tollgate:plugins/basic-auth"
+  },
+  "cors": {
+    "schema": "tollgate:plugins/cors",
+    "metadataSchema": "tollgate:plugins/cors.metadata"
+  },
   "key-auth": {
     "consumerSchema": "tollgate:plugins/key-auth.consumer",
     "schema": "tollgate:plugins/key-auth"
   },
+  "limit-count": {
+    "schema": "tollgate:plugins/limit-count"
+  },
   "prometheus": {
     "schema": "tollgate:plugins/prometheus"
+  },
+  "request-id": {
+    "schema": "tollgate:plugins/request-id"
   }
 };
 

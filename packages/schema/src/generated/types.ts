@@ -784,8 +784,12 @@ export interface PluginConfMap {
   'ai-proxy': AiProxyConf;
   'ai-proxy-multi': AiProxyMultiConf;
   'ai-rate-limiting': AiRateLimitingConf;
+  'basic-auth': BasicAuthConf;
+  cors: CorsConf;
   'key-auth': KeyAuthConf;
+  'limit-count': LimitCountConf;
   prometheus: PrometheusConf;
+  'request-id': RequestIdConf;
 }
 /**
  * ai-consumer-rate-limiting (Tollgate's take on the API7 plugin): a consumer's own token quota per LLM instance, checked before the route's ai-rate-limiting.
@@ -1531,6 +1535,82 @@ export interface AiRateLimitingRule {
   header_prefix?: string;
 }
 /**
+ * basic-auth on a route or service: HTTP Basic authentication of consumers.
+ */
+export interface BasicAuthConf {
+  /**
+   * Remove the Authorization header from the request before it is proxied.
+   */
+  hide_credentials: boolean;
+  /**
+   * Consumer used when authentication fails, instead of answering 401.
+   */
+  anonymous_consumer?: string;
+  /**
+   * Realm sent in the WWW-Authenticate header of a 401 for a request without Authorization.
+   */
+  realm: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * cors on a route or service: which origins may read the response, and the CORS headers sent to them.
+ */
+export interface CorsConf {
+  /**
+   * Origins allowed, `scheme://host:port` separated by `,`; `*` for any origin (not with `allow_credential`), `**` for any origin even with credentials (echoes the request's Origin), `null` for the `null` origin.
+   */
+  allow_origins: string;
+  /**
+   * Access-Control-Allow-Methods, `,` separated; `*` for any (not with `allow_credential`), `**` for every method even with credentials.
+   */
+  allow_methods: string;
+  /**
+   * Access-Control-Allow-Headers, `,` separated; `*` for any (not with `allow_credential`), `**` to echo the request's Access-Control-Request-Headers.
+   */
+  allow_headers: string;
+  /**
+   * Access-Control-Expose-Headers, `,` separated; `*` for any (not with `allow_credential`). Not sent when unset or empty.
+   */
+  expose_headers?: string;
+  /**
+   * Access-Control-Max-Age: seconds a browser may cache the preflight result; -1 disables caching.
+   */
+  max_age: number;
+  /**
+   * Send Access-Control-Allow-Credentials: true. When true, no other option may be `*`.
+   */
+  allow_credential: boolean;
+  /**
+   * Regular expressions an allowed Origin matches (searched, not anchored). When set, they replace `allow_origins`.
+   *
+   * @minItems 1
+   */
+  allow_origins_by_regex?: [string, ...string[]];
+  /**
+   * Keys of the `allow_origins` map in the plugin metadata of `cors`; an Origin allowed by any of them is allowed.
+   *
+   * @minItems 1
+   */
+  allow_origins_by_metadata?: [string, ...string[]];
+  /**
+   * Origins sent Timing-Allow-Origin, in the format of `allow_origins`.
+   */
+  timing_allow_origins?: string;
+  /**
+   * Regular expressions an Origin matches to be sent Timing-Allow-Origin. When set, they replace `timing_allow_origins`.
+   *
+   * @minItems 1
+   */
+  timing_allow_origins_by_regex?: [string, ...string[]];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * key-auth on a route or service: where to read the API key and what to do with it.
  */
 export interface KeyAuthConf {
@@ -1560,6 +1640,194 @@ export interface KeyAuthConf {
   _meta?: PluginMeta;
 }
 /**
+ * limit-count: at most `count` requests per `time_window` seconds per key (a fixed window), refused with rejected_code beyond that.
+ */
+export interface LimitCountConf {
+  /**
+   * Requests allowed per time_window; an integer or a variable template such as `${http_count ?? 10}`. Required unless rules are set.
+   */
+  count?: number | string;
+  /**
+   * Window length in seconds; an integer or a variable template. Required unless rules are set.
+   */
+  time_window?: number | string;
+  /**
+   * `fixed` (a window opens at a key's first request and lasts time_window) or `sliding` (not supported by Tollgate yet: refused).
+   */
+  window_type: 'fixed' | 'sliding';
+  /**
+   * Several limits, each with its own key template; a rule applies when its key resolves.
+   */
+  rules?: LimitCountRule[];
+  /**
+   * Routes with the same group share one counter; their limit-count configurations must be equal.
+   */
+  group?: string;
+  /**
+   * What requests are counted by: a variable name (key_type var), variables like `$http_a $http_b` (var_combination) or a constant.
+   */
+  key: string;
+  /**
+   * How key is read.
+   */
+  key_type: 'var' | 'var_combination' | 'constant';
+  /**
+   * Status of a refused request.
+   */
+  rejected_code: number;
+  /**
+   * Body of a refused request, sent as {"error_msg": ...}.
+   */
+  rejected_msg?: string;
+  /**
+   * Where counters live: this node (`local`, exact across its workers) or Redis (shared by nodes). `redis-sentinel` is not supported by Tollgate yet: refused.
+   */
+  policy: 'local' | 'redis' | 'redis-cluster' | 'redis-sentinel';
+  /**
+   * Let requests through when the counters cannot be reached (otherwise 500).
+   */
+  allow_degradation: boolean;
+  /**
+   * Send X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset.
+   */
+  show_limit_quota_header: boolean;
+  /**
+   * APISIX's delayed Redis sync interval in seconds (-1: off). Accepted and checked; Tollgate always counts in Redis directly.
+   */
+  sync_interval: number;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+  /**
+   * Redis server address.
+   */
+  redis_host?: string;
+  /**
+   * Redis server port.
+   */
+  redis_port?: number;
+  /**
+   * Redis ACL user name (Redis 6+).
+   */
+  redis_username?: string;
+  /**
+   * Redis password.
+   */
+  redis_password?: string;
+  /**
+   * Redis logical database number.
+   */
+  redis_database?: number;
+  /**
+   * Redis command timeout in milliseconds.
+   */
+  redis_timeout?: number;
+  /**
+   * Connect to Redis over TLS.
+   */
+  redis_ssl?: boolean;
+  /**
+   * Verify the Redis server certificate.
+   */
+  redis_ssl_verify?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Redis connection is closed.
+   */
+  redis_keepalive_timeout?: number;
+  /**
+   * Maximum number of pooled Redis connections.
+   */
+  redis_keepalive_pool?: number;
+  /**
+   * Addresses (host:port) of the cluster's seed nodes.
+   *
+   * @minItems 1
+   */
+  redis_cluster_nodes?: [string, ...string[]];
+  /**
+   * Name of the Redis cluster.
+   */
+  redis_cluster_name?: string;
+  /**
+   * Connect to the cluster over TLS.
+   */
+  redis_cluster_ssl?: boolean;
+  /**
+   * Verify the cluster nodes' certificates.
+   */
+  redis_cluster_ssl_verify?: boolean;
+  /**
+   * Sentinel servers to ask for the current master.
+   *
+   * @minItems 1
+   */
+  redis_sentinels?: [
+    {
+      /**
+       * Sentinel host.
+       */
+      host: string;
+      /**
+       * Sentinel port.
+       */
+      port: number;
+    },
+    ...{
+      /**
+       * Sentinel host.
+       */
+      host: string;
+      /**
+       * Sentinel port.
+       */
+      port: number;
+    }[],
+  ];
+  /**
+   * Name of the master group watched by the sentinels.
+   */
+  redis_master_name?: string;
+  /**
+   * Connect to the master or to a replica.
+   */
+  redis_role?: 'master' | 'slave';
+  /**
+   * Connect timeout in milliseconds.
+   */
+  redis_connect_timeout?: number;
+  /**
+   * Read timeout in milliseconds.
+   */
+  redis_read_timeout?: number;
+  /**
+   * User name for the sentinels.
+   */
+  sentinel_username?: string;
+  /**
+   * Password for the sentinels.
+   */
+  sentinel_password?: string;
+}
+export interface LimitCountRule {
+  /**
+   * Requests allowed per time_window; an integer or a variable template.
+   */
+  count: number | string;
+  /**
+   * Window length in seconds; an integer or a variable template.
+   */
+  time_window: number | string;
+  /**
+   * Counter key: a combination of variables such as `$http_user $remote_addr`.
+   */
+  key: string;
+  /**
+   * Prefix of this rule's headers (X-<prefix>-RateLimit-Limit, ...); default the rule's 1-based index.
+   */
+  header_prefix?: string;
+}
+/**
  * prometheus: export request metrics for the route, service or global rule.
  */
 export interface PrometheusConf {
@@ -1573,6 +1841,40 @@ export interface PrometheusConf {
   _meta?: PluginMeta;
 }
 /**
+ * request-id on a route or service: give every request a unique ID, sent upstream and back to the client.
+ */
+export interface RequestIdConf {
+  /**
+   * Header that carries the ID. A non-empty ID the client sent in it is kept.
+   */
+  header_name: string;
+  /**
+   * Send the ID back in the response header `header_name` (unless the response has one).
+   */
+  include_in_response: boolean;
+  /**
+   * How IDs are generated: uuid (v4), nanoid (21 URL-safe characters), range_id (random characters from `range_id.char_set`), ksuid (27 base62 characters, time-ordered).
+   */
+  algorithm: 'uuid' | 'nanoid' | 'range_id' | 'ksuid';
+  /**
+   * Options of the range_id algorithm.
+   */
+  range_id: {
+    /**
+     * Length of a range_id ID.
+     */
+    length: number;
+    /**
+     * Characters a range_id ID is drawn from.
+     */
+    char_set: string;
+  };
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * Plugin name to the type of its consumer/credential configuration.
  */
 export interface PluginConsumerConfMap {
@@ -1580,8 +1882,29 @@ export interface PluginConsumerConfMap {
   'ai-proxy': AiProxyConf;
   'ai-proxy-multi': AiProxyMultiConf;
   'ai-rate-limiting': AiRateLimitingConf;
+  'basic-auth': BasicAuthConsumerConf;
+  cors: CorsConf;
   'key-auth': KeyAuthConsumerConf;
+  'limit-count': LimitCountConf;
   prometheus: PrometheusConf;
+  'request-id': RequestIdConf;
+}
+/**
+ * basic-auth on a consumer or credential: the user name and password it signs in with.
+ */
+export interface BasicAuthConsumerConf {
+  /**
+   * The Basic user name; unique across consumers.
+   */
+  username: string;
+  /**
+   * The Basic password.
+   */
+  password: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
 }
 /**
  * key-auth on a consumer or credential: the consumer's API key.
@@ -2381,8 +2704,12 @@ export interface PluginConfMapInput {
   'ai-proxy': AiProxyConfInput;
   'ai-proxy-multi': AiProxyMultiConfInput;
   'ai-rate-limiting': AiRateLimitingConfInput;
+  'basic-auth': BasicAuthConfInput;
+  cors: CorsConfInput;
   'key-auth': KeyAuthConfInput;
+  'limit-count': LimitCountConfInput;
   prometheus: PrometheusConfInput;
+  'request-id': RequestIdConfInput;
 }
 /**
  * ai-consumer-rate-limiting (Tollgate's take on the API7 plugin): a consumer's own token quota per LLM instance, checked before the route's ai-rate-limiting.
@@ -3128,6 +3455,82 @@ export interface AiRateLimitingRuleInput {
   header_prefix?: string;
 }
 /**
+ * basic-auth on a route or service: HTTP Basic authentication of consumers.
+ */
+export interface BasicAuthConfInput {
+  /**
+   * Remove the Authorization header from the request before it is proxied.
+   */
+  hide_credentials?: boolean;
+  /**
+   * Consumer used when authentication fails, instead of answering 401.
+   */
+  anonymous_consumer?: string;
+  /**
+   * Realm sent in the WWW-Authenticate header of a 401 for a request without Authorization.
+   */
+  realm?: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * cors on a route or service: which origins may read the response, and the CORS headers sent to them.
+ */
+export interface CorsConfInput {
+  /**
+   * Origins allowed, `scheme://host:port` separated by `,`; `*` for any origin (not with `allow_credential`), `**` for any origin even with credentials (echoes the request's Origin), `null` for the `null` origin.
+   */
+  allow_origins?: string;
+  /**
+   * Access-Control-Allow-Methods, `,` separated; `*` for any (not with `allow_credential`), `**` for every method even with credentials.
+   */
+  allow_methods?: string;
+  /**
+   * Access-Control-Allow-Headers, `,` separated; `*` for any (not with `allow_credential`), `**` to echo the request's Access-Control-Request-Headers.
+   */
+  allow_headers?: string;
+  /**
+   * Access-Control-Expose-Headers, `,` separated; `*` for any (not with `allow_credential`). Not sent when unset or empty.
+   */
+  expose_headers?: string;
+  /**
+   * Access-Control-Max-Age: seconds a browser may cache the preflight result; -1 disables caching.
+   */
+  max_age?: number;
+  /**
+   * Send Access-Control-Allow-Credentials: true. When true, no other option may be `*`.
+   */
+  allow_credential?: boolean;
+  /**
+   * Regular expressions an allowed Origin matches (searched, not anchored). When set, they replace `allow_origins`.
+   *
+   * @minItems 1
+   */
+  allow_origins_by_regex?: [string, ...string[]];
+  /**
+   * Keys of the `allow_origins` map in the plugin metadata of `cors`; an Origin allowed by any of them is allowed.
+   *
+   * @minItems 1
+   */
+  allow_origins_by_metadata?: [string, ...string[]];
+  /**
+   * Origins sent Timing-Allow-Origin, in the format of `allow_origins`.
+   */
+  timing_allow_origins?: string;
+  /**
+   * Regular expressions an Origin matches to be sent Timing-Allow-Origin. When set, they replace `timing_allow_origins`.
+   *
+   * @minItems 1
+   */
+  timing_allow_origins_by_regex?: [string, ...string[]];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * key-auth on a route or service: where to read the API key and what to do with it.
  */
 export interface KeyAuthConfInput {
@@ -3157,6 +3560,194 @@ export interface KeyAuthConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * limit-count: at most `count` requests per `time_window` seconds per key (a fixed window), refused with rejected_code beyond that.
+ */
+export interface LimitCountConfInput {
+  /**
+   * Requests allowed per time_window; an integer or a variable template such as `${http_count ?? 10}`. Required unless rules are set.
+   */
+  count?: number | string;
+  /**
+   * Window length in seconds; an integer or a variable template. Required unless rules are set.
+   */
+  time_window?: number | string;
+  /**
+   * `fixed` (a window opens at a key's first request and lasts time_window) or `sliding` (not supported by Tollgate yet: refused).
+   */
+  window_type?: 'fixed' | 'sliding';
+  /**
+   * Several limits, each with its own key template; a rule applies when its key resolves.
+   */
+  rules?: LimitCountRuleInput[];
+  /**
+   * Routes with the same group share one counter; their limit-count configurations must be equal.
+   */
+  group?: string;
+  /**
+   * What requests are counted by: a variable name (key_type var), variables like `$http_a $http_b` (var_combination) or a constant.
+   */
+  key?: string;
+  /**
+   * How key is read.
+   */
+  key_type?: 'var' | 'var_combination' | 'constant';
+  /**
+   * Status of a refused request.
+   */
+  rejected_code?: number;
+  /**
+   * Body of a refused request, sent as {"error_msg": ...}.
+   */
+  rejected_msg?: string;
+  /**
+   * Where counters live: this node (`local`, exact across its workers) or Redis (shared by nodes). `redis-sentinel` is not supported by Tollgate yet: refused.
+   */
+  policy?: 'local' | 'redis' | 'redis-cluster' | 'redis-sentinel';
+  /**
+   * Let requests through when the counters cannot be reached (otherwise 500).
+   */
+  allow_degradation?: boolean;
+  /**
+   * Send X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset.
+   */
+  show_limit_quota_header?: boolean;
+  /**
+   * APISIX's delayed Redis sync interval in seconds (-1: off). Accepted and checked; Tollgate always counts in Redis directly.
+   */
+  sync_interval?: number;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+  /**
+   * Redis server address.
+   */
+  redis_host?: string;
+  /**
+   * Redis server port.
+   */
+  redis_port?: number;
+  /**
+   * Redis ACL user name (Redis 6+).
+   */
+  redis_username?: string;
+  /**
+   * Redis password.
+   */
+  redis_password?: string;
+  /**
+   * Redis logical database number.
+   */
+  redis_database?: number;
+  /**
+   * Redis command timeout in milliseconds.
+   */
+  redis_timeout?: number;
+  /**
+   * Connect to Redis over TLS.
+   */
+  redis_ssl?: boolean;
+  /**
+   * Verify the Redis server certificate.
+   */
+  redis_ssl_verify?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Redis connection is closed.
+   */
+  redis_keepalive_timeout?: number;
+  /**
+   * Maximum number of pooled Redis connections.
+   */
+  redis_keepalive_pool?: number;
+  /**
+   * Addresses (host:port) of the cluster's seed nodes.
+   *
+   * @minItems 1
+   */
+  redis_cluster_nodes?: [string, ...string[]];
+  /**
+   * Name of the Redis cluster.
+   */
+  redis_cluster_name?: string;
+  /**
+   * Connect to the cluster over TLS.
+   */
+  redis_cluster_ssl?: boolean;
+  /**
+   * Verify the cluster nodes' certificates.
+   */
+  redis_cluster_ssl_verify?: boolean;
+  /**
+   * Sentinel servers to ask for the current master.
+   *
+   * @minItems 1
+   */
+  redis_sentinels?: [
+    {
+      /**
+       * Sentinel host.
+       */
+      host: string;
+      /**
+       * Sentinel port.
+       */
+      port: number;
+    },
+    ...{
+      /**
+       * Sentinel host.
+       */
+      host: string;
+      /**
+       * Sentinel port.
+       */
+      port: number;
+    }[],
+  ];
+  /**
+   * Name of the master group watched by the sentinels.
+   */
+  redis_master_name?: string;
+  /**
+   * Connect to the master or to a replica.
+   */
+  redis_role?: 'master' | 'slave';
+  /**
+   * Connect timeout in milliseconds.
+   */
+  redis_connect_timeout?: number;
+  /**
+   * Read timeout in milliseconds.
+   */
+  redis_read_timeout?: number;
+  /**
+   * User name for the sentinels.
+   */
+  sentinel_username?: string;
+  /**
+   * Password for the sentinels.
+   */
+  sentinel_password?: string;
+}
+export interface LimitCountRuleInput {
+  /**
+   * Requests allowed per time_window; an integer or a variable template.
+   */
+  count: number | string;
+  /**
+   * Window length in seconds; an integer or a variable template.
+   */
+  time_window: number | string;
+  /**
+   * Counter key: a combination of variables such as `$http_user $remote_addr`.
+   */
+  key: string;
+  /**
+   * Prefix of this rule's headers (X-<prefix>-RateLimit-Limit, ...); default the rule's 1-based index.
+   */
+  header_prefix?: string;
+}
+/**
  * prometheus: export request metrics for the route, service or global rule.
  */
 export interface PrometheusConfInput {
@@ -3170,6 +3761,40 @@ export interface PrometheusConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * request-id on a route or service: give every request a unique ID, sent upstream and back to the client.
+ */
+export interface RequestIdConfInput {
+  /**
+   * Header that carries the ID. A non-empty ID the client sent in it is kept.
+   */
+  header_name?: string;
+  /**
+   * Send the ID back in the response header `header_name` (unless the response has one).
+   */
+  include_in_response?: boolean;
+  /**
+   * How IDs are generated: uuid (v4), nanoid (21 URL-safe characters), range_id (random characters from `range_id.char_set`), ksuid (27 base62 characters, time-ordered).
+   */
+  algorithm?: 'uuid' | 'nanoid' | 'range_id' | 'ksuid';
+  /**
+   * Options of the range_id algorithm.
+   */
+  range_id?: {
+    /**
+     * Length of a range_id ID.
+     */
+    length?: number;
+    /**
+     * Characters a range_id ID is drawn from.
+     */
+    char_set?: string;
+  };
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * Plugin name to the type of its consumer/credential configuration.
  */
 export interface PluginConsumerConfMapInput {
@@ -3177,8 +3802,29 @@ export interface PluginConsumerConfMapInput {
   'ai-proxy': AiProxyConfInput;
   'ai-proxy-multi': AiProxyMultiConfInput;
   'ai-rate-limiting': AiRateLimitingConfInput;
+  'basic-auth': BasicAuthConsumerConfInput;
+  cors: CorsConfInput;
   'key-auth': KeyAuthConsumerConfInput;
+  'limit-count': LimitCountConfInput;
   prometheus: PrometheusConfInput;
+  'request-id': RequestIdConfInput;
+}
+/**
+ * basic-auth on a consumer or credential: the user name and password it signs in with.
+ */
+export interface BasicAuthConsumerConfInput {
+  /**
+   * The Basic user name; unique across consumers.
+   */
+  username: string;
+  /**
+   * The Basic password.
+   */
+  password: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
 }
 /**
  * key-auth on a consumer or credential: the consumer's API key.
