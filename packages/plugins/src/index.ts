@@ -7,11 +7,13 @@ import { aiConsumerRateLimiting } from './ai-consumer-rate-limiting';
 import { aiProxy } from './ai-proxy';
 import { aiProxyMulti } from './ai-proxy-multi';
 import { aiRateLimiting } from './ai-rate-limiting';
+import { basicAuth } from './basic-auth';
 import { keyAuth } from './key-auth';
 import { prometheus } from './prometheus';
 import { requestId } from './request-id';
 
 const ALL: PluginDefinition<never>[] = [
+  basicAuth,
   keyAuth,
   aiProxyMulti,
   aiProxy,

@@ -80,7 +80,10 @@ export function checkPluginConf(
   const id = schemaType === 'consumer' ? (ids.consumerSchema ?? ids.schema) : ids.schema;
   const result = validateAgainst(id, conf);
   if (!result.valid) return result;
-  const check = Object.hasOwn(PLUGIN_CHECKS, name) ? PLUGIN_CHECKS[name] : undefined;
+  // A plugin with a consumer schema checks consumer confs under `<name>.consumer` (APISIX's
+  // check_schema(conf, TYPE_CONSUMER)), never with its route check.
+  const checkName = schemaType === 'consumer' && ids.consumerSchema ? `${name}.consumer` : name;
+  const check = Object.hasOwn(PLUGIN_CHECKS, checkName) ? PLUGIN_CHECKS[checkName] : undefined;
   const message = check?.(result.value as Record<string, unknown>);
   return message === undefined ? result : { valid: false, message };
 }

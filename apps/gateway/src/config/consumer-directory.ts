@@ -10,6 +10,7 @@ import {
   ownValue,
   type ConsumerDirectory,
   type ConsumerInfo,
+  type CredentialMatch,
   type PluginInstance,
   type PluginRegistry,
 } from '@tollgate/core';
@@ -17,13 +18,16 @@ import type { ConfigValue } from './update';
 import { idOf, pluginsOf } from './values';
 
 /** The field that identifies a consumer, per auth plugin. */
-const CREDENTIAL_FIELDS: Record<string, string> = { 'key-auth': 'key' };
+const CREDENTIAL_FIELDS: Record<string, string> = {
+  'key-auth': 'key',
+  'basic-auth': 'username',
+};
 
 export type BindError = (owner: string, plugin: string, message: string) => void;
 
 export class SnapshotConsumers implements ConsumerDirectory {
   private readonly byName = new Map<string, ConsumerInfo>();
-  private readonly byCredential = new Map<string, ConsumerInfo>();
+  private readonly byCredential = new Map<string, CredentialMatch>();
 
   constructor(
     consumers: Map<string, ConfigValue>,
@@ -67,11 +71,17 @@ export class SnapshotConsumers implements ConsumerDirectory {
     for (const [plugin, field] of Object.entries(CREDENTIAL_FIELDS)) {
       const conf = plugins && ownValue(plugins, plugin);
       const secret = isPlainObject(conf) ? ownValue(conf, field) : undefined;
-      if (typeof secret === 'string') this.byCredential.set(`${plugin}\0${field}\0${secret}`, info);
+      if (typeof secret === 'string' && isPlainObject(conf)) {
+        this.byCredential.set(`${plugin}\0${field}\0${secret}`, { consumer: info, conf });
+      }
     }
   }
 
   findByCredential(plugin: string, field: string, value: string): ConsumerInfo | undefined {
+    return this.findCredential(plugin, field, value)?.consumer;
+  }
+
+  findCredential(plugin: string, field: string, value: string): CredentialMatch | undefined {
     return this.byCredential.get(`${plugin}\0${field}\0${value}`);
   }
 

@@ -11,12 +11,25 @@ export interface ConsumerDirectory {
    * `field` equal to `value`, e.g. ('key-auth', 'key', 'auth-one').
    */
   findByCredential(plugin: string, field: string, value: string): ConsumerInfo | undefined;
+  /**
+   * Like {@link findByCredential}, with the matching `plugin` configuration (defaults filled) of
+   * the consumer or credential, for plugins that verify more than the identifying field
+   * (basic-auth's password, jwt-auth's secret).
+   */
+  findCredential(plugin: string, field: string, value: string): CredentialMatch | undefined;
   /** A consumer by username. */
   get(username: string): ConsumerInfo | undefined;
 }
 
+/** A consumer found by credential, and the auth plugin configuration that holds it. */
+export interface CredentialMatch {
+  readonly consumer: ConsumerInfo;
+  readonly conf: Readonly<Record<string, unknown>>;
+}
+
 export const EMPTY_DIRECTORY: ConsumerDirectory = {
   findByCredential: () => undefined,
+  findCredential: () => undefined,
   get: () => undefined,
 };
 

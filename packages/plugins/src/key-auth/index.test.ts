@@ -34,6 +34,11 @@ class MemoryDirectory implements ConsumerDirectory {
     return plugin === 'key-auth' && field === 'key' ? this.keys.get(value) : undefined;
   }
 
+  findCredential(plugin: string, field: string, value: string) {
+    const consumer = this.findByCredential(plugin, field, value);
+    return consumer && { consumer, conf: { key: value } };
+  }
+
   get(username: string): ConsumerInfo | undefined {
     return this.byName.get(username);
   }

@@ -39,6 +39,7 @@ export type SchemaId =
   | "tollgate:plugins/key-auth.consumer"
   | "tollgate:plugins/limit-count"
   | "tollgate:plugins/prometheus"
+  | "tollgate:plugins/real-ip"
   | "tollgate:plugins/request-id"
   | "tollgate:resources/consumer"
   | "tollgate:resources/consumer_group"
@@ -2264,6 +2265,40 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     }
   },
+  "tollgate:plugins/real-ip": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/real-ip",
+    "title": "RealIpConf",
+    "description": "real-ip on a route or service: take the client's address (and port) from a variable such as a header or a query argument.",
+    "type": "object",
+    "properties": {
+      "source": {
+        "description": "Variable holding the client's real address with an optional port: http_x_forwarded_for (its last address), http_<name>, arg_<name>, ...",
+        "type": "string",
+        "minLength": 1
+      },
+      "trusted_addresses": {
+        "description": "Peers (IPs or CIDRs) allowed to supply the address; other peers keep their own. Unset: every peer is trusted.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "$ref": "tollgate:common/remote-addr"
+        }
+      },
+      "recursive": {
+        "description": "With source http_x_forwarded_for and trusted_addresses: take the last address of X-Forwarded-For that is not trusted, instead of the last one.",
+        "type": "boolean",
+        "default": false
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "source"
+    ]
+  },
   "tollgate:plugins/request-id": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/request-id",
@@ -3179,6 +3214,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   },
   "prometheus": {
     "schema": "tollgate:plugins/prometheus"
+  },
+  "real-ip": {
+    "schema": "tollgate:plugins/real-ip"
   },
   "request-id": {
     "schema": "tollgate:plugins/request-id"

@@ -789,6 +789,7 @@ export interface PluginConfMap {
   'key-auth': KeyAuthConf;
   'limit-count': LimitCountConf;
   prometheus: PrometheusConf;
+  'real-ip': RealIpConf;
   'request-id': RequestIdConf;
 }
 /**
@@ -1841,6 +1842,29 @@ export interface PrometheusConf {
   _meta?: PluginMeta;
 }
 /**
+ * real-ip on a route or service: take the client's address (and port) from a variable such as a header or a query argument.
+ */
+export interface RealIpConf {
+  /**
+   * Variable holding the client's real address with an optional port: http_x_forwarded_for (its last address), http_<name>, arg_<name>, ...
+   */
+  source: string;
+  /**
+   * Peers (IPs or CIDRs) allowed to supply the address; other peers keep their own. Unset: every peer is trusted.
+   *
+   * @minItems 1
+   */
+  trusted_addresses?: [RemoteAddr, ...RemoteAddr[]];
+  /**
+   * With source http_x_forwarded_for and trusted_addresses: take the last address of X-Forwarded-For that is not trusted, instead of the last one.
+   */
+  recursive: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * request-id on a route or service: give every request a unique ID, sent upstream and back to the client.
  */
 export interface RequestIdConf {
@@ -1887,6 +1911,7 @@ export interface PluginConsumerConfMap {
   'key-auth': KeyAuthConsumerConf;
   'limit-count': LimitCountConf;
   prometheus: PrometheusConf;
+  'real-ip': RealIpConf;
   'request-id': RequestIdConf;
 }
 /**
@@ -2709,6 +2734,7 @@ export interface PluginConfMapInput {
   'key-auth': KeyAuthConfInput;
   'limit-count': LimitCountConfInput;
   prometheus: PrometheusConfInput;
+  'real-ip': RealIpConfInput;
   'request-id': RequestIdConfInput;
 }
 /**
@@ -3761,6 +3787,29 @@ export interface PrometheusConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * real-ip on a route or service: take the client's address (and port) from a variable such as a header or a query argument.
+ */
+export interface RealIpConfInput {
+  /**
+   * Variable holding the client's real address with an optional port: http_x_forwarded_for (its last address), http_<name>, arg_<name>, ...
+   */
+  source: string;
+  /**
+   * Peers (IPs or CIDRs) allowed to supply the address; other peers keep their own. Unset: every peer is trusted.
+   *
+   * @minItems 1
+   */
+  trusted_addresses?: [RemoteAddrInput, ...RemoteAddrInput[]];
+  /**
+   * With source http_x_forwarded_for and trusted_addresses: take the last address of X-Forwarded-For that is not trusted, instead of the last one.
+   */
+  recursive?: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * request-id on a route or service: give every request a unique ID, sent upstream and back to the client.
  */
 export interface RequestIdConfInput {
@@ -3807,6 +3856,7 @@ export interface PluginConsumerConfMapInput {
   'key-auth': KeyAuthConsumerConfInput;
   'limit-count': LimitCountConfInput;
   prometheus: PrometheusConfInput;
+  'real-ip': RealIpConfInput;
   'request-id': RequestIdConfInput;
 }
 /**
