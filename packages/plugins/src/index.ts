@@ -10,6 +10,7 @@ import { aiRateLimiting } from './ai-rate-limiting';
 import { basicAuth } from './basic-auth';
 import { keyAuth } from './key-auth';
 import { prometheus } from './prometheus';
+import { realIp } from './real-ip';
 import { requestId } from './request-id';
 
 const ALL: PluginDefinition<never>[] = [
@@ -21,6 +22,7 @@ const ALL: PluginDefinition<never>[] = [
   aiRateLimiting,
   prometheus,
   requestId,
+  realIp,
 ];
 
 /** Plugin definitions by name. */

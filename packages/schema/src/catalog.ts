@@ -17,6 +17,7 @@ export interface CatalogRow {
 /** Every plugin, in no particular order (listPlugins sorts by priority). */
 export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'request-id', version: '0.1', priority: 12015 },
+  { name: 'real-ip', version: '0.1', priority: 23000 },
   { name: 'basic-auth', version: '0.1', priority: 2520, type: 'auth' },
   { name: 'key-auth', version: '0.1', priority: 2500, type: 'auth' },
   { name: 'ai-proxy-multi', version: '0.5', priority: 1041 },
