@@ -9,6 +9,7 @@ import { aiProxyMulti } from './ai-proxy-multi';
 import { aiRateLimiting } from './ai-rate-limiting';
 import { basicAuth } from './basic-auth';
 import { keyAuth } from './key-auth';
+import { limitCountPlugin } from './limit-count';
 import { prometheus } from './prometheus';
 import { realIp } from './real-ip';
 import { requestId } from './request-id';
@@ -21,6 +22,7 @@ const ALL: PluginDefinition<never>[] = [
   aiConsumerRateLimiting,
   aiRateLimiting,
   prometheus,
+  limitCountPlugin,
   requestId,
   realIp,
 ];

@@ -26,4 +26,5 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'ai-consumer-rate-limiting', version: '0.1', priority: 1035 },
   { name: 'ai-rate-limiting', version: '0.1', priority: 1030 },
   { name: 'prometheus', version: '0.2', priority: 500 },
+  { name: 'limit-count', version: '0.5', priority: 1002 },
 ];

@@ -8,6 +8,7 @@ import { checkAiConsumerRateLimiting } from './ai-consumer-rate-limiting';
 import { checkAiProxy } from './ai-proxy';
 import { checkAiProxyMulti } from './ai-proxy-multi';
 import { checkAiRateLimiting } from './ai-rate-limiting';
+import { checkLimitCount } from './limit-count';
 
 /** A plugin's cross-field check. */
 export type PluginCheck = (conf: Record<string, unknown>) => string | undefined;
@@ -18,4 +19,5 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'ai-proxy': checkAiProxy,
   'ai-rate-limiting': checkAiRateLimiting,
   'ai-consumer-rate-limiting': checkAiConsumerRateLimiting,
+  'limit-count': checkLimitCount,
 };

@@ -35,6 +35,8 @@ export type SchemaId =
   | "tollgate:plugins/basic-auth.consumer"
   | "tollgate:plugins/cors"
   | "tollgate:plugins/cors.metadata"
+  | "tollgate:plugins/jwt-auth"
+  | "tollgate:plugins/jwt-auth.consumer"
   | "tollgate:plugins/key-auth"
   | "tollgate:plugins/key-auth.consumer"
   | "tollgate:plugins/limit-count"
@@ -1974,6 +1976,190 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     }
   },
+  "tollgate:plugins/jwt-auth": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/jwt-auth",
+    "title": "JwtAuthConf",
+    "description": "jwt-auth on a route or service: where to read the JSON Web Token and which claims to check.",
+    "type": "object",
+    "properties": {
+      "header": {
+        "description": "Request header that carries the token (a `Bearer ` prefix is removed).",
+        "type": "string",
+        "default": "authorization"
+      },
+      "query": {
+        "description": "Query parameter that carries the token (read when the header is absent).",
+        "type": "string",
+        "default": "jwt"
+      },
+      "cookie": {
+        "description": "Cookie that carries the token (read when the header and query parameter are absent).",
+        "type": "string",
+        "default": "jwt"
+      },
+      "hide_credentials": {
+        "description": "Remove the token from where it was found before the request is proxied.",
+        "type": "boolean",
+        "default": false
+      },
+      "key_claim_name": {
+        "description": "Payload claim that holds the consumer's key.",
+        "type": "string",
+        "default": "key",
+        "minLength": 1
+      },
+      "store_in_ctx": {
+        "description": "Keep the verified payload in the request context for later plugins.",
+        "type": "boolean",
+        "default": false
+      },
+      "realm": {
+        "description": "Realm sent in the WWW-Authenticate header of a 401.",
+        "type": "string",
+        "default": "jwt",
+        "minLength": 1,
+        "maxLength": 128,
+        "pattern": "^[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]+$"
+      },
+      "anonymous_consumer": {
+        "description": "Consumer used when authentication fails, instead of answering 401.",
+        "type": "string",
+        "minLength": 1
+      },
+      "claims_to_verify": {
+        "description": "Registered claims checked when present in the payload.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "enum": [
+            "exp",
+            "nbf"
+          ]
+        },
+        "uniqueItems": true,
+        "default": [
+          "exp",
+          "nbf"
+        ]
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    }
+  },
+  "tollgate:plugins/jwt-auth.consumer": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/jwt-auth.consumer",
+    "title": "JwtAuthConsumerConf",
+    "description": "jwt-auth on a consumer or credential: the key its tokens name and how they are signed.",
+    "type": "object",
+    "properties": {
+      "key": {
+        "description": "Value of the token's key claim that identifies this consumer.",
+        "type": "string",
+        "minLength": 1
+      },
+      "secret": {
+        "description": "Shared secret of the HS256/HS384/HS512 algorithms.",
+        "type": "string",
+        "minLength": 1
+      },
+      "public_key": {
+        "description": "PEM public key of the RS*, ES*, PS* and EdDSA algorithms.",
+        "type": "string"
+      },
+      "algorithm": {
+        "description": "Signing algorithm of this consumer's tokens.",
+        "type": "string",
+        "enum": [
+          "HS256",
+          "HS384",
+          "HS512",
+          "RS256",
+          "RS384",
+          "RS512",
+          "ES256",
+          "ES384",
+          "ES512",
+          "PS256",
+          "PS384",
+          "PS512",
+          "EdDSA"
+        ],
+        "default": "HS256"
+      },
+      "exp": {
+        "description": "Token lifetime in seconds (used by APISIX's token signing helpers).",
+        "type": "integer",
+        "minimum": 1,
+        "default": 86400
+      },
+      "base64_secret": {
+        "description": "The secret is base64-encoded.",
+        "type": "boolean",
+        "default": false
+      },
+      "lifetime_grace_period": {
+        "description": "Clock skew in seconds allowed when checking exp and nbf.",
+        "type": "integer",
+        "minimum": 0,
+        "default": 0
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "dependencies": {
+      "algorithm": {
+        "oneOf": [
+          {
+            "properties": {
+              "algorithm": {
+                "description": "HMAC algorithms.",
+                "enum": [
+                  "HS256",
+                  "HS384",
+                  "HS512"
+                ]
+              }
+            }
+          },
+          {
+            "properties": {
+              "public_key": {
+                "description": "PEM public key.",
+                "type": "string"
+              },
+              "algorithm": {
+                "description": "Public-key algorithms.",
+                "enum": [
+                  "RS256",
+                  "RS384",
+                  "RS512",
+                  "ES256",
+                  "ES384",
+                  "ES512",
+                  "PS256",
+                  "PS384",
+                  "PS512",
+                  "EdDSA"
+                ]
+              }
+            },
+            "required": [
+              "public_key"
+            ]
+          }
+        ]
+      }
+    },
+    "required": [
+      "key"
+    ]
+  },
   "tollgate:plugins/key-auth": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/key-auth",
@@ -3204,6 +3390,10 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   "cors": {
     "schema": "tollgate:plugins/cors",
     "metadataSchema": "tollgate:plugins/cors.metadata"
+  },
+  "jwt-auth": {
+    "consumerSchema": "tollgate:plugins/jwt-auth.consumer",
+    "schema": "tollgate:plugins/jwt-auth"
   },
   "key-auth": {
     "consumerSchema": "tollgate:plugins/key-auth.consumer",

@@ -786,6 +786,7 @@ export interface PluginConfMap {
   'ai-rate-limiting': AiRateLimitingConf;
   'basic-auth': BasicAuthConf;
   cors: CorsConf;
+  'jwt-auth': JwtAuthConf;
   'key-auth': KeyAuthConf;
   'limit-count': LimitCountConf;
   prometheus: PrometheusConf;
@@ -1612,6 +1613,51 @@ export interface CorsConf {
   _meta?: PluginMeta;
 }
 /**
+ * jwt-auth on a route or service: where to read the JSON Web Token and which claims to check.
+ */
+export interface JwtAuthConf {
+  /**
+   * Request header that carries the token (a `Bearer ` prefix is removed).
+   */
+  header: string;
+  /**
+   * Query parameter that carries the token (read when the header is absent).
+   */
+  query: string;
+  /**
+   * Cookie that carries the token (read when the header and query parameter are absent).
+   */
+  cookie: string;
+  /**
+   * Remove the token from where it was found before the request is proxied.
+   */
+  hide_credentials: boolean;
+  /**
+   * Payload claim that holds the consumer's key.
+   */
+  key_claim_name: string;
+  /**
+   * Keep the verified payload in the request context for later plugins.
+   */
+  store_in_ctx: boolean;
+  /**
+   * Realm sent in the WWW-Authenticate header of a 401.
+   */
+  realm: string;
+  /**
+   * Consumer used when authentication fails, instead of answering 401.
+   */
+  anonymous_consumer?: string;
+  /**
+   * Registered claims checked when present in the payload.
+   */
+  claims_to_verify: ('exp' | 'nbf')[];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * key-auth on a route or service: where to read the API key and what to do with it.
  */
 export interface KeyAuthConf {
@@ -1908,6 +1954,7 @@ export interface PluginConsumerConfMap {
   'ai-rate-limiting': AiRateLimitingConf;
   'basic-auth': BasicAuthConsumerConf;
   cors: CorsConf;
+  'jwt-auth': JwtAuthConsumerConf;
   'key-auth': KeyAuthConsumerConf;
   'limit-count': LimitCountConf;
   prometheus: PrometheusConf;
@@ -1926,6 +1973,56 @@ export interface BasicAuthConsumerConf {
    * The Basic password.
    */
   password: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * jwt-auth on a consumer or credential: the key its tokens name and how they are signed.
+ */
+export interface JwtAuthConsumerConf {
+  /**
+   * Value of the token's key claim that identifies this consumer.
+   */
+  key: string;
+  /**
+   * Shared secret of the HS256/HS384/HS512 algorithms.
+   */
+  secret?: string;
+  /**
+   * PEM public key of the RS*, ES*, PS* and EdDSA algorithms.
+   */
+  public_key?: string;
+  /**
+   * Signing algorithm of this consumer's tokens.
+   */
+  algorithm:
+    | 'HS256'
+    | 'HS384'
+    | 'HS512'
+    | 'RS256'
+    | 'RS384'
+    | 'RS512'
+    | 'ES256'
+    | 'ES384'
+    | 'ES512'
+    | 'PS256'
+    | 'PS384'
+    | 'PS512'
+    | 'EdDSA';
+  /**
+   * Token lifetime in seconds (used by APISIX's token signing helpers).
+   */
+  exp: number;
+  /**
+   * The secret is base64-encoded.
+   */
+  base64_secret: boolean;
+  /**
+   * Clock skew in seconds allowed when checking exp and nbf.
+   */
+  lifetime_grace_period: number;
   /**
    * APISIX plugin meta options.
    */
@@ -2731,6 +2828,7 @@ export interface PluginConfMapInput {
   'ai-rate-limiting': AiRateLimitingConfInput;
   'basic-auth': BasicAuthConfInput;
   cors: CorsConfInput;
+  'jwt-auth': JwtAuthConfInput;
   'key-auth': KeyAuthConfInput;
   'limit-count': LimitCountConfInput;
   prometheus: PrometheusConfInput;
@@ -3557,6 +3655,51 @@ export interface CorsConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * jwt-auth on a route or service: where to read the JSON Web Token and which claims to check.
+ */
+export interface JwtAuthConfInput {
+  /**
+   * Request header that carries the token (a `Bearer ` prefix is removed).
+   */
+  header?: string;
+  /**
+   * Query parameter that carries the token (read when the header is absent).
+   */
+  query?: string;
+  /**
+   * Cookie that carries the token (read when the header and query parameter are absent).
+   */
+  cookie?: string;
+  /**
+   * Remove the token from where it was found before the request is proxied.
+   */
+  hide_credentials?: boolean;
+  /**
+   * Payload claim that holds the consumer's key.
+   */
+  key_claim_name?: string;
+  /**
+   * Keep the verified payload in the request context for later plugins.
+   */
+  store_in_ctx?: boolean;
+  /**
+   * Realm sent in the WWW-Authenticate header of a 401.
+   */
+  realm?: string;
+  /**
+   * Consumer used when authentication fails, instead of answering 401.
+   */
+  anonymous_consumer?: string;
+  /**
+   * Registered claims checked when present in the payload.
+   */
+  claims_to_verify?: ('exp' | 'nbf')[];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * key-auth on a route or service: where to read the API key and what to do with it.
  */
 export interface KeyAuthConfInput {
@@ -3853,6 +3996,7 @@ export interface PluginConsumerConfMapInput {
   'ai-rate-limiting': AiRateLimitingConfInput;
   'basic-auth': BasicAuthConsumerConfInput;
   cors: CorsConfInput;
+  'jwt-auth': JwtAuthConsumerConfInput;
   'key-auth': KeyAuthConsumerConfInput;
   'limit-count': LimitCountConfInput;
   prometheus: PrometheusConfInput;
@@ -3871,6 +4015,56 @@ export interface BasicAuthConsumerConfInput {
    * The Basic password.
    */
   password: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * jwt-auth on a consumer or credential: the key its tokens name and how they are signed.
+ */
+export interface JwtAuthConsumerConfInput {
+  /**
+   * Value of the token's key claim that identifies this consumer.
+   */
+  key: string;
+  /**
+   * Shared secret of the HS256/HS384/HS512 algorithms.
+   */
+  secret?: string;
+  /**
+   * PEM public key of the RS*, ES*, PS* and EdDSA algorithms.
+   */
+  public_key?: string;
+  /**
+   * Signing algorithm of this consumer's tokens.
+   */
+  algorithm?:
+    | 'HS256'
+    | 'HS384'
+    | 'HS512'
+    | 'RS256'
+    | 'RS384'
+    | 'RS512'
+    | 'ES256'
+    | 'ES384'
+    | 'ES512'
+    | 'PS256'
+    | 'PS384'
+    | 'PS512'
+    | 'EdDSA';
+  /**
+   * Token lifetime in seconds (used by APISIX's token signing helpers).
+   */
+  exp?: number;
+  /**
+   * The secret is base64-encoded.
+   */
+  base64_secret?: boolean;
+  /**
+   * Clock skew in seconds allowed when checking exp and nbf.
+   */
+  lifetime_grace_period?: number;
   /**
    * APISIX plugin meta options.
    */

@@ -1,0 +1,194 @@
+/**
+ * @module limit-count/limit
+ * The access phase of limit-count (APISIX `limit-count/init.lua`): resolve the rules that apply,
+ * find each rule's counter key, charge one request to a fixed window, refuse past the count.
+ *
+ * A charge is counted even when it is refused (APISIX decrements its remaining count either way),
+ * so a client that keeps knocking stays refused until the window ends.
+ */
+import crypto from 'node:crypto';
+import {
+  exit,
+  ownerOf,
+  setOwn,
+  type CounterStore,
+  type Exit,
+  type Logger,
+  type RequestContext,
+} from '@tollgate/core';
+import type { LimitCountConf } from '@tollgate/schema';
+import { resolveCount, resolveTemplate } from '../ai-quota/template';
+
+/** One limit that applies to this request. */
+export interface CountRule {
+  count: number;
+  timeWindow: number;
+  /** The request's key (before the counter namespace is added). */
+  key: string;
+  /** Header names: Limit, Remaining, Reset. */
+  headers: readonly [string, string, string];
+  /** Set for rules: appended to the counter key, as APISIX appends header_prefix. */
+  suffix?: string;
+}
+
+const BASE_HEADERS = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'] as const;
+
+/** Longest key taken from a request (header values can be long); longer ones are hashed. */
+const MAX_KEY_LENGTH = 256;
+
+function boundedKey(key: string): string {
+  if (key.length <= MAX_KEY_LENGTH) return key;
+  return `sha256:${crypto.createHash('sha256').update(key).digest('hex')}`;
+}
+
+function prefixed(prefix: string): readonly [string, string, string] {
+  return [
+    BASE_HEADERS[0].replace('RateLimit-', `${prefix}-RateLimit-`),
+    BASE_HEADERS[1].replace('RateLimit-', `${prefix}-RateLimit-`),
+    BASE_HEADERS[2].replace('RateLimit-', `${prefix}-RateLimit-`),
+  ];
+}
+
+function varText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** The request's key for `key`/`key_type`; the client address when it does not resolve. */
+export function requestKey(key: string, keyType: string, ctx: RequestContext): string {
+  let value: string | undefined;
+  if (keyType === 'constant') {
+    value = key;
+  } else if (keyType === 'var_combination') {
+    const resolved = resolveTemplate(key, ctx);
+    value = resolved.anyVariable ? resolved.value : undefined;
+  } else {
+    value = varText(ctx.vars.get(key));
+  }
+  return boundedKey(value ?? varText(ctx.vars.get('remote_addr')) ?? '');
+}
+
+/** Why the rules did not resolve (APISIX answers 500, or lets the request through). */
+export class RuleResolutionError extends Error {}
+
+/** The rules that apply to this request (APISIX `get_rules`). Throws RuleResolutionError. */
+export function rulesFor(conf: LimitCountConf, ctx: RequestContext): CountRule[] {
+  if (!conf.rules) {
+    const count = conf.count === undefined ? undefined : resolveCount(conf.count, ctx);
+    const timeWindow =
+      conf.time_window === undefined ? undefined : resolveCount(conf.time_window, ctx);
+    if (count === undefined || timeWindow === undefined) {
+      throw new RuleResolutionError('count or time_window did not resolve to a positive integer');
+    }
+    return [
+      { count, timeWindow, key: requestKey(conf.key, conf.key_type, ctx), headers: BASE_HEADERS },
+    ];
+  }
+  const rules: CountRule[] = [];
+  conf.rules.forEach((rule, index) => {
+    const key = resolveTemplate(rule.key, ctx);
+    if (!key.anyVariable) return;
+    const count = resolveCount(rule.count, ctx);
+    const timeWindow = resolveCount(rule.time_window, ctx);
+    if (count === undefined || timeWindow === undefined) {
+      throw new RuleResolutionError(`invalid count or time_window in rule ${index + 1}`);
+    }
+    const prefix = rule.header_prefix ?? String(index + 1);
+    rules.push({
+      count,
+      timeWindow,
+      key: boundedKey(key.value),
+      headers: prefixed(prefix),
+      suffix: prefix,
+    });
+  });
+  if (rules.length === 0) throw new RuleResolutionError('no rule applies to this request');
+  return rules;
+}
+
+const hashes = new WeakMap<object, string>();
+
+/** A short stable hash of the configuration: a changed configuration starts fresh counters. */
+function confHash(conf: LimitCountConf): string {
+  let hash = hashes.get(conf);
+  if (!hash) {
+    const { _meta: _ignored, ...rest } = conf;
+    hash = crypto.createHash('sha1').update(JSON.stringify(rest)).digest('hex').slice(0, 12);
+    hashes.set(conf, hash);
+  }
+  return hash;
+}
+
+/**
+ * The counter of `rule`: a group's counter is shared by every route of the group; otherwise it
+ * belongs to the owning resource and this configuration (two routes never share one).
+ */
+export function counterKey(conf: LimitCountConf, ctx: RequestContext, rule: CountRule): string {
+  const base =
+    conf.group !== undefined
+      ? `limit-count:group:${conf.group}:${rule.key}`
+      : `limit-count:${ownerOf(conf) ?? ctx.route?.id ?? 'unbound'}:${confHash(conf)}:${rule.key}`;
+  return rule.suffix === undefined ? base : `${base}:${rule.suffix}`;
+}
+
+/** Seconds until the window ends, truncated to 2 decimals as APISIX prints them. */
+function resetText(rule: CountRule, consumed: number, resetInMs: number | undefined): string {
+  if (consumed === 1 || resetInMs === undefined) return String(rule.timeWindow);
+  return String(Math.floor(resetInMs / 10) / 100);
+}
+
+function setHeaders(ctx: RequestContext, rule: CountRule, remaining: number, reset: string): void {
+  const [limit, left, resetHeader] = rule.headers;
+  const headers = ctx.response.extraHeaders;
+  setOwn(headers, limit, String(rule.count));
+  setOwn(headers, left, String(remaining));
+  setOwn(headers, resetHeader, reset);
+}
+
+function refuse(conf: LimitCountConf): Exit {
+  return exit(
+    conf.rejected_code,
+    conf.rejected_msg === undefined ? undefined : { error_msg: conf.rejected_msg },
+  );
+}
+
+/** limit-count's access phase. */
+export async function limitCount(
+  conf: LimitCountConf,
+  ctx: RequestContext,
+  store: (conf: LimitCountConf) => CounterStore,
+  log: Logger,
+): Promise<Exit | undefined> {
+  let rules: CountRule[];
+  try {
+    rules = rulesFor(conf, ctx);
+  } catch (err) {
+    if (!(err instanceof RuleResolutionError)) throw err;
+    log.error('failed to get rate limit rules', { reason: err.message, request_id: ctx.requestId });
+    return conf.allow_degradation ? undefined : exit(500);
+  }
+  for (const rule of rules) {
+    let consumed: number;
+    let resetInMs: number | undefined;
+    try {
+      ({ consumed, resetInMs } = await store(conf).charge(
+        counterKey(conf, ctx, rule),
+        1,
+        rule.timeWindow,
+      ));
+    } catch (err) {
+      log.error('failed to limit count', { err, policy: conf.policy, request_id: ctx.requestId });
+      if (conf.allow_degradation) return undefined;
+      return exit(500, { error_msg: 'failed to limit count' });
+    }
+    const remaining = rule.count - consumed;
+    const reset = resetText(rule, consumed, resetInMs);
+    if (remaining < 0) {
+      if (conf.show_limit_quota_header) setHeaders(ctx, rule, 0, reset);
+      return refuse(conf);
+    }
+    if (conf.show_limit_quota_header) setHeaders(ctx, rule, remaining, reset);
+  }
+  return undefined;
+}
