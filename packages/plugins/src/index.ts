@@ -7,6 +7,7 @@ import { aiConsumerRateLimiting } from './ai-consumer-rate-limiting';
 import { aiProxy } from './ai-proxy';
 import { aiProxyMulti } from './ai-proxy-multi';
 import { aiRateLimiting } from './ai-rate-limiting';
+import { cors } from './cors';
 import { basicAuth } from './basic-auth';
 import { keyAuth } from './key-auth';
 import { limitCountPlugin } from './limit-count';
@@ -15,6 +16,7 @@ import { realIp } from './real-ip';
 import { requestId } from './request-id';
 
 const ALL: PluginDefinition<never>[] = [
+  cors,
   basicAuth,
   keyAuth,
   aiProxyMulti,

@@ -5,6 +5,7 @@ import { checkPluginConf, getPlugin, listPlugins } from './plugins';
 describe('plugin catalogue', () => {
   it('lists plugins by priority descending with APISIX numbers', () => {
     expect(listPlugins().map((p) => [p.name, p.priority, p.version])).toEqual([
+      ['cors', 4000, '0.1'],
       ['basic-auth', 2520, '0.1'],
       ['key-auth', 2500, '0.1'],
       ['ai-proxy-multi', 1041, '0.5'],

@@ -114,6 +114,7 @@ export function createRequestHandler(
       return;
     }
     ctx.consumers = snapshot.consumers;
+    ctx.pluginMetadata = snapshot.pluginMetadata;
     stripIdentityHeaders(ctx);
     installFilters(ctx, snapshot.globalChain);
     let logged = false;

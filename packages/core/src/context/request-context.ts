@@ -39,6 +39,8 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+const NO_PLUGIN_METADATA: ReadonlyMap<string, unknown> = new Map();
+
 export class RequestContext {
   readonly vars: RequestVars;
   readonly response: ResponseWriter;
@@ -53,6 +55,11 @@ export class RequestContext {
   ai?: AiContext;
   /** The consumers of the config snapshot serving this request. */
   consumers: ConsumerDirectory = EMPTY_DIRECTORY;
+  /**
+   * The plugin metadata of the config snapshot serving this request, by plugin name (APISIX's
+   * `plugin.plugin_metadata(name)`): validated, defaults filled, never changed per request.
+   */
+  pluginMetadata: ReadonlyMap<string, unknown> = NO_PLUGIN_METADATA;
   /** The plugin chain in force: route's, then with the consumer's merged in after rewrite. */
   plugins: readonly PluginInstance[] = [];
   /** Header changes for the upstream request: a value sets, `null` removes. */

@@ -8,6 +8,7 @@ import { checkAiConsumerRateLimiting } from './ai-consumer-rate-limiting';
 import { checkAiProxy } from './ai-proxy';
 import { checkAiProxyMulti } from './ai-proxy-multi';
 import { checkAiRateLimiting } from './ai-rate-limiting';
+import { checkCors } from './cors';
 import { checkLimitCount } from './limit-count';
 
 /** A plugin's cross-field check. */
@@ -15,6 +16,7 @@ export type PluginCheck = (conf: Record<string, unknown>) => string | undefined;
 
 /** Checks by plugin name; plugins without an entry have none. */
 export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
+  cors: checkCors,
   'ai-proxy-multi': checkAiProxyMulti,
   'ai-proxy': checkAiProxy,
   'ai-rate-limiting': checkAiRateLimiting,

@@ -1,0 +1,138 @@
+/**
+ * One real `tollgate start` (Admin API and gateway, one worker) on the suite's etcd, and an
+ * upstream in the manner of APISIX's test server, for the access-control plugin e2e tests:
+ * a path ending in `/hello` answers `hello world`, any other its path; the `Access-Control-*`
+ * and `Vary` headers of the answer come from same-named query arguments and the `resp-vary`
+ * request header (`t/lib/server.lua`'s `/headers`), so a test can check that a plugin replaces
+ * the upstream's headers.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  AdminClient,
+  freePort,
+  startTollgate,
+  testEtcdEndpoint,
+  uniquePrefix,
+  waitFor,
+  type TollgateNode,
+} from '@tollgate/testkit';
+
+const ADMIN_KEY = 'access-control-e2e-admin-key';
+
+export interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  /** Client address to connect from (any 127.0.0.0/8 address works on loopback). */
+  localAddress?: string;
+}
+
+export interface AccessNode {
+  admin: AdminClient;
+  /** Upstream nodes map for route bodies. */
+  upstream: { type: 'roundrobin'; nodes: Record<string, number> };
+  request(path: string, options?: RequestOptions): Promise<Reply>;
+  /** PUT a route (201/200 expected) and wait until the gateway routes `probe` (not 404). */
+  putRoute(id: string, body: Record<string, unknown>, probe?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+function startUpstream(): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://upstream');
+    const headers: Record<string, string> = { 'content-type': 'text/plain' };
+    for (const [name, value] of url.searchParams) {
+      if (/^access-control-/i.test(name)) headers[name.toLowerCase()] = value;
+    }
+    const vary = req.headers['resp-vary'];
+    if (typeof vary === 'string') headers.vary = vary;
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, headers);
+      res.end(url.pathname.endsWith('/hello') ? 'hello world\n' : `${url.pathname}\n`);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function send(port: number, path: string, options: RequestOptions): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: { connection: 'close', ...options.headers },
+        localAddress: options.localAddress,
+        agent: false,
+        timeout: 10_000,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Start the node and the upstream. */
+export async function startAccessNode(name: string): Promise<AccessNode> {
+  const upstreamServer = await startUpstream();
+  const upstreamPort = (upstreamServer.address() as AddressInfo).port;
+  const gatewayPort = await freePort();
+  const adminPort = await freePort();
+  let node: TollgateNode | undefined;
+  try {
+    node = await startTollgate({
+      config: {
+        apisix: { node_listen: [{ ip: '127.0.0.1', port: gatewayPort }] },
+        nginx_config: { worker_processes: 1 },
+        deployment: {
+          role: 'traditional',
+          etcd: { host: [testEtcdEndpoint()], prefix: uniquePrefix(name), timeout: 3 },
+          admin: {
+            admin_key: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
+            admin_listen: { ip: '127.0.0.1', port: adminPort },
+          },
+        },
+      },
+      readyPorts: [gatewayPort, adminPort],
+    });
+  } catch (err) {
+    upstreamServer.close();
+    throw err;
+  }
+  const started = node;
+  const admin = new AdminClient(`http://127.0.0.1:${adminPort}`, ADMIN_KEY);
+  const request = (path: string, options: RequestOptions = {}) => send(gatewayPort, path, options);
+  return {
+    admin,
+    upstream: { type: 'roundrobin', nodes: { [`127.0.0.1:${upstreamPort}`]: 1 } },
+    request,
+    async putRoute(id, body, probe) {
+      const res = await admin.put(`/apisix/admin/routes/${id}`, body);
+      if (res.status !== 200 && res.status !== 201) {
+        throw new Error(`PUT route ${id}: ${res.status} ${res.text}`);
+      }
+      const uri = probe ?? (body.uri as string);
+      await waitFor(`route ${id} to be served`, async () => (await request(uri)).status !== 404);
+    },
+    async close() {
+      await started.destroy();
+      upstreamServer.closeAllConnections();
+      await new Promise<void>((resolve) => upstreamServer.close(() => resolve()));
+    },
+  };
+}
