@@ -88,7 +88,12 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   send({ t: 'hello' });
 
   for (const plugin of PLUGINS.values()) {
-    await plugin.init?.({ processId: `${process.pid}`, health, localCounters });
+    await plugin.init?.({
+      processId: `${process.pid}`,
+      health,
+      localCounters,
+      localTraffic: localCounters,
+    });
   }
 
   const accessLog = createAccessLogger(options.accessLog);

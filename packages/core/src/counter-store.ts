@@ -23,3 +23,32 @@ export interface CounterStore {
   charge(key: string, cost: number, windowSeconds: number): Promise<CounterState>;
   close(): Promise<void>;
 }
+
+/** A leaky bucket's verdict for one request (APISIX limit-req, lua-resty-limit-traffic req). */
+export interface LeakyBucketState {
+  /** True when the request would exceed `rate` + `burst`; nothing was recorded then. */
+  rejected: boolean;
+  /** Requests in excess of the rate after this one (0 when it conforms); 0 when rejected. */
+  excess: number;
+  /** Milliseconds this request should wait to conform to the rate (excess / rate). */
+  delayMs: number;
+}
+
+/**
+ * Request-rate and concurrency counters (limit-req, limit-conn), implemented by the same stores
+ * as {@link CounterStore}: local (exact across a node's workers) and Redis (shared by nodes).
+ */
+export interface TrafficStore {
+  /**
+   * One request through a leaky bucket that drains `rate` requests a second and holds `burst`
+   * requests beyond that: excess = max(previous excess − rate × elapsed + 1, 0); above `burst`
+   * the request is rejected and the bucket left as it was, otherwise the new state is recorded.
+   */
+  leakyBucket(key: string, rate: number, burst: number): Promise<LeakyBucketState>;
+  /**
+   * Add `delta` (a non-zero integer) to a gauge and resolve its value after, never below 0 (a
+   * gauge back at 0 is forgotten). `ttlSeconds` bounds how long a gauge outlives its last change
+   * where the store can lose decrements (Redis: a node that died with requests in flight).
+   */
+  adjustGauge(key: string, delta: number, ttlSeconds: number): Promise<number>;
+}

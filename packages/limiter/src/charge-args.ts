@@ -25,3 +25,24 @@ export function checkChargeArgs(cost: number, windowSeconds: number): number {
   }
   return Math.ceil(windowSeconds * 1000);
 }
+
+/**
+ * Throw a RangeError unless `rate` is a positive finite number of requests a second and `burst`
+ * a finite number ≥ 0 (the leaky-bucket arguments every store shares).
+ */
+export function checkBucketArgs(rate: number, burst: number): void {
+  if (!Number.isFinite(rate) || rate <= 0) {
+    throw new RangeError(`bucket rate must be a positive number, got ${String(rate)}`);
+  }
+  if (!Number.isFinite(burst) || burst < 0) {
+    throw new RangeError(`bucket burst must be a number >= 0, got ${String(burst)}`);
+  }
+}
+
+/** Throw a RangeError unless `delta` is a non-zero safe integer and `ttlSeconds` a positive window. */
+export function checkGaugeArgs(delta: number, ttlSeconds: number): void {
+  if (!Number.isSafeInteger(delta) || delta === 0) {
+    throw new RangeError(`gauge delta must be a non-zero integer, got ${String(delta)}`);
+  }
+  checkChargeArgs(1, ttlSeconds);
+}

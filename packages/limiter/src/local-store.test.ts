@@ -1,4 +1,5 @@
 import { runCounterStoreSuite } from '../test/counter-store.suite';
+import { runTrafficStoreSuite } from '../test/traffic-store.suite';
 import { LocalCounterStore, type Clock } from './local-store';
 
 /** A clock that moves only when told. */
@@ -14,6 +15,12 @@ function fakeClock(start = 1_000): Clock & { advance(ms: number): Promise<void> 
 }
 
 runCounterStoreSuite('LocalCounterStore', () => {
+  const clock = fakeClock();
+  const store = new LocalCounterStore({ clock, sweepIntervalMs: 0 });
+  return { store, advance: (ms) => clock.advance(ms), slackMs: 0, dispose: () => store.close() };
+});
+
+runTrafficStoreSuite('LocalCounterStore', () => {
   const clock = fakeClock();
   const store = new LocalCounterStore({ clock, sweepIntervalMs: 0 });
   return { store, advance: (ms) => clock.advance(ms), slackMs: 0, dispose: () => store.close() };

@@ -4,8 +4,8 @@
  * policy, a shared dict with a TTL per key). In the gateway the node's primary process owns the
  * one instance and its workers reach it over IPC, so a node's counters are exact across workers.
  */
-import type { CounterState, CounterStore } from '@tollgate/core';
-import { checkChargeArgs } from './charge-args';
+import type { CounterState, CounterStore, LeakyBucketState, TrafficStore } from '@tollgate/core';
+import { checkBucketArgs, checkChargeArgs, checkGaugeArgs } from './charge-args';
 
 /** A monotonic millisecond clock; inject a fake one in tests. */
 export interface Clock {
@@ -21,6 +21,15 @@ export interface LocalCounterStoreOptions {
   readonly clock?: Clock;
   /** Milliseconds between sweeps of expired keys; default 10,000; 0 disables the timer. */
   readonly sweepIntervalMs?: number;
+}
+
+interface Bucket {
+  /** Requests in excess of the rate at `last`. */
+  readonly excess: number;
+  /** Clock time of the last request recorded. */
+  readonly last: number;
+  /** Clock time from which the bucket has drained and reads as new. */
+  readonly drainedAt: number;
 }
 
 interface Window {
@@ -40,8 +49,10 @@ interface Window {
  * await store.charge('route/1:gpt-4', 120, 60); // { consumed: 120, resetInMs: 60000 }
  * await store.peek('route/1:gpt-4');            // { consumed: 120, resetInMs: 59990 }
  */
-export class LocalCounterStore implements CounterStore {
+export class LocalCounterStore implements CounterStore, TrafficStore {
   private readonly windows = new Map<string, Window>();
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly gauges = new Map<string, number>();
   private readonly clock: Clock;
   private sweeper: NodeJS.Timeout | undefined;
 
@@ -54,9 +65,9 @@ export class LocalCounterStore implements CounterStore {
     }
   }
 
-  /** Number of keys held, ended windows not yet swept included. */
+  /** Number of keys held, ended windows and drained buckets not yet swept included. */
   get size(): number {
-    return this.windows.size;
+    return this.windows.size + this.buckets.size + this.gauges.size;
   }
 
   /** Read a counter; an unknown key or an ended window is `{ consumed: 0 }`. */
@@ -70,13 +81,35 @@ export class LocalCounterStore implements CounterStore {
     return new Promise((resolve) => resolve(this.chargeNow(key, cost, windowSeconds)));
   }
 
-  /** Drop every ended window; returns how many were dropped. */
+  /** One request through leaky bucket `key` (see TrafficStore.leakyBucket). */
+  leakyBucket(key: string, rate: number, burst: number): Promise<LeakyBucketState> {
+    return new Promise((resolve) => resolve(this.leakNow(key, rate, burst)));
+  }
+
+  /** Add `delta` to gauge `key`; never below 0, forgotten at 0 (no TTL needed in memory). */
+  adjustGauge(key: string, delta: number, ttlSeconds: number): Promise<number> {
+    return new Promise((resolve) => {
+      checkGaugeArgs(delta, ttlSeconds);
+      const value = Math.max((this.gauges.get(key) ?? 0) + delta, 0);
+      if (value === 0) this.gauges.delete(key);
+      else this.gauges.set(key, value);
+      resolve(value);
+    });
+  }
+
+  /** Drop every ended window and drained bucket; returns how many were dropped. */
   sweep(): number {
     const now = this.clock.now();
     let dropped = 0;
     for (const [key, window] of this.windows) {
       if (window.endsAt <= now) {
         this.windows.delete(key);
+        dropped++;
+      }
+    }
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.drainedAt <= now) {
+        this.buckets.delete(key);
         dropped++;
       }
     }
@@ -88,6 +121,8 @@ export class LocalCounterStore implements CounterStore {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
     this.windows.clear();
+    this.buckets.clear();
+    this.gauges.clear();
     return Promise.resolve();
   }
 
@@ -117,5 +152,19 @@ export class LocalCounterStore implements CounterStore {
       this.windows.set(key, window);
     }
     return { consumed: window.consumed, resetInMs: window.endsAt - now };
+  }
+
+  private leakNow(key: string, rate: number, burst: number): LeakyBucketState {
+    checkBucketArgs(rate, burst);
+    const now = this.clock.now();
+    const previous = this.buckets.get(key);
+    let excess = 0;
+    if (previous) {
+      excess = Math.max(previous.excess - (rate * Math.abs(now - previous.last)) / 1000 + 1, 0);
+      if (excess > burst) return { rejected: true, excess: 0, delayMs: 0 };
+    }
+    // Fully drained once excess + 1 requests have leaked out: it then reads as a new bucket.
+    this.buckets.set(key, { excess, last: now, drainedAt: now + ((excess + 1) / rate) * 1000 });
+    return { rejected: false, excess, delayMs: (excess / rate) * 1000 };
   }
 }

@@ -33,3 +33,42 @@ if not consumed then
 end
 return { tonumber(consumed), redis.call('PTTL', KEYS[1]) }
 `;
+
+/**
+ * KEYS[1] bucket (a hash: excess, last), ARGV[1] rate (requests/s), ARGV[2] burst. Redis's own
+ * clock, so every node agrees on elapsed time. Answers `{ rejected (0|1), excess }`, excess as a
+ * string (Lua numbers would be truncated to integers in the reply). The key expires once the
+ * bucket has drained, when it reads as new anyway.
+ */
+export const LEAKY_BUCKET_SCRIPT = `
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local state = redis.call('HMGET', KEYS[1], 'excess', 'last')
+local excess = 0
+if state[1] and state[2] then
+  excess = math.max(tonumber(state[1]) - rate * math.abs(now - tonumber(state[2])) / 1000 + 1, 0)
+  if excess > burst then
+    return { 1, '0' }
+  end
+end
+redis.call('HSET', KEYS[1], 'excess', tostring(excess), 'last', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil((excess + 1) / rate * 1000) + 1000)
+return { 0, tostring(excess) }
+`;
+
+/**
+ * KEYS[1] gauge, ARGV[1] delta (non-zero integer), ARGV[2] ttl in seconds. INCRBY; at or below
+ * 0 the key is deleted and 0 answered (a decrement after expiry never leaves a negative gauge);
+ * otherwise the expiry is refreshed, so a gauge left by a node that died ends after the ttl.
+ */
+export const GAUGE_SCRIPT = `
+local value = redis.call('INCRBY', KEYS[1], ARGV[1])
+if value <= 0 then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return value
+`;

@@ -17,8 +17,14 @@
  */
 import { Cluster, Redis } from 'ioredis';
 import CircuitBreaker from 'opossum';
-import { createLogger, type CounterState, type CounterStore } from '@tollgate/core';
-import { checkChargeArgs } from './charge-args';
+import {
+  createLogger,
+  type CounterState,
+  type CounterStore,
+  type LeakyBucketState,
+  type TrafficStore,
+} from '@tollgate/core';
+import { checkBucketArgs, checkChargeArgs, checkGaugeArgs } from './charge-args';
 import { CounterStoreUnavailableError } from './errors';
 import {
   clusterOptions,
@@ -28,7 +34,7 @@ import {
   type RedisStoreConf,
   type RedisStoreTarget,
 } from './redis-conf';
-import { CHARGE_SCRIPT, PEEK_SCRIPT } from './redis-scripts';
+import { CHARGE_SCRIPT, GAUGE_SCRIPT, LEAKY_BUCKET_SCRIPT, PEEK_SCRIPT } from './redis-scripts';
 import { errorFields, throttledWarn, type LimiterLogger } from './throttled-log';
 
 /** Tuning of {@link RedisCounterStore}; the defaults suit production. */
@@ -60,6 +66,8 @@ type ScriptReply = [number, number];
 interface ScriptedClient {
   tollgateCharge(key: string, cost: number, windowMs: number): Promise<ScriptReply>;
   tollgatePeek(key: string): Promise<ScriptReply>;
+  tollgateBucket(key: string, rate: number, burst: number): Promise<[number, string]>;
+  tollgateGauge(key: string, delta: number, ttlSeconds: number): Promise<number>;
 }
 
 type Client = Redis | Cluster;
@@ -87,12 +95,12 @@ class NotReadyError extends Error {
  *   if (!isCounterStoreUnavailable(err) || !conf.allow_degradation) throw err;
  * }
  */
-export class RedisCounterStore implements CounterStore {
+export class RedisCounterStore implements CounterStore, TrafficStore {
   /** Where this store connects (defaults applied). */
   readonly target: RedisStoreTarget;
   private readonly client: Client;
   private readonly scripts: ScriptedClient;
-  private readonly breaker: CircuitBreaker<[() => Promise<ScriptReply>], ScriptReply>;
+  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
   private readonly keyPrefix: string;
   private readonly name: string;
   private readonly warn: (msg: string, meta?: Record<string, unknown>) => void;
@@ -113,10 +121,12 @@ export class RedisCounterStore implements CounterStore {
         : new Cluster([...this.target.nodes], clusterOptions(this.target, cap));
     this.client.defineCommand('tollgateCharge', { numberOfKeys: 1, lua: CHARGE_SCRIPT });
     this.client.defineCommand('tollgatePeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
+    this.client.defineCommand('tollgateBucket', { numberOfKeys: 1, lua: LEAKY_BUCKET_SCRIPT });
+    this.client.defineCommand('tollgateGauge', { numberOfKeys: 1, lua: GAUGE_SCRIPT });
     this.scripts = this.client as unknown as ScriptedClient;
     this.client.on('error', (err: unknown) => this.onConnectionError(err));
     this.client.on('node error', (err: unknown) => this.onConnectionError(err));
-    this.breaker = new CircuitBreaker((op: () => Promise<ScriptReply>) => this.withDeadline(op), {
+    this.breaker = new CircuitBreaker((op: () => Promise<unknown>) => this.withDeadline(op), {
       name: this.name,
       timeout: false,
       resetTimeout: options.breakerResetMs ?? 2000,
@@ -162,6 +172,37 @@ export class RedisCounterStore implements CounterStore {
     );
   }
 
+  /** One request through leaky bucket `key` (one script on Redis's clock). */
+  leakyBucket(key: string, rate: number, burst: number): Promise<LeakyBucketState> {
+    try {
+      checkBucketArgs(rate, burst);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new RangeError(String(err)));
+    }
+    return this.call(
+      'update bucket',
+      () => this.scripts.tollgateBucket(this.keyPrefix + key, rate, burst),
+      (reply: [number, string]) => {
+        const excess = Number(reply[1]);
+        return { rejected: reply[0] === 1, excess, delayMs: (excess / rate) * 1000 };
+      },
+    );
+  }
+
+  /** Add `delta` to gauge `key` (INCRBY and EXPIRE, or DEL at 0, in one script). */
+  adjustGauge(key: string, delta: number, ttlSeconds: number): Promise<number> {
+    try {
+      checkGaugeArgs(delta, ttlSeconds);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new RangeError(String(err)));
+    }
+    return this.call(
+      'adjust gauge',
+      () => this.scripts.tollgateGauge(this.keyPrefix + key, delta, Math.ceil(ttlSeconds)),
+      (value: number) => value,
+    );
+  }
+
   /** Stop the breaker and the connection (QUIT when connected, then disconnect). */
   async close(): Promise<void> {
     if (this.isClosed) return;
@@ -173,14 +214,18 @@ export class RedisCounterStore implements CounterStore {
     this.client.disconnect();
   }
 
-  private async call(verb: string, op: () => Promise<ScriptReply>): Promise<CounterState> {
+  private async call<R = ScriptReply, T = CounterState>(
+    verb: string,
+    op: () => Promise<R>,
+    map: (reply: R) => T = toState as unknown as (reply: R) => T,
+  ): Promise<T> {
     if (this.isClosed) {
       throw new CounterStoreUnavailableError(
         `failed to ${verb} counter: ${this.name} store is closed`,
       );
     }
     try {
-      return toState(await this.breaker.fire(op));
+      return map((await this.breaker.fire(op)) as R);
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       const why = code === 'EOPENBREAKER' ? 'circuit breaker open' : errorFields(err).message;

@@ -8,6 +8,7 @@ import {
   type RedisStoreConf,
 } from '../src';
 import { runCounterStoreSuite } from './counter-store.suite';
+import { runTrafficStoreSuite } from './traffic-store.suite';
 
 const url = new URL(testRedisUrl());
 const conf: RedisStoreConf = {
@@ -31,6 +32,11 @@ afterAll(async () => {
 });
 
 runCounterStoreSuite('RedisCounterStore', () => {
+  const store = new RedisCounterStore(conf, { keyPrefix: filePrefix });
+  return { store, advance: sleep, slackMs: 60, dispose: () => store.close() };
+});
+
+runTrafficStoreSuite('RedisCounterStore', () => {
   const store = new RedisCounterStore(conf, { keyPrefix: filePrefix });
   return { store, advance: sleep, slackMs: 60, dispose: () => store.close() };
 });

@@ -1,6 +1,7 @@
 import type { CounterState, CounterStore } from '@tollgate/core';
 import { isCounterStoreUnavailable, LocalCounterStore } from '@tollgate/limiter';
 import { runCounterStoreSuite } from '../../../../packages/limiter/test/counter-store.suite';
+import { runTrafficStoreSuite } from '../../../../packages/limiter/test/traffic-store.suite';
 import {
   CounterHost,
   IpcCounterStore,
@@ -37,6 +38,21 @@ function fakeClock() {
 }
 
 runCounterStoreSuite('IpcCounterStore → CounterHost → LocalCounterStore', () => {
+  const clock = fakeClock();
+  const primary = new LocalCounterStore({ clock, sweepIntervalMs: 0 });
+  const worker = workerOf(new CounterHost(primary));
+  return {
+    store: worker,
+    advance: clock.advance,
+    slackMs: 0,
+    dispose: async () => {
+      await worker.close();
+      await primary.close();
+    },
+  };
+});
+
+runTrafficStoreSuite('IpcCounterStore → CounterHost → LocalCounterStore', () => {
   const clock = fakeClock();
   const primary = new LocalCounterStore({ clock, sweepIntervalMs: 0 });
   const worker = workerOf(new CounterHost(primary));
@@ -151,6 +167,14 @@ describe('node-wide counters over IPC', () => {
       isCounterRequest({ t: 'counter', id: 1, op: 'charge', key: 'k', cost: 1, windowSeconds: 2 }),
     ).toBe(true);
     expect(isCounterRequest({ t: 'counter', id: 1, op: 'charge', key: 'k' })).toBe(false);
+    expect(
+      isCounterRequest({ t: 'counter', id: 1, op: 'bucket', key: 'k', rate: 1, burst: 0 }),
+    ).toBe(true);
+    expect(isCounterRequest({ t: 'counter', id: 1, op: 'bucket', key: 'k', rate: 1 })).toBe(false);
+    expect(
+      isCounterRequest({ t: 'counter', id: 1, op: 'gauge', key: 'k', delta: -1, windowSeconds: 9 }),
+    ).toBe(true);
+    expect(isCounterRequest({ t: 'counter', id: 1, op: 'gauge', key: 'k', delta: 1 })).toBe(false);
     expect(isCounterRequest({ t: 'counter', id: 1.5, op: 'peek', key: 'k' })).toBe(false);
     expect(isCounterRequest({ t: 'counter', id: 1, op: 'reset', key: 'k' })).toBe(false);
     expect(isCounterResult({ t: 'counter-result', id: 1, state })).toBe(true);

@@ -7,20 +7,31 @@
  * node:cluster, so both sides can be tested over a fake channel. The gateway wires them into its
  * primary and worker message loops.
  */
-import type { CounterState, CounterStore } from '@tollgate/core';
-import { checkChargeArgs, CounterStoreUnavailableError } from '@tollgate/limiter';
+import type { CounterState, CounterStore, LeakyBucketState, TrafficStore } from '@tollgate/core';
+import {
+  checkBucketArgs,
+  checkChargeArgs,
+  checkGaugeArgs,
+  CounterStoreUnavailableError,
+} from '@tollgate/limiter';
 
 /** Worker → primary: run one counter operation. */
 export interface CounterRequest {
   t: 'counter';
   /** Chosen by the worker, echoed in the result. */
   id: number;
-  op: 'peek' | 'charge';
+  op: 'peek' | 'charge' | 'bucket' | 'gauge';
   key: string;
   /** Required for `charge`. */
   cost?: number;
-  /** Required for `charge`. */
+  /** Required for `charge`; the gauge's ttl for `gauge`. */
   windowSeconds?: number;
+  /** Required for `bucket`. */
+  rate?: number;
+  /** Required for `bucket`. */
+  burst?: number;
+  /** Required for `gauge`. */
+  delta?: number;
 }
 
 /** Primary → worker: the outcome of request `id`, a state or an error message. */
@@ -28,6 +39,10 @@ export interface CounterResult {
   t: 'counter-result';
   id: number;
   state?: CounterState;
+  /** The answer to a `bucket` request. */
+  bucket?: LeakyBucketState;
+  /** The answer to a `gauge` request. */
+  gauge?: number;
   error?: string;
 }
 
@@ -39,13 +54,23 @@ export function isCounterRequest(msg: unknown): msg is CounterRequest {
   if (!isObject(msg) || msg.t !== 'counter' || !Number.isInteger(msg.id)) return false;
   if (typeof msg.key !== 'string') return false;
   if (msg.op === 'peek') return true;
+  if (msg.op === 'bucket') return isNumber(msg.rate) && isNumber(msg.burst);
+  if (msg.op === 'gauge') return isNumber(msg.delta) && isNumber(msg.windowSeconds);
   return msg.op === 'charge' && isNumber(msg.cost) && isNumber(msg.windowSeconds);
+}
+
+function isBucket(v: unknown): v is LeakyBucketState {
+  return (
+    isObject(v) && typeof v.rejected === 'boolean' && isNumber(v.excess) && isNumber(v.delayMs)
+  );
 }
 
 /** True for a well-formed {@link CounterResult}. */
 export function isCounterResult(msg: unknown): msg is CounterResult {
   if (!isObject(msg) || msg.t !== 'counter-result' || !Number.isInteger(msg.id)) return false;
   if (msg.error !== undefined) return typeof msg.error === 'string';
+  if (msg.bucket !== undefined) return isBucket(msg.bucket);
+  if (msg.gauge !== undefined) return isNumber(msg.gauge);
   const state = msg.state;
   return (
     isObject(state) &&
@@ -66,7 +91,7 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
  * });
  */
 export class CounterHost {
-  constructor(private readonly store: CounterStore) {}
+  constructor(private readonly store: CounterStore & Partial<TrafficStore>) {}
 
   /**
    * Run `msg` on the store and `reply` with the result. A malformed request that carries an id is
@@ -86,15 +111,36 @@ export class CounterHost {
   private async answer(msg: CounterRequest, reply: (m: CounterResult) => void): Promise<void> {
     let result: CounterResult;
     try {
-      const state =
-        msg.op === 'peek'
-          ? await this.store.peek(msg.key)
-          : await this.store.charge(msg.key, msg.cost ?? 0, msg.windowSeconds ?? 0);
-      result = { t: 'counter-result', id: msg.id, state: copyState(state) };
+      result = await this.run(msg);
     } catch (err) {
       result = { t: 'counter-result', id: msg.id, error: messageOf(err) };
     }
     send(reply, result);
+  }
+
+  private async run(msg: CounterRequest): Promise<CounterResult> {
+    const { id } = msg;
+    const { leakyBucket, adjustGauge } = this.store;
+    if (msg.op === 'bucket') {
+      if (!leakyBucket) throw new Error('the node store has no leaky buckets');
+      const b = await leakyBucket.call(this.store, msg.key, msg.rate ?? 0, msg.burst ?? -1);
+      return { t: 'counter-result', id, bucket: { ...b } };
+    }
+    if (msg.op === 'gauge') {
+      if (!adjustGauge) throw new Error('the node store has no gauges');
+      const value = await adjustGauge.call(
+        this.store,
+        msg.key,
+        msg.delta ?? 0,
+        msg.windowSeconds ?? 0,
+      );
+      return { t: 'counter-result', id, gauge: value };
+    }
+    const state =
+      msg.op === 'peek'
+        ? await this.store.peek(msg.key)
+        : await this.store.charge(msg.key, msg.cost ?? 0, msg.windowSeconds ?? 0);
+    return { t: 'counter-result', id, state: copyState(state) };
   }
 }
 
@@ -113,7 +159,7 @@ function send(reply: (m: CounterResult) => void, result: CounterResult): void {
 }
 
 interface Pending {
-  resolve(state: CounterState): void;
+  resolve(result: CounterResult): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
   verb: string;
@@ -138,7 +184,7 @@ interface Pending {
  * });
  * process.on('disconnect', () => counters.fail('primary disconnected'));
  */
-export class IpcCounterStore implements CounterStore {
+export class IpcCounterStore implements CounterStore, TrafficStore {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private closedReason: string | undefined;
@@ -155,7 +201,7 @@ export class IpcCounterStore implements CounterStore {
 
   /** Read a counter in the primary's store. */
   peek(key: string): Promise<CounterState> {
-    return this.request('read', { op: 'peek', key });
+    return this.request('read', { op: 'peek', key }).then(stateOf);
   }
 
   /** Charge a counter in the primary's store (arguments checked here first). */
@@ -166,7 +212,38 @@ export class IpcCounterStore implements CounterStore {
       return Promise.reject(err instanceof Error ? err : new RangeError(String(err)));
     }
     // Sent synchronously, so a `fail()` right after this call covers it.
-    return this.request('charge', { op: 'charge', key, cost, windowSeconds });
+    return this.request('charge', { op: 'charge', key, cost, windowSeconds }).then(stateOf);
+  }
+
+  /** One request through a leaky bucket in the primary's store. */
+  leakyBucket(key: string, rate: number, burst: number): Promise<LeakyBucketState> {
+    try {
+      checkBucketArgs(rate, burst);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new RangeError(String(err)));
+    }
+    return this.request('update bucket', { op: 'bucket', key, rate, burst }).then((r) => {
+      if (!r.bucket) throw this.unavailable('update bucket', 'no bucket in the answer');
+      return { ...r.bucket };
+    });
+  }
+
+  /** Adjust a gauge in the primary's store. */
+  adjustGauge(key: string, delta: number, ttlSeconds: number): Promise<number> {
+    try {
+      checkGaugeArgs(delta, ttlSeconds);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new RangeError(String(err)));
+    }
+    return this.request('adjust gauge', {
+      op: 'gauge',
+      key,
+      delta,
+      windowSeconds: ttlSeconds,
+    }).then((r) => {
+      if (r.gauge === undefined) throw this.unavailable('adjust gauge', 'no gauge in the answer');
+      return r.gauge;
+    });
   }
 
   /**
@@ -179,7 +256,7 @@ export class IpcCounterStore implements CounterStore {
     if (!entry) return true;
     this.pending.delete(msg.id);
     clearTimeout(entry.timer);
-    if (msg.state) entry.resolve(copyState(msg.state));
+    if (msg.error === undefined) entry.resolve(msg);
     else entry.reject(this.unavailable(entry.verb, `primary answered: ${msg.error ?? 'no state'}`));
     return true;
   }
@@ -200,11 +277,11 @@ export class IpcCounterStore implements CounterStore {
     return Promise.resolve();
   }
 
-  private request(verb: string, body: Omit<CounterRequest, 't' | 'id'>): Promise<CounterState> {
+  private request(verb: string, body: Omit<CounterRequest, 't' | 'id'>): Promise<CounterResult> {
     if (this.closedReason) return Promise.reject(this.unavailable(verb, this.closedReason));
     this.nextId = (this.nextId % 0x7fffffff) + 1;
     const id = this.nextId;
-    return new Promise<CounterState>((resolve, reject) => {
+    return new Promise<CounterResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(this.unavailable(verb, `no answer from the primary within ${this.timeoutMs} ms`));
@@ -224,4 +301,11 @@ export class IpcCounterStore implements CounterStore {
   private unavailable(verb: string, why: string): CounterStoreUnavailableError {
     return new CounterStoreUnavailableError(`failed to ${verb} node counter: ${why}`);
   }
+}
+
+function stateOf(result: CounterResult): CounterState {
+  if (!result.state) {
+    throw new CounterStoreUnavailableError('failed to read node counter: no state in the answer');
+  }
+  return copyState(result.state);
 }

@@ -11,7 +11,7 @@
  * });
  */
 import type { RequestContext } from '../context/request-context';
-import type { CounterStore } from '../counter-store';
+import type { CounterStore, TrafficStore } from '../counter-store';
 
 /** A response decided by a plugin (or the runtime). Object bodies are sent as JSON plus a newline. */
 export interface Exit {
@@ -50,6 +50,12 @@ export interface PluginEnv {
   health: HealthView;
   /** Token counters exact across every worker of this node (`policy: local`). */
   localCounters: CounterStore;
+  /**
+   * Leaky buckets and concurrency gauges exact across every worker of this node (limit-req and
+   * limit-conn with `policy: local`); absent where the host has none (a plugin then counts in
+   * its own process).
+   */
+  localTraffic?: TrafficStore;
 }
 
 /** Phases are methods (so a plugin of any config type fits a registry) that never use `this`. */
