@@ -9,6 +9,7 @@ import { aiProxyMulti } from './ai-proxy-multi';
 import { aiRateLimiting } from './ai-rate-limiting';
 import { cors } from './cors';
 import { basicAuth } from './basic-auth';
+import { jwtAuth } from './jwt-auth';
 import { keyAuth } from './key-auth';
 import { limitCountPlugin } from './limit-count';
 import { prometheus } from './prometheus';
@@ -18,6 +19,7 @@ import { requestId } from './request-id';
 const ALL: PluginDefinition<never>[] = [
   cors,
   basicAuth,
+  jwtAuth,
   keyAuth,
   aiProxyMulti,
   aiProxy,

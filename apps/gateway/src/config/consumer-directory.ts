@@ -21,6 +21,7 @@ import { idOf, pluginsOf } from './values';
 const CREDENTIAL_FIELDS: Record<string, string> = {
   'key-auth': 'key',
   'basic-auth': 'username',
+  'jwt-auth': 'key',
 };
 
 export type BindError = (owner: string, plugin: string, message: string) => void;

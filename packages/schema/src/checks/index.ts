@@ -9,6 +9,7 @@ import { checkAiProxy } from './ai-proxy';
 import { checkAiProxyMulti } from './ai-proxy-multi';
 import { checkAiRateLimiting } from './ai-rate-limiting';
 import { checkCors } from './cors';
+import { checkJwtAuthConsumer } from './jwt-auth';
 import { checkLimitCount } from './limit-count';
 
 /** A plugin's cross-field check. */
@@ -21,5 +22,6 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'ai-proxy': checkAiProxy,
   'ai-rate-limiting': checkAiRateLimiting,
   'ai-consumer-rate-limiting': checkAiConsumerRateLimiting,
+  'jwt-auth.consumer': checkJwtAuthConsumer,
   'limit-count': checkLimitCount,
 };

@@ -35,12 +35,14 @@ export type SchemaId =
   | "tollgate:plugins/basic-auth.consumer"
   | "tollgate:plugins/cors"
   | "tollgate:plugins/cors.metadata"
+  | "tollgate:plugins/ip-restriction"
   | "tollgate:plugins/jwt-auth"
   | "tollgate:plugins/jwt-auth.consumer"
   | "tollgate:plugins/key-auth"
   | "tollgate:plugins/key-auth.consumer"
   | "tollgate:plugins/limit-count"
   | "tollgate:plugins/prometheus"
+  | "tollgate:plugins/proxy-rewrite"
   | "tollgate:plugins/real-ip"
   | "tollgate:plugins/request-id"
   | "tollgate:resources/consumer"
@@ -1976,6 +1978,61 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     }
   },
+  "tollgate:plugins/ip-restriction": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ip-restriction",
+    "title": "IpRestrictionConf",
+    "description": "ip-restriction on a route or service: allow only, or refuse, client addresses in a list of IPs and CIDR ranges.",
+    "type": "object",
+    "properties": {
+      "message": {
+        "description": "Message of the refusal body `{\"message\": ...}`.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 1024,
+        "default": "Your IP address is not allowed"
+      },
+      "response_code": {
+        "description": "Status of the refusal.",
+        "type": "integer",
+        "minimum": 403,
+        "maximum": 404,
+        "default": 403
+      },
+      "whitelist": {
+        "description": "IPv4/IPv6 addresses and CIDR ranges allowed; every other client is refused.",
+        "type": "array",
+        "items": {
+          "$ref": "tollgate:common/remote-addr"
+        },
+        "minItems": 1
+      },
+      "blacklist": {
+        "description": "IPv4/IPv6 addresses and CIDR ranges refused; every other client is allowed.",
+        "type": "array",
+        "items": {
+          "$ref": "tollgate:common/remote-addr"
+        },
+        "minItems": 1
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "oneOf": [
+      {
+        "required": [
+          "whitelist"
+        ]
+      },
+      {
+        "required": [
+          "blacklist"
+        ]
+      }
+    ]
+  },
   "tollgate:plugins/jwt-auth": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/jwt-auth",
@@ -2450,6 +2507,137 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "description": "APISIX plugin meta options."
       }
     }
+  },
+  "tollgate:plugins/proxy-rewrite": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/proxy-rewrite",
+    "title": "ProxyRewriteConf",
+    "description": "proxy-rewrite on a route or service: change the URI, host, method and headers of the request sent to the upstream.",
+    "type": "object",
+    "properties": {
+      "uri": {
+        "description": "New upstream URI (path, optionally with a query string); `$var` and `${var}` are replaced by request variables. Wins over regex_uri.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 4096,
+        "pattern": "^\\/.*"
+      },
+      "method": {
+        "description": "New upstream method.",
+        "type": "string",
+        "enum": [
+          "GET",
+          "POST",
+          "PUT",
+          "HEAD",
+          "DELETE",
+          "OPTIONS",
+          "MKCOL",
+          "COPY",
+          "MOVE",
+          "PROPFIND",
+          "LOCK",
+          "UNLOCK",
+          "PATCH",
+          "TRACE"
+        ]
+      },
+      "regex_uri": {
+        "description": "Pairs of [regex, template]: the first regex that matches the client's URI rewrites it with its template (`$1`, `${1}` for captures).",
+        "type": "array",
+        "minItems": 2,
+        "items": {
+          "description": "A regex or a template.",
+          "type": "string"
+        }
+      },
+      "host": {
+        "description": "New Host header for the upstream request.",
+        "type": "string",
+        "pattern": "^[0-9a-zA-Z-.]+(:\\d{1,5})?$"
+      },
+      "headers": {
+        "description": "Request header changes: `add`, `set` and `remove`, or (the 2.x form) an object of headers to set. Values may use `$var` and regex_uri captures (`$1`).",
+        "oneOf": [
+          {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": false,
+            "properties": {
+              "add": {
+                "description": "Headers appended to the request (kept alongside existing values).",
+                "type": "object",
+                "minProperties": 1,
+                "patternProperties": {
+                  "^[^:]+$": {
+                    "oneOf": [
+                      {
+                        "type": "string"
+                      },
+                      {
+                        "type": "number"
+                      }
+                    ]
+                  }
+                }
+              },
+              "set": {
+                "description": "Headers set on the request (replacing existing values).",
+                "type": "object",
+                "minProperties": 1,
+                "patternProperties": {
+                  "^[^:]+$": {
+                    "oneOf": [
+                      {
+                        "type": "string"
+                      },
+                      {
+                        "type": "number"
+                      }
+                    ]
+                  }
+                }
+              },
+              "remove": {
+                "description": "Headers removed from the request.",
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                  "type": "string",
+                  "pattern": "^[^:]+$"
+                }
+              }
+            }
+          },
+          {
+            "type": "object",
+            "minProperties": 1,
+            "patternProperties": {
+              "^[^:]+$": {
+                "oneOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "number"
+                  }
+                ]
+              }
+            }
+          }
+        ]
+      },
+      "use_real_request_uri_unsafe": {
+        "description": "Send the client's raw request URI (unnormalised, query included) instead of the rewritten or normalised one. Unsafe.",
+        "type": "boolean",
+        "default": false
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "minProperties": 1
   },
   "tollgate:plugins/real-ip": {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -3391,6 +3579,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
     "schema": "tollgate:plugins/cors",
     "metadataSchema": "tollgate:plugins/cors.metadata"
   },
+  "ip-restriction": {
+    "schema": "tollgate:plugins/ip-restriction"
+  },
   "jwt-auth": {
     "consumerSchema": "tollgate:plugins/jwt-auth.consumer",
     "schema": "tollgate:plugins/jwt-auth"
@@ -3404,6 +3595,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   },
   "prometheus": {
     "schema": "tollgate:plugins/prometheus"
+  },
+  "proxy-rewrite": {
+    "schema": "tollgate:plugins/proxy-rewrite"
   },
   "real-ip": {
     "schema": "tollgate:plugins/real-ip"

@@ -786,10 +786,12 @@ export interface PluginConfMap {
   'ai-rate-limiting': AiRateLimitingConf;
   'basic-auth': BasicAuthConf;
   cors: CorsConf;
+  'ip-restriction': IpRestrictionConf;
   'jwt-auth': JwtAuthConf;
   'key-auth': KeyAuthConf;
   'limit-count': LimitCountConf;
   prometheus: PrometheusConf;
+  'proxy-rewrite': ProxyRewriteConf;
   'real-ip': RealIpConf;
   'request-id': RequestIdConf;
 }
@@ -1613,6 +1615,35 @@ export interface CorsConf {
   _meta?: PluginMeta;
 }
 /**
+ * ip-restriction on a route or service: allow only, or refuse, client addresses in a list of IPs and CIDR ranges.
+ */
+export interface IpRestrictionConf {
+  /**
+   * Message of the refusal body `{"message": ...}`.
+   */
+  message: string;
+  /**
+   * Status of the refusal.
+   */
+  response_code: number;
+  /**
+   * IPv4/IPv6 addresses and CIDR ranges allowed; every other client is refused.
+   *
+   * @minItems 1
+   */
+  whitelist?: [RemoteAddr, ...RemoteAddr[]];
+  /**
+   * IPv4/IPv6 addresses and CIDR ranges refused; every other client is allowed.
+   *
+   * @minItems 1
+   */
+  blacklist?: [RemoteAddr, ...RemoteAddr[]];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * jwt-auth on a route or service: where to read the JSON Web Token and which claims to check.
  */
 export interface JwtAuthConf {
@@ -1888,6 +1919,90 @@ export interface PrometheusConf {
   _meta?: PluginMeta;
 }
 /**
+ * proxy-rewrite on a route or service: change the URI, host, method and headers of the request sent to the upstream.
+ */
+export interface ProxyRewriteConf {
+  /**
+   * New upstream URI (path, optionally with a query string); `$var` and `${var}` are replaced by request variables. Wins over regex_uri.
+   */
+  uri?: string;
+  /**
+   * New upstream method.
+   */
+  method?:
+    | 'GET'
+    | 'POST'
+    | 'PUT'
+    | 'HEAD'
+    | 'DELETE'
+    | 'OPTIONS'
+    | 'MKCOL'
+    | 'COPY'
+    | 'MOVE'
+    | 'PROPFIND'
+    | 'LOCK'
+    | 'UNLOCK'
+    | 'PATCH'
+    | 'TRACE';
+  /**
+   * Pairs of [regex, template]: the first regex that matches the client's URI rewrites it with its template (`$1`, `${1}` for captures).
+   *
+   * @minItems 2
+   */
+  regex_uri?: [string, string, ...string[]];
+  /**
+   * New Host header for the upstream request.
+   */
+  host?: string;
+  /**
+   * Request header changes: `add`, `set` and `remove`, or (the 2.x form) an object of headers to set. Values may use `$var` and regex_uri captures (`$1`).
+   */
+  headers?:
+    | {
+        /**
+         * Headers appended to the request (kept alongside existing values).
+         */
+        add?: {
+          /**
+           * This interface was referenced by `undefined`'s JSON-Schema definition
+           * via the `patternProperty` "^[^:]+$".
+           */
+          [k: string]: string | number;
+        };
+        /**
+         * Headers set on the request (replacing existing values).
+         */
+        set?: {
+          /**
+           * This interface was referenced by `undefined`'s JSON-Schema definition
+           * via the `patternProperty` "^[^:]+$".
+           */
+          [k: string]: string | number;
+        };
+        /**
+         * Headers removed from the request.
+         *
+         * @minItems 1
+         */
+        remove?: [string, ...string[]];
+      }
+    | {
+        /**
+         * This interface was referenced by `undefined`'s JSON-Schema definition
+         * via the `patternProperty` "^[^:]+$".
+         */
+        [k: string]: string | number;
+      };
+  /**
+   * Send the client's raw request URI (unnormalised, query included) instead of the rewritten or normalised one. Unsafe.
+   */
+  use_real_request_uri_unsafe: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * real-ip on a route or service: take the client's address (and port) from a variable such as a header or a query argument.
  */
 export interface RealIpConf {
@@ -1954,10 +2069,12 @@ export interface PluginConsumerConfMap {
   'ai-rate-limiting': AiRateLimitingConf;
   'basic-auth': BasicAuthConsumerConf;
   cors: CorsConf;
+  'ip-restriction': IpRestrictionConf;
   'jwt-auth': JwtAuthConsumerConf;
   'key-auth': KeyAuthConsumerConf;
   'limit-count': LimitCountConf;
   prometheus: PrometheusConf;
+  'proxy-rewrite': ProxyRewriteConf;
   'real-ip': RealIpConf;
   'request-id': RequestIdConf;
 }
@@ -2828,10 +2945,12 @@ export interface PluginConfMapInput {
   'ai-rate-limiting': AiRateLimitingConfInput;
   'basic-auth': BasicAuthConfInput;
   cors: CorsConfInput;
+  'ip-restriction': IpRestrictionConfInput;
   'jwt-auth': JwtAuthConfInput;
   'key-auth': KeyAuthConfInput;
   'limit-count': LimitCountConfInput;
   prometheus: PrometheusConfInput;
+  'proxy-rewrite': ProxyRewriteConfInput;
   'real-ip': RealIpConfInput;
   'request-id': RequestIdConfInput;
 }
@@ -3655,6 +3774,35 @@ export interface CorsConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * ip-restriction on a route or service: allow only, or refuse, client addresses in a list of IPs and CIDR ranges.
+ */
+export interface IpRestrictionConfInput {
+  /**
+   * Message of the refusal body `{"message": ...}`.
+   */
+  message?: string;
+  /**
+   * Status of the refusal.
+   */
+  response_code?: number;
+  /**
+   * IPv4/IPv6 addresses and CIDR ranges allowed; every other client is refused.
+   *
+   * @minItems 1
+   */
+  whitelist?: [RemoteAddrInput, ...RemoteAddrInput[]];
+  /**
+   * IPv4/IPv6 addresses and CIDR ranges refused; every other client is allowed.
+   *
+   * @minItems 1
+   */
+  blacklist?: [RemoteAddrInput, ...RemoteAddrInput[]];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * jwt-auth on a route or service: where to read the JSON Web Token and which claims to check.
  */
 export interface JwtAuthConfInput {
@@ -3930,6 +4078,90 @@ export interface PrometheusConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * proxy-rewrite on a route or service: change the URI, host, method and headers of the request sent to the upstream.
+ */
+export interface ProxyRewriteConfInput {
+  /**
+   * New upstream URI (path, optionally with a query string); `$var` and `${var}` are replaced by request variables. Wins over regex_uri.
+   */
+  uri?: string;
+  /**
+   * New upstream method.
+   */
+  method?:
+    | 'GET'
+    | 'POST'
+    | 'PUT'
+    | 'HEAD'
+    | 'DELETE'
+    | 'OPTIONS'
+    | 'MKCOL'
+    | 'COPY'
+    | 'MOVE'
+    | 'PROPFIND'
+    | 'LOCK'
+    | 'UNLOCK'
+    | 'PATCH'
+    | 'TRACE';
+  /**
+   * Pairs of [regex, template]: the first regex that matches the client's URI rewrites it with its template (`$1`, `${1}` for captures).
+   *
+   * @minItems 2
+   */
+  regex_uri?: [string, string, ...string[]];
+  /**
+   * New Host header for the upstream request.
+   */
+  host?: string;
+  /**
+   * Request header changes: `add`, `set` and `remove`, or (the 2.x form) an object of headers to set. Values may use `$var` and regex_uri captures (`$1`).
+   */
+  headers?:
+    | {
+        /**
+         * Headers appended to the request (kept alongside existing values).
+         */
+        add?: {
+          /**
+           * This interface was referenced by `undefined`'s JSON-Schema definition
+           * via the `patternProperty` "^[^:]+$".
+           */
+          [k: string]: string | number;
+        };
+        /**
+         * Headers set on the request (replacing existing values).
+         */
+        set?: {
+          /**
+           * This interface was referenced by `undefined`'s JSON-Schema definition
+           * via the `patternProperty` "^[^:]+$".
+           */
+          [k: string]: string | number;
+        };
+        /**
+         * Headers removed from the request.
+         *
+         * @minItems 1
+         */
+        remove?: [string, ...string[]];
+      }
+    | {
+        /**
+         * This interface was referenced by `undefined`'s JSON-Schema definition
+         * via the `patternProperty` "^[^:]+$".
+         */
+        [k: string]: string | number;
+      };
+  /**
+   * Send the client's raw request URI (unnormalised, query included) instead of the rewritten or normalised one. Unsafe.
+   */
+  use_real_request_uri_unsafe?: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * real-ip on a route or service: take the client's address (and port) from a variable such as a header or a query argument.
  */
 export interface RealIpConfInput {
@@ -3996,10 +4228,12 @@ export interface PluginConsumerConfMapInput {
   'ai-rate-limiting': AiRateLimitingConfInput;
   'basic-auth': BasicAuthConsumerConfInput;
   cors: CorsConfInput;
+  'ip-restriction': IpRestrictionConfInput;
   'jwt-auth': JwtAuthConsumerConfInput;
   'key-auth': KeyAuthConsumerConfInput;
   'limit-count': LimitCountConfInput;
   prometheus: PrometheusConfInput;
+  'proxy-rewrite': ProxyRewriteConfInput;
   'real-ip': RealIpConfInput;
   'request-id': RequestIdConfInput;
 }
