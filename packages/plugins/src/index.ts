@@ -8,6 +8,7 @@ import { aiProxy } from './ai-proxy';
 import { aiProxyMulti } from './ai-proxy-multi';
 import { aiRateLimiting } from './ai-rate-limiting';
 import { cors } from './cors';
+import { ipRestriction } from './ip-restriction';
 import { basicAuth } from './basic-auth';
 import { jwtAuth } from './jwt-auth';
 import { keyAuth } from './key-auth';
@@ -18,6 +19,7 @@ import { requestId } from './request-id';
 
 const ALL: PluginDefinition<never>[] = [
   cors,
+  ipRestriction,
   basicAuth,
   jwtAuth,
   keyAuth,

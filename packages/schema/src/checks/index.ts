@@ -9,6 +9,7 @@ import { checkAiProxy } from './ai-proxy';
 import { checkAiProxyMulti } from './ai-proxy-multi';
 import { checkAiRateLimiting } from './ai-rate-limiting';
 import { checkCors } from './cors';
+import { checkIpRestriction } from './ip-restriction';
 import { checkJwtAuthConsumer } from './jwt-auth';
 import { checkLimitCount } from './limit-count';
 
@@ -18,6 +19,7 @@ export type PluginCheck = (conf: Record<string, unknown>) => string | undefined;
 /** Checks by plugin name; plugins without an entry have none. */
 export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   cors: checkCors,
+  'ip-restriction': checkIpRestriction,
   'ai-proxy-multi': checkAiProxyMulti,
   'ai-proxy': checkAiProxy,
   'ai-rate-limiting': checkAiRateLimiting,

@@ -35,12 +35,15 @@ export type SchemaId =
   | "tollgate:plugins/basic-auth.consumer"
   | "tollgate:plugins/cors"
   | "tollgate:plugins/cors.metadata"
+  | "tollgate:plugins/hmac-auth"
+  | "tollgate:plugins/hmac-auth.consumer"
   | "tollgate:plugins/ip-restriction"
   | "tollgate:plugins/jwt-auth"
   | "tollgate:plugins/jwt-auth.consumer"
   | "tollgate:plugins/key-auth"
   | "tollgate:plugins/key-auth.consumer"
   | "tollgate:plugins/limit-count"
+  | "tollgate:plugins/limit-req"
   | "tollgate:plugins/prometheus"
   | "tollgate:plugins/proxy-rewrite"
   | "tollgate:plugins/real-ip"
@@ -1978,6 +1981,96 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     }
   },
+  "tollgate:plugins/hmac-auth": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/hmac-auth",
+    "title": "HmacAuthConf",
+    "description": "hmac-auth on a route or service: which HMAC signatures (draft-cavage-http-signatures) are accepted.",
+    "type": "object",
+    "properties": {
+      "allowed_algorithms": {
+        "description": "HMAC algorithms a request may sign with.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "string",
+          "enum": [
+            "hmac-sha1",
+            "hmac-sha256",
+            "hmac-sha512"
+          ]
+        },
+        "default": [
+          "hmac-sha1",
+          "hmac-sha256",
+          "hmac-sha512"
+        ]
+      },
+      "clock_skew": {
+        "description": "Largest difference in seconds allowed between the Date (or X-Date) header and the gateway's clock.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 300
+      },
+      "signed_headers": {
+        "description": "Headers every request must include in its signature.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 50
+        }
+      },
+      "validate_request_body": {
+        "description": "Check the body against the Digest header (SHA-256=<base64>).",
+        "type": "boolean",
+        "default": false
+      },
+      "hide_credentials": {
+        "description": "Remove the Authorization header from the request before it is proxied.",
+        "type": "boolean",
+        "default": false
+      },
+      "anonymous_consumer": {
+        "description": "Consumer used when authentication fails, instead of answering 401.",
+        "type": "string",
+        "minLength": 1
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    }
+  },
+  "tollgate:plugins/hmac-auth.consumer": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/hmac-auth.consumer",
+    "title": "HmacAuthConsumerConf",
+    "description": "hmac-auth on a consumer or credential: the key id requests name and the secret they sign with.",
+    "type": "object",
+    "properties": {
+      "key_id": {
+        "description": "The keyId of the Authorization header that identifies this consumer.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 256
+      },
+      "secret_key": {
+        "description": "The HMAC secret.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 256
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "key_id",
+      "secret_key"
+    ]
+  },
   "tollgate:plugins/ip-restriction": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/ip-restriction",
@@ -2487,6 +2580,177 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "then": {
           "$ref": "tollgate:common/redis-sentinel"
         }
+      }
+    }
+  },
+  "tollgate:plugins/limit-req": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/limit-req",
+    "title": "LimitReqConf",
+    "description": "limit-req: a leaky bucket per key that lets `rate` requests a second through, delays up to `burst` more and refuses the rest.",
+    "type": "object",
+    "properties": {
+      "rate": {
+        "description": "Requests a second allowed; a number or a variable template. Required unless rules are set.",
+        "oneOf": [
+          {
+            "type": "number",
+            "exclusiveMinimum": 0
+          },
+          {
+            "type": "string"
+          }
+        ]
+      },
+      "burst": {
+        "description": "Requests a second beyond rate that are delayed instead of refused; a number or a variable template. Required unless rules are set.",
+        "oneOf": [
+          {
+            "type": "number",
+            "minimum": 0
+          },
+          {
+            "type": "string"
+          }
+        ]
+      },
+      "key": {
+        "description": "What requests are limited by: a variable name (key_type var) or variables like `$http_a $http_b` (var_combination). Required unless rules are set.",
+        "type": "string"
+      },
+      "key_type": {
+        "description": "How key is read.",
+        "type": "string",
+        "enum": [
+          "var",
+          "var_combination"
+        ],
+        "default": "var"
+      },
+      "rules": {
+        "description": "Several buckets, each with its own key template; a rule applies when its key resolves.",
+        "type": "array",
+        "items": {
+          "title": "LimitReqRule",
+          "type": "object",
+          "properties": {
+            "rate": {
+              "description": "Requests a second allowed; a number or a variable template.",
+              "oneOf": [
+                {
+                  "type": "number",
+                  "exclusiveMinimum": 0
+                },
+                {
+                  "type": "string"
+                }
+              ]
+            },
+            "burst": {
+              "description": "Requests a second beyond rate that are delayed; a number or a variable template.",
+              "oneOf": [
+                {
+                  "type": "number",
+                  "minimum": 0
+                },
+                {
+                  "type": "string"
+                }
+              ]
+            },
+            "key": {
+              "description": "Bucket key: a combination of variables such as `$http_user`.",
+              "type": "string"
+            }
+          },
+          "required": [
+            "rate",
+            "burst",
+            "key"
+          ]
+        }
+      },
+      "policy": {
+        "description": "Where buckets live: this node (`local`, exact across its workers) or Redis (shared by nodes).",
+        "type": "string",
+        "enum": [
+          "redis",
+          "redis-cluster",
+          "local"
+        ],
+        "default": "local"
+      },
+      "rejected_code": {
+        "description": "Status of a refused request.",
+        "type": "integer",
+        "minimum": 200,
+        "maximum": 599,
+        "default": 503
+      },
+      "rejected_msg": {
+        "description": "Body of a refused request, sent as {\"error_msg\": ...}.",
+        "type": "string",
+        "minLength": 1
+      },
+      "nodelay": {
+        "description": "Serve requests within the burst at once instead of delaying them to the rate.",
+        "type": "boolean",
+        "default": false
+      },
+      "allow_degradation": {
+        "description": "Let requests through when the buckets cannot be reached (otherwise 500).",
+        "type": "boolean",
+        "default": false
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "oneOf": [
+      {
+        "required": [
+          "rate",
+          "burst",
+          "key"
+        ]
+      },
+      {
+        "required": [
+          "rules"
+        ]
+      }
+    ],
+    "if": {
+      "properties": {
+        "policy": {
+          "enum": [
+            "redis"
+          ]
+        }
+      },
+      "required": [
+        "policy"
+      ]
+    },
+    "then": {
+      "$ref": "tollgate:common/redis"
+    },
+    "else": {
+      "if": {
+        "properties": {
+          "policy": {
+            "enum": [
+              "redis-cluster"
+            ]
+          }
+        },
+        "required": [
+          "policy"
+        ]
+      },
+      "then": {
+        "$ref": "tollgate:common/redis-cluster"
       }
     }
   },
@@ -3579,6 +3843,10 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
     "schema": "tollgate:plugins/cors",
     "metadataSchema": "tollgate:plugins/cors.metadata"
   },
+  "hmac-auth": {
+    "consumerSchema": "tollgate:plugins/hmac-auth.consumer",
+    "schema": "tollgate:plugins/hmac-auth"
+  },
   "ip-restriction": {
     "schema": "tollgate:plugins/ip-restriction"
   },
@@ -3592,6 +3860,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   },
   "limit-count": {
     "schema": "tollgate:plugins/limit-count"
+  },
+  "limit-req": {
+    "schema": "tollgate:plugins/limit-req"
   },
   "prometheus": {
     "schema": "tollgate:plugins/prometheus"

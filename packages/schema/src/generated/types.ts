@@ -786,10 +786,12 @@ export interface PluginConfMap {
   'ai-rate-limiting': AiRateLimitingConf;
   'basic-auth': BasicAuthConf;
   cors: CorsConf;
+  'hmac-auth': HmacAuthConf;
   'ip-restriction': IpRestrictionConf;
   'jwt-auth': JwtAuthConf;
   'key-auth': KeyAuthConf;
   'limit-count': LimitCountConf;
+  'limit-req': LimitReqConf;
   prometheus: PrometheusConf;
   'proxy-rewrite': ProxyRewriteConf;
   'real-ip': RealIpConf;
@@ -1615,6 +1617,44 @@ export interface CorsConf {
   _meta?: PluginMeta;
 }
 /**
+ * hmac-auth on a route or service: which HMAC signatures (draft-cavage-http-signatures) are accepted.
+ */
+export interface HmacAuthConf {
+  /**
+   * HMAC algorithms a request may sign with.
+   *
+   * @minItems 1
+   */
+  allowed_algorithms: [
+    'hmac-sha1' | 'hmac-sha256' | 'hmac-sha512',
+    ...('hmac-sha1' | 'hmac-sha256' | 'hmac-sha512')[],
+  ];
+  /**
+   * Largest difference in seconds allowed between the Date (or X-Date) header and the gateway's clock.
+   */
+  clock_skew: number;
+  /**
+   * Headers every request must include in its signature.
+   */
+  signed_headers?: string[];
+  /**
+   * Check the body against the Digest header (SHA-256=<base64>).
+   */
+  validate_request_body: boolean;
+  /**
+   * Remove the Authorization header from the request before it is proxied.
+   */
+  hide_credentials: boolean;
+  /**
+   * Consumer used when authentication fails, instead of answering 401.
+   */
+  anonymous_consumer?: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * ip-restriction on a route or service: allow only, or refuse, client addresses in a list of IPs and CIDR ranges.
  */
 export interface IpRestrictionConf {
@@ -1906,6 +1946,127 @@ export interface LimitCountRule {
   header_prefix?: string;
 }
 /**
+ * limit-req: a leaky bucket per key that lets `rate` requests a second through, delays up to `burst` more and refuses the rest.
+ */
+export interface LimitReqConf {
+  /**
+   * Requests a second allowed; a number or a variable template. Required unless rules are set.
+   */
+  rate?: number | string;
+  /**
+   * Requests a second beyond rate that are delayed instead of refused; a number or a variable template. Required unless rules are set.
+   */
+  burst?: number | string;
+  /**
+   * What requests are limited by: a variable name (key_type var) or variables like `$http_a $http_b` (var_combination). Required unless rules are set.
+   */
+  key?: string;
+  /**
+   * How key is read.
+   */
+  key_type: 'var' | 'var_combination';
+  /**
+   * Several buckets, each with its own key template; a rule applies when its key resolves.
+   */
+  rules?: LimitReqRule[];
+  /**
+   * Where buckets live: this node (`local`, exact across its workers) or Redis (shared by nodes).
+   */
+  policy: 'redis' | 'redis-cluster' | 'local';
+  /**
+   * Status of a refused request.
+   */
+  rejected_code: number;
+  /**
+   * Body of a refused request, sent as {"error_msg": ...}.
+   */
+  rejected_msg?: string;
+  /**
+   * Serve requests within the burst at once instead of delaying them to the rate.
+   */
+  nodelay: boolean;
+  /**
+   * Let requests through when the buckets cannot be reached (otherwise 500).
+   */
+  allow_degradation: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+  /**
+   * Redis server address.
+   */
+  redis_host?: string;
+  /**
+   * Redis server port.
+   */
+  redis_port?: number;
+  /**
+   * Redis ACL user name (Redis 6+).
+   */
+  redis_username?: string;
+  /**
+   * Redis password.
+   */
+  redis_password?: string;
+  /**
+   * Redis logical database number.
+   */
+  redis_database?: number;
+  /**
+   * Redis command timeout in milliseconds.
+   */
+  redis_timeout?: number;
+  /**
+   * Connect to Redis over TLS.
+   */
+  redis_ssl?: boolean;
+  /**
+   * Verify the Redis server certificate.
+   */
+  redis_ssl_verify?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Redis connection is closed.
+   */
+  redis_keepalive_timeout?: number;
+  /**
+   * Maximum number of pooled Redis connections.
+   */
+  redis_keepalive_pool?: number;
+  /**
+   * Addresses (host:port) of the cluster's seed nodes.
+   *
+   * @minItems 1
+   */
+  redis_cluster_nodes?: [string, ...string[]];
+  /**
+   * Name of the Redis cluster.
+   */
+  redis_cluster_name?: string;
+  /**
+   * Connect to the cluster over TLS.
+   */
+  redis_cluster_ssl?: boolean;
+  /**
+   * Verify the cluster nodes' certificates.
+   */
+  redis_cluster_ssl_verify?: boolean;
+}
+export interface LimitReqRule {
+  /**
+   * Requests a second allowed; a number or a variable template.
+   */
+  rate: number | string;
+  /**
+   * Requests a second beyond rate that are delayed; a number or a variable template.
+   */
+  burst: number | string;
+  /**
+   * Bucket key: a combination of variables such as `$http_user`.
+   */
+  key: string;
+}
+/**
  * prometheus: export request metrics for the route, service or global rule.
  */
 export interface PrometheusConf {
@@ -2069,10 +2230,12 @@ export interface PluginConsumerConfMap {
   'ai-rate-limiting': AiRateLimitingConf;
   'basic-auth': BasicAuthConsumerConf;
   cors: CorsConf;
+  'hmac-auth': HmacAuthConsumerConf;
   'ip-restriction': IpRestrictionConf;
   'jwt-auth': JwtAuthConsumerConf;
   'key-auth': KeyAuthConsumerConf;
   'limit-count': LimitCountConf;
+  'limit-req': LimitReqConf;
   prometheus: PrometheusConf;
   'proxy-rewrite': ProxyRewriteConf;
   'real-ip': RealIpConf;
@@ -2090,6 +2253,23 @@ export interface BasicAuthConsumerConf {
    * The Basic password.
    */
   password: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * hmac-auth on a consumer or credential: the key id requests name and the secret they sign with.
+ */
+export interface HmacAuthConsumerConf {
+  /**
+   * The keyId of the Authorization header that identifies this consumer.
+   */
+  key_id: string;
+  /**
+   * The HMAC secret.
+   */
+  secret_key: string;
   /**
    * APISIX plugin meta options.
    */
@@ -2945,10 +3125,12 @@ export interface PluginConfMapInput {
   'ai-rate-limiting': AiRateLimitingConfInput;
   'basic-auth': BasicAuthConfInput;
   cors: CorsConfInput;
+  'hmac-auth': HmacAuthConfInput;
   'ip-restriction': IpRestrictionConfInput;
   'jwt-auth': JwtAuthConfInput;
   'key-auth': KeyAuthConfInput;
   'limit-count': LimitCountConfInput;
+  'limit-req': LimitReqConfInput;
   prometheus: PrometheusConfInput;
   'proxy-rewrite': ProxyRewriteConfInput;
   'real-ip': RealIpConfInput;
@@ -3774,6 +3956,44 @@ export interface CorsConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * hmac-auth on a route or service: which HMAC signatures (draft-cavage-http-signatures) are accepted.
+ */
+export interface HmacAuthConfInput {
+  /**
+   * HMAC algorithms a request may sign with.
+   *
+   * @minItems 1
+   */
+  allowed_algorithms?: [
+    'hmac-sha1' | 'hmac-sha256' | 'hmac-sha512',
+    ...('hmac-sha1' | 'hmac-sha256' | 'hmac-sha512')[],
+  ];
+  /**
+   * Largest difference in seconds allowed between the Date (or X-Date) header and the gateway's clock.
+   */
+  clock_skew?: number;
+  /**
+   * Headers every request must include in its signature.
+   */
+  signed_headers?: string[];
+  /**
+   * Check the body against the Digest header (SHA-256=<base64>).
+   */
+  validate_request_body?: boolean;
+  /**
+   * Remove the Authorization header from the request before it is proxied.
+   */
+  hide_credentials?: boolean;
+  /**
+   * Consumer used when authentication fails, instead of answering 401.
+   */
+  anonymous_consumer?: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * ip-restriction on a route or service: allow only, or refuse, client addresses in a list of IPs and CIDR ranges.
  */
 export interface IpRestrictionConfInput {
@@ -4065,6 +4285,127 @@ export interface LimitCountRuleInput {
   header_prefix?: string;
 }
 /**
+ * limit-req: a leaky bucket per key that lets `rate` requests a second through, delays up to `burst` more and refuses the rest.
+ */
+export interface LimitReqConfInput {
+  /**
+   * Requests a second allowed; a number or a variable template. Required unless rules are set.
+   */
+  rate?: number | string;
+  /**
+   * Requests a second beyond rate that are delayed instead of refused; a number or a variable template. Required unless rules are set.
+   */
+  burst?: number | string;
+  /**
+   * What requests are limited by: a variable name (key_type var) or variables like `$http_a $http_b` (var_combination). Required unless rules are set.
+   */
+  key?: string;
+  /**
+   * How key is read.
+   */
+  key_type?: 'var' | 'var_combination';
+  /**
+   * Several buckets, each with its own key template; a rule applies when its key resolves.
+   */
+  rules?: LimitReqRuleInput[];
+  /**
+   * Where buckets live: this node (`local`, exact across its workers) or Redis (shared by nodes).
+   */
+  policy?: 'redis' | 'redis-cluster' | 'local';
+  /**
+   * Status of a refused request.
+   */
+  rejected_code?: number;
+  /**
+   * Body of a refused request, sent as {"error_msg": ...}.
+   */
+  rejected_msg?: string;
+  /**
+   * Serve requests within the burst at once instead of delaying them to the rate.
+   */
+  nodelay?: boolean;
+  /**
+   * Let requests through when the buckets cannot be reached (otherwise 500).
+   */
+  allow_degradation?: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+  /**
+   * Redis server address.
+   */
+  redis_host?: string;
+  /**
+   * Redis server port.
+   */
+  redis_port?: number;
+  /**
+   * Redis ACL user name (Redis 6+).
+   */
+  redis_username?: string;
+  /**
+   * Redis password.
+   */
+  redis_password?: string;
+  /**
+   * Redis logical database number.
+   */
+  redis_database?: number;
+  /**
+   * Redis command timeout in milliseconds.
+   */
+  redis_timeout?: number;
+  /**
+   * Connect to Redis over TLS.
+   */
+  redis_ssl?: boolean;
+  /**
+   * Verify the Redis server certificate.
+   */
+  redis_ssl_verify?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Redis connection is closed.
+   */
+  redis_keepalive_timeout?: number;
+  /**
+   * Maximum number of pooled Redis connections.
+   */
+  redis_keepalive_pool?: number;
+  /**
+   * Addresses (host:port) of the cluster's seed nodes.
+   *
+   * @minItems 1
+   */
+  redis_cluster_nodes?: [string, ...string[]];
+  /**
+   * Name of the Redis cluster.
+   */
+  redis_cluster_name?: string;
+  /**
+   * Connect to the cluster over TLS.
+   */
+  redis_cluster_ssl?: boolean;
+  /**
+   * Verify the cluster nodes' certificates.
+   */
+  redis_cluster_ssl_verify?: boolean;
+}
+export interface LimitReqRuleInput {
+  /**
+   * Requests a second allowed; a number or a variable template.
+   */
+  rate: number | string;
+  /**
+   * Requests a second beyond rate that are delayed; a number or a variable template.
+   */
+  burst: number | string;
+  /**
+   * Bucket key: a combination of variables such as `$http_user`.
+   */
+  key: string;
+}
+/**
  * prometheus: export request metrics for the route, service or global rule.
  */
 export interface PrometheusConfInput {
@@ -4228,10 +4569,12 @@ export interface PluginConsumerConfMapInput {
   'ai-rate-limiting': AiRateLimitingConfInput;
   'basic-auth': BasicAuthConsumerConfInput;
   cors: CorsConfInput;
+  'hmac-auth': HmacAuthConsumerConfInput;
   'ip-restriction': IpRestrictionConfInput;
   'jwt-auth': JwtAuthConsumerConfInput;
   'key-auth': KeyAuthConsumerConfInput;
   'limit-count': LimitCountConfInput;
+  'limit-req': LimitReqConfInput;
   prometheus: PrometheusConfInput;
   'proxy-rewrite': ProxyRewriteConfInput;
   'real-ip': RealIpConfInput;
@@ -4249,6 +4592,23 @@ export interface BasicAuthConsumerConfInput {
    * The Basic password.
    */
   password: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * hmac-auth on a consumer or credential: the key id requests name and the secret they sign with.
+ */
+export interface HmacAuthConsumerConfInput {
+  /**
+   * The keyId of the Authorization header that identifies this consumer.
+   */
+  key_id: string;
+  /**
+   * The HMAC secret.
+   */
+  secret_key: string;
   /**
    * APISIX plugin meta options.
    */

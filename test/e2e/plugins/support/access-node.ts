@@ -38,6 +38,8 @@ export interface AccessNode {
   /** Upstream nodes map for route bodies. */
   upstream: { type: 'roundrobin'; nodes: Record<string, number> };
   request(path: string, options?: RequestOptions): Promise<Reply>;
+  /** Wait until the gateway routes `uri` (anything but its route-not-found 404), asking from 127.0.0.2. */
+  waitRouted(uri: string): Promise<void>;
   /** PUT a route (201/200 expected) and wait until the gateway routes `probe` (not 404). */
   putRoute(id: string, body: Record<string, unknown>, probe?: string): Promise<void>;
   close(): Promise<void>;
@@ -117,17 +119,23 @@ export async function startAccessNode(name: string): Promise<AccessNode> {
   const started = node;
   const admin = new AdminClient(`http://127.0.0.1:${adminPort}`, ADMIN_KEY);
   const request = (path: string, options: RequestOptions = {}) => send(gatewayPort, path, options);
+  const waitRouted = async (uri: string) => {
+    await waitFor(`${uri} to be routed`, async () => {
+      const reply = await request(uri, { localAddress: '127.0.0.2' });
+      return reply.status !== 404 || !reply.body.includes('404 Route Not Found');
+    });
+  };
   return {
     admin,
     upstream: { type: 'roundrobin', nodes: { [`127.0.0.1:${upstreamPort}`]: 1 } },
     request,
+    waitRouted,
     async putRoute(id, body, probe) {
       const res = await admin.put(`/apisix/admin/routes/${id}`, body);
       if (res.status !== 200 && res.status !== 201) {
         throw new Error(`PUT route ${id}: ${res.status} ${res.text}`);
       }
-      const uri = probe ?? (body.uri as string);
-      await waitFor(`route ${id} to be served`, async () => (await request(uri)).status !== 404);
+      await waitRouted(probe ?? (body.uri as string));
     },
     async close() {
       await started.destroy();
