@@ -11,3 +11,4 @@ export * from './backoff';
 export * from './json';
 export * from './json-depth';
 export * from './http-server';
+export * from './pcre';

@@ -14,6 +14,7 @@ import { jwtAuth } from './jwt-auth';
 import { keyAuth } from './key-auth';
 import { limitCountPlugin } from './limit-count';
 import { prometheus } from './prometheus';
+import { proxyRewrite } from './proxy-rewrite';
 import { realIp } from './real-ip';
 import { requestId } from './request-id';
 
@@ -31,6 +32,7 @@ const ALL: PluginDefinition<never>[] = [
   limitCountPlugin,
   requestId,
   realIp,
+  proxyRewrite,
 ];
 
 /** Plugin definitions by name. */

@@ -20,6 +20,7 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'cors', version: '0.1', priority: 4000 },
   { name: 'request-id', version: '0.1', priority: 12015 },
   { name: 'real-ip', version: '0.1', priority: 23000 },
+  { name: 'proxy-rewrite', version: '0.1', priority: 1008 },
   { name: 'jwt-auth', version: '0.1', priority: 2510, type: 'auth' },
   { name: 'basic-auth', version: '0.1', priority: 2520, type: 'auth' },
   { name: 'key-auth', version: '0.1', priority: 2500, type: 'auth' },

@@ -8,6 +8,7 @@ import { checkAiConsumerRateLimiting } from './ai-consumer-rate-limiting';
 import { checkAiProxy } from './ai-proxy';
 import { checkAiProxyMulti } from './ai-proxy-multi';
 import { checkAiRateLimiting } from './ai-rate-limiting';
+import { checkProxyRewrite } from './proxy-rewrite';
 import { checkCors } from './cors';
 import { checkIpRestriction } from './ip-restriction';
 import { checkJwtAuthConsumer } from './jwt-auth';
@@ -24,6 +25,7 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'ai-proxy': checkAiProxy,
   'ai-rate-limiting': checkAiRateLimiting,
   'ai-consumer-rate-limiting': checkAiConsumerRateLimiting,
+  'proxy-rewrite': checkProxyRewrite,
   'jwt-auth.consumer': checkJwtAuthConsumer,
   'limit-count': checkLimitCount,
 };
