@@ -6,8 +6,13 @@
  * Header Fields Too Large"}`, like the gateway's `404 Route Not Found`, where nginx would send an
  * HTML page. Then the connection is closed the lingering way, so that a client still sending
  * reads the status instead of a reset.
+ *
+ * On a keep-alive connection the refused request may follow others whose responses are still
+ * being written: a response ended only once its refused body was discarded (`drainBeforeEnd`),
+ * a slow handler, pipelined requests. The error answer waits its turn behind those, as the
+ * response to any later request would; written at once it would land inside or before them.
  */
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { discardInput, type LingerLimits } from './linger';
 
@@ -19,6 +24,12 @@ const STATUS_BY_CODE = new Map([
 
 /** Sockets already answered: node:http reports its failed parser again for every later chunk. */
 const answered = new WeakSet<Duplex>();
+
+/**
+ * node:http's socket: `_httpMessage` is the response that owns it, set while that response is
+ * written and cleared (or handed to the next pipelined response) once it finished.
+ */
+type HttpSocket = Duplex & { _httpMessage?: ServerResponse | null };
 
 function errorResponse(status: number): string {
   const reason = STATUS_CODES[status] ?? 'Bad Request';
@@ -32,32 +43,43 @@ function errorResponse(status: number): string {
   );
 }
 
-/**
- * True when a response on this connection has sent bytes already: another status line would
- * corrupt it (node:http's own default handler checks the same).
- */
-function responseStarted(socket: Duplex): boolean {
-  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
-  return inFlight?.headersSent === true;
-}
-
 function destroyWhenFlushed(socket: Duplex): void {
   if (socket.writableFinished) socket.destroy();
   else socket.once('finish', () => socket.destroy());
 }
 
 /**
- * A `clientError` listener: answers `err` on `socket` with JSON, half-closes, and discards what
- * the client still sends within `limits` before closing for good.
+ * Calls `then` once no response to an earlier request is left to write on `socket`. A response
+ * whose request is complete belongs to an earlier request: the parser moved past it to the one
+ * that failed. One whose request is still incomplete is the failed request's own (its body was
+ * malformed), which nothing can follow. Meanwhile node:http's failed parser discards what
+ * arrives, up to `limits.maxBytes`, past which the connection is closed.
  */
-export function answerClientError(
-  err: Error & { code?: string },
-  socket: Duplex,
-  limits: LingerLimits,
-): void {
-  if (answered.has(socket)) return;
-  answered.add(socket);
-  if (err.code === 'ECONNRESET' || !socket.writable || responseStarted(socket)) {
+function afterEarlierResponses(socket: HttpSocket, limits: LingerLimits, then: () => void): void {
+  const inFlight = socket._httpMessage;
+  if (!inFlight?.req.complete) {
+    then();
+    return;
+  }
+  let bytes = 0;
+  const onData = (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > limits.maxBytes) socket.destroy();
+  };
+  socket.on('data', onData);
+  // Registered after node:http's own 'finish' listener, which detaches the socket and hands it
+  // to the next pipelined response, if any.
+  inFlight.once('finish', () => {
+    socket.off('data', onData);
+    afterEarlierResponses(socket, limits, then);
+  });
+}
+
+function answer(err: Error & { code?: string }, socket: HttpSocket, limits: LingerLimits): void {
+  // Closed after the earlier responses (one asked for it), or the failed request's own response
+  // started already: another status line would corrupt it (node:http's default handler checks
+  // the same).
+  if (!socket.writable || socket._httpMessage?.headersSent === true) {
     socket.destroy();
     return;
   }
@@ -67,4 +89,23 @@ export function answerClientError(
     return;
   }
   discardInput(socket, limits, () => destroyWhenFlushed(socket));
+}
+
+/**
+ * A `clientError` listener: answers `err` on `socket` with JSON once the responses to earlier
+ * requests are written, half-closes, and discards what the client still sends within `limits`
+ * before closing for good.
+ */
+export function answerClientError(
+  err: Error & { code?: string },
+  socket: Duplex,
+  limits: LingerLimits,
+): void {
+  if (answered.has(socket)) return;
+  answered.add(socket);
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  afterEarlierResponses(socket, limits, () => answer(err, socket, limits));
 }
