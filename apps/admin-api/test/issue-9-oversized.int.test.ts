@@ -3,7 +3,11 @@
  * X-API-KEY) get their status and JSON body, never a connection reset, even from a client that
  * sends its whole request before reading anything; nothing is written, and valid writes still
  * work. The real server (`startAdminServer`) on a real etcd.
+ * On a kept-alive connection, a big body refused before it arrived (a 400 for a malformed
+ * percent-encoding, the body discarded after it) leaves the connection usable, and a refusal
+ * node:http makes next (431) still gets its JSON: it was lost 10 times in 10 (fuzz tier).
  */
+import { Client } from 'undici';
 import { EtcdStore } from '@tollgate/config-store';
 import { AdminClient, testEtcdEndpoint, uniquePrefix } from '@tollgate/testkit';
 import { startAdminServer, type RunningAdminServer } from '../src';
@@ -93,5 +97,64 @@ describe('issue 9 item 6: oversized requests to the Admin API', () => {
       upstream: { type: 'roundrobin', nodes: { '127.0.0.1:1980': 1 } },
     });
     expect(res.status).toBe(201);
+  });
+});
+
+describe('issue 9 item 6: a big body refused early, then more on the same connection', () => {
+  const BIG = 6 * MB;
+  const MALFORMED = { error_msg: 'invalid URI: malformed percent-encoding' };
+
+  /** Sends the refused big body, then `next`, on one connection; both answers and the connects. */
+  async function afterRefusedBody(next: { headers: Record<string, string> }) {
+    const client = new Client(`http://127.0.0.1:${server.port}`);
+    let connects = 0;
+    client.on('connect', () => connects++);
+    try {
+      const refused = await client.request({
+        method: 'POST',
+        path: '/apisix/admin/x/%ff',
+        headers: { 'X-API-KEY': ADMIN_KEY, 'content-type': 'application/json' },
+        body: Buffer.alloc(BIG, 'a'),
+      });
+      const first = { status: refused.statusCode, body: await refused.body.json() };
+      const res = await client
+        .request({ method: 'GET', path: '/apisix/admin/routes', ...next })
+        .then(async (r) => ({
+          status: r.statusCode,
+          type: r.headers['content-type'],
+          body: await r.body.json(),
+        }))
+        .catch((err: Error & { code?: string }) => ({ status: err.code ?? err.message }));
+      return { first, next: res, connects };
+    } finally {
+      await client.destroy();
+    }
+  }
+
+  it('a header section over the limit next gets 431 JSON, 10 times in 10', async () => {
+    const headers = { 'X-API-KEY': ADMIN_KEY, 'X-Big': 'k'.repeat(20_000) };
+    for (let i = 0; i < 10; i++) {
+      expect(await afterRefusedBody({ headers })).toEqual({
+        first: { status: 400, body: MALFORMED },
+        next: {
+          status: 431,
+          type: expect.stringMatching(/^application\/json/),
+          body: HEADERS_TOO_LARGE,
+        },
+        connects: 1,
+      });
+    }
+  });
+
+  it('a valid request next is served on the same connection', async () => {
+    expect(await afterRefusedBody({ headers: { 'X-API-KEY': ADMIN_KEY } })).toEqual({
+      first: { status: 400, body: MALFORMED },
+      next: {
+        status: 200,
+        type: expect.stringMatching(/^application\/json/),
+        body: expect.objectContaining({ list: expect.any(Array) }),
+      },
+      connects: 1,
+    });
   });
 });

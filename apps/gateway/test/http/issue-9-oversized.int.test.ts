@@ -2,6 +2,9 @@
  * Issue 9, item 6 on the gateway port: oversized requests get their status and JSON body, never
  * a connection reset, even from a client that sends its whole request before reading anything.
  * Through the worker's HTTP server (`createGatewayServer`) and the real ai-proxy plugin.
+ * On a kept-alive connection, a refusal node:http makes (431) right after a big body refused
+ * early (413, the body discarded after it) gets its JSON, as on the Admin API where the fuzz
+ * tier saw it lost 10 times in 10.
  */
 import { Client } from 'undici';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
@@ -130,5 +133,37 @@ describe('issue 9 item 6: oversized requests to the gateway', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('issue 9 item 6: a big body refused early, then more on the same connection', () => {
+  it('a header section over the limit next gets 431 JSON, 10 times in 10', async () => {
+    const outcomes = [];
+    for (let i = 0; i < 10; i++) {
+      const client = new Client(`http://127.0.0.1:${plane.port}`);
+      let connects = 0;
+      client.on('connect', () => connects++);
+      try {
+        const refused = await client.request({ ...chat, body: Buffer.alloc(6 * MB, 'a') });
+        const first = { status: refused.statusCode, body: await refused.body.json() };
+        const next = await client
+          .request({ ...chat, headers: { ...chat.headers, 'x-big': 'k'.repeat(20_000) } })
+          .then(async (r) => ({
+            status: r.statusCode,
+            type: r.headers['content-type'],
+            body: await r.body.json(),
+          }))
+          .catch((err: Error & { code?: string }) => ({ status: err.code ?? err.message }));
+        outcomes.push({ first, next, connects });
+      } finally {
+        await client.destroy();
+      }
+    }
+    const expected = {
+      first: { status: 413, body: TOO_LARGE },
+      next: { status: 431, type: 'application/json', body: HEADERS_TOO_LARGE },
+      connects: 1,
+    };
+    expect(outcomes).toEqual(outcomes.map(() => expected));
   });
 });
