@@ -13,6 +13,7 @@ import { basicAuth } from './basic-auth';
 import { jwtAuth } from './jwt-auth';
 import { keyAuth } from './key-auth';
 import { limitCountPlugin } from './limit-count';
+import { limitReqPlugin } from './limit-req';
 import { prometheus } from './prometheus';
 import { proxyRewrite } from './proxy-rewrite';
 import { realIp } from './real-ip';
@@ -30,6 +31,7 @@ const ALL: PluginDefinition<never>[] = [
   aiRateLimiting,
   prometheus,
   limitCountPlugin,
+  limitReqPlugin,
   requestId,
   realIp,
   proxyRewrite,

@@ -31,4 +31,5 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'ai-rate-limiting', version: '0.1', priority: 1030 },
   { name: 'prometheus', version: '0.2', priority: 500 },
   { name: 'limit-count', version: '0.5', priority: 1002 },
+  { name: 'limit-req', version: '0.1', priority: 1001 },
 ];

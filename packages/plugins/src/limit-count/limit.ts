@@ -18,6 +18,7 @@ import {
 } from '@tollgate/core';
 import type { LimitCountConf } from '@tollgate/schema';
 import { resolveCount, resolveTemplate } from '../ai-quota/template';
+import { boundedKey, requestKey } from '../limit-common/keys';
 
 /** One limit that applies to this request. */
 export interface CountRule {
@@ -33,40 +34,12 @@ export interface CountRule {
 
 const BASE_HEADERS = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'] as const;
 
-/** Longest key taken from a request (header values can be long); longer ones are hashed. */
-const MAX_KEY_LENGTH = 256;
-
-function boundedKey(key: string): string {
-  if (key.length <= MAX_KEY_LENGTH) return key;
-  return `sha256:${crypto.createHash('sha256').update(key).digest('hex')}`;
-}
-
 function prefixed(prefix: string): readonly [string, string, string] {
   return [
     BASE_HEADERS[0].replace('RateLimit-', `${prefix}-RateLimit-`),
     BASE_HEADERS[1].replace('RateLimit-', `${prefix}-RateLimit-`),
     BASE_HEADERS[2].replace('RateLimit-', `${prefix}-RateLimit-`),
   ];
-}
-
-function varText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return undefined;
-}
-
-/** The request's key for `key`/`key_type`; the client address when it does not resolve. */
-export function requestKey(key: string, keyType: string, ctx: RequestContext): string {
-  let value: string | undefined;
-  if (keyType === 'constant') {
-    value = key;
-  } else if (keyType === 'var_combination') {
-    const resolved = resolveTemplate(key, ctx);
-    value = resolved.anyVariable ? resolved.value : undefined;
-  } else {
-    value = varText(ctx.vars.get(key));
-  }
-  return boundedKey(value ?? varText(ctx.vars.get('remote_addr')) ?? '');
 }
 
 /** Why the rules did not resolve (APISIX answers 500, or lets the request through). */

@@ -13,6 +13,7 @@ import { checkCors } from './cors';
 import { checkIpRestriction } from './ip-restriction';
 import { checkJwtAuthConsumer } from './jwt-auth';
 import { checkLimitCount } from './limit-count';
+import { checkLimitReq } from './limit-req';
 
 /** A plugin's cross-field check. */
 export type PluginCheck = (conf: Record<string, unknown>) => string | undefined;
@@ -28,4 +29,5 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'proxy-rewrite': checkProxyRewrite,
   'jwt-auth.consumer': checkJwtAuthConsumer,
   'limit-count': checkLimitCount,
+  'limit-req': checkLimitReq,
 };

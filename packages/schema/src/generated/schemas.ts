@@ -48,6 +48,8 @@ export type SchemaId =
   | "tollgate:plugins/proxy-rewrite"
   | "tollgate:plugins/real-ip"
   | "tollgate:plugins/request-id"
+  | "tollgate:plugins/response-rewrite"
+  | "tollgate:plugins/ua-restriction"
   | "tollgate:resources/consumer"
   | "tollgate:resources/consumer_group"
   | "tollgate:resources/credential"
@@ -2993,6 +2995,208 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     }
   },
+  "tollgate:plugins/response-rewrite": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/response-rewrite",
+    "title": "ResponseRewriteConf",
+    "description": "response-rewrite on a route or service: change the status, headers and body of the response sent to the client.",
+    "type": "object",
+    "properties": {
+      "headers": {
+        "description": "Response header changes: `add` (\"Name: value\" lines), `set` and `remove`, or (the 2.x form) an object of headers to set. Values may use `$var`.",
+        "anyOf": [
+          {
+            "type": "object",
+            "minProperties": 1,
+            "patternProperties": {
+              "^[^:]+$": {
+                "oneOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "number"
+                  }
+                ]
+              }
+            }
+          },
+          {
+            "type": "object",
+            "properties": {
+              "add": {
+                "description": "Headers appended to the response, each written `Name: value`.",
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                  "type": "string",
+                  "pattern": "^[^:]+:[^:]+[^/]$"
+                }
+              },
+              "set": {
+                "description": "Headers set on the response (replacing existing values).",
+                "type": "object",
+                "minProperties": 1,
+                "patternProperties": {
+                  "^[^:]+$": {
+                    "oneOf": [
+                      {
+                        "type": "string"
+                      },
+                      {
+                        "type": "number"
+                      }
+                    ]
+                  }
+                }
+              },
+              "remove": {
+                "description": "Headers removed from the response.",
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                  "type": "string",
+                  "pattern": "^[^:]+$"
+                }
+              }
+            }
+          }
+        ]
+      },
+      "body": {
+        "description": "New response body (replaces the upstream's).",
+        "type": "string"
+      },
+      "body_base64": {
+        "description": "Decode `body` from base64 before sending it (for binary bodies).",
+        "type": "boolean",
+        "default": false
+      },
+      "status_code": {
+        "description": "New response status code.",
+        "type": "integer",
+        "minimum": 200,
+        "maximum": 598
+      },
+      "vars": {
+        "description": "Rewrite only responses for which this expression (lua-resty-expr syntax, response variables such as `status` included) is true.",
+        "type": "array"
+      },
+      "filters": {
+        "description": "Regex replacements applied to the whole response body, in order.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "description": "One replacement.",
+          "type": "object",
+          "required": [
+            "regex",
+            "replace"
+          ],
+          "properties": {
+            "regex": {
+              "description": "Pattern to match in the response body.",
+              "type": "string",
+              "minLength": 1
+            },
+            "scope": {
+              "description": "Replace the first match (`once`) or every match (`global`).",
+              "type": "string",
+              "enum": [
+                "once",
+                "global"
+              ],
+              "default": "once"
+            },
+            "replace": {
+              "description": "Replacement text (`$0`, `$1` for captures).",
+              "type": "string"
+            },
+            "options": {
+              "description": "Regex options, as ngx.re's (`i` caseless, `m` multi-line, `s` dot-all; `j`, `o` ignored).",
+              "type": "string",
+              "default": "jo"
+            }
+          }
+        }
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "dependencies": {
+      "body": {
+        "not": {
+          "required": [
+            "filters"
+          ]
+        }
+      },
+      "filters": {
+        "not": {
+          "required": [
+            "body"
+          ]
+        }
+      }
+    }
+  },
+  "tollgate:plugins/ua-restriction": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ua-restriction",
+    "title": "UaRestrictionConf",
+    "description": "ua-restriction on a route or service: refuse requests by their User-Agent, matched against regular expressions.",
+    "type": "object",
+    "properties": {
+      "bypass_missing": {
+        "description": "Serve a request without a User-Agent header instead of refusing it.",
+        "type": "boolean",
+        "default": false
+      },
+      "allowlist": {
+        "description": "Regular expressions of User-Agents that are always served, even when the denylist matches them.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1
+        },
+        "minItems": 1
+      },
+      "denylist": {
+        "description": "Regular expressions of User-Agents that are refused.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1
+        },
+        "minItems": 1
+      },
+      "message": {
+        "description": "Message of the refusal body `{\"message\": ...}`.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 1024,
+        "default": "Not allowed"
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "anyOf": [
+      {
+        "required": [
+          "allowlist"
+        ]
+      },
+      {
+        "required": [
+          "denylist"
+        ]
+      }
+    ]
+  },
   "tollgate:resources/consumer": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:resources/consumer",
@@ -3875,6 +4079,12 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   },
   "request-id": {
     "schema": "tollgate:plugins/request-id"
+  },
+  "response-rewrite": {
+    "schema": "tollgate:plugins/response-rewrite"
+  },
+  "ua-restriction": {
+    "schema": "tollgate:plugins/ua-restriction"
   }
 };
 

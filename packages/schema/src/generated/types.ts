@@ -796,6 +796,8 @@ export interface PluginConfMap {
   'proxy-rewrite': ProxyRewriteConf;
   'real-ip': RealIpConf;
   'request-id': RequestIdConf;
+  'response-rewrite': ResponseRewriteConf;
+  'ua-restriction': UaRestrictionConf;
 }
 /**
  * ai-consumer-rate-limiting (Tollgate's take on the API7 plugin): a consumer's own token quota per LLM instance, checked before the route's ai-rate-limiting.
@@ -2221,6 +2223,138 @@ export interface RequestIdConf {
   _meta?: PluginMeta;
 }
 /**
+ * response-rewrite on a route or service: change the status, headers and body of the response sent to the client.
+ */
+export interface ResponseRewriteConf {
+  /**
+   * Response header changes: `add` ("Name: value" lines), `set` and `remove`, or (the 2.x form) an object of headers to set. Values may use `$var`.
+   */
+  headers?:
+    | {
+        /**
+         * This interface was referenced by `undefined`'s JSON-Schema definition
+         * via the `patternProperty` "^[^:]+$".
+         */
+        [k: string]: string | number;
+      }
+    | {
+        /**
+         * Headers appended to the response, each written `Name: value`.
+         *
+         * @minItems 1
+         */
+        add?: [string, ...string[]];
+        /**
+         * Headers set on the response (replacing existing values).
+         */
+        set?: {
+          /**
+           * This interface was referenced by `undefined`'s JSON-Schema definition
+           * via the `patternProperty` "^[^:]+$".
+           */
+          [k: string]: string | number;
+        };
+        /**
+         * Headers removed from the response.
+         *
+         * @minItems 1
+         */
+        remove?: [string, ...string[]];
+      };
+  /**
+   * New response body (replaces the upstream's).
+   */
+  body?: string;
+  /**
+   * Decode `body` from base64 before sending it (for binary bodies).
+   */
+  body_base64: boolean;
+  /**
+   * New response status code.
+   */
+  status_code?: number;
+  /**
+   * Rewrite only responses for which this expression (lua-resty-expr syntax, response variables such as `status` included) is true.
+   */
+  vars?: unknown[];
+  /**
+   * Regex replacements applied to the whole response body, in order.
+   *
+   * @minItems 1
+   */
+  filters?: [
+    {
+      /**
+       * Pattern to match in the response body.
+       */
+      regex: string;
+      /**
+       * Replace the first match (`once`) or every match (`global`).
+       */
+      scope: 'once' | 'global';
+      /**
+       * Replacement text (`$0`, `$1` for captures).
+       */
+      replace: string;
+      /**
+       * Regex options, as ngx.re's (`i` caseless, `m` multi-line, `s` dot-all; `j`, `o` ignored).
+       */
+      options: string;
+    },
+    ...{
+      /**
+       * Pattern to match in the response body.
+       */
+      regex: string;
+      /**
+       * Replace the first match (`once`) or every match (`global`).
+       */
+      scope: 'once' | 'global';
+      /**
+       * Replacement text (`$0`, `$1` for captures).
+       */
+      replace: string;
+      /**
+       * Regex options, as ngx.re's (`i` caseless, `m` multi-line, `s` dot-all; `j`, `o` ignored).
+       */
+      options: string;
+    }[],
+  ];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * ua-restriction on a route or service: refuse requests by their User-Agent, matched against regular expressions.
+ */
+export interface UaRestrictionConf {
+  /**
+   * Serve a request without a User-Agent header instead of refusing it.
+   */
+  bypass_missing: boolean;
+  /**
+   * Regular expressions of User-Agents that are always served, even when the denylist matches them.
+   *
+   * @minItems 1
+   */
+  allowlist?: [string, ...string[]];
+  /**
+   * Regular expressions of User-Agents that are refused.
+   *
+   * @minItems 1
+   */
+  denylist?: [string, ...string[]];
+  /**
+   * Message of the refusal body `{"message": ...}`.
+   */
+  message: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * Plugin name to the type of its consumer/credential configuration.
  */
 export interface PluginConsumerConfMap {
@@ -2240,6 +2374,8 @@ export interface PluginConsumerConfMap {
   'proxy-rewrite': ProxyRewriteConf;
   'real-ip': RealIpConf;
   'request-id': RequestIdConf;
+  'response-rewrite': ResponseRewriteConf;
+  'ua-restriction': UaRestrictionConf;
 }
 /**
  * basic-auth on a consumer or credential: the user name and password it signs in with.
@@ -3135,6 +3271,8 @@ export interface PluginConfMapInput {
   'proxy-rewrite': ProxyRewriteConfInput;
   'real-ip': RealIpConfInput;
   'request-id': RequestIdConfInput;
+  'response-rewrite': ResponseRewriteConfInput;
+  'ua-restriction': UaRestrictionConfInput;
 }
 /**
  * ai-consumer-rate-limiting (Tollgate's take on the API7 plugin): a consumer's own token quota per LLM instance, checked before the route's ai-rate-limiting.
@@ -4560,6 +4698,138 @@ export interface RequestIdConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * response-rewrite on a route or service: change the status, headers and body of the response sent to the client.
+ */
+export interface ResponseRewriteConfInput {
+  /**
+   * Response header changes: `add` ("Name: value" lines), `set` and `remove`, or (the 2.x form) an object of headers to set. Values may use `$var`.
+   */
+  headers?:
+    | {
+        /**
+         * This interface was referenced by `undefined`'s JSON-Schema definition
+         * via the `patternProperty` "^[^:]+$".
+         */
+        [k: string]: string | number;
+      }
+    | {
+        /**
+         * Headers appended to the response, each written `Name: value`.
+         *
+         * @minItems 1
+         */
+        add?: [string, ...string[]];
+        /**
+         * Headers set on the response (replacing existing values).
+         */
+        set?: {
+          /**
+           * This interface was referenced by `undefined`'s JSON-Schema definition
+           * via the `patternProperty` "^[^:]+$".
+           */
+          [k: string]: string | number;
+        };
+        /**
+         * Headers removed from the response.
+         *
+         * @minItems 1
+         */
+        remove?: [string, ...string[]];
+      };
+  /**
+   * New response body (replaces the upstream's).
+   */
+  body?: string;
+  /**
+   * Decode `body` from base64 before sending it (for binary bodies).
+   */
+  body_base64?: boolean;
+  /**
+   * New response status code.
+   */
+  status_code?: number;
+  /**
+   * Rewrite only responses for which this expression (lua-resty-expr syntax, response variables such as `status` included) is true.
+   */
+  vars?: unknown[];
+  /**
+   * Regex replacements applied to the whole response body, in order.
+   *
+   * @minItems 1
+   */
+  filters?: [
+    {
+      /**
+       * Pattern to match in the response body.
+       */
+      regex: string;
+      /**
+       * Replace the first match (`once`) or every match (`global`).
+       */
+      scope?: 'once' | 'global';
+      /**
+       * Replacement text (`$0`, `$1` for captures).
+       */
+      replace: string;
+      /**
+       * Regex options, as ngx.re's (`i` caseless, `m` multi-line, `s` dot-all; `j`, `o` ignored).
+       */
+      options?: string;
+    },
+    ...{
+      /**
+       * Pattern to match in the response body.
+       */
+      regex: string;
+      /**
+       * Replace the first match (`once`) or every match (`global`).
+       */
+      scope?: 'once' | 'global';
+      /**
+       * Replacement text (`$0`, `$1` for captures).
+       */
+      replace: string;
+      /**
+       * Regex options, as ngx.re's (`i` caseless, `m` multi-line, `s` dot-all; `j`, `o` ignored).
+       */
+      options?: string;
+    }[],
+  ];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * ua-restriction on a route or service: refuse requests by their User-Agent, matched against regular expressions.
+ */
+export interface UaRestrictionConfInput {
+  /**
+   * Serve a request without a User-Agent header instead of refusing it.
+   */
+  bypass_missing?: boolean;
+  /**
+   * Regular expressions of User-Agents that are always served, even when the denylist matches them.
+   *
+   * @minItems 1
+   */
+  allowlist?: [string, ...string[]];
+  /**
+   * Regular expressions of User-Agents that are refused.
+   *
+   * @minItems 1
+   */
+  denylist?: [string, ...string[]];
+  /**
+   * Message of the refusal body `{"message": ...}`.
+   */
+  message?: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * Plugin name to the type of its consumer/credential configuration.
  */
 export interface PluginConsumerConfMapInput {
@@ -4579,6 +4849,8 @@ export interface PluginConsumerConfMapInput {
   'proxy-rewrite': ProxyRewriteConfInput;
   'real-ip': RealIpConfInput;
   'request-id': RequestIdConfInput;
+  'response-rewrite': ResponseRewriteConfInput;
+  'ua-restriction': UaRestrictionConfInput;
 }
 /**
  * basic-auth on a consumer or credential: the user name and password it signs in with.
