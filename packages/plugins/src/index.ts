@@ -9,6 +9,7 @@ import { aiProxyMulti } from './ai-proxy-multi';
 import { aiRateLimiting } from './ai-rate-limiting';
 import { cors } from './cors';
 import { ipRestriction } from './ip-restriction';
+import { uaRestriction } from './ua-restriction';
 import { basicAuth } from './basic-auth';
 import { jwtAuth } from './jwt-auth';
 import { keyAuth } from './key-auth';
@@ -22,6 +23,7 @@ import { requestId } from './request-id';
 const ALL: PluginDefinition<never>[] = [
   cors,
   ipRestriction,
+  uaRestriction,
   basicAuth,
   jwtAuth,
   keyAuth,

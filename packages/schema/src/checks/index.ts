@@ -11,6 +11,7 @@ import { checkAiRateLimiting } from './ai-rate-limiting';
 import { checkProxyRewrite } from './proxy-rewrite';
 import { checkCors } from './cors';
 import { checkIpRestriction } from './ip-restriction';
+import { checkUaRestriction } from './ua-restriction';
 import { checkJwtAuthConsumer } from './jwt-auth';
 import { checkLimitCount } from './limit-count';
 import { checkLimitReq } from './limit-req';
@@ -22,6 +23,7 @@ export type PluginCheck = (conf: Record<string, unknown>) => string | undefined;
 export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   cors: checkCors,
   'ip-restriction': checkIpRestriction,
+  'ua-restriction': checkUaRestriction,
   'ai-proxy-multi': checkAiProxyMulti,
   'ai-proxy': checkAiProxy,
   'ai-rate-limiting': checkAiRateLimiting,

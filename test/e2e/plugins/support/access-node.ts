@@ -28,7 +28,8 @@ export interface Reply {
 
 export interface RequestOptions {
   method?: string;
-  headers?: Record<string, string>;
+  /** A list value sends the header once per item. */
+  headers?: Record<string, string | string[]>;
   /** Client address to connect from (any 127.0.0.0/8 address works on loopback). */
   localAddress?: string;
 }
