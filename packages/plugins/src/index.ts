@@ -11,6 +11,7 @@ import { cors } from './cors';
 import { ipRestriction } from './ip-restriction';
 import { uaRestriction } from './ua-restriction';
 import { basicAuth } from './basic-auth';
+import { hmacAuth } from './hmac-auth';
 import { jwtAuth } from './jwt-auth';
 import { keyAuth } from './key-auth';
 import { limitCountPlugin } from './limit-count';
@@ -24,6 +25,7 @@ const ALL: PluginDefinition<never>[] = [
   cors,
   ipRestriction,
   uaRestriction,
+  hmacAuth,
   basicAuth,
   jwtAuth,
   keyAuth,

@@ -22,6 +22,7 @@ const CREDENTIAL_FIELDS: Record<string, string> = {
   'key-auth': 'key',
   'basic-auth': 'username',
   'jwt-auth': 'key',
+  'hmac-auth': 'key_id',
 };
 
 export type BindError = (owner: string, plugin: string, message: string) => void;

@@ -42,6 +42,7 @@ export type SchemaId =
   | "tollgate:plugins/jwt-auth.consumer"
   | "tollgate:plugins/key-auth"
   | "tollgate:plugins/key-auth.consumer"
+  | "tollgate:plugins/limit-conn"
   | "tollgate:plugins/limit-count"
   | "tollgate:plugins/limit-req"
   | "tollgate:plugins/prometheus"
@@ -2373,6 +2374,130 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       "key"
     ]
   },
+  "tollgate:plugins/limit-conn": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/limit-conn",
+    "title": "LimitConnConf",
+    "description": "limit-conn: at most `conn` concurrent requests per key; up to `burst` more are delayed, the rest refused.",
+    "type": "object",
+    "properties": {
+      "conn": {
+        "description": "Concurrent requests allowed.",
+        "type": "integer",
+        "exclusiveMinimum": 0
+      },
+      "burst": {
+        "description": "Concurrent requests beyond conn that are delayed instead of refused.",
+        "type": "integer",
+        "minimum": 0
+      },
+      "default_conn_delay": {
+        "description": "Seconds a typical request takes: the unit of the delay of requests beyond conn.",
+        "type": "number",
+        "exclusiveMinimum": 0
+      },
+      "only_use_default_delay": {
+        "description": "Always delay by default_conn_delay units instead of adapting the unit to measured request latency.",
+        "type": "boolean",
+        "default": false
+      },
+      "key": {
+        "description": "What requests are counted by: a variable name (key_type var) or variables like `$http_a $http_b` (var_combination).",
+        "type": "string",
+        "default": "remote_addr"
+      },
+      "key_type": {
+        "description": "How key is read.",
+        "type": "string",
+        "enum": [
+          "var",
+          "var_combination"
+        ],
+        "default": "var"
+      },
+      "key_ttl": {
+        "description": "Seconds a Redis counter outlives its last change (bounds counts left by a node that died with requests in flight).",
+        "type": "integer",
+        "minimum": 1,
+        "default": 3600
+      },
+      "policy": {
+        "description": "Where counters live: this node (`local`, exact across its workers) or Redis (shared by nodes).",
+        "type": "string",
+        "enum": [
+          "redis",
+          "redis-cluster",
+          "local"
+        ],
+        "default": "local"
+      },
+      "redis_prefix": {
+        "description": "Prefix of the Redis keys.",
+        "type": "string",
+        "minLength": 0,
+        "default": "limit_conn",
+        "pattern": "^[0-9a-zA-Z|_]+$"
+      },
+      "rejected_code": {
+        "description": "Status of a refused request.",
+        "type": "integer",
+        "minimum": 200,
+        "maximum": 599,
+        "default": 503
+      },
+      "rejected_msg": {
+        "description": "Body of a refused request, sent as {\"error_msg\": ...}.",
+        "type": "string",
+        "minLength": 1
+      },
+      "allow_degradation": {
+        "description": "Let requests through when the counters cannot be reached (otherwise 500).",
+        "type": "boolean",
+        "default": false
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "conn",
+      "burst",
+      "default_conn_delay"
+    ],
+    "if": {
+      "properties": {
+        "policy": {
+          "enum": [
+            "redis"
+          ]
+        }
+      },
+      "required": [
+        "policy"
+      ]
+    },
+    "then": {
+      "$ref": "tollgate:common/redis"
+    },
+    "else": {
+      "if": {
+        "properties": {
+          "policy": {
+            "enum": [
+              "redis-cluster"
+            ]
+          }
+        },
+        "required": [
+          "policy"
+        ]
+      },
+      "then": {
+        "$ref": "tollgate:common/redis-cluster"
+      }
+    }
+  },
   "tollgate:plugins/limit-count": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/limit-count",
@@ -4061,6 +4186,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   "key-auth": {
     "consumerSchema": "tollgate:plugins/key-auth.consumer",
     "schema": "tollgate:plugins/key-auth"
+  },
+  "limit-conn": {
+    "schema": "tollgate:plugins/limit-conn"
   },
   "limit-count": {
     "schema": "tollgate:plugins/limit-count"

@@ -790,6 +790,7 @@ export interface PluginConfMap {
   'ip-restriction': IpRestrictionConf;
   'jwt-auth': JwtAuthConf;
   'key-auth': KeyAuthConf;
+  'limit-conn': LimitConnConf;
   'limit-count': LimitCountConf;
   'limit-req': LimitReqConf;
   prometheus: PrometheusConf;
@@ -1760,6 +1761,121 @@ export interface KeyAuthConf {
   _meta?: PluginMeta;
 }
 /**
+ * limit-conn: at most `conn` concurrent requests per key; up to `burst` more are delayed, the rest refused.
+ */
+export interface LimitConnConf {
+  /**
+   * Concurrent requests allowed.
+   */
+  conn: number;
+  /**
+   * Concurrent requests beyond conn that are delayed instead of refused.
+   */
+  burst: number;
+  /**
+   * Seconds a typical request takes: the unit of the delay of requests beyond conn.
+   */
+  default_conn_delay: number;
+  /**
+   * Always delay by default_conn_delay units instead of adapting the unit to measured request latency.
+   */
+  only_use_default_delay: boolean;
+  /**
+   * What requests are counted by: a variable name (key_type var) or variables like `$http_a $http_b` (var_combination).
+   */
+  key: string;
+  /**
+   * How key is read.
+   */
+  key_type: 'var' | 'var_combination';
+  /**
+   * Seconds a Redis counter outlives its last change (bounds counts left by a node that died with requests in flight).
+   */
+  key_ttl: number;
+  /**
+   * Where counters live: this node (`local`, exact across its workers) or Redis (shared by nodes).
+   */
+  policy: 'redis' | 'redis-cluster' | 'local';
+  /**
+   * Prefix of the Redis keys.
+   */
+  redis_prefix: string;
+  /**
+   * Status of a refused request.
+   */
+  rejected_code: number;
+  /**
+   * Body of a refused request, sent as {"error_msg": ...}.
+   */
+  rejected_msg?: string;
+  /**
+   * Let requests through when the counters cannot be reached (otherwise 500).
+   */
+  allow_degradation: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+  /**
+   * Redis server address.
+   */
+  redis_host?: string;
+  /**
+   * Redis server port.
+   */
+  redis_port?: number;
+  /**
+   * Redis ACL user name (Redis 6+).
+   */
+  redis_username?: string;
+  /**
+   * Redis password.
+   */
+  redis_password?: string;
+  /**
+   * Redis logical database number.
+   */
+  redis_database?: number;
+  /**
+   * Redis command timeout in milliseconds.
+   */
+  redis_timeout?: number;
+  /**
+   * Connect to Redis over TLS.
+   */
+  redis_ssl?: boolean;
+  /**
+   * Verify the Redis server certificate.
+   */
+  redis_ssl_verify?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Redis connection is closed.
+   */
+  redis_keepalive_timeout?: number;
+  /**
+   * Maximum number of pooled Redis connections.
+   */
+  redis_keepalive_pool?: number;
+  /**
+   * Addresses (host:port) of the cluster's seed nodes.
+   *
+   * @minItems 1
+   */
+  redis_cluster_nodes?: [string, ...string[]];
+  /**
+   * Name of the Redis cluster.
+   */
+  redis_cluster_name?: string;
+  /**
+   * Connect to the cluster over TLS.
+   */
+  redis_cluster_ssl?: boolean;
+  /**
+   * Verify the cluster nodes' certificates.
+   */
+  redis_cluster_ssl_verify?: boolean;
+}
+/**
  * limit-count: at most `count` requests per `time_window` seconds per key (a fixed window), refused with rejected_code beyond that.
  */
 export interface LimitCountConf {
@@ -2368,6 +2484,7 @@ export interface PluginConsumerConfMap {
   'ip-restriction': IpRestrictionConf;
   'jwt-auth': JwtAuthConsumerConf;
   'key-auth': KeyAuthConsumerConf;
+  'limit-conn': LimitConnConf;
   'limit-count': LimitCountConf;
   'limit-req': LimitReqConf;
   prometheus: PrometheusConf;
@@ -3265,6 +3382,7 @@ export interface PluginConfMapInput {
   'ip-restriction': IpRestrictionConfInput;
   'jwt-auth': JwtAuthConfInput;
   'key-auth': KeyAuthConfInput;
+  'limit-conn': LimitConnConfInput;
   'limit-count': LimitCountConfInput;
   'limit-req': LimitReqConfInput;
   prometheus: PrometheusConfInput;
@@ -4235,6 +4353,121 @@ export interface KeyAuthConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * limit-conn: at most `conn` concurrent requests per key; up to `burst` more are delayed, the rest refused.
+ */
+export interface LimitConnConfInput {
+  /**
+   * Concurrent requests allowed.
+   */
+  conn: number;
+  /**
+   * Concurrent requests beyond conn that are delayed instead of refused.
+   */
+  burst: number;
+  /**
+   * Seconds a typical request takes: the unit of the delay of requests beyond conn.
+   */
+  default_conn_delay: number;
+  /**
+   * Always delay by default_conn_delay units instead of adapting the unit to measured request latency.
+   */
+  only_use_default_delay?: boolean;
+  /**
+   * What requests are counted by: a variable name (key_type var) or variables like `$http_a $http_b` (var_combination).
+   */
+  key?: string;
+  /**
+   * How key is read.
+   */
+  key_type?: 'var' | 'var_combination';
+  /**
+   * Seconds a Redis counter outlives its last change (bounds counts left by a node that died with requests in flight).
+   */
+  key_ttl?: number;
+  /**
+   * Where counters live: this node (`local`, exact across its workers) or Redis (shared by nodes).
+   */
+  policy?: 'redis' | 'redis-cluster' | 'local';
+  /**
+   * Prefix of the Redis keys.
+   */
+  redis_prefix?: string;
+  /**
+   * Status of a refused request.
+   */
+  rejected_code?: number;
+  /**
+   * Body of a refused request, sent as {"error_msg": ...}.
+   */
+  rejected_msg?: string;
+  /**
+   * Let requests through when the counters cannot be reached (otherwise 500).
+   */
+  allow_degradation?: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+  /**
+   * Redis server address.
+   */
+  redis_host?: string;
+  /**
+   * Redis server port.
+   */
+  redis_port?: number;
+  /**
+   * Redis ACL user name (Redis 6+).
+   */
+  redis_username?: string;
+  /**
+   * Redis password.
+   */
+  redis_password?: string;
+  /**
+   * Redis logical database number.
+   */
+  redis_database?: number;
+  /**
+   * Redis command timeout in milliseconds.
+   */
+  redis_timeout?: number;
+  /**
+   * Connect to Redis over TLS.
+   */
+  redis_ssl?: boolean;
+  /**
+   * Verify the Redis server certificate.
+   */
+  redis_ssl_verify?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Redis connection is closed.
+   */
+  redis_keepalive_timeout?: number;
+  /**
+   * Maximum number of pooled Redis connections.
+   */
+  redis_keepalive_pool?: number;
+  /**
+   * Addresses (host:port) of the cluster's seed nodes.
+   *
+   * @minItems 1
+   */
+  redis_cluster_nodes?: [string, ...string[]];
+  /**
+   * Name of the Redis cluster.
+   */
+  redis_cluster_name?: string;
+  /**
+   * Connect to the cluster over TLS.
+   */
+  redis_cluster_ssl?: boolean;
+  /**
+   * Verify the cluster nodes' certificates.
+   */
+  redis_cluster_ssl_verify?: boolean;
+}
+/**
  * limit-count: at most `count` requests per `time_window` seconds per key (a fixed window), refused with rejected_code beyond that.
  */
 export interface LimitCountConfInput {
@@ -4843,6 +5076,7 @@ export interface PluginConsumerConfMapInput {
   'ip-restriction': IpRestrictionConfInput;
   'jwt-auth': JwtAuthConsumerConfInput;
   'key-auth': KeyAuthConsumerConfInput;
+  'limit-conn': LimitConnConfInput;
   'limit-count': LimitCountConfInput;
   'limit-req': LimitReqConfInput;
   prometheus: PrometheusConfInput;
