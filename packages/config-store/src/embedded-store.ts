@@ -26,6 +26,7 @@ import {
   type Watch,
   type WatchOptions,
 } from './store';
+import { storedItemTooLarge } from './errors';
 import type { KvState, LogRecord } from './embedded/kv-state';
 import { DirLock } from './embedded/lock';
 import { Wal } from './embedded/wal';
@@ -109,6 +110,9 @@ export class EmbeddedStore implements ConfigStore {
     const ttl = options.ttlSeconds;
     if (ttl !== undefined && !(ttl > 0))
       return Promise.reject(new RangeError(`ttlSeconds must be positive, got ${ttl}`));
+    // The same limit as etcd's: what one store accepts, the other does too.
+    const tooLarge = storedItemTooLarge(key, value);
+    if (tooLarge) return Promise.reject(tooLarge);
     return this.write(async () => {
       const expiresAt = ttl === undefined ? undefined : Date.now() + Math.ceil(ttl) * 1000;
       return this.commitPut(this.state.planPut(key, value, expiresAt));
@@ -120,6 +124,8 @@ export class EmbeddedStore implements ConfigStore {
     value: string,
     expectedModRevision: number,
   ): Promise<PutResult | undefined> {
+    const tooLarge = storedItemTooLarge(key, value);
+    if (tooLarge) return Promise.reject(tooLarge);
     return this.write(async () => {
       // A missing key has modRevision 0, as in etcd's compare: expecting 0 means "create".
       if ((this.state.get(key)?.modRevision ?? 0) !== expectedModRevision) return undefined;

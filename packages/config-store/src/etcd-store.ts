@@ -28,6 +28,7 @@ import {
   type Watch,
   type WatchOptions,
 } from './store';
+import { storedItemTooLarge } from './errors';
 import { prefixRangeEnd } from './keys';
 import { EtcdCaller, createEtcdEndpoints, type EtcdConnectionOptions } from './etcd/client';
 import type { EtcdEndpoints } from './etcd/endpoints';
@@ -94,6 +95,7 @@ export class EtcdStore implements ConfigStore {
     const ttl = options.ttlSeconds;
     if (ttl !== undefined && !(ttl > 0))
       throw new RangeError(`ttlSeconds must be positive, got ${ttl}`);
+    assertStorable(key, value);
     const res = await this.caller.call('put', 'idempotent', async (client, deadline) => {
       // A lease granted for a put that then fails simply expires with no key attached.
       const lease =
@@ -119,6 +121,7 @@ export class EtcdStore implements ConfigStore {
     expectedModRevision: number,
   ): Promise<PutResult | undefined> {
     this.assertOpen();
+    assertStorable(key, value);
     const res = await this.caller.call('putIfUnchanged', 'write', (client, deadline) =>
       client.kv.txn(
         {
@@ -216,6 +219,15 @@ export class EtcdStore implements ConfigStore {
   private assertOpen(): void {
     if (this.closed) throw new StoreUnavailableError('config store is closed');
   }
+}
+
+/**
+ * Refuses an item over the store's size limit before sending it, so that etcd and the embedded
+ * store refuse the same items (etcd's own limit, if lower, is mapped by `toStoreError`).
+ */
+function assertStorable(key: string, value: string): void {
+  const tooLarge = storedItemTooLarge(key, value);
+  if (tooLarge) throw tooLarge;
 }
 
 function putResult(

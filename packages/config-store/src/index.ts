@@ -4,6 +4,7 @@
  * loader. See README.md for the semantics both backends share and where they differ.
  */
 export * from './store';
+export * from './errors';
 export { EtcdStore, type EtcdStoreOptions } from './etcd-store';
 export type { EtcdConnectionOptions } from './etcd/client';
 export type { EtcdWatchTuning } from './etcd/watch';

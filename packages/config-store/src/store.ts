@@ -10,6 +10,8 @@
  *
  * Errors: every method rejects with `StoreUnavailableError` (503) when the backend cannot be
  * reached in time; a watch whose start revision was compacted reports `StoreCompactedError`.
+ * A put whose key and value exceed `MAX_STORED_ITEM_BYTES` (or etcd's own request limit) rejects
+ * with `StoreValueTooLargeError` (400) and writes nothing, in both backends.
  */
 
 /** One key as stored. */

@@ -11,6 +11,7 @@
  */
 import { Etcd3, isRecoverableError, type IOptions } from 'etcd3';
 import { StoreUnavailableError, isGatewayError } from '@tollgate/core';
+import { StoreValueTooLargeError } from '../errors';
 import { EtcdEndpoints, type EtcdEndpoint } from './endpoints';
 
 /** Connection options of the etcd backend. */
@@ -84,9 +85,23 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Map any etcd3/grpc failure to the store's error. */
+/**
+ * etcd's refusals of a request over its `--max-request-bytes` (checked by etcd) or over the gRPC
+ * message limit derived from it (checked by gRPC before etcd sees the request).
+ */
+const TOO_LARGE = /request is too large|received message larger than max/i;
+
+/**
+ * Map any etcd3/grpc failure to the store's error: a request too large for etcd is bad input
+ * (`StoreValueTooLargeError`), anything else an outage (`StoreUnavailableError`).
+ */
 export function toStoreError(err: unknown, operation: string): Error {
   if (isGatewayError(err)) return err;
+  if (err instanceof Error && TOO_LARGE.test(err.message)) {
+    return new StoreValueTooLargeError(`etcd refused the ${operation}: ${err.message}`, {
+      cause: err,
+    });
+  }
   const recoverable =
     err instanceof Error &&
     (isRecoverableError(err) || /UNAVAILABLE|DEADLINE|closed/i.test(err.message));
