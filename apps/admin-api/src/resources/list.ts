@@ -1,12 +1,14 @@
 /**
  * @module resources/list
- * GET on a collection: `{total, list}` with APISIX v3's filters (`name`, `label`, `uri`,
- * `filter=service_id=..&upstream_id=..`) and paging (`page`, `page_size` 10..500, sorted by
- * createdIndex). `total` counts after filtering, before paging.
+ * GET on a collection: `{total, list}` with APISIX v3's filters (`name` and `uri`: regular
+ * expressions, see `list-pattern`; `label`; `filter=service_id=..&upstream_id=..`) and paging
+ * (`page`, `page_size` 10..500, sorted by createdIndex). `total` counts after filtering, before
+ * paging.
  */
 import { idText } from '../json-tree';
 import { errorResponse, type AdminResponse } from '../response';
 import type { Entry } from './context';
+import { compileFilter } from './list-pattern';
 
 export interface ListQuery {
   page?: string;
@@ -17,23 +19,17 @@ export interface ListQuery {
   filter?: string;
 }
 
-function safeRegExp(source: string): RegExp | undefined {
-  try {
-    return new RegExp(source);
-  } catch {
-    return undefined;
-  }
-}
+type Matcher = (subject: string) => boolean;
 
 function matches(
   entry: Entry,
   query: ListQuery,
-  name?: RegExp,
-  uri?: RegExp,
+  name?: Matcher,
+  uri?: Matcher,
   refs?: URLSearchParams,
 ): boolean {
   const { value } = entry;
-  if (name && !(typeof value.name === 'string' && name.test(value.name))) return false;
+  if (name && !(typeof value.name === 'string' && name(value.name))) return false;
   if (query.label !== undefined) {
     const labels = value.labels;
     if (typeof labels !== 'object' || labels === null || !Object.hasOwn(labels, query.label))
@@ -42,7 +38,7 @@ function matches(
   if (uri) {
     const uris =
       typeof value.uri === 'string' ? [value.uri] : Array.isArray(value.uris) ? value.uris : [];
-    if (!uris.some((u) => typeof u === 'string' && uri.test(u))) return false;
+    if (!uris.some((u) => typeof u === 'string' && uri(u))) return false;
   }
   if (refs) {
     for (const field of ['service_id', 'upstream_id'] as const) {
@@ -55,12 +51,15 @@ function matches(
 
 /** Builds the list response for `entries` (already in key order). */
 export function listResponse(entries: Entry[], query: ListQuery): AdminResponse {
-  const name = query.name !== undefined ? safeRegExp(query.name) : undefined;
-  if (query.name !== undefined && !name)
-    return errorResponse(400, `invalid regex for name: ${query.name}`);
-  const uri = query.uri !== undefined ? safeRegExp(query.uri) : undefined;
-  if (query.uri !== undefined && !uri)
-    return errorResponse(400, `invalid regex for uri: ${query.uri}`);
+  const matchers: { name?: Matcher; uri?: Matcher } = {};
+  for (const field of ['name', 'uri'] as const) {
+    const pattern = query[field];
+    if (pattern === undefined) continue;
+    const filter = compileFilter(pattern);
+    if (!filter.ok) return errorResponse(400, `invalid regex for ${field}: ${filter.reason}`);
+    matchers[field] = filter.matches;
+  }
+  const { name, uri } = matchers;
   const refs = query.filter !== undefined ? new URLSearchParams(query.filter) : undefined;
   let selected = entries.filter((e) => matches(e, query, name, uri, refs));
   const total = selected.length;
