@@ -2,7 +2,9 @@
  * @module auth
  * Admin API access: the `allow_admin` IP list, then the admin key from the `api_key` query
  * argument, the `X-API-KEY` header or the `x_api_key` cookie (APISIX's order), compared in
- * constant time. Viewers may only GET.
+ * constant time. Viewers may only GET. Nothing a client sends makes the check throw: the query
+ * is parsed leniently (`querystring`), a repeated header arrives joined, and the cookie is used
+ * as sent.
  */
 import crypto from 'node:crypto';
 import net from 'node:net';
@@ -21,12 +23,16 @@ function digest(value: string): Buffer {
   return crypto.createHash('sha256').update(value).digest();
 }
 
+/**
+ * The value of cookie `name` exactly as sent, like nginx's `$cookie_<name>` that APISIX checks:
+ * not percent-decoded, so no cookie can make the check throw (`x_api_key=%zz` used to answer
+ * 500, issue 9); such a value is simply a wrong key.
+ */
 function cookieValue(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name)
-      return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
 }

@@ -18,3 +18,11 @@ export function errorResponse(status: number, message: string): AdminResponse {
 
 /** 404 as etcd-backed APISIX answers for a missing key. */
 export const KEY_NOT_FOUND: AdminResponse = { status: 404, body: { message: 'Key not found' } };
+
+/**
+ * 400 for a configuration whose stored form the config store cannot hold: worded as APISIX's
+ * refusal of a body over 1.5 MiB, the same kind of mistake.
+ */
+export function valueTooLarge(err: Error): AdminResponse {
+  return errorResponse(400, `invalid request body: ${err.message}`);
+}

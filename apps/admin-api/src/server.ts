@@ -14,12 +14,12 @@ import {
   MAX_HEADER_BYTES,
   type Logger,
 } from '@tollgate/core';
-import type { ConfigStore } from '@tollgate/config-store';
+import { isStoreValueTooLarge, type ConfigStore } from '@tollgate/config-store';
 import { listPlugins } from '@tollgate/schema';
 import { AddressFilter, KeyChecker, type AdminKey } from './auth';
 import { KeyLayout } from './keys';
 import { parseBody, readRawBody } from './request-body';
-import { errorResponse, type AdminResponse } from './response';
+import { errorResponse, valueTooLarge, type AdminResponse } from './response';
 import { AdminContext } from './resources';
 import { dispatch } from './router';
 
@@ -135,6 +135,13 @@ export function createAdminApp(options: AdminApiOptions): express.Express {
 
   // Express 5 forwards rejected handler promises here: store faults become 503, bugs a logged 500.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // The handlers refuse what is too large before writing; this catches what only etcd knows
+    // (an etcd run with a smaller --max-request-bytes): bad input, not an outage.
+    if (isStoreValueTooLarge(err)) {
+      log.warn('admin write refused by the store', { method: req.method, path: req.path, err });
+      send(res, valueTooLarge(err));
+      return;
+    }
     if (isGatewayError(err) && err.expose) {
       log.error('admin request failed', { method: req.method, path: req.path, err });
       send(res, errorResponse(err.status, err.message));

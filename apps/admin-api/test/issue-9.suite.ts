@@ -285,6 +285,193 @@ export function runIssue9Suite(name: string, open: () => Promise<SuiteStore>): v
       });
     });
 
+    describe('fuzz finding: a key that cannot be decoded', () => {
+      const wrongKey = { error_msg: 'failed to check token', description: 'wrong apikey' };
+
+      it.each([
+        ['a cookie with bad percent-encoding', { Cookie: 'x_api_key=%zz' }, ''],
+        ['a cookie with truncated UTF-8', { Cookie: 'a=1; x_api_key=%E0%A4%A' }, ''],
+        [
+          'a cookie that decodes to the key',
+          { Cookie: `x_api_key=${encodeURI(ADMIN_KEY)}%41` },
+          '',
+        ],
+        ['an api_key argument with bad percent-encoding', {}, '?api_key=%zz'],
+        ['a repeated api_key argument', {}, `?api_key=%zz&api_key=${ADMIN_KEY}`],
+      ])('%s is a wrong key: 401, nothing written', async (_label, headers, query) => {
+        for (const method of ['GET', 'PUT', 'DELETE']) {
+          const res = await httpRequest(
+            method,
+            `http://127.0.0.1:${server.port}/apisix/admin/routes/c${query}`,
+            { headers, body: { uri: '/c', upstream } },
+          );
+          expect({ status: res.status, type: res.headers.get('content-type') }).toEqual({
+            status: 401,
+            type: expect.stringMatching(/^application\/json/),
+          });
+          expect(res.json).toEqual(wrongKey);
+        }
+        expect(await storedKeys()).toEqual([]);
+      });
+
+      it('the cookie is compared as sent, as nginx gives $cookie_x_api_key to APISIX', async () => {
+        const res = await httpRequest(
+          'GET',
+          `http://127.0.0.1:${server.port}/apisix/admin/routes`,
+          {
+            headers: { Cookie: `theme=dark; x_api_key=${ADMIN_KEY}` },
+          },
+        );
+        expect(res.status).toBe(200);
+      });
+    });
+
+    describe('fuzz finding: a value too large for the store', () => {
+      // The request-body limit (APISIX's 1.5 MiB) and etcd's default --max-request-bytes.
+      const BODY_LIMIT = 1.5 * 1024 * 1024;
+      /** A valid route whose JSON text is exactly `bytes` long: one long entry in `uris`. */
+      const routeOfSize = (bytes: number): string => {
+        const shell = JSON.stringify({ uris: ['/'], upstream }).length;
+        return JSON.stringify({ uris: [`/${'a'.repeat(bytes - shell)}`], upstream });
+      };
+      const tooLarge =
+        /^invalid request body: stored item would be \d+ bytes with its key, more than the 1568768 the config store accepts$/;
+
+      it.each([
+        ['PUT', '/apisix/admin/routes/big'],
+        ['POST', '/apisix/admin/routes'],
+      ])('%s of a body just under the body limit: 400, nothing written', async (method, path) => {
+        // A first POST creates the id counter, so that its revision can be compared.
+        const first = await admin.post('/apisix/admin/routes', { uri: '/first', upstream });
+        expect(first.status).toBe(201);
+        const genId = `${prefix}/gen_id`;
+        const counter = await target.store.get(genId);
+        expect(counter).toBeDefined();
+        const before = await storedKeys();
+
+        const raw = routeOfSize(1_572_800);
+        expect(Buffer.byteLength(raw)).toBeLessThan(BODY_LIMIT);
+        const res = await admin.request(method, path, { raw });
+        expectJsonError(res, 400, tooLarge);
+        expect(await storedKeys()).toEqual(before);
+        expect((await target.store.get(genId))?.modRevision).toBe(counter?.modRevision);
+
+        const next = await admin.put('/apisix/admin/routes/next', { uri: '/next', upstream });
+        expect(next.status).toBe(201);
+      });
+
+      it('a PATCH that grows a value past the limit: 400, the value unchanged', async () => {
+        expect(
+          (await admin.request('PUT', '/apisix/admin/routes/p', { raw: routeOfSize(1_000_000) }))
+            .status,
+        ).toBe(201);
+        const before = await target.store.get(`${prefix}/routes/p`);
+        const res = await admin.patch('/apisix/admin/routes/p', {
+          labels: { [`k${'b'.repeat(600_000)}`]: 'v' },
+        });
+        expectJsonError(res, 400, tooLarge);
+        expect((await target.store.get(`${prefix}/routes/p`))?.modRevision).toBe(
+          before?.modRevision,
+        );
+      });
+
+      it('the largest route the limit allows is stored and read back', async () => {
+        // 4 KiB under the body limit leaves room for the key, the id and the timestamps.
+        const raw = routeOfSize(BODY_LIMIT - 4 * 1024 - 200);
+        const res = await admin.request('PUT', '/apisix/admin/routes/edge', { raw });
+        expect(res.status).toBe(201);
+        const read = await admin.get('/apisix/admin/routes/edge');
+        expect((read.json as { value: { uris: string[] } }).value.uris).toEqual(
+          (JSON.parse(raw) as { uris: string[] }).uris,
+        );
+      });
+
+      it('the store itself refuses such a value as bad input, not as an outage', async () => {
+        const key = `${prefix}/routes/direct`;
+        for (const write of [
+          () => target.store.put(key, 'x'.repeat(BODY_LIMIT)),
+          () => target.store.putIfUnchanged(key, 'x'.repeat(BODY_LIMIT), 0),
+        ]) {
+          await expect(write()).rejects.toMatchObject({
+            code: 'TOLLGATE_ERR_STORE_VALUE_TOO_LARGE',
+            status: 400,
+          });
+        }
+        expect(await target.store.get(key)).toBeUndefined();
+      });
+    });
+
+    describe('fuzz finding: list filters run in linear time', () => {
+      const THIRTY = Array.from({ length: 30 }, (_, i) => i);
+      /** 30 routes: uri `/` + 37 × `a` + two digits (40 characters), name the same less `/`. */
+      const storeThirty = async () => {
+        for (const i of THIRTY) {
+          const uri = `/${'a'.repeat(37)}${String(i).padStart(2, '0')}`;
+          const res = await admin.put(`/apisix/admin/routes/r${i}`, {
+            uri,
+            name: uri.slice(1),
+            upstream,
+          });
+          expect(res.status).toBe(201);
+        }
+      };
+
+      it.each([
+        // V8's backtracking engine takes about 2^n steps on each 40-character subject.
+        ['uri', '^/(a%2B)%2Bb$'],
+        ['uri', '(a|aa)*c$'],
+        ['name', '^(a%2B)%2B$'],
+        ['name', '(.*a){12}x'],
+      ])('?%s=%s over 30 stored routes answers within a second', async (field, pattern) => {
+        await storeThirty();
+        const started = performance.now();
+        const res = await admin.get(`/apisix/admin/routes?${field}=${pattern}`);
+        const elapsed = performance.now() - started;
+        expect(res.status).toBe(200);
+        expect(res.json).toEqual({ total: 0, list: [] });
+        expect(elapsed).toBeLessThan(1000);
+      });
+
+      it('the filters still search as APISIX does (unanchored, case-sensitive)', async () => {
+        await storeThirty();
+        const total = async (query: string) =>
+          ((await admin.get(`/apisix/admin/routes?${query}`)).json as { total: number }).total;
+        expect(await total('uri=05')).toBe(1);
+        expect(await total('uri=^/a{37}0[0-4]$')).toBe(5);
+        expect(await total('uri=A05')).toBe(0);
+        expect(await total('uri=(?i)A05')).toBe(1);
+        expect(await total('name=^a%2B1')).toBe(10);
+        expect(await total('name=^a%2B[12]&uri=9$')).toBe(2);
+        expect(await total('name=^/')).toBe(0);
+      });
+
+      it.each([
+        ['a backreference', 'uri', '(a)\\1', /^invalid regex for uri: .*invalid escape sequence/],
+        ['a lookahead', 'uri', 'a(%3F=b)', /^invalid regex for uri: .*Perl syntax/],
+        [
+          'a pattern that does not compile',
+          'name',
+          '(abc',
+          /^invalid regex for name: .*missing closing \)/,
+        ],
+        [
+          'a pattern over 256 characters',
+          'uri',
+          'a'.repeat(257),
+          'invalid regex for uri: longer than 256 characters',
+        ],
+        [
+          'nested counted repetitions',
+          'uri',
+          '((a{1,10}){10}){10}',
+          'invalid regex for uri: repeats too much (over 256 when expanded)',
+        ],
+      ])('%s is refused with 400', async (_label, field, pattern, message) => {
+        const res = await admin.get(`/apisix/admin/routes?${field}=${pattern}`);
+        expectJsonError(res, 400, message);
+      });
+    });
+
     describe('a fault (not bad input) is a logged 500', () => {
       it('names the error in the log and answers JSON', async () => {
         await server.close();

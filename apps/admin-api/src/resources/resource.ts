@@ -4,8 +4,9 @@
  * codes and bodies (resource.lua): PUT 201/200, POST 201 with a generated id, GET one or a list,
  * DELETE, PATCH (merge or sub-path) as a compare-and-swap. Each resource only supplies its checks.
  */
+import { formatGeneratedId, storedItemTooLarge } from '@tollgate/config-store';
 import { idText, isObject, mergePatch, replaceAtPath, type JsonObject } from '../json-tree';
-import { errorResponse, KEY_NOT_FOUND, type AdminResponse } from '../response';
+import { errorResponse, KEY_NOT_FOUND, valueTooLarge, type AdminResponse } from '../response';
 import type { AdminContext, Entry } from './context';
 import { listResponse, type ListQuery } from './list';
 
@@ -74,6 +75,16 @@ function bodyRefusal(body: unknown): AdminResponse | undefined {
     400,
     `invalid configuration: wrong type: expected object, got ${typeName(body)}`,
   );
+}
+
+/**
+ * The refusal for a stored form the config store could not hold. APISIX passes such a value to
+ * etcd and answers etcd's "request is too large" with 503; it is bad input, refused before any
+ * write (issue 9).
+ */
+function sizeRefusal(key: string, text: string): AdminResponse | undefined {
+  const tooLarge = storedItemTooLarge(key, text);
+  return tooLarge ? valueTooLarge(tooLarge) : undefined;
 }
 
 /** Runs APISIX's admin semantics for one resource definition. */
@@ -159,7 +170,10 @@ export class ResourceEngine {
     conf.create_time =
       typeof prevValue?.create_time === 'number' ? prevValue.create_time : timestamp;
     conf.update_time = timestamp;
-    const result = await this.ctx.store.put(key, JSON.stringify(conf), { ttlSeconds: args.ttl });
+    const text = JSON.stringify(conf);
+    const tooLarge = sizeRefusal(key, text);
+    if (tooLarge) return tooLarge;
+    const result = await this.ctx.store.put(key, text, { ttlSeconds: args.ttl });
     return { status: result.prev ? 200 : 201, body: { key, value: conf } };
   }
 
@@ -171,9 +185,20 @@ export class ResourceEngine {
     const conf = structuredClone(body as JsonObject);
     const checked = await this.checkConf(urlId, conf, 'post');
     if ('refusal' in checked) return checked.refusal;
+    const timestamp = now();
+    const storedAs = (id: string): JsonObject => ({
+      ...conf,
+      id,
+      create_time: timestamp,
+      update_time: timestamp,
+    });
+    // Generated ids all have the same width, so the size is known before the id counter is
+    // bumped: a value too large leaves gen_id untouched.
+    const placeholder = formatGeneratedId(0);
+    const tooLarge = sizeRefusal(this.key(placeholder), JSON.stringify(storedAs(placeholder)));
+    if (tooLarge) return tooLarge;
     const id = await this.ctx.store.generateId(this.ctx.keys.genId);
-    const stored: JsonObject = { ...conf, id, create_time: now() };
-    stored.update_time = stored.create_time;
+    const stored = storedAs(id);
     const key = this.key(id);
     await this.ctx.store.put(key, JSON.stringify(stored), { ttlSeconds: args.ttl });
     return { status: 201, body: { key, value: stored } };
@@ -240,7 +265,10 @@ export class ResourceEngine {
     conf.create_time ??= now();
     const checked = await this.checkConf(id, conf, 'patch');
     if ('refusal' in checked) return checked.refusal;
-    const result = await this.ctx.store.putIfUnchanged(key, JSON.stringify(conf), old.modRevision);
+    const text = JSON.stringify(conf);
+    const tooLarge = sizeRefusal(key, text);
+    if (tooLarge) return tooLarge;
+    const result = await this.ctx.store.putIfUnchanged(key, text, old.modRevision);
     if (!result) return errorResponse(503, 'value changed before overwritten');
     return { status: 200, body: { key, value: conf } };
   }
