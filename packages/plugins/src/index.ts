@@ -10,6 +10,7 @@ import { aiRateLimiting } from './ai-rate-limiting';
 import { cors } from './cors';
 import { ipRestriction } from './ip-restriction';
 import { uaRestriction } from './ua-restriction';
+import { refererRestriction } from './referer-restriction';
 import { basicAuth } from './basic-auth';
 import { hmacAuth } from './hmac-auth';
 import { jwtAuth } from './jwt-auth';
@@ -25,6 +26,7 @@ const ALL: PluginDefinition<never>[] = [
   cors,
   ipRestriction,
   uaRestriction,
+  refererRestriction,
   hmacAuth,
   basicAuth,
   jwtAuth,

@@ -8,6 +8,7 @@ describe('plugin catalogue', () => {
       ['cors', 4000, '0.1'],
       ['ip-restriction', 3000, '0.1'],
       ['ua-restriction', 2999, '0.1'],
+      ['referer-restriction', 2990, '0.1'],
       ['hmac-auth', 2530, '0.1'],
       ['basic-auth', 2520, '0.1'],
       ['jwt-auth', 2510, '0.1'],

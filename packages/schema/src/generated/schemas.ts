@@ -45,9 +45,11 @@ export type SchemaId =
   | "tollgate:plugins/limit-conn"
   | "tollgate:plugins/limit-count"
   | "tollgate:plugins/limit-req"
+  | "tollgate:plugins/multi-auth"
   | "tollgate:plugins/prometheus"
   | "tollgate:plugins/proxy-rewrite"
   | "tollgate:plugins/real-ip"
+  | "tollgate:plugins/referer-restriction"
   | "tollgate:plugins/request-id"
   | "tollgate:plugins/response-rewrite"
   | "tollgate:plugins/ua-restriction"
@@ -2881,6 +2883,27 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     }
   },
+  "tollgate:plugins/multi-auth": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/multi-auth",
+    "title": "MultiAuthConf",
+    "description": "multi-auth on a route or service: authentication plugins tried in order until one succeeds.",
+    "type": "object",
+    "properties": {
+      "auth_plugins": {
+        "description": "Auth plugin configurations, each an object `{ \"<plugin name>\": { ...conf } }`, tried in order.",
+        "type": "array",
+        "minItems": 2
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "auth_plugins"
+    ]
+  },
   "tollgate:plugins/prometheus": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/prometheus",
@@ -3062,6 +3085,61 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     },
     "required": [
       "source"
+    ]
+  },
+  "tollgate:plugins/referer-restriction": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/referer-restriction",
+    "title": "RefererRestrictionConf",
+    "description": "referer-restriction on a route or service: allow only, or refuse, requests by the host of their Referer.",
+    "type": "object",
+    "properties": {
+      "bypass_missing": {
+        "description": "Serve a request without a Referer (or with a malformed one) instead of refusing it.",
+        "type": "boolean",
+        "default": false
+      },
+      "whitelist": {
+        "description": "Hosts allowed; `*.example.com` allows every host ending in `.example.com`. Every other Referer is refused.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "pattern": "^\\*?[0-9a-zA-Z-._]+$"
+        },
+        "minItems": 1
+      },
+      "blacklist": {
+        "description": "Hosts refused, in the format of `whitelist`; every other Referer is allowed.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "pattern": "^\\*?[0-9a-zA-Z-._]+$"
+        },
+        "minItems": 1
+      },
+      "message": {
+        "description": "Message of the refusal body `{\"message\": ...}`.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 1024,
+        "default": "Your referer host is not allowed"
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "oneOf": [
+      {
+        "required": [
+          "whitelist"
+        ]
+      },
+      {
+        "required": [
+          "blacklist"
+        ]
+      }
     ]
   },
   "tollgate:plugins/request-id": {
@@ -4196,6 +4274,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   "limit-req": {
     "schema": "tollgate:plugins/limit-req"
   },
+  "multi-auth": {
+    "schema": "tollgate:plugins/multi-auth"
+  },
   "prometheus": {
     "schema": "tollgate:plugins/prometheus"
   },
@@ -4204,6 +4285,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   },
   "real-ip": {
     "schema": "tollgate:plugins/real-ip"
+  },
+  "referer-restriction": {
+    "schema": "tollgate:plugins/referer-restriction"
   },
   "request-id": {
     "schema": "tollgate:plugins/request-id"

@@ -793,9 +793,11 @@ export interface PluginConfMap {
   'limit-conn': LimitConnConf;
   'limit-count': LimitCountConf;
   'limit-req': LimitReqConf;
+  'multi-auth': MultiAuthConf;
   prometheus: PrometheusConf;
   'proxy-rewrite': ProxyRewriteConf;
   'real-ip': RealIpConf;
+  'referer-restriction': RefererRestrictionConf;
   'request-id': RequestIdConf;
   'response-rewrite': ResponseRewriteConf;
   'ua-restriction': UaRestrictionConf;
@@ -2185,6 +2187,21 @@ export interface LimitReqRule {
   key: string;
 }
 /**
+ * multi-auth on a route or service: authentication plugins tried in order until one succeeds.
+ */
+export interface MultiAuthConf {
+  /**
+   * Auth plugin configurations, each an object `{ "<plugin name>": { ...conf } }`, tried in order.
+   *
+   * @minItems 2
+   */
+  auth_plugins: [unknown, unknown, ...unknown[]];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * prometheus: export request metrics for the route, service or global rule.
  */
 export interface PrometheusConf {
@@ -2299,6 +2316,35 @@ export interface RealIpConf {
    * With source http_x_forwarded_for and trusted_addresses: take the last address of X-Forwarded-For that is not trusted, instead of the last one.
    */
   recursive: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * referer-restriction on a route or service: allow only, or refuse, requests by the host of their Referer.
+ */
+export interface RefererRestrictionConf {
+  /**
+   * Serve a request without a Referer (or with a malformed one) instead of refusing it.
+   */
+  bypass_missing: boolean;
+  /**
+   * Hosts allowed; `*.example.com` allows every host ending in `.example.com`. Every other Referer is refused.
+   *
+   * @minItems 1
+   */
+  whitelist?: [string, ...string[]];
+  /**
+   * Hosts refused, in the format of `whitelist`; every other Referer is allowed.
+   *
+   * @minItems 1
+   */
+  blacklist?: [string, ...string[]];
+  /**
+   * Message of the refusal body `{"message": ...}`.
+   */
+  message: string;
   /**
    * APISIX plugin meta options.
    */
@@ -2487,9 +2533,11 @@ export interface PluginConsumerConfMap {
   'limit-conn': LimitConnConf;
   'limit-count': LimitCountConf;
   'limit-req': LimitReqConf;
+  'multi-auth': MultiAuthConf;
   prometheus: PrometheusConf;
   'proxy-rewrite': ProxyRewriteConf;
   'real-ip': RealIpConf;
+  'referer-restriction': RefererRestrictionConf;
   'request-id': RequestIdConf;
   'response-rewrite': ResponseRewriteConf;
   'ua-restriction': UaRestrictionConf;
@@ -3385,9 +3433,11 @@ export interface PluginConfMapInput {
   'limit-conn': LimitConnConfInput;
   'limit-count': LimitCountConfInput;
   'limit-req': LimitReqConfInput;
+  'multi-auth': MultiAuthConfInput;
   prometheus: PrometheusConfInput;
   'proxy-rewrite': ProxyRewriteConfInput;
   'real-ip': RealIpConfInput;
+  'referer-restriction': RefererRestrictionConfInput;
   'request-id': RequestIdConfInput;
   'response-rewrite': ResponseRewriteConfInput;
   'ua-restriction': UaRestrictionConfInput;
@@ -4777,6 +4827,21 @@ export interface LimitReqRuleInput {
   key: string;
 }
 /**
+ * multi-auth on a route or service: authentication plugins tried in order until one succeeds.
+ */
+export interface MultiAuthConfInput {
+  /**
+   * Auth plugin configurations, each an object `{ "<plugin name>": { ...conf } }`, tried in order.
+   *
+   * @minItems 2
+   */
+  auth_plugins: [unknown, unknown, ...unknown[]];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * prometheus: export request metrics for the route, service or global rule.
  */
 export interface PrometheusConfInput {
@@ -4891,6 +4956,35 @@ export interface RealIpConfInput {
    * With source http_x_forwarded_for and trusted_addresses: take the last address of X-Forwarded-For that is not trusted, instead of the last one.
    */
   recursive?: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * referer-restriction on a route or service: allow only, or refuse, requests by the host of their Referer.
+ */
+export interface RefererRestrictionConfInput {
+  /**
+   * Serve a request without a Referer (or with a malformed one) instead of refusing it.
+   */
+  bypass_missing?: boolean;
+  /**
+   * Hosts allowed; `*.example.com` allows every host ending in `.example.com`. Every other Referer is refused.
+   *
+   * @minItems 1
+   */
+  whitelist?: [string, ...string[]];
+  /**
+   * Hosts refused, in the format of `whitelist`; every other Referer is allowed.
+   *
+   * @minItems 1
+   */
+  blacklist?: [string, ...string[]];
+  /**
+   * Message of the refusal body `{"message": ...}`.
+   */
+  message?: string;
   /**
    * APISIX plugin meta options.
    */
@@ -5079,9 +5173,11 @@ export interface PluginConsumerConfMapInput {
   'limit-conn': LimitConnConfInput;
   'limit-count': LimitCountConfInput;
   'limit-req': LimitReqConfInput;
+  'multi-auth': MultiAuthConfInput;
   prometheus: PrometheusConfInput;
   'proxy-rewrite': ProxyRewriteConfInput;
   'real-ip': RealIpConfInput;
+  'referer-restriction': RefererRestrictionConfInput;
   'request-id': RequestIdConfInput;
   'response-rewrite': ResponseRewriteConfInput;
   'ua-restriction': UaRestrictionConfInput;
