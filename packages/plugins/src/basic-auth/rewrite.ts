@@ -47,13 +47,16 @@ function findConsumer(
 export function rewrite(conf: BasicAuthConf, ctx: RequestContext): Exit | undefined {
   const header = requestHeader(ctx, 'authorization');
   const found = header === undefined ? MISSING : findConsumer(ctx, header);
-  if (conf.hide_credentials) ctx.upstreamHeaders.set('authorization', null);
   if (typeof found !== 'string') {
+    if (conf.hide_credentials) ctx.upstreamHeaders.set('authorization', null);
     attachConsumer(ctx, found);
     return undefined;
   }
   // APISIX sets WWW-Authenticate only when the header is missing, with the realm in single quotes.
   const challenge =
     header === undefined ? { 'WWW-Authenticate': `Basic realm='${conf.realm}'` } : undefined;
-  return refuse(conf, ctx, found, challenge);
+  const refused = refuse(conf, ctx, found, challenge);
+  // As in APISIX, the header is hidden only when a consumer (here the anonymous one) is attached.
+  if (!refused && conf.hide_credentials) ctx.upstreamHeaders.set('authorization', null);
+  return refused;
 }
