@@ -17,6 +17,7 @@ import { jwtAuth } from './jwt-auth';
 import { keyAuth } from './key-auth';
 import { limitCountPlugin } from './limit-count';
 import { limitReqPlugin } from './limit-req';
+import { createMultiAuth } from './multi-auth';
 import { prometheus } from './prometheus';
 import { proxyRewrite } from './proxy-rewrite';
 import { realIp } from './real-ip';
@@ -27,6 +28,8 @@ const ALL: PluginDefinition<never>[] = [
   ipRestriction,
   uaRestriction,
   refererRestriction,
+  // multi-auth runs the other auth plugins by name, through this registry.
+  createMultiAuth((name) => PLUGINS.get(name)),
   hmacAuth,
   basicAuth,
   jwtAuth,

@@ -15,6 +15,7 @@ import { checkUaRestriction } from './ua-restriction';
 import { checkJwtAuthConsumer } from './jwt-auth';
 import { checkLimitCount } from './limit-count';
 import { checkLimitReq } from './limit-req';
+import { checkMultiAuth } from './multi-auth';
 
 /** A plugin's cross-field check. */
 export type PluginCheck = (conf: Record<string, unknown>) => string | undefined;
@@ -30,6 +31,7 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'ai-consumer-rate-limiting': checkAiConsumerRateLimiting,
   'proxy-rewrite': checkProxyRewrite,
   'jwt-auth.consumer': checkJwtAuthConsumer,
+  'multi-auth': checkMultiAuth,
   'limit-count': checkLimitCount,
   'limit-req': checkLimitReq,
 };

@@ -53,6 +53,7 @@ export type SchemaId =
   | "tollgate:plugins/request-id"
   | "tollgate:plugins/response-rewrite"
   | "tollgate:plugins/ua-restriction"
+  | "tollgate:plugins/uri-blocker"
   | "tollgate:resources/consumer"
   | "tollgate:resources/consumer_group"
   | "tollgate:resources/credential"
@@ -3400,6 +3401,48 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     ]
   },
+  "tollgate:plugins/uri-blocker": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/uri-blocker",
+    "title": "UriBlockerConf",
+    "description": "uri-blocker on a route or service: refuse requests whose URI (path and query) matches a regular expression.",
+    "type": "object",
+    "properties": {
+      "block_rules": {
+        "description": "Regular expressions searched for in the normalised path plus `?` and the query string; any match refuses the request.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4096
+        },
+        "uniqueItems": true
+      },
+      "rejected_code": {
+        "description": "Status of the refusal.",
+        "type": "integer",
+        "minimum": 200,
+        "default": 403
+      },
+      "rejected_msg": {
+        "description": "When set, the refusal body is `{\"error_msg\": rejected_msg}`; otherwise an nginx-style error page.",
+        "type": "string",
+        "minLength": 1
+      },
+      "case_insensitive": {
+        "description": "Match the rules without regard to case.",
+        "type": "boolean",
+        "default": false
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "block_rules"
+    ]
+  },
   "tollgate:resources/consumer": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:resources/consumer",
@@ -4297,6 +4340,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   },
   "ua-restriction": {
     "schema": "tollgate:plugins/ua-restriction"
+  },
+  "uri-blocker": {
+    "schema": "tollgate:plugins/uri-blocker"
   }
 };
 

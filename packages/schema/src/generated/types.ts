@@ -801,6 +801,7 @@ export interface PluginConfMap {
   'request-id': RequestIdConf;
   'response-rewrite': ResponseRewriteConf;
   'ua-restriction': UaRestrictionConf;
+  'uri-blocker': UriBlockerConf;
 }
 /**
  * ai-consumer-rate-limiting (Tollgate's take on the API7 plugin): a consumer's own token quota per LLM instance, checked before the route's ai-rate-limiting.
@@ -2517,6 +2518,31 @@ export interface UaRestrictionConf {
   _meta?: PluginMeta;
 }
 /**
+ * uri-blocker on a route or service: refuse requests whose URI (path and query) matches a regular expression.
+ */
+export interface UriBlockerConf {
+  /**
+   * Regular expressions searched for in the normalised path plus `?` and the query string; any match refuses the request.
+   */
+  block_rules: string[];
+  /**
+   * Status of the refusal.
+   */
+  rejected_code: number;
+  /**
+   * When set, the refusal body is `{"error_msg": rejected_msg}`; otherwise an nginx-style error page.
+   */
+  rejected_msg?: string;
+  /**
+   * Match the rules without regard to case.
+   */
+  case_insensitive: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * Plugin name to the type of its consumer/credential configuration.
  */
 export interface PluginConsumerConfMap {
@@ -2541,6 +2567,7 @@ export interface PluginConsumerConfMap {
   'request-id': RequestIdConf;
   'response-rewrite': ResponseRewriteConf;
   'ua-restriction': UaRestrictionConf;
+  'uri-blocker': UriBlockerConf;
 }
 /**
  * basic-auth on a consumer or credential: the user name and password it signs in with.
@@ -3441,6 +3468,7 @@ export interface PluginConfMapInput {
   'request-id': RequestIdConfInput;
   'response-rewrite': ResponseRewriteConfInput;
   'ua-restriction': UaRestrictionConfInput;
+  'uri-blocker': UriBlockerConfInput;
 }
 /**
  * ai-consumer-rate-limiting (Tollgate's take on the API7 plugin): a consumer's own token quota per LLM instance, checked before the route's ai-rate-limiting.
@@ -5157,6 +5185,31 @@ export interface UaRestrictionConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * uri-blocker on a route or service: refuse requests whose URI (path and query) matches a regular expression.
+ */
+export interface UriBlockerConfInput {
+  /**
+   * Regular expressions searched for in the normalised path plus `?` and the query string; any match refuses the request.
+   */
+  block_rules: string[];
+  /**
+   * Status of the refusal.
+   */
+  rejected_code?: number;
+  /**
+   * When set, the refusal body is `{"error_msg": rejected_msg}`; otherwise an nginx-style error page.
+   */
+  rejected_msg?: string;
+  /**
+   * Match the rules without regard to case.
+   */
+  case_insensitive?: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * Plugin name to the type of its consumer/credential configuration.
  */
 export interface PluginConsumerConfMapInput {
@@ -5181,6 +5234,7 @@ export interface PluginConsumerConfMapInput {
   'request-id': RequestIdConfInput;
   'response-rewrite': ResponseRewriteConfInput;
   'ua-restriction': UaRestrictionConfInput;
+  'uri-blocker': UriBlockerConfInput;
 }
 /**
  * basic-auth on a consumer or credential: the user name and password it signs in with.
