@@ -15,6 +15,7 @@ import { basicAuth } from './basic-auth';
 import { hmacAuth } from './hmac-auth';
 import { jwtAuth } from './jwt-auth';
 import { keyAuth } from './key-auth';
+import { limitConnPlugin } from './limit-conn';
 import { limitCountPlugin } from './limit-count';
 import { limitReqPlugin } from './limit-req';
 import { createMultiAuth } from './multi-auth';
@@ -41,6 +42,7 @@ const ALL: PluginDefinition<never>[] = [
   prometheus,
   limitCountPlugin,
   limitReqPlugin,
+  limitConnPlugin,
   requestId,
   realIp,
   proxyRewrite,
