@@ -21,6 +21,7 @@ import { limitReqPlugin } from './limit-req';
 import { createMultiAuth } from './multi-auth';
 import { prometheus } from './prometheus';
 import { proxyRewrite } from './proxy-rewrite';
+import { responseRewrite } from './response-rewrite';
 import { realIp } from './real-ip';
 import { requestId } from './request-id';
 
@@ -46,6 +47,7 @@ const ALL: PluginDefinition<never>[] = [
   requestId,
   realIp,
   proxyRewrite,
+  responseRewrite,
 ];
 
 /** Plugin definitions by name. */

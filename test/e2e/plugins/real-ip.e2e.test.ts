@@ -114,6 +114,16 @@ describe('real-ip (APISIX t/plugin/real-ip.t)', () => {
     expect(upstreamSaw(ipv6).headers['x-forwarded-for']).toBe('::2');
   });
 
+  it('remote_addr and remote_port as later plugins see them (response-rewrite)', async () => {
+    await route('rip-7', '/rip-7', {
+      'real-ip': { source: 'arg_realip', trusted_addresses: ['127.0.0.0/24'] },
+      'response-rewrite': { headers: { remote_addr: '$remote_addr', remote_port: '$remote_port' } },
+    });
+    const reply = await get('/rip-7?realip=1.2.3.4:9080');
+    expect(reply.headers.get('remote_addr')).toBe('1.2.3.4');
+    expect(reply.headers.get('remote_port')).toBe('9080');
+  });
+
   it('ignores a missing or bad address', async () => {
     expect(realIpSeen(await get('/rip-1'))).toBe('127.0.0.1');
     for (const bad of ['1.2.3.4:0', '1.2.3.4:65536', 'example.com', '1.2.3']) {

@@ -17,6 +17,7 @@ export interface ResponseFilters {
   chunk(chunk: Buffer): Buffer | undefined;
 }
 
+const EMPTY_CHUNK = Buffer.alloc(0);
 const NO_FILTERS: ResponseFilters = { head: () => undefined, chunk: (c) => c };
 
 /** Writes one response. */
@@ -26,6 +27,8 @@ export class ResponseWriter {
   /** Headers plugins add to whatever response goes out (rate-limit headers, ...). */
   readonly extraHeaders: Record<string, string> = {};
   filters: ResponseFilters = NO_FILTERS;
+  /** True while the last chunk goes through the body filters (nginx's `ngx.arg[2]`). */
+  ending = false;
   private started = false;
   bytesSent = 0;
 
@@ -111,9 +114,12 @@ export class ResponseWriter {
       if (chunk) this.headers['content-length'] = chunk.length;
       this.begin(this.status, this.headers);
     }
-    const out = chunk ? this.filters.chunk(chunk) : undefined;
+    // Body filters always see the last chunk, empty when the producer had none left, so a
+    // filter that holds the body (response-rewrite `filters`) can release it (nginx's eof).
+    this.ending = true;
+    const out = this.filters.chunk(chunk ?? EMPTY_CHUNK);
     if (out) this.bytesSent += out.length;
-    this.res.end(out);
+    this.res.end(out && out.length > 0 ? out : undefined);
   }
 
   /**

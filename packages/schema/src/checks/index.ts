@@ -9,6 +9,7 @@ import { checkAiProxy } from './ai-proxy';
 import { checkAiProxyMulti } from './ai-proxy-multi';
 import { checkAiRateLimiting } from './ai-rate-limiting';
 import { checkProxyRewrite } from './proxy-rewrite';
+import { checkResponseRewrite } from './response-rewrite';
 import { checkCors } from './cors';
 import { checkIpRestriction } from './ip-restriction';
 import { checkUaRestriction } from './ua-restriction';
@@ -30,6 +31,7 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'ai-rate-limiting': checkAiRateLimiting,
   'ai-consumer-rate-limiting': checkAiConsumerRateLimiting,
   'proxy-rewrite': checkProxyRewrite,
+  'response-rewrite': checkResponseRewrite,
   'jwt-auth.consumer': checkJwtAuthConsumer,
   'multi-auth': checkMultiAuth,
   'limit-count': checkLimitCount,
