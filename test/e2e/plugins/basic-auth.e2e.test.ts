@@ -182,3 +182,40 @@ describe('credentials', () => {
     expect(echoed(res).headers['x-credential-identifier']).toBe('cred-john');
   });
 });
+
+describe('basic-auth-anonymous-consumer.t with limit-count (consumer plugins merged)', () => {
+  it('TEST 1-4: jack gets his own limit (4), the anonymous consumer its own (1)', async () => {
+    const jack = await t.admin.put('/apisix/admin/consumers', {
+      username: 'jack',
+      plugins: {
+        'basic-auth': { username: 'jack-user', password: 'jack-pass' },
+        'limit-count': { count: 4, time_window: 60 },
+      },
+    });
+    expect(jack.status).toBeLessThan(300);
+    const anon = await t.admin.put('/apisix/admin/consumers', {
+      username: 'anonymous-limited',
+      plugins: { 'limit-count': { count: 1, time_window: 60 } },
+    });
+    expect(anon.status).toBeLessThan(300);
+    await t.route('limited', '/limited', {
+      'basic-auth': { anonymous_consumer: 'anonymous-limited' },
+    });
+    const auth = {
+      Authorization: `Basic ${Buffer.from('jack-user:jack-pass').toString('base64')}`,
+    };
+    // The config is applied once jack is recognised (his first request).
+    const first = await t.until(
+      '/limited',
+      auth,
+      (r) => r.status === 200 && echoed(r).headers['x-consumer-username'] === 'jack',
+    );
+    expect(first.headers.get('x-ratelimit-limit')).toBe('4');
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await t.get('/limited', auth)).status);
+    expect(statuses).toEqual([200, 200, 200, 503]);
+    const anonymous = [];
+    for (let i = 0; i < 4; i++) anonymous.push((await t.get('/limited')).status);
+    expect(anonymous).toEqual([200, 503, 503, 503]);
+  });
+});

@@ -311,3 +311,25 @@ describe('credentials', () => {
     expect(echoed(res).headers['x-credential-identifier']).toBe('cred-john-jwt');
   });
 });
+
+describe('consumer groups', () => {
+  it('a jwt-auth consumer gets its consumer group’s plugins (limit-count of the group)', async () => {
+    const group = await t.admin.put('/apisix/admin/consumer_groups/staff', {
+      plugins: { 'limit-count': { count: 2, time_window: 60, rejected_code: 429 } },
+    });
+    expect(group.status).toBeLessThan(300);
+    const member = await t.admin.put('/apisix/admin/consumers', {
+      username: 'grouped',
+      group_id: 'staff',
+      plugins: { 'jwt-auth': { key: 'grouped-key', secret: 'grouped-secret' } },
+    });
+    expect(member.status).toBeLessThan(300);
+    await t.route('grouped', '/grouped', { 'jwt-auth': {} });
+    const auth = { Authorization: sign('HS256', 'grouped-secret', { key: 'grouped-key' }) };
+    const first = await t.until('/grouped', auth, (r) => r.status === 200);
+    expect(echoed(first).headers['x-consumer-username']).toBe('grouped');
+    expect(first.headers.get('x-ratelimit-limit')).toBe('2');
+    expect((await t.get('/grouped', auth)).status).toBe(200);
+    expect((await t.get('/grouped', auth)).status).toBe(429);
+  });
+});
