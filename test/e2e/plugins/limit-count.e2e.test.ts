@@ -361,3 +361,23 @@ describe('limit-count: exact counters', () => {
     }
   });
 });
+
+describe('limit-count: plugin_metadata', () => {
+  it('header names from plugin_metadata/limit-count (limit-count-metadata.t)', async () => {
+    const meta = await admin.put('/apisix/admin/plugin_metadata/limit-count', {
+      limit_header: 'X-Limit-Quota',
+      remaining_header: 'X-Limit-Left',
+      reset_header: 'X-Limit-Reset',
+    });
+    expect(meta.status).toBeLessThan(300);
+    await putRoute('meta', { uri: '/meta', ...lc({ count: 2, time_window: 60 }) });
+    const res = await get('/meta');
+    expect(res.headers.get('x-limit-quota')).toBe('2');
+    expect(res.headers.get('x-limit-left')).toBe('1');
+    expect(res.headers.get('x-limit-reset')).toBe('60');
+    expect(res.headers.get('x-ratelimit-limit')).toBeNull();
+    const bad = await admin.put('/apisix/admin/plugin_metadata/limit-count', { limit_header: 1 });
+    expect(bad.status).toBe(400);
+    expect((await admin.delete('/apisix/admin/plugin_metadata/limit-count')).status).toBe(200);
+  });
+});

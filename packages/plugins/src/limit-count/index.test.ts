@@ -66,6 +66,35 @@ describe('limit-count', () => {
     expect((await run(conf))[0]).toBeUndefined();
   });
 
+  it('header names from plugin_metadata/limit-count, also under rules', async () => {
+    const ctx = context({ user: 'u' });
+    ctx.pluginMetadata = new Map([
+      [
+        'limit-count',
+        {
+          limit_header: 'X-Limit-Quota',
+          remaining_header: 'X-Limit-Left',
+          reset_header: 'X-RateLimit-Reset-In',
+        },
+      ],
+    ]);
+    await run(resolved({ count: 2, time_window: 60 }), ctx);
+    expect(ctx.response.extraHeaders).toEqual({
+      'X-Limit-Quota': '2',
+      'X-Limit-Left': '1',
+      'X-RateLimit-Reset-In': '60',
+    });
+    const ruled = context({ user: 'u' });
+    ruled.pluginMetadata = ctx.pluginMetadata;
+    await run(resolved({ rules: [{ count: 1, time_window: 9, key: '$http_user' }] }), ruled);
+    // A name without `RateLimit-` keeps its name, as APISIX's gsub leaves it.
+    expect(ruled.response.extraHeaders).toEqual({
+      'X-Limit-Quota': '1',
+      'X-Limit-Left': '0',
+      'X-1-RateLimit-Reset-In': '9',
+    });
+  });
+
   it('rejected_msg is sent as {"error_msg": ...}', async () => {
     const conf = resolved({ count: 1, time_window: 60, rejected_code: 429, rejected_msg: 'slow' });
     await run(conf);

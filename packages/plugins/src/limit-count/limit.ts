@@ -32,13 +32,35 @@ export interface CountRule {
   suffix?: string;
 }
 
-const BASE_HEADERS = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'] as const;
+type HeaderNames = readonly [string, string, string];
 
-function prefixed(prefix: string): readonly [string, string, string] {
+const DEFAULT_HEADERS: HeaderNames = [
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+];
+
+/** Header names from `plugin_metadata/limit-count` (APISIX's defaults without it). */
+export function baseHeaders(ctx: RequestContext): HeaderNames {
+  const meta = ctx.pluginMetadata.get('limit-count');
+  if (typeof meta !== 'object' || meta === null) return DEFAULT_HEADERS;
+  const pick = (field: string, fallback: string): string => {
+    const value = Object.hasOwn(meta, field) ? (meta as Record<string, unknown>)[field] : undefined;
+    return typeof value === 'string' ? value : fallback;
+  };
   return [
-    BASE_HEADERS[0].replace('RateLimit-', `${prefix}-RateLimit-`),
-    BASE_HEADERS[1].replace('RateLimit-', `${prefix}-RateLimit-`),
-    BASE_HEADERS[2].replace('RateLimit-', `${prefix}-RateLimit-`),
+    pick('limit_header', DEFAULT_HEADERS[0]),
+    pick('remaining_header', DEFAULT_HEADERS[1]),
+    pick('reset_header', DEFAULT_HEADERS[2]),
+  ];
+}
+
+/** A rule's headers: `<prefix>-` inserted before the first `RateLimit-` of each base name. */
+function prefixed(base: HeaderNames, prefix: string): HeaderNames {
+  return [
+    base[0].replace('RateLimit-', `${prefix}-RateLimit-`),
+    base[1].replace('RateLimit-', `${prefix}-RateLimit-`),
+    base[2].replace('RateLimit-', `${prefix}-RateLimit-`),
   ];
 }
 
@@ -55,7 +77,12 @@ export function rulesFor(conf: LimitCountConf, ctx: RequestContext): CountRule[]
       throw new RuleResolutionError('count or time_window did not resolve to a positive integer');
     }
     return [
-      { count, timeWindow, key: requestKey(conf.key, conf.key_type, ctx), headers: BASE_HEADERS },
+      {
+        count,
+        timeWindow,
+        key: requestKey(conf.key, conf.key_type, ctx),
+        headers: baseHeaders(ctx),
+      },
     ];
   }
   const rules: CountRule[] = [];
@@ -72,7 +99,7 @@ export function rulesFor(conf: LimitCountConf, ctx: RequestContext): CountRule[]
       count,
       timeWindow,
       key: boundedKey(key.value),
-      headers: prefixed(prefix),
+      headers: prefixed(baseHeaders(ctx), prefix),
       suffix: prefix,
     });
   });

@@ -44,11 +44,13 @@ export type SchemaId =
   | "tollgate:plugins/key-auth.consumer"
   | "tollgate:plugins/limit-conn"
   | "tollgate:plugins/limit-count"
+  | "tollgate:plugins/limit-count.metadata"
   | "tollgate:plugins/limit-req"
   | "tollgate:plugins/multi-auth"
   | "tollgate:plugins/prometheus"
   | "tollgate:plugins/proxy-rewrite"
   | "tollgate:plugins/real-ip"
+  | "tollgate:plugins/redirect"
   | "tollgate:plugins/referer-restriction"
   | "tollgate:plugins/request-id"
   | "tollgate:plugins/response-rewrite"
@@ -2713,6 +2715,30 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     }
   },
+  "tollgate:plugins/limit-count.metadata": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/limit-count.metadata",
+    "title": "LimitCountMetadataConf",
+    "description": "limit-count plugin metadata: the names of the rate-limit headers, for every route.",
+    "type": "object",
+    "properties": {
+      "limit_header": {
+        "description": "Name of the header that carries the count.",
+        "type": "string",
+        "default": "X-RateLimit-Limit"
+      },
+      "remaining_header": {
+        "description": "Name of the header that carries what is left in the window.",
+        "type": "string",
+        "default": "X-RateLimit-Remaining"
+      },
+      "reset_header": {
+        "description": "Name of the header that carries the seconds until the window ends.",
+        "type": "string",
+        "default": "X-RateLimit-Reset"
+      }
+    }
+  },
   "tollgate:plugins/limit-req": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/limit-req",
@@ -3086,6 +3112,72 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     },
     "required": [
       "source"
+    ]
+  },
+  "tollgate:plugins/redirect": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/redirect",
+    "title": "RedirectConf",
+    "description": "redirect on a route or service: answer with a redirect instead of proxying (a new URI, a regex rewrite of the path, or HTTP to HTTPS).",
+    "type": "object",
+    "properties": {
+      "ret_code": {
+        "description": "Status of the redirect response.",
+        "type": "integer",
+        "minimum": 200,
+        "default": 302
+      },
+      "uri": {
+        "description": "Location to redirect to; `$var` and `${var}` are replaced by request variables, `\\$` keeps a dollar sign.",
+        "type": "string",
+        "minLength": 2,
+        "pattern": "(\\\\\\$[0-9a-zA-Z_]+)|\\$\\{([0-9a-zA-Z_]+)\\}|\\$([0-9a-zA-Z_]+)|(\\$|[^$\\\\]+)"
+      },
+      "regex_uri": {
+        "description": "[regex, template]: when the regex matches the request path, redirect to the path rewritten with the template (`$1` for captures); otherwise no redirect.",
+        "type": "array",
+        "minItems": 2,
+        "maxItems": 2,
+        "items": {
+          "description": "The regex or the template.",
+          "type": "string"
+        }
+      },
+      "http_to_https": {
+        "description": "Redirect plain HTTP requests to the same URL over HTTPS (301 for GET and HEAD, 308 otherwise).",
+        "type": "boolean"
+      },
+      "encode_uri": {
+        "description": "Percent-encode the path of the Location as nginx's escape_uri does.",
+        "type": "boolean",
+        "default": false
+      },
+      "append_query_string": {
+        "description": "Append the request's query string to the Location.",
+        "type": "boolean",
+        "default": false
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "oneOf": [
+      {
+        "required": [
+          "uri"
+        ]
+      },
+      {
+        "required": [
+          "regex_uri"
+        ]
+      },
+      {
+        "required": [
+          "http_to_https"
+        ]
+      }
     ]
   },
   "tollgate:plugins/referer-restriction": {
@@ -4312,7 +4404,8 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
     "schema": "tollgate:plugins/limit-conn"
   },
   "limit-count": {
-    "schema": "tollgate:plugins/limit-count"
+    "schema": "tollgate:plugins/limit-count",
+    "metadataSchema": "tollgate:plugins/limit-count.metadata"
   },
   "limit-req": {
     "schema": "tollgate:plugins/limit-req"
@@ -4328,6 +4421,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   },
   "real-ip": {
     "schema": "tollgate:plugins/real-ip"
+  },
+  "redirect": {
+    "schema": "tollgate:plugins/redirect"
   },
   "referer-restriction": {
     "schema": "tollgate:plugins/referer-restriction"

@@ -797,6 +797,7 @@ export interface PluginConfMap {
   prometheus: PrometheusConf;
   'proxy-rewrite': ProxyRewriteConf;
   'real-ip': RealIpConf;
+  redirect: RedirectConf;
   'referer-restriction': RefererRestrictionConf;
   'request-id': RequestIdConf;
   'response-rewrite': ResponseRewriteConf;
@@ -2323,6 +2324,42 @@ export interface RealIpConf {
   _meta?: PluginMeta;
 }
 /**
+ * redirect on a route or service: answer with a redirect instead of proxying (a new URI, a regex rewrite of the path, or HTTP to HTTPS).
+ */
+export interface RedirectConf {
+  /**
+   * Status of the redirect response.
+   */
+  ret_code: number;
+  /**
+   * Location to redirect to; `$var` and `${var}` are replaced by request variables, `\$` keeps a dollar sign.
+   */
+  uri?: string;
+  /**
+   * [regex, template]: when the regex matches the request path, redirect to the path rewritten with the template (`$1` for captures); otherwise no redirect.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  regex_uri?: [string, string];
+  /**
+   * Redirect plain HTTP requests to the same URL over HTTPS (301 for GET and HEAD, 308 otherwise).
+   */
+  http_to_https?: boolean;
+  /**
+   * Percent-encode the path of the Location as nginx's escape_uri does.
+   */
+  encode_uri: boolean;
+  /**
+   * Append the request's query string to the Location.
+   */
+  append_query_string: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * referer-restriction on a route or service: allow only, or refuse, requests by the host of their Referer.
  */
 export interface RefererRestrictionConf {
@@ -2563,6 +2600,7 @@ export interface PluginConsumerConfMap {
   prometheus: PrometheusConf;
   'proxy-rewrite': ProxyRewriteConf;
   'real-ip': RealIpConf;
+  redirect: RedirectConf;
   'referer-restriction': RefererRestrictionConf;
   'request-id': RequestIdConf;
   'response-rewrite': ResponseRewriteConf;
@@ -3464,6 +3502,7 @@ export interface PluginConfMapInput {
   prometheus: PrometheusConfInput;
   'proxy-rewrite': ProxyRewriteConfInput;
   'real-ip': RealIpConfInput;
+  redirect: RedirectConfInput;
   'referer-restriction': RefererRestrictionConfInput;
   'request-id': RequestIdConfInput;
   'response-rewrite': ResponseRewriteConfInput;
@@ -4990,6 +5029,42 @@ export interface RealIpConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * redirect on a route or service: answer with a redirect instead of proxying (a new URI, a regex rewrite of the path, or HTTP to HTTPS).
+ */
+export interface RedirectConfInput {
+  /**
+   * Status of the redirect response.
+   */
+  ret_code?: number;
+  /**
+   * Location to redirect to; `$var` and `${var}` are replaced by request variables, `\$` keeps a dollar sign.
+   */
+  uri?: string;
+  /**
+   * [regex, template]: when the regex matches the request path, redirect to the path rewritten with the template (`$1` for captures); otherwise no redirect.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  regex_uri?: [string, string];
+  /**
+   * Redirect plain HTTP requests to the same URL over HTTPS (301 for GET and HEAD, 308 otherwise).
+   */
+  http_to_https?: boolean;
+  /**
+   * Percent-encode the path of the Location as nginx's escape_uri does.
+   */
+  encode_uri?: boolean;
+  /**
+   * Append the request's query string to the Location.
+   */
+  append_query_string?: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * referer-restriction on a route or service: allow only, or refuse, requests by the host of their Referer.
  */
 export interface RefererRestrictionConfInput {
@@ -5230,6 +5305,7 @@ export interface PluginConsumerConfMapInput {
   prometheus: PrometheusConfInput;
   'proxy-rewrite': ProxyRewriteConfInput;
   'real-ip': RealIpConfInput;
+  redirect: RedirectConfInput;
   'referer-restriction': RefererRestrictionConfInput;
   'request-id': RequestIdConfInput;
   'response-rewrite': ResponseRewriteConfInput;
