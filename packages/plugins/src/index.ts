@@ -11,6 +11,7 @@ import { cors } from './cors';
 import { ipRestriction } from './ip-restriction';
 import { uaRestriction } from './ua-restriction';
 import { refererRestriction } from './referer-restriction';
+import { uriBlocker } from './uri-blocker';
 import { basicAuth } from './basic-auth';
 import { hmacAuth } from './hmac-auth';
 import { jwtAuth } from './jwt-auth';
@@ -30,6 +31,7 @@ const ALL: PluginDefinition<never>[] = [
   ipRestriction,
   uaRestriction,
   refererRestriction,
+  uriBlocker,
   // multi-auth runs the other auth plugins by name, through this registry.
   createMultiAuth((name) => PLUGINS.get(name)),
   hmacAuth,

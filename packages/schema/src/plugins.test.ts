@@ -9,6 +9,7 @@ describe('plugin catalogue', () => {
       ['ip-restriction', 3000, '0.1'],
       ['ua-restriction', 2999, '0.1'],
       ['referer-restriction', 2990, '0.1'],
+      ['uri-blocker', 2900, '0.1'],
       ['multi-auth', 2600, '0.1'],
       ['hmac-auth', 2530, '0.1'],
       ['basic-auth', 2520, '0.1'],

@@ -13,6 +13,7 @@ import { checkResponseRewrite } from './response-rewrite';
 import { checkCors } from './cors';
 import { checkIpRestriction } from './ip-restriction';
 import { checkUaRestriction } from './ua-restriction';
+import { checkUriBlocker } from './uri-blocker';
 import { checkJwtAuthConsumer } from './jwt-auth';
 import { checkLimitCount } from './limit-count';
 import { checkLimitReq } from './limit-req';
@@ -26,6 +27,7 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   cors: checkCors,
   'ip-restriction': checkIpRestriction,
   'ua-restriction': checkUaRestriction,
+  'uri-blocker': checkUriBlocker,
   'ai-proxy-multi': checkAiProxyMulti,
   'ai-proxy': checkAiProxy,
   'ai-rate-limiting': checkAiRateLimiting,
