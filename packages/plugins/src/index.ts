@@ -24,6 +24,7 @@ import { prometheus } from './prometheus';
 import { proxyRewrite } from './proxy-rewrite';
 import { responseRewrite } from './response-rewrite';
 import { realIp } from './real-ip';
+import { redirect } from './redirect';
 import { requestId } from './request-id';
 
 const ALL: PluginDefinition<never>[] = [
@@ -50,6 +51,7 @@ const ALL: PluginDefinition<never>[] = [
   realIp,
   proxyRewrite,
   responseRewrite,
+  redirect,
 ];
 
 /** Plugin definitions by name. */

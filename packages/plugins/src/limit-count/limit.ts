@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import {
   exit,
   ownerOf,
+  ownValue,
   setOwn,
   type CounterStore,
   type Exit,
@@ -45,7 +46,7 @@ export function baseHeaders(ctx: RequestContext): HeaderNames {
   const meta = ctx.pluginMetadata.get('limit-count');
   if (typeof meta !== 'object' || meta === null) return DEFAULT_HEADERS;
   const pick = (field: string, fallback: string): string => {
-    const value = Object.hasOwn(meta, field) ? (meta as Record<string, unknown>)[field] : undefined;
+    const value = ownValue(meta as Record<string, unknown>, field);
     return typeof value === 'string' ? value : fallback;
   };
   return [
