@@ -10,6 +10,7 @@ import { checkAiProxyMulti } from './ai-proxy-multi';
 import { checkAiRateLimiting } from './ai-rate-limiting';
 import { checkProxyRewrite } from './proxy-rewrite';
 import { checkResponseRewrite } from './response-rewrite';
+import { checkRedirect } from './redirect';
 import { checkCors } from './cors';
 import { checkIpRestriction } from './ip-restriction';
 import { checkUaRestriction } from './ua-restriction';
@@ -34,6 +35,7 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'ai-consumer-rate-limiting': checkAiConsumerRateLimiting,
   'proxy-rewrite': checkProxyRewrite,
   'response-rewrite': checkResponseRewrite,
+  redirect: checkRedirect,
   'jwt-auth.consumer': checkJwtAuthConsumer,
   'multi-auth': checkMultiAuth,
   'limit-count': checkLimitCount,

@@ -33,6 +33,7 @@ export type SchemaId =
   | "tollgate:plugins/ai-rate-limiting"
   | "tollgate:plugins/basic-auth"
   | "tollgate:plugins/basic-auth.consumer"
+  | "tollgate:plugins/consumer-restriction"
   | "tollgate:plugins/cors"
   | "tollgate:plugins/cors.metadata"
   | "tollgate:plugins/hmac-auth"
@@ -1889,6 +1890,94 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     "required": [
       "username",
       "password"
+    ]
+  },
+  "tollgate:plugins/consumer-restriction": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/consumer-restriction",
+    "title": "ConsumerRestrictionConf",
+    "description": "consumer-restriction on a route, service or consumer: allow or refuse requests by consumer name, consumer group, route or service, and a consumer's methods.",
+    "type": "object",
+    "properties": {
+      "type": {
+        "description": "What the lists name: the authenticated consumer, its consumer group, or the matched route or service.",
+        "type": "string",
+        "enum": [
+          "consumer_name",
+          "consumer_group_id",
+          "service_id",
+          "route_id"
+        ],
+        "default": "consumer_name"
+      },
+      "blacklist": {
+        "description": "Values refused; checked first.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "string"
+        }
+      },
+      "whitelist": {
+        "description": "Values allowed; every other value is refused.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "string"
+        }
+      },
+      "allowed_by_methods": {
+        "description": "Per consumer (`user`, matched against the value of `type`), the HTTP methods it may use; values not listed may use any. Not applied to whitelisted values.",
+        "type": "array",
+        "items": {
+          "type": "object",
+          "properties": {
+            "user": {
+              "description": "The consumer (value of `type`) the entry is for.",
+              "type": "string"
+            },
+            "methods": {
+              "description": "Methods allowed to that consumer.",
+              "type": "array",
+              "minItems": 1,
+              "items": {
+                "$ref": "tollgate:common/http-method"
+              }
+            }
+          }
+        }
+      },
+      "rejected_code": {
+        "description": "Status of a refusal (not of the 401 for a request without the value).",
+        "type": "integer",
+        "minimum": 200,
+        "default": 403
+      },
+      "rejected_msg": {
+        "description": "Message of a refusal; default `The <type> is forbidden.`.",
+        "type": "string"
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "anyOf": [
+      {
+        "required": [
+          "blacklist"
+        ]
+      },
+      {
+        "required": [
+          "whitelist"
+        ]
+      },
+      {
+        "required": [
+          "allowed_by_methods"
+        ]
+      }
     ]
   },
   "tollgate:plugins/cors": {
@@ -4380,6 +4469,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   "basic-auth": {
     "consumerSchema": "tollgate:plugins/basic-auth.consumer",
     "schema": "tollgate:plugins/basic-auth"
+  },
+  "consumer-restriction": {
+    "schema": "tollgate:plugins/consumer-restriction"
   },
   "cors": {
     "schema": "tollgate:plugins/cors",

@@ -785,6 +785,7 @@ export interface PluginConfMap {
   'ai-proxy-multi': AiProxyMultiConf;
   'ai-rate-limiting': AiRateLimitingConf;
   'basic-auth': BasicAuthConf;
+  'consumer-restriction': ConsumerRestrictionConf;
   cors: CorsConf;
   'hmac-auth': HmacAuthConf;
   'ip-restriction': IpRestrictionConf;
@@ -1563,6 +1564,54 @@ export interface BasicAuthConf {
    * Realm sent in the WWW-Authenticate header of a 401 for a request without Authorization.
    */
   realm: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * consumer-restriction on a route, service or consumer: allow or refuse requests by consumer name, consumer group, route or service, and a consumer's methods.
+ */
+export interface ConsumerRestrictionConf {
+  /**
+   * What the lists name: the authenticated consumer, its consumer group, or the matched route or service.
+   */
+  type: 'consumer_name' | 'consumer_group_id' | 'service_id' | 'route_id';
+  /**
+   * Values refused; checked first.
+   *
+   * @minItems 1
+   */
+  blacklist?: [string, ...string[]];
+  /**
+   * Values allowed; every other value is refused.
+   *
+   * @minItems 1
+   */
+  whitelist?: [string, ...string[]];
+  /**
+   * Per consumer (`user`, matched against the value of `type`), the HTTP methods it may use; values not listed may use any. Not applied to whitelisted values.
+   */
+  allowed_by_methods?: {
+    /**
+     * The consumer (value of `type`) the entry is for.
+     */
+    user?: string;
+    /**
+     * Methods allowed to that consumer.
+     *
+     * @minItems 1
+     */
+    methods?: [HttpMethod, ...HttpMethod[]];
+  }[];
+  /**
+   * Status of a refusal (not of the 401 for a request without the value).
+   */
+  rejected_code: number;
+  /**
+   * Message of a refusal; default `The <type> is forbidden.`.
+   */
+  rejected_msg?: string;
   /**
    * APISIX plugin meta options.
    */
@@ -2588,6 +2637,7 @@ export interface PluginConsumerConfMap {
   'ai-proxy-multi': AiProxyMultiConf;
   'ai-rate-limiting': AiRateLimitingConf;
   'basic-auth': BasicAuthConsumerConf;
+  'consumer-restriction': ConsumerRestrictionConf;
   cors: CorsConf;
   'hmac-auth': HmacAuthConsumerConf;
   'ip-restriction': IpRestrictionConf;
@@ -3490,6 +3540,7 @@ export interface PluginConfMapInput {
   'ai-proxy-multi': AiProxyMultiConfInput;
   'ai-rate-limiting': AiRateLimitingConfInput;
   'basic-auth': BasicAuthConfInput;
+  'consumer-restriction': ConsumerRestrictionConfInput;
   cors: CorsConfInput;
   'hmac-auth': HmacAuthConfInput;
   'ip-restriction': IpRestrictionConfInput;
@@ -4268,6 +4319,54 @@ export interface BasicAuthConfInput {
    * Realm sent in the WWW-Authenticate header of a 401 for a request without Authorization.
    */
   realm?: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * consumer-restriction on a route, service or consumer: allow or refuse requests by consumer name, consumer group, route or service, and a consumer's methods.
+ */
+export interface ConsumerRestrictionConfInput {
+  /**
+   * What the lists name: the authenticated consumer, its consumer group, or the matched route or service.
+   */
+  type?: 'consumer_name' | 'consumer_group_id' | 'service_id' | 'route_id';
+  /**
+   * Values refused; checked first.
+   *
+   * @minItems 1
+   */
+  blacklist?: [string, ...string[]];
+  /**
+   * Values allowed; every other value is refused.
+   *
+   * @minItems 1
+   */
+  whitelist?: [string, ...string[]];
+  /**
+   * Per consumer (`user`, matched against the value of `type`), the HTTP methods it may use; values not listed may use any. Not applied to whitelisted values.
+   */
+  allowed_by_methods?: {
+    /**
+     * The consumer (value of `type`) the entry is for.
+     */
+    user?: string;
+    /**
+     * Methods allowed to that consumer.
+     *
+     * @minItems 1
+     */
+    methods?: [HttpMethodInput, ...HttpMethodInput[]];
+  }[];
+  /**
+   * Status of a refusal (not of the 401 for a request without the value).
+   */
+  rejected_code?: number;
+  /**
+   * Message of a refusal; default `The <type> is forbidden.`.
+   */
+  rejected_msg?: string;
   /**
    * APISIX plugin meta options.
    */
@@ -5293,6 +5392,7 @@ export interface PluginConsumerConfMapInput {
   'ai-proxy-multi': AiProxyMultiConfInput;
   'ai-rate-limiting': AiRateLimitingConfInput;
   'basic-auth': BasicAuthConsumerConfInput;
+  'consumer-restriction': ConsumerRestrictionConfInput;
   cors: CorsConfInput;
   'hmac-auth': HmacAuthConsumerConfInput;
   'ip-restriction': IpRestrictionConfInput;
