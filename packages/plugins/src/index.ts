@@ -12,6 +12,7 @@ import { ipRestriction } from './ip-restriction';
 import { uaRestriction } from './ua-restriction';
 import { refererRestriction } from './referer-restriction';
 import { uriBlocker } from './uri-blocker';
+import { consumerRestriction } from './consumer-restriction';
 import { basicAuth } from './basic-auth';
 import { hmacAuth } from './hmac-auth';
 import { jwtAuth } from './jwt-auth';
@@ -33,6 +34,7 @@ const ALL: PluginDefinition<never>[] = [
   uaRestriction,
   refererRestriction,
   uriBlocker,
+  consumerRestriction,
   // multi-auth runs the other auth plugins by name, through this registry.
   createMultiAuth((name) => PLUGINS.get(name)),
   hmacAuth,

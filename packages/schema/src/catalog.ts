@@ -16,6 +16,7 @@ export interface CatalogRow {
 
 /** Every plugin, in no particular order (listPlugins sorts by priority). */
 export const PLUGIN_CATALOG: readonly CatalogRow[] = [
+  { name: 'consumer-restriction', version: '0.1', priority: 2400 },
   { name: 'uri-blocker', version: '0.1', priority: 2900 },
   { name: 'referer-restriction', version: '0.1', priority: 2990 },
   { name: 'ua-restriction', version: '0.1', priority: 2999 },

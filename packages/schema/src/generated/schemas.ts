@@ -36,6 +36,7 @@ export type SchemaId =
   | "tollgate:plugins/consumer-restriction"
   | "tollgate:plugins/cors"
   | "tollgate:plugins/cors.metadata"
+  | "tollgate:plugins/fault-injection"
   | "tollgate:plugins/hmac-auth"
   | "tollgate:plugins/hmac-auth.consumer"
   | "tollgate:plugins/ip-restriction"
@@ -2077,6 +2078,166 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         }
       }
     }
+  },
+  "tollgate:plugins/fault-injection": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/fault-injection",
+    "title": "FaultInjectionConf",
+    "description": "fault-injection on a route or service: delay requests and/or answer them with a given status instead of proxying, for resilience tests.",
+    "type": "object",
+    "properties": {
+      "abort": {
+        "description": "Answer the request with `http_status` (and `body`, `headers`) instead of proxying it.",
+        "type": "object",
+        "properties": {
+          "http_status": {
+            "description": "Status of the answer.",
+            "type": "integer",
+            "minimum": 200
+          },
+          "body": {
+            "description": "Body of the answer; `$var` is replaced by request variables.",
+            "type": "string",
+            "minLength": 0
+          },
+          "headers": {
+            "description": "Headers of the abort response; values may use `$var`.",
+            "type": "object",
+            "minProperties": 1,
+            "patternProperties": {
+              "^[^:]+$": {
+                "oneOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "number"
+                  }
+                ]
+              }
+            }
+          },
+          "percentage": {
+            "description": "Percentage of requests aborted (all when unset).",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 100
+          },
+          "vars": {
+            "description": "Inject only into requests matching these rules (lua-resty-expr syntax).",
+            "type": "array",
+            "items": {
+              "type": "array",
+              "minItems": 0,
+              "maxItems": 10,
+              "description": "A rule: [variable, operator, value...]; the variable is 1-100 characters and the operator 1-2 (checked beyond this schema).",
+              "items": {
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "number"
+                  },
+                  {
+                    "type": "boolean"
+                  },
+                  {
+                    "type": "array",
+                    "items": {
+                      "anyOf": [
+                        {
+                          "type": "string",
+                          "minLength": 1,
+                          "maxLength": 100
+                        },
+                        {
+                          "type": "number"
+                        },
+                        {
+                          "type": "boolean"
+                        }
+                      ]
+                    },
+                    "uniqueItems": true
+                  }
+                ]
+              }
+            }
+          }
+        },
+        "required": [
+          "http_status"
+        ]
+      },
+      "delay": {
+        "description": "Hold the request for `duration` seconds before it goes on.",
+        "type": "object",
+        "properties": {
+          "duration": {
+            "description": "Delay in seconds (decimals allowed).",
+            "type": "number",
+            "minimum": 0
+          },
+          "percentage": {
+            "description": "Percentage of requests delayed (all when unset).",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 100
+          },
+          "vars": {
+            "description": "Inject only into requests matching these rules (lua-resty-expr syntax).",
+            "type": "array",
+            "items": {
+              "type": "array",
+              "minItems": 0,
+              "maxItems": 10,
+              "description": "A rule: [variable, operator, value...]; the variable is 1-100 characters and the operator 1-2 (checked beyond this schema).",
+              "items": {
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "number"
+                  },
+                  {
+                    "type": "boolean"
+                  },
+                  {
+                    "type": "array",
+                    "items": {
+                      "anyOf": [
+                        {
+                          "type": "string",
+                          "minLength": 1,
+                          "maxLength": 100
+                        },
+                        {
+                          "type": "number"
+                        },
+                        {
+                          "type": "boolean"
+                        }
+                      ]
+                    },
+                    "uniqueItems": true
+                  }
+                ]
+              }
+            }
+          }
+        },
+        "required": [
+          "duration"
+        ]
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "minProperties": 1
   },
   "tollgate:plugins/hmac-auth": {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -4476,6 +4637,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   "cors": {
     "schema": "tollgate:plugins/cors",
     "metadataSchema": "tollgate:plugins/cors.metadata"
+  },
+  "fault-injection": {
+    "schema": "tollgate:plugins/fault-injection"
   },
   "hmac-auth": {
     "consumerSchema": "tollgate:plugins/hmac-auth.consumer",

@@ -787,6 +787,7 @@ export interface PluginConfMap {
   'basic-auth': BasicAuthConf;
   'consumer-restriction': ConsumerRestrictionConf;
   cors: CorsConf;
+  'fault-injection': FaultInjectionConf;
   'hmac-auth': HmacAuthConf;
   'ip-restriction': IpRestrictionConf;
   'jwt-auth': JwtAuthConf;
@@ -1667,6 +1668,211 @@ export interface CorsConf {
    * @minItems 1
    */
   timing_allow_origins_by_regex?: [string, ...string[]];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * fault-injection on a route or service: delay requests and/or answer them with a given status instead of proxying, for resilience tests.
+ */
+export interface FaultInjectionConf {
+  /**
+   * Answer the request with `http_status` (and `body`, `headers`) instead of proxying it.
+   */
+  abort?: {
+    /**
+     * Status of the answer.
+     */
+    http_status: number;
+    /**
+     * Body of the answer; `$var` is replaced by request variables.
+     */
+    body?: string;
+    /**
+     * Headers of the abort response; values may use `$var`.
+     */
+    headers?: {
+      /**
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` "^[^:]+$".
+       */
+      [k: string]: string | number;
+    };
+    /**
+     * Percentage of requests aborted (all when unset).
+     */
+    percentage?: number;
+    /**
+     * Inject only into requests matching these rules (lua-resty-expr syntax).
+     */
+    vars?:
+      | []
+      | [string | number | boolean | (string | number | boolean)[]]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ][];
+  };
+  /**
+   * Hold the request for `duration` seconds before it goes on.
+   */
+  delay?: {
+    /**
+     * Delay in seconds (decimals allowed).
+     */
+    duration: number;
+    /**
+     * Percentage of requests delayed (all when unset).
+     */
+    percentage?: number;
+    /**
+     * Inject only into requests matching these rules (lua-resty-expr syntax).
+     */
+    vars?:
+      | []
+      | [string | number | boolean | (string | number | boolean)[]]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ][];
+  };
   /**
    * APISIX plugin meta options.
    */
@@ -2639,6 +2845,7 @@ export interface PluginConsumerConfMap {
   'basic-auth': BasicAuthConsumerConf;
   'consumer-restriction': ConsumerRestrictionConf;
   cors: CorsConf;
+  'fault-injection': FaultInjectionConf;
   'hmac-auth': HmacAuthConsumerConf;
   'ip-restriction': IpRestrictionConf;
   'jwt-auth': JwtAuthConsumerConf;
@@ -3542,6 +3749,7 @@ export interface PluginConfMapInput {
   'basic-auth': BasicAuthConfInput;
   'consumer-restriction': ConsumerRestrictionConfInput;
   cors: CorsConfInput;
+  'fault-injection': FaultInjectionConfInput;
   'hmac-auth': HmacAuthConfInput;
   'ip-restriction': IpRestrictionConfInput;
   'jwt-auth': JwtAuthConfInput;
@@ -4422,6 +4630,211 @@ export interface CorsConfInput {
    * @minItems 1
    */
   timing_allow_origins_by_regex?: [string, ...string[]];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * fault-injection on a route or service: delay requests and/or answer them with a given status instead of proxying, for resilience tests.
+ */
+export interface FaultInjectionConfInput {
+  /**
+   * Answer the request with `http_status` (and `body`, `headers`) instead of proxying it.
+   */
+  abort?: {
+    /**
+     * Status of the answer.
+     */
+    http_status: number;
+    /**
+     * Body of the answer; `$var` is replaced by request variables.
+     */
+    body?: string;
+    /**
+     * Headers of the abort response; values may use `$var`.
+     */
+    headers?: {
+      /**
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` "^[^:]+$".
+       */
+      [k: string]: string | number;
+    };
+    /**
+     * Percentage of requests aborted (all when unset).
+     */
+    percentage?: number;
+    /**
+     * Inject only into requests matching these rules (lua-resty-expr syntax).
+     */
+    vars?:
+      | []
+      | [string | number | boolean | (string | number | boolean)[]]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ][];
+  };
+  /**
+   * Hold the request for `duration` seconds before it goes on.
+   */
+  delay?: {
+    /**
+     * Delay in seconds (decimals allowed).
+     */
+    duration: number;
+    /**
+     * Percentage of requests delayed (all when unset).
+     */
+    percentage?: number;
+    /**
+     * Inject only into requests matching these rules (lua-resty-expr syntax).
+     */
+    vars?:
+      | []
+      | [string | number | boolean | (string | number | boolean)[]]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ]
+      | [
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+          string | number | boolean | (string | number | boolean)[],
+        ][];
+  };
   /**
    * APISIX plugin meta options.
    */
@@ -5394,6 +5807,7 @@ export interface PluginConsumerConfMapInput {
   'basic-auth': BasicAuthConsumerConfInput;
   'consumer-restriction': ConsumerRestrictionConfInput;
   cors: CorsConfInput;
+  'fault-injection': FaultInjectionConfInput;
   'hmac-auth': HmacAuthConsumerConfInput;
   'ip-restriction': IpRestrictionConfInput;
   'jwt-auth': JwtAuthConsumerConfInput;
