@@ -22,7 +22,13 @@ import {
   loadFixture,
 } from './fixtures';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics';
-import { malformedReply, openAiErrorBody, protocolFor, type Protocol } from './protocols';
+import {
+  malformedReply,
+  openAiErrorBody,
+  protocolFor,
+  type Protocol,
+  type Refusal,
+} from './protocols';
 import { commonHeaders, sendReply } from './send';
 import type { MockState } from './state';
 import type { Behaviour, RecordedRequest } from './types';
@@ -42,9 +48,34 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   );
 }
 
+/**
+ * Deepest nesting of arrays and objects the mock accepts in a body. JSON.parse takes any depth,
+ * but listing the recorded requests (`JSON.stringify`) overflows the stack on a few thousand.
+ */
+const MAX_JSON_DEPTH = 512;
+
+/** Whether JSON `text` nests arrays and objects deeper than `limit`. */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      if (++depth > limit) return true;
+    } else if (c === ']' || c === '}') depth--;
+  }
+  return false;
+}
+
+/** The body as JSON; undefined when empty, not JSON, or nested too deep to handle. */
 function parseJson(text: string): unknown {
   try {
-    return text === '' ? undefined : (JSON.parse(text) as unknown);
+    const json = text === '' ? undefined : (JSON.parse(text) as unknown);
+    return nestsDeeperThan(text, MAX_JSON_DEPTH) ? undefined : json;
   } catch {
     return undefined;
   }
@@ -95,10 +126,12 @@ async function answer(
     return text(401, 'Unauthorized');
   }
   const errorBody = protocol?.errorBody ?? openAiErrorBody;
-  const fail = (status: number, message: string) =>
-    sendReply(ex, { kind: 'json', status, body: errorBody(status, message) }, b, headers);
+  const fail = (status: number, refusal: Refusal) =>
+    sendReply(ex, { kind: 'json', status, body: errorBody(status, refusal) }, b, headers);
   // A fixed `content` doubles as the error message, so tests can recognise which failure came back.
-  if (b.status >= 400) return fail(b.status, b.content ?? errorText(state, b.status));
+  if (b.status >= 400) {
+    return fail(b.status, { message: b.content ?? errorText(state, b.status) });
+  }
   const body = isObject(rec.json) ? rec.json : undefined;
   if (b.malformed) return sendReply(ex, malformedReply(body?.stream === true), b, headers);
   if (fixture !== undefined) {
@@ -118,10 +151,13 @@ async function answer(
     const status = m ? Number(m[1]) : b.status;
     return text(status, status < 400 ? 'ok' : errorText(state, status));
   }
-  if (!body)
-    return fail(400, 'We could not parse the JSON body of your request: send a JSON object.');
-  const invalid = protocol.invalid(body);
-  if (invalid) return fail(400, invalid);
+  if (!body) {
+    return fail(400, {
+      message: 'We could not parse the JSON body of your request: send a JSON object.',
+    });
+  }
+  const refusal = protocol.invalid(body);
+  if (refusal) return fail(400, refusal);
   const generated = protocol.reply({ name: state.name, behaviour: b, body });
   return sendReply(ex, { ...generated, status: b.status }, b, headers);
 }

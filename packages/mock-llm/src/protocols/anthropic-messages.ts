@@ -16,7 +16,9 @@ import {
   type ProtocolRequest,
   type Reply,
   type SseEvent,
+  type Refusal,
 } from './common';
+import { contentProblem, messagesProblem, type ShapeProblem } from './shape';
 
 interface Message {
   role?: unknown;
@@ -106,12 +108,27 @@ function errorType(status: number): string {
   return 'invalid_request_error';
 }
 
+/** `problem` in Anthropic's words, e.g. `messages.0: Input should be an object`. */
+function refusal(problem: ShapeProblem): Refusal {
+  const where = problem.path.join('.');
+  return {
+    message:
+      problem.actual === undefined
+        ? `${where}: Field required`
+        : `${where}: Input should be ${problem.expected}`,
+  };
+}
+
 /** The Anthropic Messages protocol. */
 export const anthropicMessages: Protocol = {
   name: 'anthropic-messages',
   matches: (path) => path.endsWith('/v1/messages'),
-  invalid: (body) => (Array.isArray(body.messages) ? undefined : 'messages: Field required'),
+  invalid: (body) => {
+    const problem =
+      messagesProblem(body, 'messages', true) ?? contentProblem(body.system, ['system']);
+    return problem && refusal(problem);
+  },
   reply: (req) => (wantsStream(req.body) ? sseReply(streamEvents(req)) : complete(req)),
-  errorBody: (status, msg) =>
-    JSON.stringify({ type: 'error', error: { type: errorType(status), message: msg } }),
+  errorBody: (status, { message }) =>
+    JSON.stringify({ type: 'error', error: { type: errorType(status), message } }),
 };

@@ -26,17 +26,24 @@ export interface ProtocolRequest {
   body: Record<string, unknown>;
 }
 
+/** Why a request is refused: OpenAI's error `message`, and the `param` and `code` it names. */
+export interface Refusal {
+  message: string;
+  param?: string;
+  code?: string;
+}
+
 /** A client API the mock speaks. */
 export interface Protocol {
   readonly name: 'openai-chat' | 'openai-embeddings' | 'openai-responses' | 'anthropic-messages';
   /** Whether a POST to `path` is for this protocol. */
   matches: (path: string) => boolean;
   /** Why `body` is not a valid request (answered with 400), or undefined. */
-  invalid: (body: Record<string, unknown>) => string | undefined;
+  invalid: (body: Record<string, unknown>) => Refusal | undefined;
   /** The answer, streamed when the request asks for it. */
   reply: (req: ProtocolRequest) => Reply;
   /** The provider's error body for `status`. */
-  errorBody: (status: number, message: string) => string;
+  errorBody: (status: number, refusal: Refusal) => string;
 }
 
 /** A random id in the providers' style: `prefix` followed by 24 hex digits. */
@@ -102,10 +109,15 @@ export function openAiErrorType(status: number): string {
 }
 
 /** OpenAI's error envelope: `{"error":{"message","type","param","code"}}`. */
-export function openAiErrorBody(status: number, message: string): string {
+export function openAiErrorBody(status: number, refusal: Refusal): string {
   const code = status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'invalid_api_key' : null;
   return JSON.stringify({
-    error: { message, type: openAiErrorType(status), param: null, code },
+    error: {
+      message: refusal.message,
+      type: openAiErrorType(status),
+      param: refusal.param ?? null,
+      code: refusal.code ?? code,
+    },
   });
 }
 

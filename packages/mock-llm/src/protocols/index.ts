@@ -8,7 +8,7 @@ import { openAiChat } from './openai-chat';
 import { openAiEmbeddings } from './openai-embeddings';
 import { openAiResponses } from './openai-responses';
 
-export type { Protocol, ProtocolRequest, Reply, SseEvent } from './common';
+export type { Protocol, ProtocolRequest, Refusal, Reply, SseEvent } from './common';
 export { malformedReply, openAiErrorBody } from './common';
 export { embeddingFor, toBase64 } from './openai-embeddings';
 

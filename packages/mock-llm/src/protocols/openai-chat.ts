@@ -19,6 +19,7 @@ import {
   type Reply,
   type SseEvent,
 } from './common';
+import { messagesProblem, openAiRefusal } from './shape';
 
 interface ChatMessage {
   role?: unknown;
@@ -115,8 +116,10 @@ function completion(req: ProtocolRequest): Reply {
 export const openAiChat: Protocol = {
   name: 'openai-chat',
   matches: (path) => path.endsWith('/chat/completions'),
-  invalid: (body) =>
-    Array.isArray(body.messages) ? undefined : "Missing required parameter: 'messages'.",
+  invalid: (body) => {
+    const problem = messagesProblem(body, 'messages', true);
+    return problem && openAiRefusal(problem);
+  },
   reply: (req) => (wantsStream(req.body) ? sseReply(streamEvents(req)) : completion(req)),
   errorBody: openAiErrorBody,
 };

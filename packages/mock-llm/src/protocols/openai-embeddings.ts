@@ -12,6 +12,7 @@ import {
   openAiErrorBody,
   type Protocol,
   type ProtocolRequest,
+  type Refusal,
   type Reply,
 } from './common';
 
@@ -57,11 +58,16 @@ export function toBase64(vector: number[]): string {
 
 type Input = string | number[];
 
+function isTokens(input: unknown): input is number[] {
+  return Array.isArray(input) && input.every((i) => typeof i === 'number');
+}
+
+/** A string, a list of token ids, or a list of those. */
 function inputsOf(input: unknown): Input[] | undefined {
   if (typeof input === 'string') return [input];
   if (!Array.isArray(input) || input.length === 0) return undefined;
-  if (input.every((i) => typeof i === 'number')) return [input];
-  if (input.every((i) => typeof i === 'string' || Array.isArray(i))) return input as Input[];
+  if (isTokens(input)) return [input];
+  if (input.every((i) => typeof i === 'string' || isTokens(i))) return input;
   return undefined;
 }
 
@@ -69,11 +75,32 @@ function tokensOf(input: Input): number {
   return typeof input === 'string' ? estimateTokens(input.length) : input.length;
 }
 
+/** The most `dimensions` OpenAI's embedding models produce (text-embedding-3-large). */
+const MAX_DIMENSIONS = 3072;
+
 function dimensionsOf(req: ProtocolRequest): number {
   const d = req.body.dimensions;
-  return typeof d === 'number' && Number.isInteger(d) && d > 0
-    ? d
-    : req.behaviour.embeddingDimensions;
+  return typeof d === 'number' ? d : req.behaviour.embeddingDimensions;
+}
+
+/** Why the body cannot be embedded: its `input`, or a `dimensions` no model produces. */
+function invalid(body: Record<string, unknown>): Refusal | undefined {
+  if (!inputsOf(body.input)) {
+    return {
+      message:
+        "'input' must be a string, a non-empty array of strings, or token arrays (of integers).",
+      param: 'input',
+      code: 'invalid_type',
+    };
+  }
+  const d = body.dimensions;
+  const valid = typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= MAX_DIMENSIONS;
+  if (d === undefined || d === null || valid) return undefined;
+  return {
+    message: `Invalid value for 'dimensions': expected an integer from 1 to ${MAX_DIMENSIONS}.`,
+    param: 'dimensions',
+    code: 'invalid_value',
+  };
 }
 
 function reply(req: ProtocolRequest): Reply {
@@ -96,8 +123,7 @@ function reply(req: ProtocolRequest): Reply {
 export const openAiEmbeddings: Protocol = {
   name: 'openai-embeddings',
   matches: (path) => path.endsWith('/embeddings'),
-  invalid: (body) =>
-    inputsOf(body.input) ? undefined : "'input' must be a string or a non-empty array.",
+  invalid,
   reply,
   errorBody: openAiErrorBody,
 };

@@ -19,7 +19,9 @@ import {
   type ProtocolRequest,
   type Reply,
   type SseEvent,
+  type Refusal,
 } from './common';
+import { messagesProblem, openAiRefusal } from './shape';
 
 interface InputItem {
   role?: unknown;
@@ -117,14 +119,22 @@ function complete(req: ProtocolRequest): Reply {
   return jsonReply(responseObject(req, idsFor(req), generationOf(req), true));
 }
 
+/** `input` is a string or a list of items (role optional: tool outputs have none). */
+function invalid(body: Record<string, unknown>): Refusal | undefined {
+  const { input, instructions } = body;
+  const problem = typeof input === 'string' ? undefined : messagesProblem(body, 'input', false);
+  if (problem) return openAiRefusal(problem);
+  if (instructions !== undefined && instructions !== null && typeof instructions !== 'string') {
+    return openAiRefusal({ path: ['instructions'], expected: 'a string', actual: instructions });
+  }
+  return undefined;
+}
+
 /** The Responses protocol. */
 export const openAiResponses: Protocol = {
   name: 'openai-responses',
   matches: (path) => path.endsWith('/responses'),
-  invalid: (body) =>
-    typeof body.input === 'string' || Array.isArray(body.input)
-      ? undefined
-      : "Missing required parameter: 'input'.",
+  invalid,
   reply: (req) => (wantsStream(req.body) ? sseReply(streamEvents(req)) : complete(req)),
   errorBody: openAiErrorBody,
 };

@@ -119,7 +119,11 @@ describe('openai chat', () => {
   });
 
   it('requires messages', () => {
-    expect(openAiChat.invalid({})).toMatch(/messages/);
+    expect(openAiChat.invalid({})).toEqual({
+      message: "Missing required parameter: 'messages'.",
+      param: 'messages',
+      code: 'missing_required_parameter',
+    });
     expect(openAiChat.invalid(B)).toBeUndefined();
   });
 });
@@ -167,7 +171,7 @@ describe('anthropic messages', () => {
   it('leaves usage out with omitUsage, and uses its own error envelope', () => {
     const evs = events(run(anthropicMessages, { ...body, stream: true }, { omitUsage: true }));
     expect(evs.some(([, d]) => d.usage || d.message?.usage)).toBe(false);
-    expect(JSON.parse(anthropicMessages.errorBody(529, 'busy'))).toEqual({
+    expect(JSON.parse(anthropicMessages.errorBody(529, { message: 'busy' }))).toEqual({
       type: 'error',
       error: { type: 'overloaded_error', message: 'busy' },
     });
@@ -250,5 +254,8 @@ describe('openai embeddings', () => {
     expect(openAiEmbeddings.invalid({ input: [] })).toBeDefined();
     expect(openAiEmbeddings.invalid({ input: [1, 2] })).toBeUndefined();
     expect(openAiEmbeddings.invalid({ input: [{}] })).toBeDefined();
+    expect(openAiEmbeddings.invalid({ input: ['a', [1, 2]] })).toBeUndefined();
+    // Token arrays hold numbers: nested lists would be joined recursively.
+    expect(openAiEmbeddings.invalid({ input: [[[1]]] })).toMatchObject({ param: 'input' });
   });
 });
