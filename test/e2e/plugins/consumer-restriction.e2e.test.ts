@@ -218,7 +218,16 @@ describe('consumer-restriction.t: on a consumer, by service_id and route_id', ()
     await expectReply(get(other, KEY), 200);
   });
 
-  it('TEST 47-50: whitelist of routes; a route without service has no service_id', async () => {
+  it('TEST 49-50: blacklist of routes', async () => {
+    const blocked = await route({ 'key-auth': {} });
+    const other = await route({ 'key-auth': {} });
+    await jack({ type: 'route_id', blacklist: [`cr-${routes - 1}`], rejected_code: 401 });
+    await until(blocked, 401);
+    await expectReply(get(blocked, KEY), 401, { message: 'The route_id is forbidden.' });
+    await expectReply(get(other, KEY), 200);
+  });
+
+  it('TEST 47-48: whitelist of routes; a route without service has no service_id', async () => {
     const allowed = await route({ 'key-auth': {} });
     const other = await route({ 'key-auth': {} });
     await jack({ type: 'route_id', whitelist: [`cr-${routes - 1}`], rejected_code: 401 });

@@ -402,6 +402,23 @@ describe('cors4.t: Timing-Allow-Origin, regexes and expose_headers', () => {
     expect(corsHeaders(await get(uri, 'http://notexistent.domain.com'))).toEqual({});
   });
 
+  it('TEST 12-15: allow_origins a superset of timing_allow_origins', async () => {
+    const uri = await route({
+      cors: {
+        ...base,
+        allow_origins: 'http://one.domain.com,http://two.domain.com',
+        timing_allow_origins: 'http://one.domain.com',
+      },
+    });
+    const one = await get(uri, 'http://one.domain.com');
+    expect(one.headers['access-control-allow-origin']).toBe('http://one.domain.com');
+    expect(one.headers['timing-allow-origin']).toBe('http://one.domain.com');
+    const two = await get(uri, 'http://two.domain.com');
+    expect(two.headers['access-control-allow-origin']).toBe('http://two.domain.com');
+    expect(two.headers['timing-allow-origin']).toBeUndefined();
+    expect(corsHeaders(await get(uri, 'http://notexistent.domain.com'))).toEqual({});
+  });
+
   it('TEST 16-20: intersecting lists', async () => {
     const uri = await route({
       cors: {
