@@ -2130,7 +2130,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
               "type": "array",
               "minItems": 0,
               "maxItems": 10,
-              "description": "A rule: [variable, operator, value...]; the variable is 1-100 characters and the operator 1-2 (checked beyond this schema).",
+              "description": "A rule: [variable, operator, value...] or a logical group (lua-resty-expr).",
               "items": {
                 "anyOf": [
                   {
@@ -2192,7 +2192,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
               "type": "array",
               "minItems": 0,
               "maxItems": 10,
-              "description": "A rule: [variable, operator, value...]; the variable is 1-100 characters and the operator 1-2 (checked beyond this schema).",
+              "description": "A rule: [variable, operator, value...] or a logical group (lua-resty-expr).",
               "items": {
                 "anyOf": [
                   {
@@ -2785,7 +2785,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         ]
       },
       "window_type": {
-        "description": "`fixed` (a window opens at a key's first request and lasts time_window) or `sliding` (not supported by Tollgate yet: refused).",
+        "description": "`fixed` (a window opens at a key's first request and lasts time_window) or `sliding` (the previous window's count weighs in by the share of it still inside the last time_window).",
         "type": "string",
         "enum": [
           "fixed",

@@ -2147,7 +2147,7 @@ export interface LimitCountConf {
    */
   time_window?: number | string;
   /**
-   * `fixed` (a window opens at a key's first request and lasts time_window) or `sliding` (not supported by Tollgate yet: refused).
+   * `fixed` (a window opens at a key's first request and lasts time_window) or `sliding` (the previous window's count weighs in by the share of it still inside the last time_window).
    */
   window_type: 'fixed' | 'sliding';
   /**
@@ -5109,7 +5109,7 @@ export interface LimitCountConfInput {
    */
   time_window?: number | string;
   /**
-   * `fixed` (a window opens at a key's first request and lasts time_window) or `sliding` (not supported by Tollgate yet: refused).
+   * `fixed` (a window opens at a key's first request and lasts time_window) or `sliding` (the previous window's count weighs in by the share of it still inside the last time_window).
    */
   window_type?: 'fixed' | 'sliding';
   /**
