@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import {
   AdminClient,
   freePort,
+  httpRequest,
   startTollgate,
   testEtcdEndpoint,
   uniquePrefix,
@@ -41,6 +42,11 @@ export interface AccessNode {
   request(path: string, options?: RequestOptions): Promise<Reply>;
   /** Wait until the gateway routes `uri` (anything but its route-not-found 404), asking from 127.0.0.2. */
   waitRouted(uri: string): Promise<void>;
+  /**
+   * Write `value` as JSON at `<prefix>/<key>` straight into etcd (v3 JSON gateway), as an APISIX
+   * control plane sharing the etcd would.
+   */
+  putEtcd(key: string, value: unknown): Promise<void>;
   /** PUT a route (201/200 expected) and wait until the gateway routes `probe` (not 404). */
   putRoute(id: string, body: Record<string, unknown>, probe?: string): Promise<void>;
   close(): Promise<void>;
@@ -95,6 +101,7 @@ export async function startAccessNode(name: string): Promise<AccessNode> {
   const upstreamServer = await startUpstream();
   const upstreamPort = (upstreamServer.address() as AddressInfo).port;
   const gatewayPort = await freePort();
+  const etcdPrefix = uniquePrefix(name);
   const adminPort = await freePort();
   let node: TollgateNode | undefined;
   try {
@@ -104,7 +111,7 @@ export async function startAccessNode(name: string): Promise<AccessNode> {
         nginx_config: { worker_processes: 1 },
         deployment: {
           role: 'traditional',
-          etcd: { host: [testEtcdEndpoint()], prefix: uniquePrefix(name), timeout: 3 },
+          etcd: { host: [testEtcdEndpoint()], prefix: etcdPrefix, timeout: 3 },
           admin: {
             admin_key: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
             admin_listen: { ip: '127.0.0.1', port: adminPort },
@@ -131,6 +138,13 @@ export async function startAccessNode(name: string): Promise<AccessNode> {
     upstream: { type: 'roundrobin', nodes: { [`127.0.0.1:${upstreamPort}`]: 1 } },
     request,
     waitRouted,
+    async putEtcd(key, value) {
+      const b64 = (text: string) => Buffer.from(text).toString('base64');
+      const res = await httpRequest('POST', `${testEtcdEndpoint()}/v3/kv/put`, {
+        body: { key: b64(`${etcdPrefix}/${key}`), value: b64(JSON.stringify(value)) },
+      });
+      if (res.status !== 200) throw new Error(`etcd put ${key}: ${res.status} ${res.text}`);
+    },
     async putRoute(id, body, probe) {
       const res = await admin.put(`/apisix/admin/routes/${id}`, body);
       if (res.status !== 200 && res.status !== 201) {
