@@ -20,6 +20,9 @@ describe('plugin catalogue', () => {
       ['ai-proxy', 1040, '0.5'],
       ['ai-consumer-rate-limiting', 1035, '0.1'],
       ['ai-rate-limiting', 1030, '0.1'],
+      ['limit-conn', 1003, '0.1'],
+      ['limit-count', 1002, '0.5'],
+      ['limit-req', 1001, '0.1'],
       ['prometheus', 500, '0.2'],
     ]);
   });
