@@ -21,6 +21,7 @@ import { limitConnPlugin } from './limit-conn';
 import { limitCountPlugin } from './limit-count';
 import { limitReqPlugin } from './limit-req';
 import { createMultiAuth } from './multi-auth';
+import { faultInjection } from './fault-injection';
 import { prometheus } from './prometheus';
 import { proxyRewrite } from './proxy-rewrite';
 import { responseRewrite } from './response-rewrite';
@@ -54,6 +55,7 @@ const ALL: PluginDefinition<never>[] = [
   proxyRewrite,
   responseRewrite,
   redirect,
+  faultInjection,
 ];
 
 /** Plugin definitions by name. */
