@@ -86,6 +86,7 @@ describe('cors.t: schema through the Admin API', () => {
     ['TEST 25', { allow_methods: '*' }],
     ['TEST 26', { allow_headers: '*' }],
     ['TEST 27', { expose_headers: '*' }],
+    ['timing_allow_origins', { timing_allow_origins: '*' }],
   ])("%s: '*' is refused with allow_credential", async (_name, option) => {
     const res = await put('cors-cred', { cors: { ...option, allow_credential: true } });
     expect(res.status).toBe(400);

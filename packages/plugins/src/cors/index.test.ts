@@ -59,18 +59,21 @@ describe('cors schema and check', () => {
     });
   });
 
-  it.each(['allow_origins', 'allow_methods', 'allow_headers', 'expose_headers'])(
-    "refuses '*' in %s with allow_credential (cors.t TEST 24-27)",
-    (option) => {
-      const c = { allow_origins: 'http://a.com', allow_methods: 'GET', allow_headers: 'x' };
-      expect(
-        checkPluginConf('cors', { ...c, [option]: '*', allow_credential: true }, 'route'),
-      ).toEqual({
-        valid: false,
-        message: "you can not set '*' for other option when 'allow_credential' is true",
-      });
-    },
-  );
+  it.each([
+    'allow_origins',
+    'allow_methods',
+    'allow_headers',
+    'expose_headers',
+    'timing_allow_origins',
+  ])("refuses '*' in %s with allow_credential (cors.t TEST 24-27)", (option) => {
+    const c = { allow_origins: 'http://a.com', allow_methods: 'GET', allow_headers: 'x' };
+    expect(
+      checkPluginConf('cors', { ...c, [option]: '*', allow_credential: true }, 'route'),
+    ).toEqual({
+      valid: false,
+      message: "you can not set '*' for other option when 'allow_credential' is true",
+    });
+  });
 
   it('accepts ** and explicit values with allow_credential (cors.t TEST 4)', () => {
     const c = {

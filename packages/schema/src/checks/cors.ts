@@ -5,7 +5,13 @@
  */
 import { firstRegexError } from './regex-rules';
 
-const WILDCARD_OPTIONS = ['allow_origins', 'allow_methods', 'allow_headers', 'expose_headers'];
+const WILDCARD_OPTIONS = [
+  'allow_origins',
+  'allow_methods',
+  'allow_headers',
+  'expose_headers',
+  'timing_allow_origins',
+];
 
 /** First cross-field failure of a schema-valid cors config, or undefined. */
 export function checkCors(conf: Record<string, unknown>): string | undefined {
