@@ -34,8 +34,21 @@ export interface LeakyBucketState {
   delayMs: number;
 }
 
+/** A sliding window's verdict for one request (APISIX limit-count `window_type: sliding`). */
+export interface SlidingWindowState {
+  /** True when the request is refused; nothing was counted then. */
+  rejected: boolean;
+  /** Requests left after this one (rounded down); 0 when rejected. */
+  remaining: number;
+  /**
+   * Seconds, rounded up to 2 decimals, until the current window ends, or for a refusal by the
+   * previous window's estimate, until a request could pass.
+   */
+  resetSeconds: number;
+}
+
 /**
- * Request-rate and concurrency counters (limit-req, limit-conn), implemented by the same stores
+ * Request-rate and concurrency counters (limit-count's sliding window, limit-req, limit-conn), implemented by the same stores
  * as {@link CounterStore}: local (exact across a node's workers) and Redis (shared by nodes).
  */
 export interface TrafficStore {
@@ -51,4 +64,16 @@ export interface TrafficStore {
    * where the store can lose decrements (Redis: a node that died with requests in flight).
    */
   adjustGauge(key: string, delta: number, ttlSeconds: number): Promise<number>;
+  /**
+   * One request of `cost` through a sliding window of `windowSeconds` allowing `limit`: windows
+   * are aligned to the store's clock; the previous window's count (at most `limit`) is weighted by
+   * the share of it still inside the sliding window. Refused when the current count reaches
+   * `limit`, or when the estimate (weighted previous + current) does; otherwise counted.
+   */
+  slidingWindow(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    cost: number,
+  ): Promise<SlidingWindowState>;
 }

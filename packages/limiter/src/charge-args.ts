@@ -3,6 +3,7 @@
  * The argument rules every counter store shares, so local, Redis and IPC stores refuse the same
  * calls: token costs are positive integers (Redis INCRBY counts integers) and windows positive.
  */
+import type { SlidingWindowState } from '@tollgate/core';
 
 /** Longest window accepted, in seconds (about 68 years: far beyond any quota, safe for PEXPIRE). */
 const MAX_WINDOW_SECONDS = 2 ** 31;
@@ -45,4 +46,52 @@ export function checkGaugeArgs(delta: number, ttlSeconds: number): void {
     throw new RangeError(`gauge delta must be a non-zero integer, got ${String(delta)}`);
   }
   checkChargeArgs(1, ttlSeconds);
+}
+
+/** What a sliding-window decision needs (APISIX's sliding-window.lua), read atomically. */
+export interface SlidingInputs {
+  readonly limit: number;
+  readonly windowSeconds: number;
+  readonly cost: number;
+  /** Seconds on the store's clock. */
+  readonly now: number;
+  /** Count of the current window before this request. */
+  readonly current: number;
+  /** Count of the previous window. */
+  readonly previous: number;
+}
+
+const ceil2 = (x: number): number => Math.ceil(x * 100) / 100;
+
+/**
+ * The verdict of a sliding window; when not rejected the store adds `cost` to the current window
+ * in the same atomic step (so APISIX's after-increment race check cannot trigger).
+ */
+export function slidingDecision(i: SlidingInputs): SlidingWindowState {
+  const remainingTime = i.windowSeconds - (i.now % i.windowSeconds);
+  if (i.current >= i.limit) {
+    return { rejected: true, remaining: 0, resetSeconds: ceil2(remainingTime) };
+  }
+  const lastRate = Math.min(i.previous, i.limit) / i.windowSeconds;
+  const estimatedPrevious = lastRate * remainingTime;
+  if (estimatedPrevious + i.current >= i.limit) {
+    const delay =
+      lastRate === 0
+        ? remainingTime
+        : Math.max(remainingTime - (i.limit - i.current) / lastRate, 0);
+    return { rejected: true, remaining: 0, resetSeconds: ceil2(delay) };
+  }
+  return {
+    rejected: false,
+    remaining: Math.floor(i.limit - (i.current + i.cost) - estimatedPrevious),
+    resetSeconds: ceil2(remainingTime),
+  };
+}
+
+/** Throw a RangeError unless the sliding-window arguments are usable. */
+export function checkSlidingArgs(limit: number, windowSeconds: number, cost: number): void {
+  if (!Number.isSafeInteger(limit) || limit <= 0) {
+    throw new RangeError(`window limit must be a positive integer, got ${String(limit)}`);
+  }
+  checkChargeArgs(cost, windowSeconds);
 }

@@ -68,3 +68,52 @@ describe('LocalCounterStore', () => {
     await store.close();
   });
 });
+
+describe('LocalCounterStore sliding window (APISIX sliding-window.lua)', () => {
+  it('weighs the previous window by the share of it still inside the sliding window', async () => {
+    const clock = fakeClock(0);
+    const store = new LocalCounterStore({ clock, sweepIntervalMs: 0 });
+    for (const left of [3, 2, 1, 0]) {
+      expect(await store.slidingWindow('k', 4, 10, 1)).toEqual({
+        rejected: false,
+        remaining: left,
+        resetSeconds: 10,
+      });
+    }
+    expect(await store.slidingWindow('k', 4, 10, 1)).toEqual({
+      rejected: true,
+      remaining: 0,
+      resetSeconds: 10,
+    });
+    // Half way through the next window: 4 × 0.5 = 2 estimated from the previous one.
+    await clock.advance(15_000);
+    expect(await store.slidingWindow('k', 4, 10, 1)).toEqual({
+      rejected: false,
+      remaining: 1,
+      resetSeconds: 5,
+    });
+    expect(await store.slidingWindow('k', 4, 10, 1)).toMatchObject({
+      rejected: false,
+      remaining: 0,
+    });
+    // 2 + 2 = 4: refused; a request could pass when enough of the previous window slid out.
+    expect(await store.slidingWindow('k', 4, 10, 1)).toEqual({
+      rejected: true,
+      remaining: 0,
+      resetSeconds: 0,
+    });
+    await clock.advance(5_000);
+    expect(await store.slidingWindow('k', 4, 10, 1)).toMatchObject({
+      rejected: false,
+      remaining: 1,
+    });
+    await clock.advance(20_000);
+    expect(await store.slidingWindow('k', 4, 10, 1)).toMatchObject({
+      rejected: false,
+      remaining: 3,
+    });
+    await clock.advance(40_000);
+    expect(store.sweep()).toBe(1);
+    await store.close();
+  });
+});

@@ -4,8 +4,20 @@
  * policy, a shared dict with a TTL per key). In the gateway the node's primary process owns the
  * one instance and its workers reach it over IPC, so a node's counters are exact across workers.
  */
-import type { CounterState, CounterStore, LeakyBucketState, TrafficStore } from '@tollgate/core';
-import { checkBucketArgs, checkChargeArgs, checkGaugeArgs } from './charge-args';
+import type {
+  CounterState,
+  CounterStore,
+  LeakyBucketState,
+  SlidingWindowState,
+  TrafficStore,
+} from '@tollgate/core';
+import {
+  checkBucketArgs,
+  checkChargeArgs,
+  checkGaugeArgs,
+  checkSlidingArgs,
+  slidingDecision,
+} from './charge-args';
 
 /** A monotonic millisecond clock; inject a fake one in tests. */
 export interface Clock {
@@ -32,6 +44,16 @@ interface Bucket {
   readonly drainedAt: number;
 }
 
+interface Slide {
+  /** Id of the newest window counted (clock seconds / window, rounded down). */
+  id: number;
+  current: number;
+  /** Count of window `id - 1`. */
+  previous: number;
+  /** Clock time after which both windows have passed. */
+  expiresAt: number;
+}
+
 interface Window {
   consumed: number;
   /** Clock time at which the window ends. */
@@ -53,6 +75,8 @@ export class LocalCounterStore implements CounterStore, TrafficStore {
   private readonly windows = new Map<string, Window>();
   private readonly buckets = new Map<string, Bucket>();
   private readonly gauges = new Map<string, number>();
+  /** Sliding-window counts by key: the window id and count of the last two windows. */
+  private readonly slides = new Map<string, Slide>();
   private readonly clock: Clock;
   private sweeper: NodeJS.Timeout | undefined;
 
@@ -67,7 +91,7 @@ export class LocalCounterStore implements CounterStore, TrafficStore {
 
   /** Number of keys held, ended windows and drained buckets not yet swept included. */
   get size(): number {
-    return this.windows.size + this.buckets.size + this.gauges.size;
+    return this.windows.size + this.buckets.size + this.gauges.size + this.slides.size;
   }
 
   /** Read a counter; an unknown key or an ended window is `{ consumed: 0 }`. */
@@ -97,6 +121,16 @@ export class LocalCounterStore implements CounterStore, TrafficStore {
     });
   }
 
+  /** One request through sliding window `key` (see TrafficStore.slidingWindow). */
+  slidingWindow(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    cost: number,
+  ): Promise<SlidingWindowState> {
+    return new Promise((resolve) => resolve(this.slideNow(key, limit, windowSeconds, cost)));
+  }
+
   /** Drop every ended window and drained bucket; returns how many were dropped. */
   sweep(): number {
     const now = this.clock.now();
@@ -104,6 +138,12 @@ export class LocalCounterStore implements CounterStore, TrafficStore {
     for (const [key, window] of this.windows) {
       if (window.endsAt <= now) {
         this.windows.delete(key);
+        dropped++;
+      }
+    }
+    for (const [key, slide] of this.slides) {
+      if (slide.expiresAt <= now) {
+        this.slides.delete(key);
         dropped++;
       }
     }
@@ -123,6 +163,7 @@ export class LocalCounterStore implements CounterStore, TrafficStore {
     this.windows.clear();
     this.buckets.clear();
     this.gauges.clear();
+    this.slides.clear();
     return Promise.resolve();
   }
 
@@ -166,5 +207,36 @@ export class LocalCounterStore implements CounterStore, TrafficStore {
     // Fully drained once excess + 1 requests have leaked out: it then reads as a new bucket.
     this.buckets.set(key, { excess, last: now, drainedAt: now + ((excess + 1) / rate) * 1000 });
     return { rejected: false, excess, delayMs: (excess / rate) * 1000 };
+  }
+
+  private slideNow(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    cost: number,
+  ): SlidingWindowState {
+    checkSlidingArgs(limit, windowSeconds, cost);
+    const nowMs = this.clock.now();
+    const now = nowMs / 1000;
+    const id = Math.floor(now / windowSeconds);
+    const slide = this.slides.get(key);
+    let current = 0;
+    let previous = 0;
+    if (slide?.id === id) {
+      current = slide.current;
+      previous = slide.previous;
+    } else if (slide?.id === id - 1) {
+      previous = slide.current;
+    }
+    const state = slidingDecision({ limit, windowSeconds, cost, now, current, previous });
+    if (!state.rejected) {
+      this.slides.set(key, {
+        id,
+        current: current + cost,
+        previous,
+        expiresAt: (id + 2) * windowSeconds * 1000,
+      });
+    }
+    return state;
   }
 }

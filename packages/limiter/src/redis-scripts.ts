@@ -72,3 +72,38 @@ end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return value
 `;
+
+/**
+ * KEYS[1] sliding window (a hash: window id → count), ARGV[1] limit, ARGV[2] window in seconds,
+ * ARGV[3] cost. Redis's clock aligns the windows, so every node agrees. The calculation is
+ * charge-args.ts's `slidingDecision`, made atomic: refused requests are not counted. Answers
+ * `{ rejected (0|1), remaining, reset }`, reset as a string (seconds, 2 decimals).
+ */
+export const SLIDING_WINDOW_SCRIPT = `
+local limit = tonumber(ARGV[1])
+local size = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local id = math.floor(now / size)
+local current = tonumber(redis.call('HGET', KEYS[1], tostring(id)) or '0')
+local previous = tonumber(redis.call('HGET', KEYS[1], tostring(id - 1)) or '0')
+local remaining_time = size - (now - math.floor(now / size) * size)
+local function ceil2(x) return tostring(math.ceil(x * 100) / 100) end
+if current >= limit then
+  return { 1, 0, ceil2(remaining_time) }
+end
+local last_rate = math.min(previous, limit) / size
+local estimated = last_rate * remaining_time
+if estimated + current >= limit then
+  local delay = remaining_time
+  if last_rate > 0 then
+    delay = math.max(remaining_time - (limit - current) / last_rate, 0)
+  end
+  return { 1, 0, ceil2(delay) }
+end
+redis.call('HINCRBY', KEYS[1], tostring(id), cost)
+redis.call('HDEL', KEYS[1], tostring(id - 2))
+redis.call('PEXPIRE', KEYS[1], math.ceil(size * 2000))
+return { 0, math.floor(limit - (current + cost) - estimated), ceil2(remaining_time) }
+`;

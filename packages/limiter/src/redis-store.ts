@@ -22,9 +22,10 @@ import {
   type CounterState,
   type CounterStore,
   type LeakyBucketState,
+  type SlidingWindowState,
   type TrafficStore,
 } from '@tollgate/core';
-import { checkBucketArgs, checkChargeArgs, checkGaugeArgs } from './charge-args';
+import { checkBucketArgs, checkChargeArgs, checkGaugeArgs, checkSlidingArgs } from './charge-args';
 import { CounterStoreUnavailableError } from './errors';
 import {
   clusterOptions,
@@ -34,7 +35,13 @@ import {
   type RedisStoreConf,
   type RedisStoreTarget,
 } from './redis-conf';
-import { CHARGE_SCRIPT, GAUGE_SCRIPT, LEAKY_BUCKET_SCRIPT, PEEK_SCRIPT } from './redis-scripts';
+import {
+  CHARGE_SCRIPT,
+  GAUGE_SCRIPT,
+  LEAKY_BUCKET_SCRIPT,
+  PEEK_SCRIPT,
+  SLIDING_WINDOW_SCRIPT,
+} from './redis-scripts';
 import { errorFields, throttledWarn, type LimiterLogger } from './throttled-log';
 
 /** Tuning of {@link RedisCounterStore}; the defaults suit production. */
@@ -68,6 +75,12 @@ interface ScriptedClient {
   tollgatePeek(key: string): Promise<ScriptReply>;
   tollgateBucket(key: string, rate: number, burst: number): Promise<[number, string]>;
   tollgateGauge(key: string, delta: number, ttlSeconds: number): Promise<number>;
+  tollgateSlide(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    cost: number,
+  ): Promise<[number, number, string]>;
 }
 
 type Client = Redis | Cluster;
@@ -123,6 +136,7 @@ export class RedisCounterStore implements CounterStore, TrafficStore {
     this.client.defineCommand('tollgatePeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
     this.client.defineCommand('tollgateBucket', { numberOfKeys: 1, lua: LEAKY_BUCKET_SCRIPT });
     this.client.defineCommand('tollgateGauge', { numberOfKeys: 1, lua: GAUGE_SCRIPT });
+    this.client.defineCommand('tollgateSlide', { numberOfKeys: 1, lua: SLIDING_WINDOW_SCRIPT });
     this.scripts = this.client as unknown as ScriptedClient;
     this.client.on('error', (err: unknown) => this.onConnectionError(err));
     this.client.on('node error', (err: unknown) => this.onConnectionError(err));
@@ -200,6 +214,29 @@ export class RedisCounterStore implements CounterStore, TrafficStore {
       'adjust gauge',
       () => this.scripts.tollgateGauge(this.keyPrefix + key, delta, Math.ceil(ttlSeconds)),
       (value: number) => value,
+    );
+  }
+
+  /** One request through sliding window `key` (one script on Redis's clock). */
+  slidingWindow(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    cost: number,
+  ): Promise<SlidingWindowState> {
+    try {
+      checkSlidingArgs(limit, windowSeconds, cost);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new RangeError(String(err)));
+    }
+    return this.call(
+      'update window',
+      () => this.scripts.tollgateSlide(this.keyPrefix + key, limit, windowSeconds, cost),
+      (reply: [number, number, string]) => ({
+        rejected: reply[0] === 1,
+        remaining: reply[1],
+        resetSeconds: Number(reply[2]),
+      }),
     );
   }
 

@@ -108,12 +108,38 @@ export function runTrafficStoreSuite(
       );
     });
 
+    it('sliding window: limit requests in a window, then refused without being counted', async () => {
+      const k = key('slide');
+      const remaining: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const state = await h.store.slidingWindow(k, 3, 1000, 1);
+        expect(state.rejected).toBe(false);
+        expect(state.resetSeconds).toBeGreaterThan(0);
+        expect(state.resetSeconds).toBeLessThanOrEqual(1000);
+        remaining.push(state.remaining);
+      }
+      expect(remaining).toEqual([2, 1, 0]);
+      const refused = await h.store.slidingWindow(k, 3, 1000, 1);
+      expect(refused).toMatchObject({ rejected: true, remaining: 0 });
+      expect((await h.store.slidingWindow(key('other'), 3, 1000, 1)).rejected).toBe(false);
+    });
+
+    it('sliding window: concurrent requests admit exactly the limit', async () => {
+      const k = key('slide-concurrent');
+      const states = await Promise.all(
+        Array.from({ length: 20 }, () => h.store.slidingWindow(k, 7, 1000, 1)),
+      );
+      expect(states.filter((s) => !s.rejected)).toHaveLength(7);
+    });
+
     it('refuses bad arguments', async () => {
       await expect(h.store.leakyBucket(key('x'), 0, 1)).rejects.toThrow(RangeError);
       await expect(h.store.leakyBucket(key('x'), 1, -1)).rejects.toThrow(RangeError);
       await expect(h.store.adjustGauge(key('x'), 0, 60)).rejects.toThrow(RangeError);
       await expect(h.store.adjustGauge(key('x'), 1.5, 60)).rejects.toThrow(RangeError);
       await expect(h.store.adjustGauge(key('x'), 1, 0)).rejects.toThrow(RangeError);
+      await expect(h.store.slidingWindow(key('x'), 0, 10, 1)).rejects.toThrow(RangeError);
+      await expect(h.store.slidingWindow(key('x'), 1, 0, 1)).rejects.toThrow(RangeError);
     });
   });
 }

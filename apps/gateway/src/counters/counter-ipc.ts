@@ -7,11 +7,18 @@
  * node:cluster, so both sides can be tested over a fake channel. The gateway wires them into its
  * primary and worker message loops.
  */
-import type { CounterState, CounterStore, LeakyBucketState, TrafficStore } from '@tollgate/core';
+import type {
+  CounterState,
+  CounterStore,
+  LeakyBucketState,
+  SlidingWindowState,
+  TrafficStore,
+} from '@tollgate/core';
 import {
   checkBucketArgs,
   checkChargeArgs,
   checkGaugeArgs,
+  checkSlidingArgs,
   CounterStoreUnavailableError,
 } from '@tollgate/limiter';
 
@@ -20,11 +27,11 @@ export interface CounterRequest {
   t: 'counter';
   /** Chosen by the worker, echoed in the result. */
   id: number;
-  op: 'peek' | 'charge' | 'bucket' | 'gauge';
+  op: 'peek' | 'charge' | 'bucket' | 'gauge' | 'slide';
   key: string;
-  /** Required for `charge`. */
+  /** Required for `charge` and `slide`. */
   cost?: number;
-  /** Required for `charge`; the gauge's ttl for `gauge`. */
+  /** Required for `charge` and `slide`; the gauge's ttl for `gauge`. */
   windowSeconds?: number;
   /** Required for `bucket`. */
   rate?: number;
@@ -32,6 +39,8 @@ export interface CounterRequest {
   burst?: number;
   /** Required for `gauge`. */
   delta?: number;
+  /** Required for `slide`. */
+  limit?: number;
 }
 
 /** Primary → worker: the outcome of request `id`, a state or an error message. */
@@ -43,6 +52,8 @@ export interface CounterResult {
   bucket?: LeakyBucketState;
   /** The answer to a `gauge` request. */
   gauge?: number;
+  /** The answer to a `slide` request. */
+  slide?: SlidingWindowState;
   error?: string;
 }
 
@@ -56,6 +67,9 @@ export function isCounterRequest(msg: unknown): msg is CounterRequest {
   if (msg.op === 'peek') return true;
   if (msg.op === 'bucket') return isNumber(msg.rate) && isNumber(msg.burst);
   if (msg.op === 'gauge') return isNumber(msg.delta) && isNumber(msg.windowSeconds);
+  if (msg.op === 'slide') {
+    return isNumber(msg.limit) && isNumber(msg.windowSeconds) && isNumber(msg.cost);
+  }
   return msg.op === 'charge' && isNumber(msg.cost) && isNumber(msg.windowSeconds);
 }
 
@@ -71,6 +85,15 @@ export function isCounterResult(msg: unknown): msg is CounterResult {
   if (msg.error !== undefined) return typeof msg.error === 'string';
   if (msg.bucket !== undefined) return isBucket(msg.bucket);
   if (msg.gauge !== undefined) return isNumber(msg.gauge);
+  if (msg.slide !== undefined) {
+    const v: unknown = msg.slide;
+    return (
+      isObject(v) &&
+      typeof v.rejected === 'boolean' &&
+      isNumber(v.remaining) &&
+      isNumber(v.resetSeconds)
+    );
+  }
   const state = msg.state;
   return (
     isObject(state) &&
@@ -120,7 +143,18 @@ export class CounterHost {
 
   private async run(msg: CounterRequest): Promise<CounterResult> {
     const { id } = msg;
-    const { leakyBucket, adjustGauge } = this.store;
+    const { leakyBucket, adjustGauge, slidingWindow } = this.store;
+    if (msg.op === 'slide') {
+      if (!slidingWindow) throw new Error('the node store has no sliding windows');
+      const w = await slidingWindow.call(
+        this.store,
+        msg.key,
+        msg.limit ?? 0,
+        msg.windowSeconds ?? 0,
+        msg.cost ?? 0,
+      );
+      return { t: 'counter-result', id, slide: { ...w } };
+    }
     if (msg.op === 'bucket') {
       if (!leakyBucket) throw new Error('the node store has no leaky buckets');
       const b = await leakyBucket.call(this.store, msg.key, msg.rate ?? 0, msg.burst ?? -1);
@@ -226,6 +260,26 @@ export class IpcCounterStore implements CounterStore, TrafficStore {
       if (!r.bucket) throw this.unavailable('update bucket', 'no bucket in the answer');
       return { ...r.bucket };
     });
+  }
+
+  /** One request through a sliding window in the primary's store. */
+  slidingWindow(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    cost: number,
+  ): Promise<SlidingWindowState> {
+    try {
+      checkSlidingArgs(limit, windowSeconds, cost);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new RangeError(String(err)));
+    }
+    return this.request('update window', { op: 'slide', key, limit, windowSeconds, cost }).then(
+      (r) => {
+        if (!r.slide) throw this.unavailable('update window', 'no window in the answer');
+        return { ...r.slide };
+      },
+    );
   }
 
   /** Adjust a gauge in the primary's store. */

@@ -95,6 +95,7 @@ describe('limit-conn', () => {
     const broken: TrafficStore = {
       leakyBucket: () => Promise.reject(new CounterStoreUnavailableError('down')),
       adjustGauge: () => Promise.reject(new CounterStoreUnavailableError('down')),
+      slidingWindow: () => Promise.reject(new CounterStoreUnavailableError('down')),
     };
     const strict = resolved({ conn: 1, burst: 0, default_conn_delay: 0.1 });
     expect(await increase(strict, context(), () => broken, log)).toEqual({ status: 500 });

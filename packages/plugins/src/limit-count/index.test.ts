@@ -37,7 +37,7 @@ async function run(
   conf: LimitCountConf,
   ctx = context(),
 ): Promise<[Exit | undefined, RequestContext]> {
-  return [await limitCount(conf, ctx, () => store, log), ctx];
+  return [await limitCount(conf, ctx, { fixed: () => store, sliding: () => store }, log), ctx];
 }
 
 describe('limit-count', () => {
@@ -93,6 +93,27 @@ describe('limit-count', () => {
       'X-Limit-Left': '0',
       'X-1-RateLimit-Reset-In': '9',
     });
+  });
+
+  it('window_type sliding: the previous window weighs in (APISIX sliding-window)', async () => {
+    const conf = resolved({ count: 2, time_window: 10, window_type: 'sliding' });
+    const [a, ca] = await run(conf);
+    expect(a).toBeUndefined();
+    expect(ca.response.extraHeaders).toEqual({
+      'X-RateLimit-Limit': '2',
+      'X-RateLimit-Remaining': '1',
+      'X-RateLimit-Reset': '10',
+    });
+    expect((await run(conf))[0]).toBeUndefined();
+    const [refused, cr] = await run(conf);
+    expect(refused?.status).toBe(503);
+    expect(cr.response.extraHeaders['X-RateLimit-Remaining']).toBe('0');
+    // Three quarters into the next window a quarter of the previous 2 still counts: 0.5 + 0 < 2.
+    now = 17_500;
+    const [b, cb] = await run(conf);
+    expect(b).toBeUndefined();
+    expect(cb.response.extraHeaders['X-RateLimit-Remaining']).toBe('0');
+    expect(cb.response.extraHeaders['X-RateLimit-Reset']).toBe('2.5');
   });
 
   it('rejected_msg is sent as {"error_msg": ...}', async () => {
@@ -172,13 +193,14 @@ describe('limit-count', () => {
       charge: () => Promise.reject(new CounterStoreUnavailableError('down')),
       close: () => Promise.resolve(),
     };
+    const stores = { fixed: () => broken, sliding: () => store };
     const strict = resolved({ count: 1, time_window: 60 });
-    expect(await limitCount(strict, context(), () => broken, log)).toEqual({
+    expect(await limitCount(strict, context(), stores, log)).toEqual({
       status: 500,
       body: { error_msg: 'failed to limit count' },
     });
     const lenient = resolved({ count: 1, time_window: 60, allow_degradation: true });
-    expect(await limitCount(lenient, context(), () => broken, log)).toBeUndefined();
+    expect(await limitCount(lenient, context(), stores, log)).toBeUndefined();
   });
 });
 
@@ -232,7 +254,8 @@ describe('limit-count schema and check (APISIX check_schema)', () => {
       valid: false,
       message: 'sync_interval should be smaller than time_window',
     });
-    expect(check({ count: 1, time_window: 1, window_type: 'sliding' }).valid).toBe(false);
+    expect(check({ count: 1, time_window: 1, window_type: 'sliding' }).valid).toBe(true);
+    expect(check({ count: 1, time_window: 1, policy: 'redis-sentinel' }).valid).toBe(false);
   });
 
   it('group conf mismatched: a group keeps its first configuration', () => {

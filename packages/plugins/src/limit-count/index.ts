@@ -1,7 +1,7 @@
 /**
  * @module limit-count
  * APISIX's limit-count: at most `count` requests per `time_window` seconds per key, in a fixed
- * window that opens at the key's first request. Counters are exact across the workers of a node
+ * window that opens at the key's first request, or a sliding one (`window_type: sliding`). Counters are exact across the workers of a node
  * (`policy: local`) or shared by every node through Redis (`redis`, `redis-cluster`).
  *
  * @example
@@ -12,6 +12,7 @@ import { createLogger, definePlugin } from '@tollgate/core';
 import type { LimitCountConf } from '@tollgate/schema';
 import { limitCount } from './limit';
 import { closeCountStores, countStoreFor, initCountStores } from './stores';
+import { initTrafficStores, trafficStoreFor } from '../limit-common/stores';
 
 const log = createLogger('limit-count');
 
@@ -20,7 +21,11 @@ export const limitCountPlugin = definePlugin<LimitCountConf>({
   name: 'limit-count',
   version: '0.5',
   priority: 1002,
-  init: (env) => initCountStores(env),
+  init: (env) => {
+    initCountStores(env);
+    initTrafficStores(env);
+  },
   destroy: () => closeCountStores(),
-  access: (conf, ctx) => limitCount(conf, ctx, countStoreFor, log),
+  access: (conf, ctx) =>
+    limitCount(conf, ctx, { fixed: countStoreFor, sliding: trafficStoreFor }, log),
 });

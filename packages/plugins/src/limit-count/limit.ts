@@ -16,6 +16,7 @@ import {
   type Exit,
   type Logger,
   type RequestContext,
+  type TrafficStore,
 } from '@tollgate/core';
 import type { LimitCountConf } from '@tollgate/schema';
 import { resolveCount, resolveTemplate } from '../ai-quota/template';
@@ -154,11 +155,38 @@ function refuse(conf: LimitCountConf): Exit {
   );
 }
 
+/** Where limit-count counts: fixed windows in a CounterStore, sliding ones in a TrafficStore. */
+export interface CountStores {
+  fixed(conf: LimitCountConf): CounterStore;
+  sliding(conf: LimitCountConf): TrafficStore;
+}
+
+/** One request against `rule`: whether it is refused, what is left, the Reset header. */
+async function take(
+  conf: LimitCountConf,
+  ctx: RequestContext,
+  rule: CountRule,
+  stores: CountStores,
+): Promise<{ refused: boolean; remaining: number; reset: string }> {
+  const key = counterKey(conf, ctx, rule);
+  if (conf.window_type === 'sliding') {
+    const state = await stores.sliding(conf).slidingWindow(key, rule.count, rule.timeWindow, 1);
+    return {
+      refused: state.rejected,
+      remaining: state.remaining,
+      reset: String(Math.floor(state.resetSeconds * 100) / 100),
+    };
+  }
+  const { consumed, resetInMs } = await stores.fixed(conf).charge(key, 1, rule.timeWindow);
+  const remaining = rule.count - consumed;
+  return { refused: remaining < 0, remaining, reset: resetText(rule, consumed, resetInMs) };
+}
+
 /** limit-count's access phase. */
 export async function limitCount(
   conf: LimitCountConf,
   ctx: RequestContext,
-  store: (conf: LimitCountConf) => CounterStore,
+  stores: CountStores,
   log: Logger,
 ): Promise<Exit | undefined> {
   let rules: CountRule[];
@@ -170,26 +198,19 @@ export async function limitCount(
     return conf.allow_degradation ? undefined : exit(500);
   }
   for (const rule of rules) {
-    let consumed: number;
-    let resetInMs: number | undefined;
+    let verdict: Awaited<ReturnType<typeof take>>;
     try {
-      ({ consumed, resetInMs } = await store(conf).charge(
-        counterKey(conf, ctx, rule),
-        1,
-        rule.timeWindow,
-      ));
+      verdict = await take(conf, ctx, rule, stores);
     } catch (err) {
       log.error('failed to limit count', { err, policy: conf.policy, request_id: ctx.requestId });
       if (conf.allow_degradation) return undefined;
       return exit(500, { error_msg: 'failed to limit count' });
     }
-    const remaining = rule.count - consumed;
-    const reset = resetText(rule, consumed, resetInMs);
-    if (remaining < 0) {
-      if (conf.show_limit_quota_header) setHeaders(ctx, rule, 0, reset);
+    if (verdict.refused) {
+      if (conf.show_limit_quota_header) setHeaders(ctx, rule, 0, verdict.reset);
       return refuse(conf);
     }
-    if (conf.show_limit_quota_header) setHeaders(ctx, rule, remaining, reset);
+    if (conf.show_limit_quota_header) setHeaders(ctx, rule, verdict.remaining, verdict.reset);
   }
   return undefined;
 }

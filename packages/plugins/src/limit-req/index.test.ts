@@ -97,6 +97,7 @@ describe('limit-req', () => {
     const broken: TrafficStore = {
       leakyBucket: () => Promise.reject(new CounterStoreUnavailableError('down')),
       adjustGauge: () => Promise.reject(new CounterStoreUnavailableError('down')),
+      slidingWindow: () => Promise.reject(new CounterStoreUnavailableError('down')),
     };
     const strict = resolved({ rate: 1, burst: 0, key: 'remote_addr' });
     expect(await limitReq(strict, context(), () => broken, log)).toEqual({ status: 500 });

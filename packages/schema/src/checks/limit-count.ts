@@ -3,8 +3,8 @@
  * limit-count's checks beyond its schema (APISIX's `check_schema`): rules and count/time_window
  * or group are exclusive, rule keys are unique, `sync_interval` bounds for Redis policies, and
  * the group rule: every configuration of one `group` must equal the first one this process saw
- * (`group conf mismatched`). Tollgate refuses what it cannot run yet (`window_type: sliding`,
- * `policy: redis-sentinel`) instead of counting wrongly.
+ * (`group conf mismatched`). Tollgate refuses what it cannot run yet (`policy: redis-sentinel`)
+ * instead of counting wrongly.
  */
 
 const NO_DELAYED_SYNC = -1;
@@ -77,7 +77,6 @@ export function checkLimitCount(
   }
   const group = typeof conf.group === 'string' ? conf.group : undefined;
   if (group !== undefined && rules) return 'group and rules cannot be specified at the same time';
-  if (conf.window_type === 'sliding') return 'window_type sliding is not supported by Tollgate yet';
   if (conf.policy === 'redis-sentinel')
     return 'policy redis-sentinel is not supported by Tollgate yet';
   if (group !== undefined) {
