@@ -3,7 +3,7 @@
  * The check APISIX runs on plugin options that hold regular expressions (`re_compile(rule, "j")`
  * in cors, ua-restriction, uri-blocker): every rule must compile. Tollgate compiles them as
  * JavaScript RegExps, so PCRE-only syntax (inline flags such as `(?i)`, possessive quantifiers,
- * atomic groups, `\Q...\E`) is refused here rather than failing at request time.
+ * atomic groups) is refused here rather than failing at request time.
  */
 
 /**
