@@ -21,6 +21,7 @@ import { limitConnPlugin } from './limit-conn';
 import { limitCountPlugin } from './limit-count';
 import { limitReqPlugin } from './limit-req';
 import { createMultiAuth } from './multi-auth';
+import { clientControl } from './client-control';
 import { faultInjection } from './fault-injection';
 import { prometheus } from './prometheus';
 import { proxyRewrite } from './proxy-rewrite';
@@ -56,6 +57,7 @@ const ALL: PluginDefinition<never>[] = [
   responseRewrite,
   redirect,
   faultInjection,
+  clientControl,
 ];
 
 /** Plugin definitions by name. */

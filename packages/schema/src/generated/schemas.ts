@@ -33,6 +33,7 @@ export type SchemaId =
   | "tollgate:plugins/ai-rate-limiting"
   | "tollgate:plugins/basic-auth"
   | "tollgate:plugins/basic-auth.consumer"
+  | "tollgate:plugins/client-control"
   | "tollgate:plugins/consumer-restriction"
   | "tollgate:plugins/cors"
   | "tollgate:plugins/cors.metadata"
@@ -1893,6 +1894,24 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       "password"
     ]
   },
+  "tollgate:plugins/client-control": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/client-control",
+    "title": "ClientControlConf",
+    "description": "client-control on a route or service: limits on what a client may send (nginx's client_max_body_size, per route).",
+    "type": "object",
+    "properties": {
+      "max_body_size": {
+        "description": "Largest request body in bytes; a larger one is answered 413. 0 means no limit.",
+        "type": "integer",
+        "minimum": 0
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    }
+  },
   "tollgate:plugins/consumer-restriction": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/consumer-restriction",
@@ -2872,7 +2891,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "minLength": 1
       },
       "policy": {
-        "description": "Where counters live: this node (`local`, exact across its workers) or Redis (shared by nodes). `redis-sentinel` is not supported by Tollgate yet: refused.",
+        "description": "Where counters live: this node (`local`, exact across its workers) or Redis (shared by nodes): one server, a Redis Cluster, or the master a Redis Sentinel names.",
         "type": "string",
         "enum": [
           "local",
@@ -4630,6 +4649,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   "basic-auth": {
     "consumerSchema": "tollgate:plugins/basic-auth.consumer",
     "schema": "tollgate:plugins/basic-auth"
+  },
+  "client-control": {
+    "schema": "tollgate:plugins/client-control"
   },
   "consumer-restriction": {
     "schema": "tollgate:plugins/consumer-restriction"

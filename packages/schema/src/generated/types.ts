@@ -785,6 +785,7 @@ export interface PluginConfMap {
   'ai-proxy-multi': AiProxyMultiConf;
   'ai-rate-limiting': AiRateLimitingConf;
   'basic-auth': BasicAuthConf;
+  'client-control': ClientControlConf;
   'consumer-restriction': ConsumerRestrictionConf;
   cors: CorsConf;
   'fault-injection': FaultInjectionConf;
@@ -1571,6 +1572,19 @@ export interface BasicAuthConf {
   _meta?: PluginMeta;
 }
 /**
+ * client-control on a route or service: limits on what a client may send (nginx's client_max_body_size, per route).
+ */
+export interface ClientControlConf {
+  /**
+   * Largest request body in bytes; a larger one is answered 413. 0 means no limit.
+   */
+  max_body_size?: number;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * consumer-restriction on a route, service or consumer: allow or refuse requests by consumer name, consumer group, route or service, and a consumer's methods.
  */
 export interface ConsumerRestrictionConf {
@@ -2175,7 +2189,7 @@ export interface LimitCountConf {
    */
   rejected_msg?: string;
   /**
-   * Where counters live: this node (`local`, exact across its workers) or Redis (shared by nodes). `redis-sentinel` is not supported by Tollgate yet: refused.
+   * Where counters live: this node (`local`, exact across its workers) or Redis (shared by nodes): one server, a Redis Cluster, or the master a Redis Sentinel names.
    */
   policy: 'local' | 'redis' | 'redis-cluster' | 'redis-sentinel';
   /**
@@ -2843,6 +2857,7 @@ export interface PluginConsumerConfMap {
   'ai-proxy-multi': AiProxyMultiConf;
   'ai-rate-limiting': AiRateLimitingConf;
   'basic-auth': BasicAuthConsumerConf;
+  'client-control': ClientControlConf;
   'consumer-restriction': ConsumerRestrictionConf;
   cors: CorsConf;
   'fault-injection': FaultInjectionConf;
@@ -3747,6 +3762,7 @@ export interface PluginConfMapInput {
   'ai-proxy-multi': AiProxyMultiConfInput;
   'ai-rate-limiting': AiRateLimitingConfInput;
   'basic-auth': BasicAuthConfInput;
+  'client-control': ClientControlConfInput;
   'consumer-restriction': ConsumerRestrictionConfInput;
   cors: CorsConfInput;
   'fault-injection': FaultInjectionConfInput;
@@ -4533,6 +4549,19 @@ export interface BasicAuthConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * client-control on a route or service: limits on what a client may send (nginx's client_max_body_size, per route).
+ */
+export interface ClientControlConfInput {
+  /**
+   * Largest request body in bytes; a larger one is answered 413. 0 means no limit.
+   */
+  max_body_size?: number;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * consumer-restriction on a route, service or consumer: allow or refuse requests by consumer name, consumer group, route or service, and a consumer's methods.
  */
 export interface ConsumerRestrictionConfInput {
@@ -5137,7 +5166,7 @@ export interface LimitCountConfInput {
    */
   rejected_msg?: string;
   /**
-   * Where counters live: this node (`local`, exact across its workers) or Redis (shared by nodes). `redis-sentinel` is not supported by Tollgate yet: refused.
+   * Where counters live: this node (`local`, exact across its workers) or Redis (shared by nodes): one server, a Redis Cluster, or the master a Redis Sentinel names.
    */
   policy?: 'local' | 'redis' | 'redis-cluster' | 'redis-sentinel';
   /**
@@ -5805,6 +5834,7 @@ export interface PluginConsumerConfMapInput {
   'ai-proxy-multi': AiProxyMultiConfInput;
   'ai-rate-limiting': AiRateLimitingConfInput;
   'basic-auth': BasicAuthConsumerConfInput;
+  'client-control': ClientControlConfInput;
   'consumer-restriction': ConsumerRestrictionConfInput;
   cors: CorsConfInput;
   'fault-injection': FaultInjectionConfInput;
