@@ -5,6 +5,10 @@ import { checkPluginConf, getPlugin, listPlugins } from './plugins';
 describe('plugin catalogue', () => {
   it('lists plugins by priority descending with APISIX numbers', () => {
     expect(listPlugins().map((p) => [p.name, p.priority, p.version])).toEqual([
+      ['real-ip', 23000, '0.1'],
+      ['client-control', 22000, '0.1'],
+      ['request-id', 12015, '0.1'],
+      ['fault-injection', 11000, '0.1'],
       ['cors', 4000, '0.1'],
       ['ip-restriction', 3000, '0.1'],
       ['ua-restriction', 2999, '0.1'],
@@ -20,9 +24,12 @@ describe('plugin catalogue', () => {
       ['ai-proxy', 1040, '0.5'],
       ['ai-consumer-rate-limiting', 1035, '0.1'],
       ['ai-rate-limiting', 1030, '0.1'],
+      ['proxy-rewrite', 1008, '0.1'],
       ['limit-conn', 1003, '0.1'],
       ['limit-count', 1002, '0.5'],
       ['limit-req', 1001, '0.1'],
+      ['redirect', 900, '0.1'],
+      ['response-rewrite', 899, '0.1'],
       ['prometheus', 500, '0.2'],
     ]);
   });

@@ -18,6 +18,7 @@ import {
   type HttpReply,
   type TollgateNode,
 } from '@tollgate/testkit';
+import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 
 jest.setTimeout(60_000);
 
@@ -27,9 +28,11 @@ let node: TollgateNode;
 let admin: AdminClient;
 let echo: EchoServer;
 let gatewayPort: number;
+let llm: MockLlm;
 
 beforeAll(async () => {
   echo = await startEchoServer('upstream');
+  llm = await startMockLlm({ name: 'openai', apiKeys: ['token'] });
   gatewayPort = await freePort();
   const adminPort = await freePort();
   node = await startTollgate({
@@ -53,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await node?.destroy();
   await echo?.close();
+  await llm?.close();
 });
 
 function get(uri: string, headers: Record<string, string> = {}): Promise<HttpReply> {
@@ -212,5 +216,40 @@ describe('proxy-rewrite (APISIX t/plugin/proxy-rewrite*.t)', () => {
       '/pr-7/a%2Fb?q=%20',
     );
     expect(raw.url).toBe('/pr-7/a%2Fb?q=%20');
+  });
+
+  it('on an ai-proxy route: the header changes reach the LLM, the URI and Host do not', async () => {
+    const res = await admin.put('/apisix/admin/routes/pr-ai', {
+      uri: '/pr-ai/chat',
+      plugins: {
+        'proxy-rewrite': {
+          uri: '/elsewhere',
+          host: 'rewritten.example',
+          headers: { set: { 'X-Team': 'ml' }, remove: ['X-Drop'] },
+        },
+        'ai-proxy': {
+          provider: 'openai',
+          auth: { header: { Authorization: 'Bearer token' } },
+          options: { model: 'gpt-4' },
+          override: { endpoint: `${llm.url}/v1/chat/completions` },
+        },
+      },
+    });
+    expect(res.status).toBeLessThan(300);
+    const chat = () =>
+      httpRequest('POST', `http://127.0.0.1:${gatewayPort}/pr-ai/chat`, {
+        body: { messages: [{ role: 'user', content: 'hello' }] },
+        headers: { 'content-type': 'application/json', 'X-Drop': 'secret' },
+      });
+    const reply = await waitFor('the AI route', async () => {
+      const r = await chat();
+      return r.status === 200 ? r : undefined;
+    });
+    expect(reply.status).toBe(200);
+    const seen = llm.requests.at(-1);
+    expect(seen?.path).toBe('/v1/chat/completions');
+    expect(seen?.headers['x-team']).toBe('ml');
+    expect(seen?.headers['x-drop']).toBeUndefined();
+    expect(seen?.headers.host).not.toBe('rewritten.example');
   });
 });
