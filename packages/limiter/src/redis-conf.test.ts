@@ -75,7 +75,10 @@ describe('resolveRedisTarget', () => {
     expect(() => resolveRedisTarget({ policy: 'redis-cluster', redis_cluster_nodes: [] })).toThrow(
       'redis_cluster_nodes is required',
     );
-    expect(() => resolveRedisTarget({ policy: 'redis-sentinel' })).toThrow('not supported');
+    expect(() => resolveRedisTarget({ policy: 'redis-sentinel' })).toThrow(
+      'redis_sentinels and redis_master_name are required',
+    );
+    expect(() => resolveRedisTarget({ policy: 'local' })).toThrow('not supported');
     expect(() => parseNodeAddress('host:99999')).toThrow('invalid redis cluster node address');
   });
 });
@@ -171,5 +174,51 @@ describe('ioredis options', () => {
         resolveRedisTarget({ policy: 'redis-cluster', redis_cluster_nodes: ['a:1', 'b:2'] }),
       ),
     ).toBe('redis-cluster a:1,b:2');
+  });
+});
+
+describe('redis-sentinel targets', () => {
+  const conf = {
+    policy: 'redis-sentinel',
+    redis_sentinels: [
+      { host: '10.0.0.2', port: 26379 },
+      { host: '10.0.0.1', port: 26379 },
+    ],
+    redis_master_name: 'mymaster',
+    redis_password: 'secret',
+    redis_read_timeout: 1500,
+  };
+
+  it('applies APISIX defaults: role master, database 0, the longer timeout', () => {
+    expect(resolveRedisTarget(conf)).toEqual({
+      kind: 'redis-sentinel',
+      sentinels: [
+        { host: '10.0.0.2', port: 26379 },
+        { host: '10.0.0.1', port: 26379 },
+      ],
+      name: 'mymaster',
+      role: 'master',
+      password: 'secret',
+      database: 0,
+      timeoutMs: 1500,
+      tls: false,
+    });
+  });
+
+  it('requires sentinels and a master name', () => {
+    expect(() => resolveRedisTarget({ policy: 'redis-sentinel', redis_master_name: 'm' })).toThrow(
+      TypeError,
+    );
+    expect(() =>
+      resolveRedisTarget({ policy: 'redis-sentinel', redis_sentinels: conf.redis_sentinels }),
+    ).toThrow(TypeError);
+  });
+
+  it('has one identity whatever the sentinel order, and a name without the password', () => {
+    const reversed = { ...conf, redis_sentinels: [...conf.redis_sentinels].reverse() };
+    expect(redisTargetKey(resolveRedisTarget(conf))).toBe(
+      redisTargetKey(resolveRedisTarget(reversed)),
+    );
+    expect(describeRedisTarget(resolveRedisTarget(conf))).toBe('redis-sentinel mymaster/0');
   });
 });

@@ -36,6 +36,18 @@ export interface RedisStoreConf {
   readonly redis_keepalive_timeout?: number;
   /** Accepted and ignored (see `redis_keepalive_timeout`). */
   readonly redis_keepalive_pool?: number;
+  /** `redis-sentinel`: the sentinels asked for the master's address. */
+  readonly redis_sentinels?: readonly { readonly host: string; readonly port: number }[];
+  /** `redis-sentinel`: the monitored master's name. */
+  readonly redis_master_name?: string;
+  /** `redis-sentinel`: `master` (default) or `slave`. */
+  readonly redis_role?: string;
+  /** `redis-sentinel`: connect timeout in ms; default 1000. */
+  readonly redis_connect_timeout?: number;
+  /** `redis-sentinel`: read timeout in ms; default 1000. */
+  readonly redis_read_timeout?: number;
+  readonly sentinel_username?: string;
+  readonly sentinel_password?: string;
 }
 
 /** A single Redis server, defaults applied. */
@@ -60,8 +72,24 @@ export interface RedisClusterTarget {
   readonly tls: false | { readonly verify: boolean };
 }
 
+/** A master found through Redis Sentinel, defaults applied. */
+export interface RedisSentinelTarget {
+  readonly kind: 'redis-sentinel';
+  readonly sentinels: readonly { readonly host: string; readonly port: number }[];
+  readonly name: string;
+  readonly role: 'master' | 'slave';
+  readonly username?: string;
+  readonly password?: string;
+  readonly sentinelUsername?: string;
+  readonly sentinelPassword?: string;
+  readonly database: number;
+  /** The longer of the connect and read timeouts. */
+  readonly timeoutMs: number;
+  readonly tls: false;
+}
+
 /** Where a Redis counter store connects. */
-export type RedisStoreTarget = RedisTarget | RedisClusterTarget;
+export type RedisStoreTarget = RedisTarget | RedisClusterTarget | RedisSentinelTarget;
 
 const DEFAULT_PORT = 6379;
 const DEFAULT_TIMEOUT_MS = 1000;
@@ -116,6 +144,30 @@ export function resolveRedisTarget(conf: RedisStoreConf): RedisStoreTarget {
       tls: conf.redis_cluster_ssl ? { verify: conf.redis_cluster_ssl_verify ?? false } : false,
     };
   }
+  if (policy === 'redis-sentinel') {
+    const sentinels = conf.redis_sentinels ?? [];
+    if (sentinels.length === 0 || !conf.redis_master_name) {
+      throw new TypeError(
+        'redis_sentinels and redis_master_name are required for policy redis-sentinel',
+      );
+    }
+    return {
+      kind: 'redis-sentinel',
+      sentinels: sentinels.map((n) => ({ host: n.host, port: n.port })),
+      name: conf.redis_master_name,
+      role: conf.redis_role === 'slave' ? 'slave' : 'master',
+      ...(conf.redis_username !== undefined && { username: conf.redis_username }),
+      ...(conf.redis_password !== undefined && { password: conf.redis_password }),
+      ...(conf.sentinel_username !== undefined && { sentinelUsername: conf.sentinel_username }),
+      ...(conf.sentinel_password !== undefined && { sentinelPassword: conf.sentinel_password }),
+      database: conf.redis_database ?? 0,
+      timeoutMs: Math.max(
+        conf.redis_connect_timeout ?? DEFAULT_TIMEOUT_MS,
+        conf.redis_read_timeout ?? DEFAULT_TIMEOUT_MS,
+      ),
+      tls: false,
+    };
+  }
   throw new TypeError(`counter policy ${policy} is not supported by the Redis counter store`);
 }
 
@@ -124,10 +176,13 @@ export function resolveRedisTarget(conf: RedisStoreConf): RedisStoreTarget {
  * cluster seed order ignored), different otherwise. Hashed, so a password never shows in it.
  */
 export function redisTargetKey(target: RedisStoreTarget): string {
-  const canonical =
-    target.kind === 'redis'
-      ? { ...target }
-      : { ...target, nodes: target.nodes.map((n) => `${n.host}:${n.port}`).sort() };
+  let canonical: Record<string, unknown>;
+  if (target.kind === 'redis') canonical = { ...target };
+  else if (target.kind === 'redis-cluster') {
+    canonical = { ...target, nodes: target.nodes.map((n) => `${n.host}:${n.port}`).sort() };
+  } else {
+    canonical = { ...target, sentinels: target.sentinels.map((n) => `${n.host}:${n.port}`).sort() };
+  }
   const sorted = Object.fromEntries(
     Object.entries(canonical).sort(([a], [b]) => a.localeCompare(b)),
   );
@@ -137,6 +192,7 @@ export function redisTargetKey(target: RedisStoreTarget): string {
 /** A printable name of a target for logs and errors (no credentials). */
 export function describeRedisTarget(target: RedisStoreTarget): string {
   if (target.kind === 'redis') return `redis ${target.host}:${target.port}/${target.database}`;
+  if (target.kind === 'redis-sentinel') return `redis-sentinel ${target.name}/${target.database}`;
   return `redis-cluster ${target.name || target.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
 }
 
@@ -186,5 +242,22 @@ export function clusterOptions(target: RedisClusterTarget, reconnectCapMs: numbe
       ...connectionOptions(target.timeoutMs, target.tls),
       ...(target.password !== undefined && { password: target.password }),
     },
+  };
+}
+
+/** ioredis options for a master (or replica) found through Redis Sentinel. */
+export function sentinelOptions(target: RedisSentinelTarget, reconnectCapMs: number): RedisOptions {
+  return {
+    ...connectionOptions(target.timeoutMs, false),
+    sentinels: target.sentinels.map((n) => ({ host: n.host, port: n.port })),
+    name: target.name,
+    role: target.role,
+    ...(target.username !== undefined && { username: target.username }),
+    ...(target.password !== undefined && { password: target.password }),
+    ...(target.sentinelUsername !== undefined && { sentinelUsername: target.sentinelUsername }),
+    ...(target.sentinelPassword !== undefined && { sentinelPassword: target.sentinelPassword }),
+    db: target.database,
+    sentinelRetryStrategy: (attempt) => reconnectDelay(attempt, reconnectCapMs),
+    retryStrategy: (attempt) => reconnectDelay(attempt, reconnectCapMs),
   };
 }

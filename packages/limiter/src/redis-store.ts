@@ -31,6 +31,7 @@ import {
   clusterOptions,
   describeRedisTarget,
   resolveRedisTarget,
+  sentinelOptions,
   singleNodeOptions,
   type RedisStoreConf,
   type RedisStoreTarget,
@@ -131,7 +132,9 @@ export class RedisCounterStore implements CounterStore, TrafficStore {
     this.client =
       this.target.kind === 'redis'
         ? new Redis(singleNodeOptions(this.target, cap))
-        : new Cluster([...this.target.nodes], clusterOptions(this.target, cap));
+        : this.target.kind === 'redis-sentinel'
+          ? new Redis(sentinelOptions(this.target, cap))
+          : new Cluster([...this.target.nodes], clusterOptions(this.target, cap));
     this.client.defineCommand('tollgateCharge', { numberOfKeys: 1, lua: CHARGE_SCRIPT });
     this.client.defineCommand('tollgatePeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
     this.client.defineCommand('tollgateBucket', { numberOfKeys: 1, lua: LEAKY_BUCKET_SCRIPT });

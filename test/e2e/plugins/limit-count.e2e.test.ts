@@ -5,8 +5,12 @@
  * the 2 workers of a node (`local`) and across 2 nodes sharing one Redis (overshoot measured with
  * 32 concurrent clients), and Redis down with and without allow_degradation.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   AdminClient,
+  ManagedProcess,
   freePort,
   httpRequest,
   startEchoServer,
@@ -15,6 +19,7 @@ import {
   testEtcdEndpoint,
   uniquePrefix,
   waitFor,
+  waitForPort,
   type EchoServer,
   type HttpReply,
   type RedisServer,
@@ -378,6 +383,41 @@ describe('limit-count: exact counters', () => {
     // eslint-disable-next-line no-console -- the measured overshoot goes into the issue note
     console.log(`limit-count sliding redis overshoot: ${served - 50} (served ${served} of 128)`);
     expect(served).toBe(50);
+  });
+
+  it('policy redis-sentinel: the master a Redis Sentinel names, shared by both nodes', async () => {
+    const sentinelPort = await freePort();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-e2e-sentinel-'));
+    const file = path.join(dir, 'sentinel.conf');
+    fs.writeFileSync(
+      file,
+      `port ${sentinelPort}\nbind 127.0.0.1\ndir ${dir}\n` +
+        `sentinel monitor e2e-master 127.0.0.1 ${redis.port} 1\n`,
+    );
+    const sentinel = new ManagedProcess({
+      command: 'redis-server',
+      args: [file, '--sentinel'],
+      ready: () => waitForPort(sentinelPort),
+    });
+    await sentinel.start();
+    try {
+      await putRoute('sentinel', {
+        uri: '/sentinel',
+        ...lc({
+          count: 3,
+          time_window: 60,
+          policy: 'redis-sentinel',
+          redis_sentinels: [{ host: '127.0.0.1', port: sentinelPort }],
+          redis_master_name: 'e2e-master',
+        }),
+      });
+      const codes = [];
+      for (const node of [0, 1, 0, 1]) codes.push((await get('/sentinel', {}, node)).status);
+      expect(codes).toEqual([200, 200, 200, 503]);
+    } finally {
+      await sentinel.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('redis down: allow_degradation false → 500 {"error_msg":"failed to limit count"}; true → served', async () => {

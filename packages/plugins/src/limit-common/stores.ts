@@ -21,6 +21,12 @@ export function trafficStoreFor(conf: RedisStoreConf & { policy: string }): Traf
     local ??= new LocalCounterStore();
     return local;
   }
-  if (conf.policy === 'redis' || conf.policy === 'redis-cluster') return redisCounterStore(conf);
+  if (
+    conf.policy === 'redis' ||
+    conf.policy === 'redis-cluster' ||
+    conf.policy === 'redis-sentinel'
+  ) {
+    return redisCounterStore(conf);
+  }
   throw new Error(`policy ${conf.policy} is not supported`);
 }

@@ -256,6 +256,15 @@ describe('limit-count schema and check (APISIX check_schema)', () => {
     });
     expect(check({ count: 1, time_window: 1, window_type: 'sliding' }).valid).toBe(true);
     expect(check({ count: 1, time_window: 1, policy: 'redis-sentinel' }).valid).toBe(false);
+    expect(
+      check({
+        count: 1,
+        time_window: 1,
+        policy: 'redis-sentinel',
+        redis_sentinels: [{ host: '127.0.0.1', port: 26379 }],
+        redis_master_name: 'mymaster',
+      }),
+    ).toMatchObject({ valid: true, value: { redis_role: 'master' } });
   });
 
   it('group conf mismatched: a group keeps its first configuration', () => {

@@ -1,7 +1,8 @@
 /**
  * @module limit-count/stores
  * Where limit-count's counters live: `policy: local` uses the node's counters (exact across its
- * workers, through the gateway's primary), `redis`/`redis-cluster` a Redis shared by every node.
+ * workers, through the gateway's primary), `redis`/`redis-cluster`/`redis-sentinel` a Redis
+ * shared by every node.
  */
 import type { CounterStore, PluginEnv } from '@tollgate/core';
 import { closeRedisStores, LocalCounterStore, redisCounterStore } from '@tollgate/limiter';
@@ -21,8 +22,15 @@ export function countStoreFor(conf: LimitCountConf): CounterStore {
     local ??= new LocalCounterStore();
     return local;
   }
-  if (conf.policy === 'redis' || conf.policy === 'redis-cluster') return redisCounterStore(conf);
-  throw new Error(`counter policy ${conf.policy} is not supported`);
+  if (
+    conf.policy === 'redis' ||
+    conf.policy === 'redis-cluster' ||
+    conf.policy === 'redis-sentinel'
+  ) {
+    return redisCounterStore(conf);
+  }
+  const policy: string = conf.policy;
+  throw new Error(`counter policy ${policy} is not supported`);
 }
 
 /** Close Redis connections (worker shutdown); safe to call more than once. */

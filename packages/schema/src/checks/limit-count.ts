@@ -3,8 +3,7 @@
  * limit-count's checks beyond its schema (APISIX's `check_schema`): rules and count/time_window
  * or group are exclusive, rule keys are unique, `sync_interval` bounds for Redis policies, and
  * the group rule: every configuration of one `group` must equal the first one this process saw
- * (`group conf mismatched`). Tollgate refuses what it cannot run yet (`policy: redis-sentinel`)
- * instead of counting wrongly.
+ * (`group conf mismatched`).
  */
 
 const NO_DELAYED_SYNC = -1;
@@ -77,13 +76,12 @@ export function checkLimitCount(
   }
   const group = typeof conf.group === 'string' ? conf.group : undefined;
   if (group !== undefined && rules) return 'group and rules cannot be specified at the same time';
-  if (conf.policy === 'redis-sentinel')
-    return 'policy redis-sentinel is not supported by Tollgate yet';
   if (group !== undefined) {
     const err = groupError(conf, group, now);
     if (err) return err;
   }
-  const redis = conf.policy === 'redis' || conf.policy === 'redis-cluster';
+  const redis =
+    conf.policy === 'redis' || conf.policy === 'redis-cluster' || conf.policy === 'redis-sentinel';
   const sync = typeof conf.sync_interval === 'number' ? conf.sync_interval : NO_DELAYED_SYNC;
   if (redis && sync !== NO_DELAYED_SYNC) {
     if (sync < 0.1) return 'sync_interval should not be smaller than 0.1';
