@@ -18,6 +18,7 @@ import {
   type HttpReply,
   type TollgateNode,
 } from '@tollgate/testkit';
+import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 
 jest.setTimeout(60_000);
 
@@ -27,9 +28,11 @@ let node: TollgateNode;
 let admin: AdminClient;
 let echo: EchoServer;
 let gatewayPort: number;
+let llm: MockLlm;
 
 beforeAll(async () => {
   echo = await startEchoServer('upstream');
+  llm = await startMockLlm({ name: 'openai', apiKeys: ['token'] });
   gatewayPort = await freePort();
   const adminPort = await freePort();
   node = await startTollgate({
@@ -53,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await node?.destroy();
   await echo?.close();
+  await llm?.close();
 });
 
 function get(uri: string, headers: Record<string, string> = {}): Promise<HttpReply> {
@@ -231,6 +235,44 @@ describe('response-rewrite (APISIX t/plugin/response-rewrite*.t)', () => {
     expect(body.upstream).toBeUndefined();
     expect(body.url).toBe('/page-6');
     expect(reply.headers.get('content-length')).toBeNull();
+  });
+
+  it('on an ai-proxy route: headers and filters apply to the LLM answer', async () => {
+    const res = await admin.put('/apisix/admin/routes/rr-ai', {
+      uri: '/rr-ai/chat',
+      plugins: {
+        'response-rewrite': {
+          headers: { set: { 'X-Answered-By': 'tollgate' } },
+          filters: [{ regex: '"model":"[^"]*"', replace: '"model":"hidden"', scope: 'global' }],
+        },
+        'ai-proxy': {
+          provider: 'openai',
+          auth: { header: { Authorization: 'Bearer token' } },
+          options: { model: 'gpt-4' },
+          override: { endpoint: `${llm.url}/v1/chat/completions` },
+        },
+      },
+    });
+    expect(res.status).toBeLessThan(300);
+    const reply = await waitFor('the AI route', async () => {
+      const r = await httpRequest('POST', `http://127.0.0.1:${gatewayPort}/rr-ai/chat`, {
+        body: { messages: [{ role: 'user', content: 'hello' }] },
+        headers: { 'content-type': 'application/json' },
+      });
+      return r.status === 200 ? r : undefined;
+    });
+    expect(reply.headers.get('x-answered-by')).toBe('tollgate');
+    expect((reply.json as { model: string }).model).toBe('hidden');
+
+    // A streamed answer is held until it is complete, then rewritten as a whole.
+    const stream = await httpRequest('POST', `http://127.0.0.1:${gatewayPort}/rr-ai/chat`, {
+      body: { messages: [{ role: 'user', content: 'hello' }], stream: true },
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.text).toContain('data: ');
+    expect(stream.text).toContain('"model":"hidden"');
+    expect(stream.text).not.toContain('"model":"gpt-4"');
   });
 });
 
