@@ -49,10 +49,11 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
 }
 
 /**
- * Deepest nesting of arrays and objects the mock accepts in a body. JSON.parse takes any depth,
- * but listing the recorded requests (`JSON.stringify`) overflows the stack on a few thousand.
+ * Deepest nesting of arrays and objects the mock accepts in a body: above the gateway's own limit
+ * (1000, lua-cjson's), so whatever the gateway forwards reaches the mock; below the few thousand
+ * levels at which listing the recorded requests (`JSON.stringify`) overflows the stack.
  */
-const MAX_JSON_DEPTH = 512;
+const MAX_JSON_DEPTH = 2000;
 
 /** Whether JSON `text` nests arrays and objects deeper than `limit`. */
 function nestsDeeperThan(text: string, limit: number): boolean {
