@@ -96,7 +96,7 @@ describe('multi-auth.t', () => {
   });
 
   it('TEST 5, 7, 8: invalid basic credentials, no credentials, hmac without algorithm', async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { Authorization: 'Basic YmFyOmJhcgo=' },
       {},
       {
@@ -104,7 +104,8 @@ describe('multi-auth.t', () => {
           'Signature keyId="my-access-key",headers="@request-target date" ,signature="asdf"',
         Date: 'Thu, 24 Sep 2020 06:39:52 GMT',
       },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await t.get('/hello', headers);
       expect(res.status).toBe(401);
       expect(res.json).toEqual(FAILED);
