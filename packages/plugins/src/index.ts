@@ -17,6 +17,7 @@ import { basicAuth } from './basic-auth';
 import { hmacAuth } from './hmac-auth';
 import { jwtAuth } from './jwt-auth';
 import { keyAuth } from './key-auth';
+import { forwardAuth } from './forward-auth';
 import { limitConnPlugin } from './limit-conn';
 import { limitCountPlugin } from './limit-count';
 import { limitReqPlugin } from './limit-req';
@@ -43,6 +44,7 @@ const ALL: PluginDefinition<never>[] = [
   basicAuth,
   jwtAuth,
   keyAuth,
+  forwardAuth,
   aiProxyMulti,
   aiProxy,
   aiConsumerRateLimiting,

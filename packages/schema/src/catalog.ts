@@ -43,4 +43,5 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'limit-count', version: '0.5', priority: 1002 },
   { name: 'limit-req', version: '0.1', priority: 1001 },
   { name: 'limit-conn', version: '0.1', priority: 1003 },
+  { name: 'forward-auth', version: '0.1', priority: 2002 },
 ];

@@ -20,6 +20,7 @@ describe('plugin catalogue', () => {
       ['jwt-auth', 2510, '0.1'],
       ['key-auth', 2500, '0.1'],
       ['consumer-restriction', 2400, '0.1'],
+      ['forward-auth', 2002, '0.1'],
       ['ai-proxy-multi', 1041, '0.5'],
       ['ai-proxy', 1040, '0.5'],
       ['ai-consumer-rate-limiting', 1035, '0.1'],

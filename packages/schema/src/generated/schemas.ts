@@ -38,6 +38,7 @@ export type SchemaId =
   | "tollgate:plugins/cors"
   | "tollgate:plugins/cors.metadata"
   | "tollgate:plugins/fault-injection"
+  | "tollgate:plugins/forward-auth"
   | "tollgate:plugins/hmac-auth"
   | "tollgate:plugins/hmac-auth.consumer"
   | "tollgate:plugins/ip-restriction"
@@ -56,6 +57,7 @@ export type SchemaId =
   | "tollgate:plugins/redirect"
   | "tollgate:plugins/referer-restriction"
   | "tollgate:plugins/request-id"
+  | "tollgate:plugins/request-validation"
   | "tollgate:plugins/response-rewrite"
   | "tollgate:plugins/ua-restriction"
   | "tollgate:plugins/uri-blocker"
@@ -2258,6 +2260,110 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     },
     "minProperties": 1
   },
+  "tollgate:plugins/forward-auth": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/forward-auth",
+    "title": "ForwardAuthConf",
+    "description": "forward-auth on a route or service: ask an external authorization service about each request before proxying it.",
+    "type": "object",
+    "properties": {
+      "uri": {
+        "description": "URI of the authorization service.",
+        "type": "string"
+      },
+      "allow_degradation": {
+        "description": "Let the request through when the authorization service cannot be reached.",
+        "type": "boolean",
+        "default": false
+      },
+      "status_on_error": {
+        "description": "Status answered when the authorization service cannot be reached (and allow_degradation is false).",
+        "type": "integer",
+        "minimum": 200,
+        "maximum": 599,
+        "default": 403
+      },
+      "ssl_verify": {
+        "description": "Verify the authorization service's TLS certificate.",
+        "type": "boolean",
+        "default": true
+      },
+      "request_method": {
+        "description": "Method of the request to the authorization service; POST forwards the client's body.",
+        "type": "string",
+        "default": "GET",
+        "enum": [
+          "GET",
+          "POST"
+        ]
+      },
+      "request_headers": {
+        "description": "Client request headers sent to the authorization service.",
+        "type": "array",
+        "default": [],
+        "items": {
+          "type": "string"
+        }
+      },
+      "extra_headers": {
+        "description": "Extra headers sent to the authorization service; values may contain variables such as $remote_addr.",
+        "type": "object",
+        "minProperties": 1,
+        "patternProperties": {
+          "^[^:]+$": {
+            "type": "string"
+          }
+        }
+      },
+      "upstream_headers": {
+        "description": "Authorization service response headers set on the upstream request when it allows the request.",
+        "type": "array",
+        "default": [],
+        "items": {
+          "type": "string"
+        }
+      },
+      "client_headers": {
+        "description": "Authorization service response headers sent to the client when it refuses the request.",
+        "type": "array",
+        "default": [],
+        "items": {
+          "type": "string"
+        }
+      },
+      "timeout": {
+        "description": "Timeout of the call to the authorization service, in milliseconds.",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 60000,
+        "default": 3000
+      },
+      "keepalive": {
+        "description": "Keep connections to the authorization service open for reuse.",
+        "type": "boolean",
+        "default": true
+      },
+      "keepalive_timeout": {
+        "description": "How long an idle connection is kept, in milliseconds.",
+        "type": "integer",
+        "minimum": 1000,
+        "default": 60000
+      },
+      "keepalive_pool": {
+        "description": "Most idle connections kept per authorization service.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 5
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "uri"
+    ]
+  },
   "tollgate:plugins/hmac-auth": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/hmac-auth",
@@ -3560,6 +3666,52 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     }
   },
+  "tollgate:plugins/request-validation": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/request-validation",
+    "title": "RequestValidationConf",
+    "description": "request-validation on a route or service: check the request headers and body against JSON Schemas before proxying.",
+    "type": "object",
+    "properties": {
+      "header_schema": {
+        "description": "JSON Schema the request headers (lower-case names, string values) must satisfy.",
+        "type": "object"
+      },
+      "body_schema": {
+        "description": "JSON Schema the request body must satisfy: parsed as JSON, or as a form when Content-Type is application/x-www-form-urlencoded.",
+        "type": "object"
+      },
+      "rejected_code": {
+        "description": "Status of the response to a request that fails validation.",
+        "type": "integer",
+        "minimum": 200,
+        "maximum": 599,
+        "default": 400
+      },
+      "rejected_msg": {
+        "description": "Body of the response to a request that fails validation; by default the validation error.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 256
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "anyOf": [
+      {
+        "required": [
+          "header_schema"
+        ]
+      },
+      {
+        "required": [
+          "body_schema"
+        ]
+      }
+    ]
+  },
   "tollgate:plugins/response-rewrite": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/response-rewrite",
@@ -4663,6 +4815,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   "fault-injection": {
     "schema": "tollgate:plugins/fault-injection"
   },
+  "forward-auth": {
+    "schema": "tollgate:plugins/forward-auth"
+  },
   "hmac-auth": {
     "consumerSchema": "tollgate:plugins/hmac-auth.consumer",
     "schema": "tollgate:plugins/hmac-auth"
@@ -4708,6 +4863,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   },
   "request-id": {
     "schema": "tollgate:plugins/request-id"
+  },
+  "request-validation": {
+    "schema": "tollgate:plugins/request-validation"
   },
   "response-rewrite": {
     "schema": "tollgate:plugins/response-rewrite"

@@ -789,6 +789,7 @@ export interface PluginConfMap {
   'consumer-restriction': ConsumerRestrictionConf;
   cors: CorsConf;
   'fault-injection': FaultInjectionConf;
+  'forward-auth': ForwardAuthConf;
   'hmac-auth': HmacAuthConf;
   'ip-restriction': IpRestrictionConf;
   'jwt-auth': JwtAuthConf;
@@ -803,6 +804,7 @@ export interface PluginConfMap {
   redirect: RedirectConf;
   'referer-restriction': RefererRestrictionConf;
   'request-id': RequestIdConf;
+  'request-validation': RequestValidationConf;
   'response-rewrite': ResponseRewriteConf;
   'ua-restriction': UaRestrictionConf;
   'uri-blocker': UriBlockerConf;
@@ -1893,6 +1895,73 @@ export interface FaultInjectionConf {
   _meta?: PluginMeta;
 }
 /**
+ * forward-auth on a route or service: ask an external authorization service about each request before proxying it.
+ */
+export interface ForwardAuthConf {
+  /**
+   * URI of the authorization service.
+   */
+  uri: string;
+  /**
+   * Let the request through when the authorization service cannot be reached.
+   */
+  allow_degradation: boolean;
+  /**
+   * Status answered when the authorization service cannot be reached (and allow_degradation is false).
+   */
+  status_on_error: number;
+  /**
+   * Verify the authorization service's TLS certificate.
+   */
+  ssl_verify: boolean;
+  /**
+   * Method of the request to the authorization service; POST forwards the client's body.
+   */
+  request_method: 'GET' | 'POST';
+  /**
+   * Client request headers sent to the authorization service.
+   */
+  request_headers: string[];
+  /**
+   * Extra headers sent to the authorization service; values may contain variables such as $remote_addr.
+   */
+  extra_headers?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[^:]+$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Authorization service response headers set on the upstream request when it allows the request.
+   */
+  upstream_headers: string[];
+  /**
+   * Authorization service response headers sent to the client when it refuses the request.
+   */
+  client_headers: string[];
+  /**
+   * Timeout of the call to the authorization service, in milliseconds.
+   */
+  timeout: number;
+  /**
+   * Keep connections to the authorization service open for reuse.
+   */
+  keepalive: boolean;
+  /**
+   * How long an idle connection is kept, in milliseconds.
+   */
+  keepalive_timeout: number;
+  /**
+   * Most idle connections kept per authorization service.
+   */
+  keepalive_pool: number;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * hmac-auth on a route or service: which HMAC signatures (draft-cavage-http-signatures) are accepted.
  */
 export interface HmacAuthConf {
@@ -2692,6 +2761,35 @@ export interface RequestIdConf {
   _meta?: PluginMeta;
 }
 /**
+ * request-validation on a route or service: check the request headers and body against JSON Schemas before proxying.
+ */
+export interface RequestValidationConf {
+  /**
+   * JSON Schema the request headers (lower-case names, string values) must satisfy.
+   */
+  header_schema?: {
+    [k: string]: unknown;
+  };
+  /**
+   * JSON Schema the request body must satisfy: parsed as JSON, or as a form when Content-Type is application/x-www-form-urlencoded.
+   */
+  body_schema?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Status of the response to a request that fails validation.
+   */
+  rejected_code: number;
+  /**
+   * Body of the response to a request that fails validation; by default the validation error.
+   */
+  rejected_msg?: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * response-rewrite on a route or service: change the status, headers and body of the response sent to the client.
  */
 export interface ResponseRewriteConf {
@@ -2861,6 +2959,7 @@ export interface PluginConsumerConfMap {
   'consumer-restriction': ConsumerRestrictionConf;
   cors: CorsConf;
   'fault-injection': FaultInjectionConf;
+  'forward-auth': ForwardAuthConf;
   'hmac-auth': HmacAuthConsumerConf;
   'ip-restriction': IpRestrictionConf;
   'jwt-auth': JwtAuthConsumerConf;
@@ -2875,6 +2974,7 @@ export interface PluginConsumerConfMap {
   redirect: RedirectConf;
   'referer-restriction': RefererRestrictionConf;
   'request-id': RequestIdConf;
+  'request-validation': RequestValidationConf;
   'response-rewrite': ResponseRewriteConf;
   'ua-restriction': UaRestrictionConf;
   'uri-blocker': UriBlockerConf;
@@ -3766,6 +3866,7 @@ export interface PluginConfMapInput {
   'consumer-restriction': ConsumerRestrictionConfInput;
   cors: CorsConfInput;
   'fault-injection': FaultInjectionConfInput;
+  'forward-auth': ForwardAuthConfInput;
   'hmac-auth': HmacAuthConfInput;
   'ip-restriction': IpRestrictionConfInput;
   'jwt-auth': JwtAuthConfInput;
@@ -3780,6 +3881,7 @@ export interface PluginConfMapInput {
   redirect: RedirectConfInput;
   'referer-restriction': RefererRestrictionConfInput;
   'request-id': RequestIdConfInput;
+  'request-validation': RequestValidationConfInput;
   'response-rewrite': ResponseRewriteConfInput;
   'ua-restriction': UaRestrictionConfInput;
   'uri-blocker': UriBlockerConfInput;
@@ -4870,6 +4972,73 @@ export interface FaultInjectionConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * forward-auth on a route or service: ask an external authorization service about each request before proxying it.
+ */
+export interface ForwardAuthConfInput {
+  /**
+   * URI of the authorization service.
+   */
+  uri: string;
+  /**
+   * Let the request through when the authorization service cannot be reached.
+   */
+  allow_degradation?: boolean;
+  /**
+   * Status answered when the authorization service cannot be reached (and allow_degradation is false).
+   */
+  status_on_error?: number;
+  /**
+   * Verify the authorization service's TLS certificate.
+   */
+  ssl_verify?: boolean;
+  /**
+   * Method of the request to the authorization service; POST forwards the client's body.
+   */
+  request_method?: 'GET' | 'POST';
+  /**
+   * Client request headers sent to the authorization service.
+   */
+  request_headers?: string[];
+  /**
+   * Extra headers sent to the authorization service; values may contain variables such as $remote_addr.
+   */
+  extra_headers?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[^:]+$".
+     */
+    [k: string]: string;
+  };
+  /**
+   * Authorization service response headers set on the upstream request when it allows the request.
+   */
+  upstream_headers?: string[];
+  /**
+   * Authorization service response headers sent to the client when it refuses the request.
+   */
+  client_headers?: string[];
+  /**
+   * Timeout of the call to the authorization service, in milliseconds.
+   */
+  timeout?: number;
+  /**
+   * Keep connections to the authorization service open for reuse.
+   */
+  keepalive?: boolean;
+  /**
+   * How long an idle connection is kept, in milliseconds.
+   */
+  keepalive_timeout?: number;
+  /**
+   * Most idle connections kept per authorization service.
+   */
+  keepalive_pool?: number;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * hmac-auth on a route or service: which HMAC signatures (draft-cavage-http-signatures) are accepted.
  */
 export interface HmacAuthConfInput {
@@ -5669,6 +5838,35 @@ export interface RequestIdConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * request-validation on a route or service: check the request headers and body against JSON Schemas before proxying.
+ */
+export interface RequestValidationConfInput {
+  /**
+   * JSON Schema the request headers (lower-case names, string values) must satisfy.
+   */
+  header_schema?: {
+    [k: string]: unknown;
+  };
+  /**
+   * JSON Schema the request body must satisfy: parsed as JSON, or as a form when Content-Type is application/x-www-form-urlencoded.
+   */
+  body_schema?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Status of the response to a request that fails validation.
+   */
+  rejected_code?: number;
+  /**
+   * Body of the response to a request that fails validation; by default the validation error.
+   */
+  rejected_msg?: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * response-rewrite on a route or service: change the status, headers and body of the response sent to the client.
  */
 export interface ResponseRewriteConfInput {
@@ -5838,6 +6036,7 @@ export interface PluginConsumerConfMapInput {
   'consumer-restriction': ConsumerRestrictionConfInput;
   cors: CorsConfInput;
   'fault-injection': FaultInjectionConfInput;
+  'forward-auth': ForwardAuthConfInput;
   'hmac-auth': HmacAuthConsumerConfInput;
   'ip-restriction': IpRestrictionConfInput;
   'jwt-auth': JwtAuthConsumerConfInput;
@@ -5852,6 +6051,7 @@ export interface PluginConsumerConfMapInput {
   redirect: RedirectConfInput;
   'referer-restriction': RefererRestrictionConfInput;
   'request-id': RequestIdConfInput;
+  'request-validation': RequestValidationConfInput;
   'response-rewrite': ResponseRewriteConfInput;
   'ua-restriction': UaRestrictionConfInput;
   'uri-blocker': UriBlockerConfInput;

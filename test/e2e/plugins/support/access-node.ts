@@ -33,6 +33,8 @@ export interface RequestOptions {
   headers?: Record<string, string | string[]>;
   /** Client address to connect from (any 127.0.0.0/8 address works on loopback). */
   localAddress?: string;
+  /** Request body, sent as is. */
+  body?: string;
 }
 
 export interface AccessNode {
@@ -92,7 +94,7 @@ function send(port: number, path: string, options: RequestOptions): Promise<Repl
     );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
-    req.end();
+    req.end(options.body);
   });
 }
 
