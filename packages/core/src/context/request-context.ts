@@ -127,7 +127,11 @@ export class RequestContext {
       this.req.on('end', () => resolve(Buffer.concat(chunks)));
       this.req.on('error', reject);
     });
-    return this.bodyPromise;
+    // A body read earlier under a larger limit is still too large for this caller.
+    return this.bodyPromise.then((body) => {
+      if (body.length > limit) throw new BodyTooLargeError(limit);
+      return body;
+    });
   }
 
   /** Whether the body has been read (the proxy must then send the buffered bytes). */
