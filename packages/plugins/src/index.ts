@@ -30,6 +30,7 @@ import { responseRewrite } from './response-rewrite';
 import { realIp } from './real-ip';
 import { redirect } from './redirect';
 import { requestId } from './request-id';
+import { requestValidation } from './request-validation';
 
 const ALL: PluginDefinition<never>[] = [
   cors,
@@ -37,6 +38,7 @@ const ALL: PluginDefinition<never>[] = [
   uaRestriction,
   refererRestriction,
   uriBlocker,
+  requestValidation,
   consumerRestriction,
   // multi-auth runs the other auth plugins by name, through this registry.
   createMultiAuth((name) => PLUGINS.get(name)),

@@ -18,6 +18,7 @@ export interface CatalogRow {
 export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'consumer-restriction', version: '0.1', priority: 2400 },
   { name: 'uri-blocker', version: '0.1', priority: 2900 },
+  { name: 'request-validation', version: '0.1', priority: 2800 },
   { name: 'referer-restriction', version: '0.1', priority: 2990 },
   { name: 'ua-restriction', version: '0.1', priority: 2999 },
   { name: 'ip-restriction', version: '0.1', priority: 3000 },

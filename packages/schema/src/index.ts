@@ -11,6 +11,7 @@ export {
   type SchemaName,
 } from './resources';
 export { listPlugins, getPlugin, checkPluginConf, type PluginCatalogEntry } from './plugins';
-export type { ValidationResult } from './validator';
+export { validateAgainst, type ValidationResult } from './validator';
+export { asDraft07 } from './checks/request-validation';
 export { compileCostExpr, type CostExprFn, type CostExprVars } from './cost-expr';
 export * from './generated/types';

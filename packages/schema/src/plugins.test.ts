@@ -14,6 +14,7 @@ describe('plugin catalogue', () => {
       ['ua-restriction', 2999, '0.1'],
       ['referer-restriction', 2990, '0.1'],
       ['uri-blocker', 2900, '0.1'],
+      ['request-validation', 2800, '0.1'],
       ['multi-auth', 2600, '0.1'],
       ['hmac-auth', 2530, '0.1'],
       ['basic-auth', 2520, '0.1'],

@@ -11,6 +11,7 @@ import { checkAiRateLimiting } from './ai-rate-limiting';
 import { checkProxyRewrite } from './proxy-rewrite';
 import { checkResponseRewrite } from './response-rewrite';
 import { checkRedirect } from './redirect';
+import { checkRequestValidation } from './request-validation';
 import { checkCors } from './cors';
 import { checkIpRestriction } from './ip-restriction';
 import { checkUaRestriction } from './ua-restriction';
@@ -36,6 +37,7 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'proxy-rewrite': checkProxyRewrite,
   'response-rewrite': checkResponseRewrite,
   redirect: checkRedirect,
+  'request-validation': checkRequestValidation,
   'jwt-auth.consumer': checkJwtAuthConsumer,
   'multi-auth': checkMultiAuth,
   'limit-count': checkLimitCount,
