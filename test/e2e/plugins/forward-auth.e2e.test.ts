@@ -22,6 +22,19 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, body: strin
     return;
   }
   if (url.pathname === '/slow') return; // never answers
+  if (url.pathname === '/auth2') {
+    // forward-auth2.t: a POST to the service carries the body headers, a GET none.
+    const bodyHeaders =
+      req.headers['content-length'] !== undefined ||
+      req.headers['transfer-encoding'] !== undefined ||
+      req.headers['content-encoding'] !== undefined;
+    const ok =
+      req.headers.authorization === 'token-headers-test' &&
+      (req.method === 'POST' ? bodyHeaders : !bodyHeaders);
+    res.writeHead(ok ? 200 : 403);
+    res.end();
+    return;
+  }
   seen.push(req.headers);
   const auth = req.headers.authorization;
   if (auth === '111') res.writeHead(200);
@@ -184,10 +197,11 @@ describe('forward-auth.t: requests through the gateway', () => {
     });
   });
 
-  it('a refusal returns the body, and only the listed client_headers', async () => {
+  it('a refusal returns the body as text/plain, and only the listed client_headers', async () => {
     const reply = await node.request(uri);
     expect(reply.status).toBe(401);
     expect(reply.body).toBe('denied');
+    expect(reply.headers['content-type']).toBe('text/plain');
     expect(reply.headers).not.toHaveProperty('www-authenticate');
     expect(reply.headers).not.toHaveProperty('x-other');
   });
@@ -198,6 +212,27 @@ describe('forward-auth.t: requests through the gateway', () => {
     expect(ok.status).toBe(200);
     expect(echoed(ok.body).body).toBe('letmein');
     expect((await sendBody(post, 'nope')).status).toBe(401);
+  });
+
+  it('forward-auth2.t TEST 2-5: body headers reach a POST service only', async () => {
+    const post = await route({
+      uri: `${base}/auth2`,
+      request_headers: ['Authorization'],
+      request_method: 'POST',
+    });
+    const get = await route({
+      uri: `${base}/auth2`,
+      request_headers: ['Authorization'],
+      request_method: 'GET',
+    });
+    const headers = { Authorization: 'token-headers-test' };
+    const body = '{"authorization": "token-headers-test"}';
+    const length = { 'content-length': String(body.length) };
+    expect((await node.request(get, { headers })).status).toBe(200);
+    expect((await node.request(post, { headers })).status).toBe(200);
+    const posted = { method: 'POST', headers: { ...headers, ...length }, body };
+    expect((await node.request(post, posted)).status).toBe(200);
+    expect((await node.request(get, posted)).status).toBe(200);
   });
 
   it('extra_headers resolve variables', async () => {

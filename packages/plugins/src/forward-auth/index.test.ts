@@ -110,7 +110,7 @@ describe('forward-auth access', () => {
     const reply = await run(conf({ uri: `${base}/deny`, client_headers: ['X-Reason'] }), ctx);
     expect(reply?.status).toBe(401);
     expect(String(reply?.body)).toBe('no');
-    expect({ ...reply?.headers }).toEqual({ 'X-Reason': 'bad' });
+    expect({ ...reply?.headers }).toEqual({ 'content-type': 'text/plain', 'X-Reason': 'bad' });
     expect(ctx.upstreamHeaders.size).toBe(0);
   });
 
@@ -134,6 +134,20 @@ describe('forward-auth access', () => {
     await expect(
       run(conf({ uri: down, allow_degradation: true }), context('/')),
     ).resolves.toBeUndefined();
+  });
+
+  it('never forwards framing headers, which undici sets itself', async () => {
+    seen.length = 0;
+    const ctx = context('/', { connection: 'keep-alive', 'content-length': '0', upgrade: 'x' });
+    const c = conf({
+      request_headers: ['Connection', 'Content-Length', 'Upgrade'],
+      extra_headers: { Expect: '100-continue', 'Transfer-Encoding': 'chunked' },
+    });
+    await expect(run(c, ctx)).resolves.toBeUndefined();
+    expect(seen[0]?.headers).not.toHaveProperty('upgrade');
+    expect(seen[0]?.headers).not.toHaveProperty('expect');
+    expect(seen[0]?.headers).not.toHaveProperty('transfer-encoding');
+    expect(seen[0]?.headers).not.toHaveProperty('content-length');
   });
 
   it('keepalive false still works', async () => {

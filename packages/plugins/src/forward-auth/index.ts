@@ -56,18 +56,31 @@ function textOf(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Headers undici writes itself or refuses (it frames the body and manages the connection):
+ * never copied from the client or from extra_headers.
+ */
+const FRAMING = new Set([
+  'connection',
+  'content-length',
+  'expect',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+]);
+
 /** The headers sent to the authorization service, by lower-case name. */
 function authHeaders(conf: ForwardAuthConf, ctx: RequestContext): Map<string, string> {
   const headers = new Map<string, string>();
   const put = (name: string, value: string | undefined) => {
-    if (value !== undefined) headers.set(name.toLowerCase(), value);
+    const lower = name.toLowerCase();
+    if (value !== undefined && !FRAMING.has(lower)) headers.set(lower, value);
   };
   put('x-forwarded-proto', textOf(ctx.vars.get('scheme')));
   put('x-forwarded-method', ctx.req.method);
   put('x-forwarded-host', textOf(ctx.vars.get('host')));
   put('x-forwarded-uri', textOf(ctx.vars.get('request_uri')));
   put('x-forwarded-for', textOf(ctx.vars.get('remote_addr')));
-  // undici sets Content-Length from the body itself and refuses Expect and Transfer-Encoding.
   if (conf.request_method === 'POST')
     put('content-encoding', clientHeader(ctx, 'content-encoding'));
   for (const [name, template] of Object.entries(conf.extra_headers ?? {})) {
@@ -139,10 +152,13 @@ export const forwardAuth = definePlugin<ForwardAuthConf>({
       return exit(conf.status_on_error);
     }
     if (answer.status >= 300) {
-      const out = new Map<string, string>();
+      // nginx's default_type unless the service's own Content-Type is among client_headers.
+      const out = new Map<string, string>([['content-type', 'text/plain']]);
       for (const name of conf.client_headers) {
         const value = answerHeader(answer, name);
-        if (value !== undefined) out.set(name, value);
+        if (value === undefined) continue;
+        if (name.toLowerCase() === 'content-type') out.delete('content-type');
+        out.set(name, value);
       }
       return exit(answer.status, answer.body, Object.fromEntries(out));
     }
