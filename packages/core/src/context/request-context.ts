@@ -134,6 +134,14 @@ export class RequestContext {
     });
   }
 
+  /**
+   * Replace the body that later readers and the proxy get (a plugin that rewrote it, as
+   * `ngx.req.set_body_data`). Call it only after `readBody` resolved.
+   */
+  replaceBody(data: Buffer): void {
+    this.bodyPromise = Promise.resolve(data);
+  }
+
   /** Whether the body has been read (the proxy must then send the buffered bytes). */
   get bodyRead(): boolean {
     return this.bodyPromise !== undefined;
