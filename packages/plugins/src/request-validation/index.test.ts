@@ -65,6 +65,10 @@ describe('request-validation', () => {
     expect(checkPluginConf('request-validation', { body_schema: draft4 }, 'route').valid).toBe(
       true,
     );
+    const boolExclusive = { type: 'integer', minimum: 1, exclusiveMinimum: true };
+    expect(
+      checkPluginConf('request-validation', { body_schema: boolExclusive }, 'route').valid,
+    ).toBe(false);
   });
 
   it('refuses a body missing a required property with the validation error', async () => {
@@ -76,6 +80,16 @@ describe('request-validation', () => {
     const ok = context(['Content-Type', 'application/json'], '{"required_payload":"x"}');
     expect(await run({ body_schema: BODY }, ok)).toBeUndefined();
     expect(ok.bodyRead).toBe(true);
+    const defaults = {
+      type: 'object',
+      properties: { n: { type: 'integer', default: 3 } },
+    };
+    const dup = context([], '{"a": 1, "a": 2}');
+    expect(await run({ body_schema: defaults }, dup)).toBeUndefined();
+    expect((await dup.readBody(100)).toString()).toBe('{"a":2,"n":3}');
+    const form = context(['Content-Type', 'application/x-www-form-urlencoded'], 'a=1');
+    expect(await run({ body_schema: defaults }, form)).toBeUndefined();
+    expect((await form.readBody(100)).toString()).toBe('a=1');
   });
 
   it('uses rejected_code and rejected_msg', async () => {

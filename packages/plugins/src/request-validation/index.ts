@@ -6,7 +6,8 @@
  * validation error. Each schema is compiled once per config object.
  *
  * The body is read through `ctx.readBody`, which keeps the bytes: ai-proxy reads the same
- * body afterwards, and the plain proxy forwards it.
+ * body afterwards, and the plain proxy forwards it. A JSON body that passes is replaced by its
+ * re-encoding, schema defaults filled in, as APISIX does.
  *
  * @example
  * // route: { "plugins": { "request-validation": { "body_schema": { "type": "object", "required": ["a"] } } } }
@@ -30,14 +31,18 @@ export const MAX_VALIDATED_BODY_BYTES = 67_108_864;
 /** Config schema object → the draft-07 form ajv compiles (its compiled validator is cached on it). */
 const prepared = new WeakMap<object, object>();
 
-function check(schema: Record<string, unknown>, value: unknown): string | undefined {
+/** Validate `value`: the error, or the defaults-filled copy that passed. */
+function check(
+  schema: Record<string, unknown>,
+  value: unknown,
+): { error: string } | { error?: undefined; value: unknown } {
   let ready = prepared.get(schema);
   if (ready === undefined) {
     ready = asDraft07(schema);
     prepared.set(schema, ready);
   }
   const result = validateAgainst(ready, value);
-  return result.valid ? undefined : result.message;
+  return result.valid ? { value: result.value } : { error: result.message };
 }
 
 /** Request headers as ngx.req.get_headers() gives them: lower-case names, repeats as arrays. */
@@ -63,8 +68,8 @@ async function rewrite(
   const refuse = (err: string): Exit => exit(code, conf.rejected_msg ?? err);
   const headers = headersOf(ctx);
   if (conf.header_schema) {
-    const err = check(conf.header_schema, headers);
-    if (err !== undefined) return refuse(err);
+    const checked = check(conf.header_schema, headers);
+    if (checked.error !== undefined) return refuse(checked.error);
   }
   if (conf.body_schema) {
     let raw: Buffer;
@@ -83,8 +88,11 @@ async function rewrite(
     if (Array.isArray(ct)) return refuse('duplicated Content-Type header');
     const parsed = parseBody(raw, ct);
     if (!parsed.ok) return refuse(parsed.error);
-    const err = check(conf.body_schema, parsed.value);
-    if (err !== undefined) return refuse(err);
+    const checked = check(conf.body_schema, parsed.value);
+    if (checked.error !== undefined) return refuse(checked.error);
+    // As APISIX: the upstream gets the JSON that was checked (re-encoded, schema defaults
+    // filled), never bytes another parser could read differently (duplicate keys, say).
+    if (parsed.json) ctx.replaceBody(Buffer.from(JSON.stringify(checked.value)));
   }
   return undefined;
 }

@@ -7,7 +7,7 @@
 import { findNestingOverflow, MAX_JSON_DEPTH, ownValue, setOwn } from '@tollgate/core';
 
 /** A parsed body, or the decode error APISIX answers with. */
-export type ParsedBody = { ok: true; value: unknown } | { ok: false; error: string };
+export type ParsedBody = { ok: true; value: unknown; json: boolean } | { ok: false; error: string };
 
 function unescapeForm(s: string): string {
   const spaced = s.replace(/\+/g, ' ');
@@ -38,7 +38,7 @@ export function decodeForm(body: string): Record<string, unknown> {
 export function parseBody(raw: Buffer, contentType: string | undefined): ParsedBody {
   const mediaType = contentType?.split(';', 1)[0]?.trim().toLowerCase();
   if (mediaType === 'application/x-www-form-urlencoded') {
-    return { ok: true, value: decodeForm(raw.toString('latin1')) };
+    return { ok: true, value: decodeForm(raw.toString('latin1')), json: false };
   }
   const overflow = findNestingOverflow(raw, MAX_JSON_DEPTH);
   if (overflow) {
@@ -50,7 +50,7 @@ export function parseBody(raw: Buffer, contentType: string | undefined): ParsedB
     };
   }
   try {
-    return { ok: true, value: JSON.parse(raw.toString('utf8')) as unknown };
+    return { ok: true, value: JSON.parse(raw.toString('utf8')) as unknown, json: true };
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
