@@ -137,7 +137,7 @@ function rawRequest(head: string, body: string): Promise<{ status: number; body:
 }
 
 describe('request-validation (APISIX t/plugin/request-validation.t)', () => {
-  it('TEST 1, 3, 6, 9-14, 32, 34: accepts APISIX configurations', async () => {
+  it('TEST 1, 3, 6, 9-14, 19, 21-27, 32, 34: accepts APISIX configurations', async () => {
     for (const ok of [
       { body_schema: {} },
       { body_schema: PAYLOAD },
@@ -149,6 +149,11 @@ describe('request-validation (APISIX t/plugin/request-validation.t)', () => {
       { body_schema: { type: 'integer' } },
       { header_schema: { type: 'string', properties: { test: { type: 'string', enum: ['a'] } } } },
       { header_schema: TEST_ENUM },
+      { body_schema: TEST_ENUM },
+      { body_schema: { type: 'string', properties: { test: { type: 'string', enum: ['a'] } } } },
+      ...['object', 'array', 'string', 'number', 'integer'].map((type) => ({
+        header_schema: { type },
+      })),
       { body_schema: TEST_ENUM, rejected_code: 505, rejected_msg: 'customize reject message' },
     ]) {
       const res = await putConf(ok);
@@ -156,15 +161,17 @@ describe('request-validation (APISIX t/plugin/request-validation.t)', () => {
     }
   });
 
-  it('TEST 2, 15, 30, 31, 33, 43, 44, 49, 50: refuses what APISIX refuses', async () => {
+  it('TEST 2, 17, 18, 20, 30, 31, 33, 43, 44, 49, 50: refuses what APISIX refuses', async () => {
     for (const none of [{}, { rejected_msg: 'customize reject message' }, { rejected_code: 505 }]) {
       const res = await putConf(none);
       expect(res.status).toBe(400);
       expect(errorOf(res)).toContain('object matches none of the required');
     }
     for (const bad of [
-      { body_schema: { type: 'table' } },
       { body_schema: { type: 'test' } },
+      { header_schema: { type: 'test' } },
+      { body_schema: { type: 'string', properties: { test: { enum: 'test-enum' } } } },
+      { body_schema: { type: 'object', required: 'test-required' } },
       { header_schema: { type: 'string', properties: { test: { enum: 'test-enum' } } } },
       { header_schema: { type: 'object', required: 'test-required' } },
       { body_schema: 'not an object' },
@@ -172,6 +179,11 @@ describe('request-validation (APISIX t/plugin/request-validation.t)', () => {
       const res = await putConf(bad);
       expect(res.status).toBe(400);
       expect(errorOf(res).startsWith(PREFIX)).toBe(true);
+    }
+    // TEST 15, 16, 28, 29 (Tollgate decision): Lua's `table` and `function` are no JSON types.
+    for (const type of ['table', 'function']) {
+      expect((await putConf({ body_schema: { type } })).status).toBe(400);
+      expect((await putConf({ header_schema: { type } })).status).toBe(400);
     }
     const long = await putConf({ header_schema: TEST_ENUM, rejected_msg: 'x'.repeat(257) });
     expect(errorOf(long)).toContain('string too long');
