@@ -8,34 +8,16 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  AdminClient,
-  freePort,
-  httpRequest,
-  startRedis,
-  startTollgate,
-  testEtcdEndpoint,
-  uniquePrefix,
-  waitFor,
-  type HttpReply,
-  type RedisServer,
-  type TollgateNode,
-} from '@tollgate/testkit';
+import { waitFor, type AdminClient, type HttpReply, type RedisServer } from '@tollgate/testkit';
+import { usePluginNodes } from './support/plugin-nodes';
 
 jest.setTimeout(120_000);
 
-const ADMIN_KEY = 'limit-conn-e2e-admin-key';
-
-let primary: TollgateNode;
-let second: TollgateNode;
-let admin: AdminClient;
 let slow: http.Server;
 let slowPort = 0;
 /** Requests the upstream is answering right now, and the most it ever answered at once. */
 let inFlight = 0;
 let peak = 0;
-let redis: RedisServer;
-const ports: number[] = [];
 
 beforeAll(async () => {
   // An upstream that answers after `?sleep=<ms>` (at most 5 s), so requests overlap.
@@ -53,81 +35,26 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
   slowPort = (slow.address() as AddressInfo).port;
-  redis = await startRedis();
-  const prefix = uniquePrefix('limit-conn');
-  const etcd = { host: [testEtcdEndpoint()], prefix, timeout: 3 };
-  const [gw1, gw2, adminPort] = [await freePort(), await freePort(), await freePort()];
-  ports.push(gw1, gw2);
-  primary = await startTollgate({
-    config: {
-      apisix: { node_listen: [{ ip: '127.0.0.1', port: gw1 }] },
-      nginx_config: { worker_processes: 2 },
-      deployment: {
-        role: 'traditional',
-        etcd,
-        admin: {
-          admin_key: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
-          admin_listen: { ip: '127.0.0.1', port: adminPort },
-        },
-      },
-    },
-    readyPorts: [gw1, adminPort],
-  });
-  second = await startTollgate({
-    config: {
-      apisix: { node_listen: [{ ip: '127.0.0.1', port: gw2 }], enable_admin: false },
-      nginx_config: { worker_processes: 2 },
-      deployment: { role: 'data_plane', etcd },
-    },
-    readyPorts: [gw2],
-  });
-  admin = new AdminClient(`http://127.0.0.1:${adminPort}`, ADMIN_KEY);
+});
+
+const nodes = usePluginNodes({
+  name: 'limit-conn',
+  nodes: 2,
+  workers: 2,
+  redis: true,
+  upstreamPort: () => slowPort,
+});
+const { upstream, get, putRoute } = nodes;
+let admin: AdminClient;
+let redis: RedisServer;
+beforeAll(() => {
+  ({ admin, redis } = nodes);
 });
 
 afterAll(async () => {
-  await second?.destroy();
-  await primary?.destroy();
-  await redis?.destroy();
   slow?.closeAllConnections();
   await new Promise<void>((r) => (slow ? slow.close(() => r()) : r()));
 });
-
-const upstream = () => ({ type: 'roundrobin', nodes: { [`127.0.0.1:${slowPort}`]: 1 } });
-
-function get(uri: string, headers: Record<string, string> = {}, node = 0): Promise<HttpReply> {
-  return httpRequest('GET', `http://127.0.0.1:${ports[node] ?? 0}${uri}`, { headers });
-}
-
-let marker = 0;
-/**
- * Wait until every worker of both nodes has the config written so far: a marker route written
- * after it is served by each (etcd delivers in revision order), without touching the routes
- * under test, whose counters a probe would consume.
- */
-async function settled(): Promise<void> {
-  const id = `ready${++marker}`;
-  const res = await admin.put(`/apisix/admin/routes/${id}`, {
-    uri: `/__ready/${id}`,
-    upstream: upstream(),
-  });
-  if (res.status >= 300) throw new Error(`marker ${id}: ${res.status} ${res.text}`);
-  for (const node of [0, 1]) {
-    let streak = 0;
-    await waitFor(`marker ${id} on node ${node}`, async () => {
-      const r = await httpRequest('GET', `http://127.0.0.1:${ports[node] ?? 0}/__ready/${id}`, {
-        headers: { connection: 'close' },
-      });
-      streak = r.status === 200 ? streak + 1 : 0;
-      return streak >= 6;
-    });
-  }
-}
-
-async function putRoute(id: string, body: Record<string, unknown>): Promise<HttpReply> {
-  const res = await admin.put(`/apisix/admin/routes/${id}`, { upstream: upstream(), ...body });
-  if (res.status < 300) await settled();
-  return res;
-}
 
 const lcn = (conf: Record<string, unknown>) => ({ plugins: { 'limit-conn': conf } });
 

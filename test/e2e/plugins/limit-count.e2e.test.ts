@@ -9,116 +9,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  AdminClient,
   ManagedProcess,
   freePort,
   httpRequest,
-  startEchoServer,
-  startRedis,
-  startTollgate,
-  testEtcdEndpoint,
   uniquePrefix,
-  waitFor,
   waitForPort,
-  type EchoServer,
-  type HttpReply,
+  type AdminClient,
   type RedisServer,
-  type TollgateNode,
 } from '@tollgate/testkit';
+import { usePluginNodes } from './support/plugin-nodes';
 
 jest.setTimeout(120_000);
 
-const ADMIN_KEY = 'limit-count-e2e-admin-key';
-
-let primary: TollgateNode;
-let second: TollgateNode;
+const nodes = usePluginNodes({ name: 'limit-count', nodes: 2, workers: 2, redis: true });
+const { ports, upstream, get, putRoute, statuses } = nodes;
 let admin: AdminClient;
-let echo: EchoServer;
 let redis: RedisServer;
-const ports: number[] = [];
-
-beforeAll(async () => {
-  echo = await startEchoServer('upstream');
-  redis = await startRedis();
-  const prefix = uniquePrefix('limit-count');
-  const etcd = { host: [testEtcdEndpoint()], prefix, timeout: 3 };
-  const [gw1, gw2, adminPort] = [await freePort(), await freePort(), await freePort()];
-  ports.push(gw1, gw2);
-  primary = await startTollgate({
-    config: {
-      apisix: { node_listen: [{ ip: '127.0.0.1', port: gw1 }] },
-      nginx_config: { worker_processes: 2 },
-      deployment: {
-        role: 'traditional',
-        etcd,
-        admin: {
-          admin_key: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
-          admin_listen: { ip: '127.0.0.1', port: adminPort },
-        },
-      },
-    },
-    readyPorts: [gw1, adminPort],
-  });
-  second = await startTollgate({
-    config: {
-      apisix: { node_listen: [{ ip: '127.0.0.1', port: gw2 }], enable_admin: false },
-      nginx_config: { worker_processes: 2 },
-      deployment: { role: 'data_plane', etcd },
-    },
-    readyPorts: [gw2],
-  });
-  admin = new AdminClient(`http://127.0.0.1:${adminPort}`, ADMIN_KEY);
+beforeAll(() => {
+  ({ admin, redis } = nodes);
 });
-
-afterAll(async () => {
-  await second?.destroy();
-  await primary?.destroy();
-  await redis?.destroy();
-  await echo?.close();
-});
-
-const upstream = () => ({ type: 'roundrobin', nodes: { [`127.0.0.1:${echo.port}`]: 1 } });
-
-function get(uri: string, headers: Record<string, string> = {}, node = 0): Promise<HttpReply> {
-  return httpRequest('GET', `http://127.0.0.1:${ports[node] ?? 0}${uri}`, { headers });
-}
-
-let marker = 0;
-/**
- * Wait until every worker of both nodes has the config written so far: a marker route written
- * after it is served by each (etcd delivers in revision order), without touching the routes
- * under test, whose counters a probe would consume.
- */
-async function settled(): Promise<void> {
-  const id = `ready${++marker}`;
-  const res = await admin.put(`/apisix/admin/routes/${id}`, {
-    uri: `/__ready/${id}`,
-    upstream: upstream(),
-  });
-  if (res.status >= 300) throw new Error(`marker ${id}: ${res.status} ${res.text}`);
-  for (const node of [0, 1]) {
-    let streak = 0;
-    await waitFor(`marker ${id} on node ${node}`, async () => {
-      const r = await httpRequest('GET', `http://127.0.0.1:${ports[node] ?? 0}/__ready/${id}`, {
-        headers: { connection: 'close' },
-      });
-      streak = r.status === 200 ? streak + 1 : 0;
-      return streak >= 6;
-    });
-  }
-}
-
-async function putRoute(id: string, body: Record<string, unknown>): Promise<HttpReply> {
-  const res = await admin.put(`/apisix/admin/routes/${id}`, { upstream: upstream(), ...body });
-  if (res.status < 300) await settled();
-  return res;
-}
-
-async function statuses(uri: string, n: number, headers: Record<string, string> = {}) {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push((await get(uri, headers)).status);
-  return out;
-}
 
 const lc = (conf: Record<string, unknown>) => ({ plugins: { 'limit-count': conf } });
 
