@@ -5,59 +5,25 @@
  * abort, vars hit and miss with `!AND` and negation, an invalid vars rule answering 500).
  */
 import {
-  AdminClient,
-  freePort,
-  httpRequest,
-  startEchoServer,
-  startTollgate,
-  testEtcdEndpoint,
-  uniquePrefix,
   waitFor,
+  type AdminClient,
   type Echo,
   type EchoServer,
   type HttpReply,
-  type TollgateNode,
 } from '@tollgate/testkit';
+import { usePluginNodes } from './support/plugin-nodes';
 
 jest.setTimeout(60_000);
 
-const ADMIN_KEY = 'fault-injection-e2e-admin-key';
-
-let node: TollgateNode;
+const nodes = usePluginNodes({ name: 'fault-injection', nodes: 1, workers: 1 });
 let admin: AdminClient;
 let echo: EchoServer;
-let gatewayPort: number;
 
-beforeAll(async () => {
-  echo = await startEchoServer('upstream');
-  gatewayPort = await freePort();
-  const adminPort = await freePort();
-  node = await startTollgate({
-    config: {
-      apisix: { node_listen: [{ ip: '127.0.0.1', port: gatewayPort }] },
-      nginx_config: { worker_processes: 1 },
-      deployment: {
-        role: 'traditional',
-        etcd: { host: [testEtcdEndpoint()], prefix: uniquePrefix('fault-injection'), timeout: 3 },
-        admin: {
-          admin_key: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
-          admin_listen: { ip: '127.0.0.1', port: adminPort },
-        },
-      },
-    },
-    readyPorts: [gatewayPort, adminPort],
-  });
-  admin = new AdminClient(`http://127.0.0.1:${adminPort}`, ADMIN_KEY);
+beforeAll(() => {
+  ({ admin, echo } = nodes);
 });
 
-afterAll(async () => {
-  await node?.destroy();
-  await echo?.close();
-});
-
-function get(uri: string, headers: Record<string, string> = {}): Promise<HttpReply> {
-  return httpRequest('GET', `http://127.0.0.1:${gatewayPort}${uri}`, { headers });
-}
+const { get } = nodes;
 
 async function putConf(conf: unknown): Promise<HttpReply> {
   return admin.put('/apisix/admin/routes/fi-schema', {
