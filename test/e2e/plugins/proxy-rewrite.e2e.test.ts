@@ -5,63 +5,38 @@
  * both forms, use_real_request_uri_unsafe). The echo upstream shows what was sent.
  */
 import {
-  AdminClient,
-  freePort,
   httpRequest,
-  startEchoServer,
-  startTollgate,
-  testEtcdEndpoint,
-  uniquePrefix,
   waitFor,
+  type AdminClient,
   type Echo,
   type EchoServer,
   type HttpReply,
-  type TollgateNode,
 } from '@tollgate/testkit';
+import { usePluginNodes } from './support/plugin-nodes';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 
 jest.setTimeout(60_000);
 
-const ADMIN_KEY = 'proxy-rewrite-e2e-admin-key';
-
-let node: TollgateNode;
+const nodes = usePluginNodes({ name: 'proxy-rewrite', nodes: 1, workers: 1 });
 let admin: AdminClient;
 let echo: EchoServer;
 let gatewayPort: number;
 let llm: MockLlm;
 
+beforeAll(() => {
+  ({ admin, echo } = nodes);
+  gatewayPort = nodes.ports[0] ?? 0;
+});
+
 beforeAll(async () => {
-  echo = await startEchoServer('upstream');
   llm = await startMockLlm({ name: 'openai', apiKeys: ['token'] });
-  gatewayPort = await freePort();
-  const adminPort = await freePort();
-  node = await startTollgate({
-    config: {
-      apisix: { node_listen: [{ ip: '127.0.0.1', port: gatewayPort }] },
-      nginx_config: { worker_processes: 1 },
-      deployment: {
-        role: 'traditional',
-        etcd: { host: [testEtcdEndpoint()], prefix: uniquePrefix('proxy-rewrite'), timeout: 3 },
-        admin: {
-          admin_key: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
-          admin_listen: { ip: '127.0.0.1', port: adminPort },
-        },
-      },
-    },
-    readyPorts: [gatewayPort, adminPort],
-  });
-  admin = new AdminClient(`http://127.0.0.1:${adminPort}`, ADMIN_KEY);
 });
 
 afterAll(async () => {
-  await node?.destroy();
-  await echo?.close();
   await llm?.close();
 });
 
-function get(uri: string, headers: Record<string, string> = {}): Promise<HttpReply> {
-  return httpRequest('GET', `http://127.0.0.1:${gatewayPort}${uri}`, { headers });
-}
+const { get } = nodes;
 
 /** PUT route `id` at `uri` with `plugins`, then wait until the gateway serves it. */
 async function route(id: string, uri: string, plugins: Record<string, unknown>): Promise<void> {
