@@ -6,62 +6,33 @@
  */
 import net from 'node:net';
 import {
-  AdminClient,
-  freePort,
   httpRequest,
-  startEchoServer,
-  startTollgate,
-  testEtcdEndpoint,
-  uniquePrefix,
   waitFor,
+  type AdminClient,
   type Echo,
   type EchoServer,
   type HttpReply,
-  type TollgateNode,
 } from '@tollgate/testkit';
+import { usePluginNodes } from './support/plugin-nodes';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 
 jest.setTimeout(60_000);
 
-const ADMIN_KEY = 'request-validation-e2e-admin-key';
 const PREFIX = 'failed to check the configuration of plugin request-validation err: ';
 
-let node: TollgateNode;
+const nodes = usePluginNodes({ name: 'request-validation', nodes: 1, workers: 1 });
 let admin: AdminClient;
 let echo: EchoServer;
 let llm: MockLlm;
 let gatewayPort: number;
 
 beforeAll(async () => {
-  echo = await startEchoServer('upstream');
+  ({ admin, echo } = nodes);
+  gatewayPort = nodes.ports[0] ?? 0;
   llm = await startMockLlm({ name: 'openai', apiKeys: ['token'] });
-  gatewayPort = await freePort();
-  const adminPort = await freePort();
-  node = await startTollgate({
-    config: {
-      apisix: { node_listen: [{ ip: '127.0.0.1', port: gatewayPort }] },
-      nginx_config: { worker_processes: 1 },
-      deployment: {
-        role: 'traditional',
-        etcd: {
-          host: [testEtcdEndpoint()],
-          prefix: uniquePrefix('request-validation'),
-          timeout: 3,
-        },
-        admin: {
-          admin_key: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
-          admin_listen: { ip: '127.0.0.1', port: adminPort },
-        },
-      },
-    },
-    readyPorts: [gatewayPort, adminPort],
-  });
-  admin = new AdminClient(`http://127.0.0.1:${adminPort}`, ADMIN_KEY);
 });
 
 afterAll(async () => {
-  await node?.destroy();
-  await echo?.close();
   await llm?.close();
 });
 
