@@ -4,7 +4,7 @@
  * behaviour (schema accept/reject, 401 bodies, the WWW-Authenticate realm, hide_credentials,
  * the anonymous consumer), plus credentials and the consumer headers the upstream receives.
  */
-import { echoed, startAuthNode, type AuthNode } from './auth-e2e-support';
+import { echoed, startAuthNode, type AuthNode } from './support/plugin-nodes';
 
 jest.setTimeout(60_000);
 

@@ -6,7 +6,7 @@
  * hide_credentials, anonymous consumer), plus credentials.
  */
 import crypto from 'node:crypto';
-import { echoed, startAuthNode, type AuthNode } from './auth-e2e-support';
+import { echoed, startAuthNode, type AuthNode } from './support/plugin-nodes';
 
 jest.setTimeout(90_000);
 

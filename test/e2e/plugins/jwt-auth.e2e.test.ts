@@ -6,7 +6,7 @@
  * 3.18 response bodies, plus credentials.
  */
 import crypto from 'node:crypto';
-import { echoed, startAuthNode, type AuthNode } from './auth-e2e-support';
+import { echoed, startAuthNode, type AuthNode } from './support/plugin-nodes';
 
 jest.setTimeout(90_000);
 

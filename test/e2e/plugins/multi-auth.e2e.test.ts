@@ -5,7 +5,7 @@
  * key-auth in the list, hmac-auth signatures and consumer credentials.
  */
 import crypto from 'node:crypto';
-import { echoed, startAuthNode, type AuthNode } from './auth-e2e-support';
+import { echoed, startAuthNode, type AuthNode } from './support/plugin-nodes';
 
 jest.setTimeout(90_000);
 

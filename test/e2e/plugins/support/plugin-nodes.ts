@@ -14,6 +14,7 @@ import {
   testEtcdEndpoint,
   uniquePrefix,
   waitFor,
+  type Echo,
   type EchoServer,
   type HttpReply,
   type RedisServer,
@@ -54,11 +55,41 @@ export interface PluginNodes {
   statuses: (uri: string, n: number, headers?: Record<string, string>) => Promise<number[]>;
 }
 
+interface EtcdConf {
+  host: string[];
+  prefix: string;
+  timeout: number;
+}
+
+/** Start a traditional node (gateway on `port` and an Admin API) with `name`'s admin key. */
+export async function startTraditionalNode(
+  name: string,
+  options: { port: number; workers: number; etcd: EtcdConf },
+): Promise<{ node: TollgateNode; admin: AdminClient }> {
+  const key = `${name}-e2e-admin-key`;
+  const adminPort = await freePort();
+  const node = await startTollgate({
+    config: {
+      apisix: { node_listen: [{ ip: '127.0.0.1', port: options.port }] },
+      nginx_config: { worker_processes: options.workers },
+      deployment: {
+        role: 'traditional',
+        etcd: options.etcd,
+        admin: {
+          admin_key: [{ name: 'admin', key, role: 'admin' }],
+          admin_listen: { ip: '127.0.0.1', port: adminPort },
+        },
+      },
+    },
+    readyPorts: [options.port, adminPort],
+  });
+  return { node, admin: new AdminClient(`http://127.0.0.1:${adminPort}`, key) };
+}
+
 /** Start the nodes in a `beforeAll` and stop them in an `afterAll` of the calling test file. */
 export function usePluginNodes(options: PluginNodesOptions): PluginNodes {
   const nodeCount = options.nodes ?? 2;
   const workers = options.workers ?? 2;
-  const adminKey = `${options.name}-e2e-admin-key`;
   const ports: number[] = [];
   const started: TollgateNode[] = [];
   let admin: AdminClient | undefined;
@@ -72,25 +103,9 @@ export function usePluginNodes(options: PluginNodesOptions): PluginNodes {
     const prefix = uniquePrefix(options.name);
     const etcd = { host: [testEtcdEndpoint()], prefix, timeout: 3 };
     for (let i = 0; i < nodeCount; i++) ports.push(await freePort());
-    const adminPort = await freePort();
     const [gw1, gw2] = ports as [number, number | undefined];
-    started.push(
-      await startTollgate({
-        config: {
-          apisix: { node_listen: [{ ip: '127.0.0.1', port: gw1 }] },
-          nginx_config: { worker_processes: workers },
-          deployment: {
-            role: 'traditional',
-            etcd,
-            admin: {
-              admin_key: [{ name: 'admin', key: adminKey, role: 'admin' }],
-              admin_listen: { ip: '127.0.0.1', port: adminPort },
-            },
-          },
-        },
-        readyPorts: [gw1, adminPort],
-      }),
-    );
+    const first = await startTraditionalNode(options.name, { port: gw1, workers, etcd });
+    started.push(first.node);
     if (gw2 !== undefined) {
       started.push(
         await startTollgate({
@@ -103,7 +118,7 @@ export function usePluginNodes(options: PluginNodesOptions): PluginNodes {
         }),
       );
     }
-    admin = new AdminClient(`http://127.0.0.1:${adminPort}`, adminKey);
+    admin = first.admin;
   });
 
   afterAll(async () => {
@@ -168,6 +183,85 @@ export function usePluginNodes(options: PluginNodesOptions): PluginNodes {
       const out: number[] = [];
       for (let i = 0; i < n; i++) out.push((await get(uri, headers)).status);
       return out;
+    },
+  };
+}
+
+/* The auth plugins' tests: one one-worker traditional node, started and stopped by the test. */
+
+export interface AuthNode {
+  admin: AdminClient;
+  echo: EchoServer;
+  get(uri: string, headers?: Record<string, string>): Promise<HttpReply>;
+  request(
+    method: string,
+    uri: string,
+    headers?: Record<string, string>,
+    raw?: string,
+  ): Promise<HttpReply>;
+  /** Send until the answer satisfies `ok` (config applied), then return it. */
+  until(
+    uri: string,
+    headers: Record<string, string>,
+    ok: (reply: HttpReply) => boolean,
+  ): Promise<HttpReply>;
+  /** PUT a route on `uri` proxying to the echo upstream. */
+  route(id: string, uri: string, plugins: Record<string, unknown>): Promise<HttpReply>;
+  destroy(): Promise<void>;
+}
+
+/** The request the echo upstream received, from a proxied reply. */
+export function echoed(reply: HttpReply): Echo {
+  return reply.json as Echo;
+}
+
+/** Start a one-worker traditional node for `name`'s tests. */
+export async function startAuthNode(name: string): Promise<AuthNode> {
+  const echo = await startEchoServer('upstream');
+  const gatewayPort = await freePort();
+  let node: TollgateNode;
+  let admin: AdminClient;
+  try {
+    ({ node, admin } = await startTraditionalNode(name, {
+      port: gatewayPort,
+      workers: 1,
+      etcd: { host: [testEtcdEndpoint()], prefix: uniquePrefix(name), timeout: 3 },
+    }));
+  } catch (err) {
+    await echo.close();
+    throw err;
+  }
+  const request = (
+    method: string,
+    uri: string,
+    headers: Record<string, string> = {},
+    raw?: string,
+  ) => httpRequest(method, `http://127.0.0.1:${gatewayPort}${uri}`, { headers, raw });
+  const get = (uri: string, headers: Record<string, string> = {}) => request('GET', uri, headers);
+  return {
+    admin,
+    echo,
+    get,
+    request,
+    until: async (uri, headers, ok) => {
+      let last: HttpReply | undefined;
+      await waitFor(`${uri} to be served as expected`, async () => {
+        last = await get(uri, headers);
+        return ok(last);
+      }).catch((err: Error) => {
+        throw new Error(`${err.message}; last answer: ${last?.status} ${last?.text}`);
+      });
+      return last as HttpReply;
+    },
+    route: (id, uri, plugins) =>
+      admin.put(`/apisix/admin/routes/${id}`, {
+        uri,
+        plugins,
+        upstream: { type: 'roundrobin', nodes: { [`127.0.0.1:${echo.port}`]: 1 } },
+      }),
+    async destroy() {
+      await node.destroy();
+      await echo.close();
     },
   };
 }
