@@ -9,17 +9,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  AdminClient,
   freePort,
   httpRequest,
-  startTollgate,
   testEtcdEndpoint,
   uniquePrefix,
   waitFor,
+  type AdminClient,
   type TollgateNode,
 } from '@tollgate/testkit';
-
-const ADMIN_KEY = 'access-control-e2e-admin-key';
+import { startTraditionalNode } from './plugin-nodes';
 
 export interface Reply {
   status: number;
@@ -104,30 +102,18 @@ export async function startAccessNode(name: string): Promise<AccessNode> {
   const upstreamPort = (upstreamServer.address() as AddressInfo).port;
   const gatewayPort = await freePort();
   const etcdPrefix = uniquePrefix(name);
-  const adminPort = await freePort();
-  let node: TollgateNode | undefined;
+  let started: { node: TollgateNode; admin: AdminClient };
   try {
-    node = await startTollgate({
-      config: {
-        apisix: { node_listen: [{ ip: '127.0.0.1', port: gatewayPort }] },
-        nginx_config: { worker_processes: 1 },
-        deployment: {
-          role: 'traditional',
-          etcd: { host: [testEtcdEndpoint()], prefix: etcdPrefix, timeout: 3 },
-          admin: {
-            admin_key: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
-            admin_listen: { ip: '127.0.0.1', port: adminPort },
-          },
-        },
-      },
-      readyPorts: [gatewayPort, adminPort],
+    started = await startTraditionalNode(name, {
+      port: gatewayPort,
+      workers: 1,
+      etcd: { host: [testEtcdEndpoint()], prefix: etcdPrefix, timeout: 3 },
     });
   } catch (err) {
     upstreamServer.close();
     throw err;
   }
-  const started = node;
-  const admin = new AdminClient(`http://127.0.0.1:${adminPort}`, ADMIN_KEY);
+  const { admin } = started;
   const request = (path: string, options: RequestOptions = {}) => send(gatewayPort, path, options);
   const waitRouted = async (uri: string) => {
     await waitFor(`${uri} to be routed`, async () => {
@@ -155,7 +141,7 @@ export async function startAccessNode(name: string): Promise<AccessNode> {
       await waitRouted(probe ?? (body.uri as string));
     },
     async close() {
-      await started.destroy();
+      await started.node.destroy();
       upstreamServer.closeAllConnections();
       await new Promise<void>((resolve) => upstreamServer.close(() => resolve()));
     },
