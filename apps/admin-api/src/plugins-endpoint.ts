@@ -3,21 +3,25 @@
  * `/apisix/admin/plugins/list`, `/apisix/admin/plugins/<name>`, `/apisix/admin/plugins?all=true`
  * and `PUT /apisix/admin/plugins/reload`, answered from the schema catalogue.
  */
-import { getPlugin, listPlugins } from '@tollgate/schema';
+import type { EnabledPlugins } from './enabled-plugins';
 import { errorResponse, type AdminResponse } from './response';
 
 /** GET /apisix/admin/plugins/list: enabled HTTP plugin names by descending priority. */
-export function pluginList(subsystem: unknown): AdminResponse {
+export function pluginList(enabled: EnabledPlugins, subsystem: unknown): AdminResponse {
   if (subsystem === undefined || subsystem === 'http') {
-    return { status: 200, body: listPlugins().map((p) => p.name) };
+    return { status: 200, body: enabled.list().map((p) => p.name) };
   }
   if (subsystem === 'stream') return { status: 200, body: [] };
   return errorResponse(400, 'invalid subsystem passed');
 }
 
 /** GET /apisix/admin/plugins/<name>[?schema_type=consumer|metadata]: the plugin's JSON schema. */
-export function pluginSchema(name: string, schemaType: unknown): AdminResponse {
-  const plugin = getPlugin(name);
+export function pluginSchema(
+  enabled: EnabledPlugins,
+  name: string,
+  schemaType: unknown,
+): AdminResponse {
+  const plugin = enabled.get(name);
   if (!plugin) return errorResponse(404, 'plugin not found in subsystem http');
   if (schemaType === 'consumer') {
     return plugin.consumerSchema
@@ -33,8 +37,8 @@ export function pluginSchema(name: string, schemaType: unknown): AdminResponse {
 }
 
 /** GET /apisix/admin/plugins?all=true (deprecated in APISIX, kept for old tools). */
-export function allPlugins(): AdminResponse {
-  const all = listPlugins().map((p) => [
+export function allPlugins(enabled: EnabledPlugins): AdminResponse {
+  const all = enabled.list().map((p) => [
     p.name,
     {
       version: p.version,

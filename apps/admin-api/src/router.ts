@@ -120,6 +120,7 @@ async function runResource(
 }
 
 async function runPlugins(
+  ctx: AdminContext,
   req: AdminRequest,
   rest: string[],
   onReload: () => Promise<void>,
@@ -131,23 +132,29 @@ async function runPlugins(
     return { status: 200, body: 'done' };
   }
   if (req.method !== 'GET') return errorResponse(404, 'not found');
-  if (name === 'list') return pluginList(req.query.subsystem);
+  if (name === 'list') return pluginList(ctx.plugins, req.query.subsystem);
   if (name === undefined) {
-    return req.query.all === 'true' ? allPlugins() : errorResponse(400, 'missing plugin name');
+    return req.query.all === 'true'
+      ? allPlugins(ctx.plugins)
+      : errorResponse(400, 'missing plugin name');
   }
-  return pluginSchema(name, req.query.schema_type);
+  return pluginSchema(ctx.plugins, name, req.query.schema_type);
 }
 
-async function runSchema(req: AdminRequest, rest: string[]): Promise<AdminResponse> {
+async function runSchema(
+  ctx: AdminContext,
+  req: AdminRequest,
+  rest: string[],
+): Promise<AdminResponse> {
   const [first, second] = rest;
   if (first === 'validate') {
     if (req.method !== 'POST') return errorResponse(404, 'not found');
     const parsed = await req.body();
     if (!parsed.ok) return parsed.response;
-    return validateAgainst(second ?? '', parsed.value);
+    return validateAgainst(ctx.plugins, second ?? '', parsed.value);
   }
   if (req.method !== 'GET') return errorResponse(404, 'not found');
-  if (first === 'plugins') return pluginSchema(second ?? '', req.query.schema_type);
+  if (first === 'plugins') return pluginSchema(ctx.plugins, second ?? '', req.query.schema_type);
   return resourceSchema(first ?? '');
 }
 
@@ -160,8 +167,8 @@ export async function dispatch(
   const [resource, id, ...rest] = req.segments;
   if (resource === undefined) return errorResponse(404, 'Unsupported resource type: ');
   if (resource === 'plugins')
-    return runPlugins(req, id === undefined ? [] : [id, ...rest], onReload);
-  if (resource === 'schema') return runSchema(req, id === undefined ? [] : [id, ...rest]);
+    return runPlugins(ctx, req, id === undefined ? [] : [id, ...rest], onReload);
+  if (resource === 'schema') return runSchema(ctx, req, id === undefined ? [] : [id, ...rest]);
   if (resource === 'consumers' && rest[0] === 'credentials' && id !== undefined) {
     const badUser = idRefusal('consumer', id);
     if (badUser) return badUser;

@@ -12,6 +12,7 @@ import {
 } from '@tollgate/schema';
 import { isObject } from './json-tree';
 import { errorResponse, type AdminResponse } from './response';
+import type { EnabledPlugins } from './enabled-plugins';
 import { pluginsError } from './resources/checks';
 
 const PLURALS: Readonly<Record<string, SchemaName>> = SCHEMA_OF_RESOURCE;
@@ -28,14 +29,18 @@ export function resourceSchema(name: string): AdminResponse {
 }
 
 /** Validate a body without storing it: 200 with no body, or 400 with the bare validator message. */
-export function validateAgainst(name: string, body: unknown): AdminResponse {
+export function validateAgainst(
+  enabled: EnabledPlugins,
+  name: string,
+  body: unknown,
+): AdminResponse {
   const resolved = schemaName(name);
   if (!resolved) return errorResponse(400, `not found schema: ${name}`);
   const result = validateResource(resolved, body);
   if (!result.valid) return errorResponse(400, result.message);
   if (isObject(body)) {
     const schemaType = resolved === 'consumer' || resolved === 'credential' ? 'consumer' : 'route';
-    const err = pluginsError(body.plugins, schemaType);
+    const err = pluginsError(enabled, body.plugins, schemaType);
     if (err !== undefined) return errorResponse(400, err);
   }
   return { status: 200 };

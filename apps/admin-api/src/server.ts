@@ -15,8 +15,8 @@ import {
   type Logger,
 } from '@tollgate/core';
 import { isStoreValueTooLarge, type ConfigStore } from '@tollgate/config-store';
-import { listPlugins } from '@tollgate/schema';
 import { AddressFilter, KeyChecker, type AdminKey } from './auth';
+import { EnabledPlugins } from './enabled-plugins';
 import { KeyLayout } from './keys';
 import { parseBody, readRawBody } from './request-body';
 import { errorResponse, valueTooLarge, type AdminResponse } from './response';
@@ -33,6 +33,8 @@ export interface AdminApiOptions {
   adminKeyRequired?: boolean;
   /** deployment.admin.allow_admin CIDRs; [] allows everyone. Default loopback only. */
   allowAdmin?: string[];
+  /** config.yaml `plugins`: the plugins configs may use; absent = every plugin Tollgate has. */
+  plugins?: readonly string[];
   logger?: Logger;
 }
 
@@ -63,22 +65,26 @@ function decodeSegments(path: string): string[] | undefined {
 }
 
 /** Writes `<prefix>/plugins`, the enabled plugin list APISIX keeps in etcd. */
-export async function publishPluginList(store: ConfigStore, keys: KeyLayout): Promise<void> {
-  await store.put(keys.plugins, JSON.stringify(listPlugins().map((p) => ({ name: p.name }))));
+export async function publishPluginList(
+  store: ConfigStore,
+  keys: KeyLayout,
+  enabled: EnabledPlugins = new EnabledPlugins(),
+): Promise<void> {
+  await store.put(keys.plugins, JSON.stringify(enabled.list().map((p) => ({ name: p.name }))));
 }
 
 /** Builds the Admin API express app. */
 export function createAdminApp(options: AdminApiOptions): express.Express {
   const log = options.logger ?? createLogger('admin-api');
   const keys = new KeyLayout(options.prefix ?? '/apisix');
-  const ctx = new AdminContext(options.store, keys);
+  const ctx = new AdminContext(options.store, keys, new EnabledPlugins(options.plugins));
   const required = options.adminKeyRequired ?? true;
   if (required && options.adminKeys.length === 0) {
     throw new Error('admin API needs at least one admin key (deployment.admin.admin_key)');
   }
   const checker = new KeyChecker(options.adminKeys);
   const addresses = new AddressFilter(options.allowAdmin ?? DEFAULT_ALLOW_ADMIN);
-  const reload = () => publishPluginList(options.store, keys);
+  const reload = () => publishPluginList(options.store, keys, ctx.plugins);
 
   const app = express();
   app.disable('x-powered-by');
@@ -182,9 +188,11 @@ export async function startAdminServer(
   });
   const port = (server.address() as AddressInfo).port;
   log.info('admin API listening', { host: options.host, port });
-  publishPluginList(options.store, new KeyLayout(options.prefix ?? '/apisix')).catch(
-    (err: unknown) => log.warn('could not publish the plugin list', { err }),
-  );
+  publishPluginList(
+    options.store,
+    new KeyLayout(options.prefix ?? '/apisix'),
+    new EnabledPlugins(options.plugins),
+  ).catch((err: unknown) => log.warn('could not publish the plugin list', { err }));
   return {
     server,
     port,

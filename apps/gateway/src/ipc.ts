@@ -25,6 +25,10 @@ export interface WorkerOptions {
   shutdownGraceMs: number;
   /** apisix.disable_upstream_healthcheck: the worker keeps no passive health. */
   disableUpstreamHealthcheck: boolean;
+  /** config.yaml `plugins`: the plugins this worker runs; absent = every plugin. */
+  plugins?: string[];
+  /** config.yaml `plugin_attr`, by plugin name. */
+  pluginAttr: Record<string, Record<string, unknown>>;
 }
 
 export const WORKER_OPTIONS_ENV = 'TOLLGATE_WORKER_OPTIONS';

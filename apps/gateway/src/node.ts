@@ -49,6 +49,10 @@ export interface GatewayNodeOptions {
   metrics?: { ip: string; port: number };
   /** `apisix.disable_upstream_healthcheck`: no active probes, no passive health in workers. */
   disableUpstreamHealthcheck?: boolean;
+  /** config.yaml `plugins`: the plugins workers run; absent = every plugin. */
+  plugins?: string[];
+  /** config.yaml `plugin_attr`, by plugin name. */
+  pluginAttr?: Record<string, Record<string, unknown>>;
   logger?: Logger;
 }
 
@@ -154,6 +158,8 @@ export class GatewayNode {
       shutdownGraceMs: this.options.shutdownGraceMs ?? 30_000,
       accessLog: this.options.accessLog ?? { enabled: true },
       disableUpstreamHealthcheck: this.options.disableUpstreamHealthcheck ?? false,
+      plugins: this.options.plugins,
+      pluginAttr: this.options.pluginAttr ?? {},
     };
     const worker = cluster.fork({ [WORKER_OPTIONS_ENV]: JSON.stringify(workerOptions) });
     const state: WorkerState = { worker, synced: false, listening: false, appliedRevision: 0 };

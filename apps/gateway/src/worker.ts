@@ -4,7 +4,7 @@
  * in atomically), serves HTTP on the shared listeners, and on shutdown stops accepting, lets
  * in-flight requests finish, then exits.
  */
-import { createLogger } from '@tollgate/core';
+import { createLogger, type PluginRegistry } from '@tollgate/core';
 import { PLUGINS } from '@tollgate/plugins';
 import { ConfigItems } from './config/config-items';
 import { Snapshot } from './config/snapshot';
@@ -15,6 +15,13 @@ import { createAccessLogger } from './access-log';
 import { IpcCounterStore } from './counters/counter-ipc';
 import { HealthTable } from './health/health-table';
 import { UpstreamProxy } from './proxy';
+
+/** The plugins this worker runs: config.yaml's `plugins`, or all of them. */
+function enabledPlugins(names: readonly string[] | undefined): PluginRegistry {
+  if (!names) return PLUGINS;
+  const wanted = new Set(names);
+  return new Map([...PLUGINS].filter(([name]) => wanted.has(name)));
+}
 
 function send(message: WorkerMessage): void {
   process.send?.(message);
@@ -34,12 +41,13 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       if (err) localCounters.fail(err.message);
     });
   });
+  const registry = enabledPlugins(options.plugins);
   let snapshot: Snapshot | undefined;
   let problemsLogged = '';
 
   const applyUpdate = (update: Parameters<ConfigItems['apply']>[0]) => {
     items.apply(update);
-    const next = Snapshot.build(items.items, items.revision, PLUGINS);
+    const next = Snapshot.build(items.items, items.revision, registry);
     snapshot = next;
     proxy.retain(next.upstreamKeys);
     const problems = JSON.stringify(next.problems);
@@ -87,12 +95,14 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   });
   send({ t: 'hello' });
 
-  for (const plugin of PLUGINS.values()) {
+  const pluginAttr = new Map(Object.entries(options.pluginAttr));
+  for (const plugin of registry.values()) {
     await plugin.init?.({
       processId: `${process.pid}`,
       health,
       localCounters,
       localTraffic: localCounters,
+      pluginAttr: (name) => pluginAttr.get(name),
     });
   }
 
@@ -126,5 +136,5 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   for (const s of servers) s.closeAllConnections();
   await proxy.close();
   await accessLog.close();
-  for (const plugin of PLUGINS.values()) await plugin.destroy?.();
+  for (const plugin of registry.values()) await plugin.destroy?.();
 }

@@ -13,5 +13,6 @@ export {
 export { listPlugins, getPlugin, checkPluginConf, type PluginCatalogEntry } from './plugins';
 export { validateAgainst, type ValidationResult } from './validator';
 export { asDraft07 } from './checks/request-validation';
+export { metaPreFunctionError } from './checks/plugin-meta';
 export { compileCostExpr, type CostExprFn, type CostExprVars } from './cost-expr';
 export * from './generated/types';

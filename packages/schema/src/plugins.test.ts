@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { metaPreFunctionError } from './checks/plugin-meta';
 import { checkPluginConf, getPlugin, listPlugins } from './plugins';
 
 describe('plugin catalogue', () => {
@@ -133,5 +134,28 @@ describe('ai-proxy (spec §2)', () => {
     });
     const ok = { provider: 'openai', auth: {}, override: { endpoint: 'http//x' } };
     expect(checkPluginConf('ai-proxy', ok, 'route').valid).toBe(true);
+  });
+});
+
+describe('_meta (issue 10)', () => {
+  it('refuses a filter that does not compile, with APISIX whole message', () => {
+    const conf = { _meta: { filter: [['arg_x', 'bogus', '1']] } };
+    expect(checkPluginConf('prometheus', conf, 'route')).toEqual({
+      valid: false,
+      message: "failed to validate the 'vars' expression: invalid operator 'bogus'",
+      verbatim: true,
+    });
+    expect(
+      checkPluginConf('prometheus', { _meta: { filter: [['arg_x', '==', '1']] } }, 'route').valid,
+    ).toBe(true);
+  });
+
+  it('names the plugin of a pre_function, which only the Admin API refuses', () => {
+    const conf = { _meta: { pre_function: 'return function() end' } };
+    expect(checkPluginConf('prometheus', conf, 'route').valid).toBe(true);
+    expect(metaPreFunctionError('prometheus', conf)).toBe(
+      'failed to load _meta.pre_function in plugin prometheus: Tollgate does not run Lua code',
+    );
+    expect(metaPreFunctionError('prometheus', { _meta: {} })).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@ import { SchemaCheckError } from '@tollgate/core';
 import { PLUGIN_SCHEMA_IDS } from './generated/schemas';
 import { PLUGIN_CATALOG } from './catalog';
 import { PLUGIN_CHECKS } from './checks';
+import { metaFilterError } from './checks/plugin-meta';
 import { inlinedSchema } from './registry';
 import { validateAgainst, type ValidationResult } from './validator';
 
@@ -62,7 +63,8 @@ export function getPlugin(name: string): PluginCatalogEntry | undefined {
  * 'consumer' (consumers and credentials: the consumer schema when the plugin has one), or
  * 'metadata'. On success `value` is a defaults-filled deep copy. On failure `message` is the
  * bare text (e.g. `invalid endpoint`, `property "key" is required`); the Admin API adds
- * `failed to check the configuration of plugin <name> err: `. Throws for an unknown plugin.
+ * `failed to check the configuration of plugin <name> err: ` unless `verbatim` (a bad
+ * `_meta.filter`). Throws for an unknown plugin.
  * @example checkPluginConf('key-auth', { key: 'k' }, 'consumer') // { valid: true, value: {...} }
  */
 export function checkPluginConf(
@@ -85,5 +87,7 @@ export function checkPluginConf(
   const checkName = schemaType === 'consumer' && ids.consumerSchema ? `${name}.consumer` : name;
   const check = Object.hasOwn(PLUGIN_CHECKS, checkName) ? PLUGIN_CHECKS[checkName] : undefined;
   const message = check?.(result.value as Record<string, unknown>);
-  return message === undefined ? result : { valid: false, message };
+  if (message !== undefined) return { valid: false, message };
+  const metaError = metaFilterError(result.value as Record<string, unknown>);
+  return metaError === undefined ? result : { valid: false, message: metaError, verbatim: true };
 }

@@ -5,7 +5,13 @@
  * messages.
  */
 import { compileExpr } from '@tollgate/core';
-import { checkPluginConf, getPlugin, validateResource, type SchemaName } from '@tollgate/schema';
+import {
+  checkPluginConf,
+  metaPreFunctionError,
+  validateResource,
+  type SchemaName,
+} from '@tollgate/schema';
+import type { EnabledPlugins } from '../enabled-plugins';
 import { idText, isObject, type JsonObject } from '../json-tree';
 import { errorResponse, type AdminResponse } from '../response';
 import type { AdminContext } from './context';
@@ -23,6 +29,7 @@ export function checkSchema(schema: SchemaName, conf: JsonObject): AdminResponse
 
 /** APISIX's plugin.check_schema over a `plugins` map; resolves the bare error text. */
 export function pluginsError(
+  enabled: EnabledPlugins,
   plugins: unknown,
   schemaType: 'route' | 'consumer',
 ): string | undefined {
@@ -31,10 +38,15 @@ export function pluginsError(
     if (!isObject(conf)) {
       return `invalid plugin conf ${JSON.stringify(conf)} for plugin [${name}]`;
     }
-    if (!getPlugin(name)) return `unknown plugin [${name}]`;
+    if (!enabled.get(name)) return `unknown plugin [${name}]`;
     const result = checkPluginConf(name, conf, schemaType);
-    if (!result.valid)
-      return `failed to check the configuration of plugin ${name} err: ${result.message}`;
+    if (!result.valid) {
+      return result.verbatim
+        ? result.message
+        : `failed to check the configuration of plugin ${name} err: ${result.message}`;
+    }
+    const preFunction = metaPreFunctionError(name, conf);
+    if (preFunction !== undefined) return preFunction;
   }
   return undefined;
 }
@@ -56,8 +68,8 @@ export function checkExclusiveFields(conf: JsonObject): AdminResponse | undefine
 }
 
 /** Route-style plugin check: the error text is the whole error_msg. */
-export function checkPlugins(conf: JsonObject): AdminResponse | undefined {
-  const err = pluginsError(conf.plugins, 'route');
+export function checkPlugins(ctx: AdminContext, conf: JsonObject): AdminResponse | undefined {
+  const err = pluginsError(ctx.plugins, conf.plugins, 'route');
   return err === undefined ? undefined : errorResponse(400, err);
 }
 

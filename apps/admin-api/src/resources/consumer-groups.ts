@@ -7,8 +7,8 @@ export const consumerGroups: ResourceDefinition = {
   kind: 'consumer group',
   identity: 'id',
   unsupported: ['post'],
-  check: (_ctx, conf) =>
-    firstRefusal([() => checkSchema('consumer_group', conf), () => checkPlugins(conf)]),
+  check: (ctx, conf) =>
+    firstRefusal([() => checkSchema('consumer_group', conf), () => checkPlugins(ctx, conf)]),
   checkDelete: (ctx, id) =>
     checkInUse(ctx, id, 'group_id', 'consumer group', [{ dir: 'consumers', kind: 'consumer' }]),
 };

@@ -12,8 +12,8 @@ import type { ResourceDefinition } from './resource';
 /** Auth plugins whose credential must be unique across consumers, and the field holding it. */
 const UNIQUE_CREDENTIAL_FIELD: ReadonlyMap<string, string> = new Map([['key-auth', 'key']]);
 
-function consumerPluginsRefusal(conf: JsonObject): AdminResponse | undefined {
-  const err = pluginsError(conf.plugins, 'consumer');
+function consumerPluginsRefusal(ctx: AdminContext, conf: JsonObject): AdminResponse | undefined {
+  const err = pluginsError(ctx.plugins, conf.plugins, 'consumer');
   return err === undefined
     ? undefined
     : errorResponse(400, `invalid plugins configuration: ${err}`);
@@ -82,7 +82,7 @@ export const consumers: ResourceDefinition = {
   check: (ctx, conf) =>
     firstRefusal([
       () => checkSchema('consumer', conf),
-      () => consumerPluginsRefusal(conf),
+      () => consumerPluginsRefusal(ctx, conf),
       () => checkReference(ctx, conf, 'group_id'),
       () => checkDuplicateKeys(ctx, conf.plugins, { username: String(conf.username) }),
     ]),
@@ -100,7 +100,7 @@ export function credentialsOf(username: string): ResourceDefinition {
         return errorResponse(404, 'consumer not found');
       return firstRefusal([
         () => checkSchema('credential', conf),
-        () => consumerPluginsRefusal(conf),
+        () => consumerPluginsRefusal(ctx, conf),
         () => checkDuplicateKeys(ctx, conf.plugins, { username, credentialId: id }),
       ]);
     },

@@ -4,6 +4,7 @@
  */
 import type { ConfigStore, StoredItem } from '@tollgate/config-store';
 import { isObject, type JsonObject } from '../json-tree';
+import type { EnabledPlugins } from '../enabled-plugins';
 import type { KeyLayout } from '../keys';
 
 /** One stored resource with its decoded value. */
@@ -20,6 +21,8 @@ export class AdminContext {
   constructor(
     readonly store: ConfigStore,
     readonly keys: KeyLayout,
+    /** The plugins configs may name (config.yaml `plugins`). */
+    readonly plugins: EnabledPlugins,
   ) {}
 
   /** Decode a stored value; non-objects (APISIX's `init_dir` placeholders) are not resources. */

@@ -7,6 +7,6 @@ export const globalRules: ResourceDefinition = {
   kind: 'global rule',
   identity: 'id',
   unsupported: ['post'],
-  check: (_ctx, conf) =>
-    firstRefusal([() => checkSchema('global_rule', conf), () => checkPlugins(conf)]),
+  check: (ctx, conf) =>
+    firstRefusal([() => checkSchema('global_rule', conf), () => checkPlugins(ctx, conf)]),
 };

@@ -7,8 +7,8 @@ export const pluginConfigs: ResourceDefinition = {
   kind: 'plugin config',
   identity: 'id',
   unsupported: ['post'],
-  check: (_ctx, conf) =>
-    firstRefusal([() => checkSchema('plugin_config', conf), () => checkPlugins(conf)]),
+  check: (ctx, conf) =>
+    firstRefusal([() => checkSchema('plugin_config', conf), () => checkPlugins(ctx, conf)]),
   checkDelete: (ctx, id) =>
     checkInUse(ctx, id, 'plugin_config_id', 'plugin config', [{ dir: 'routes', kind: 'route' }]),
 };

@@ -1,5 +1,5 @@
 /** `/apisix/admin/plugin_metadata/<plugin>`: a plugin's node-wide settings, checked by its metadata schema. */
-import { checkPluginConf, getPlugin } from '@tollgate/schema';
+import { checkPluginConf } from '@tollgate/schema';
 import { errorResponse } from '../response';
 import type { ResourceDefinition } from './resource';
 
@@ -8,8 +8,9 @@ export const pluginMetadata: ResourceDefinition = {
   kind: 'plugin_metadata',
   identity: 'url',
   unsupported: ['post', 'patch'],
-  check: (_ctx, conf, pluginName) => {
-    if (!getPlugin(pluginName)) return Promise.resolve(errorResponse(400, 'invalid plugin name'));
+  check: (ctx, conf, pluginName) => {
+    if (!ctx.plugins.get(pluginName))
+      return Promise.resolve(errorResponse(400, 'invalid plugin name'));
     const result = checkPluginConf(pluginName, conf, 'metadata');
     return Promise.resolve(
       result.valid ? undefined : errorResponse(400, `invalid configuration: ${result.message}`),

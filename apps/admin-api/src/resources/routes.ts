@@ -20,7 +20,7 @@ export const routes: ResourceDefinition = {
       () => checkReference(ctx, conf, 'upstream_id'),
       () => checkReference(ctx, conf, 'service_id'),
       () => checkReference(ctx, conf, 'plugin_config_id'),
-      () => checkPlugins(conf),
+      () => checkPlugins(ctx, conf),
       () => checkVars(conf),
     ]),
 };

@@ -10,7 +10,7 @@ export const services: ResourceDefinition = {
     firstRefusal([
       () => checkSchema('service', conf),
       () => checkReference(ctx, conf, 'upstream_id'),
-      () => checkPlugins(conf),
+      () => checkPlugins(ctx, conf),
     ]),
   checkDelete: (ctx, id) =>
     checkInUse(ctx, id, 'service_id', 'service directly', [{ dir: 'routes', kind: 'route' }]),

@@ -56,6 +56,7 @@ export async function start(options: StartOptions): Promise<void> {
       adminKeys: keys,
       adminKeyRequired: config.admin.keyRequired,
       allowAdmin: config.admin.allowAdmin,
+      plugins: config.plugins,
       host: config.admin.listen.ip,
       port: config.admin.listen.port,
     });
@@ -77,6 +78,8 @@ export async function start(options: StartOptions): Promise<void> {
       control: config.control.enabled ? config.control.listen : undefined,
       metrics: config.prometheus.exportAddr,
       disableUpstreamHealthcheck: config.disableUpstreamHealthcheck,
+      plugins: config.plugins,
+      pluginAttr: config.pluginAttr,
     });
     // Stop the gateway (finishing in-flight requests) before the Admin API and the store.
     closers.unshift(() => gateway?.close() ?? Promise.resolve());

@@ -1,7 +1,8 @@
 /**
  * Issue 9: `apisix.disable_upstream_healthcheck` (item 8) is read from the config file, not
  * reported as an unsupported key, and refused when it is not a boolean; `${{NAME}}` substitution
- * finds only variables that are set, never an Object.prototype member.
+ * finds only variables that are set, never an Object.prototype member. Issue 10: the `plugins`
+ * allow list and `plugin_attr` blocks.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +43,34 @@ describe('apisix.disable_upstream_healthcheck', () => {
   it('must be a boolean', () => {
     expect(() => parse('apisix:\n  disable_upstream_healthcheck: "yes"\n')).toThrow(
       'invalid config file test.yaml: apisix.disable_upstream_healthcheck: must be boolean (got "yes")',
+    );
+  });
+});
+
+describe('issue 10: plugins and plugin_attr', () => {
+  it('enables every plugin when `plugins` is absent', () => {
+    expect(parse('').plugins).toBeUndefined();
+    expect(parse('').pluginAttr).toEqual({});
+  });
+
+  it('reads the allow list and each plugin_attr block as supported keys', () => {
+    const config = parse(
+      'plugins:\n  - key-auth\n  - cors\nplugin_attr:\n  opentelemetry:\n    resource:\n      service.name: gw\n',
+    );
+    expect(config.plugins).toEqual(['key-auth', 'cors']);
+    expect(config.pluginAttr).toEqual({ opentelemetry: { resource: { 'service.name': 'gw' } } });
+    expect(config.unsupportedKeys).toEqual([]);
+  });
+
+  it('refuses names Tollgate does not have, repeated names and non-mapping blocks', () => {
+    expect(() => parse('plugins:\n  - key-auth\n  - kafka-proxy\n  - nope\n')).toThrow(
+      'invalid config file test.yaml: plugins: unknown plugin [kafka-proxy], [nope]',
+    );
+    expect(() => parse('plugins:\n  - cors\n  - cors\n')).toThrow(
+      /plugins: must NOT have duplicate items/,
+    );
+    expect(() => parse('plugin_attr:\n  opentelemetry: 3\n')).toThrow(
+      /plugin_attr\.opentelemetry: must be object/,
     );
   });
 });

@@ -17,6 +17,7 @@ import {
   readEnv,
   type TollgateEnv,
 } from '@tollgate/core';
+import { getPlugin } from '@tollgate/schema';
 import { ConfigValueError, resolveEnvVars } from './env-vars';
 import { CONFIG_SCHEMA, SUPPORTED_KEYS } from './schema';
 import type { Listen, Role, TollgateConfig } from './types';
@@ -99,6 +100,16 @@ function adminKeys(configured: ConfiguredKey[], source: string): AdminKey[] {
     keys.push({ name, key: key ?? '', role });
   }
   return keys;
+}
+
+/** `plugins`, every name one Tollgate has (APISIX only logs a name it cannot load). */
+function enabledPlugins(value: unknown, source: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value as string[];
+  const unknown = names.filter((name) => !getPlugin(name));
+  if (unknown.length > 0)
+    fail(source, `plugins: unknown plugin ${unknown.map((n) => `[${n}]`).join(', ')}`);
+  return names;
 }
 
 /** Parses and validates config text; `source` names the file in messages. */
@@ -185,6 +196,8 @@ export function parseConfig(
     disableUpstreamHealthcheck:
       (apisix.disable_upstream_healthcheck as boolean | undefined) ?? false,
     prometheus: { exportAddr: listenOf(prometheus.export_addr, { ip: '127.0.0.1', port: 9091 }) },
+    plugins: enabledPlugins(conf.plugins, source),
+    pluginAttr: (conf.plugin_attr ?? {}) as Record<string, Record<string, unknown>>,
     unsupportedKeys,
   };
 }

@@ -86,8 +86,12 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    // APISIX's allow list of HTTP plugins; names are checked against the catalogue in load.ts.
+    plugins: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+    // Each plugin's node-level settings; a plugin checks its own block when it starts.
     plugin_attr: {
       type: 'object',
+      additionalProperties: { type: 'object' },
       properties: {
         prometheus: { type: 'object', properties: { export_addr: listen } },
       },
@@ -124,7 +128,10 @@ export const SUPPORTED_KEYS = [
   'nginx_config.worker_processes',
   'nginx_config.http.enable_access_log',
   'nginx_config.http.access_log',
+  'plugins',
   'plugin_attr.prometheus.export_addr.ip',
   'plugin_attr.prometheus.export_addr.port',
+  'plugin_attr.opentelemetry',
+  'plugin_attr.proxy-mirror',
   'tollgate.data_dir',
 ] as const;

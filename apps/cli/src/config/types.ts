@@ -46,6 +46,10 @@ export interface TollgateConfig {
    */
   disableUpstreamHealthcheck: boolean;
   prometheus: { exportAddr: Listen };
+  /** `plugins`: the HTTP plugins this node runs and its Admin API accepts; absent = all. */
+  plugins?: string[];
+  /** `plugin_attr`: node-level settings by plugin name, handed to each plugin at start. */
+  pluginAttr: Record<string, Record<string, unknown>>;
   /** Keys present in the file that Tollgate does not use (reported as warnings). */
   unsupportedKeys: string[];
 }

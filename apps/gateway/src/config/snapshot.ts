@@ -15,6 +15,7 @@ import {
   type RouteInput,
   type Router,
 } from '@tollgate/core';
+import { getPlugin } from '@tollgate/schema';
 import { SnapshotConsumers } from './consumer-directory';
 import { idOf, objectOf, pluginsOf } from './values';
 import type { ConfigValue } from './update';
@@ -89,8 +90,12 @@ export class Snapshot {
     registry: PluginRegistry,
   ): Snapshot {
     const problems: SnapshotProblem[] = [];
-    const bindError = (owner: string, plugin: string, message: string) =>
+    const bindError = (owner: string, plugin: string, message: string) => {
+      // A plugin Tollgate has but config.yaml's `plugins` leaves out is ignored where configured,
+      // as APISIX's data plane ignores plugins it did not load.
+      if (!registry.has(plugin) && getPlugin(plugin)) return;
       problems.push({ key: owner, message: `plugin ${plugin}: ${message}` });
+    };
     const bind = (owner: string, value: ConfigValue | undefined) =>
       bindPlugins(pluginsOf(value), owner, registry, (p, m) => bindError(owner, p, m));
     const { dir, credentials } = groupItems(items);

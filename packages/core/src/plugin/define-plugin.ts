@@ -56,6 +56,11 @@ export interface PluginEnv {
    * its own process).
    */
   localTraffic?: TrafficStore;
+  /**
+   * The plugin's block of config.yaml `plugin_attr` (APISIX's `plugin.plugin_attr(name)`), or
+   * undefined when there is none. The plugin checks its own fields.
+   */
+  pluginAttr?(name: string): Readonly<Record<string, unknown>> | undefined;
 }
 
 /** Phases are methods (so a plugin of any config type fits a registry) that never use `this`. */

@@ -1,9 +1,11 @@
 /**
  * @module plugin/instance
  * A plugin bound to one configuration and its owner (the resource it came from), and how chains of
- * them are built: APISIX's `_meta` (disable, priority, filter), merging by name, ordering.
+ * them are built: APISIX's `_meta` (disable, priority, filter, error_response, pre_function),
+ * merging by name, ordering.
  */
 import { compileExpr, type ExprMatcher } from '../expr';
+import { createLogger } from '../logger';
 import type { PluginDefinition } from './define-plugin';
 
 /** One configured plugin. `conf` is the resolved configuration (schema defaults filled). */
@@ -16,6 +18,8 @@ export interface PluginInstance {
   readonly owner: string;
   /** `_meta.filter`: the plugin runs only for requests that match. */
   readonly filter?: ExprMatcher;
+  /** `_meta.error_response`: the body of every refusal (status ≥ 400) the plugin answers. */
+  readonly errorResponse?: string | Record<string, unknown>;
 }
 
 const OWNERS = new WeakMap<object, string>();
@@ -36,6 +40,25 @@ interface PluginMeta {
   disable?: boolean;
   priority?: number;
   filter?: unknown;
+  error_response?: string | Record<string, unknown>;
+  pre_function?: string;
+}
+
+const log = createLogger('plugins');
+/** Confs whose ignored `_meta.pre_function` was reported, so each is reported once. */
+const PRE_FUNCTION_REPORTED = new WeakSet<object>();
+
+/**
+ * `_meta.pre_function` is Lua source. The Admin API refuses it; a config that APISIX wrote with
+ * one is served without it, as APISIX serves a plugin whose pre_function fails (logged).
+ */
+function reportPreFunction(name: string, owner: string, conf: object): void {
+  if (PRE_FUNCTION_REPORTED.has(conf)) return;
+  PRE_FUNCTION_REPORTED.add(conf);
+  log.warn('_meta.pre_function is not run: Tollgate does not run Lua code', {
+    plugin: name,
+    owner,
+  });
 }
 
 /**
@@ -62,12 +85,22 @@ export function bindPlugins(
       try {
         filter = compileExpr(meta.filter);
       } catch (err) {
-        onError(name, `failed to validate the 'filter' expression: ${(err as Error).message}`);
+        onError(name, `failed to validate the 'vars' expression: ${(err as Error).message}`);
         continue;
       }
     }
-    if (typeof conf === 'object' && conf !== null) OWNERS.set(conf, owner);
-    out.push({ plugin, conf, owner, priority: meta.priority ?? plugin.priority, filter });
+    if (typeof conf === 'object' && conf !== null) {
+      OWNERS.set(conf, owner);
+      if (meta.pre_function !== undefined) reportPreFunction(name, owner, conf);
+    }
+    out.push({
+      plugin,
+      conf,
+      owner,
+      priority: meta.priority ?? plugin.priority,
+      filter,
+      errorResponse: meta.error_response,
+    });
   }
   return sortChain(out);
 }

@@ -29,6 +29,16 @@ function applies(instance: PluginInstance, ctx: RequestContext): boolean {
 }
 
 /**
+ * `_meta.error_response` replaces the body of every refusal (status ≥ 400) the plugin answers,
+ * whatever the plugin said, so a client cannot tell why (APISIX's run_plugin); status and
+ * headers stay the plugin's.
+ */
+function withErrorResponse(instance: PluginInstance, result: Exit): Exit {
+  if (instance.errorResponse === undefined || result.status < 400) return result;
+  return { ...result, body: instance.errorResponse };
+}
+
+/**
  * Run `phase` of every plugin in `chain`. Resolves the first Exit, or undefined. Stops early, with
  * undefined, once a plugin has answered the request itself (beforeProxy writing the response).
  */
@@ -46,7 +56,7 @@ export async function runPhase(
     } catch (err) {
       throw new PluginCrashError(instance.plugin.name, phase, err);
     }
-    if (result) return result;
+    if (result) return withErrorResponse(instance, result);
     if (ctx.response.headersSent) return undefined;
   }
   return undefined;
