@@ -2,11 +2,17 @@
  * @module access-log/entry
  * One access-log entry from a finished request: who asked what (method, host, uri, redacted
  * query, a few allow-listed headers), what matched (route, service, consumer), what was answered
- * (status, bytes), how long it took (total, upstream, gateway) and, for AI requests, the fields of
- * `./ai-fields`. Field names follow APISIX's variables and http-logger where one exists.
+ * (status, bytes), how long it took (total, upstream, gateway) and, for AI requests, core's
+ * `aiFields`. Field names follow APISIX's variables and http-logger where one exists.
  */
-import { isPlainObject as isObj, type RequestContext } from '@tollgate/core';
-import { aiFields, instanceAddr, ms, quotaDecisions } from './ai-fields';
+import {
+  aiFields,
+  instanceAddr,
+  isPlainObject as isObj,
+  ms,
+  quotaDecisions,
+  type RequestContext,
+} from '@tollgate/core';
 import { redactQueryString, redactUrl } from './redact';
 
 /** The fields of an entry; absent values are left out of the line. See docs/access-log.md. */

@@ -5,5 +5,5 @@
  */
 export { createAccessLogger, type AccessLogger, type AccessLogOptions } from './access-logger';
 export { accessLogEntry, type AccessLogEntry } from './entry';
-export { aiLogging, quotaDecisions, type AiLogging } from './ai-fields';
+export { aiLogging, quotaDecisions, type AiLogging } from '@tollgate/core';
 export { REDACTED, redactConfig, redactQueryString, redactUrl } from './redact';

@@ -4,3 +4,4 @@ export * from './vars';
 export * from './consumers';
 export * from './ai-context';
 export * from './resolve-var';
+export * from './ai-log-fields';

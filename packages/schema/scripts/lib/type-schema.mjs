@@ -5,6 +5,10 @@
 // In 'resolved' mode every property with a default is required, because the validator fills it.
 
 const COMPOSITES = ['allOf', 'anyOf', 'oneOf', 'not'];
+/** `allOf: [{ $ref }, ...]`: fragments whose fields the schema takes over. */
+const isRefMerge = (key, value) =>
+  key === 'allOf' && Array.isArray(value) && value.some((v) => typeof v?.$ref === 'string');
+
 const DROPPED = ['$schema', '$id', 'dependencies', 'format', 'default', 'if', 'then', 'else'];
 
 /**
@@ -64,7 +68,9 @@ export function createTypeBuilder(schemas, mode) {
     const extra = conditionalProperties(node);
     for (const [key, value] of Object.entries(node)) {
       if (DROPPED.includes(key)) continue;
-      if (COMPOSITES.includes(key) && singleType) continue;
+      // An allOf of $refs merges shared fragments (the loggers' common fields): kept as an
+      // intersection; other composites on an object only constrain.
+      if (COMPOSITES.includes(key) && singleType && !isRefMerge(key, value)) continue;
       if (key === 'title') {
         if (isRoot || node.properties) out.title = `${value}${suffix}`;
         continue;

@@ -1,17 +1,14 @@
 /**
- * @module access-log/ai-fields
- * The AI part of an access-log entry (spec §1.10): models, token counts, time to first token,
+ * @module context/ai-log-fields
+ * The AI part of a log entry (the access log's and the logger plugins') (spec §1.10): models, token counts, time to first token,
  * instances tried and served, fallback reason, quota decisions, and — when the route's AI plugin
  * asks for them with `logging.summaries` / `logging.payloads` — `llm_summary`, `llm_request` and
  * `llm_response_text`.
  */
-import {
-  isPlainObject as isObj,
-  redact,
-  setOwn,
-  type AiContext,
-  type RequestContext,
-} from '@tollgate/core';
+import { isPlainObject as isObj, setOwn } from '../json';
+import { redact } from '../logger';
+import type { AiContext } from './ai-context';
+import type { RequestContext } from './request-context';
 
 /** The AI proxy plugins whose `logging` options shape the entry. */
 const AI_PROXY_PLUGINS = new Set(['ai-proxy', 'ai-proxy-multi']);
@@ -127,6 +124,16 @@ export function aiFields(ctx: RequestContext, ai: AiContext): Obj {
     usage_estimated: ai.usageEstimated,
     stream_cut: ai.streamCut,
   };
+  return Object.assign(fields, aiLoggingFields(ctx, ai));
+}
+
+/**
+ * `llm_summary` (with `logging.summaries`) and `llm_request` / `llm_response_text` (with
+ * `logging.payloads`) of the route's AI proxy plugin; empty when neither is on. The access log
+ * and the logger plugins add these to their entries.
+ */
+export function aiLoggingFields(ctx: RequestContext, ai: AiContext): Obj {
+  const fields: Obj = {};
   const logging = aiLogging(ctx);
   if (logging.summaries) fields.llm_summary = summary(ctx, ai);
   if (logging.payloads) {

@@ -1,0 +1,25 @@
+/**
+ * @module logger-common
+ * The runtime the batching logger plugins share (http-logger, file-logger, tcp-logger, ...):
+ * APISIX's batch processor, log entries (`get_full_log`, `log_format`, plugin metadata), body
+ * capture, and `defineLogger`, which turns a sink into a plugin.
+ */
+export {
+  BatchProcessor,
+  PendingBudget,
+  type BatchFailure,
+  type BatchProcessorOptions,
+  type BatchSend,
+} from './batch-processor';
+export {
+  defineLogger,
+  loggerStats,
+  DEFAULT_MAX_PENDING_ENTRIES,
+  FLUSH_ON_DESTROY_MS,
+  type LogSink,
+  type LoggerSpec,
+  type LoggerStats,
+} from './define-logger';
+export { buildLogEntry, resolveLogFormat, type CapturedBodies } from './log-entry';
+export { logVarLookup, timeIso8601, timeLocal } from './log-vars';
+export type { LoggerConf, LoggerMetadata } from './types';
