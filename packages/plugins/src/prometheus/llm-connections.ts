@@ -7,6 +7,7 @@
  */
 import type { RequestContext } from '@tollgate/core';
 import { requestMetrics, type LabelsOf } from './definitions';
+import { disabledLabels, withoutDisabled } from './disabled-labels';
 import { requestIdentity } from './labels';
 
 type ActiveLabels = LabelsOf<'llmActive'>;
@@ -46,7 +47,11 @@ export function activeConnectionLabels(ctx: RequestContext): ActiveLabels {
 export function llmCallStarted(ctx: RequestContext, metrics = requestMetrics()): void {
   const state = ctx.pluginState<CallState>(STATE, () => ({ labels: undefined }));
   if (state.labels) return;
-  state.labels = activeConnectionLabels(ctx);
+  state.labels = withoutDisabled(
+    disabledLabels(ctx),
+    'llm_active_connections',
+    activeConnectionLabels(ctx),
+  );
   metrics.llmActiveConnections.inc(state.labels);
 }
 

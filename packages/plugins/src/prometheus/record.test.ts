@@ -364,3 +364,37 @@ describe('the plugin', () => {
     expect(await counted('r-filtered')).toBe(1);
   });
 });
+
+describe('plugin_metadata disabled_labels', () => {
+  const withMetadata = (ctx: RequestContext, disabled: Record<string, string[]>) => {
+    ctx.pluginMetadata = new Map([['prometheus', { id: 'prometheus', disabled_labels: disabled }]]);
+    return ctx;
+  };
+
+  it('blanks the disabled labels of that metric only, merging the series they told apart', async () => {
+    const disabled = { http_status: ['consumer', 'node'], llm_prompt_tokens: ['llm_model'] };
+    for (const consumer of ['jack', 'rose']) {
+      const ctx = withMetadata(aiRequest({ usage: [3, 4] }), disabled);
+      ctx.consumer = { username: consumer, plugins: [] };
+      recordRequest(metrics, {}, ctx);
+    }
+    expect(await values('apisix_http_status', { code: '200', consumer: '', node: '' })).toEqual([
+      2,
+    ]);
+    expect(await values('apisix_http_status', { consumer: 'jack' })).toEqual([]);
+    // Other metrics keep the label.
+    expect(await values('apisix_bandwidth', { type: 'ingress', consumer: 'jack' })).toHaveLength(1);
+    // consumer still tells the token series apart; llm_model is blank in both.
+    expect(await values('apisix_llm_prompt_tokens', { llm_model: '' })).toEqual([3, 3]);
+    expect(await values('apisix_llm_prompt_tokens', { llm_model: 'gpt-4' })).toEqual([]);
+    expect(await values('apisix_llm_completion_tokens', { llm_model: 'gpt-4' })).toHaveLength(2);
+  });
+
+  it('applies to llm_active_connections, which still returns to 0', async () => {
+    const ctx = withMetadata(aiRequest({}), { llm_active_connections: ['route', 'route_id'] });
+    llmCallStarted(ctx, metrics);
+    expect(await values('apisix_llm_active_connections', { route: '', route_id: '' })).toEqual([1]);
+    llmCallEnded(ctx, metrics);
+    expect(await values('apisix_llm_active_connections', { route: '', route_id: '' })).toEqual([0]);
+  });
+});

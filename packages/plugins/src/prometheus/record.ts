@@ -6,6 +6,7 @@
  */
 import type { RequestContext } from '@tollgate/core';
 import type { RequestMetrics } from './definitions';
+import { disabledLabels, seriesOf, type DisabledLabels } from './disabled-labels';
 import { fallbackHops } from './fallbacks';
 import {
   bytesSent,
@@ -96,28 +97,43 @@ function recordLlm(
   id: RequestIdentity,
   key: string,
   code: number,
+  off: DisabledLabels | undefined,
 ) {
   const ai = ctx.ai;
   const labels = () => llmLabels(id);
   const usage = ai?.usage;
   // Every AI request counts tokens, whatever its status (0 when the LLM produced none).
-  metrics.llmPromptTokens.add(key, labels, usage?.prompt_tokens ?? 0);
-  metrics.llmCompletionTokens.add(key, labels, usage?.completion_tokens ?? 0);
+  metrics.llmPromptTokens.add(
+    ...seriesOf(off, 'llm_prompt_tokens', key, labels),
+    usage?.prompt_tokens ?? 0,
+  );
+  metrics.llmCompletionTokens.add(
+    ...seriesOf(off, 'llm_completion_tokens', key, labels),
+    usage?.completion_tokens ?? 0,
+  );
   if (usage) {
-    metrics.llmPromptTokensDist.record(key, labels, usage.prompt_tokens);
-    metrics.llmCompletionTokensDist.record(key, labels, usage.completion_tokens);
+    metrics.llmPromptTokensDist.record(
+      ...seriesOf(off, 'llm_prompt_tokens_dist', key, labels),
+      usage.prompt_tokens,
+    );
+    metrics.llmCompletionTokensDist.record(
+      ...seriesOf(off, 'llm_completion_tokens_dist', key, labels),
+      usage.completion_tokens,
+    );
   }
   // APISIX: only when the LLM answered (time to first token known) with a status below 400.
   if (!ai || ai.ttftMs === undefined || code >= 400) return;
   if (ai.upstreamResponseTimeMs !== undefined) {
     metrics.llmLatency.record(
-      `${key}total`,
-      () => ({ type: 'total', ...llmLabels(id) }),
+      ...seriesOf(off, 'llm_latency', `${key}total`, () => ({ type: 'total', ...llmLabels(id) })),
       ai.upstreamResponseTimeMs,
     );
   }
   if (id.requestType === 'ai_stream') {
-    metrics.llmLatency.record(`${key}ttft`, () => ({ type: 'ttft', ...llmLabels(id) }), ai.ttftMs);
+    metrics.llmLatency.record(
+      ...seriesOf(off, 'llm_latency', `${key}ttft`, () => ({ type: 'ttft', ...llmLabels(id) })),
+      ai.ttftMs,
+    );
   }
 }
 
@@ -136,33 +152,34 @@ export function recordRequest(
   const key = identityKey(metrics, id);
   const code = statusCode(ctx.response.res);
   const source = responseSource(ctx, code);
-  metrics.httpStatus.add(`${key}${code}|${source}`, () => ({
-    code: String(code),
-    route: id.route,
-    matched_uri: id.matchedUri,
-    matched_host: id.matchedHost,
-    service: id.service,
-    consumer: id.consumer,
-    node: id.node,
-    request_type: id.requestType,
-    request_llm_model: id.requestLlmModel,
-    llm_model: id.llmModel,
-    response_source: source,
-  }));
+  const off = disabledLabels(ctx);
+  const common = (type: string) => () => commonLabels(type, id);
+  metrics.httpStatus.add(
+    ...seriesOf(off, 'http_status', `${key}${code}|${source}`, () => ({
+      code: String(code),
+      route: id.route,
+      matched_uri: id.matchedUri,
+      matched_host: id.matchedHost,
+      service: id.service,
+      consumer: id.consumer,
+      node: id.node,
+      request_type: id.requestType,
+      request_llm_model: id.requestLlmModel,
+      llm_model: id.llmModel,
+      response_source: source,
+    })),
+  );
   const latency = latencies(ctx, now);
-  metrics.httpLatency.record(`${key}request`, () => commonLabels('request', id), latency.request);
-  if (latency.upstream !== undefined) {
-    metrics.httpLatency.record(
-      `${key}upstream`,
-      () => commonLabels('upstream', id),
-      latency.upstream,
-    );
-  }
-  metrics.httpLatency.record(`${key}apisix`, () => commonLabels('apisix', id), latency.apisix);
-  metrics.bandwidth.add(`${key}ingress`, () => commonLabels('ingress', id), requestLength(ctx.req));
-  metrics.bandwidth.add(`${key}egress`, () => commonLabels('egress', id), bytesSent(ctx));
+  const http = (type: string) => seriesOf(off, 'http_latency', `${key}${type}`, common(type));
+  metrics.httpLatency.record(...http('request'), latency.request);
+  if (latency.upstream !== undefined)
+    metrics.httpLatency.record(...http('upstream'), latency.upstream);
+  metrics.httpLatency.record(...http('apisix'), latency.apisix);
+  const bandwidth = (type: string) => seriesOf(off, 'bandwidth', `${key}${type}`, common(type));
+  metrics.bandwidth.add(...bandwidth('ingress'), requestLength(ctx.req));
+  metrics.bandwidth.add(...bandwidth('egress'), bytesSent(ctx));
 
-  if (isAiRequest(id)) recordLlm(metrics, ctx, id, key, code);
+  if (isAiRequest(id)) recordLlm(metrics, ctx, id, key, code, off);
   for (const hop of fallbackHops(ctx)) {
     metrics.fallbacks.inc({
       route: id.route,
