@@ -18,6 +18,7 @@ import { hmacAuth } from './hmac-auth';
 import { jwtAuth } from './jwt-auth';
 import { keyAuth } from './key-auth';
 import { forwardAuth } from './forward-auth';
+import { openidConnect } from './openid-connect';
 import { limitConnPlugin } from './limit-conn';
 import { limitCountPlugin } from './limit-count';
 import { limitReqPlugin } from './limit-req';
@@ -47,6 +48,7 @@ const ALL: PluginDefinition<never>[] = [
   jwtAuth,
   keyAuth,
   forwardAuth,
+  openidConnect,
   aiProxyMulti,
   aiProxy,
   aiConsumerRateLimiting,

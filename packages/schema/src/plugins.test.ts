@@ -17,6 +17,7 @@ describe('plugin catalogue', () => {
       ['uri-blocker', 2900, '0.1'],
       ['request-validation', 2800, '0.1'],
       ['multi-auth', 2600, '0.1'],
+      ['openid-connect', 2599, '0.2'],
       ['hmac-auth', 2530, '0.1'],
       ['basic-auth', 2520, '0.1'],
       ['jwt-auth', 2510, '0.1'],

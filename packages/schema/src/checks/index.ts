@@ -20,6 +20,7 @@ import { checkJwtAuthConsumer } from './jwt-auth';
 import { checkLimitCount } from './limit-count';
 import { checkLimitReq } from './limit-req';
 import { checkMultiAuth } from './multi-auth';
+import { checkOpenidConnect } from './openid-connect';
 
 /** A plugin's cross-field check. */
 export type PluginCheck = (conf: Record<string, unknown>) => string | undefined;
@@ -42,4 +43,5 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'multi-auth': checkMultiAuth,
   'limit-count': checkLimitCount,
   'limit-req': checkLimitReq,
+  'openid-connect': checkOpenidConnect,
 };

@@ -16,6 +16,9 @@ export type SchemaId =
   | "tollgate:common/http-method"
   | "tollgate:common/id"
   | "tollgate:common/labels"
+  | "tollgate:common/logger-batch"
+  | "tollgate:common/logger-body"
+  | "tollgate:common/logger-metadata"
   | "tollgate:common/name"
   | "tollgate:common/plugin-meta"
   | "tollgate:common/plugins-map"
@@ -37,10 +40,14 @@ export type SchemaId =
   | "tollgate:plugins/consumer-restriction"
   | "tollgate:plugins/cors"
   | "tollgate:plugins/cors.metadata"
+  | "tollgate:plugins/elasticsearch-logger"
+  | "tollgate:plugins/elasticsearch-logger.metadata"
   | "tollgate:plugins/fault-injection"
   | "tollgate:plugins/forward-auth"
   | "tollgate:plugins/hmac-auth"
   | "tollgate:plugins/hmac-auth.consumer"
+  | "tollgate:plugins/http-logger"
+  | "tollgate:plugins/http-logger.metadata"
   | "tollgate:plugins/ip-restriction"
   | "tollgate:plugins/jwt-auth"
   | "tollgate:plugins/jwt-auth.consumer"
@@ -50,8 +57,15 @@ export type SchemaId =
   | "tollgate:plugins/limit-count"
   | "tollgate:plugins/limit-count.metadata"
   | "tollgate:plugins/limit-req"
+  | "tollgate:plugins/loki-logger"
+  | "tollgate:plugins/loki-logger.metadata"
   | "tollgate:plugins/multi-auth"
+  | "tollgate:plugins/openid-connect"
+  | "tollgate:plugins/opentelemetry"
+  | "tollgate:plugins/opentelemetry.metadata"
   | "tollgate:plugins/prometheus"
+  | "tollgate:plugins/prometheus.metadata"
+  | "tollgate:plugins/proxy-mirror"
   | "tollgate:plugins/proxy-rewrite"
   | "tollgate:plugins/real-ip"
   | "tollgate:plugins/redirect"
@@ -59,7 +73,14 @@ export type SchemaId =
   | "tollgate:plugins/request-id"
   | "tollgate:plugins/request-validation"
   | "tollgate:plugins/response-rewrite"
+  | "tollgate:plugins/syslog"
+  | "tollgate:plugins/syslog.metadata"
+  | "tollgate:plugins/tcp-logger"
+  | "tollgate:plugins/tcp-logger.metadata"
+  | "tollgate:plugins/traffic-split"
   | "tollgate:plugins/ua-restriction"
+  | "tollgate:plugins/udp-logger"
+  | "tollgate:plugins/udp-logger.metadata"
   | "tollgate:plugins/uri-blocker"
   | "tollgate:resources/consumer"
   | "tollgate:resources/consumer_group"
@@ -646,6 +667,127 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "pattern": "^\\S+$",
         "minLength": 1,
         "maxLength": 256
+      }
+    }
+  },
+  "tollgate:common/logger-batch": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/logger-batch",
+    "title": "LoggerBatchConf",
+    "description": "APISIX's batch processor options (apisix/utils/batch-processor.lua), merged into every batching logger's schema. Each logger declares `name` again with its own default (`http logger`, ...).",
+    "type": "object",
+    "properties": {
+      "name": {
+        "description": "Name of the batch processor, in its log lines.",
+        "type": "string"
+      },
+      "batch_max_size": {
+        "description": "Entries per batch: a full batch is sent at once. With 1, each entry is sent on its own.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 1000
+      },
+      "inactive_timeout": {
+        "description": "Seconds without a new entry after which the buffer is sent.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 5
+      },
+      "buffer_duration": {
+        "description": "Maximum age in seconds of the oldest buffered entry before the buffer is sent.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 60
+      },
+      "max_retry_count": {
+        "description": "How many times a failed batch is sent again before it is dropped.",
+        "type": "integer",
+        "minimum": 0,
+        "default": 0
+      },
+      "retry_delay": {
+        "description": "Seconds between the attempts to send a failed batch.",
+        "type": "integer",
+        "minimum": 0,
+        "default": 1
+      }
+    }
+  },
+  "tollgate:common/logger-body": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/logger-body",
+    "title": "LoggerBodyConf",
+    "description": "What a logger puts in each entry (apisix/utils/log-util.lua): a custom `log_format`, extra fields, and the request and response bodies.",
+    "type": "object",
+    "properties": {
+      "log_format": {
+        "description": "Custom entry: key → `$variable`, literal, or nested object (five levels). Replaces the default entry; wins over the plugin metadata's `log_format`.",
+        "type": "object"
+      },
+      "log_format_extra": {
+        "description": "Fields added to the default entry, never overwriting a default field; same value syntax as `log_format`. Ignored when a `log_format` applies.",
+        "type": "object"
+      },
+      "include_req_body": {
+        "description": "Put the request body in the entry (`request.body`).",
+        "type": "boolean",
+        "default": false
+      },
+      "include_req_body_expr": {
+        "description": "lua-resty-expr conditions: the request body is logged only when they match.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "array"
+        }
+      },
+      "include_resp_body": {
+        "description": "Put the response body in the entry (`response.body`).",
+        "type": "boolean",
+        "default": false
+      },
+      "include_resp_body_expr": {
+        "description": "lua-resty-expr conditions: the response body is logged only when they match.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "array"
+        }
+      },
+      "max_req_body_bytes": {
+        "description": "Bytes of the request body kept in the entry; the rest is cut off.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 524288
+      },
+      "max_resp_body_bytes": {
+        "description": "Bytes of the response body kept in the entry; the rest is cut off.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 524288
+      }
+    }
+  },
+  "tollgate:common/logger-metadata": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:common/logger-metadata",
+    "title": "LoggerMetadataConf",
+    "description": "A batching logger's plugin metadata (`/apisix/admin/plugin_metadata/<name>`): the log format of every route without its own, and the backlog cap.",
+    "type": "object",
+    "properties": {
+      "log_format": {
+        "description": "Custom entry for every route of this logger that has no `log_format` of its own.",
+        "type": "object"
+      },
+      "log_format_extra": {
+        "description": "Fields added to the default entry of every route without its own `log_format_extra`.",
+        "type": "object"
+      },
+      "max_pending_entries": {
+        "description": "Entries pushed but not yet sent (or dropped) in a worker, over all of this logger's routes, above which new entries are dropped and counted.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 8192
       }
     }
   },
@@ -2100,6 +2242,123 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     }
   },
+  "tollgate:plugins/elasticsearch-logger": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/elasticsearch-logger",
+    "title": "ElasticsearchLoggerConf",
+    "description": "APISIX's elasticsearch-logger: each request's log entry, batched, indexed in Elasticsearch through the `_bulk` API (`create` actions, NDJSON).",
+    "type": "object",
+    "allOf": [
+      {
+        "$ref": "tollgate:common/logger-batch"
+      },
+      {
+        "$ref": "tollgate:common/logger-body"
+      }
+    ],
+    "properties": {
+      "endpoint_addr": {
+        "description": "Deprecated: one Elasticsearch address; use `endpoint_addrs`.",
+        "type": "string",
+        "pattern": "[^/]$"
+      },
+      "endpoint_addrs": {
+        "description": "Elasticsearch addresses (no trailing `/`); each batch goes to one picked at random.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "string",
+          "pattern": "[^/]$"
+        }
+      },
+      "field": {
+        "description": "Where the entries are indexed.",
+        "type": "object",
+        "properties": {
+          "index": {
+            "description": "The `_index` of every entry.",
+            "type": "string"
+          },
+          "type": {
+            "description": "The `_type` of every entry (Elasticsearch 7 and 8 only; dropped for 9).",
+            "type": "string"
+          }
+        },
+        "required": [
+          "index"
+        ]
+      },
+      "auth": {
+        "description": "Basic authentication to Elasticsearch.",
+        "type": "object",
+        "properties": {
+          "username": {
+            "description": "User name.",
+            "type": "string",
+            "minLength": 1
+          },
+          "password": {
+            "description": "Password.",
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        "required": [
+          "username",
+          "password"
+        ]
+      },
+      "headers": {
+        "description": "Extra headers of every request to Elasticsearch.",
+        "type": "object",
+        "additionalProperties": {
+          "type": "string"
+        }
+      },
+      "timeout": {
+        "description": "Seconds one request to Elasticsearch may take.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 10
+      },
+      "ssl_verify": {
+        "description": "Verify Elasticsearch's TLS certificate for an `https` address.",
+        "type": "boolean",
+        "default": true
+      },
+      "name": {
+        "description": "Name of the batch processor, in its log lines.",
+        "type": "string",
+        "default": "elasticsearch-logger"
+      }
+    },
+    "oneOf": [
+      {
+        "required": [
+          "endpoint_addr",
+          "field"
+        ]
+      },
+      {
+        "required": [
+          "endpoint_addrs",
+          "field"
+        ]
+      }
+    ]
+  },
+  "tollgate:plugins/elasticsearch-logger.metadata": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/elasticsearch-logger.metadata",
+    "title": "ElasticsearchLoggerMetadataConf",
+    "description": "elasticsearch-logger plugin metadata: the log format of routes without their own, and the backlog cap.",
+    "type": "object",
+    "allOf": [
+      {
+        "$ref": "tollgate:common/logger-metadata"
+      }
+    ]
+  },
   "tollgate:plugins/fault-injection": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/fault-injection",
@@ -2452,6 +2711,72 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     "required": [
       "key_id",
       "secret_key"
+    ]
+  },
+  "tollgate:plugins/http-logger": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/http-logger",
+    "title": "HttpLoggerConf",
+    "description": "APISIX's http-logger: each request's log entry, batched, POSTed to an HTTP(S) server as JSON.",
+    "type": "object",
+    "allOf": [
+      {
+        "$ref": "tollgate:common/logger-batch"
+      },
+      {
+        "$ref": "tollgate:common/logger-body"
+      }
+    ],
+    "properties": {
+      "uri": {
+        "description": "URI of the HTTP(S) server that receives the batches.",
+        "type": "string",
+        "pattern": "^[^\\/]+:\\/\\/([\\da-zA-Z.-]+|\\[[\\da-fA-F:]+\\])(:\\d+)?"
+      },
+      "auth_header": {
+        "description": "Sent as the `Authorization` header of each batch, when set.",
+        "type": "string"
+      },
+      "timeout": {
+        "description": "Seconds one send of a batch may take (connecting included).",
+        "type": "integer",
+        "minimum": 1,
+        "default": 3
+      },
+      "name": {
+        "description": "Name of the batch processor, in its log lines.",
+        "type": "string",
+        "default": "http logger"
+      },
+      "concat_method": {
+        "description": "`json`: a batch is one JSON array; `new_line`: one JSON object per line.",
+        "type": "string",
+        "enum": [
+          "json",
+          "new_line"
+        ],
+        "default": "json"
+      },
+      "ssl_verify": {
+        "description": "Verify the server's TLS certificate for an `https` uri.",
+        "type": "boolean",
+        "default": false
+      }
+    },
+    "required": [
+      "uri"
+    ]
+  },
+  "tollgate:plugins/http-logger.metadata": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/http-logger.metadata",
+    "title": "HttpLoggerMetadataConf",
+    "description": "http-logger plugin metadata: the log format of routes without their own, and the backlog cap.",
+    "type": "object",
+    "allOf": [
+      {
+        "$ref": "tollgate:common/logger-metadata"
+      }
     ]
   },
   "tollgate:plugins/ip-restriction": {
@@ -3285,6 +3610,105 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     }
   },
+  "tollgate:plugins/loki-logger": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/loki-logger",
+    "title": "LokiLoggerConf",
+    "description": "APISIX's loki-logger: each request's log entry, batched, pushed to Grafana Loki (`POST <endpoint><endpoint_uri>`, one stream with `log_labels`).",
+    "type": "object",
+    "allOf": [
+      {
+        "$ref": "tollgate:common/logger-batch"
+      },
+      {
+        "$ref": "tollgate:common/logger-body"
+      }
+    ],
+    "properties": {
+      "endpoint_addrs": {
+        "description": "Loki base URLs, such as `http://127.0.0.1:3100`; each batch goes to one picked at random.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "string",
+          "pattern": "^[^/]+://([\\da-zA-Z.-]+|\\[[\\da-fA-F:]+\\])(:\\d+)?"
+        }
+      },
+      "endpoint_uri": {
+        "description": "Path of Loki's push API.",
+        "type": "string",
+        "minLength": 1,
+        "default": "/loki/api/v1/push"
+      },
+      "tenant_id": {
+        "description": "Loki tenant, sent as `X-Scope-OrgID`.",
+        "type": "string",
+        "default": "fake"
+      },
+      "log_labels": {
+        "description": "Labels of the stream; values may hold `$variables`, resolved from the first request a batch processor sees.",
+        "type": "object",
+        "patternProperties": {
+          ".*": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        "default": {
+          "job": "apisix"
+        }
+      },
+      "ssl_verify": {
+        "description": "Verify Loki's TLS certificate for an `https` endpoint.",
+        "type": "boolean",
+        "default": false
+      },
+      "timeout": {
+        "description": "Milliseconds one push may take.",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 60000,
+        "default": 3000
+      },
+      "keepalive": {
+        "description": "Keep connections to Loki open between pushes.",
+        "type": "boolean",
+        "default": true
+      },
+      "keepalive_timeout": {
+        "description": "Milliseconds an idle kept connection stays open.",
+        "type": "integer",
+        "minimum": 1000,
+        "default": 60000
+      },
+      "keepalive_pool": {
+        "description": "Connections kept per endpoint.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 5
+      },
+      "name": {
+        "description": "Name of the batch processor, in its log lines.",
+        "type": "string",
+        "default": "loki logger"
+      }
+    },
+    "required": [
+      "endpoint_addrs"
+    ]
+  },
+  "tollgate:plugins/loki-logger.metadata": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/loki-logger.metadata",
+    "title": "LokiLoggerMetadataConf",
+    "description": "loki-logger plugin metadata: the log format of routes without their own, and the backlog cap.",
+    "type": "object",
+    "allOf": [
+      {
+        "$ref": "tollgate:common/logger-metadata"
+      }
+    ]
+  },
   "tollgate:plugins/multi-auth": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/multi-auth",
@@ -3306,6 +3730,844 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       "auth_plugins"
     ]
   },
+  "tollgate:plugins/openid-connect": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/openid-connect",
+    "title": "OpenidConnectConf",
+    "description": "openid-connect on a route or service: authenticate requests against an OpenID Connect provider (bearer tokens verified locally, by JWKS or by introspection).",
+    "type": "object",
+    "properties": {
+      "client_id": {
+        "type": "string",
+        "description": "OAuth client ID."
+      },
+      "client_secret": {
+        "type": "string",
+        "description": "OAuth client secret (required unless the mode needs none: bearer_only with public_key/use_jwks or private_key_jwt introspection, or the code flow with private_key_jwt or use_pkce)."
+      },
+      "discovery": {
+        "type": "string",
+        "description": "URL of the OpenID provider's well-known discovery document."
+      },
+      "scope": {
+        "type": "string",
+        "description": "OIDC scope requested in the authorization code flow.",
+        "default": "openid"
+      },
+      "ssl_verify": {
+        "description": "Verify the OpenID provider's TLS certificate (the legacy value \"no\" means false).",
+        "anyOf": [
+          {
+            "type": "boolean"
+          },
+          {
+            "type": "string",
+            "enum": [
+              "no"
+            ]
+          }
+        ],
+        "default": true
+      },
+      "timeout": {
+        "type": "integer",
+        "description": "Timeout of each call to the OpenID provider, in seconds.",
+        "minimum": 1,
+        "default": 3
+      },
+      "introspection_endpoint": {
+        "type": "string",
+        "description": "URL of the token introspection endpoint (else the discovery document's)."
+      },
+      "introspection_endpoint_auth_method": {
+        "type": "string",
+        "description": "Client authentication method at the introspection endpoint.",
+        "default": "client_secret_basic"
+      },
+      "token_endpoint_auth_method": {
+        "type": "string",
+        "description": "Client authentication method at the token endpoint.",
+        "default": "client_secret_basic"
+      },
+      "bearer_only": {
+        "type": "boolean",
+        "description": "Strictly require a bearer access token in the request.",
+        "default": false
+      },
+      "session": {
+        "description": "Session cookie settings of the authorization code flow.",
+        "type": "object",
+        "properties": {
+          "secret": {
+            "type": "string",
+            "description": "Key used for the session cookie's encryption and HMAC.",
+            "minLength": 16
+          },
+          "cookie_name": {
+            "type": "string",
+            "description": "Session cookie name."
+          },
+          "cookie_path": {
+            "type": "string",
+            "description": "Cookie path scope."
+          },
+          "cookie_domain": {
+            "type": "string",
+            "description": "Cookie domain scope."
+          },
+          "cookie_secure": {
+            "type": "boolean",
+            "description": "Set the Secure cookie attribute."
+          },
+          "cookie_http_only": {
+            "type": "boolean",
+            "description": "Set the HttpOnly cookie attribute."
+          },
+          "cookie_same_site": {
+            "type": "string",
+            "description": "SameSite cookie attribute.",
+            "enum": [
+              "Strict",
+              "Lax",
+              "None",
+              "Default"
+            ]
+          },
+          "idling_timeout": {
+            "type": "integer",
+            "description": "Idling timeout in seconds."
+          },
+          "rolling_timeout": {
+            "type": "integer",
+            "description": "Rolling timeout in seconds."
+          },
+          "absolute_timeout": {
+            "type": "integer",
+            "description": "Absolute session lifetime in seconds."
+          },
+          "cookie": {
+            "type": "object",
+            "description": "Deprecated (lua-resty-session 3.x): use the flat session options.",
+            "properties": {
+              "lifetime": {
+                "type": "integer",
+                "description": "Deprecated: mapped to absolute_timeout when that is not set."
+              }
+            }
+          },
+          "storage": {
+            "type": "string",
+            "description": "Where sessions are stored.",
+            "enum": [
+              "cookie",
+              "redis"
+            ],
+            "default": "cookie"
+          },
+          "redis": {
+            "description": "Redis connection for session storage (lua-resty-session's session.redis options).",
+            "type": "object",
+            "properties": {
+              "host": {
+                "type": "string",
+                "description": "Redis host.",
+                "minLength": 2,
+                "default": "127.0.0.1"
+              },
+              "port": {
+                "type": "integer",
+                "description": "Redis port.",
+                "minimum": 1,
+                "default": 6379
+              },
+              "username": {
+                "type": "string",
+                "description": "Redis username.",
+                "minLength": 1
+              },
+              "password": {
+                "type": "string",
+                "description": "Redis password.",
+                "minLength": 0
+              },
+              "database": {
+                "type": "integer",
+                "description": "Redis database index.",
+                "minimum": 0,
+                "default": 0
+              },
+              "prefix": {
+                "type": "string",
+                "description": "Prefix for keys stored in Redis.",
+                "default": "sessions"
+              },
+              "ssl": {
+                "type": "boolean",
+                "description": "Enable TLS to Redis.",
+                "default": false
+              },
+              "ssl_verify": {
+                "type": "boolean",
+                "description": "Verify Redis's TLS certificate.",
+                "default": true
+              },
+              "server_name": {
+                "type": "string",
+                "description": "The server name for the TLS SNI extension."
+              },
+              "connect_timeout": {
+                "type": "integer",
+                "description": "Connect timeout in milliseconds.",
+                "minimum": 1,
+                "default": 1000
+              },
+              "send_timeout": {
+                "type": "integer",
+                "description": "Send timeout in milliseconds.",
+                "minimum": 1,
+                "default": 1000
+              },
+              "read_timeout": {
+                "type": "integer",
+                "description": "Read timeout in milliseconds.",
+                "minimum": 1,
+                "default": 1000
+              },
+              "keepalive_timeout": {
+                "type": "integer",
+                "description": "Keepalive timeout in milliseconds.",
+                "minimum": 1000,
+                "default": 10000
+              }
+            }
+          }
+        },
+        "required": [
+          "secret"
+        ],
+        "if": {
+          "properties": {
+            "storage": {
+              "enum": [
+                "redis"
+              ]
+            }
+          },
+          "required": [
+            "storage"
+          ]
+        },
+        "then": {
+          "required": [
+            "redis"
+          ]
+        },
+        "additionalProperties": false
+      },
+      "realm": {
+        "type": "string",
+        "description": "Realm in the WWW-Authenticate header of a 401 for a missing or invalid bearer token.",
+        "default": "apisix"
+      },
+      "claim_validator": {
+        "description": "Checks of the token's claims.",
+        "type": "object",
+        "properties": {
+          "issuer": {
+            "description": "Trusted JWT issuers. Unset: the discovery document's issuer is trusted; a token is refused while it cannot be fetched.",
+            "type": "object",
+            "properties": {
+              "valid_issuers": {
+                "description": "Trusted issuers.",
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "audience": {
+            "description": "Audience claim validation.",
+            "type": "object",
+            "properties": {
+              "claim": {
+                "type": "string",
+                "description": "Name of the claim holding the audience.",
+                "default": "aud"
+              },
+              "required": {
+                "type": "boolean",
+                "description": "Require the audience claim.",
+                "default": false
+              },
+              "match_with_client_id": {
+                "type": "boolean",
+                "description": "Require the audience to equal (or, a list, to include) client_id; implies required.",
+                "default": false
+              }
+            }
+          }
+        }
+      },
+      "logout_path": {
+        "type": "string",
+        "description": "Path that logs the session out.",
+        "default": "/logout"
+      },
+      "redirect_uri": {
+        "type": "string",
+        "description": "Redirect URI of the authorization code flow (default: the request URI plus /.apisix/redirect)."
+      },
+      "post_logout_redirect_uri": {
+        "type": "string",
+        "description": "Where logout_path redirects after logging out."
+      },
+      "unauth_action": {
+        "type": "string",
+        "description": "Action for a request that is not authenticated: auth (redirect to the provider), deny (401) or pass.",
+        "default": "auth",
+        "enum": [
+          "auth",
+          "deny",
+          "pass"
+        ]
+      },
+      "public_key": {
+        "type": "string",
+        "description": "PEM public key that verifies the bearer JWT's signature locally (skips introspection)."
+      },
+      "use_jwks": {
+        "type": "boolean",
+        "description": "Without public_key, verify the bearer JWT against the JWKS named by the discovery document (skips introspection).",
+        "default": false
+      },
+      "token_signing_alg_values_expected": {
+        "type": "string",
+        "description": "The signing algorithm a bearer JWT must use."
+      },
+      "use_pkce": {
+        "type": "boolean",
+        "description": "Use PKCE (RFC 7636) in the authorization code flow.",
+        "default": false
+      },
+      "par": {
+        "description": "Pushed Authorization Requests (PAR) configuration.",
+        "type": "object",
+        "properties": {
+          "enabled": {
+            "type": "boolean",
+            "description": "Use Pushed Authorization Requests.",
+            "default": false
+          },
+          "endpoint": {
+            "type": "string",
+            "description": "URL of the PAR endpoint."
+          },
+          "endpoint_auth_method": {
+            "type": "string",
+            "description": "Client authentication method at the PAR endpoint.",
+            "enum": [
+              "client_secret_basic",
+              "client_secret_post",
+              "private_key_jwt",
+              "client_secret_jwt"
+            ]
+          }
+        },
+        "additionalProperties": false
+      },
+      "dpop": {
+        "description": "Demonstrating Proof-of-Possession (DPoP) configuration.",
+        "type": "object",
+        "properties": {
+          "enabled": {
+            "type": "boolean",
+            "description": "Use DPoP proof JWTs.",
+            "default": false
+          },
+          "signing_alg": {
+            "type": "string",
+            "description": "DPoP proof JWT signing algorithm.",
+            "enum": [
+              "ES256",
+              "RS256",
+              "PS256"
+            ],
+            "default": "ES256"
+          },
+          "private_key": {
+            "type": "string",
+            "description": "Private key that signs DPoP proofs."
+          },
+          "public_jwk": {
+            "description": "Public JWK matching dpop.private_key (no private members).",
+            "type": "object",
+            "not": {
+              "anyOf": [
+                {
+                  "required": [
+                    "d"
+                  ]
+                },
+                {
+                  "required": [
+                    "p"
+                  ]
+                },
+                {
+                  "required": [
+                    "q"
+                  ]
+                },
+                {
+                  "required": [
+                    "dp"
+                  ]
+                },
+                {
+                  "required": [
+                    "dq"
+                  ]
+                },
+                {
+                  "required": [
+                    "qi"
+                  ]
+                },
+                {
+                  "required": [
+                    "oth"
+                  ]
+                },
+                {
+                  "required": [
+                    "k"
+                  ]
+                }
+              ]
+            }
+          }
+        },
+        "if": {
+          "properties": {
+            "enabled": {
+              "const": true
+            }
+          },
+          "required": [
+            "enabled"
+          ]
+        },
+        "then": {
+          "required": [
+            "private_key",
+            "public_jwk"
+          ]
+        },
+        "additionalProperties": false
+      },
+      "set_access_token_header": {
+        "type": "boolean",
+        "description": "Send the access token to the upstream (X-Access-Token, or Authorization with access_token_in_authorization_header).",
+        "default": true
+      },
+      "access_token_in_authorization_header": {
+        "type": "boolean",
+        "description": "Send the access token in the Authorization header instead of X-Access-Token.",
+        "default": false
+      },
+      "set_id_token_header": {
+        "type": "boolean",
+        "description": "Send the ID token (base64 JSON) in X-ID-Token when there is one.",
+        "default": true
+      },
+      "set_raw_id_token_header": {
+        "type": "boolean",
+        "description": "Send the raw signed ID token in X-Raw-ID-Token when there is one.",
+        "default": false
+      },
+      "set_userinfo_header": {
+        "type": "boolean",
+        "description": "Send the user info (base64 JSON of the claims or introspection answer) in X-Userinfo.",
+        "default": true
+      },
+      "set_refresh_token_header": {
+        "type": "boolean",
+        "description": "Send the refresh token in X-Refresh-Token when there is one.",
+        "default": false
+      },
+      "proxy_opts": {
+        "description": "HTTP proxy used to reach the OpenID provider.",
+        "type": "object",
+        "properties": {
+          "http_proxy": {
+            "type": "string",
+            "description": "HTTP proxy, like http://proxy-server:80."
+          },
+          "https_proxy": {
+            "type": "string",
+            "description": "HTTPS proxy, like http://proxy-server:80."
+          },
+          "http_proxy_authorization": {
+            "type": "string",
+            "description": "Basic [base64 username:password]."
+          },
+          "https_proxy_authorization": {
+            "type": "string",
+            "description": "Basic [base64 username:password]."
+          },
+          "no_proxy": {
+            "type": "string",
+            "description": "Comma-separated hosts that are not proxied."
+          }
+        }
+      },
+      "authorization_params": {
+        "description": "Extra parameters for the authorization endpoint.",
+        "type": "object"
+      },
+      "client_rsa_private_key": {
+        "type": "string",
+        "description": "Client RSA private key that signs the client assertion JWT."
+      },
+      "client_rsa_private_key_id": {
+        "type": "string",
+        "description": "Key ID of client_rsa_private_key."
+      },
+      "client_jwt_assertion_expires_in": {
+        "type": "integer",
+        "description": "Lifetime of the client assertion JWT in seconds.",
+        "default": 60
+      },
+      "client_jwt_assertion_alg": {
+        "type": "string",
+        "description": "Signing algorithm of the client assertion JWT.",
+        "enum": [
+          "HS256",
+          "HS512",
+          "RS256",
+          "RS512",
+          "ES256",
+          "ES512"
+        ]
+      },
+      "client_jwt_assertion_audience": {
+        "type": "string",
+        "description": "Audience of the client assertion JWT."
+      },
+      "renew_access_token_on_expiry": {
+        "type": "boolean",
+        "description": "Silently renew the session's access token when it expires.",
+        "default": true
+      },
+      "access_token_expires_in": {
+        "type": "integer",
+        "description": "Lifetime of the access token in seconds when the provider gives no expires_in."
+      },
+      "refresh_session_interval": {
+        "type": "integer",
+        "description": "Interval to refresh the ID token without re-authentication."
+      },
+      "iat_slack": {
+        "type": "integer",
+        "description": "Tolerated clock skew in seconds for the ID token's iat.",
+        "default": 120
+      },
+      "accept_none_alg": {
+        "type": "boolean",
+        "description": "Accept an unsigned ID token (alg none).",
+        "default": false
+      },
+      "accept_unsupported_alg": {
+        "type": "boolean",
+        "description": "Accept an ID token signed with an unsupported algorithm without checking its signature.",
+        "default": true
+      },
+      "access_token_expires_leeway": {
+        "type": "integer",
+        "description": "Expiration leeway in seconds for access token renewal.",
+        "default": 0
+      },
+      "force_reauthorize": {
+        "type": "boolean",
+        "description": "Run the authorization flow even when a token is cached.",
+        "default": false
+      },
+      "use_nonce": {
+        "type": "boolean",
+        "description": "Send a nonce in the authorization request.",
+        "default": false
+      },
+      "revoke_tokens_on_logout": {
+        "type": "boolean",
+        "description": "Revoke the tokens at the provider on logout.",
+        "default": false
+      },
+      "jwk_expires_in": {
+        "type": "integer",
+        "description": "How long a fetched JWKS is cached, in seconds.",
+        "default": 86400
+      },
+      "jwt_verification_cache_ignore": {
+        "type": "boolean",
+        "description": "Verify a bearer JWT again even when an earlier verification is cached.",
+        "default": false
+      },
+      "cache_segment": {
+        "type": "string",
+        "description": "Name of a cache segment that separates this configuration's caches."
+      },
+      "introspection_interval": {
+        "type": "integer",
+        "description": "Most seconds an introspection answer is cached (0: until the token's expiry claim).",
+        "default": 0
+      },
+      "introspection_expiry_claim": {
+        "type": "string",
+        "description": "Claim of the introspection answer that bounds how long it is cached (default exp)."
+      },
+      "introspection_addon_headers": {
+        "description": "Client request headers also sent to the introspection endpoint.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "string",
+          "pattern": "^[^:]+$"
+        }
+      },
+      "required_scopes": {
+        "description": "Scopes the access token must carry; a token without one of them is refused with 403.",
+        "type": "array",
+        "items": {
+          "type": "string"
+        }
+      },
+      "claim_schema": {
+        "description": "JSON Schema the token's claims (or the introspection answer) must satisfy.",
+        "type": "object"
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "client_id",
+      "discovery"
+    ]
+  },
+  "tollgate:plugins/opentelemetry": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/opentelemetry",
+    "title": "OpentelemetryConf",
+    "description": "opentelemetry on a route, service, plugin config or global rule: how requests are sampled and which extra attributes their spans carry.",
+    "type": "object",
+    "properties": {
+      "sampler": {
+        "description": "Sampling configuration.",
+        "type": "object",
+        "properties": {
+          "name": {
+            "description": "Sampling strategy: `always_on`, `always_off`, `trace_id_ratio` (by `options.fraction`) or `parent_base` (the incoming `traceparent`'s sampled flag, else `options.root`).",
+            "type": "string",
+            "enum": [
+              "always_on",
+              "always_off",
+              "trace_id_ratio",
+              "parent_base"
+            ],
+            "default": "always_off"
+          },
+          "options": {
+            "description": "Parameters of the sampling strategy.",
+            "type": "object",
+            "properties": {
+              "fraction": {
+                "description": "Sampling ratio of `trace_id_ratio`, 0 to 1.",
+                "type": "number",
+                "default": 0
+              },
+              "root": {
+                "description": "Root sampler of `parent_base`, used when the request has no parent.",
+                "type": "object",
+                "properties": {
+                  "name": {
+                    "description": "Root sampling strategy.",
+                    "type": "string",
+                    "enum": [
+                      "always_on",
+                      "always_off",
+                      "trace_id_ratio"
+                    ],
+                    "default": "always_off"
+                  },
+                  "options": {
+                    "description": "Root sampling strategy parameters.",
+                    "type": "object",
+                    "properties": {
+                      "fraction": {
+                        "description": "Root sampling ratio of `trace_id_ratio`, 0 to 1.",
+                        "type": "number",
+                        "default": 0
+                      }
+                    },
+                    "default": {
+                      "fraction": 0
+                    }
+                  }
+                },
+                "default": {
+                  "name": "always_off",
+                  "options": {
+                    "fraction": 0
+                  }
+                }
+              }
+            },
+            "default": {
+              "fraction": 0,
+              "root": {
+                "name": "always_off"
+              }
+            }
+          }
+        },
+        "default": {
+          "name": "always_off",
+          "options": {
+            "fraction": 0,
+            "root": {
+              "name": "always_off"
+            }
+          }
+        }
+      },
+      "additional_attributes": {
+        "description": "Variables (APISIX's built-in variables, `arg_*`, `http_*`, `cookie_*`, ...) added to the request span as string attributes named after the variable.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "additional_header_prefix_attributes": {
+        "description": "Request headers added to the request span as attributes; a name ending in `*` adds every header with that prefix.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    }
+  },
+  "tollgate:plugins/opentelemetry.metadata": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/opentelemetry.metadata",
+    "title": "OpentelemetryMetadataConf",
+    "description": "opentelemetry plugin metadata (APISIX 3.18 reads the node-level settings here; Tollgate also reads config.yaml `plugin_attr.opentelemetry` when no metadata is set).",
+    "type": "object",
+    "properties": {
+      "trace_id_source": {
+        "description": "Where a new trace's ID comes from: `random`, or the request's `X-Request-Id` header (else its `request_id` variable) when it is 32 hex digits (a UUID's dashes are dropped).",
+        "type": "string",
+        "enum": [
+          "x-request-id",
+          "random"
+        ],
+        "default": "random"
+      },
+      "resource": {
+        "description": "Resource attributes of every span (string, number or boolean values); `service.name` defaults to `APISIX`.",
+        "type": "object",
+        "additionalProperties": {
+          "anyOf": [
+            {
+              "type": "boolean"
+            },
+            {
+              "type": "number"
+            },
+            {
+              "type": "string"
+            }
+          ]
+        }
+      },
+      "collector": {
+        "description": "The OpenTelemetry collector (OTLP/HTTP, binary protobuf, `POST /v1/traces`).",
+        "type": "object",
+        "properties": {
+          "address": {
+            "description": "Collector `host:port` (an `http://` or `https://` prefix is allowed).",
+            "type": "string",
+            "default": "127.0.0.1:4318"
+          },
+          "request_timeout": {
+            "description": "Export request timeout, in seconds.",
+            "type": "integer",
+            "default": 3
+          },
+          "request_headers": {
+            "description": "Headers sent with every export request.",
+            "type": "object",
+            "additionalProperties": {
+              "anyOf": [
+                {
+                  "type": "boolean"
+                },
+                {
+                  "type": "number"
+                },
+                {
+                  "type": "string"
+                }
+              ]
+            }
+          }
+        },
+        "default": {
+          "address": "127.0.0.1:4318",
+          "request_timeout": 3
+        }
+      },
+      "batch_span_processor": {
+        "description": "The batch span processor.",
+        "type": "object",
+        "properties": {
+          "drop_on_queue_full": {
+            "description": "Drop spans when the queue is full (Tollgate always drops; see the doc).",
+            "type": "boolean"
+          },
+          "max_queue_size": {
+            "description": "Maximum number of spans buffered for export (default 2048).",
+            "type": "integer"
+          },
+          "batch_timeout": {
+            "description": "Maximum age of a batch, in seconds (default 5).",
+            "type": "number"
+          },
+          "inactive_timeout": {
+            "description": "Export interval, in seconds (default 2).",
+            "type": "number"
+          },
+          "max_export_batch_size": {
+            "description": "Maximum number of spans in one export request (default 256).",
+            "type": "integer"
+          }
+        },
+        "default": {}
+      },
+      "set_ngx_var": {
+        "description": "Set the variables `opentelemetry_context_traceparent`, `opentelemetry_trace_id` and `opentelemetry_span_id` (for logs).",
+        "type": "boolean",
+        "default": false
+      }
+    }
+  },
   "tollgate:plugins/prometheus": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/prometheus",
@@ -3323,6 +4585,287 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "description": "APISIX plugin meta options."
       }
     }
+  },
+  "tollgate:plugins/prometheus.metadata": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/prometheus.metadata",
+    "title": "PrometheusMetadataConf",
+    "description": "prometheus plugin metadata, for every route at once and without a restart.",
+    "type": "object",
+    "properties": {
+      "disabled_labels": {
+        "description": "Per metric, labels whose value becomes `\"\"`: the label keeps its place and the series that differ only in it become one (a cardinality guard). Structural labels (`code`, `type`, `layer`) cannot be disabled. The `ai_cache_*` metrics are accepted for APISIX configs; Tollgate has no AI cache yet.",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "http_status": {
+            "description": "Labels of `apisix_http_status` reported as an empty string.",
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "enum": [
+                "route",
+                "matched_uri",
+                "matched_host",
+                "service",
+                "consumer",
+                "node",
+                "request_type",
+                "request_llm_model",
+                "llm_model",
+                "response_source"
+              ]
+            }
+          },
+          "http_latency": {
+            "description": "Labels of `apisix_http_latency` reported as an empty string.",
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "enum": [
+                "route",
+                "service",
+                "consumer",
+                "node",
+                "request_type",
+                "request_llm_model",
+                "llm_model"
+              ]
+            }
+          },
+          "bandwidth": {
+            "description": "Labels of `apisix_bandwidth` reported as an empty string.",
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "enum": [
+                "route",
+                "service",
+                "consumer",
+                "node",
+                "request_type",
+                "request_llm_model",
+                "llm_model"
+              ]
+            }
+          },
+          "llm_latency": {
+            "description": "Labels of `apisix_llm_latency` reported as an empty string.",
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "enum": [
+                "route_id",
+                "service_id",
+                "consumer",
+                "node",
+                "request_type",
+                "request_llm_model",
+                "llm_model"
+              ]
+            }
+          },
+          "llm_prompt_tokens": {
+            "description": "Labels of `apisix_llm_prompt_tokens` reported as an empty string.",
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "enum": [
+                "route_id",
+                "service_id",
+                "consumer",
+                "node",
+                "request_type",
+                "request_llm_model",
+                "llm_model"
+              ]
+            }
+          },
+          "llm_completion_tokens": {
+            "description": "Labels of `apisix_llm_completion_tokens` reported as an empty string.",
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "enum": [
+                "route_id",
+                "service_id",
+                "consumer",
+                "node",
+                "request_type",
+                "request_llm_model",
+                "llm_model"
+              ]
+            }
+          },
+          "llm_prompt_tokens_dist": {
+            "description": "Labels of `apisix_llm_prompt_tokens_dist` reported as an empty string.",
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "enum": [
+                "route_id",
+                "service_id",
+                "consumer",
+                "node",
+                "request_type",
+                "request_llm_model",
+                "llm_model"
+              ]
+            }
+          },
+          "llm_completion_tokens_dist": {
+            "description": "Labels of `apisix_llm_completion_tokens_dist` reported as an empty string.",
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "enum": [
+                "route_id",
+                "service_id",
+                "consumer",
+                "node",
+                "request_type",
+                "request_llm_model",
+                "llm_model"
+              ]
+            }
+          },
+          "llm_active_connections": {
+            "description": "Labels of `apisix_llm_active_connections` reported as an empty string.",
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "enum": [
+                "route",
+                "route_id",
+                "matched_uri",
+                "matched_host",
+                "service",
+                "service_id",
+                "consumer",
+                "node",
+                "request_type",
+                "request_llm_model",
+                "llm_model"
+              ]
+            }
+          },
+          "ai_cache_hits_total": {
+            "description": "Labels of `apisix_ai_cache_hits_total` reported as an empty string.",
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "enum": [
+                "route",
+                "route_id",
+                "service",
+                "service_id",
+                "consumer",
+                "node",
+                "request_type",
+                "request_llm_model",
+                "llm_model"
+              ]
+            }
+          },
+          "ai_cache_misses_total": {
+            "description": "Labels of `apisix_ai_cache_misses_total` reported as an empty string.",
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "enum": [
+                "route",
+                "route_id",
+                "service",
+                "service_id",
+                "consumer",
+                "node",
+                "request_type",
+                "request_llm_model",
+                "llm_model"
+              ]
+            }
+          },
+          "ai_cache_bypasses_total": {
+            "description": "Labels of `apisix_ai_cache_bypasses_total` reported as an empty string.",
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "enum": [
+                "route",
+                "route_id",
+                "service",
+                "service_id",
+                "consumer",
+                "node",
+                "request_type",
+                "request_llm_model",
+                "llm_model"
+              ]
+            }
+          },
+          "ai_cache_embedding_latency": {
+            "description": "Labels of `apisix_ai_cache_embedding_latency` reported as an empty string.",
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "enum": [
+                "route",
+                "route_id",
+                "service",
+                "service_id",
+                "consumer",
+                "node",
+                "request_type",
+                "request_llm_model",
+                "llm_model"
+              ]
+            }
+          }
+        }
+      }
+    }
+  },
+  "tollgate:plugins/proxy-mirror": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/proxy-mirror",
+    "title": "ProxyMirrorConf",
+    "description": "proxy-mirror on a route or service: send a copy of (a sample of) the requests to another host; its answers are ignored.",
+    "type": "object",
+    "properties": {
+      "host": {
+        "description": "Where mirrored requests go: scheme and address without a path, e.g. `http://127.0.0.1:8081`.",
+        "type": "string",
+        "pattern": "^(http(s)?|grpc(s)?):\\/\\/([\\da-zA-Z.-]+|\\[[\\da-fA-F:]+\\])(:\\d+)?$"
+      },
+      "path": {
+        "description": "Path of the mirrored requests (default: the request's own path).",
+        "type": "string",
+        "pattern": "^/[^?&]+$"
+      },
+      "path_concat_mode": {
+        "description": "With `path`: `replace` sends to `path`, `prefix` to `path` followed by the request's URI.",
+        "type": "string",
+        "default": "replace",
+        "enum": [
+          "replace",
+          "prefix"
+        ]
+      },
+      "sample_ratio": {
+        "description": "Ratio of the requests that are mirrored.",
+        "type": "number",
+        "minimum": 0.00001,
+        "maximum": 1,
+        "default": 1
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "host"
+    ]
   },
   "tollgate:plugins/proxy-rewrite": {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -3859,6 +5402,221 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     }
   },
+  "tollgate:plugins/syslog": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/syslog",
+    "title": "SyslogConf",
+    "description": "APISIX's syslog: each request's log entry as JSON in an RFC 5424 message (facility SYSLOG, severity INFO, app name apisix), batched, buffered and written to a syslog server over TCP, TLS or UDP.",
+    "type": "object",
+    "allOf": [
+      {
+        "$ref": "tollgate:common/logger-batch"
+      },
+      {
+        "$ref": "tollgate:common/logger-body"
+      }
+    ],
+    "properties": {
+      "host": {
+        "description": "IP address or hostname of the syslog server.",
+        "type": "string"
+      },
+      "port": {
+        "description": "Port of the syslog server.",
+        "type": "integer"
+      },
+      "flush_limit": {
+        "description": "Bytes buffered (messages already waiting plus the new ones) at which the buffer is written to the server; below it, messages wait for more.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 4096
+      },
+      "drop_limit": {
+        "description": "Bytes buffered above which new messages are refused (the batch fails and is retried).",
+        "type": "integer",
+        "default": 1048576
+      },
+      "timeout": {
+        "description": "Milliseconds that connecting and writing may each take.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 3000
+      },
+      "sock_type": {
+        "description": "Transport to the server.",
+        "type": "string",
+        "enum": [
+          "tcp",
+          "udp"
+        ],
+        "default": "tcp"
+      },
+      "pool_size": {
+        "description": "Keep-alive pool size of the TCP connection (one kept connection per configuration in Tollgate).",
+        "type": "integer",
+        "minimum": 5,
+        "default": 5
+      },
+      "tls": {
+        "description": "Speak TLS to the server over TCP (its certificate is not verified).",
+        "type": "boolean",
+        "default": false
+      },
+      "name": {
+        "description": "Name of the batch processor, in its log lines.",
+        "type": "string",
+        "default": "sys logger"
+      }
+    },
+    "required": [
+      "host",
+      "port"
+    ]
+  },
+  "tollgate:plugins/syslog.metadata": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/syslog.metadata",
+    "title": "SyslogMetadataConf",
+    "description": "syslog plugin metadata: the log format of routes without their own, and the backlog cap.",
+    "type": "object",
+    "allOf": [
+      {
+        "$ref": "tollgate:common/logger-metadata"
+      }
+    ]
+  },
+  "tollgate:plugins/tcp-logger": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/tcp-logger",
+    "title": "TcpLoggerConf",
+    "description": "APISIX's tcp-logger: each request's log entry, batched, written as JSON to a TCP (or TLS) server over a new connection per batch.",
+    "type": "object",
+    "allOf": [
+      {
+        "$ref": "tollgate:common/logger-batch"
+      },
+      {
+        "$ref": "tollgate:common/logger-body"
+      }
+    ],
+    "properties": {
+      "host": {
+        "description": "IP address or hostname of the TCP server.",
+        "type": "string"
+      },
+      "port": {
+        "description": "Port of the TCP server.",
+        "type": "integer",
+        "minimum": 0
+      },
+      "tls": {
+        "description": "Speak TLS to the server (its certificate is not verified, as in APISIX).",
+        "type": "boolean",
+        "default": false
+      },
+      "tls_options": {
+        "description": "Server name (SNI) sent in the TLS handshake.",
+        "type": "string"
+      },
+      "timeout": {
+        "description": "Milliseconds that connecting and sending one batch may each take.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 1000
+      },
+      "name": {
+        "description": "Name of the batch processor, in its log lines.",
+        "type": "string",
+        "default": "tcp logger"
+      }
+    },
+    "required": [
+      "host",
+      "port"
+    ]
+  },
+  "tollgate:plugins/tcp-logger.metadata": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/tcp-logger.metadata",
+    "title": "TcpLoggerMetadataConf",
+    "description": "tcp-logger plugin metadata: the log format of routes without their own, and the backlog cap.",
+    "type": "object",
+    "allOf": [
+      {
+        "$ref": "tollgate:common/logger-metadata"
+      }
+    ]
+  },
+  "tollgate:plugins/traffic-split": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/traffic-split",
+    "title": "TrafficSplitConf",
+    "description": "traffic-split on a route or service: send requests that match a rule to weighted upstreams instead of the route's own (canary, blue-green and A/B releases).",
+    "type": "object",
+    "properties": {
+      "rules": {
+        "description": "Rules tried in order; the first whose `match` passes picks among its `weighted_upstreams`. No match: the route's upstream.",
+        "type": "array",
+        "items": {
+          "description": "One rule.",
+          "type": "object",
+          "properties": {
+            "match": {
+              "description": "Conditions, any of which selects this rule; a rule without `match` always applies.",
+              "type": "array",
+              "items": {
+                "description": "One condition.",
+                "type": "object",
+                "properties": {
+                  "vars": {
+                    "description": "lua-resty-expr rules over request variables, all of which must hold (as route `vars`).",
+                    "type": "array"
+                  }
+                }
+              }
+            },
+            "weighted_upstreams": {
+              "description": "Upstreams picked by weighted round robin; an entry with only `weight` stands for the route's own upstream.",
+              "type": "array",
+              "items": {
+                "description": "One weighted upstream.",
+                "type": "object",
+                "properties": {
+                  "upstream_id": {
+                    "$ref": "tollgate:common/id",
+                    "description": "Id of an upstream object."
+                  },
+                  "upstream": {
+                    "$ref": "tollgate:resources/upstream",
+                    "description": "An inline upstream; only name, type, hash_on, key, nodes, timeout (default 15 s each), pass_host and upstream_host are used."
+                  },
+                  "weight": {
+                    "description": "Share of the traffic of this rule.",
+                    "type": "integer",
+                    "default": 1,
+                    "minimum": 0
+                  }
+                }
+              },
+              "default": [
+                {
+                  "weight": 1
+                }
+              ],
+              "minItems": 1,
+              "maxItems": 20
+            }
+          },
+          "additionalProperties": false
+        }
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "additionalProperties": false
+  },
   "tollgate:plugins/ua-restriction": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/ua-restriction",
@@ -3911,6 +5669,59 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "required": [
           "denylist"
         ]
+      }
+    ]
+  },
+  "tollgate:plugins/udp-logger": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/udp-logger",
+    "title": "UdpLoggerConf",
+    "description": "APISIX's udp-logger: each request's log entry, batched, sent as JSON in one UDP datagram per batch.",
+    "type": "object",
+    "allOf": [
+      {
+        "$ref": "tollgate:common/logger-batch"
+      },
+      {
+        "$ref": "tollgate:common/logger-body"
+      }
+    ],
+    "properties": {
+      "host": {
+        "description": "IP address or hostname of the UDP server.",
+        "type": "string"
+      },
+      "port": {
+        "description": "Port of the UDP server.",
+        "type": "integer",
+        "minimum": 0
+      },
+      "timeout": {
+        "description": "Seconds that sending one batch may take.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 3
+      },
+      "name": {
+        "description": "Name of the batch processor, in its log lines.",
+        "type": "string",
+        "default": "udp logger"
+      }
+    },
+    "required": [
+      "host",
+      "port"
+    ]
+  },
+  "tollgate:plugins/udp-logger.metadata": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/udp-logger.metadata",
+    "title": "UdpLoggerMetadataConf",
+    "description": "udp-logger plugin metadata: the log format of routes without their own, and the backlog cap.",
+    "type": "object",
+    "allOf": [
+      {
+        "$ref": "tollgate:common/logger-metadata"
       }
     ]
   },
@@ -4812,6 +6623,10 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
     "schema": "tollgate:plugins/cors",
     "metadataSchema": "tollgate:plugins/cors.metadata"
   },
+  "elasticsearch-logger": {
+    "schema": "tollgate:plugins/elasticsearch-logger",
+    "metadataSchema": "tollgate:plugins/elasticsearch-logger.metadata"
+  },
   "fault-injection": {
     "schema": "tollgate:plugins/fault-injection"
   },
@@ -4821,6 +6636,10 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   "hmac-auth": {
     "consumerSchema": "tollgate:plugins/hmac-auth.consumer",
     "schema": "tollgate:plugins/hmac-auth"
+  },
+  "http-logger": {
+    "schema": "tollgate:plugins/http-logger",
+    "metadataSchema": "tollgate:plugins/http-logger.metadata"
   },
   "ip-restriction": {
     "schema": "tollgate:plugins/ip-restriction"
@@ -4843,11 +6662,26 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   "limit-req": {
     "schema": "tollgate:plugins/limit-req"
   },
+  "loki-logger": {
+    "schema": "tollgate:plugins/loki-logger",
+    "metadataSchema": "tollgate:plugins/loki-logger.metadata"
+  },
   "multi-auth": {
     "schema": "tollgate:plugins/multi-auth"
   },
+  "openid-connect": {
+    "schema": "tollgate:plugins/openid-connect"
+  },
+  "opentelemetry": {
+    "schema": "tollgate:plugins/opentelemetry",
+    "metadataSchema": "tollgate:plugins/opentelemetry.metadata"
+  },
   "prometheus": {
-    "schema": "tollgate:plugins/prometheus"
+    "schema": "tollgate:plugins/prometheus",
+    "metadataSchema": "tollgate:plugins/prometheus.metadata"
+  },
+  "proxy-mirror": {
+    "schema": "tollgate:plugins/proxy-mirror"
   },
   "proxy-rewrite": {
     "schema": "tollgate:plugins/proxy-rewrite"
@@ -4870,8 +6704,23 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   "response-rewrite": {
     "schema": "tollgate:plugins/response-rewrite"
   },
+  "syslog": {
+    "schema": "tollgate:plugins/syslog",
+    "metadataSchema": "tollgate:plugins/syslog.metadata"
+  },
+  "tcp-logger": {
+    "schema": "tollgate:plugins/tcp-logger",
+    "metadataSchema": "tollgate:plugins/tcp-logger.metadata"
+  },
+  "traffic-split": {
+    "schema": "tollgate:plugins/traffic-split"
+  },
   "ua-restriction": {
     "schema": "tollgate:plugins/ua-restriction"
+  },
+  "udp-logger": {
+    "schema": "tollgate:plugins/udp-logger",
+    "metadataSchema": "tollgate:plugins/udp-logger.metadata"
   },
   "uri-blocker": {
     "schema": "tollgate:plugins/uri-blocker"

@@ -59,6 +59,244 @@ export type AiProvider =
   | 'gemini'
   | 'vertex-ai'
   | 'bedrock';
+/**
+ * APISIX's elasticsearch-logger: each request's log entry, batched, indexed in Elasticsearch through the `_bulk` API (`create` actions, NDJSON).
+ */
+export type ElasticsearchLoggerConf = LoggerBatchConf &
+  LoggerBodyConf & {
+    /**
+     * Deprecated: one Elasticsearch address; use `endpoint_addrs`.
+     */
+    endpoint_addr?: string;
+    /**
+     * Elasticsearch addresses (no trailing `/`); each batch goes to one picked at random.
+     *
+     * @minItems 1
+     */
+    endpoint_addrs?: [string, ...string[]];
+    /**
+     * Where the entries are indexed.
+     */
+    field?: {
+      /**
+       * The `_index` of every entry.
+       */
+      index: string;
+      /**
+       * The `_type` of every entry (Elasticsearch 7 and 8 only; dropped for 9).
+       */
+      type?: string;
+    };
+    /**
+     * Basic authentication to Elasticsearch.
+     */
+    auth?: {
+      /**
+       * User name.
+       */
+      username: string;
+      /**
+       * Password.
+       */
+      password: string;
+    };
+    /**
+     * Extra headers of every request to Elasticsearch.
+     */
+    headers?: {
+      [k: string]: string;
+    };
+    /**
+     * Seconds one request to Elasticsearch may take.
+     */
+    timeout: number;
+    /**
+     * Verify Elasticsearch's TLS certificate for an `https` address.
+     */
+    ssl_verify: boolean;
+    /**
+     * Name of the batch processor, in its log lines.
+     */
+    name: string;
+  };
+/**
+ * APISIX's http-logger: each request's log entry, batched, POSTed to an HTTP(S) server as JSON.
+ */
+export type HttpLoggerConf = LoggerBatchConf &
+  LoggerBodyConf & {
+    /**
+     * URI of the HTTP(S) server that receives the batches.
+     */
+    uri: string;
+    /**
+     * Sent as the `Authorization` header of each batch, when set.
+     */
+    auth_header?: string;
+    /**
+     * Seconds one send of a batch may take (connecting included).
+     */
+    timeout: number;
+    /**
+     * Name of the batch processor, in its log lines.
+     */
+    name: string;
+    /**
+     * `json`: a batch is one JSON array; `new_line`: one JSON object per line.
+     */
+    concat_method: 'json' | 'new_line';
+    /**
+     * Verify the server's TLS certificate for an `https` uri.
+     */
+    ssl_verify: boolean;
+  };
+/**
+ * APISIX's loki-logger: each request's log entry, batched, pushed to Grafana Loki (`POST <endpoint><endpoint_uri>`, one stream with `log_labels`).
+ */
+export type LokiLoggerConf = LoggerBatchConf &
+  LoggerBodyConf & {
+    /**
+     * Loki base URLs, such as `http://127.0.0.1:3100`; each batch goes to one picked at random.
+     *
+     * @minItems 1
+     */
+    endpoint_addrs: [string, ...string[]];
+    /**
+     * Path of Loki's push API.
+     */
+    endpoint_uri: string;
+    /**
+     * Loki tenant, sent as `X-Scope-OrgID`.
+     */
+    tenant_id: string;
+    /**
+     * Labels of the stream; values may hold `$variables`, resolved from the first request a batch processor sees.
+     */
+    log_labels: {
+      /**
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` ".*".
+       */
+      [k: string]: string;
+    };
+    /**
+     * Verify Loki's TLS certificate for an `https` endpoint.
+     */
+    ssl_verify: boolean;
+    /**
+     * Milliseconds one push may take.
+     */
+    timeout: number;
+    /**
+     * Keep connections to Loki open between pushes.
+     */
+    keepalive: boolean;
+    /**
+     * Milliseconds an idle kept connection stays open.
+     */
+    keepalive_timeout: number;
+    /**
+     * Connections kept per endpoint.
+     */
+    keepalive_pool: number;
+    /**
+     * Name of the batch processor, in its log lines.
+     */
+    name: string;
+  };
+/**
+ * APISIX's syslog: each request's log entry as JSON in an RFC 5424 message (facility SYSLOG, severity INFO, app name apisix), batched, buffered and written to a syslog server over TCP, TLS or UDP.
+ */
+export type SyslogConf = LoggerBatchConf &
+  LoggerBodyConf & {
+    /**
+     * IP address or hostname of the syslog server.
+     */
+    host: string;
+    /**
+     * Port of the syslog server.
+     */
+    port: number;
+    /**
+     * Bytes buffered (messages already waiting plus the new ones) at which the buffer is written to the server; below it, messages wait for more.
+     */
+    flush_limit: number;
+    /**
+     * Bytes buffered above which new messages are refused (the batch fails and is retried).
+     */
+    drop_limit: number;
+    /**
+     * Milliseconds that connecting and writing may each take.
+     */
+    timeout: number;
+    /**
+     * Transport to the server.
+     */
+    sock_type: 'tcp' | 'udp';
+    /**
+     * Keep-alive pool size of the TCP connection (one kept connection per configuration in Tollgate).
+     */
+    pool_size: number;
+    /**
+     * Speak TLS to the server over TCP (its certificate is not verified).
+     */
+    tls: boolean;
+    /**
+     * Name of the batch processor, in its log lines.
+     */
+    name: string;
+  };
+/**
+ * APISIX's tcp-logger: each request's log entry, batched, written as JSON to a TCP (or TLS) server over a new connection per batch.
+ */
+export type TcpLoggerConf = LoggerBatchConf &
+  LoggerBodyConf & {
+    /**
+     * IP address or hostname of the TCP server.
+     */
+    host: string;
+    /**
+     * Port of the TCP server.
+     */
+    port: number;
+    /**
+     * Speak TLS to the server (its certificate is not verified, as in APISIX).
+     */
+    tls: boolean;
+    /**
+     * Server name (SNI) sent in the TLS handshake.
+     */
+    tls_options?: string;
+    /**
+     * Milliseconds that connecting and sending one batch may each take.
+     */
+    timeout: number;
+    /**
+     * Name of the batch processor, in its log lines.
+     */
+    name: string;
+  };
+/**
+ * APISIX's udp-logger: each request's log entry, batched, sent as JSON in one UDP datagram per batch.
+ */
+export type UdpLoggerConf = LoggerBatchConf &
+  LoggerBodyConf & {
+    /**
+     * IP address or hostname of the UDP server.
+     */
+    host: string;
+    /**
+     * Port of the UDP server.
+     */
+    port: number;
+    /**
+     * Seconds that sending one batch may take.
+     */
+    timeout: number;
+    /**
+     * Name of the batch processor, in its log lines.
+     */
+    name: string;
+  };
 
 /**
  * Root of the generated types; use the maps it references.
@@ -788,17 +1026,23 @@ export interface PluginConfMap {
   'client-control': ClientControlConf;
   'consumer-restriction': ConsumerRestrictionConf;
   cors: CorsConf;
+  'elasticsearch-logger': ElasticsearchLoggerConf;
   'fault-injection': FaultInjectionConf;
   'forward-auth': ForwardAuthConf;
   'hmac-auth': HmacAuthConf;
+  'http-logger': HttpLoggerConf;
   'ip-restriction': IpRestrictionConf;
   'jwt-auth': JwtAuthConf;
   'key-auth': KeyAuthConf;
   'limit-conn': LimitConnConf;
   'limit-count': LimitCountConf;
   'limit-req': LimitReqConf;
+  'loki-logger': LokiLoggerConf;
   'multi-auth': MultiAuthConf;
+  'openid-connect': OpenidConnectConf;
+  opentelemetry: OpentelemetryConf;
   prometheus: PrometheusConf;
+  'proxy-mirror': ProxyMirrorConf;
   'proxy-rewrite': ProxyRewriteConf;
   'real-ip': RealIpConf;
   redirect: RedirectConf;
@@ -806,7 +1050,11 @@ export interface PluginConfMap {
   'request-id': RequestIdConf;
   'request-validation': RequestValidationConf;
   'response-rewrite': ResponseRewriteConf;
+  syslog: SyslogConf;
+  'tcp-logger': TcpLoggerConf;
+  'traffic-split': TrafficSplitConf;
   'ua-restriction': UaRestrictionConf;
+  'udp-logger': UdpLoggerConf;
   'uri-blocker': UriBlockerConf;
 }
 /**
@@ -1690,6 +1938,80 @@ export interface CorsConf {
   _meta?: PluginMeta;
 }
 /**
+ * APISIX's batch processor options (apisix/utils/batch-processor.lua), merged into every batching logger's schema. Each logger declares `name` again with its own default (`http logger`, ...).
+ */
+export interface LoggerBatchConf {
+  /**
+   * Name of the batch processor, in its log lines.
+   */
+  name?: string;
+  /**
+   * Entries per batch: a full batch is sent at once. With 1, each entry is sent on its own.
+   */
+  batch_max_size: number;
+  /**
+   * Seconds without a new entry after which the buffer is sent.
+   */
+  inactive_timeout: number;
+  /**
+   * Maximum age in seconds of the oldest buffered entry before the buffer is sent.
+   */
+  buffer_duration: number;
+  /**
+   * How many times a failed batch is sent again before it is dropped.
+   */
+  max_retry_count: number;
+  /**
+   * Seconds between the attempts to send a failed batch.
+   */
+  retry_delay: number;
+}
+/**
+ * What a logger puts in each entry (apisix/utils/log-util.lua): a custom `log_format`, extra fields, and the request and response bodies.
+ */
+export interface LoggerBodyConf {
+  /**
+   * Custom entry: key → `$variable`, literal, or nested object (five levels). Replaces the default entry; wins over the plugin metadata's `log_format`.
+   */
+  log_format?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Fields added to the default entry, never overwriting a default field; same value syntax as `log_format`. Ignored when a `log_format` applies.
+   */
+  log_format_extra?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Put the request body in the entry (`request.body`).
+   */
+  include_req_body: boolean;
+  /**
+   * lua-resty-expr conditions: the request body is logged only when they match.
+   *
+   * @minItems 1
+   */
+  include_req_body_expr?: [unknown[], ...unknown[][]];
+  /**
+   * Put the response body in the entry (`response.body`).
+   */
+  include_resp_body: boolean;
+  /**
+   * lua-resty-expr conditions: the response body is logged only when they match.
+   *
+   * @minItems 1
+   */
+  include_resp_body_expr?: [unknown[], ...unknown[][]];
+  /**
+   * Bytes of the request body kept in the entry; the rest is cut off.
+   */
+  max_req_body_bytes: number;
+  /**
+   * Bytes of the response body kept in the entry; the rest is cut off.
+   */
+  max_resp_body_bytes: number;
+}
+/**
  * fault-injection on a route or service: delay requests and/or answer them with a given status instead of proxying, for resilience tests.
  */
 export interface FaultInjectionConf {
@@ -2542,6 +2864,482 @@ export interface MultiAuthConf {
   _meta?: PluginMeta;
 }
 /**
+ * openid-connect on a route or service: authenticate requests against an OpenID Connect provider (bearer tokens verified locally, by JWKS or by introspection).
+ */
+export interface OpenidConnectConf {
+  /**
+   * OAuth client ID.
+   */
+  client_id: string;
+  /**
+   * OAuth client secret (required unless the mode needs none: bearer_only with public_key/use_jwks or private_key_jwt introspection, or the code flow with private_key_jwt or use_pkce).
+   */
+  client_secret?: string;
+  /**
+   * URL of the OpenID provider's well-known discovery document.
+   */
+  discovery: string;
+  /**
+   * OIDC scope requested in the authorization code flow.
+   */
+  scope: string;
+  /**
+   * Verify the OpenID provider's TLS certificate (the legacy value "no" means false).
+   */
+  ssl_verify: boolean | 'no';
+  /**
+   * Timeout of each call to the OpenID provider, in seconds.
+   */
+  timeout: number;
+  /**
+   * URL of the token introspection endpoint (else the discovery document's).
+   */
+  introspection_endpoint?: string;
+  /**
+   * Client authentication method at the introspection endpoint.
+   */
+  introspection_endpoint_auth_method: string;
+  /**
+   * Client authentication method at the token endpoint.
+   */
+  token_endpoint_auth_method: string;
+  /**
+   * Strictly require a bearer access token in the request.
+   */
+  bearer_only: boolean;
+  /**
+   * Session cookie settings of the authorization code flow.
+   */
+  session?: {
+    /**
+     * Key used for the session cookie's encryption and HMAC.
+     */
+    secret: string;
+    /**
+     * Session cookie name.
+     */
+    cookie_name?: string;
+    /**
+     * Cookie path scope.
+     */
+    cookie_path?: string;
+    /**
+     * Cookie domain scope.
+     */
+    cookie_domain?: string;
+    /**
+     * Set the Secure cookie attribute.
+     */
+    cookie_secure?: boolean;
+    /**
+     * Set the HttpOnly cookie attribute.
+     */
+    cookie_http_only?: boolean;
+    /**
+     * SameSite cookie attribute.
+     */
+    cookie_same_site?: 'Strict' | 'Lax' | 'None' | 'Default';
+    /**
+     * Idling timeout in seconds.
+     */
+    idling_timeout?: number;
+    /**
+     * Rolling timeout in seconds.
+     */
+    rolling_timeout?: number;
+    /**
+     * Absolute session lifetime in seconds.
+     */
+    absolute_timeout?: number;
+    /**
+     * Deprecated (lua-resty-session 3.x): use the flat session options.
+     */
+    cookie?: {
+      /**
+       * Deprecated: mapped to absolute_timeout when that is not set.
+       */
+      lifetime?: number;
+    };
+    /**
+     * Where sessions are stored.
+     */
+    storage: 'cookie' | 'redis';
+    /**
+     * Redis connection for session storage (lua-resty-session's session.redis options).
+     */
+    redis?: {
+      /**
+       * Redis host.
+       */
+      host: string;
+      /**
+       * Redis port.
+       */
+      port: number;
+      /**
+       * Redis username.
+       */
+      username?: string;
+      /**
+       * Redis password.
+       */
+      password?: string;
+      /**
+       * Redis database index.
+       */
+      database: number;
+      /**
+       * Prefix for keys stored in Redis.
+       */
+      prefix: string;
+      /**
+       * Enable TLS to Redis.
+       */
+      ssl: boolean;
+      /**
+       * Verify Redis's TLS certificate.
+       */
+      ssl_verify: boolean;
+      /**
+       * The server name for the TLS SNI extension.
+       */
+      server_name?: string;
+      /**
+       * Connect timeout in milliseconds.
+       */
+      connect_timeout: number;
+      /**
+       * Send timeout in milliseconds.
+       */
+      send_timeout: number;
+      /**
+       * Read timeout in milliseconds.
+       */
+      read_timeout: number;
+      /**
+       * Keepalive timeout in milliseconds.
+       */
+      keepalive_timeout: number;
+    };
+  };
+  /**
+   * Realm in the WWW-Authenticate header of a 401 for a missing or invalid bearer token.
+   */
+  realm: string;
+  /**
+   * Checks of the token's claims.
+   */
+  claim_validator?: {
+    /**
+     * Trusted JWT issuers. Unset: the discovery document's issuer is trusted; a token is refused while it cannot be fetched.
+     */
+    issuer?: {
+      /**
+       * Trusted issuers.
+       */
+      valid_issuers?: string[];
+    };
+    /**
+     * Audience claim validation.
+     */
+    audience?: {
+      /**
+       * Name of the claim holding the audience.
+       */
+      claim: string;
+      /**
+       * Require the audience claim.
+       */
+      required: boolean;
+      /**
+       * Require the audience to equal (or, a list, to include) client_id; implies required.
+       */
+      match_with_client_id: boolean;
+    };
+  };
+  /**
+   * Path that logs the session out.
+   */
+  logout_path: string;
+  /**
+   * Redirect URI of the authorization code flow (default: the request URI plus /.apisix/redirect).
+   */
+  redirect_uri?: string;
+  /**
+   * Where logout_path redirects after logging out.
+   */
+  post_logout_redirect_uri?: string;
+  /**
+   * Action for a request that is not authenticated: auth (redirect to the provider), deny (401) or pass.
+   */
+  unauth_action: 'auth' | 'deny' | 'pass';
+  /**
+   * PEM public key that verifies the bearer JWT's signature locally (skips introspection).
+   */
+  public_key?: string;
+  /**
+   * Without public_key, verify the bearer JWT against the JWKS named by the discovery document (skips introspection).
+   */
+  use_jwks: boolean;
+  /**
+   * The signing algorithm a bearer JWT must use.
+   */
+  token_signing_alg_values_expected?: string;
+  /**
+   * Use PKCE (RFC 7636) in the authorization code flow.
+   */
+  use_pkce: boolean;
+  /**
+   * Pushed Authorization Requests (PAR) configuration.
+   */
+  par?: {
+    /**
+     * Use Pushed Authorization Requests.
+     */
+    enabled: boolean;
+    /**
+     * URL of the PAR endpoint.
+     */
+    endpoint?: string;
+    /**
+     * Client authentication method at the PAR endpoint.
+     */
+    endpoint_auth_method?:
+      'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'client_secret_jwt';
+  };
+  /**
+   * Demonstrating Proof-of-Possession (DPoP) configuration.
+   */
+  dpop?: {
+    /**
+     * Use DPoP proof JWTs.
+     */
+    enabled: boolean;
+    /**
+     * DPoP proof JWT signing algorithm.
+     */
+    signing_alg: 'ES256' | 'RS256' | 'PS256';
+    /**
+     * Private key that signs DPoP proofs.
+     */
+    private_key?: string;
+    /**
+     * Public JWK matching dpop.private_key (no private members).
+     */
+    public_jwk?: {
+      [k: string]: unknown;
+    };
+  };
+  /**
+   * Send the access token to the upstream (X-Access-Token, or Authorization with access_token_in_authorization_header).
+   */
+  set_access_token_header: boolean;
+  /**
+   * Send the access token in the Authorization header instead of X-Access-Token.
+   */
+  access_token_in_authorization_header: boolean;
+  /**
+   * Send the ID token (base64 JSON) in X-ID-Token when there is one.
+   */
+  set_id_token_header: boolean;
+  /**
+   * Send the raw signed ID token in X-Raw-ID-Token when there is one.
+   */
+  set_raw_id_token_header: boolean;
+  /**
+   * Send the user info (base64 JSON of the claims or introspection answer) in X-Userinfo.
+   */
+  set_userinfo_header: boolean;
+  /**
+   * Send the refresh token in X-Refresh-Token when there is one.
+   */
+  set_refresh_token_header: boolean;
+  /**
+   * HTTP proxy used to reach the OpenID provider.
+   */
+  proxy_opts?: {
+    /**
+     * HTTP proxy, like http://proxy-server:80.
+     */
+    http_proxy?: string;
+    /**
+     * HTTPS proxy, like http://proxy-server:80.
+     */
+    https_proxy?: string;
+    /**
+     * Basic [base64 username:password].
+     */
+    http_proxy_authorization?: string;
+    /**
+     * Basic [base64 username:password].
+     */
+    https_proxy_authorization?: string;
+    /**
+     * Comma-separated hosts that are not proxied.
+     */
+    no_proxy?: string;
+  };
+  /**
+   * Extra parameters for the authorization endpoint.
+   */
+  authorization_params?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Client RSA private key that signs the client assertion JWT.
+   */
+  client_rsa_private_key?: string;
+  /**
+   * Key ID of client_rsa_private_key.
+   */
+  client_rsa_private_key_id?: string;
+  /**
+   * Lifetime of the client assertion JWT in seconds.
+   */
+  client_jwt_assertion_expires_in: number;
+  /**
+   * Signing algorithm of the client assertion JWT.
+   */
+  client_jwt_assertion_alg?: 'HS256' | 'HS512' | 'RS256' | 'RS512' | 'ES256' | 'ES512';
+  /**
+   * Audience of the client assertion JWT.
+   */
+  client_jwt_assertion_audience?: string;
+  /**
+   * Silently renew the session's access token when it expires.
+   */
+  renew_access_token_on_expiry: boolean;
+  /**
+   * Lifetime of the access token in seconds when the provider gives no expires_in.
+   */
+  access_token_expires_in?: number;
+  /**
+   * Interval to refresh the ID token without re-authentication.
+   */
+  refresh_session_interval?: number;
+  /**
+   * Tolerated clock skew in seconds for the ID token's iat.
+   */
+  iat_slack: number;
+  /**
+   * Accept an unsigned ID token (alg none).
+   */
+  accept_none_alg: boolean;
+  /**
+   * Accept an ID token signed with an unsupported algorithm without checking its signature.
+   */
+  accept_unsupported_alg: boolean;
+  /**
+   * Expiration leeway in seconds for access token renewal.
+   */
+  access_token_expires_leeway: number;
+  /**
+   * Run the authorization flow even when a token is cached.
+   */
+  force_reauthorize: boolean;
+  /**
+   * Send a nonce in the authorization request.
+   */
+  use_nonce: boolean;
+  /**
+   * Revoke the tokens at the provider on logout.
+   */
+  revoke_tokens_on_logout: boolean;
+  /**
+   * How long a fetched JWKS is cached, in seconds.
+   */
+  jwk_expires_in: number;
+  /**
+   * Verify a bearer JWT again even when an earlier verification is cached.
+   */
+  jwt_verification_cache_ignore: boolean;
+  /**
+   * Name of a cache segment that separates this configuration's caches.
+   */
+  cache_segment?: string;
+  /**
+   * Most seconds an introspection answer is cached (0: until the token's expiry claim).
+   */
+  introspection_interval: number;
+  /**
+   * Claim of the introspection answer that bounds how long it is cached (default exp).
+   */
+  introspection_expiry_claim?: string;
+  /**
+   * Client request headers also sent to the introspection endpoint.
+   *
+   * @minItems 1
+   */
+  introspection_addon_headers?: [string, ...string[]];
+  /**
+   * Scopes the access token must carry; a token without one of them is refused with 403.
+   */
+  required_scopes?: string[];
+  /**
+   * JSON Schema the token's claims (or the introspection answer) must satisfy.
+   */
+  claim_schema?: {
+    [k: string]: unknown;
+  };
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * opentelemetry on a route, service, plugin config or global rule: how requests are sampled and which extra attributes their spans carry.
+ */
+export interface OpentelemetryConf {
+  /**
+   * Sampling configuration.
+   */
+  sampler: {
+    /**
+     * Sampling strategy: `always_on`, `always_off`, `trace_id_ratio` (by `options.fraction`) or `parent_base` (the incoming `traceparent`'s sampled flag, else `options.root`).
+     */
+    name: 'always_on' | 'always_off' | 'trace_id_ratio' | 'parent_base';
+    /**
+     * Parameters of the sampling strategy.
+     */
+    options: {
+      /**
+       * Sampling ratio of `trace_id_ratio`, 0 to 1.
+       */
+      fraction: number;
+      /**
+       * Root sampler of `parent_base`, used when the request has no parent.
+       */
+      root: {
+        /**
+         * Root sampling strategy.
+         */
+        name: 'always_on' | 'always_off' | 'trace_id_ratio';
+        /**
+         * Root sampling strategy parameters.
+         */
+        options: {
+          /**
+           * Root sampling ratio of `trace_id_ratio`, 0 to 1.
+           */
+          fraction: number;
+        };
+      };
+    };
+  };
+  /**
+   * Variables (APISIX's built-in variables, `arg_*`, `http_*`, `cookie_*`, ...) added to the request span as string attributes named after the variable.
+   */
+  additional_attributes?: string[];
+  /**
+   * Request headers added to the request span as attributes; a name ending in `*` adds every header with that prefix.
+   */
+  additional_header_prefix_attributes?: string[];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * prometheus: export request metrics for the route, service or global rule.
  */
 export interface PrometheusConf {
@@ -2549,6 +3347,31 @@ export interface PrometheusConf {
    * Label metrics with the route/service name instead of its id.
    */
   prefer_name: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * proxy-mirror on a route or service: send a copy of (a sample of) the requests to another host; its answers are ignored.
+ */
+export interface ProxyMirrorConf {
+  /**
+   * Where mirrored requests go: scheme and address without a path, e.g. `http://127.0.0.1:8081`.
+   */
+  host: string;
+  /**
+   * Path of the mirrored requests (default: the request's own path).
+   */
+  path?: string;
+  /**
+   * With `path`: `replace` sends to `path`, `prefix` to `path` followed by the request's URI.
+   */
+  path_concat_mode: 'replace' | 'prefix';
+  /**
+   * Ratio of the requests that are mirrored.
+   */
+  sample_ratio: number;
   /**
    * APISIX plugin meta options.
    */
@@ -2893,6 +3716,65 @@ export interface ResponseRewriteConf {
   _meta?: PluginMeta;
 }
 /**
+ * traffic-split on a route or service: send requests that match a rule to weighted upstreams instead of the route's own (canary, blue-green and A/B releases).
+ */
+export interface TrafficSplitConf {
+  /**
+   * Rules tried in order; the first whose `match` passes picks among its `weighted_upstreams`. No match: the route's upstream.
+   */
+  rules?: {
+    /**
+     * Conditions, any of which selects this rule; a rule without `match` always applies.
+     */
+    match?: {
+      /**
+       * lua-resty-expr rules over request variables, all of which must hold (as route `vars`).
+       */
+      vars?: unknown[];
+    }[];
+    /**
+     * Upstreams picked by weighted round robin; an entry with only `weight` stands for the route's own upstream.
+     *
+     * @minItems 1
+     * @maxItems 20
+     */
+    weighted_upstreams: [
+      {
+        /**
+         * Id of an upstream object.
+         */
+        upstream_id?: Id;
+        /**
+         * An inline upstream; only name, type, hash_on, key, nodes, timeout (default 15 s each), pass_host and upstream_host are used.
+         */
+        upstream?: UpstreamConf;
+        /**
+         * Share of the traffic of this rule.
+         */
+        weight: number;
+      },
+      ...{
+        /**
+         * Id of an upstream object.
+         */
+        upstream_id?: Id;
+        /**
+         * An inline upstream; only name, type, hash_on, key, nodes, timeout (default 15 s each), pass_host and upstream_host are used.
+         */
+        upstream?: UpstreamConf;
+        /**
+         * Share of the traffic of this rule.
+         */
+        weight: number;
+      }[],
+    ];
+  }[];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
  * ua-restriction on a route or service: refuse requests by their User-Agent, matched against regular expressions.
  */
 export interface UaRestrictionConf {
@@ -2958,17 +3840,23 @@ export interface PluginConsumerConfMap {
   'client-control': ClientControlConf;
   'consumer-restriction': ConsumerRestrictionConf;
   cors: CorsConf;
+  'elasticsearch-logger': ElasticsearchLoggerConf;
   'fault-injection': FaultInjectionConf;
   'forward-auth': ForwardAuthConf;
   'hmac-auth': HmacAuthConsumerConf;
+  'http-logger': HttpLoggerConf;
   'ip-restriction': IpRestrictionConf;
   'jwt-auth': JwtAuthConsumerConf;
   'key-auth': KeyAuthConsumerConf;
   'limit-conn': LimitConnConf;
   'limit-count': LimitCountConf;
   'limit-req': LimitReqConf;
+  'loki-logger': LokiLoggerConf;
   'multi-auth': MultiAuthConf;
+  'openid-connect': OpenidConnectConf;
+  opentelemetry: OpentelemetryConf;
   prometheus: PrometheusConf;
+  'proxy-mirror': ProxyMirrorConf;
   'proxy-rewrite': ProxyRewriteConf;
   'real-ip': RealIpConf;
   redirect: RedirectConf;
@@ -2976,7 +3864,11 @@ export interface PluginConsumerConfMap {
   'request-id': RequestIdConf;
   'request-validation': RequestValidationConf;
   'response-rewrite': ResponseRewriteConf;
+  syslog: SyslogConf;
+  'tcp-logger': TcpLoggerConf;
+  'traffic-split': TrafficSplitConf;
   'ua-restriction': UaRestrictionConf;
+  'udp-logger': UdpLoggerConf;
   'uri-blocker': UriBlockerConf;
 }
 /**
@@ -3136,6 +4028,244 @@ export type AiProviderInput =
   | 'gemini'
   | 'vertex-ai'
   | 'bedrock';
+/**
+ * APISIX's elasticsearch-logger: each request's log entry, batched, indexed in Elasticsearch through the `_bulk` API (`create` actions, NDJSON).
+ */
+export type ElasticsearchLoggerConfInput = LoggerBatchConfInput &
+  LoggerBodyConfInput & {
+    /**
+     * Deprecated: one Elasticsearch address; use `endpoint_addrs`.
+     */
+    endpoint_addr?: string;
+    /**
+     * Elasticsearch addresses (no trailing `/`); each batch goes to one picked at random.
+     *
+     * @minItems 1
+     */
+    endpoint_addrs?: [string, ...string[]];
+    /**
+     * Where the entries are indexed.
+     */
+    field?: {
+      /**
+       * The `_index` of every entry.
+       */
+      index: string;
+      /**
+       * The `_type` of every entry (Elasticsearch 7 and 8 only; dropped for 9).
+       */
+      type?: string;
+    };
+    /**
+     * Basic authentication to Elasticsearch.
+     */
+    auth?: {
+      /**
+       * User name.
+       */
+      username: string;
+      /**
+       * Password.
+       */
+      password: string;
+    };
+    /**
+     * Extra headers of every request to Elasticsearch.
+     */
+    headers?: {
+      [k: string]: string;
+    };
+    /**
+     * Seconds one request to Elasticsearch may take.
+     */
+    timeout?: number;
+    /**
+     * Verify Elasticsearch's TLS certificate for an `https` address.
+     */
+    ssl_verify?: boolean;
+    /**
+     * Name of the batch processor, in its log lines.
+     */
+    name?: string;
+  };
+/**
+ * APISIX's http-logger: each request's log entry, batched, POSTed to an HTTP(S) server as JSON.
+ */
+export type HttpLoggerConfInput = LoggerBatchConfInput &
+  LoggerBodyConfInput & {
+    /**
+     * URI of the HTTP(S) server that receives the batches.
+     */
+    uri: string;
+    /**
+     * Sent as the `Authorization` header of each batch, when set.
+     */
+    auth_header?: string;
+    /**
+     * Seconds one send of a batch may take (connecting included).
+     */
+    timeout?: number;
+    /**
+     * Name of the batch processor, in its log lines.
+     */
+    name?: string;
+    /**
+     * `json`: a batch is one JSON array; `new_line`: one JSON object per line.
+     */
+    concat_method?: 'json' | 'new_line';
+    /**
+     * Verify the server's TLS certificate for an `https` uri.
+     */
+    ssl_verify?: boolean;
+  };
+/**
+ * APISIX's loki-logger: each request's log entry, batched, pushed to Grafana Loki (`POST <endpoint><endpoint_uri>`, one stream with `log_labels`).
+ */
+export type LokiLoggerConfInput = LoggerBatchConfInput &
+  LoggerBodyConfInput & {
+    /**
+     * Loki base URLs, such as `http://127.0.0.1:3100`; each batch goes to one picked at random.
+     *
+     * @minItems 1
+     */
+    endpoint_addrs: [string, ...string[]];
+    /**
+     * Path of Loki's push API.
+     */
+    endpoint_uri?: string;
+    /**
+     * Loki tenant, sent as `X-Scope-OrgID`.
+     */
+    tenant_id?: string;
+    /**
+     * Labels of the stream; values may hold `$variables`, resolved from the first request a batch processor sees.
+     */
+    log_labels?: {
+      /**
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` ".*".
+       */
+      [k: string]: string;
+    };
+    /**
+     * Verify Loki's TLS certificate for an `https` endpoint.
+     */
+    ssl_verify?: boolean;
+    /**
+     * Milliseconds one push may take.
+     */
+    timeout?: number;
+    /**
+     * Keep connections to Loki open between pushes.
+     */
+    keepalive?: boolean;
+    /**
+     * Milliseconds an idle kept connection stays open.
+     */
+    keepalive_timeout?: number;
+    /**
+     * Connections kept per endpoint.
+     */
+    keepalive_pool?: number;
+    /**
+     * Name of the batch processor, in its log lines.
+     */
+    name?: string;
+  };
+/**
+ * APISIX's syslog: each request's log entry as JSON in an RFC 5424 message (facility SYSLOG, severity INFO, app name apisix), batched, buffered and written to a syslog server over TCP, TLS or UDP.
+ */
+export type SyslogConfInput = LoggerBatchConfInput &
+  LoggerBodyConfInput & {
+    /**
+     * IP address or hostname of the syslog server.
+     */
+    host: string;
+    /**
+     * Port of the syslog server.
+     */
+    port: number;
+    /**
+     * Bytes buffered (messages already waiting plus the new ones) at which the buffer is written to the server; below it, messages wait for more.
+     */
+    flush_limit?: number;
+    /**
+     * Bytes buffered above which new messages are refused (the batch fails and is retried).
+     */
+    drop_limit?: number;
+    /**
+     * Milliseconds that connecting and writing may each take.
+     */
+    timeout?: number;
+    /**
+     * Transport to the server.
+     */
+    sock_type?: 'tcp' | 'udp';
+    /**
+     * Keep-alive pool size of the TCP connection (one kept connection per configuration in Tollgate).
+     */
+    pool_size?: number;
+    /**
+     * Speak TLS to the server over TCP (its certificate is not verified).
+     */
+    tls?: boolean;
+    /**
+     * Name of the batch processor, in its log lines.
+     */
+    name?: string;
+  };
+/**
+ * APISIX's tcp-logger: each request's log entry, batched, written as JSON to a TCP (or TLS) server over a new connection per batch.
+ */
+export type TcpLoggerConfInput = LoggerBatchConfInput &
+  LoggerBodyConfInput & {
+    /**
+     * IP address or hostname of the TCP server.
+     */
+    host: string;
+    /**
+     * Port of the TCP server.
+     */
+    port: number;
+    /**
+     * Speak TLS to the server (its certificate is not verified, as in APISIX).
+     */
+    tls?: boolean;
+    /**
+     * Server name (SNI) sent in the TLS handshake.
+     */
+    tls_options?: string;
+    /**
+     * Milliseconds that connecting and sending one batch may each take.
+     */
+    timeout?: number;
+    /**
+     * Name of the batch processor, in its log lines.
+     */
+    name?: string;
+  };
+/**
+ * APISIX's udp-logger: each request's log entry, batched, sent as JSON in one UDP datagram per batch.
+ */
+export type UdpLoggerConfInput = LoggerBatchConfInput &
+  LoggerBodyConfInput & {
+    /**
+     * IP address or hostname of the UDP server.
+     */
+    host: string;
+    /**
+     * Port of the UDP server.
+     */
+    port: number;
+    /**
+     * Seconds that sending one batch may take.
+     */
+    timeout?: number;
+    /**
+     * Name of the batch processor, in its log lines.
+     */
+    name?: string;
+  };
 
 /**
  * Root of the generated types; use the maps it references.
@@ -3865,17 +4995,23 @@ export interface PluginConfMapInput {
   'client-control': ClientControlConfInput;
   'consumer-restriction': ConsumerRestrictionConfInput;
   cors: CorsConfInput;
+  'elasticsearch-logger': ElasticsearchLoggerConfInput;
   'fault-injection': FaultInjectionConfInput;
   'forward-auth': ForwardAuthConfInput;
   'hmac-auth': HmacAuthConfInput;
+  'http-logger': HttpLoggerConfInput;
   'ip-restriction': IpRestrictionConfInput;
   'jwt-auth': JwtAuthConfInput;
   'key-auth': KeyAuthConfInput;
   'limit-conn': LimitConnConfInput;
   'limit-count': LimitCountConfInput;
   'limit-req': LimitReqConfInput;
+  'loki-logger': LokiLoggerConfInput;
   'multi-auth': MultiAuthConfInput;
+  'openid-connect': OpenidConnectConfInput;
+  opentelemetry: OpentelemetryConfInput;
   prometheus: PrometheusConfInput;
+  'proxy-mirror': ProxyMirrorConfInput;
   'proxy-rewrite': ProxyRewriteConfInput;
   'real-ip': RealIpConfInput;
   redirect: RedirectConfInput;
@@ -3883,7 +5019,11 @@ export interface PluginConfMapInput {
   'request-id': RequestIdConfInput;
   'request-validation': RequestValidationConfInput;
   'response-rewrite': ResponseRewriteConfInput;
+  syslog: SyslogConfInput;
+  'tcp-logger': TcpLoggerConfInput;
+  'traffic-split': TrafficSplitConfInput;
   'ua-restriction': UaRestrictionConfInput;
+  'udp-logger': UdpLoggerConfInput;
   'uri-blocker': UriBlockerConfInput;
 }
 /**
@@ -4767,6 +5907,80 @@ export interface CorsConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * APISIX's batch processor options (apisix/utils/batch-processor.lua), merged into every batching logger's schema. Each logger declares `name` again with its own default (`http logger`, ...).
+ */
+export interface LoggerBatchConfInput {
+  /**
+   * Name of the batch processor, in its log lines.
+   */
+  name?: string;
+  /**
+   * Entries per batch: a full batch is sent at once. With 1, each entry is sent on its own.
+   */
+  batch_max_size?: number;
+  /**
+   * Seconds without a new entry after which the buffer is sent.
+   */
+  inactive_timeout?: number;
+  /**
+   * Maximum age in seconds of the oldest buffered entry before the buffer is sent.
+   */
+  buffer_duration?: number;
+  /**
+   * How many times a failed batch is sent again before it is dropped.
+   */
+  max_retry_count?: number;
+  /**
+   * Seconds between the attempts to send a failed batch.
+   */
+  retry_delay?: number;
+}
+/**
+ * What a logger puts in each entry (apisix/utils/log-util.lua): a custom `log_format`, extra fields, and the request and response bodies.
+ */
+export interface LoggerBodyConfInput {
+  /**
+   * Custom entry: key → `$variable`, literal, or nested object (five levels). Replaces the default entry; wins over the plugin metadata's `log_format`.
+   */
+  log_format?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Fields added to the default entry, never overwriting a default field; same value syntax as `log_format`. Ignored when a `log_format` applies.
+   */
+  log_format_extra?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Put the request body in the entry (`request.body`).
+   */
+  include_req_body?: boolean;
+  /**
+   * lua-resty-expr conditions: the request body is logged only when they match.
+   *
+   * @minItems 1
+   */
+  include_req_body_expr?: [unknown[], ...unknown[][]];
+  /**
+   * Put the response body in the entry (`response.body`).
+   */
+  include_resp_body?: boolean;
+  /**
+   * lua-resty-expr conditions: the response body is logged only when they match.
+   *
+   * @minItems 1
+   */
+  include_resp_body_expr?: [unknown[], ...unknown[][]];
+  /**
+   * Bytes of the request body kept in the entry; the rest is cut off.
+   */
+  max_req_body_bytes?: number;
+  /**
+   * Bytes of the response body kept in the entry; the rest is cut off.
+   */
+  max_resp_body_bytes?: number;
+}
+/**
  * fault-injection on a route or service: delay requests and/or answer them with a given status instead of proxying, for resilience tests.
  */
 export interface FaultInjectionConfInput {
@@ -5619,6 +6833,482 @@ export interface MultiAuthConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * openid-connect on a route or service: authenticate requests against an OpenID Connect provider (bearer tokens verified locally, by JWKS or by introspection).
+ */
+export interface OpenidConnectConfInput {
+  /**
+   * OAuth client ID.
+   */
+  client_id: string;
+  /**
+   * OAuth client secret (required unless the mode needs none: bearer_only with public_key/use_jwks or private_key_jwt introspection, or the code flow with private_key_jwt or use_pkce).
+   */
+  client_secret?: string;
+  /**
+   * URL of the OpenID provider's well-known discovery document.
+   */
+  discovery: string;
+  /**
+   * OIDC scope requested in the authorization code flow.
+   */
+  scope?: string;
+  /**
+   * Verify the OpenID provider's TLS certificate (the legacy value "no" means false).
+   */
+  ssl_verify?: boolean | 'no';
+  /**
+   * Timeout of each call to the OpenID provider, in seconds.
+   */
+  timeout?: number;
+  /**
+   * URL of the token introspection endpoint (else the discovery document's).
+   */
+  introspection_endpoint?: string;
+  /**
+   * Client authentication method at the introspection endpoint.
+   */
+  introspection_endpoint_auth_method?: string;
+  /**
+   * Client authentication method at the token endpoint.
+   */
+  token_endpoint_auth_method?: string;
+  /**
+   * Strictly require a bearer access token in the request.
+   */
+  bearer_only?: boolean;
+  /**
+   * Session cookie settings of the authorization code flow.
+   */
+  session?: {
+    /**
+     * Key used for the session cookie's encryption and HMAC.
+     */
+    secret: string;
+    /**
+     * Session cookie name.
+     */
+    cookie_name?: string;
+    /**
+     * Cookie path scope.
+     */
+    cookie_path?: string;
+    /**
+     * Cookie domain scope.
+     */
+    cookie_domain?: string;
+    /**
+     * Set the Secure cookie attribute.
+     */
+    cookie_secure?: boolean;
+    /**
+     * Set the HttpOnly cookie attribute.
+     */
+    cookie_http_only?: boolean;
+    /**
+     * SameSite cookie attribute.
+     */
+    cookie_same_site?: 'Strict' | 'Lax' | 'None' | 'Default';
+    /**
+     * Idling timeout in seconds.
+     */
+    idling_timeout?: number;
+    /**
+     * Rolling timeout in seconds.
+     */
+    rolling_timeout?: number;
+    /**
+     * Absolute session lifetime in seconds.
+     */
+    absolute_timeout?: number;
+    /**
+     * Deprecated (lua-resty-session 3.x): use the flat session options.
+     */
+    cookie?: {
+      /**
+       * Deprecated: mapped to absolute_timeout when that is not set.
+       */
+      lifetime?: number;
+    };
+    /**
+     * Where sessions are stored.
+     */
+    storage?: 'cookie' | 'redis';
+    /**
+     * Redis connection for session storage (lua-resty-session's session.redis options).
+     */
+    redis?: {
+      /**
+       * Redis host.
+       */
+      host?: string;
+      /**
+       * Redis port.
+       */
+      port?: number;
+      /**
+       * Redis username.
+       */
+      username?: string;
+      /**
+       * Redis password.
+       */
+      password?: string;
+      /**
+       * Redis database index.
+       */
+      database?: number;
+      /**
+       * Prefix for keys stored in Redis.
+       */
+      prefix?: string;
+      /**
+       * Enable TLS to Redis.
+       */
+      ssl?: boolean;
+      /**
+       * Verify Redis's TLS certificate.
+       */
+      ssl_verify?: boolean;
+      /**
+       * The server name for the TLS SNI extension.
+       */
+      server_name?: string;
+      /**
+       * Connect timeout in milliseconds.
+       */
+      connect_timeout?: number;
+      /**
+       * Send timeout in milliseconds.
+       */
+      send_timeout?: number;
+      /**
+       * Read timeout in milliseconds.
+       */
+      read_timeout?: number;
+      /**
+       * Keepalive timeout in milliseconds.
+       */
+      keepalive_timeout?: number;
+    };
+  };
+  /**
+   * Realm in the WWW-Authenticate header of a 401 for a missing or invalid bearer token.
+   */
+  realm?: string;
+  /**
+   * Checks of the token's claims.
+   */
+  claim_validator?: {
+    /**
+     * Trusted JWT issuers. Unset: the discovery document's issuer is trusted; a token is refused while it cannot be fetched.
+     */
+    issuer?: {
+      /**
+       * Trusted issuers.
+       */
+      valid_issuers?: string[];
+    };
+    /**
+     * Audience claim validation.
+     */
+    audience?: {
+      /**
+       * Name of the claim holding the audience.
+       */
+      claim?: string;
+      /**
+       * Require the audience claim.
+       */
+      required?: boolean;
+      /**
+       * Require the audience to equal (or, a list, to include) client_id; implies required.
+       */
+      match_with_client_id?: boolean;
+    };
+  };
+  /**
+   * Path that logs the session out.
+   */
+  logout_path?: string;
+  /**
+   * Redirect URI of the authorization code flow (default: the request URI plus /.apisix/redirect).
+   */
+  redirect_uri?: string;
+  /**
+   * Where logout_path redirects after logging out.
+   */
+  post_logout_redirect_uri?: string;
+  /**
+   * Action for a request that is not authenticated: auth (redirect to the provider), deny (401) or pass.
+   */
+  unauth_action?: 'auth' | 'deny' | 'pass';
+  /**
+   * PEM public key that verifies the bearer JWT's signature locally (skips introspection).
+   */
+  public_key?: string;
+  /**
+   * Without public_key, verify the bearer JWT against the JWKS named by the discovery document (skips introspection).
+   */
+  use_jwks?: boolean;
+  /**
+   * The signing algorithm a bearer JWT must use.
+   */
+  token_signing_alg_values_expected?: string;
+  /**
+   * Use PKCE (RFC 7636) in the authorization code flow.
+   */
+  use_pkce?: boolean;
+  /**
+   * Pushed Authorization Requests (PAR) configuration.
+   */
+  par?: {
+    /**
+     * Use Pushed Authorization Requests.
+     */
+    enabled?: boolean;
+    /**
+     * URL of the PAR endpoint.
+     */
+    endpoint?: string;
+    /**
+     * Client authentication method at the PAR endpoint.
+     */
+    endpoint_auth_method?:
+      'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'client_secret_jwt';
+  };
+  /**
+   * Demonstrating Proof-of-Possession (DPoP) configuration.
+   */
+  dpop?: {
+    /**
+     * Use DPoP proof JWTs.
+     */
+    enabled?: boolean;
+    /**
+     * DPoP proof JWT signing algorithm.
+     */
+    signing_alg?: 'ES256' | 'RS256' | 'PS256';
+    /**
+     * Private key that signs DPoP proofs.
+     */
+    private_key?: string;
+    /**
+     * Public JWK matching dpop.private_key (no private members).
+     */
+    public_jwk?: {
+      [k: string]: unknown;
+    };
+  };
+  /**
+   * Send the access token to the upstream (X-Access-Token, or Authorization with access_token_in_authorization_header).
+   */
+  set_access_token_header?: boolean;
+  /**
+   * Send the access token in the Authorization header instead of X-Access-Token.
+   */
+  access_token_in_authorization_header?: boolean;
+  /**
+   * Send the ID token (base64 JSON) in X-ID-Token when there is one.
+   */
+  set_id_token_header?: boolean;
+  /**
+   * Send the raw signed ID token in X-Raw-ID-Token when there is one.
+   */
+  set_raw_id_token_header?: boolean;
+  /**
+   * Send the user info (base64 JSON of the claims or introspection answer) in X-Userinfo.
+   */
+  set_userinfo_header?: boolean;
+  /**
+   * Send the refresh token in X-Refresh-Token when there is one.
+   */
+  set_refresh_token_header?: boolean;
+  /**
+   * HTTP proxy used to reach the OpenID provider.
+   */
+  proxy_opts?: {
+    /**
+     * HTTP proxy, like http://proxy-server:80.
+     */
+    http_proxy?: string;
+    /**
+     * HTTPS proxy, like http://proxy-server:80.
+     */
+    https_proxy?: string;
+    /**
+     * Basic [base64 username:password].
+     */
+    http_proxy_authorization?: string;
+    /**
+     * Basic [base64 username:password].
+     */
+    https_proxy_authorization?: string;
+    /**
+     * Comma-separated hosts that are not proxied.
+     */
+    no_proxy?: string;
+  };
+  /**
+   * Extra parameters for the authorization endpoint.
+   */
+  authorization_params?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Client RSA private key that signs the client assertion JWT.
+   */
+  client_rsa_private_key?: string;
+  /**
+   * Key ID of client_rsa_private_key.
+   */
+  client_rsa_private_key_id?: string;
+  /**
+   * Lifetime of the client assertion JWT in seconds.
+   */
+  client_jwt_assertion_expires_in?: number;
+  /**
+   * Signing algorithm of the client assertion JWT.
+   */
+  client_jwt_assertion_alg?: 'HS256' | 'HS512' | 'RS256' | 'RS512' | 'ES256' | 'ES512';
+  /**
+   * Audience of the client assertion JWT.
+   */
+  client_jwt_assertion_audience?: string;
+  /**
+   * Silently renew the session's access token when it expires.
+   */
+  renew_access_token_on_expiry?: boolean;
+  /**
+   * Lifetime of the access token in seconds when the provider gives no expires_in.
+   */
+  access_token_expires_in?: number;
+  /**
+   * Interval to refresh the ID token without re-authentication.
+   */
+  refresh_session_interval?: number;
+  /**
+   * Tolerated clock skew in seconds for the ID token's iat.
+   */
+  iat_slack?: number;
+  /**
+   * Accept an unsigned ID token (alg none).
+   */
+  accept_none_alg?: boolean;
+  /**
+   * Accept an ID token signed with an unsupported algorithm without checking its signature.
+   */
+  accept_unsupported_alg?: boolean;
+  /**
+   * Expiration leeway in seconds for access token renewal.
+   */
+  access_token_expires_leeway?: number;
+  /**
+   * Run the authorization flow even when a token is cached.
+   */
+  force_reauthorize?: boolean;
+  /**
+   * Send a nonce in the authorization request.
+   */
+  use_nonce?: boolean;
+  /**
+   * Revoke the tokens at the provider on logout.
+   */
+  revoke_tokens_on_logout?: boolean;
+  /**
+   * How long a fetched JWKS is cached, in seconds.
+   */
+  jwk_expires_in?: number;
+  /**
+   * Verify a bearer JWT again even when an earlier verification is cached.
+   */
+  jwt_verification_cache_ignore?: boolean;
+  /**
+   * Name of a cache segment that separates this configuration's caches.
+   */
+  cache_segment?: string;
+  /**
+   * Most seconds an introspection answer is cached (0: until the token's expiry claim).
+   */
+  introspection_interval?: number;
+  /**
+   * Claim of the introspection answer that bounds how long it is cached (default exp).
+   */
+  introspection_expiry_claim?: string;
+  /**
+   * Client request headers also sent to the introspection endpoint.
+   *
+   * @minItems 1
+   */
+  introspection_addon_headers?: [string, ...string[]];
+  /**
+   * Scopes the access token must carry; a token without one of them is refused with 403.
+   */
+  required_scopes?: string[];
+  /**
+   * JSON Schema the token's claims (or the introspection answer) must satisfy.
+   */
+  claim_schema?: {
+    [k: string]: unknown;
+  };
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * opentelemetry on a route, service, plugin config or global rule: how requests are sampled and which extra attributes their spans carry.
+ */
+export interface OpentelemetryConfInput {
+  /**
+   * Sampling configuration.
+   */
+  sampler?: {
+    /**
+     * Sampling strategy: `always_on`, `always_off`, `trace_id_ratio` (by `options.fraction`) or `parent_base` (the incoming `traceparent`'s sampled flag, else `options.root`).
+     */
+    name?: 'always_on' | 'always_off' | 'trace_id_ratio' | 'parent_base';
+    /**
+     * Parameters of the sampling strategy.
+     */
+    options?: {
+      /**
+       * Sampling ratio of `trace_id_ratio`, 0 to 1.
+       */
+      fraction?: number;
+      /**
+       * Root sampler of `parent_base`, used when the request has no parent.
+       */
+      root?: {
+        /**
+         * Root sampling strategy.
+         */
+        name?: 'always_on' | 'always_off' | 'trace_id_ratio';
+        /**
+         * Root sampling strategy parameters.
+         */
+        options?: {
+          /**
+           * Root sampling ratio of `trace_id_ratio`, 0 to 1.
+           */
+          fraction?: number;
+        };
+      };
+    };
+  };
+  /**
+   * Variables (APISIX's built-in variables, `arg_*`, `http_*`, `cookie_*`, ...) added to the request span as string attributes named after the variable.
+   */
+  additional_attributes?: string[];
+  /**
+   * Request headers added to the request span as attributes; a name ending in `*` adds every header with that prefix.
+   */
+  additional_header_prefix_attributes?: string[];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * prometheus: export request metrics for the route, service or global rule.
  */
 export interface PrometheusConfInput {
@@ -5626,6 +7316,31 @@ export interface PrometheusConfInput {
    * Label metrics with the route/service name instead of its id.
    */
   prefer_name?: boolean;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * proxy-mirror on a route or service: send a copy of (a sample of) the requests to another host; its answers are ignored.
+ */
+export interface ProxyMirrorConfInput {
+  /**
+   * Where mirrored requests go: scheme and address without a path, e.g. `http://127.0.0.1:8081`.
+   */
+  host: string;
+  /**
+   * Path of the mirrored requests (default: the request's own path).
+   */
+  path?: string;
+  /**
+   * With `path`: `replace` sends to `path`, `prefix` to `path` followed by the request's URI.
+   */
+  path_concat_mode?: 'replace' | 'prefix';
+  /**
+   * Ratio of the requests that are mirrored.
+   */
+  sample_ratio?: number;
   /**
    * APISIX plugin meta options.
    */
@@ -5970,6 +7685,65 @@ export interface ResponseRewriteConfInput {
   _meta?: PluginMetaInput;
 }
 /**
+ * traffic-split on a route or service: send requests that match a rule to weighted upstreams instead of the route's own (canary, blue-green and A/B releases).
+ */
+export interface TrafficSplitConfInput {
+  /**
+   * Rules tried in order; the first whose `match` passes picks among its `weighted_upstreams`. No match: the route's upstream.
+   */
+  rules?: {
+    /**
+     * Conditions, any of which selects this rule; a rule without `match` always applies.
+     */
+    match?: {
+      /**
+       * lua-resty-expr rules over request variables, all of which must hold (as route `vars`).
+       */
+      vars?: unknown[];
+    }[];
+    /**
+     * Upstreams picked by weighted round robin; an entry with only `weight` stands for the route's own upstream.
+     *
+     * @minItems 1
+     * @maxItems 20
+     */
+    weighted_upstreams?: [
+      {
+        /**
+         * Id of an upstream object.
+         */
+        upstream_id?: IdInput;
+        /**
+         * An inline upstream; only name, type, hash_on, key, nodes, timeout (default 15 s each), pass_host and upstream_host are used.
+         */
+        upstream?: UpstreamConfInput;
+        /**
+         * Share of the traffic of this rule.
+         */
+        weight?: number;
+      },
+      ...{
+        /**
+         * Id of an upstream object.
+         */
+        upstream_id?: IdInput;
+        /**
+         * An inline upstream; only name, type, hash_on, key, nodes, timeout (default 15 s each), pass_host and upstream_host are used.
+         */
+        upstream?: UpstreamConfInput;
+        /**
+         * Share of the traffic of this rule.
+         */
+        weight?: number;
+      }[],
+    ];
+  }[];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
  * ua-restriction on a route or service: refuse requests by their User-Agent, matched against regular expressions.
  */
 export interface UaRestrictionConfInput {
@@ -6035,17 +7809,23 @@ export interface PluginConsumerConfMapInput {
   'client-control': ClientControlConfInput;
   'consumer-restriction': ConsumerRestrictionConfInput;
   cors: CorsConfInput;
+  'elasticsearch-logger': ElasticsearchLoggerConfInput;
   'fault-injection': FaultInjectionConfInput;
   'forward-auth': ForwardAuthConfInput;
   'hmac-auth': HmacAuthConsumerConfInput;
+  'http-logger': HttpLoggerConfInput;
   'ip-restriction': IpRestrictionConfInput;
   'jwt-auth': JwtAuthConsumerConfInput;
   'key-auth': KeyAuthConsumerConfInput;
   'limit-conn': LimitConnConfInput;
   'limit-count': LimitCountConfInput;
   'limit-req': LimitReqConfInput;
+  'loki-logger': LokiLoggerConfInput;
   'multi-auth': MultiAuthConfInput;
+  'openid-connect': OpenidConnectConfInput;
+  opentelemetry: OpentelemetryConfInput;
   prometheus: PrometheusConfInput;
+  'proxy-mirror': ProxyMirrorConfInput;
   'proxy-rewrite': ProxyRewriteConfInput;
   'real-ip': RealIpConfInput;
   redirect: RedirectConfInput;
@@ -6053,7 +7833,11 @@ export interface PluginConsumerConfMapInput {
   'request-id': RequestIdConfInput;
   'request-validation': RequestValidationConfInput;
   'response-rewrite': ResponseRewriteConfInput;
+  syslog: SyslogConfInput;
+  'tcp-logger': TcpLoggerConfInput;
+  'traffic-split': TrafficSplitConfInput;
   'ua-restriction': UaRestrictionConfInput;
+  'udp-logger': UdpLoggerConfInput;
   'uri-blocker': UriBlockerConfInput;
 }
 /**

@@ -1,0 +1,215 @@
+/**
+ * A local OpenID provider for the openid-connect tests, on loopback: the discovery document
+ * (`/.well-known/openid-configuration`), a JWKS with an RS256 and an ES256 key (`/jwks`), token
+ * introspection with client authentication (`/introspect`, answers set per token by the test),
+ * a count of the requests each path received (to prove caching), key rotation, and `stop()` to
+ * make it unreachable. Tokens are signed with node:crypto (jose 6 is ESM-only, which jest 30
+ * cannot load on Node 20).
+ */
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type SigningAlg = 'RS256' | 'ES256';
+
+interface SigningKey {
+  kid: string;
+  alg: SigningAlg;
+  privateKey: crypto.KeyObject;
+  publicKey: crypto.KeyObject;
+}
+
+/** One request the issuer received. */
+export interface IssuerRequest {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface SignOptions {
+  alg?: SigningAlg;
+  /** Key id written in the header; default the current key's. */
+  kid?: string | null;
+  /** Sign with this key instead of the issuer's (a forged token). */
+  privateKey?: crypto.KeyObject;
+}
+
+function newKey(alg: SigningAlg, kid: string): SigningKey {
+  const pair =
+    alg === 'RS256'
+      ? crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { kid, alg, privateKey: pair.privateKey, publicKey: pair.publicKey };
+}
+
+const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+export class OidcIssuer {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Introspection answers by token; any other token is `{"active": false}`. */
+  readonly introspection = new Map<string, Record<string, unknown>>();
+  readonly requests: IssuerRequest[] = [];
+  private keys: SigningKey[] = [newKey('RS256', 'rs-1'), newKey('ES256', 'es-1')];
+  private rotations = 0;
+  private server: http.Server | undefined;
+  private port = 0;
+
+  constructor(clientId = 'tollgate', clientSecret = 'tollgate-secret') {
+    this.clientId = clientId;
+    this.clientSecret = clientSecret;
+  }
+
+  get base(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get issuer(): string {
+    return `${this.base}/realms/test`;
+  }
+
+  get discoveryUrl(): string {
+    return `${this.base}/.well-known/openid-configuration`;
+  }
+
+  /** How many requests `path` received. */
+  count(path: string): number {
+    return this.requests.filter((r) => r.path === path).length;
+  }
+
+  /** The current key id for `alg`. */
+  kid(alg: SigningAlg = 'RS256'): string {
+    return this.key(alg).kid;
+  }
+
+  /** PEM of the current public key for `alg`. */
+  publicPem(alg: SigningAlg = 'RS256'): string {
+    return this.key(alg).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  }
+
+  /** Replace the RS256 key by a new one with a new key id (the old one leaves the JWKS). */
+  rotate(): void {
+    this.rotations += 1;
+    this.keys = this.keys.filter((k) => k.alg !== 'RS256');
+    this.keys.push(newKey('RS256', `rs-${this.rotations + 1}`));
+  }
+
+  /** A compact JWT of `claims`, signed with the issuer's current key (or `options.privateKey`). */
+  sign(claims: Record<string, unknown>, options: SignOptions = {}): string {
+    const alg = options.alg ?? 'RS256';
+    const key = this.key(alg);
+    const header: Record<string, unknown> = { typ: 'JWT', alg };
+    const kid = options.kid === undefined ? key.kid : options.kid;
+    if (kid !== null) header.kid = kid;
+    const input = `${b64url(header)}.${b64url(claims)}`;
+    const privateKey = options.privateKey ?? key.privateKey;
+    const signature =
+      alg === 'RS256'
+        ? crypto.sign('sha256', Buffer.from(input), privateKey)
+        : crypto.sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    return `${input}.${signature.toString('base64url')}`;
+  }
+
+  /** Standard claims valid for an hour from now, plus `extra`. */
+  claims(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    const now = Math.floor(Date.now() / 1000);
+    return {
+      iss: this.issuer,
+      sub: 'jack',
+      aud: this.clientId,
+      iat: now,
+      exp: now + 3600,
+      ...extra,
+    };
+  }
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => {
+        if (body.length < 64 * 1024) body += chunk;
+      });
+      req.on('end', () => this.handle(req, res, body));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** Stop answering (the port is closed: connections are refused). */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private key(alg: SigningAlg): SigningKey {
+    const key = this.keys.find((k) => k.alg === alg);
+    if (!key) throw new Error(`no ${alg} key`);
+    return key;
+  }
+
+  private clientAuthenticated(req: http.IncomingMessage, form: URLSearchParams): boolean {
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Basic ')) {
+      const [id, secret] = Buffer.from(auth.slice(6), 'base64')
+        .toString()
+        .split(':')
+        .map(decodeURIComponent);
+      return id === this.clientId && secret === this.clientSecret;
+    }
+    return (
+      form.get('client_id') === this.clientId && form.get('client_secret') === this.clientSecret
+    );
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    const path = new URL(req.url ?? '/', 'http://issuer').pathname;
+    this.requests.push({ path, headers: req.headers, body });
+    const json = (status: number, value: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(value));
+    };
+    if (path === '/.well-known/openid-configuration') {
+      json(200, {
+        issuer: this.issuer,
+        jwks_uri: `${this.base}/jwks`,
+        introspection_endpoint: `${this.base}/introspect`,
+        authorization_endpoint: `${this.base}/authorize`,
+        token_endpoint: `${this.base}/token`,
+        id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+      });
+      return;
+    }
+    if (path === '/jwks') {
+      json(200, {
+        keys: this.keys.map((k) => ({
+          ...k.publicKey.export({ format: 'jwk' }),
+          kid: k.kid,
+          alg: k.alg,
+          use: 'sig',
+        })),
+      });
+      return;
+    }
+    if (path === '/introspect' && req.method === 'POST') {
+      const form = new URLSearchParams(body);
+      if (!this.clientAuthenticated(req, form)) {
+        json(401, { error: 'invalid_client' });
+        return;
+      }
+      json(200, this.introspection.get(form.get('token') ?? '') ?? { active: false });
+      return;
+    }
+    json(404, { error: 'not_found' });
+  }
+}
+
+/** Start an issuer. */
+export async function startOidcIssuer(): Promise<OidcIssuer> {
+  const issuer = new OidcIssuer();
+  await issuer.start();
+  return issuer;
+}
