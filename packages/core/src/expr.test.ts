@@ -41,6 +41,7 @@ describe('compileExpr', () => {
   it.each([
     [['arg_k', '==', 'v'], 'rule should be wrapped inside brackets'],
     [[['arg_k', 'bogus', 'v']], "invalid operator 'bogus'"],
+    [[['arg_name', 123, 'jack']], "invalid operator '123'"],
     [['AND', ['arg_k', '==', 'v']], 'rule too short'],
     [[['arg_k', 'x', '==', 'v']], "bad 'not' expression"],
     [[['http_ua', '~~', '(']], "failed to compile regex '('"],

@@ -115,6 +115,10 @@ function compileRule(rule: unknown[]): ExprMatcher {
     negate = true;
     [name, , op, right] = rule;
   }
+  if (typeof op !== 'string' && op !== undefined && right !== undefined) {
+    // lua-resty-expr names a non-string operator as written (`invalid operator '123'`).
+    throw new ExprError(`invalid operator '${JSON.stringify(op) ?? typeof op}'`);
+  }
   let opName = typeof op === 'string' ? op.toLowerCase() : undefined;
   if (right === undefined && (opName === undefined || !COMPARE_OPS.has(opName))) {
     // Two-element rules `[var, value]` mean `==` (lua-resty-expr compatibility).

@@ -24,6 +24,7 @@ import { limitCountPlugin } from './limit-count';
 import { limitReqPlugin } from './limit-req';
 import { createMultiAuth } from './multi-auth';
 import { clientControl } from './client-control';
+import { trafficSplit } from './traffic-split';
 import { faultInjection } from './fault-injection';
 import { prometheus } from './prometheus';
 import { proxyRewrite } from './proxy-rewrite';
@@ -64,6 +65,7 @@ const ALL: PluginDefinition<never>[] = [
   redirect,
   faultInjection,
   clientControl,
+  trafficSplit,
 ];
 
 /** Plugin definitions by name. */

@@ -32,6 +32,7 @@ describe('plugin catalogue', () => {
       ['limit-conn', 1003, '0.1'],
       ['limit-count', 1002, '0.5'],
       ['limit-req', 1001, '0.1'],
+      ['traffic-split', 966, '0.1'],
       ['redirect', 900, '0.1'],
       ['response-rewrite', 899, '0.1'],
       ['prometheus', 500, '0.2'],

@@ -81,7 +81,14 @@ export class Snapshot {
     readonly upstreamKeys: ReadonlySet<string>,
     readonly problems: readonly SnapshotProblem[],
     readonly pluginMetadata: ReadonlyMap<string, ConfigValue>,
+    private readonly upstreams: ReadonlyMap<string, ConfigValue> = new Map(),
   ) {}
+
+  /** The upstream object `upstreams/<id>` (traffic-split's `upstream_id`), or undefined. */
+  upstreamById(id: string): RouteUpstream | undefined {
+    const conf = this.upstreams.get(id);
+    return conf ? { key: `upstreams/${id}`, conf } : undefined;
+  }
 
   /** Compile `items` (validated values by relative key) at `revision`. */
   static build(
@@ -102,7 +109,8 @@ export class Snapshot {
     const services = dir('services');
     const upstreams = dir('upstreams');
     const pluginConfigs = dir('plugin_configs');
-    const upstreamKeys = new Set<string>();
+    // Every upstream object stays live: plugins (traffic-split) may proxy to one by id.
+    const upstreamKeys = new Set<string>([...upstreams.keys()].map((id) => `upstreams/${id}`));
 
     const resolveUpstream = (
       ownerKey: string,
@@ -193,6 +201,7 @@ export class Snapshot {
       upstreamKeys,
       problems,
       dir('plugin_metadata'),
+      upstreams,
     );
   }
 

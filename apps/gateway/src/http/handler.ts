@@ -14,7 +14,8 @@ import {
   type Logger,
 } from '@tollgate/core';
 import type { AccessLogger } from '../access-log';
-import type { Snapshot } from '../config/snapshot';
+import type { CompiledRoute, RouteUpstream, Snapshot } from '../config/snapshot';
+import { errorPage } from '../proxy/failures';
 
 /** Sends the request to the route's upstream (the plain proxy). */
 export interface Proxy {
@@ -35,6 +36,12 @@ const NOT_READY: Exit = { status: 503, body: { error_msg: 'configuration not loa
 const NO_UPSTREAM: Exit = {
   status: 503,
   body: { error_msg: 'missing upstream configuration in Route or Service' },
+};
+/** `core.response.exit(502)` when the `upstream_id` a plugin chose names no upstream. */
+const UPSTREAM_ID_NOT_FOUND: Exit = {
+  status: 502,
+  body: errorPage(502),
+  headers: { 'content-type': 'text/html' },
 };
 const IDENTITY_HEADER = /^(x-consumer-|x-credential-identifier$)/;
 
@@ -93,11 +100,27 @@ async function runRequestPhases(
     sendExit(ctx, exit);
   } else if (ctx.response.headersSent) {
     return;
-  } else if (route.upstream) {
-    await options.proxy.proxy(ctx, route.upstream.conf, route.upstream.key);
   } else {
-    sendExit(ctx, NO_UPSTREAM);
+    const upstream = upstreamOf(ctx, route, snapshot);
+    if (upstream === 'missing') sendExit(ctx, UPSTREAM_ID_NOT_FOUND);
+    else if (upstream) await options.proxy.proxy(ctx, upstream.conf, upstream.key);
+    else sendExit(ctx, NO_UPSTREAM);
   }
+}
+
+/**
+ * The upstream to proxy to: the one a plugin chose (`ctx.upstreamOverride`, traffic-split) or
+ * the route's; 'missing' when the chosen `upstream_id` is not in the snapshot (APISIX: 502).
+ */
+function upstreamOf(
+  ctx: RequestContext,
+  route: CompiledRoute,
+  snapshot: Snapshot,
+): RouteUpstream | 'missing' | undefined {
+  const override = ctx.upstreamOverride;
+  if (!override) return route.upstream;
+  if ('conf' in override) return { key: override.key, conf: override.conf };
+  return snapshot.upstreamById(override.id) ?? 'missing';
 }
 
 /** Builds the node:http request listener. */

@@ -39,6 +39,16 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/**
+ * The upstream a plugin chose for this request instead of the route's (traffic-split, APISIX's
+ * `ctx.upstream_id` / `upstream.set`): an upstream object by id from the config snapshot, or an
+ * inline upstream configuration with the key its balancer state and pools live under (stable
+ * per configuration, e.g. `routes/1#traffic-split/0/1`). The same `conf` object must be given
+ * for every request of one configuration, so its balancer state is kept.
+ */
+export type UpstreamOverride =
+  { readonly id: string } | { readonly key: string; readonly conf: Record<string, unknown> };
+
 const NO_PLUGIN_METADATA: ReadonlyMap<string, unknown> = new Map();
 
 export class RequestContext {
@@ -73,6 +83,11 @@ export class RequestContext {
   upstreamUri?: string;
   /** The method for the upstream when a plugin changed it (proxy-rewrite `method`). */
   upstreamMethod?: string;
+  /**
+   * The upstream to proxy to instead of the route's, when a plugin chose one (traffic-split);
+   * the plain proxy honours it, AI routes (beforeProxy) ignore it.
+   */
+  upstreamOverride?: UpstreamOverride;
   private readonly state = new Map<string, unknown>();
   private bodyPromise: Promise<Buffer> | undefined;
 

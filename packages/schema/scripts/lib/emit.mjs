@@ -47,6 +47,8 @@ const TS_OPTIONS = {
   unreachableDefinitions: false,
   strictIndexSignatures: false,
   enableConstEnums: false,
+  // Arrays bounded above 16 items are typed as plain arrays, not unions of every tuple length.
+  maxItems: 16,
   format: true,
   style: { singleQuote: true, printWidth: 100, trailingComma: 'all', semi: true },
 };

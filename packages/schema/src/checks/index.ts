@@ -20,6 +20,7 @@ import { checkJwtAuthConsumer } from './jwt-auth';
 import { checkLimitCount } from './limit-count';
 import { checkLimitReq } from './limit-req';
 import { checkMultiAuth } from './multi-auth';
+import { checkTrafficSplit } from './traffic-split';
 import { checkOpenidConnect } from './openid-connect';
 
 /** A plugin's cross-field check. */
@@ -43,5 +44,6 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'multi-auth': checkMultiAuth,
   'limit-count': checkLimitCount,
   'limit-req': checkLimitReq,
+  'traffic-split': checkTrafficSplit,
   'openid-connect': checkOpenidConnect,
 };
