@@ -33,6 +33,7 @@ import { realIp } from './real-ip';
 import { redirect } from './redirect';
 import { requestId } from './request-id';
 import { requestValidation } from './request-validation';
+import { opentelemetry } from './opentelemetry';
 
 const ALL: PluginDefinition<never>[] = [
   cors,
@@ -65,6 +66,7 @@ const ALL: PluginDefinition<never>[] = [
   redirect,
   faultInjection,
   clientControl,
+  opentelemetry,
   trafficSplit,
 ];
 

@@ -9,6 +9,7 @@ describe('plugin catalogue', () => {
       ['real-ip', 23000, '0.1'],
       ['client-control', 22000, '0.1'],
       ['request-id', 12015, '0.1'],
+      ['opentelemetry', 12009, '0.1'],
       ['fault-injection', 11000, '0.1'],
       ['cors', 4000, '0.1'],
       ['ip-restriction', 3000, '0.1'],

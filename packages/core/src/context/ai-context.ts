@@ -24,6 +24,28 @@ export interface PickedInstance {
   conf: Record<string, unknown>;
 }
 
+/**
+ * One call to an LLM instance (ai-proxy's single call, or each try of ai-proxy-multi), for
+ * tracing: times are `performance.now()` milliseconds, like `RequestContext.startedAt`.
+ */
+export interface AiAttempt {
+  instance: string;
+  provider: string;
+  /** Model requested upstream, once the request was built. */
+  model?: string;
+  startMs: number;
+  /** Unset while the call runs. */
+  endMs?: number;
+  /** Status the LLM answered with; unset when it never answered. */
+  status?: number;
+  /** Why the call failed: `connect_error`, `reset_error`, `timeout_error`, `bad_response`. */
+  error?: string;
+  /** Why the request moved off this instance (`http_5xx`, `connect_error`, ...). */
+  fallbackReason?: string;
+  /** True for the call whose answer reached the client. */
+  answered?: boolean;
+}
+
 export class AiContext {
   /** Client protocol detected from URI and body (`openai-chat`, `anthropic-messages`, ...). */
   protocol?: string;
@@ -40,6 +62,8 @@ export class AiContext {
   instance?: PickedInstance;
   /** Instance names in the order they were tried. */
   readonly tried: string[] = [];
+  /** Every LLM call of this request, in order (created on the first one). */
+  attempts?: AiAttempt[];
   /** Why the request moved off an instance (`http_5xx`, `connect_error`, `rate_limited`, ...), last one. */
   fallbackReason?: string;
   /** Status the LLM answered with (last attempt). */

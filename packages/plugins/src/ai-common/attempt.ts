@@ -13,7 +13,14 @@ import {
   type ProtocolName,
   type UpstreamFailureKind,
 } from '@tollgate/ai';
-import { exit, isGatewayError, setOwn, type Exit, type RequestContext } from '@tollgate/core';
+import {
+  exit,
+  isGatewayError,
+  setOwn,
+  type AiAttempt,
+  type Exit,
+  type RequestContext,
+} from '@tollgate/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AiInstanceConf } from './instance';
 import { llmCallEnded, llmCallStarted } from '../prometheus/llm-connections';
@@ -88,6 +95,12 @@ export async function attemptInstance(
     return { kind: 'exit', exit: exit(500, { error_msg: 'AI request not prepared' }) };
   const protocol = ai.protocol as ProtocolName;
   const startedAt = performance.now();
+  const record: AiAttempt = {
+    instance: instance.name,
+    provider: instance.provider,
+    startMs: startedAt,
+  };
+  (ai.attempts ??= []).push(record);
   let target;
   let built;
   try {
@@ -106,6 +119,7 @@ export async function attemptInstance(
       override: instance.override,
     });
   } catch (err) {
+    record.endMs = performance.now();
     if (isGatewayError(err))
       return {
         kind: 'exit',
@@ -114,6 +128,7 @@ export async function attemptInstance(
     throw err;
   }
   ai.model = built.model;
+  record.model = built.model;
   if (built.model !== undefined) ctx.vars.set('llm_model', built.model);
 
   const abort = new AbortController();
@@ -140,6 +155,7 @@ export async function attemptInstance(
       signal: abort.signal,
     });
     ai.upstreamStatus = upstream.status;
+    record.status = upstream.status;
     if (isFailure(upstream.status)) {
       const body = await readBounded(upstream.body);
       const contentType = upstream.headers['content-type'];
@@ -158,6 +174,7 @@ export async function attemptInstance(
     const relayed = await relayAnswer(ctx, upstream, settings, startedAt);
     ai.upstreamResponseTimeMs = performance.now() - startedAt;
     if (!relayed.sent) {
+      record.error = 'bad_response';
       return {
         kind: 'failed',
         failure: {
@@ -168,10 +185,12 @@ export async function attemptInstance(
         },
       };
     }
+    record.answered = true;
     return { kind: 'answered' };
   } catch (err) {
     if (isAbortError(err) || ctx.response.clientGone) return { kind: 'answered' };
     if (isUpstreamTransportError(err)) {
+      record.error = `${err.kind}_error`;
       return {
         kind: 'failed',
         failure: {
@@ -189,6 +208,7 @@ export async function attemptInstance(
     }
     throw err;
   } finally {
+    record.endMs = performance.now();
     llmCallEnded(ctx);
     ctx.response.res.off('close', onClose);
   }

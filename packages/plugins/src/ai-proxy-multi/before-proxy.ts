@@ -73,6 +73,8 @@ export async function beforeProxy(
     const next = await pickInstance(conf, ctx, state, request);
     if (!next) return answerFailure(failure, 502);
     ai.fallbackReason = fallbackReason(failure);
+    const tried = ai.attempts?.at(-1);
+    if (tried) tried.fallbackReason = ai.fallbackReason;
     ctx.vars.set('llm_fallback_reason', ai.fallbackReason);
     noteFallback(ctx, instance.name, next.name, ai.fallbackReason);
     setPicked(ctx, next);
