@@ -18,6 +18,7 @@ import { hmacAuth } from './hmac-auth';
 import { jwtAuth } from './jwt-auth';
 import { keyAuth } from './key-auth';
 import { forwardAuth } from './forward-auth';
+import { httpLogger } from './http-logger';
 import { openidConnect } from './openid-connect';
 import { limitConnPlugin } from './limit-conn';
 import { limitCountPlugin } from './limit-count';
@@ -50,6 +51,7 @@ const ALL: PluginDefinition<never>[] = [
   jwtAuth,
   keyAuth,
   forwardAuth,
+  httpLogger,
   openidConnect,
   aiProxyMulti,
   aiProxy,

@@ -37,6 +37,7 @@ describe('plugin catalogue', () => {
       ['redirect', 900, '0.1'],
       ['response-rewrite', 899, '0.1'],
       ['prometheus', 500, '0.2'],
+      ['http-logger', 410, '0.1'],
     ]);
   });
 

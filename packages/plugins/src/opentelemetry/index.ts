@@ -86,11 +86,13 @@ function rewrite(conf: OpentelemetryConf, ctx: RequestContext): void {
   const pipeline = pipelineFor(settings);
   const span = pipeline.startSpan(
     spanName(ctx),
-    { kind: SpanKind.SERVER, attributes: requestAttributes(conf, ctx) },
+    { kind: SpanKind.SERVER },
     incoming(ctx),
     samplerFor(conf),
     settings.traceIdSource === 'x-request-id' ? requestTraceId(ctx) : undefined,
   );
+  // The samplers do not read attributes: a span that is not sampled never computes them.
+  if (span.isRecording()) span.setAttributes(requestAttributes(conf, ctx));
   const state: RequestSpan = { span, pipeline };
   ctx.pluginState(NAME, () => state);
   const sc = span.spanContext();

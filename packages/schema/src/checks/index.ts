@@ -20,6 +20,7 @@ import { checkJwtAuthConsumer } from './jwt-auth';
 import { checkLimitCount } from './limit-count';
 import { checkLimitReq } from './limit-req';
 import { checkMultiAuth } from './multi-auth';
+import { checkLoggerExprs } from './logger';
 import { checkTrafficSplit } from './traffic-split';
 import { checkOpenidConnect } from './openid-connect';
 
@@ -44,6 +45,7 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'multi-auth': checkMultiAuth,
   'limit-count': checkLimitCount,
   'limit-req': checkLimitReq,
+  'http-logger': checkLoggerExprs,
   'traffic-split': checkTrafficSplit,
   'openid-connect': checkOpenidConnect,
 };
