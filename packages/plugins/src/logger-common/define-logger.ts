@@ -18,6 +18,7 @@ import {
   type PluginDefinition,
   type RequestContext,
 } from '@tollgate/core';
+import { Counter } from 'prom-client';
 import { BatchProcessor, PendingBudget } from './batch-processor';
 import { captureRequestBody, capturedBodies, captureResponseChunk } from './body-capture';
 import { buildLogEntry } from './log-entry';
@@ -58,6 +59,21 @@ export interface LoggerStats {
 }
 
 const STATS = new Map<string, () => LoggerStats>();
+
+let droppedCounter: Counter<'plugin' | 'route_id'> | undefined;
+
+/**
+ * `tollgate_logger_dropped_entries_total{plugin,route_id}` in prom-client's default registry,
+ * which the workers already report to the node's metrics listener (summed over workers).
+ */
+function droppedMetric(): Counter<'plugin' | 'route_id'> {
+  droppedCounter ??= new Counter({
+    name: 'tollgate_logger_dropped_entries_total',
+    help: 'Log entries a logger plugin dropped because max_pending_entries were already pending.',
+    labelNames: ['plugin', 'route_id'],
+  });
+  return droppedCounter;
+}
 
 /**
  * Every logger plugin's counters in this worker, by plugin name (for metrics and tests); the
@@ -164,7 +180,10 @@ export function defineLogger<Conf extends LoggerConf>(
       const max = isPlainObject(metadata) ? metadata.max_pending_entries : undefined;
       budget.max = typeof max === 'number' ? max : DEFAULT_MAX_PENDING_ENTRIES;
       const entry = buildLogEntry(conf, ctx, metadata, capturedBodies(spec.name, conf, ctx));
-      if (!slotFor(conf).processor.push(entry)) reportDrops(ctx.route?.id);
+      if (!slotFor(conf).processor.push(entry)) {
+        droppedMetric().inc({ plugin: spec.name, route_id: ctx.route?.id ?? '' });
+        reportDrops(ctx.route?.id);
+      }
     },
     async destroy() {
       if (sweep) clearInterval(sweep);

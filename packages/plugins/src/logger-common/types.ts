@@ -1,28 +1,18 @@
 /**
  * @module logger-common/types
- * The fields every batching logger shares (schemas/common/logger-batch.json and
- * logger-body.json), resolved: defaults filled by the validator.
+ * The fields every batching logger shares, as generated from schemas/common/logger-batch.json
+ * and logger-body.json (resolved: defaults filled by the validator). Each logger's own schema
+ * declares `name` again with its default, so a resolved configuration always has one.
  */
+import type { LoggerBatchConf, LoggerBodyConf } from '@tollgate/schema';
 
 /** A batching logger's common configuration (the fields of its schema's `allOf` fragments). */
-export interface LoggerConf {
-  name: string;
-  batch_max_size: number;
-  inactive_timeout: number;
-  buffer_duration: number;
-  max_retry_count: number;
-  retry_delay: number;
-  log_format?: Record<string, unknown>;
-  log_format_extra?: Record<string, unknown>;
-  include_req_body: boolean;
-  include_req_body_expr?: unknown[][];
-  include_resp_body: boolean;
-  include_resp_body_expr?: unknown[][];
-  max_req_body_bytes: number;
-  max_resp_body_bytes: number;
-}
+export type LoggerConf = LoggerBatchConf & LoggerBodyConf & { name: string };
 
-/** A logger's plugin metadata (schemas/common/logger-metadata.json), resolved. */
+/**
+ * A logger's plugin metadata (schemas/common/logger-metadata.json), resolved. Written here:
+ * the generator emits types for route schemas only.
+ */
 export interface LoggerMetadata {
   log_format?: Record<string, unknown>;
   log_format_extra?: Record<string, unknown>;

@@ -108,6 +108,15 @@ export function createTypeBuilder(schemas, mode) {
       const required = [...new Set([...(node.required ?? []), ...withDefault])];
       if (required.length > 0) out.required = required;
     }
+    // json-schema-to-typescript drops the own properties of a schema that also has an allOf:
+    // they become one more member of the intersection.
+    if (Array.isArray(out.allOf) && out.properties) {
+      const own = { type: 'object', properties: out.properties };
+      if (out.required) own.required = out.required;
+      delete out.properties;
+      delete out.required;
+      out.allOf = [...out.allOf, own];
+    }
     return out;
   }
 
