@@ -616,6 +616,176 @@ describe('openid-connect: unauth_action without bearer_only', () => {
   });
 });
 
+/** `name=value` of the first Set-Cookie of a reply. */
+function cookieOf(reply: Reply): string {
+  const set = reply.headers['set-cookie'];
+  const first = Array.isArray(set) ? set[0] : set;
+  if (!first) throw new Error('no Set-Cookie');
+  return first.split(';')[0] ?? '';
+}
+
+/** GET an absolute URL (the provider), without following redirects. */
+function getUrl(url: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('openid-connect.t: the authorization code flow', () => {
+  let flows = 0;
+  /** A code-flow route on `/oidc-code-N/*`; returns its prefix. */
+  async function codeRoute(extra: Record<string, unknown> = {}): Promise<string> {
+    flows += 1;
+    const prefix = `/oidc-code-${flows}`;
+    await node.putRoute(
+      `oidc-code-${flows}`,
+      {
+        uri: `${prefix}/*`,
+        plugins: {
+          'openid-connect': {
+            client_id: idp.clientId,
+            client_secret: idp.clientSecret,
+            discovery: idp.discoveryUrl,
+            session: { secret: '0123456789abcdef' },
+            ...extra,
+          },
+        },
+        upstream: { type: 'roundrobin', nodes: { [echoHost]: 1 } },
+      },
+      `${prefix}/probe`,
+    );
+    return prefix;
+  }
+
+  /** Log in through the provider; returns the session cookie and the final redirect. */
+  async function login(path: string): Promise<{ cookie: string; back: Reply }> {
+    const start = await node.request(path);
+    expect(start.status).toBe(302);
+    const atProvider = await getUrl(start.headers.location ?? '');
+    expect(atProvider.status).toBe(302);
+    const callback = new URL(atProvider.headers.location ?? '');
+    const back = await node.request(`${callback.pathname}${callback.search}`, {
+      headers: { Cookie: cookieOf(start) },
+    });
+    expect(back.status).toBe(302);
+    return { cookie: cookieOf(back), back };
+  }
+
+  it('TEST 4-5: a request without a session is redirected to the authorization endpoint', async () => {
+    const prefix = await codeRoute({ redirect_uri: 'https://iresty.com', scope: 'apisix' });
+    const reply = await node.request(`${prefix}/hello`);
+    expect(reply.status).toBe(302);
+    const location = new URL(reply.headers.location ?? '');
+    expect(`${location.origin}${location.pathname}`).toBe(`${idp.base}/authorize`);
+    expect(location.searchParams.get('scope')).toBe('apisix');
+    expect(location.searchParams.get('client_id')).toBe(idp.clientId);
+    expect(location.searchParams.get('response_type')).toBe('code');
+    expect(location.searchParams.get('redirect_uri')).toBe('https://iresty.com');
+    expect(location.searchParams.get('state')).toMatch(/^[0-9a-f]{32}$/);
+    expect(location.searchParams.get('nonce')).toBeNull();
+    expect(reply.headers['set-cookie']?.[0]).toMatch(
+      /^session=[\w-]+; Path=\/; Max-Age=86400; HttpOnly; SameSite=Lax$/,
+    );
+  });
+
+  it('the callback exchanges the code; the session then sends the tokens and user info upstream', async () => {
+    const prefix = await codeRoute();
+    const { cookie, back } = await login(`${prefix}/hello?x=1`);
+    expect(back.headers.location).toBe(`${prefix}/hello?x=1`);
+    const reply = await node.request(`${prefix}/hello?x=1`, { headers: { Cookie: cookie } });
+    expect(reply.status).toBe(200);
+    const headers = upstreamHeaders(reply);
+    expect(headers['x-access-token']?.split('.')).toHaveLength(3);
+    expect(JSON.parse(Buffer.from(headers['x-id-token'] ?? '', 'base64').toString())).toMatchObject(
+      {
+        sub: 'jack',
+        aud: idp.clientId,
+        iss: idp.issuer,
+      },
+    );
+    expect(userinfo(reply)).toEqual({ sub: 'jack', email: 'jack@example.com' });
+    expect(headers['x-refresh-token']).toBeUndefined();
+    const authorize = idp.authorizations.at(-1);
+    expect(authorize?.get('redirect_uri')).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:\\d+${prefix}/hello/\\.apisix/redirect$`),
+    );
+  });
+
+  it('PKCE, nonce and set_refresh_token_header', async () => {
+    const prefix = await codeRoute({
+      use_pkce: true,
+      use_nonce: true,
+      set_refresh_token_header: true,
+    });
+    const { cookie } = await login(`${prefix}/hello`);
+    const sent = idp.authorizations.at(-1);
+    expect(sent?.get('code_challenge_method')).toBe('S256');
+    expect(sent?.get('nonce')).toMatch(/^[0-9a-f]{32}$/);
+    const reply = await node.request(`${prefix}/hello`, { headers: { Cookie: cookie } });
+    expect(reply.status).toBe(200);
+    expect(upstreamHeaders(reply)['x-refresh-token']).toBe('refresh-1');
+  });
+
+  it('a callback whose state does not match the session is a 500; a forged cookie starts over', async () => {
+    const prefix = await codeRoute();
+    const start = await node.request(`${prefix}/hello`);
+    const wrong = await node.request(`${prefix}/hello/.apisix/redirect?code=x&state=nope`, {
+      headers: { Cookie: cookieOf(start) },
+    });
+    expect(wrong.status).toBe(500);
+    const forged = await node.request(`${prefix}/hello`, { headers: { Cookie: 'session=AAAA' } });
+    expect(forged.status).toBe(302);
+  });
+
+  it('required_scopes applies to the session (3.18)', async () => {
+    const prefix = await codeRoute({ required_scopes: ['llm'] });
+    const { cookie } = await login(`${prefix}/hello`);
+    const refused = await node.request(`${prefix}/hello`, { headers: { Cookie: cookie } });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toBe('{"error":"required scopes llm not present"}');
+  });
+
+  it('logout_path ends the session at the provider end-session endpoint', async () => {
+    const prefix = await codeRoute({
+      logout_path: '/oidc-code-logout/logout',
+      post_logout_redirect_uri: 'https://example.com/bye',
+    });
+    const { cookie } = await login(`${prefix}/hello`);
+    await node.putRoute(
+      'oidc-code-logout',
+      {
+        uri: '/oidc-code-logout/*',
+        plugins: {
+          'openid-connect': {
+            client_id: idp.clientId,
+            client_secret: idp.clientSecret,
+            discovery: idp.discoveryUrl,
+            session: { secret: '0123456789abcdef' },
+            logout_path: '/oidc-code-logout/logout',
+            post_logout_redirect_uri: 'https://example.com/bye',
+          },
+        },
+        upstream: { type: 'roundrobin', nodes: { [echoHost]: 1 } },
+      },
+      '/oidc-code-logout/probe',
+    );
+    const out = await node.request('/oidc-code-logout/logout', { headers: { Cookie: cookie } });
+    expect(out.status).toBe(302);
+    const location = new URL(out.headers.location ?? '');
+    expect(`${location.origin}${location.pathname}`).toBe(`${idp.base}/logout`);
+    expect(location.searchParams.get('post_logout_redirect_uri')).toBe('https://example.com/bye');
+    expect(location.searchParams.get('id_token_hint')?.split('.')).toHaveLength(3);
+    expect(out.headers['set-cookie']?.[0]).toMatch(/^session=; Path=\/; Max-Age=0/);
+  });
+});
+
 describe('openid-connect: a route written into etcd by an APISIX control plane', () => {
   it('is loaded and enforced by the Tollgate data plane', async () => {
     const now = 1_700_000_000;

@@ -3,8 +3,9 @@
  * APISIX 3.18's openid-connect (priority 2599, rewrite phase), bearer-token mode: a request's
  * bearer token is verified with `public_key`, with the provider's JWKS (`use_jwks`, found
  * through the discovery document) or by token introspection, its scopes, audience and claims
- * checked, and the token and user info sent upstream (`X-Access-Token`, `X-Userinfo`). It
- * identifies no consumer (APISIX's plugin is not a consumer auth plugin).
+ * checked, and the token and user info sent upstream (`X-Access-Token`, `X-Userinfo`). Without
+ * a token, the authorization code flow (redirect to the provider, callback, session cookie).
+ * It identifies no consumer (APISIX's plugin is not a consumer auth plugin).
  *
  * @example
  * // route: { "plugins": { "openid-connect": { "client_id": "c", "client_secret": "s",

@@ -21,6 +21,8 @@ export interface Discovery {
   introspection_endpoint?: string;
   authorization_endpoint?: string;
   token_endpoint?: string;
+  userinfo_endpoint?: string;
+  end_session_endpoint?: string;
 }
 
 /** One verification key of a JWKS. */
@@ -71,6 +73,8 @@ export function discover(conf: OpenidConnectConf): Promise<Discovery> {
       introspection_endpoint: text(doc, 'introspection_endpoint'),
       authorization_endpoint: text(doc, 'authorization_endpoint'),
       token_endpoint: text(doc, 'token_endpoint'),
+      userinfo_endpoint: text(doc, 'userinfo_endpoint'),
+      end_session_endpoint: text(doc, 'end_session_endpoint'),
     };
   });
 }

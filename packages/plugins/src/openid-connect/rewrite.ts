@@ -4,8 +4,8 @@
  * outputs, find the bearer token, verify it (locally with `public_key`, with the provider's JWKS
  * when `use_jwks`, else by introspection), check scopes, audience and `claim_schema`, then send
  * the token and the user info upstream. Without a token (and without `bearer_only`) the request
- * goes to the authorization code flow, where `unauth_action` `deny` answers 401 and `pass` lets
- * it through; Tollgate does not run the redirect to the provider (`auth`), see the plugin doc.
+ * goes to the authorization code flow (./code-flow.ts); a logged-in session's tokens are checked
+ * (`required_scopes`, `claim_schema`) and sent upstream the same way.
  */
 import crypto from 'node:crypto';
 import { createLogger, exit, type Exit, type RequestContext } from '@tollgate/core';
@@ -14,7 +14,9 @@ import { bearerToken } from './bearer';
 import { claimsRefusal } from './claims';
 import { introspect } from './introspect';
 import { algAndKid, algorithmError, claimError, decodeJwt, keyTypeOf, signatureValid } from './jwt';
+import { authenticate } from './code-flow';
 import { discover, jwksKey } from './provider';
+import type { SessionData } from './session';
 
 const log = createLogger('openid-connect');
 
@@ -184,6 +186,66 @@ async function bearerPath(
   return 'authenticated';
 }
 
+/** The scopes granted to a session: its access token's `scope` claim, else its ID token's. */
+function sessionScopes(session: SessionData): Set<string> | undefined {
+  const fromToken = session.accessToken === undefined ? undefined : decodeJwt(session.accessToken);
+  const claims = [typeof fromToken === 'object' ? fromToken.payload : undefined, session.idToken];
+  for (const source of claims) {
+    const scope = source && Object.hasOwn(source, 'scope') ? source.scope : undefined;
+    if (typeof scope === 'string') return new Set(scope.split(/\s+/));
+  }
+  return undefined;
+}
+
+/** A logged-in session: scopes and claim_schema checked, then its tokens sent upstream. */
+function sessionOutputs(
+  conf: OpenidConnectConf,
+  ctx: RequestContext,
+  session: SessionData,
+): Exit | undefined {
+  if (conf.required_scopes) {
+    const granted = sessionScopes(session);
+    if (!granted || !conf.required_scopes.every((s) => granted.has(s))) {
+      const error = `required scopes ${conf.required_scopes.join(', ')} not present`;
+      log.warn('OIDC authentication failed', { error });
+      return exit(403, JSON.stringify({ error }));
+    }
+  }
+  if (conf.claim_schema) {
+    const data = {
+      user: session.user,
+      access_token: session.accessToken,
+      id_token: session.idToken,
+    };
+    const result = validateAgainst(asDraft07(conf.claim_schema), data);
+    if (!result.valid) {
+      log.warn('OIDC claim validation failed', { error: result.message });
+      return invalidToken(conf, result.message);
+    }
+  }
+  if (session.accessToken !== undefined && conf.set_access_token_header) {
+    if (conf.access_token_in_authorization_header) {
+      ctx.upstreamHeaders.set('authorization', `Bearer ${session.accessToken}`);
+    } else {
+      ctx.upstreamHeaders.set('x-access-token', session.accessToken);
+    }
+  }
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+  if (session.idToken && conf.set_id_token_header) {
+    ctx.upstreamHeaders.set('x-id-token', b64(session.idToken));
+  }
+  if (session.user && conf.set_userinfo_header) {
+    ctx.upstreamHeaders.set('x-userinfo', b64(session.user));
+  }
+  if (session.refreshToken !== undefined && conf.set_refresh_token_header) {
+    ctx.upstreamHeaders.set('x-refresh-token', session.refreshToken);
+  }
+  if (session.rawIdToken !== undefined && conf.set_raw_id_token_header) {
+    ctx.upstreamHeaders.set('x-raw-id-token', session.rawIdToken);
+  }
+  return undefined;
+}
+
 /**
  * The rewrite phase: nothing when the request may go on (with the token and user info headers
  * set when it was authenticated), else the refusal.
@@ -210,12 +272,13 @@ export async function rewrite(
     if (outcome) return outcome;
   }
 
-  // The authorization code flow. No session is ever issued by Tollgate, so every request here
-  // is unauthenticated: `deny` and `pass` behave exactly as in APISIX.
-  if (conf.unauth_action === 'pass') return undefined;
-  if (conf.unauth_action === 'deny') return exit(401);
-  log.error('OIDC authentication failed', {
-    error: 'the authorization code flow (unauth_action "auth") is not supported by Tollgate',
-  });
-  return exit(500);
+  let outcome: Awaited<ReturnType<typeof authenticate>>;
+  try {
+    outcome = await authenticate(conf, ctx);
+  } catch (err) {
+    log.error('OIDC authentication failed', { error: (err as Error).message });
+    return exit(500);
+  }
+  if (outcome === undefined || !('kind' in outcome)) return outcome;
+  return sessionOutputs(conf, ctx, outcome.session);
 }

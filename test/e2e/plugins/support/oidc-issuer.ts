@@ -2,8 +2,10 @@
  * A local OpenID provider for the openid-connect tests, on loopback: the discovery document
  * (`/.well-known/openid-configuration`), a JWKS with an RS256 and an ES256 key (`/jwks`), token
  * introspection with client authentication (`/introspect`, answers set per token by the test),
- * a count of the requests each path received (to prove caching), key rotation, and `stop()` to
- * make it unreachable. Tokens are signed with node:crypto (jose 6 is ESM-only, which jest 30
+ * the authorization code flow (`/authorize` sends the browser back with a code, `/token`
+ * exchanges it, checking client authentication and PKCE, `/userinfo`, `/logout`), a count of the
+ * requests each path received (to prove caching), key rotation, and `stop()` to make it
+ * unreachable. Tokens are signed with node:crypto (jose 6 is ESM-only, which jest 30
  * cannot load on Node 20).
  */
 import crypto from 'node:crypto';
@@ -51,6 +53,11 @@ export class OidcIssuer {
   readonly introspection = new Map<string, Record<string, unknown>>();
   readonly requests: IssuerRequest[] = [];
   private keys: SigningKey[] = [newKey('RS256', 'rs-1'), newKey('ES256', 'es-1')];
+  /** The query of each authorization request. */
+  readonly authorizations: URLSearchParams[] = [];
+  /** Scope written into the access tokens the token endpoint issues. */
+  accessTokenScope = 'openid profile';
+  private readonly codes = new Map<string, URLSearchParams>();
   private rotations = 0;
   private server: http.Server | undefined;
   private port = 0;
@@ -179,6 +186,8 @@ export class OidcIssuer {
         introspection_endpoint: `${this.base}/introspect`,
         authorization_endpoint: `${this.base}/authorize`,
         token_endpoint: `${this.base}/token`,
+        userinfo_endpoint: `${this.base}/userinfo`,
+        end_session_endpoint: `${this.base}/logout`,
         id_token_signing_alg_values_supported: ['RS256', 'ES256'],
       });
       return;
@@ -203,7 +212,60 @@ export class OidcIssuer {
       json(200, this.introspection.get(form.get('token') ?? '') ?? { active: false });
       return;
     }
+    if (path === '/authorize') {
+      const query = new URL(req.url ?? '/', 'http://issuer').searchParams;
+      this.authorizations.push(query);
+      const code = crypto.randomBytes(8).toString('hex');
+      this.codes.set(code, query);
+      const back = new URL(query.get('redirect_uri') ?? 'http://invalid/');
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', query.get('state') ?? '');
+      res.writeHead(302, { location: back.toString() });
+      res.end();
+      return;
+    }
+    if (path === '/token' && req.method === 'POST') {
+      this.token(req, new URLSearchParams(body), json);
+      return;
+    }
+    if (path === '/userinfo') {
+      const ok = req.headers.authorization?.startsWith('Bearer ');
+      json(ok ? 200 : 401, ok ? { sub: 'jack', email: 'jack@example.com' } : { error: 'no token' });
+      return;
+    }
     json(404, { error: 'not_found' });
+  }
+
+  private token(
+    req: http.IncomingMessage,
+    form: URLSearchParams,
+    json: (status: number, value: unknown) => void,
+  ): void {
+    if (!this.clientAuthenticated(req, form)) {
+      json(401, { error: 'invalid_client' });
+      return;
+    }
+    const asked = this.codes.get(form.get('code') ?? '');
+    this.codes.delete(form.get('code') ?? '');
+    const challenge = asked?.get('code_challenge');
+    const verifier = form.get('code_verifier');
+    const pkceOk =
+      challenge === null ||
+      challenge === undefined ||
+      (verifier !== null &&
+        crypto.createHash('sha256').update(verifier).digest('base64url') === challenge);
+    if (!asked || form.get('redirect_uri') !== asked.get('redirect_uri') || !pkceOk) {
+      json(400, { error: 'invalid_grant' });
+      return;
+    }
+    const nonce = asked.get('nonce');
+    json(200, {
+      token_type: 'Bearer',
+      expires_in: 300,
+      access_token: this.sign(this.claims({ scope: this.accessTokenScope })),
+      refresh_token: 'refresh-1',
+      id_token: this.sign(this.claims(nonce === null ? {} : { nonce })),
+    });
   }
 }
 
