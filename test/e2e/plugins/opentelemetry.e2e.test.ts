@@ -21,6 +21,7 @@ import {
   type HttpReply,
   type TollgateNode,
 } from '@tollgate/testkit';
+import { startHttpLogReceiver } from './support/log-receiver';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 
 jest.setTimeout(90_000);
@@ -614,6 +615,55 @@ describe('opentelemetry (APISIX t/plugin/opentelemetry*.t)', () => {
       expect(span.resource.get('test_key')).toBe('meta_val');
       // The metadata replaces plugin_attr as a whole: no collector.request_headers now.
       expect(span.headers['x-collector-token']).toBeUndefined();
+    });
+
+    it('opentelemetry3.t TEST 1-4: set_ngx_var gives the loggers the trace variables', async () => {
+      const logs = await startHttpLogReceiver();
+      try {
+        const format = await admin.put('/apisix/admin/plugin_metadata/http-logger', {
+          log_format: {
+            traceparent: '$opentelemetry_context_traceparent',
+            trace_id: '$opentelemetry_trace_id',
+            span_id: '$opentelemetry_span_id',
+            uri: '$request_uri',
+          },
+        });
+        expect(format.status).toBeLessThan(300);
+        const logged = async (uri: string) => {
+          await putRoute(`otel-log-${version}`, {
+            uri,
+            plugins: {
+              opentelemetry: ALWAYS_ON,
+              'http-logger': { uri: `${logs.url}/otel`, batch_max_size: 1 },
+            },
+          });
+          const target = mark(uri);
+          expect((await request('GET', target)).status).toBe(200);
+          await waitFor(`log of ${target}`, () => logs.entries().some((e) => e.uri === target));
+          const span = await spanOf(target);
+          return { entry: logs.entries().find((e) => e.uri === target), span };
+        };
+
+        await putMetadata({
+          ...live,
+          collector: { address: `127.0.0.1:${receiver.port}` },
+          set_ngx_var: true,
+        });
+        const on = await logged('/otel/log-on');
+        expect(on.entry).toMatchObject({
+          traceparent: `00-${on.span.traceId}-${on.span.spanId}-01`,
+          trace_id: on.span.traceId,
+          span_id: on.span.spanId,
+        });
+
+        await putMetadata({ ...live, collector: { address: `127.0.0.1:${receiver.port}` } });
+        const off = await logged('/otel/log-off');
+        expect(off.entry?.traceparent ?? '').toBe('');
+        expect(off.entry?.trace_id ?? '').toBe('');
+      } finally {
+        await admin.delete('/apisix/admin/plugin_metadata/http-logger');
+        await logs.close();
+      }
     });
 
     it('a collector that is down does not affect clients', async () => {
