@@ -199,6 +199,16 @@ async function logout(
   });
 }
 
+/**
+ * The URL to come back to after login, as a local path: leading slashes and backslashes become
+ * one slash, so `//host/x` (which a browser reads as another site) stays on this one.
+ *
+ * @example localPath('//evil.example/x?a=1'); // '/evil.example/x?a=1'
+ */
+export function localPath(requestUri: string): string {
+  return requestUri.replace(/^[/\\]+/, '/');
+}
+
 /** 302 to the authorization endpoint, the pending authorization sealed in the cookie. */
 async function authorize(
   conf: OpenidConnectConf,
@@ -213,7 +223,7 @@ async function authorize(
   const pending: SessionData = {
     created: Math.floor(Date.now() / 1000),
     state: crypto.randomBytes(16).toString('hex'),
-    originalUrl: String(ctx.vars.get('request_uri')),
+    originalUrl: localPath(String(ctx.vars.get('request_uri'))),
   };
   const url = new URL(discovery.authorization_endpoint);
   const params = url.searchParams;

@@ -7,6 +7,7 @@ import { PLUGINS } from '../index';
 import { bearerToken } from './bearer';
 import { TtlCache } from './cache';
 import { claimsRefusal } from './claims';
+import { localPath } from './code-flow';
 import { cacheSeconds } from './introspect';
 import { seal, setCookie, unseal } from './session';
 import { openidConnect } from './index';
@@ -248,5 +249,13 @@ describe('session cookie', () => {
         undefined,
       ),
     ).toBe('oidc=; Path=/a; Domain=x.test; Max-Age=0; Secure; SameSite=Strict');
+  });
+});
+
+describe('localPath', () => {
+  it('keeps the URL to return to on this site', () => {
+    expect(localPath('/hello?x=1')).toBe('/hello?x=1');
+    expect(localPath('//evil.example/x')).toBe('/evil.example/x');
+    expect(localPath('/\\evil.example')).toBe('/evil.example');
   });
 });

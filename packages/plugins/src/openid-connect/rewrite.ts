@@ -48,6 +48,22 @@ function invalidToken(conf: OpenidConnectConf, description: string): Exit {
   return exit(401, undefined, { 'WWW-Authenticate': challenge });
 }
 
+/** `claim_schema` as the validator compiles it, prepared once per configuration. */
+const claimSchemas = new WeakMap<object, Record<string, unknown>>();
+
+/** The validation failure of `claims` against the conf's `claim_schema`, or undefined. */
+function claimSchemaError(conf: OpenidConnectConf, claims: unknown): string | undefined {
+  const schema = conf.claim_schema;
+  if (!schema) return undefined;
+  let prepared = claimSchemas.get(schema);
+  if (!prepared) {
+    prepared = asDraft07(schema);
+    claimSchemas.set(schema, prepared);
+  }
+  const result = validateAgainst(prepared, claims);
+  return result.valid ? undefined : result.message;
+}
+
 /** A failed verification: the text for the 401's error_description. */
 class TokenRejected extends Error {}
 
@@ -175,12 +191,10 @@ async function bearerPath(
     log.warn('OIDC introspection failed', { error: refusal });
     return exit(403, JSON.stringify({ error: refusal }));
   }
-  if (conf.claim_schema) {
-    const result = validateAgainst(asDraft07(conf.claim_schema), claims);
-    if (!result.valid) {
-      log.warn('OIDC claim validation failed', { error: result.message });
-      return invalidToken(conf, result.message);
-    }
+  const schemaError = claimSchemaError(conf, claims);
+  if (schemaError !== undefined) {
+    log.warn('OIDC claim validation failed', { error: schemaError });
+    return invalidToken(conf, schemaError);
   }
   setOutputs(conf, ctx, found.token, claims);
   return 'authenticated';
@@ -211,17 +225,11 @@ function sessionOutputs(
       return exit(403, JSON.stringify({ error }));
     }
   }
-  if (conf.claim_schema) {
-    const data = {
-      user: session.user,
-      access_token: session.accessToken,
-      id_token: session.idToken,
-    };
-    const result = validateAgainst(asDraft07(conf.claim_schema), data);
-    if (!result.valid) {
-      log.warn('OIDC claim validation failed', { error: result.message });
-      return invalidToken(conf, result.message);
-    }
+  const data = { user: session.user, access_token: session.accessToken, id_token: session.idToken };
+  const schemaError = claimSchemaError(conf, data);
+  if (schemaError !== undefined) {
+    log.warn('OIDC claim validation failed', { error: schemaError });
+    return invalidToken(conf, schemaError);
   }
   if (session.accessToken !== undefined && conf.set_access_token_header) {
     if (conf.access_token_in_authorization_header) {
