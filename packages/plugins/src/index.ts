@@ -26,6 +26,7 @@ import { limitReqPlugin } from './limit-req';
 import { createMultiAuth } from './multi-auth';
 import { clientControl } from './client-control';
 import { trafficSplit } from './traffic-split';
+import { proxyMirror } from './proxy-mirror';
 import { faultInjection } from './fault-injection';
 import { prometheus } from './prometheus';
 import { proxyRewrite } from './proxy-rewrite';
@@ -70,6 +71,7 @@ const ALL: PluginDefinition<never>[] = [
   clientControl,
   opentelemetry,
   trafficSplit,
+  proxyMirror,
 ];
 
 /** Plugin definitions by name. */

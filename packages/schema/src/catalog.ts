@@ -31,6 +31,7 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'fault-injection', version: '0.1', priority: 11000 },
   { name: 'client-control', version: '0.1', priority: 22000 },
   { name: 'traffic-split', version: '0.1', priority: 966 },
+  { name: 'proxy-mirror', version: '0.1', priority: 1010 },
   { name: 'multi-auth', version: '0.1', priority: 2600, type: 'auth' },
   { name: 'hmac-auth', version: '0.1', priority: 2530, type: 'auth' },
   { name: 'jwt-auth', version: '0.1', priority: 2510, type: 'auth' },
