@@ -340,3 +340,12 @@ describe('rewrite and log', () => {
     expect(ctx.vars.get('opentelemetry_trace_id')).toBeUndefined();
   });
 });
+
+describe('unusable plugin metadata', () => {
+  it('traces nothing (and never fails the request) when the metadata cannot build a pipeline', async () => {
+    const ctx = context('/x');
+    ctx.pluginMetadata = new Map([['opentelemetry', { collector: { request_timeout: 0 } }]]);
+    await opentelemetry.rewrite?.(conf({ name: 'always_on' }), ctx);
+    expect(ctx.upstreamHeaders.has('traceparent')).toBe(false);
+  });
+});

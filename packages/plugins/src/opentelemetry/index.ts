@@ -26,25 +26,34 @@ import { recordAttempts } from './attempts';
 import { requestAttributes, spanName, varText } from './attributes';
 import { pipelineFor, shutdownPipelines, type Pipeline } from './pipeline';
 import { samplerFor } from './sampler';
-import { parseSettings, type OtelSettings } from './settings';
+import { isSettingsError, parseSettings, type OtelSettings } from './settings';
 
 const NAME = 'opentelemetry';
 
 /** Settings from config.yaml `plugin_attr.opentelemetry`, checked at init. */
 let attrSettings: OtelSettings | undefined;
-/** Settings of each plugin metadata object (validated by its schema; parsed once). */
-const metadataSettings = new WeakMap<object, OtelSettings>();
+/**
+ * Settings of each plugin metadata object (validated by its schema; parsed once). `null` marks
+ * metadata the pipeline cannot use (a zero timeout or queue size, which the schema allows):
+ * nothing is traced, as APISIX does when it cannot build its tracer.
+ */
+const metadataSettings = new WeakMap<object, OtelSettings | null>();
 
 function settingsOf(ctx: RequestContext): OtelSettings | undefined {
   const metadata = ctx.pluginMetadata.get(NAME);
   if (metadata === undefined || metadata === null || typeof metadata !== 'object')
     return attrSettings;
   let settings = metadataSettings.get(metadata);
-  if (!settings) {
-    settings = parseSettings(metadata, 'plugin_metadata/opentelemetry');
+  if (settings === undefined) {
+    try {
+      settings = parseSettings(metadata, 'plugin_metadata/opentelemetry');
+    } catch (err) {
+      if (!isSettingsError(err)) throw err;
+      settings = null;
+    }
     metadataSettings.set(metadata, settings);
   }
-  return settings;
+  return settings ?? undefined;
 }
 
 interface RequestSpan {
