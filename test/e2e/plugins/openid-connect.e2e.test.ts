@@ -752,6 +752,38 @@ describe('openid-connect.t: the authorization code flow', () => {
     expect(refused.body).toBe('{"error":"required scopes llm not present"}');
   });
 
+  it('an expired access token is renewed with the refresh token, the new session set as a cookie', async () => {
+    // A leeway longer than the token's 300 s lifetime makes every access token count as expired.
+    const prefix = await codeRoute({
+      access_token_expires_leeway: 1000,
+      set_refresh_token_header: true,
+    });
+    const { cookie } = await login(`${prefix}/hello`);
+    const before = idp.refreshes;
+    const reply = await node.request(`${prefix}/hello`, { headers: { Cookie: cookie } });
+    expect(reply.status).toBe(200);
+    expect(idp.refreshes - before).toBe(1);
+    const token = upstreamHeaders(reply)['x-access-token'] ?? '';
+    expect(
+      JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()),
+    ).toMatchObject({
+      renewed: true,
+    });
+    expect(upstreamHeaders(reply)['x-refresh-token']).toBe(`refresh-${idp.refreshes + 1}`);
+    expect(reply.headers['set-cookie']?.[0]).toMatch(/^session=[\w-]+; Path=\//);
+  });
+
+  it('without renew_access_token_on_expiry an expired session logs in again', async () => {
+    const prefix = await codeRoute({
+      access_token_expires_leeway: 1000,
+      renew_access_token_on_expiry: false,
+    });
+    const { cookie } = await login(`${prefix}/hello`);
+    const reply = await node.request(`${prefix}/hello`, { headers: { Cookie: cookie } });
+    expect(reply.status).toBe(302);
+    expect(reply.headers.location).toMatch(new RegExp(`^${idp.base}/authorize\\?`));
+  });
+
   it('logout_path ends the session at the provider end-session endpoint', async () => {
     const prefix = await codeRoute({
       logout_path: '/oidc-code-logout/logout',

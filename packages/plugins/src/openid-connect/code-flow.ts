@@ -19,10 +19,11 @@ import { readCookie, seal, setCookie, unseal, type SessionData } from './session
 
 const REDIRECT_SUFFIX = '/.apisix/redirect';
 
-/** The authenticated session of the request. */
+/** The authenticated session of the request (`cookie`: a renewed session to send back). */
 export interface Authenticated {
   kind: 'authenticated';
   session: SessionData;
+  cookie?: string;
 }
 
 /** A failure of the flow that APISIX answers with 500 (logged with `error`). */
@@ -254,6 +255,53 @@ async function authorize(
 }
 
 /**
+ * Renew an expired access token with the session's refresh token (`renew_access_token_on_expiry`):
+ * the renewed session, or undefined when the provider refuses (the session then counts as
+ * logged out, as lua-resty-openidc's).
+ */
+async function renew(
+  conf: OpenidConnectConf,
+  current: SessionData,
+): Promise<SessionData | undefined> {
+  if (!conf.renew_access_token_on_expiry || current.refreshToken === undefined) return undefined;
+  const discovery = await discover(conf);
+  if (discovery.token_endpoint === undefined) return undefined;
+  const fields: [string, string][] = [
+    ['grant_type', 'refresh_token'],
+    ['refresh_token', current.refreshToken],
+  ];
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  clientAuth(conf, fields, headers);
+  let tokens: Record<string, unknown>;
+  try {
+    tokens = answerJson(
+      await callProvider('token endpoint', discovery.token_endpoint, {
+        ...callOptions(conf),
+        method: 'POST',
+        headers,
+        body: form(fields),
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+  const accessToken = text(tokens, 'access_token');
+  if (accessToken === undefined) return undefined;
+  const now = Math.floor(Date.now() / 1000);
+  const renewed: SessionData = { ...current, accessToken, accessTokenExpires: undefined };
+  const expiresIn = Object.hasOwn(tokens, 'expires_in') ? tokens.expires_in : undefined;
+  const lifetime = typeof expiresIn === 'number' ? expiresIn : conf.access_token_expires_in;
+  if (lifetime !== undefined) renewed.accessTokenExpires = now + lifetime;
+  renewed.refreshToken = text(tokens, 'refresh_token') ?? current.refreshToken;
+  const rawIdToken = text(tokens, 'id_token');
+  if (rawIdToken !== undefined) {
+    renewed.idToken = await verifyIdToken(conf, discovery, rawIdToken, undefined);
+    renewed.rawIdToken = rawIdToken;
+  }
+  return renewed;
+}
+
+/**
  * Run the flow for a request without a bearer token: the authenticated session, an Exit
  * (redirect, logout, 401), or undefined to let the request through unauthenticated (`pass`).
  * Throws CodeFlowError (or a provider failure) for APISIX's 500.
@@ -278,6 +326,16 @@ export async function authenticate(
     (current.accessTokenExpires === undefined ||
       current.accessTokenExpires - conf.access_token_expires_leeway > now);
   if (current && live) return { kind: 'authenticated', session: current };
+  if (current?.accessToken !== undefined) {
+    const renewed = await renew(conf, current);
+    if (renewed) {
+      return {
+        kind: 'authenticated',
+        session: renewed,
+        cookie: setCookie(session, seal(session, renewed)),
+      };
+    }
+  }
   if (conf.unauth_action === 'pass') return undefined;
   if (conf.unauth_action === 'deny') return exit(401);
   return authorize(conf, session, ctx, redirect.url);

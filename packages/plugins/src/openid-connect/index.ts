@@ -16,7 +16,7 @@
 import { definePlugin } from '@tollgate/core';
 import type { OpenidConnectConf } from '@tollgate/schema';
 import { closeAgents } from './provider-http';
-import { rewrite } from './rewrite';
+import { headerFilter, rewrite } from './rewrite';
 
 /** The openid-connect plugin definition. */
 export const openidConnect = definePlugin<OpenidConnectConf>({
@@ -25,4 +25,5 @@ export const openidConnect = definePlugin<OpenidConnectConf>({
   priority: 2599,
   destroy: closeAgents,
   rewrite,
+  headerFilter,
 });

@@ -18,7 +18,8 @@ import { authenticate } from './code-flow';
 import { discover, jwksKey } from './provider';
 import type { SessionData } from './session';
 
-const log = createLogger('openid-connect');
+const PLUGIN_NAME = 'openid-connect';
+const log = createLogger(PLUGIN_NAME);
 
 /** Request headers the plugin sets: a client's own values never reach the upstream. */
 const OUTPUT_HEADERS = [
@@ -288,5 +289,17 @@ export async function rewrite(
     return exit(500);
   }
   if (outcome === undefined || !('kind' in outcome)) return outcome;
-  return sessionOutputs(conf, ctx, outcome.session);
+  const refused = sessionOutputs(conf, ctx, outcome.session);
+  if (refused) return refused;
+  if (outcome.cookie !== undefined)
+    ctx.pluginState(PLUGIN_NAME, () => ({ cookie: outcome.cookie }));
+  return undefined;
+}
+
+/**
+ * The header filter: a session renewed in rewrite goes back to the browser as Set-Cookie.
+ */
+export function headerFilter(_conf: OpenidConnectConf, ctx: RequestContext): void {
+  const state = ctx.pluginState<{ cookie?: string }>(PLUGIN_NAME, () => ({}));
+  if (state.cookie !== undefined) ctx.response.addHeader('Set-Cookie', state.cookie);
 }

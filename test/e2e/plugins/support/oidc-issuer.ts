@@ -57,6 +57,8 @@ export class OidcIssuer {
   readonly authorizations: URLSearchParams[] = [];
   /** Scope written into the access tokens the token endpoint issues. */
   accessTokenScope = 'openid profile';
+  /** How many refresh_token grants the token endpoint answered. */
+  refreshes = 0;
   private readonly codes = new Map<string, URLSearchParams>();
   private rotations = 0;
   private server: http.Server | undefined;
@@ -243,6 +245,22 @@ export class OidcIssuer {
   ): void {
     if (!this.clientAuthenticated(req, form)) {
       json(401, { error: 'invalid_client' });
+      return;
+    }
+    if (form.get('grant_type') === 'refresh_token') {
+      this.refreshes += 1;
+      const ok = form.get('refresh_token')?.startsWith('refresh-') === true;
+      json(
+        ok ? 200 : 400,
+        ok
+          ? {
+              token_type: 'Bearer',
+              expires_in: 300,
+              access_token: this.sign(this.claims({ scope: this.accessTokenScope, renewed: true })),
+              refresh_token: `refresh-${this.refreshes + 1}`,
+            }
+          : { error: 'invalid_grant' },
+      );
       return;
     }
     const asked = this.codes.get(form.get('code') ?? '');
