@@ -36,6 +36,7 @@ import { redirect } from './redirect';
 import { requestId } from './request-id';
 import { requestValidation } from './request-validation';
 import { opentelemetry } from './opentelemetry';
+import { tcpLogger } from './tcp-logger';
 
 const ALL: PluginDefinition<never>[] = [
   cors,
@@ -72,6 +73,7 @@ const ALL: PluginDefinition<never>[] = [
   opentelemetry,
   trafficSplit,
   proxyMirror,
+  tcpLogger,
 ];
 
 /** Plugin definitions by name. */

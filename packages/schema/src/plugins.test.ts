@@ -39,6 +39,7 @@ describe('plugin catalogue', () => {
       ['response-rewrite', 899, '0.1'],
       ['prometheus', 500, '0.2'],
       ['http-logger', 410, '0.1'],
+      ['tcp-logger', 405, '0.1'],
     ]);
   });
 
