@@ -37,6 +37,7 @@ import { requestId } from './request-id';
 import { requestValidation } from './request-validation';
 import { opentelemetry } from './opentelemetry';
 import { tcpLogger } from './tcp-logger';
+import { udpLogger } from './udp-logger';
 
 const ALL: PluginDefinition<never>[] = [
   cors,
@@ -74,6 +75,7 @@ const ALL: PluginDefinition<never>[] = [
   trafficSplit,
   proxyMirror,
   tcpLogger,
+  udpLogger,
 ];
 
 /** Plugin definitions by name. */
