@@ -38,6 +38,7 @@ import { requestValidation } from './request-validation';
 import { opentelemetry } from './opentelemetry';
 import { tcpLogger } from './tcp-logger';
 import { udpLogger } from './udp-logger';
+import { syslog } from './syslog';
 
 const ALL: PluginDefinition<never>[] = [
   cors,
@@ -76,6 +77,7 @@ const ALL: PluginDefinition<never>[] = [
   proxyMirror,
   tcpLogger,
   udpLogger,
+  syslog,
 ];
 
 /** Plugin definitions by name. */

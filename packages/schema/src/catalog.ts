@@ -52,4 +52,5 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'openid-connect', version: '0.2', priority: 2599 },
   { name: 'tcp-logger', version: '0.1', priority: 405 },
   { name: 'udp-logger', version: '0.1', priority: 400 },
+  { name: 'syslog', version: '0.1', priority: 401 },
 ];
