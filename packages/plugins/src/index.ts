@@ -39,6 +39,7 @@ import { opentelemetry } from './opentelemetry';
 import { tcpLogger } from './tcp-logger';
 import { udpLogger } from './udp-logger';
 import { syslog } from './syslog';
+import { lokiLogger } from './loki-logger';
 
 const ALL: PluginDefinition<never>[] = [
   cors,
@@ -78,6 +79,7 @@ const ALL: PluginDefinition<never>[] = [
   tcpLogger,
   udpLogger,
   syslog,
+  lokiLogger,
 ];
 
 /** Plugin definitions by name. */

@@ -53,4 +53,5 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'tcp-logger', version: '0.1', priority: 405 },
   { name: 'udp-logger', version: '0.1', priority: 400 },
   { name: 'syslog', version: '0.1', priority: 401 },
+  { name: 'loki-logger', version: '0.1', priority: 414 },
 ];

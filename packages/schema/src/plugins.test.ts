@@ -38,6 +38,7 @@ describe('plugin catalogue', () => {
       ['redirect', 900, '0.1'],
       ['response-rewrite', 899, '0.1'],
       ['prometheus', 500, '0.2'],
+      ['loki-logger', 414, '0.1'],
       ['http-logger', 410, '0.1'],
       ['tcp-logger', 405, '0.1'],
       ['syslog', 401, '0.1'],
