@@ -19,6 +19,7 @@ import { jwtAuth } from './jwt-auth';
 import { keyAuth } from './key-auth';
 import { forwardAuth } from './forward-auth';
 import { httpLogger } from './http-logger';
+import { fileLogger } from './file-logger';
 import { openidConnect } from './openid-connect';
 import { limitConnPlugin } from './limit-conn';
 import { limitCountPlugin } from './limit-count';
@@ -57,6 +58,7 @@ const ALL: PluginDefinition<never>[] = [
   keyAuth,
   forwardAuth,
   httpLogger,
+  fileLogger,
   openidConnect,
   aiProxyMulti,
   aiProxy,

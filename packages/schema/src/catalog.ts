@@ -48,6 +48,7 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'limit-conn', version: '0.1', priority: 1003 },
   { name: 'forward-auth', version: '0.1', priority: 2002 },
   { name: 'http-logger', version: '0.1', priority: 410 },
+  { name: 'file-logger', version: '0.1', priority: 399 },
   { name: 'opentelemetry', version: '0.1', priority: 12009 },
   { name: 'openid-connect', version: '0.2', priority: 2599 },
   { name: 'tcp-logger', version: '0.1', priority: 405 },

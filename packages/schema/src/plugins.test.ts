@@ -40,6 +40,7 @@ describe('plugin catalogue', () => {
       ['prometheus', 500, '0.2'],
       ['loki-logger', 414, '0.1'],
       ['http-logger', 410, '0.1'],
+      ['file-logger', 399, '0.1'],
       ['tcp-logger', 405, '0.1'],
       ['syslog', 401, '0.1'],
       ['udp-logger', 400, '0.1'],

@@ -412,7 +412,7 @@ describe('log-util: bodies, extra fields, retries, auth_header, AI variables', (
     await node.request(uri);
     const [post] = await waitPosts(receiver, '/format', 1);
     expect(JSON.parse(post?.body ?? '')).toEqual({
-      status: '200',
+      status: 200,
       tokens: { prompt: '0', model: '' },
       type: 'traditional_http',
       literal: 'x',

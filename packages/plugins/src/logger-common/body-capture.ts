@@ -7,7 +7,7 @@
 import { compileExpr, type ExprMatcher, type RequestContext } from '@tollgate/core';
 import { logVarLookup } from './log-vars';
 import type { CapturedBodies } from './log-entry';
-import type { LoggerConf } from './types';
+import type { LogBodyConf } from './types';
 
 /**
  * The largest request body read for logging. A body declared larger is not read (nor logged),
@@ -53,7 +53,7 @@ function state(plugin: string, ctx: RequestContext): Capture {
 /** Access phase: read the request body when `include_req_body` is on (it is logged later). */
 export async function captureRequestBody(
   plugin: string,
-  conf: LoggerConf,
+  conf: LogBodyConf,
   ctx: RequestContext,
 ): Promise<void> {
   if (!conf.include_req_body) return;
@@ -77,7 +77,7 @@ export async function captureRequestBody(
 /** Body filter: keep the response body's first `max_resp_body_bytes` when it is to be logged. */
 export function captureResponseChunk(
   plugin: string,
-  conf: LoggerConf,
+  conf: LogBodyConf,
   ctx: RequestContext,
   chunk: Buffer,
 ): Buffer {
@@ -94,7 +94,7 @@ export function captureResponseChunk(
 /** Log phase: the bodies to put in this logger's entry. */
 export function capturedBodies(
   plugin: string,
-  conf: LoggerConf,
+  conf: LogBodyConf,
   ctx: RequestContext,
 ): CapturedBodies {
   if (!conf.include_req_body && !conf.include_resp_body) return {};

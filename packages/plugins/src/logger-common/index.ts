@@ -22,4 +22,10 @@ export {
 } from './define-logger';
 export { buildLogEntry, resolveLogFormat, type CapturedBodies } from './log-entry';
 export { logVarLookup, timeIso8601, timeLocal } from './log-vars';
-export type { LoggerConf, LoggerMetadata } from './types';
+export {
+  captureRequestBody,
+  capturedBodies,
+  captureResponseChunk,
+  MAX_LOGGED_REQUEST_READ,
+} from './body-capture';
+export type { LogBodyConf, LogEntryConf, LoggerConf, LoggerMetadata } from './types';

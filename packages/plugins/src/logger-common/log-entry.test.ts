@@ -83,7 +83,7 @@ describe('buildLogEntry (APISIX log-util)', () => {
   it('the metadata log_format applies when the route has none', () => {
     const ctx = context('/hello');
     const entry = buildLogEntry(CONF, ctx, { log_format: { h: '$host', s: '$status' } });
-    expect(entry).toEqual({ h: 'example.com', s: '200', route_id: 'r1', service_id: 's1' });
+    expect(entry).toEqual({ h: 'example.com', s: 200, route_id: 'r1', service_id: 's1' });
   });
 
   it('an empty metadata log_format means the default entry', () => {
@@ -107,11 +107,14 @@ describe('buildLogEntry (APISIX log-util)', () => {
 
   it('nested log_format objects resolve to five levels; deeper ones are left out', () => {
     const lookup = (name: string) => (name === 'host' ? 'h' : undefined);
+    // APISIX file-logger.t TEST 12: a.b.c.d.e stays a table, e.f is cut off.
     const format = {
-      a: { b: { c: { d: { e: '$host', f: { g: 'too deep' } } } } },
+      a: { b: { c: { d: { e: { f: { g: '$host' } }, x: '$host' } } } },
       missing: '$nope',
     };
-    expect(resolveLogFormat(format, lookup)).toEqual({ a: { b: { c: { d: { e: 'h' } } } } });
+    expect(resolveLogFormat(format, lookup)).toEqual({
+      a: { b: { c: { d: { e: {}, x: 'h' } } } },
+    });
   });
 
   it('AI variables resolve to APISIX initial values on a plain request', () => {

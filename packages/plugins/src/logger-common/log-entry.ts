@@ -21,7 +21,7 @@ import {
   type VarLookup,
 } from '@tollgate/core';
 import { HOSTNAME, logVarLookup, responseStatus } from './log-vars';
-import type { LoggerConf } from './types';
+import type { LogEntryConf } from './types';
 
 type Entry = Record<string, unknown>;
 
@@ -49,16 +49,17 @@ const VERSION = readVersion();
 
 /**
  * `format` resolved: a string starting with `$` is that variable's value (left out when
- * absent), an object is resolved in turn up to five levels, anything else is kept as written.
+ * absent), an object is resolved in turn, anything else is kept as written. Objects nest at
+ * most five levels below the entry; deeper ones are left out (the fifth level stays, empty).
  */
-export function resolveLogFormat(format: Entry, lookup: VarLookup, depth = 1): Entry {
+export function resolveLogFormat(format: Entry, lookup: VarLookup, depth = 0): Entry {
   const out: Entry = {};
   for (const [key, spec] of Object.entries(format)) {
     let value: unknown;
     if (typeof spec === 'string' && spec.startsWith('$')) {
       value = lookup(spec.slice(1));
     } else if (isPlainObject(spec)) {
-      if (depth >= MAX_FORMAT_DEPTH) continue;
+      if (depth + 1 > MAX_FORMAT_DEPTH) continue;
       value = resolveLogFormat(spec, lookup, depth + 1);
     } else {
       value = spec;
@@ -148,7 +149,7 @@ function fullLog(ctx: RequestContext, endedAt: number, bodies: CapturedBodies): 
  * `bodies` are the request and response bodies captured for this logger, if any.
  */
 export function buildLogEntry(
-  conf: LoggerConf,
+  conf: LogEntryConf,
   ctx: RequestContext,
   metadata: unknown,
   bodies: CapturedBodies = {},

@@ -8,7 +8,7 @@
  *
  * @example
  * const lookup = logVarLookup(ctx, performance.now(), Date.now());
- * lookup('status'); // '200'
+ * lookup('status'); // 200
  */
 import os from 'node:os';
 import type { RequestContext, VarLookup } from '@tollgate/core';
@@ -71,7 +71,8 @@ export function logVarLookup(
     if (value !== undefined) return value;
     switch (name) {
       case 'status':
-        return String(responseStatus(ctx));
+        // A number, as APISIX's ctx.var gives it (file-logger.t compares it with 200).
+        return responseStatus(ctx);
       case 'bytes_sent':
       case 'body_bytes_sent':
         return String(ctx.response.bytesSent);

@@ -43,6 +43,8 @@ export type SchemaId =
   | "tollgate:plugins/elasticsearch-logger"
   | "tollgate:plugins/elasticsearch-logger.metadata"
   | "tollgate:plugins/fault-injection"
+  | "tollgate:plugins/file-logger"
+  | "tollgate:plugins/file-logger.metadata"
   | "tollgate:plugins/forward-auth"
   | "tollgate:plugins/hmac-auth"
   | "tollgate:plugins/hmac-auth.consumer"
@@ -2518,6 +2520,78 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     },
     "minProperties": 1
+  },
+  "tollgate:plugins/file-logger": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/file-logger",
+    "title": "FileLoggerConf",
+    "description": "APISIX's file-logger: each request's log entry appended to a file as one JSON line.",
+    "type": "object",
+    "properties": {
+      "path": {
+        "description": "The log file (relative to the gateway's working directory unless absolute).",
+        "type": "string"
+      },
+      "log_format": {
+        "description": "Custom entry: key → `$variable`, literal, or nested object (five levels). Replaces the default entry; wins over the plugin metadata's `log_format`.",
+        "type": "object"
+      },
+      "include_req_body": {
+        "description": "Put the request body in the entry (`request.body`).",
+        "type": "boolean",
+        "default": false
+      },
+      "include_req_body_expr": {
+        "description": "lua-resty-expr conditions: the request body is logged only when they match.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "array"
+        }
+      },
+      "include_resp_body": {
+        "description": "Put the response body in the entry (`response.body`).",
+        "type": "boolean",
+        "default": false
+      },
+      "include_resp_body_expr": {
+        "description": "lua-resty-expr conditions: the response body is logged only when they match.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "array"
+        }
+      },
+      "match": {
+        "description": "lua-resty-expr conditions: a request is logged only when they match.",
+        "type": "array",
+        "maxItems": 20,
+        "items": {
+          "type": "array"
+        }
+      }
+    },
+    "required": [
+      "path"
+    ]
+  },
+  "tollgate:plugins/file-logger.metadata": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/file-logger.metadata",
+    "title": "FileLoggerMetadataConf",
+    "description": "file-logger plugin metadata: the log format of every route without its own.",
+    "type": "object",
+    "properties": {
+      "log_format": {
+        "description": "Custom entry for every route of file-logger that has no `log_format` of its own.",
+        "type": "object",
+        "default": {
+          "host": "$host",
+          "@timestamp": "$time_iso8601",
+          "client_ip": "$remote_addr"
+        }
+      }
+    }
   },
   "tollgate:plugins/forward-auth": {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -6629,6 +6703,10 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   },
   "fault-injection": {
     "schema": "tollgate:plugins/fault-injection"
+  },
+  "file-logger": {
+    "schema": "tollgate:plugins/file-logger",
+    "metadataSchema": "tollgate:plugins/file-logger.metadata"
   },
   "forward-auth": {
     "schema": "tollgate:plugins/forward-auth"

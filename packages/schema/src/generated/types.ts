@@ -1028,6 +1028,7 @@ export interface PluginConfMap {
   cors: CorsConf;
   'elasticsearch-logger': ElasticsearchLoggerConf;
   'fault-injection': FaultInjectionConf;
+  'file-logger': FileLoggerConf;
   'forward-auth': ForwardAuthConf;
   'hmac-auth': HmacAuthConf;
   'http-logger': HttpLoggerConf;
@@ -2215,6 +2216,47 @@ export interface FaultInjectionConf {
    * APISIX plugin meta options.
    */
   _meta?: PluginMeta;
+}
+/**
+ * APISIX's file-logger: each request's log entry appended to a file as one JSON line.
+ */
+export interface FileLoggerConf {
+  /**
+   * The log file (relative to the gateway's working directory unless absolute).
+   */
+  path: string;
+  /**
+   * Custom entry: key → `$variable`, literal, or nested object (five levels). Replaces the default entry; wins over the plugin metadata's `log_format`.
+   */
+  log_format?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Put the request body in the entry (`request.body`).
+   */
+  include_req_body: boolean;
+  /**
+   * lua-resty-expr conditions: the request body is logged only when they match.
+   *
+   * @minItems 1
+   */
+  include_req_body_expr?: [unknown[], ...unknown[][]];
+  /**
+   * Put the response body in the entry (`response.body`).
+   */
+  include_resp_body: boolean;
+  /**
+   * lua-resty-expr conditions: the response body is logged only when they match.
+   *
+   * @minItems 1
+   */
+  include_resp_body_expr?: [unknown[], ...unknown[][]];
+  /**
+   * lua-resty-expr conditions: a request is logged only when they match.
+   *
+   * @maxItems 20
+   */
+  match?: unknown[][];
 }
 /**
  * forward-auth on a route or service: ask an external authorization service about each request before proxying it.
@@ -3842,6 +3884,7 @@ export interface PluginConsumerConfMap {
   cors: CorsConf;
   'elasticsearch-logger': ElasticsearchLoggerConf;
   'fault-injection': FaultInjectionConf;
+  'file-logger': FileLoggerConf;
   'forward-auth': ForwardAuthConf;
   'hmac-auth': HmacAuthConsumerConf;
   'http-logger': HttpLoggerConf;
@@ -4997,6 +5040,7 @@ export interface PluginConfMapInput {
   cors: CorsConfInput;
   'elasticsearch-logger': ElasticsearchLoggerConfInput;
   'fault-injection': FaultInjectionConfInput;
+  'file-logger': FileLoggerConfInput;
   'forward-auth': ForwardAuthConfInput;
   'hmac-auth': HmacAuthConfInput;
   'http-logger': HttpLoggerConfInput;
@@ -6184,6 +6228,47 @@ export interface FaultInjectionConfInput {
    * APISIX plugin meta options.
    */
   _meta?: PluginMetaInput;
+}
+/**
+ * APISIX's file-logger: each request's log entry appended to a file as one JSON line.
+ */
+export interface FileLoggerConfInput {
+  /**
+   * The log file (relative to the gateway's working directory unless absolute).
+   */
+  path: string;
+  /**
+   * Custom entry: key → `$variable`, literal, or nested object (five levels). Replaces the default entry; wins over the plugin metadata's `log_format`.
+   */
+  log_format?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Put the request body in the entry (`request.body`).
+   */
+  include_req_body?: boolean;
+  /**
+   * lua-resty-expr conditions: the request body is logged only when they match.
+   *
+   * @minItems 1
+   */
+  include_req_body_expr?: [unknown[], ...unknown[][]];
+  /**
+   * Put the response body in the entry (`response.body`).
+   */
+  include_resp_body?: boolean;
+  /**
+   * lua-resty-expr conditions: the response body is logged only when they match.
+   *
+   * @minItems 1
+   */
+  include_resp_body_expr?: [unknown[], ...unknown[][]];
+  /**
+   * lua-resty-expr conditions: a request is logged only when they match.
+   *
+   * @maxItems 20
+   */
+  match?: unknown[][];
 }
 /**
  * forward-auth on a route or service: ask an external authorization service about each request before proxying it.
@@ -7811,6 +7896,7 @@ export interface PluginConsumerConfMapInput {
   cors: CorsConfInput;
   'elasticsearch-logger': ElasticsearchLoggerConfInput;
   'fault-injection': FaultInjectionConfInput;
+  'file-logger': FileLoggerConfInput;
   'forward-auth': ForwardAuthConfInput;
   'hmac-auth': HmacAuthConsumerConfInput;
   'http-logger': HttpLoggerConfInput;
