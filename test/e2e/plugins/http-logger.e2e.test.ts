@@ -5,6 +5,7 @@
  * written straight into etcd as an APISIX control plane writes it. Each case logs to its own
  * path of a local receiver, so deliveries are told apart by URL.
  */
+import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import { waitFor } from '@tollgate/testkit';
 import { startAccessNode, type AccessNode } from './support/access-node';
 import {
@@ -19,8 +20,14 @@ jest.setTimeout(90_000);
 let node: AccessNode;
 let receiver: HttpLogReceiver;
 let tlsReceiver: HttpLogReceiver;
+let llm: MockLlm;
 
 beforeAll(async () => {
+  llm = await startMockLlm({
+    name: 'openai',
+    apiKeys: ['token'],
+    behaviour: { usage: { prompt: 30, completion: 20 } },
+  });
   receiver = await startHttpLogReceiver();
   tlsReceiver = await startHttpLogReceiver({ tls: true });
   node = await startAccessNode('http-logger-e2e');
@@ -30,6 +37,7 @@ afterAll(async () => {
   await node?.close();
   await receiver?.close();
   await tlsReceiver?.close();
+  await llm?.close();
 });
 
 const FAST = { max_retry_count: 1, retry_delay: 1, buffer_duration: 2, inactive_timeout: 2 };
@@ -470,6 +478,64 @@ describe('log-util: bodies, extra fields, retries, auth_header, AI variables', (
     expect(JSON.parse(post?.body ?? '')).toMatchObject({
       route_id: 'hl-etcd',
       client_ip: '127.0.0.1',
+    });
+  });
+
+  it('an AI route: $llm_* variables in log_format, llm_summary with logging.summaries', async () => {
+    const aiProxy = {
+      provider: 'openai',
+      auth: { header: { Authorization: 'Bearer token' } },
+      options: { model: 'gpt-4' },
+      override: { endpoint: `${llm.url}/v1/chat/completions` },
+      logging: { summaries: true },
+    };
+    const formatted = await route(
+      {
+        uri: `${receiver.url}/ai-format`,
+        batch_max_size: 1,
+        ...FAST,
+        log_format: {
+          prompt: '$llm_prompt_tokens',
+          completion: '$llm_completion_tokens',
+          total: '$llm_total_tokens',
+          model: '$llm_model',
+          type: '$request_type',
+        },
+      },
+      { 'ai-proxy': aiProxy },
+    );
+    const chat = { messages: [{ role: 'user', content: 'hello' }] };
+    const res = await node.request(formatted.uri, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(chat),
+    });
+    expect(res.status).toBe(200);
+    const [post] = await waitPosts(receiver, '/ai-format', 1);
+    // Every logger adds llm_summary when ai-proxy's logging.summaries is on (spec B.4).
+    expect(JSON.parse(post?.body ?? '')).toEqual({
+      prompt: 30,
+      completion: 20,
+      total: 50,
+      model: 'gpt-4',
+      type: 'ai_chat',
+      route_id: formatted.id,
+      llm_summary: expect.objectContaining({ prompt_tokens: 30, total_tokens: 50 }),
+    });
+
+    const full = await route(
+      { uri: `${receiver.url}/ai-full`, batch_max_size: 1, ...FAST },
+      { 'ai-proxy': aiProxy },
+    );
+    await node.request(full.uri, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(chat),
+    });
+    const [fullPost] = await waitPosts(receiver, '/ai-full', 1);
+    expect(JSON.parse(fullPost?.body ?? '')).toMatchObject({
+      route_id: full.id,
+      llm_summary: { model: 'gpt-4', prompt_tokens: 30, completion_tokens: 20, total_tokens: 50 },
     });
   });
 });
