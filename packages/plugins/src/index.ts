@@ -41,6 +41,7 @@ import { tcpLogger } from './tcp-logger';
 import { udpLogger } from './udp-logger';
 import { syslog } from './syslog';
 import { lokiLogger } from './loki-logger';
+import { elasticsearchLogger } from './elasticsearch-logger';
 
 const ALL: PluginDefinition<never>[] = [
   cors,
@@ -82,6 +83,7 @@ const ALL: PluginDefinition<never>[] = [
   udpLogger,
   syslog,
   lokiLogger,
+  elasticsearchLogger,
 ];
 
 /** Plugin definitions by name. */

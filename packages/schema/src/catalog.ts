@@ -55,4 +55,5 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'udp-logger', version: '0.1', priority: 400 },
   { name: 'syslog', version: '0.1', priority: 401 },
   { name: 'loki-logger', version: '0.1', priority: 414 },
+  { name: 'elasticsearch-logger', version: '0.1', priority: 413 },
 ];

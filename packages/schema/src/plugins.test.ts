@@ -39,6 +39,7 @@ describe('plugin catalogue', () => {
       ['response-rewrite', 899, '0.1'],
       ['prometheus', 500, '0.2'],
       ['loki-logger', 414, '0.1'],
+      ['elasticsearch-logger', 413, '0.1'],
       ['http-logger', 410, '0.1'],
       ['file-logger', 399, '0.1'],
       ['tcp-logger', 405, '0.1'],

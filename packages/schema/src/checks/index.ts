@@ -46,6 +46,7 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'limit-count': checkLimitCount,
   'limit-req': checkLimitReq,
   'http-logger': checkLoggerExprs,
+  'elasticsearch-logger': checkLoggerExprs,
   'file-logger': checkLoggerExprs,
   'loki-logger': checkLoggerExprs,
   syslog: checkLoggerExprs,
