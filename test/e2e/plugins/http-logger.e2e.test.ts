@@ -538,4 +538,31 @@ describe('log-util: bodies, extra fields, retries, auth_header, AI variables', (
       llm_summary: { model: 'gpt-4', prompt_tokens: 30, completion_tokens: 20, total_tokens: 50 },
     });
   });
+
+  it('a global rule logs a request that matched no route with route_id "no-matched"', async () => {
+    const res = await node.admin.put('/apisix/admin/global_rules/hl-global', {
+      plugins: {
+        'http-logger': {
+          uri: `${receiver.url}/global`,
+          batch_max_size: 1,
+          ...FAST,
+          log_format: { uri: '$uri', status: '$status' },
+        },
+      },
+    });
+    expect(res.status).toBeLessThan(300);
+    try {
+      await settled();
+      expect((await node.request('/hl-nowhere')).status).toBe(404);
+      const entry = await waitFor('the unmatched request logged', () =>
+        postsTo(receiver, '/global')
+          .map((p) => JSON.parse(p.body) as Record<string, unknown>)
+          .find((e) => e.uri === '/hl-nowhere'),
+      );
+      expect(entry).toEqual({ uri: '/hl-nowhere', status: 404, route_id: 'no-matched' });
+    } finally {
+      await node.admin.delete('/apisix/admin/global_rules/hl-global');
+      await settled();
+    }
+  });
 });

@@ -39,6 +39,8 @@ export interface LoggerSpec<Conf extends LoggerConf> {
   /** Default batch processor `name`, e.g. "http logger". */
   batchName: string;
   createSink(conf: Conf): LogSink;
+  /** Last changes to an entry before it is pushed (http-logger: `route_id` "no-matched"). */
+  finishEntry?(entry: Record<string, unknown>): void;
 }
 
 /** The backlog cap when the plugin metadata sets none (APISIX 3.18's default). */
@@ -180,6 +182,7 @@ export function defineLogger<Conf extends LoggerConf>(
       const max = isPlainObject(metadata) ? metadata.max_pending_entries : undefined;
       budget.max = typeof max === 'number' ? max : DEFAULT_MAX_PENDING_ENTRIES;
       const entry = buildLogEntry(conf, ctx, metadata, capturedBodies(spec.name, conf, ctx));
+      spec.finishEntry?.(entry);
       if (!slotFor(conf).processor.push(entry)) {
         droppedMetric().inc({ plugin: spec.name, route_id: ctx.route?.id ?? '' });
         reportDrops(ctx.route?.id);
