@@ -30,6 +30,9 @@ import {
 } from '../logger-common';
 import { capturedBodies } from '../logger-common/body-capture';
 
+/** How often idle processors of configurations no longer in use are removed. */
+const STALE_SWEEP_MS = 30 * 60 * 1000;
+
 /** Where a batch of items goes; rejects on failure so the batch is retried. */
 export interface ItemSink<T> {
   send(items: readonly T[], batchMaxSize: number): Promise<void>;
@@ -66,6 +69,16 @@ export function defineItemLogger<Conf extends LoggerConf, T>(
   const slots = new Map<object, { processor: BatchProcessor<T>; sink: ItemSink<T> }>();
   let lastDropReport = 0;
   let reportedDrops = 0;
+  let sweep: NodeJS.Timeout | undefined;
+
+  // Idle processors of configurations no longer in use go away (APISIX: every 30 minutes).
+  const removeStale = (): void => {
+    for (const [conf, slot] of slots) {
+      if (!slot.processor.idle) continue;
+      slots.delete(conf);
+      void Promise.resolve(slot.sink.close?.()).catch(() => undefined);
+    }
+  };
 
   const slotFor = (conf: Conf, ctx: RequestContext) => {
     let slot = slots.get(conf);
@@ -94,6 +107,10 @@ export function defineItemLogger<Conf extends LoggerConf, T>(
     );
     slot = { processor, sink };
     slots.set(conf, slot);
+    if (!sweep) {
+      sweep = setInterval(removeStale, STALE_SWEEP_MS);
+      sweep.unref();
+    }
     return slot;
   };
 
@@ -115,6 +132,8 @@ export function defineItemLogger<Conf extends LoggerConf, T>(
       reportedDrops = budget.dropped;
     },
     async destroy() {
+      if (sweep) clearInterval(sweep);
+      sweep = undefined;
       await base.destroy?.();
       const deadline = Date.now() + FLUSH_ON_DESTROY_MS;
       const all = [...slots.values()];
