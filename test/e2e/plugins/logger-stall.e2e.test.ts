@@ -5,8 +5,9 @@
  * recovers, while a bounded closed-loop generator drives the route. Asserts that every client
  * request succeeded, that every request's line arrived exactly once (by request id) under the
  * backlog cap, and, with a small `max_pending_entries`, that the drops the node reports
- * (`tollgate_logger_dropped_entries_total`) equal the lines missing. Prints the measured rate,
- * p99 latency before and during the stall, and the delivered and dropped counts.
+ * (`tollgate_logger_dropped_entries_total`) equal the lines missing, and that a stopping node
+ * sends what its workers still buffer. Prints the measured rate, p99 latency before (including
+ * the first connections), during and after the stall, and the delivered and dropped counts.
  */
 import fs from 'node:fs';
 import { Pool } from 'undici';
@@ -55,8 +56,10 @@ beforeAll(async () => {
   await waitForPort(metricsPort);
 });
 
+let stopped = false;
+
 afterAll(async () => {
-  await node?.destroy();
+  if (!stopped) await node?.destroy();
   await receiver?.close();
   await echo?.close();
 });
@@ -152,14 +155,17 @@ async function droppedReported(routeId: string): Promise<number> {
   return total;
 }
 
-async function putRoute(id: string, routePath: string): Promise<void> {
+async function putRoute(
+  id: string,
+  routePath: string,
+  batch: Record<string, number> = { batch_max_size: 100, inactive_timeout: 1 },
+): Promise<void> {
   const res = await admin.put(`/apisix/admin/routes/${id}`, {
     uri: routePath,
     plugins: {
       'http-logger': {
         uri: `${receiver.url}/${id}`,
-        batch_max_size: 100,
-        inactive_timeout: 1,
+        ...batch,
         max_retry_count: 30,
         retry_delay: 1,
         timeout: 2,
@@ -189,6 +195,7 @@ const stallScript = (stallMs: number) => (elapsed: number) => {
 function report(label: string, run: Awaited<ReturnType<typeof drive>>, stallMs: number) {
   const before = run.samples.filter((s) => s.at < 2000);
   const during = run.samples.filter((s) => s.at >= 2000 && s.at < 2000 + stallMs);
+  const after = run.samples.filter((s) => s.at >= 2000 + stallMs);
   const rate = Math.round((run.samples.length * 1000) / run.elapsedMs);
   return {
     label,
@@ -196,6 +203,7 @@ function report(label: string, run: Awaited<ReturnType<typeof drive>>, stallMs: 
     rate,
     p99Before: Math.round(p99(before) * 10) / 10,
     p99During: Math.round(p99(during) * 10) / 10,
+    p99After: Math.round(p99(after) * 10) / 10,
   };
 }
 
@@ -258,4 +266,33 @@ it('with a small max_pending_entries, the drops reported equal the lines missing
   expect(duplicates).toBe(0);
   expect(dropped).toBe(missing);
   expect(seen.size + dropped).toBe(run.ok.size);
+});
+
+it('a stopping node sends the entries still buffered in its workers', async () => {
+  await putRoute('stall-stop', '/stall-stop', {
+    batch_max_size: 1000,
+    inactive_timeout: 60,
+    buffer_duration: 60,
+  });
+  const pool = new Pool(`http://127.0.0.1:${gatewayPort}`, { connections: 4 });
+  const sent: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const rid = `stop-${i}`;
+    const res = await pool.request({
+      method: 'GET',
+      path: '/stall-stop',
+      headers: { 'x-rid': rid },
+    });
+    await res.body.dump();
+    expect(res.statusCode).toBe(200);
+    sent.push(rid);
+  }
+  await pool.close();
+  // Nothing is sent before the batch is full or 60 s old...
+  expect(delivered('stall-stop').size).toBe(0);
+  // ...but stopping the node flushes every worker's buffer.
+  stopped = true;
+  await node.destroy();
+  const seen = delivered('stall-stop');
+  expect(sent.filter((rid) => seen.has(rid))).toEqual(sent);
 });
