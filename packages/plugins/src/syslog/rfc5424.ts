@@ -6,10 +6,16 @@
  * the worker's pid, no MSGID and no structured data.
  */
 
+/** RFC 5424 HOSTNAME: 1 to 255 printable US-ASCII characters, no space. */
+const HOSTNAME = /^[\x21-\x7e]{1,255}$/;
+
 const FACILITY_SYSLOG = 5;
 const SEVERITY_INFO = 6;
 
-/** One message: `msg` framed as RFC 5424 at `epochMs`, from `hostname` (`-` when empty). */
+/**
+ * One message: `msg` framed as RFC 5424 at `epochMs`, from `hostname` (`-` when empty, or when
+ * it is not a valid RFC 5424 HOSTNAME, so a request's Host cannot shift the header's fields).
+ */
 export function encodeRfc5424(
   hostname: string | undefined,
   pid: number,
@@ -17,6 +23,6 @@ export function encodeRfc5424(
   epochMs: number = Date.now(),
 ): string {
   const pri = FACILITY_SYSLOG * 8 + SEVERITY_INFO;
-  const host = hostname ? hostname : '-';
+  const host = hostname && HOSTNAME.test(hostname) ? hostname : '-';
   return `<${pri}>1 ${new Date(epochMs).toISOString()} ${host} apisix ${pid} - - ${msg}\n`;
 }

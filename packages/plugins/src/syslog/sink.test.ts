@@ -25,6 +25,10 @@ describe('encodeRfc5424', () => {
     expect(encodeRfc5424('example.com', 42, '{"a":1}', Date.UTC(2024, 0, 2, 3, 4, 5, 6))).toBe(
       '<46>1 2024-01-02T03:04:05.006Z example.com apisix 42 - - {"a":1}\n',
     );
+    expect(encodeRfc5424('a b', 7, 'x', 0)).toBe(
+      '<46>1 1970-01-01T00:00:00.000Z - apisix 7 - - x\n',
+    );
+    expect(encodeRfc5424('h'.repeat(256), 7, 'x', 0)).toContain(' - apisix 7 ');
     expect(encodeRfc5424(undefined, 7, 'x', 0)).toBe(
       '<46>1 1970-01-01T00:00:00.000Z - apisix 7 - - x\n',
     );
