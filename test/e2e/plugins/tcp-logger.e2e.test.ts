@@ -277,6 +277,36 @@ describe('tcp-logger (APISIX t/plugin/tcp-logger.t)', () => {
     expect(entry.response.body).toBe('hello world\n');
   });
 
+  it('include_req_body_expr: the body is logged only when the condition holds', async () => {
+    const bad = await putConf({
+      host: '127.0.0.1',
+      port: 3000,
+      include_req_body: true,
+      include_req_body_expr: [['arg_log_body', 'no-such-op', 'yes']],
+    });
+    expect(bad.status).toBe(400);
+    expect(errorOf(bad)).toContain("failed to validate the 'include_req_body_expr' expression");
+    const from = plain.closed.length;
+    await logRoute('tcp-expr', '/tcp-expr/hello', {
+      host: '127.0.0.1',
+      port: plain.port,
+      batch_max_size: 1,
+      include_req_body: true,
+      include_req_body_expr: [['arg_log_body', '==', 'yes']],
+    });
+    await node.request('/tcp-expr/hello?log_body=yes', { method: 'POST', body: '{"env":"dev"}' });
+    await node.request('/tcp-expr/hello', { method: 'POST', body: '{"env":"prod"}' });
+    const logged = await waitFor('both entries', () => {
+      const mine = allEntries(plain, from).filter(
+        (e) => e.route_id === 'tcp-expr' && e.client_ip === '127.0.0.1',
+      ) as { request: Entry }[];
+      return mine.length >= 2 ? mine : undefined;
+    });
+    const byUri = new Map(logged.map((e) => [String(e.request.uri), e.request]));
+    expect(byUri.get('/tcp-expr/hello?log_body=yes')?.body).toBe('{"env":"dev"}');
+    expect(byUri.get('/tcp-expr/hello')?.body).toBeUndefined();
+  });
+
   it('a route written into etcd as APISIX 3.x writes it is served and logs', async () => {
     const from = plain.closed.length;
     await node.putEtcd('routes/tcp-apisix', {
