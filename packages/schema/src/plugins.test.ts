@@ -41,10 +41,10 @@ describe('plugin catalogue', () => {
       ['loki-logger', 414, '0.1'],
       ['elasticsearch-logger', 413, '0.1'],
       ['http-logger', 410, '0.1'],
-      ['file-logger', 399, '0.1'],
       ['tcp-logger', 405, '0.1'],
       ['syslog', 401, '0.1'],
       ['udp-logger', 400, '0.1'],
+      ['file-logger', 399, '0.1'],
     ]);
   });
 
