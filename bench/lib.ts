@@ -2,6 +2,8 @@
  * Benchmark helpers: a bounded closed-loop load generator and latency percentiles. Benchmarks
  * print numbers measured in one run (these machines are noisy); no test asserts on them.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 
 export interface LoadResult {
   requests: number;
@@ -56,4 +58,61 @@ export function printTable(rows: Record<string, string | number>[]): void {
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ');
   process.stdout.write(`${line(cols)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const r of rows) process.stdout.write(`${line(cols.map((c) => cell(r[c] ?? '')))}\n`);
+}
+
+/** Every process in the tree under `rootPid` (itself included), from /proc (Linux). */
+export function processTree(rootPid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Fields after the parenthesised command name; the parent pid is the second of them.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(entry));
+    children.set(ppid, list);
+  }
+  const out: number[] = [];
+  const visit = (pid: number) => {
+    out.push(pid);
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(rootPid);
+  return out;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU time of `pids` so far, in microseconds (/proc, clock-tick resolution). */
+export function cpuMicros(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = fs
+        .readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .split(')')
+        .pop()
+        ?.trim()
+        .split(' ');
+      // utime and stime are fields 14 and 15 of stat; 12 and 13 after the command name.
+      ticks += Number(fields?.[11] ?? 0) + Number(fields?.[12] ?? 0);
+    } catch {
+      // exited: its time is gone with it
+    }
+  }
+  return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Pins every thread of `pids` to `cpus` (taskset list syntax); false when taskset is missing. */
+export function pin(pids: readonly number[], cpus: string): boolean {
+  for (const pid of pids) {
+    const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+    if (r.error || r.status !== 0) return false;
+  }
+  return true;
 }

@@ -219,14 +219,14 @@ describe('openid-connect.t: schema through the Admin API', () => {
 
 describe('openid-connect.t: bearer_only without a token', () => {
   it('TEST 7: 401 with WWW-Authenticate: Bearer realm="apisix"', async () => {
-    const uri = await route({ ...base(), public_key: idp.publicPem() });
+    const uri = await route({ ...base(), public_key: await idp.publicPem() });
     const reply = await node.request(uri);
     expect(reply.status).toBe(401);
     expect(reply.headers['www-authenticate']).toBe('Bearer realm="apisix"');
   });
 
   it('the realm is configurable; a non-bearer Authorization is no token; one without a space is a 400', async () => {
-    const uri = await route({ ...base(), public_key: idp.publicPem(), realm: 'University' });
+    const uri = await route({ ...base(), public_key: await idp.publicPem(), realm: 'University' });
     const none = await node.request(uri, { headers: { Authorization: 'Basic Zm9vOmJhcg==' } });
     expect(none.status).toBe(401);
     expect(none.headers['www-authenticate']).toBe('Bearer realm="University"');
@@ -240,14 +240,14 @@ describe('openid-connect.t: a public key verifies the token locally', () => {
   beforeAll(async () => {
     uri = await route({
       ...base(),
-      public_key: idp.publicPem(),
+      public_key: await idp.publicPem(),
       token_signing_alg_values_expected: 'RS256',
       claim_validator: { issuer: { valid_issuers: [idp.issuer] } },
     });
   });
 
   it('TEST 9: a correct token passes; the token and the claims go upstream', async () => {
-    const token = idp.sign(idp.claims());
+    const token = await idp.sign(idp.claims());
     const reply = await node.request(uri, {
       headers: { ...bearer(token), 'X-Userinfo': 'forged', 'X-ID-Token': 'forged' },
     });
@@ -261,7 +261,7 @@ describe('openid-connect.t: a public key verifies the token locally', () => {
 
   it('TEST 10: a wrong signature is a 401 (jwt signature verification failed)', async () => {
     const forged = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const token = idp.sign(idp.claims(), { privateKey: forged });
+    const token = await idp.sign(idp.claims(), { privateKey: forged });
     const reply = await node.request(uri, { headers: bearer(token) });
     expect(reply.status).toBe(401);
     expect(reply.headers['www-authenticate']).toBe(challenge('jwt signature verification failed'));
@@ -269,7 +269,7 @@ describe('openid-connect.t: a public key verifies the token locally', () => {
 
   it('an expired token is a 401 naming its exp', async () => {
     const exp = Math.floor(Date.now() / 1000) - 60;
-    const reply = await node.request(uri, { headers: bearer(idp.sign(idp.claims({ exp }))) });
+    const reply = await node.request(uri, { headers: bearer(await idp.sign(idp.claims({ exp }))) });
     expect(reply.status).toBe(401);
     const when = new Date(exp * 1000).toUTCString();
     expect(reply.headers['www-authenticate']).toBe(
@@ -279,7 +279,7 @@ describe('openid-connect.t: a public key verifies the token locally', () => {
 
   it('a token not valid yet (nbf) is a 401', async () => {
     const nbf = Math.floor(Date.now() / 1000) + 3600;
-    const reply = await node.request(uri, { headers: bearer(idp.sign(idp.claims({ nbf }))) });
+    const reply = await node.request(uri, { headers: bearer(await idp.sign(idp.claims({ nbf }))) });
     expect(reply.status).toBe(401);
     expect(reply.headers['www-authenticate']).toBe(
       challenge(
@@ -289,7 +289,7 @@ describe('openid-connect.t: a public key verifies the token locally', () => {
   });
 
   it("an issuer outside valid_issuers is a 401 (Claim 'iss' returned failure)", async () => {
-    const token = idp.sign(idp.claims({ iss: 'https://attacker.example.com' }));
+    const token = await idp.sign(idp.claims({ iss: 'https://attacker.example.com' }));
     const reply = await node.request(uri, { headers: bearer(token) });
     expect(reply.status).toBe(401);
     expect(reply.headers['www-authenticate']).toBe(
@@ -301,7 +301,7 @@ describe('openid-connect.t: a public key verifies the token locally', () => {
 
   it('an algorithm other than token_signing_alg_values_expected, and alg none, are refused', async () => {
     const es = await node.request(uri, {
-      headers: bearer(idp.sign(idp.claims(), { alg: 'ES256' })),
+      headers: bearer(await idp.sign(idp.claims(), { alg: 'ES256' })),
     });
     expect(es.status).toBe(401);
     expect(es.headers['www-authenticate']).toBe(
@@ -320,7 +320,7 @@ describe('openid-connect.t: a public key verifies the token locally', () => {
   });
 
   it('X-Access-Token carries the token when there is no Authorization header', async () => {
-    const token = idp.sign(idp.claims());
+    const token = await idp.sign(idp.claims());
     const reply = await node.request(uri, { headers: { 'X-Access-Token': token } });
     expect(reply.status).toBe(200);
     expect(upstreamHeaders(reply)['x-access-token']).toBe(token);
@@ -332,15 +332,15 @@ describe('openid-connect claim validator (3.18): issuer and audience', () => {
     const uri = await route({
       ...base(),
       discovery: `${deadUrl}/discovery-unavailable`,
-      public_key: idp.publicPem(),
+      public_key: await idp.publicPem(),
       token_signing_alg_values_expected: 'RS256',
       claim_validator: {
         issuer: { valid_issuers: [idp.issuer] },
         audience: { match_with_client_id: true },
       },
     });
-    const send = (aud: unknown) =>
-      node.request(uri, { headers: bearer(idp.sign(idp.claims({ aud }))) });
+    const send = async (aud: unknown) =>
+      node.request(uri, { headers: bearer(await idp.sign(idp.claims({ aud }))) });
     const none = await send(undefined);
     expect(none.status).toBe(403);
     expect(JSON.parse(none.body)).toEqual({ error: 'required audience claim not present' });
@@ -355,9 +355,9 @@ describe('openid-connect claim validator (3.18): issuer and audience', () => {
     const uri = await route({
       ...base(),
       discovery: `${deadUrl}/discovery-unavailable`,
-      public_key: idp.publicPem(),
+      public_key: await idp.publicPem(),
     });
-    const token = idp.sign(idp.claims({ iss: 'https://attacker.example.com' }));
+    const token = await idp.sign(idp.claims({ iss: 'https://attacker.example.com' }));
     const reply = await node.request(uri, { headers: bearer(token) });
     expect(reply.status).toBe(401);
     expect(reply.headers['www-authenticate']).toBe(challenge('issuer validation unavailable'));
@@ -366,13 +366,13 @@ describe('openid-connect claim validator (3.18): issuer and audience', () => {
   it('audience.required with a custom claim', async () => {
     const uri = await route({
       ...base(),
-      public_key: idp.publicPem(),
+      public_key: await idp.publicPem(),
       claim_validator: { audience: { claim: 'azp', required: true } },
     });
-    const without = await node.request(uri, { headers: bearer(idp.sign(idp.claims())) });
+    const without = await node.request(uri, { headers: bearer(await idp.sign(idp.claims())) });
     expect(without.status).toBe(403);
     const withAzp = await node.request(uri, {
-      headers: bearer(idp.sign(idp.claims({ azp: 'x' }))),
+      headers: bearer(await idp.sign(idp.claims({ azp: 'x' }))),
     });
     expect(withAzp.status).toBe(200);
   });
@@ -382,16 +382,16 @@ describe('openid-connect: required_scopes and claim_schema', () => {
   it('a token missing a required scope is a 403', async () => {
     const uri = await route({
       ...base(),
-      public_key: idp.publicPem(),
+      public_key: await idp.publicPem(),
       required_scopes: ['read', 'write'],
     });
     const missing = await node.request(uri, {
-      headers: bearer(idp.sign(idp.claims({ scope: 'openid read' }))),
+      headers: bearer(await idp.sign(idp.claims({ scope: 'openid read' }))),
     });
     expect(missing.status).toBe(403);
     expect(missing.body).toBe('{"error":"required scopes read, write not present"}');
     const granted = await node.request(uri, {
-      headers: bearer(idp.sign(idp.claims({ scope: 'openid read write' }))),
+      headers: bearer(await idp.sign(idp.claims({ scope: 'openid read write' }))),
     });
     expect(granted.status).toBe(200);
   });
@@ -399,16 +399,16 @@ describe('openid-connect: required_scopes and claim_schema', () => {
   it('claims that fail claim_schema are a 401 with the reason', async () => {
     const uri = await route({
       ...base(),
-      public_key: idp.publicPem(),
+      public_key: await idp.publicPem(),
       claim_schema: { type: 'object', required: ['email'] },
     });
-    const reply = await node.request(uri, { headers: bearer(idp.sign(idp.claims())) });
+    const reply = await node.request(uri, { headers: bearer(await idp.sign(idp.claims())) });
     expect(reply.status).toBe(401);
     expect(reply.headers['www-authenticate']).toMatch(
       /^Bearer realm="apisix", error="invalid_token", error_description=".*email.*"$/,
     );
     const ok = await node.request(uri, {
-      headers: bearer(idp.sign(idp.claims({ email: 'jack@example.com' }))),
+      headers: bearer(await idp.sign(idp.claims({ email: 'jack@example.com' }))),
     });
     expect(ok.status).toBe(200);
   });
@@ -424,34 +424,34 @@ describe('openid-connect: use_jwks (the discovery document names the JWKS)', () 
     const discoveries = idp.count('/.well-known/openid-configuration');
     const jwks = idp.count('/jwks');
     for (let i = 0; i < 5; i += 1) {
-      expect((await node.request(uri, { headers: bearer(idp.sign(idp.claims())) })).status).toBe(
-        200,
-      );
+      expect(
+        (await node.request(uri, { headers: bearer(await idp.sign(idp.claims())) })).status,
+      ).toBe(200);
       const es = await node.request(uri, {
-        headers: bearer(idp.sign(idp.claims(), { alg: 'ES256' })),
+        headers: bearer(await idp.sign(idp.claims(), { alg: 'ES256' })),
       });
       expect(es.status).toBe(200);
     }
     expect(idp.count('/.well-known/openid-configuration') - discoveries).toBeLessThanOrEqual(1);
     expect(idp.count('/jwks') - jwks).toBeLessThanOrEqual(1);
     const attacker = await node.request(uri, {
-      headers: bearer(idp.sign(idp.claims({ iss: 'https://attacker.example.com' }))),
+      headers: bearer(await idp.sign(idp.claims({ iss: 'https://attacker.example.com' }))),
     });
     expect(attacker.status).toBe(401);
   });
 
   it('an unknown key id is a 401 naming it', async () => {
     const reply = await node.request(uri, {
-      headers: bearer(idp.sign(idp.claims(), { kid: 'nope' })),
+      headers: bearer(await idp.sign(idp.claims(), { kid: 'nope' })),
     });
     expect(reply.status).toBe(401);
     expect(reply.headers['www-authenticate']).toBe(challenge('RSA key with id nope not found'));
   });
 
   it('a rotated key is fetched again; the old key id is then refused', async () => {
-    const old = idp.sign(idp.claims());
-    idp.rotate();
-    const fresh = idp.sign(idp.claims());
+    const old = await idp.sign(idp.claims());
+    await idp.rotate();
+    const fresh = await idp.sign(idp.claims());
     await waitFor('the rotated key to verify', async () => {
       const reply = await node.request(uri, { headers: bearer(fresh) });
       return reply.status === 200;
@@ -565,10 +565,10 @@ describe('openid-connect: headers sent upstream', () => {
   it('access_token_in_authorization_header puts the token in Authorization', async () => {
     const uri = await route({
       ...base(),
-      public_key: idp.publicPem(),
+      public_key: await idp.publicPem(),
       access_token_in_authorization_header: true,
     });
-    const token = idp.sign(idp.claims());
+    const token = await idp.sign(idp.claims());
     const reply = await node.request(uri, { headers: { ...bearer(token), 'X-Access-Token': 'x' } });
     expect(reply.status).toBe(200);
     expect(upstreamHeaders(reply).authorization).toBe(`Bearer ${token}`);
@@ -578,12 +578,12 @@ describe('openid-connect: headers sent upstream', () => {
   it('set_access_token_header and set_userinfo_header false send neither', async () => {
     const uri = await route({
       ...base(),
-      public_key: idp.publicPem(),
+      public_key: await idp.publicPem(),
       set_access_token_header: false,
       set_userinfo_header: false,
     });
     const reply = await node.request(uri, {
-      headers: { ...bearer(idp.sign(idp.claims())), 'X-Userinfo': 'forged' },
+      headers: { ...bearer(await idp.sign(idp.claims())), 'X-Userinfo': 'forged' },
     });
     expect(reply.status).toBe(200);
     expect(upstreamHeaders(reply)['x-access-token']).toBeUndefined();
@@ -592,22 +592,24 @@ describe('openid-connect: headers sent upstream', () => {
 });
 
 describe('openid-connect: unauth_action without bearer_only', () => {
-  const codeFlow = (unauth: string) => ({
+  const codeFlow = async (unauth: string) => ({
     ...base(),
     bearer_only: false,
     session: { secret: '0123456789abcdef' },
-    public_key: idp.publicPem(),
+    public_key: await idp.publicPem(),
     unauth_action: unauth,
   });
 
   it('deny answers 401 to a request without a token; a valid token still passes', async () => {
-    const uri = await route(codeFlow('deny'));
+    const uri = await route(await codeFlow('deny'));
     expect((await node.request(uri)).status).toBe(401);
-    expect((await node.request(uri, { headers: bearer(idp.sign(idp.claims())) })).status).toBe(200);
+    expect(
+      (await node.request(uri, { headers: bearer(await idp.sign(idp.claims())) })).status,
+    ).toBe(200);
   });
 
   it('pass lets a request without a token through, with no user headers', async () => {
-    const uri = await route(codeFlow('pass'));
+    const uri = await route(await codeFlow('pass'));
     const reply = await node.request(uri, { headers: { 'X-Userinfo': 'forged' } });
     expect(reply.status).toBe(200);
     expect(upstreamHeaders(reply)['x-userinfo']).toBeUndefined();
@@ -871,7 +873,7 @@ describe('openid-connect: a route written into etcd by an APISIX control plane',
       return reply.status === 401;
     });
     const ok = await node.request('/oidc-apisix/hello', {
-      headers: bearer(idp.sign(idp.claims())),
+      headers: bearer(await idp.sign(idp.claims())),
     });
     expect(ok.status).toBe(200);
     expect(userinfo(ok)).toMatchObject({ sub: 'jack' });
@@ -888,7 +890,7 @@ describe('openid-connect: the provider unreachable', () => {
       use_jwks: true,
       claim_validator: { issuer: { valid_issuers: [other.issuer] } },
     });
-    const token = other.sign(other.claims());
+    const token = await other.sign(other.claims());
     await other.stop();
     const reply = await node.request(uri, { headers: bearer(token) });
     expect(reply.status).toBe(401);

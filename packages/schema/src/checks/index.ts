@@ -21,8 +21,8 @@ import { checkLimitCount } from './limit-count';
 import { checkLimitReq } from './limit-req';
 import { checkMultiAuth } from './multi-auth';
 import { checkLoggerExprs } from './logger';
-import { checkTrafficSplit } from './traffic-split';
 import { checkOpenidConnect } from './openid-connect';
+import { checkTrafficSplit } from './traffic-split';
 
 /** A plugin's cross-field check. */
 export type PluginCheck = (conf: Record<string, unknown>) => string | undefined;
@@ -46,12 +46,12 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'limit-count': checkLimitCount,
   'limit-req': checkLimitReq,
   'http-logger': checkLoggerExprs,
-  'elasticsearch-logger': checkLoggerExprs,
   'file-logger': checkLoggerExprs,
+  'elasticsearch-logger': checkLoggerExprs,
   'loki-logger': checkLoggerExprs,
   syslog: checkLoggerExprs,
   'udp-logger': checkLoggerExprs,
   'tcp-logger': checkLoggerExprs,
-  'traffic-split': checkTrafficSplit,
   'openid-connect': checkOpenidConnect,
+  'traffic-split': checkTrafficSplit,
 };

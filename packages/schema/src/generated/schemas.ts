@@ -833,7 +833,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "type": "array"
       },
       "pre_function": {
-        "description": "Function source run before the plugin in each phase (accepted for compatibility).",
+        "description": "Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.",
         "type": "string"
       }
     }

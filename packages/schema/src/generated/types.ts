@@ -1214,7 +1214,7 @@ export interface PluginMeta {
    */
   filter?: unknown[];
   /**
-   * Function source run before the plugin in each phase (accepted for compatibility).
+   * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
    */
   pre_function?: string;
 }
@@ -5226,7 +5226,7 @@ export interface PluginMetaInput {
    */
   filter?: unknown[];
   /**
-   * Function source run before the plugin in each phase (accepted for compatibility).
+   * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
    */
   pre_function?: string;
 }

@@ -5,20 +5,22 @@
  * the authorization code flow (`/authorize` sends the browser back with a code, `/token`
  * exchanges it, checking client authentication and PKCE, `/userinfo`, `/logout`), a count of the
  * requests each path received (to prove caching), key rotation, and `stop()` to make it
- * unreachable. Tokens are signed with node:crypto (jose 6 is ESM-only, which jest 30
- * cannot load on Node 20).
+ * unreachable. Keys, the JWKS and tokens come from `jose` (5.x: jose 6 is ESM-only, which jest
+ * 30 cannot load on Node 20).
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type JWK, type KeyLike } from 'jose';
 
 export type SigningAlg = 'RS256' | 'ES256';
 
 interface SigningKey {
   kid: string;
   alg: SigningAlg;
-  privateKey: crypto.KeyObject;
-  publicKey: crypto.KeyObject;
+  privateKey: KeyLike;
+  publicKey: KeyLike;
+  jwk: JWK;
 }
 
 /** One request the issuer received. */
@@ -33,18 +35,14 @@ export interface SignOptions {
   /** Key id written in the header; default the current key's. */
   kid?: string | null;
   /** Sign with this key instead of the issuer's (a forged token). */
-  privateKey?: crypto.KeyObject;
+  privateKey?: KeyLike;
 }
 
-function newKey(alg: SigningAlg, kid: string): SigningKey {
-  const pair =
-    alg === 'RS256'
-      ? crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
-      : crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { kid, alg, privateKey: pair.privateKey, publicKey: pair.publicKey };
+async function newKey(alg: SigningAlg, kid: string): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg);
+  const jwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+  return { kid, alg, privateKey, publicKey, jwk };
 }
-
-const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 export class OidcIssuer {
   readonly clientId: string;
@@ -52,7 +50,7 @@ export class OidcIssuer {
   /** Introspection answers by token; any other token is `{"active": false}`. */
   readonly introspection = new Map<string, Record<string, unknown>>();
   readonly requests: IssuerRequest[] = [];
-  private keys: SigningKey[] = [newKey('RS256', 'rs-1'), newKey('ES256', 'es-1')];
+  private keys: SigningKey[] = [];
   /** The query of each authorization request. */
   readonly authorizations: URLSearchParams[] = [];
   /** Scope written into the access tokens the token endpoint issues. */
@@ -92,31 +90,25 @@ export class OidcIssuer {
   }
 
   /** PEM of the current public key for `alg`. */
-  publicPem(alg: SigningAlg = 'RS256'): string {
-    return this.key(alg).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  publicPem(alg: SigningAlg = 'RS256'): Promise<string> {
+    return exportSPKI(this.key(alg).publicKey);
   }
 
   /** Replace the RS256 key by a new one with a new key id (the old one leaves the JWKS). */
-  rotate(): void {
+  async rotate(): Promise<void> {
     this.rotations += 1;
-    this.keys = this.keys.filter((k) => k.alg !== 'RS256');
-    this.keys.push(newKey('RS256', `rs-${this.rotations + 1}`));
+    const fresh = await newKey('RS256', `rs-${this.rotations + 1}`);
+    this.keys = [...this.keys.filter((k) => k.alg !== 'RS256'), fresh];
   }
 
   /** A compact JWT of `claims`, signed with the issuer's current key (or `options.privateKey`). */
-  sign(claims: Record<string, unknown>, options: SignOptions = {}): string {
+  sign(claims: Record<string, unknown>, options: SignOptions = {}): Promise<string> {
     const alg = options.alg ?? 'RS256';
     const key = this.key(alg);
-    const header: Record<string, unknown> = { typ: 'JWT', alg };
     const kid = options.kid === undefined ? key.kid : options.kid;
-    if (kid !== null) header.kid = kid;
-    const input = `${b64url(header)}.${b64url(claims)}`;
-    const privateKey = options.privateKey ?? key.privateKey;
-    const signature =
-      alg === 'RS256'
-        ? crypto.sign('sha256', Buffer.from(input), privateKey)
-        : crypto.sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
-    return `${input}.${signature.toString('base64url')}`;
+    return new SignJWT(claims)
+      .setProtectedHeader({ typ: 'JWT', alg, ...(kid === null ? {} : { kid }) })
+      .sign(options.privateKey ?? key.privateKey);
   }
 
   /** Standard claims valid for an hour from now, plus `extra`. */
@@ -133,13 +125,19 @@ export class OidcIssuer {
   }
 
   async start(): Promise<void> {
+    this.keys = [await newKey('RS256', 'rs-1'), await newKey('ES256', 'es-1')];
     this.server = http.createServer((req, res) => {
       let body = '';
       req.setEncoding('utf8');
       req.on('data', (chunk: string) => {
         if (body.length < 64 * 1024) body += chunk;
       });
-      req.on('end', () => this.handle(req, res, body));
+      req.on('end', () => {
+        this.handle(req, res, body).catch((err: unknown) => {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: String(err) }));
+        });
+      });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
@@ -174,7 +172,11 @@ export class OidcIssuer {
     );
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+  private async handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: string,
+  ): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://issuer').pathname;
     this.requests.push({ path, headers: req.headers, body });
     const json = (status: number, value: unknown) => {
@@ -195,14 +197,7 @@ export class OidcIssuer {
       return;
     }
     if (path === '/jwks') {
-      json(200, {
-        keys: this.keys.map((k) => ({
-          ...k.publicKey.export({ format: 'jwk' }),
-          kid: k.kid,
-          alg: k.alg,
-          use: 'sig',
-        })),
-      });
+      json(200, { keys: this.keys.map((k) => k.jwk) });
       return;
     }
     if (path === '/introspect' && req.method === 'POST') {
@@ -227,7 +222,7 @@ export class OidcIssuer {
       return;
     }
     if (path === '/token' && req.method === 'POST') {
-      this.token(req, new URLSearchParams(body), json);
+      await this.token(req, new URLSearchParams(body), json);
       return;
     }
     if (path === '/userinfo') {
@@ -238,11 +233,11 @@ export class OidcIssuer {
     json(404, { error: 'not_found' });
   }
 
-  private token(
+  private async token(
     req: http.IncomingMessage,
     form: URLSearchParams,
     json: (status: number, value: unknown) => void,
-  ): void {
+  ): Promise<void> {
     if (!this.clientAuthenticated(req, form)) {
       json(401, { error: 'invalid_client' });
       return;
@@ -256,7 +251,9 @@ export class OidcIssuer {
           ? {
               token_type: 'Bearer',
               expires_in: 300,
-              access_token: this.sign(this.claims({ scope: this.accessTokenScope, renewed: true })),
+              access_token: await this.sign(
+                this.claims({ scope: this.accessTokenScope, renewed: true }),
+              ),
               refresh_token: `refresh-${this.refreshes + 1}`,
             }
           : { error: 'invalid_grant' },
@@ -280,9 +277,9 @@ export class OidcIssuer {
     json(200, {
       token_type: 'Bearer',
       expires_in: 300,
-      access_token: this.sign(this.claims({ scope: this.accessTokenScope })),
+      access_token: await this.sign(this.claims({ scope: this.accessTokenScope })),
       refresh_token: 'refresh-1',
-      id_token: this.sign(this.claims(nonce === null ? {} : { nonce })),
+      id_token: await this.sign(this.claims(nonce === null ? {} : { nonce })),
     });
   }
 }
