@@ -315,3 +315,44 @@ it('one scrape of a two-worker node shows the exact counts and token sums of a s
   const types = res.text.split('\n').filter((l) => l.startsWith('# TYPE '));
   expect(new Set(types).size).toBe(types.length);
 });
+
+it('plugin_metadata disabled_labels, set through the Admin API, merges the series of a metric on every worker', async () => {
+  const refused = await cluster.admin.put('/apisix/admin/plugin_metadata/prometheus', {
+    disabled_labels: { http_status: ['code'] },
+  });
+  expect(refused.status).toBe(400);
+  expect(refused.text).toContain('error_msg');
+
+  await put('/apisix/admin/plugin_metadata/prometheus', {
+    disabled_labels: { http_status: ['route', 'matched_uri', 'node'] },
+  });
+  const labelled =
+    'apisix_http_status{code="200",route="plain",matched_uri="/m/plain",matched_host="",service="",consumer="",node="127.0.0.1",request_type="traditional_http",request_llm_model="",llm_model="",response_source="upstream"}';
+  const blanked =
+    'apisix_http_status{code="200",route="",matched_uri="",matched_host="",service="",consumer="",node="",request_type="traditional_http",request_llm_model="",llm_model="",response_source="upstream"}';
+  const latency =
+    'apisix_http_latency_count{type="upstream",route="plain",service="",consumer="",node="127.0.0.1",request_type="traditional_http",request_llm_model="",llm_model=""}';
+  // Metadata reaches the workers on their own; wait until six requests over fresh connections
+  // (three per worker) all land in the blanked series.
+  await waitFor(
+    'both workers blanking the disabled labels',
+    async () => {
+      const first = samples((await scrape()).text);
+      for (let i = 0; i < 6; i++) await send('GET', '/m/plain');
+      const second = samples((await scrape()).text);
+      const delta = (s: string) => (second.get(s) ?? 0) - (first.get(s) ?? 0);
+      return delta(blanked) === 6 && delta(labelled) === 0;
+    },
+    30_000,
+    200,
+  );
+  const before = samples((await scrape()).text);
+  for (let i = 0; i < 3; i++) expect((await send('GET', '/m/plain')).status).toBe(200);
+  const after = samples((await scrape()).text);
+  expect((after.get(blanked) ?? 0) - (before.get(blanked) ?? 0)).toBe(3);
+  expect(after.get(labelled)).toBe(before.get(labelled));
+  // Only http_status was named: the latency series keep their labels.
+  expect((after.get(latency) ?? 0) - (before.get(latency) ?? 0)).toBe(3);
+
+  expect((await cluster.admin.delete('/apisix/admin/plugin_metadata/prometheus')).status).toBe(200);
+});
