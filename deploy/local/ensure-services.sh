@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs Debian's etcd-server and redis-server when their binaries are missing. The tests start
+# Installs Debian's etcd-server and redis-server (and openssl, which makes the TLS tests'
+# certificates) when their binaries are missing. The tests start
 # their own instances on free loopback ports (test/services/global-setup.ts); this only installs.
 set -eu
 
@@ -7,6 +8,7 @@ missing=""
 command -v etcd >/dev/null 2>&1 || missing="$missing etcd-server"
 command -v etcdctl >/dev/null 2>&1 || missing="$missing etcd-client"
 command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 [ -z "$missing" ] && exit 0
 
 echo "installing:$missing"
@@ -26,4 +28,4 @@ $SUDO apt-get install -y -q --no-install-recommends $missing >/dev/null
 for svc in etcd redis-server; do
   $SUDO service "$svc" stop >/dev/null 2>&1 || true
 done
-command -v etcd >/dev/null && command -v redis-server >/dev/null
+command -v etcd >/dev/null && command -v redis-server >/dev/null && command -v openssl >/dev/null

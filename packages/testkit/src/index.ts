@@ -14,3 +14,4 @@ export * from './cluster';
 export * from './fresh-get';
 export * from './error-catalogue';
 export * from './keep-alive-connection';
+export * from './certs';
