@@ -14,5 +14,13 @@ export { listPlugins, getPlugin, checkPluginConf, type PluginCatalogEntry } from
 export { validateAgainst, type ValidationResult } from './validator';
 export { asDraft07 } from './checks/request-validation';
 export { metaPreFunctionError } from './checks/plugin-meta';
+export {
+  certKeyError,
+  isSecretReference,
+  parseCertificate,
+  parsePrivateKey,
+  sslConfError,
+  type KeyReader,
+} from './checks/ssl';
 export { compileCostExpr, type CostExprFn, type CostExprVars } from './cost-expr';
 export * from './generated/types';

@@ -18,7 +18,8 @@ export type SchemaName =
   | 'plugin_config'
   | 'global_rule'
   | 'consumer_group'
-  | 'plugin_metadata';
+  | 'plugin_metadata'
+  | 'ssl';
 
 /**
  * The schema of each Admin API resource, by its URL segment and etcd directory (`routes` →
@@ -34,6 +35,7 @@ export const SCHEMA_OF_RESOURCE = {
   global_rules: 'global_rule',
   consumer_groups: 'consumer_group',
   plugin_metadata: 'plugin_metadata',
+  ssls: 'ssl',
 } as const satisfies Record<string, SchemaName>;
 
 /**

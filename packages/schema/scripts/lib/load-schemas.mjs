@@ -14,6 +14,7 @@ export const RESOURCE_NAMES = [
   'global_rule',
   'consumer_group',
   'plugin_metadata',
+  'ssl',
 ];
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';

@@ -4,6 +4,7 @@
  * upstream that already passed its schema (defaults filled).
  */
 import { chashKeyError } from './chash-key';
+import { certKeyError } from './ssl';
 
 /** A code-level failure; `verbatim` when APISIX prints it without `invalid configuration: `. */
 export interface CheckFailure {
@@ -11,7 +12,7 @@ export interface CheckFailure {
   verbatim: boolean;
 }
 
-/** Checks pass_host/upstream_host and the chash key of a validated upstream. */
+/** Checks pass_host/upstream_host, the inline TLS client pair and the chash key of a validated upstream. */
 export function checkUpstream(upstream: Record<string, unknown>): CheckFailure | undefined {
   const host = upstream.upstream_host;
   if (upstream.pass_host === 'rewrite' && (host === undefined || host === '')) {
@@ -19,6 +20,12 @@ export function checkUpstream(upstream: Record<string, unknown>): CheckFailure |
       message: "`upstream_host` can't be empty when `pass_host` is `rewrite`",
       verbatim: true,
     };
+  }
+  const tls = upstream.tls as Record<string, unknown> | undefined;
+  if (typeof tls?.client_cert === 'string') {
+    const key = typeof tls.client_key === 'string' ? tls.client_key : undefined;
+    const err = certKeyError(tls.client_cert, key);
+    if (err !== undefined) return { message: err, verbatim: true };
   }
   if (upstream.type !== 'chash') return undefined;
   const hashOn = typeof upstream.hash_on === 'string' ? upstream.hash_on : 'vars';

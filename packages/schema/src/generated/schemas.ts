@@ -92,6 +92,8 @@ export type SchemaId =
   | "tollgate:resources/plugin_metadata"
   | "tollgate:resources/route"
   | "tollgate:resources/service"
+  | "tollgate:resources/ssl"
+  | "tollgate:resources/stream_route"
   | "tollgate:resources/upstream";
 
 /** Every schema, keyed by $id. */
@@ -6424,6 +6426,325 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     },
     "additionalProperties": false
   },
+  "tollgate:resources/ssl": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/ssl",
+    "title": "SslConf",
+    "description": "A certificate and its key: served to clients whose SNI matches (type server) or presented to upstreams (type client) (APISIX schema_def ssl).",
+    "type": "object",
+    "properties": {
+      "id": {
+        "$ref": "tollgate:common/id",
+        "description": "SSL id."
+      },
+      "type": {
+        "description": "server: served to clients by SNI; client: presented to upstreams (tls.client_cert_id).",
+        "type": "string",
+        "enum": [
+          "server",
+          "client"
+        ],
+        "default": "server"
+      },
+      "cert": {
+        "description": "Certificate (PEM), or a $secret:// / $env:// reference.",
+        "oneOf": [
+          {
+            "type": "string",
+            "minLength": 128,
+            "maxLength": 65536
+          },
+          {
+            "type": "string",
+            "pattern": "^\\$(secret|env|ENV)://"
+          }
+        ]
+      },
+      "key": {
+        "description": "Private key (PEM), or a $secret:// / $env:// reference.",
+        "oneOf": [
+          {
+            "type": "string",
+            "minLength": 128,
+            "maxLength": 65536
+          },
+          {
+            "type": "string",
+            "pattern": "^\\$(secret|env|ENV)://"
+          }
+        ]
+      },
+      "sni": {
+        "description": "The one SNI served, exact or wildcard (*.example.com).",
+        "type": "string",
+        "pattern": "^\\*?[0-9a-zA-Z-._]+$"
+      },
+      "snis": {
+        "description": "The SNIs served, exact or wildcard.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "pattern": "^\\*?[0-9a-zA-Z-._]+$"
+        },
+        "minItems": 1
+      },
+      "certs": {
+        "description": "More certificates for the same SNIs (e.g. an ECDSA one next to RSA), paired with keys.",
+        "type": "array",
+        "items": {
+          "oneOf": [
+            {
+              "type": "string",
+              "minLength": 128,
+              "maxLength": 65536
+            },
+            {
+              "type": "string",
+              "pattern": "^\\$(secret|env|ENV)://"
+            }
+          ]
+        }
+      },
+      "keys": {
+        "description": "The private keys of certs, in the same order.",
+        "type": "array",
+        "items": {
+          "oneOf": [
+            {
+              "type": "string",
+              "minLength": 128,
+              "maxLength": 65536
+            },
+            {
+              "type": "string",
+              "pattern": "^\\$(secret|env|ENV)://"
+            }
+          ]
+        }
+      },
+      "client": {
+        "description": "Client certificate verification (mTLS) for this SNI.",
+        "type": "object",
+        "properties": {
+          "ca": {
+            "description": "CA certificate (PEM) client certificates must chain to.",
+            "type": "string",
+            "minLength": 128,
+            "maxLength": 65536
+          },
+          "depth": {
+            "description": "Maximum verification depth of client certificate chains.",
+            "type": "integer",
+            "minimum": 0,
+            "default": 1
+          },
+          "skip_mtls_uri_regex": {
+            "description": "URIs (PCRE) for which no client certificate is required.",
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": true,
+            "items": {
+              "description": "A URI regular expression.",
+              "type": "string"
+            }
+          }
+        },
+        "required": [
+          "ca"
+        ]
+      },
+      "status": {
+        "description": "1 enables the SSL, 0 disables it.",
+        "type": "integer",
+        "enum": [
+          1,
+          0
+        ],
+        "default": 1
+      },
+      "ssl_protocols": {
+        "description": "TLS versions accepted for this SNI.",
+        "type": "array",
+        "maxItems": 3,
+        "uniqueItems": true,
+        "items": {
+          "enum": [
+            "TLSv1.1",
+            "TLSv1.2",
+            "TLSv1.3"
+          ]
+        }
+      },
+      "validity_start": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Not-before time recorded by clients such as the Dashboard."
+      },
+      "validity_end": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Not-after time recorded by clients such as the Dashboard."
+      },
+      "labels": {
+        "$ref": "tollgate:common/labels",
+        "description": "Labels of the SSL."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      }
+    },
+    "if": {
+      "properties": {
+        "type": {
+          "enum": [
+            "server"
+          ]
+        }
+      }
+    },
+    "then": {
+      "oneOf": [
+        {
+          "required": [
+            "sni",
+            "key",
+            "cert"
+          ]
+        },
+        {
+          "required": [
+            "snis",
+            "key",
+            "cert"
+          ]
+        }
+      ]
+    },
+    "else": {
+      "required": [
+        "key",
+        "cert"
+      ]
+    }
+  },
+  "tollgate:resources/stream_route": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/stream_route",
+    "title": "StreamRouteConf",
+    "description": "A stream route: matches L4 (TCP/UDP) connections by server address and port, client address and TLS SNI, and proxies their bytes to an upstream.",
+    "type": "object",
+    "properties": {
+      "id": {
+        "$ref": "tollgate:common/id",
+        "description": "Stream route id."
+      },
+      "name": {
+        "$ref": "tollgate:common/name",
+        "description": "Stream route name."
+      },
+      "desc": {
+        "$ref": "tollgate:common/desc",
+        "description": "Stream route description."
+      },
+      "labels": {
+        "$ref": "tollgate:common/labels",
+        "description": "Labels of the stream route."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      },
+      "remote_addr": {
+        "$ref": "tollgate:common/remote-addr",
+        "description": "Client address (IP or CIDR) to match."
+      },
+      "server_addr": {
+        "$ref": "tollgate:common/remote-addr",
+        "description": "Address (IP or CIDR) of the gateway that accepted the connection."
+      },
+      "server_port": {
+        "description": "Port of the gateway that accepted the connection.",
+        "type": "integer"
+      },
+      "sni": {
+        "description": "TLS server name (from the ClientHello) to match; `*.example.com` matches one more label.",
+        "type": "string",
+        "pattern": "^\\*?[0-9a-zA-Z-._]+$"
+      },
+      "upstream": {
+        "$ref": "tollgate:resources/upstream",
+        "description": "Inline upstream."
+      },
+      "upstream_id": {
+        "$ref": "tollgate:common/id",
+        "description": "Id of an upstream resource."
+      },
+      "service_id": {
+        "$ref": "tollgate:common/id",
+        "description": "Id of a service resource."
+      },
+      "plugins": {
+        "$ref": "tollgate:common/plugins-map",
+        "description": "Stream plugins (ip-restriction, limit-conn)."
+      },
+      "protocol": {
+        "description": "xRPC protocol of the connections (APISIX's xRPC framework).",
+        "type": "object",
+        "properties": {
+          "name": {
+            "description": "Protocol name.",
+            "type": "string"
+          },
+          "superior_id": {
+            "$ref": "tollgate:common/id",
+            "description": "Stream route whose router this one shares."
+          },
+          "conf": {
+            "description": "Protocol-specific configuration.",
+            "type": "object"
+          },
+          "logger": {
+            "description": "Loggers of the protocol's requests.",
+            "type": "array",
+            "items": {
+              "description": "One logger.",
+              "type": "object",
+              "properties": {
+                "name": {
+                  "description": "Logger plugin name.",
+                  "type": "string"
+                },
+                "filter": {
+                  "description": "Logger filter rules.",
+                  "type": "array"
+                },
+                "conf": {
+                  "description": "Logger plugin configuration.",
+                  "type": "object"
+                }
+              },
+              "dependencies": {
+                "name": [
+                  "filter",
+                  "conf"
+                ]
+              }
+            }
+          }
+        },
+        "required": [
+          "name"
+        ]
+      }
+    }
+  },
   "tollgate:resources/upstream": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:resources/upstream",
@@ -6815,5 +7136,7 @@ export const RESOURCE_SCHEMA_IDS = {
   "plugin_config": "tollgate:resources/plugin_config",
   "global_rule": "tollgate:resources/global_rule",
   "consumer_group": "tollgate:resources/consumer_group",
-  "plugin_metadata": "tollgate:resources/plugin_metadata"
+  "plugin_metadata": "tollgate:resources/plugin_metadata",
+  "ssl": "tollgate:resources/ssl",
+  "stream_route": "tollgate:resources/stream_route"
 } as const;

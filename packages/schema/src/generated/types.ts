@@ -319,6 +319,8 @@ export interface ResourceConfMap {
   global_rule: GlobalRuleConf;
   consumer_group: ConsumerGroupConf;
   plugin_metadata: PluginMetadataConf;
+  ssl: SslConf;
+  stream_route: StreamRouteConf;
 }
 /**
  * A route: request matching rules plus the plugins and upstream that serve matched requests.
@@ -1013,6 +1015,201 @@ export interface PluginMetadataConf {
    */
   id?: Id;
   [k: string]: unknown;
+}
+/**
+ * A certificate and its key: served to clients whose SNI matches (type server) or presented to upstreams (type client) (APISIX schema_def ssl).
+ */
+export interface SslConf {
+  /**
+   * SSL id.
+   */
+  id?: Id;
+  /**
+   * server: served to clients by SNI; client: presented to upstreams (tls.client_cert_id).
+   */
+  type: 'server' | 'client';
+  /**
+   * Certificate (PEM), or a $secret:// / $env:// reference.
+   */
+  cert?: string;
+  /**
+   * Private key (PEM), or a $secret:// / $env:// reference.
+   */
+  key?: string;
+  /**
+   * The one SNI served, exact or wildcard (*.example.com).
+   */
+  sni?: string;
+  /**
+   * The SNIs served, exact or wildcard.
+   *
+   * @minItems 1
+   */
+  snis?: [string, ...string[]];
+  /**
+   * More certificates for the same SNIs (e.g. an ECDSA one next to RSA), paired with keys.
+   */
+  certs?: string[];
+  /**
+   * The private keys of certs, in the same order.
+   */
+  keys?: string[];
+  /**
+   * Client certificate verification (mTLS) for this SNI.
+   */
+  client?: {
+    /**
+     * CA certificate (PEM) client certificates must chain to.
+     */
+    ca: string;
+    /**
+     * Maximum verification depth of client certificate chains.
+     */
+    depth: number;
+    /**
+     * URIs (PCRE) for which no client certificate is required.
+     *
+     * @minItems 1
+     */
+    skip_mtls_uri_regex?: [string, ...string[]];
+  };
+  /**
+   * 1 enables the SSL, 0 disables it.
+   */
+  status: 1 | 0;
+  /**
+   * TLS versions accepted for this SNI.
+   *
+   * @maxItems 3
+   */
+  ssl_protocols?:
+    | []
+    | ['TLSv1.1' | 'TLSv1.2' | 'TLSv1.3']
+    | ['TLSv1.1' | 'TLSv1.2' | 'TLSv1.3', 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3']
+    | [
+        'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3',
+        'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3',
+        'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3',
+      ];
+  /**
+   * Not-before time recorded by clients such as the Dashboard.
+   */
+  validity_start?: Timestamp;
+  /**
+   * Not-after time recorded by clients such as the Dashboard.
+   */
+  validity_end?: Timestamp;
+  /**
+   * Labels of the SSL.
+   */
+  labels?: Labels;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+}
+/**
+ * A stream route: matches L4 (TCP/UDP) connections by server address and port, client address and TLS SNI, and proxies their bytes to an upstream.
+ */
+export interface StreamRouteConf {
+  /**
+   * Stream route id.
+   */
+  id?: Id;
+  /**
+   * Stream route name.
+   */
+  name?: Name;
+  /**
+   * Stream route description.
+   */
+  desc?: Desc;
+  /**
+   * Labels of the stream route.
+   */
+  labels?: Labels;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+  /**
+   * Client address (IP or CIDR) to match.
+   */
+  remote_addr?: RemoteAddr;
+  /**
+   * Address (IP or CIDR) of the gateway that accepted the connection.
+   */
+  server_addr?: RemoteAddr;
+  /**
+   * Port of the gateway that accepted the connection.
+   */
+  server_port?: number;
+  /**
+   * TLS server name (from the ClientHello) to match; `*.example.com` matches one more label.
+   */
+  sni?: string;
+  /**
+   * Inline upstream.
+   */
+  upstream?: UpstreamConf;
+  /**
+   * Id of an upstream resource.
+   */
+  upstream_id?: Id;
+  /**
+   * Id of a service resource.
+   */
+  service_id?: Id;
+  /**
+   * Stream plugins (ip-restriction, limit-conn).
+   */
+  plugins?: PluginsMap;
+  /**
+   * xRPC protocol of the connections (APISIX's xRPC framework).
+   */
+  protocol?: {
+    /**
+     * Protocol name.
+     */
+    name: string;
+    /**
+     * Stream route whose router this one shares.
+     */
+    superior_id?: Id;
+    /**
+     * Protocol-specific configuration.
+     */
+    conf?: {
+      [k: string]: unknown;
+    };
+    /**
+     * Loggers of the protocol's requests.
+     */
+    logger?: {
+      /**
+       * Logger plugin name.
+       */
+      name?: string;
+      /**
+       * Logger filter rules.
+       */
+      filter?: unknown[];
+      /**
+       * Logger plugin configuration.
+       */
+      conf?: {
+        [k: string]: unknown;
+      };
+    }[];
+  };
 }
 /**
  * Plugin name to the type of its route/service configuration.
@@ -4331,6 +4528,8 @@ export interface ResourceConfMapInput {
   global_rule: GlobalRuleConfInput;
   consumer_group: ConsumerGroupConfInput;
   plugin_metadata: PluginMetadataConfInput;
+  ssl: SslConfInput;
+  stream_route: StreamRouteConfInput;
 }
 /**
  * A route: request matching rules plus the plugins and upstream that serve matched requests.
@@ -5025,6 +5224,201 @@ export interface PluginMetadataConfInput {
    */
   id?: IdInput;
   [k: string]: unknown;
+}
+/**
+ * A certificate and its key: served to clients whose SNI matches (type server) or presented to upstreams (type client) (APISIX schema_def ssl).
+ */
+export interface SslConfInput {
+  /**
+   * SSL id.
+   */
+  id?: IdInput;
+  /**
+   * server: served to clients by SNI; client: presented to upstreams (tls.client_cert_id).
+   */
+  type?: 'server' | 'client';
+  /**
+   * Certificate (PEM), or a $secret:// / $env:// reference.
+   */
+  cert?: string;
+  /**
+   * Private key (PEM), or a $secret:// / $env:// reference.
+   */
+  key?: string;
+  /**
+   * The one SNI served, exact or wildcard (*.example.com).
+   */
+  sni?: string;
+  /**
+   * The SNIs served, exact or wildcard.
+   *
+   * @minItems 1
+   */
+  snis?: [string, ...string[]];
+  /**
+   * More certificates for the same SNIs (e.g. an ECDSA one next to RSA), paired with keys.
+   */
+  certs?: string[];
+  /**
+   * The private keys of certs, in the same order.
+   */
+  keys?: string[];
+  /**
+   * Client certificate verification (mTLS) for this SNI.
+   */
+  client?: {
+    /**
+     * CA certificate (PEM) client certificates must chain to.
+     */
+    ca: string;
+    /**
+     * Maximum verification depth of client certificate chains.
+     */
+    depth?: number;
+    /**
+     * URIs (PCRE) for which no client certificate is required.
+     *
+     * @minItems 1
+     */
+    skip_mtls_uri_regex?: [string, ...string[]];
+  };
+  /**
+   * 1 enables the SSL, 0 disables it.
+   */
+  status?: 1 | 0;
+  /**
+   * TLS versions accepted for this SNI.
+   *
+   * @maxItems 3
+   */
+  ssl_protocols?:
+    | []
+    | ['TLSv1.1' | 'TLSv1.2' | 'TLSv1.3']
+    | ['TLSv1.1' | 'TLSv1.2' | 'TLSv1.3', 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3']
+    | [
+        'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3',
+        'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3',
+        'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3',
+      ];
+  /**
+   * Not-before time recorded by clients such as the Dashboard.
+   */
+  validity_start?: TimestampInput;
+  /**
+   * Not-after time recorded by clients such as the Dashboard.
+   */
+  validity_end?: TimestampInput;
+  /**
+   * Labels of the SSL.
+   */
+  labels?: LabelsInput;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+}
+/**
+ * A stream route: matches L4 (TCP/UDP) connections by server address and port, client address and TLS SNI, and proxies their bytes to an upstream.
+ */
+export interface StreamRouteConfInput {
+  /**
+   * Stream route id.
+   */
+  id?: IdInput;
+  /**
+   * Stream route name.
+   */
+  name?: NameInput;
+  /**
+   * Stream route description.
+   */
+  desc?: DescInput;
+  /**
+   * Labels of the stream route.
+   */
+  labels?: LabelsInput;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+  /**
+   * Client address (IP or CIDR) to match.
+   */
+  remote_addr?: RemoteAddrInput;
+  /**
+   * Address (IP or CIDR) of the gateway that accepted the connection.
+   */
+  server_addr?: RemoteAddrInput;
+  /**
+   * Port of the gateway that accepted the connection.
+   */
+  server_port?: number;
+  /**
+   * TLS server name (from the ClientHello) to match; `*.example.com` matches one more label.
+   */
+  sni?: string;
+  /**
+   * Inline upstream.
+   */
+  upstream?: UpstreamConfInput;
+  /**
+   * Id of an upstream resource.
+   */
+  upstream_id?: IdInput;
+  /**
+   * Id of a service resource.
+   */
+  service_id?: IdInput;
+  /**
+   * Stream plugins (ip-restriction, limit-conn).
+   */
+  plugins?: PluginsMapInput;
+  /**
+   * xRPC protocol of the connections (APISIX's xRPC framework).
+   */
+  protocol?: {
+    /**
+     * Protocol name.
+     */
+    name: string;
+    /**
+     * Stream route whose router this one shares.
+     */
+    superior_id?: IdInput;
+    /**
+     * Protocol-specific configuration.
+     */
+    conf?: {
+      [k: string]: unknown;
+    };
+    /**
+     * Loggers of the protocol's requests.
+     */
+    logger?: {
+      /**
+       * Logger plugin name.
+       */
+      name?: string;
+      /**
+       * Logger filter rules.
+       */
+      filter?: unknown[];
+      /**
+       * Logger plugin configuration.
+       */
+      conf?: {
+        [k: string]: unknown;
+      };
+    }[];
+  };
 }
 /**
  * Plugin name to the type of its route/service configuration.
