@@ -19,7 +19,8 @@ export type SchemaName =
   | 'global_rule'
   | 'consumer_group'
   | 'plugin_metadata'
-  | 'ssl';
+  | 'ssl'
+  | 'stream_route';
 
 /**
  * The schema of each Admin API resource, by its URL segment and etcd directory (`routes` →
@@ -36,6 +37,7 @@ export const SCHEMA_OF_RESOURCE = {
   consumer_groups: 'consumer_group',
   plugin_metadata: 'plugin_metadata',
   ssls: 'ssl',
+  stream_routes: 'stream_route',
 } as const satisfies Record<string, SchemaName>;
 
 /**

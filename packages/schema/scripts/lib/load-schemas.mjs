@@ -15,6 +15,7 @@ export const RESOURCE_NAMES = [
   'consumer_group',
   'plugin_metadata',
   'ssl',
+  'stream_route',
 ];
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
