@@ -20,7 +20,10 @@ export type SchemaName =
   | 'consumer_group'
   | 'plugin_metadata'
   | 'ssl'
-  | 'stream_route';
+  | 'stream_route'
+  | 'secret.vault'
+  | 'secret.aws'
+  | 'secret.gcp';
 
 /**
  * The schema of each Admin API resource, by its URL segment and etcd directory (`routes` →

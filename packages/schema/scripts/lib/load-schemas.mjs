@@ -16,6 +16,9 @@ export const RESOURCE_NAMES = [
   'plugin_metadata',
   'ssl',
   'stream_route',
+  'secret.vault',
+  'secret.aws',
+  'secret.gcp',
 ];
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';

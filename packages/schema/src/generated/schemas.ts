@@ -91,6 +91,9 @@ export type SchemaId =
   | "tollgate:resources/plugin_config"
   | "tollgate:resources/plugin_metadata"
   | "tollgate:resources/route"
+  | "tollgate:resources/secret.aws"
+  | "tollgate:resources/secret.gcp"
+  | "tollgate:resources/secret.vault"
   | "tollgate:resources/service"
   | "tollgate:resources/ssl"
   | "tollgate:resources/stream_route"
@@ -6361,6 +6364,177 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     },
     "additionalProperties": false
   },
+  "tollgate:resources/secret.aws": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/secret.aws",
+    "title": "SecretAwsConf",
+    "description": "An AWS Secrets Manager secret manager (`/apisix/admin/secrets/aws/<id>`, APISIX's apisix/secret/aws.lua): `$secret://aws/<id>/<secret_name>/<field>` reads `<field>` of the secret's JSON `SecretString`.",
+    "type": "object",
+    "properties": {
+      "id": {
+        "type": "string",
+        "description": "`<manager>/<id>`, set by the Admin API from the URL (APISIX's layout)."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      },
+      "access_key_id": {
+        "type": "string",
+        "description": "AWS access key id; may be an `$env://` reference."
+      },
+      "secret_access_key": {
+        "type": "string",
+        "description": "AWS secret access key; may be an `$env://` reference."
+      },
+      "session_token": {
+        "type": "string",
+        "description": "Temporary credentials' session token; may be an `$env://` reference."
+      },
+      "region": {
+        "type": "string",
+        "default": "us-east-1",
+        "description": "AWS region the requests are signed for."
+      },
+      "endpoint_url": {
+        "type": "string",
+        "pattern": "^[^\\/]+:\\/\\/([\\da-zA-Z.-]+|\\[[\\da-fA-F:]+\\])(:\\d+)?",
+        "description": "Secrets Manager endpoint (default `https://secretsmanager.<region>.amazonaws.com`)."
+      }
+    },
+    "required": [
+      "access_key_id",
+      "secret_access_key"
+    ]
+  },
+  "tollgate:resources/secret.gcp": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/secret.gcp",
+    "title": "SecretGcpConf",
+    "description": "A GCP Secret Manager secret manager (`/apisix/admin/secrets/gcp/<id>`, APISIX's apisix/secret/gcp.lua): `$secret://gcp/<id>/<secret_name>/<field>` reads `<field>` of the latest version's JSON payload.",
+    "type": "object",
+    "properties": {
+      "id": {
+        "type": "string",
+        "description": "`<manager>/<id>`, set by the Admin API from the URL (APISIX's layout)."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      },
+      "auth_config": {
+        "type": "object",
+        "description": "Service account credentials.",
+        "properties": {
+          "client_email": {
+            "type": "string",
+            "description": "Service account e-mail."
+          },
+          "private_key": {
+            "type": "string",
+            "description": "Service account private key (PEM)."
+          },
+          "project_id": {
+            "type": "string",
+            "description": "Project holding the secrets."
+          },
+          "token_uri": {
+            "type": "string",
+            "default": "https://oauth2.googleapis.com/token",
+            "description": "OAuth 2.0 token endpoint."
+          },
+          "scopes": {
+            "type": "string",
+            "default": "https://www.googleapis.com/auth/cloud-platform",
+            "description": "OAuth scopes asked for."
+          },
+          "entries_uri": {
+            "type": "string",
+            "default": "https://secretmanager.googleapis.com/v1/",
+            "description": "Secret Manager API base."
+          }
+        },
+        "required": [
+          "client_email",
+          "private_key",
+          "project_id",
+          "token_uri"
+        ]
+      },
+      "ssl_verify": {
+        "type": "boolean",
+        "default": true,
+        "description": "Verify the TLS certificates of Google's endpoints."
+      },
+      "auth_file": {
+        "type": "string",
+        "description": "Path of a service account JSON file, read instead of `auth_config`."
+      }
+    },
+    "oneOf": [
+      {
+        "required": [
+          "auth_config"
+        ]
+      },
+      {
+        "required": [
+          "auth_file"
+        ]
+      }
+    ]
+  },
+  "tollgate:resources/secret.vault": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/secret.vault",
+    "title": "SecretVaultConf",
+    "description": "A HashiCorp Vault secret manager (`/apisix/admin/secrets/vault/<id>`, APISIX's apisix/secret/vault.lua): `$secret://vault/<id>/<path>/<field>` reads `<field>` of `<uri>/v1/<prefix>/<path>`.",
+    "type": "object",
+    "properties": {
+      "id": {
+        "type": "string",
+        "description": "`<manager>/<id>`, set by the Admin API from the URL (APISIX's layout)."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      },
+      "uri": {
+        "type": "string",
+        "pattern": "^[^\\/]+:\\/\\/([\\da-zA-Z.-]+|\\[[\\da-fA-F:]+\\])(:\\d+)?",
+        "description": "Vault's address, `http(s)://host[:port]`."
+      },
+      "prefix": {
+        "type": "string",
+        "description": "Path under `/v1/` the secret paths are relative to: a KV v1 mount (`kv/apisix`), or a KV v2 mount's read path (`secret/data`, Tollgate)."
+      },
+      "token": {
+        "type": "string",
+        "description": "Vault token sent as `X-Vault-Token`; may be an `$env://` reference."
+      },
+      "namespace": {
+        "type": "string",
+        "description": "Vault Enterprise / HCP namespace sent as `X-Vault-Namespace`."
+      }
+    },
+    "required": [
+      "uri",
+      "prefix",
+      "token"
+    ]
+  },
   "tollgate:resources/service": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:resources/service",
@@ -7138,5 +7312,8 @@ export const RESOURCE_SCHEMA_IDS = {
   "consumer_group": "tollgate:resources/consumer_group",
   "plugin_metadata": "tollgate:resources/plugin_metadata",
   "ssl": "tollgate:resources/ssl",
-  "stream_route": "tollgate:resources/stream_route"
+  "stream_route": "tollgate:resources/stream_route",
+  "secret.vault": "tollgate:resources/secret.vault",
+  "secret.aws": "tollgate:resources/secret.aws",
+  "secret.gcp": "tollgate:resources/secret.gcp"
 } as const;

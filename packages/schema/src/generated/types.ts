@@ -321,6 +321,9 @@ export interface ResourceConfMap {
   plugin_metadata: PluginMetadataConf;
   ssl: SslConf;
   stream_route: StreamRouteConf;
+  'secret.vault': SecretVaultConf;
+  'secret.aws': SecretAwsConf;
+  'secret.gcp': SecretGcpConf;
 }
 /**
  * A route: request matching rules plus the plugins and upstream that serve matched requests.
@@ -1210,6 +1213,130 @@ export interface StreamRouteConf {
       };
     }[];
   };
+}
+/**
+ * A HashiCorp Vault secret manager (`/apisix/admin/secrets/vault/<id>`, APISIX's apisix/secret/vault.lua): `$secret://vault/<id>/<path>/<field>` reads `<field>` of `<uri>/v1/<prefix>/<path>`.
+ */
+export interface SecretVaultConf {
+  /**
+   * `<manager>/<id>`, set by the Admin API from the URL (APISIX's layout).
+   */
+  id?: string;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+  /**
+   * Vault's address, `http(s)://host[:port]`.
+   */
+  uri: string;
+  /**
+   * Path under `/v1/` the secret paths are relative to: a KV v1 mount (`kv/apisix`), or a KV v2 mount's read path (`secret/data`, Tollgate).
+   */
+  prefix: string;
+  /**
+   * Vault token sent as `X-Vault-Token`; may be an `$env://` reference.
+   */
+  token: string;
+  /**
+   * Vault Enterprise / HCP namespace sent as `X-Vault-Namespace`.
+   */
+  namespace?: string;
+}
+/**
+ * An AWS Secrets Manager secret manager (`/apisix/admin/secrets/aws/<id>`, APISIX's apisix/secret/aws.lua): `$secret://aws/<id>/<secret_name>/<field>` reads `<field>` of the secret's JSON `SecretString`.
+ */
+export interface SecretAwsConf {
+  /**
+   * `<manager>/<id>`, set by the Admin API from the URL (APISIX's layout).
+   */
+  id?: string;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+  /**
+   * AWS access key id; may be an `$env://` reference.
+   */
+  access_key_id: string;
+  /**
+   * AWS secret access key; may be an `$env://` reference.
+   */
+  secret_access_key: string;
+  /**
+   * Temporary credentials' session token; may be an `$env://` reference.
+   */
+  session_token?: string;
+  /**
+   * AWS region the requests are signed for.
+   */
+  region: string;
+  /**
+   * Secrets Manager endpoint (default `https://secretsmanager.<region>.amazonaws.com`).
+   */
+  endpoint_url?: string;
+}
+/**
+ * A GCP Secret Manager secret manager (`/apisix/admin/secrets/gcp/<id>`, APISIX's apisix/secret/gcp.lua): `$secret://gcp/<id>/<secret_name>/<field>` reads `<field>` of the latest version's JSON payload.
+ */
+export interface SecretGcpConf {
+  /**
+   * `<manager>/<id>`, set by the Admin API from the URL (APISIX's layout).
+   */
+  id?: string;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+  /**
+   * Service account credentials.
+   */
+  auth_config?: {
+    /**
+     * Service account e-mail.
+     */
+    client_email: string;
+    /**
+     * Service account private key (PEM).
+     */
+    private_key: string;
+    /**
+     * Project holding the secrets.
+     */
+    project_id: string;
+    /**
+     * OAuth 2.0 token endpoint.
+     */
+    token_uri: string;
+    /**
+     * OAuth scopes asked for.
+     */
+    scopes: string;
+    /**
+     * Secret Manager API base.
+     */
+    entries_uri: string;
+  };
+  /**
+   * Verify the TLS certificates of Google's endpoints.
+   */
+  ssl_verify: boolean;
+  /**
+   * Path of a service account JSON file, read instead of `auth_config`.
+   */
+  auth_file?: string;
 }
 /**
  * Plugin name to the type of its route/service configuration.
@@ -4530,6 +4657,9 @@ export interface ResourceConfMapInput {
   plugin_metadata: PluginMetadataConfInput;
   ssl: SslConfInput;
   stream_route: StreamRouteConfInput;
+  'secret.vault': SecretVaultConfInput;
+  'secret.aws': SecretAwsConfInput;
+  'secret.gcp': SecretGcpConfInput;
 }
 /**
  * A route: request matching rules plus the plugins and upstream that serve matched requests.
@@ -5419,6 +5549,130 @@ export interface StreamRouteConfInput {
       };
     }[];
   };
+}
+/**
+ * A HashiCorp Vault secret manager (`/apisix/admin/secrets/vault/<id>`, APISIX's apisix/secret/vault.lua): `$secret://vault/<id>/<path>/<field>` reads `<field>` of `<uri>/v1/<prefix>/<path>`.
+ */
+export interface SecretVaultConfInput {
+  /**
+   * `<manager>/<id>`, set by the Admin API from the URL (APISIX's layout).
+   */
+  id?: string;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+  /**
+   * Vault's address, `http(s)://host[:port]`.
+   */
+  uri: string;
+  /**
+   * Path under `/v1/` the secret paths are relative to: a KV v1 mount (`kv/apisix`), or a KV v2 mount's read path (`secret/data`, Tollgate).
+   */
+  prefix: string;
+  /**
+   * Vault token sent as `X-Vault-Token`; may be an `$env://` reference.
+   */
+  token: string;
+  /**
+   * Vault Enterprise / HCP namespace sent as `X-Vault-Namespace`.
+   */
+  namespace?: string;
+}
+/**
+ * An AWS Secrets Manager secret manager (`/apisix/admin/secrets/aws/<id>`, APISIX's apisix/secret/aws.lua): `$secret://aws/<id>/<secret_name>/<field>` reads `<field>` of the secret's JSON `SecretString`.
+ */
+export interface SecretAwsConfInput {
+  /**
+   * `<manager>/<id>`, set by the Admin API from the URL (APISIX's layout).
+   */
+  id?: string;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+  /**
+   * AWS access key id; may be an `$env://` reference.
+   */
+  access_key_id: string;
+  /**
+   * AWS secret access key; may be an `$env://` reference.
+   */
+  secret_access_key: string;
+  /**
+   * Temporary credentials' session token; may be an `$env://` reference.
+   */
+  session_token?: string;
+  /**
+   * AWS region the requests are signed for.
+   */
+  region?: string;
+  /**
+   * Secrets Manager endpoint (default `https://secretsmanager.<region>.amazonaws.com`).
+   */
+  endpoint_url?: string;
+}
+/**
+ * A GCP Secret Manager secret manager (`/apisix/admin/secrets/gcp/<id>`, APISIX's apisix/secret/gcp.lua): `$secret://gcp/<id>/<secret_name>/<field>` reads `<field>` of the latest version's JSON payload.
+ */
+export interface SecretGcpConfInput {
+  /**
+   * `<manager>/<id>`, set by the Admin API from the URL (APISIX's layout).
+   */
+  id?: string;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+  /**
+   * Service account credentials.
+   */
+  auth_config?: {
+    /**
+     * Service account e-mail.
+     */
+    client_email: string;
+    /**
+     * Service account private key (PEM).
+     */
+    private_key: string;
+    /**
+     * Project holding the secrets.
+     */
+    project_id: string;
+    /**
+     * OAuth 2.0 token endpoint.
+     */
+    token_uri: string;
+    /**
+     * OAuth scopes asked for.
+     */
+    scopes?: string;
+    /**
+     * Secret Manager API base.
+     */
+    entries_uri?: string;
+  };
+  /**
+   * Verify the TLS certificates of Google's endpoints.
+   */
+  ssl_verify?: boolean;
+  /**
+   * Path of a service account JSON file, read instead of `auth_config`.
+   */
+  auth_file?: string;
 }
 /**
  * Plugin name to the type of its route/service configuration.
