@@ -14,7 +14,7 @@ import {
 import type { EnabledPlugins } from '../enabled-plugins';
 import { idText, isObject, type JsonObject } from '../json-tree';
 import { errorResponse, type AdminResponse } from '../response';
-import type { AdminContext } from './context';
+import { AdminContext } from './context';
 
 /** `invalid configuration: <validator message>` when `conf` fails the resource schema. */
 export function checkSchema(schema: SchemaName, conf: JsonObject): AdminResponse | undefined {
@@ -94,6 +94,26 @@ export async function checkReference(
   const { dir, what } = REFERENCES[field];
   if (await ctx.exists(dir, idText(id))) return undefined;
   return errorResponse(400, `failed to fetch ${what} [${idText(id)}], response code: 404`);
+}
+
+/**
+ * upstream.lua's `tls.client_cert_id` check, for an upstream or a route's or service's inline
+ * one: the ssl exists and is of type `client`.
+ */
+export async function checkClientCertId(
+  ctx: AdminContext,
+  upstream: unknown,
+): Promise<AdminResponse | undefined> {
+  const tls = isObject(upstream) ? upstream.tls : undefined;
+  const id = isObject(tls) ? tls.client_cert_id : undefined;
+  if (id === undefined) return undefined;
+  const item = await ctx.store.get(ctx.keys.item('ssls', idText(id)));
+  const what = `failed to fetch ssl info by ssl id [${idText(id)}]`;
+  if (!item) return errorResponse(400, `${what}, response code: 404`);
+  if (AdminContext.decode(item)?.type !== 'client') {
+    return errorResponse(400, `${what}, wrong ssl type`);
+  }
+  return undefined;
 }
 
 /** `failed to validate the 'vars' expression: <err>` */

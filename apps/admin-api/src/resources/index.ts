@@ -7,6 +7,7 @@ import { pluginMetadata } from './plugin-metadata';
 import type { ResourceDefinition } from './resource';
 import { routes } from './routes';
 import { services } from './services';
+import { ssls } from './ssls';
 import { upstreams } from './upstreams';
 
 /** A Map, so that a URL segment such as `constructor` or `toString` finds nothing (issue 9). */
@@ -19,6 +20,7 @@ export const RESOURCES: ReadonlyMap<string, ResourceDefinition> = new Map([
   ['global_rules', globalRules],
   ['consumer_groups', consumerGroups],
   ['plugin_metadata', pluginMetadata],
+  ['ssls', ssls],
 ]);
 
 export { credentialsOf } from './consumers';

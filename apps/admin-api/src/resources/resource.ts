@@ -31,6 +31,8 @@ export interface ResourceDefinition {
   checkDelete?(ctx: AdminContext, id: string): Promise<AdminResponse | undefined>;
   /** Keys deleted together with the item (a consumer's credentials). */
   deleteChildren?: boolean;
+  /** Fields left out of a GET of one item (ssls: the private `key`, as APISIX); lists keep them. */
+  hiddenOnGet?: readonly string[];
 }
 
 export interface RequestArgs extends ListQuery {
@@ -214,11 +216,13 @@ export class ResourceEngine {
     const key = this.key(id);
     const item = await this.ctx.store.get(key);
     if (!item) return KEY_NOT_FOUND;
+    const value = JSON.parse(item.value) as unknown;
+    if (isObject(value)) for (const field of this.def.hiddenOnGet ?? []) delete value[field];
     return {
       status: 200,
       body: {
         key,
-        value: JSON.parse(item.value) as unknown,
+        value,
         createdIndex: item.createRevision,
         modifiedIndex: item.modRevision,
       },

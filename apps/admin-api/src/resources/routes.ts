@@ -1,5 +1,6 @@
 /** `/apisix/admin/routes`: APISIX's routes.lua checks. */
 import {
+  checkClientCertId,
   checkExclusiveFields,
   checkPlugins,
   checkReference,
@@ -17,6 +18,7 @@ export const routes: ResourceDefinition = {
     firstRefusal([
       () => checkExclusiveFields(conf),
       () => checkSchema('route', conf),
+      () => checkClientCertId(ctx, conf.upstream),
       () => checkReference(ctx, conf, 'upstream_id'),
       () => checkReference(ctx, conf, 'service_id'),
       () => checkReference(ctx, conf, 'plugin_config_id'),
