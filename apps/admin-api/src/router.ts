@@ -11,7 +11,9 @@ import { errorResponse, type AdminResponse } from './response';
 import {
   type AdminContext,
   credentialsOf,
+  listSecrets,
   RESOURCES,
+  secretsOf,
   ResourceEngine,
   type AdminMethod,
   type RequestArgs,
@@ -158,6 +160,27 @@ async function runSchema(
   return resourceSchema(first ?? '');
 }
 
+/**
+ * `/secrets/<manager>/<id>[/<sub-path>]` as APISIX's resource.lua splits it; `/secrets` and
+ * `/secrets/<manager>` list every manager's secrets.
+ */
+async function runSecrets(
+  ctx: AdminContext,
+  req: AdminRequest,
+  manager: string | undefined,
+  rest: string[],
+): Promise<AdminResponse> {
+  const badManager = idRefusal('secret', manager);
+  if (badManager) return badManager;
+  const [secretId, ...sub] = rest;
+  if (req.method === 'GET' && secretId === undefined) {
+    const args = requestArgs(req.query);
+    return 'status' in args ? args : listSecrets(ctx, args);
+  }
+  if (manager === undefined) return errorResponse(400, 'missing secret id');
+  return runResource(ctx, secretsOf(manager), req, secretId, sub.join('/'));
+}
+
 /** Dispatches one Admin API request. Throws only on faults (store unreachable, bugs). */
 export async function dispatch(
   ctx: AdminContext,
@@ -175,6 +198,7 @@ export async function dispatch(
     const [, credentialId, ...sub] = rest;
     return runResource(ctx, credentialsOf(id), req, credentialId, sub.join('/'));
   }
+  if (resource === 'secrets') return runSecrets(ctx, req, id, rest);
   const def = RESOURCES.get(resource);
   if (!def) return errorResponse(404, `Unsupported resource type: ${resource}`);
   return runResource(ctx, def, req, id, rest.join('/'));

@@ -24,6 +24,7 @@ export const RESOURCES: ReadonlyMap<string, ResourceDefinition> = new Map([
 ]);
 
 export { credentialsOf } from './consumers';
+export { listSecrets, secretsOf } from './secrets';
 export {
   ResourceEngine,
   type AdminMethod,
