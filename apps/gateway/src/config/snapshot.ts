@@ -17,6 +17,7 @@ import {
 } from '@tollgate/core';
 import { getPlugin } from '@tollgate/schema';
 import { SnapshotConsumers } from './consumer-directory';
+import { withClientCert } from './upstream-tls';
 import { idOf, objectOf, pluginsOf } from './values';
 import type { ConfigValue } from './update';
 
@@ -107,7 +108,10 @@ export class Snapshot {
       bindPlugins(pluginsOf(value), owner, registry, (p, m) => bindError(owner, p, m));
     const { dir, credentials } = groupItems(items);
     const services = dir('services');
-    const upstreams = dir('upstreams');
+    const ssls = dir('ssls');
+    const upstreams = new Map(
+      [...dir('upstreams')].map(([id, conf]) => [id, withClientCert(conf, ssls)] as const),
+    );
     const pluginConfigs = dir('plugin_configs');
     // Every upstream object stays live: plugins (traffic-split) may proxy to one by id.
     const upstreamKeys = new Set<string>([...upstreams.keys()].map((id) => `upstreams/${id}`));
@@ -117,7 +121,7 @@ export class Snapshot {
       value: ConfigValue,
     ): RouteUpstream | undefined | 'missing' => {
       const inline = objectOf(value.upstream);
-      if (inline) return { key: `${ownerKey}#upstream`, conf: inline };
+      if (inline) return { key: `${ownerKey}#upstream`, conf: withClientCert(inline, ssls) };
       const upstreamId = idOf(value.upstream_id);
       if (upstreamId === undefined) return undefined;
       const conf = upstreams.get(upstreamId);

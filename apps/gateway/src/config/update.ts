@@ -18,6 +18,7 @@ export const DATA_PLANE_RESOURCES = [
   'global_rules',
   'consumer_groups',
   'plugin_metadata',
+  'ssls',
 ] as const;
 
 export type DataPlaneResource = (typeof DATA_PLANE_RESOURCES)[number];

@@ -18,7 +18,7 @@ describe('validateItem: keys', () => {
   it.each([
     ['plugins', '[{"name":"key-auth"}]'],
     ['gen_id', '1'],
-    ['ssls/1', '{"cert":"x"}'],
+    ['protos/1', '{"content":"x"}'],
     ['secrets/vault/1', '{}'],
     ['routes/', 'init_dir'],
     ['routes', 'init_dir'],

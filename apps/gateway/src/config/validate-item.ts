@@ -59,7 +59,7 @@ function classify(relativeKey: string): KeyKind {
 
 /**
  * True when the data plane loads `relativeKey` (a resource item, valid or not), false for keys
- * it ignores (`plugins`, `gen_id`, `ssls/...`, directory placeholders). Used for deletes, which
+ * it ignores (`plugins`, `gen_id`, `protos/...`, directory placeholders). Used for deletes, which
  * carry no value.
  * @example isDataPlaneKey('routes/1') // true
  */

@@ -36,10 +36,12 @@ export function originOf(conf: ProxyUpstream, node: UpstreamNode): string {
 
 function createPool(conf: ProxyUpstream, origin: string): Pool {
   const idle = conf.keepalive.idleTimeoutMs;
+  const { clientCert, verify } = conf.tls;
   return new Pool(origin, {
     connectTimeout: conf.connectTimeoutMs,
-    // nginx's proxy_ssl_verify is off by default; APISIX verifies only kafka upstreams.
-    connect: { rejectUnauthorized: false },
+    // `tls.verify` (default false, as nginx's proxy_ssl_verify): the chain against Node's CA
+    // store and the name against the SNI, which undici takes from the Host header sent.
+    connect: { rejectUnauthorized: verify, ...clientCert },
     keepAliveTimeout: idle > 0 ? idle : 1,
     keepAliveMaxTimeout: idle > 0 ? idle : 1,
     maxRequestsPerClient: conf.keepalive.requests,

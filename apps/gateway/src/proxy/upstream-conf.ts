@@ -2,8 +2,9 @@
  * @module proxy/upstream-conf
  * Turns a schema-validated upstream object into what the proxy works with: nodes with ports and
  * priorities filled in (APISIX `upstream.lua` `fill_node_info`), timeouts in milliseconds, the
- * retry budget and the keep-alive pool settings.
+ * retry budget, the keep-alive pool settings and the TLS client settings.
  */
+import { createHash } from 'node:crypto';
 
 /** One backend node. */
 export interface UpstreamNode {
@@ -39,10 +40,21 @@ export interface ProxyUpstream {
   /** 0: no limit. */
   retryTimeoutMs: number;
   keepalive: { size: number; idleTimeoutMs: number; requests: number };
+  tls: UpstreamTls;
   /** Changes when the balancer must be rebuilt. */
   balancerFingerprint: string;
   /** Changes when the connection pools must be rebuilt. */
   poolFingerprint: string;
+}
+
+/** `upstream.tls` for `https` nodes: the client certificate presented, and server verification. */
+export interface UpstreamTls {
+  /** PEM certificate and key, inline or resolved from `client_cert_id` by the snapshot. */
+  clientCert?: { cert: string; key: string };
+  /** Set when `client_cert_id` named no ssl of type client: such an upstream answers 502. */
+  unresolvedCertId?: string;
+  /** `tls.verify`: check the node's certificate chain and name (default false, as APISIX). */
+  verify: boolean;
 }
 
 /** Default ports by scheme (APISIX `upstream.lua` `scheme_to_port`). */
@@ -124,6 +136,27 @@ function parseNodes(raw: unknown, schemePort: number): UpstreamNode[] {
   });
 }
 
+function parseTls(raw: unknown): UpstreamTls {
+  const tls = asRecord(raw);
+  const { client_cert: cert, client_key: key } = tls;
+  const idValue = tls.client_cert_id;
+  return {
+    ...(typeof cert === 'string' && typeof key === 'string' ? { clientCert: { cert, key } } : {}),
+    ...((typeof idValue === 'string' || typeof idValue === 'number') && typeof cert !== 'string'
+      ? { unresolvedCertId: String(idValue) }
+      : {}),
+    verify: tls.verify === true,
+  };
+}
+
+/** A short digest of the TLS settings (the PEM text stays out of the fingerprint). */
+function tlsFingerprint(tls: UpstreamTls): string {
+  const pem = tls.clientCert ? `${tls.clientCert.cert}\n${tls.clientCert.key}` : '';
+  return createHash('sha256')
+    .update(`${String(tls.verify)}\n${pem}`)
+    .digest('hex');
+}
+
 /**
  * Normalises an upstream configuration. Defaults not filled by the schema are APISIX's:
  * `retries` = number of nodes − 1 (`balancer.lua` `set_balancer_opts`), timeouts 60 s, keep-alive
@@ -148,6 +181,7 @@ export function normaliseUpstream(raw: Record<string, unknown>): ProxyUpstream {
     requests: num(pool.requests, DEFAULT_KEEPALIVE.requests),
   };
   const passHost = raw.pass_host === 'node' || raw.pass_host === 'rewrite' ? raw.pass_host : 'pass';
+  const tls = parseTls(raw.tls);
   return {
     nodes,
     type,
@@ -162,7 +196,8 @@ export function normaliseUpstream(raw: Record<string, unknown>): ProxyUpstream {
     retries: Math.max(0, retries),
     retryTimeoutMs: num(raw.retry_timeout, 0) * 1000,
     keepalive,
+    tls,
     balancerFingerprint: JSON.stringify([nodes, type, hashOn, key]),
-    poolFingerprint: JSON.stringify([scheme, connectTimeoutMs, keepalive]),
+    poolFingerprint: JSON.stringify([scheme, connectTimeoutMs, keepalive, tlsFingerprint(tls)]),
   };
 }

@@ -35,6 +35,9 @@ const PROXIED_SCHEMES = new Set(['http', 'https']);
  * - errors when nothing was received: 502 (refused, reset, DNS, all nodes failed), 504
  *   (timeout), 503 when the upstream has no nodes (APISIX "no valid upstream node"), with
  *   nginx's short HTML page. A failure mid-body destroys the client connection.
+ * - TLS (`https` nodes): `tls.client_cert`/`client_key`, or the ssls item named by
+ *   `tls.client_cert_id`, presented as the client certificate; `tls.verify` checks the node's
+ *   certificate (default off). A `client_cert_id` naming no ssl of type client answers 502.
  * - vars for logs: `upstream_addr`, `upstream_status`, `upstream_connect_time`,
  *   `upstream_header_time`, `upstream_response_time` (of the last attempt; seconds, 3 decimals),
  *   `balancer_ip`, `balancer_port`.
@@ -76,6 +79,16 @@ export class UpstreamProxy {
       this.logger.error('upstream scheme not supported', {
         upstream_key: upstreamKey,
         scheme: entry.conf.scheme,
+        request_id: ctx.requestId,
+      });
+      sendErrorPage(ctx, 502);
+      return;
+    }
+    if (entry.conf.scheme === 'https' && entry.conf.tls.unresolvedCertId !== undefined) {
+      // APISIX's init.lua: the ssl is missing or not of type client → 502.
+      this.logger.error('failed to get ssl cert: no ssl of type client with this id', {
+        upstream_key: upstreamKey,
+        ssl_id: entry.conf.tls.unresolvedCertId,
         request_id: ctx.requestId,
       });
       sendErrorPage(ctx, 502);

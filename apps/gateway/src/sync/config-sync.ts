@@ -236,7 +236,7 @@ export class ConfigSync {
     this.revision = batch.revision;
     const { puts, deletes, refused } = this.config.applyBatch(batch);
     this.logRefused(refused);
-    // Batches that only touch ignored keys (gen_id, ssls, ...) or refused values change nothing.
+    // Batches that only touch ignored keys (gen_id, protos, ...) or refused values change nothing.
     if (puts.length === 0 && deletes.length === 0) return;
     this.log.debug('config delta applied', {
       revision: batch.revision,

@@ -164,7 +164,7 @@ describe('ConfigSync boot with etcd unreachable', () => {
     const items = [
       ['routes/1', route('/one')],
       ['routes/2', '{"uri": 5}'],
-      ['ssls/1', '{}'],
+      ['protos/1', '{}'],
     ];
     const doc = { format: 'tollgate-config-cache/1', prefix, revision: 9, items };
     fs.writeFileSync(cacheFile, JSON.stringify(doc));

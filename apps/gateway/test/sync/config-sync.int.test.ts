@@ -102,7 +102,7 @@ describe.each(backends)('ConfigSync on $name', (backend) => {
       '{"plugins":{"key-auth":{"key":"k2"}}}',
     );
     await store.put(`${prefix}/plugins`, '[{"name":"key-auth"}]');
-    await store.put(`${prefix}/ssls/1`, '{"cert":"x"}');
+    await store.put(`${prefix}/protos/1`, '{"content":"x"}');
     await store.generateId(`${prefix}/gen_id`);
     const rec = new UpdateRecorder();
     const sync = newSync(rec);
