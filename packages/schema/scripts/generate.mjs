@@ -11,6 +11,7 @@ import AjvModule from 'ajv';
 import { loadSchemas, readCatalogNames, RESOURCE_NAMES } from './lib/load-schemas.mjs';
 import { renderSchemasModule, renderTypesModule } from './lib/emit.mjs';
 import { checkDefaults } from './lib/check-defaults.mjs';
+import { addEncryptFieldsKeyword, checkEncryptFields } from './lib/encrypt-fields.mjs';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoDir = join(packageDir, '..', '..');
@@ -28,6 +29,7 @@ function compileStrict(schemas) {
   const ajv = new Ajv({ strict: true, strictRequired: false, useDefaults: true, allErrors: false });
   ajv.addFormat('ipv4', (s) => isIPv4(s));
   ajv.addFormat('ipv6', (s) => isIPv6(s));
+  addEncryptFieldsKeyword(ajv);
   const errors = [];
   for (const s of schemas) ajv.addSchema(s);
   for (const s of schemas) {
@@ -37,7 +39,9 @@ function compileStrict(schemas) {
       errors.push(`${s.$id}: ${err.message}`);
     }
   }
-  return errors.length > 0 ? errors : checkDefaults(ajv, schemas);
+  return errors.length > 0
+    ? errors
+    : [...checkDefaults(ajv, schemas), ...checkEncryptFields(schemas)];
 }
 
 function firstDifference(a, b) {

@@ -22,5 +22,14 @@ export {
   sslConfError,
   type KeyReader,
 } from './checks/ssl';
+export {
+  APISIX_DATA_ENCRYPTION,
+  APISIX_DEFAULT_KEYRING,
+  DataEncryption,
+  encryptFieldsOf,
+  Keyring,
+  type DataEncryptionSettings,
+  type PluginSchemaType,
+} from './data-encryption';
 export { compileCostExpr, type CostExprFn, type CostExprVars } from './cost-expr';
 export * from './generated/types';

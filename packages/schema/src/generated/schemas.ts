@@ -90,6 +90,7 @@ export type SchemaId =
   | "tollgate:resources/global_rule"
   | "tollgate:resources/plugin_config"
   | "tollgate:resources/plugin_metadata"
+  | "tollgate:resources/proto"
   | "tollgate:resources/route"
   | "tollgate:resources/secret.aws"
   | "tollgate:resources/secret.gcp"
@@ -1399,7 +1400,10 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       "then": {
         "$ref": "tollgate:common/redis-cluster"
       }
-    }
+    },
+    "encrypt_fields": [
+      "redis_password"
+    ]
   },
   "tollgate:plugins/ai-proxy": {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -1491,6 +1495,13 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     "required": [
       "provider",
       "auth"
+    ],
+    "encrypt_fields": [
+      "auth.header",
+      "auth.query",
+      "auth.gcp.service_account_json",
+      "auth.aws.secret_access_key",
+      "auth.aws.session_token"
     ]
   },
   "tollgate:plugins/ai-proxy-multi": {
@@ -1731,6 +1742,13 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     },
     "required": [
       "instances"
+    ],
+    "encrypt_fields": [
+      "instances.auth.header",
+      "instances.auth.query",
+      "instances.auth.gcp.service_account_json",
+      "instances.auth.aws.secret_access_key",
+      "instances.auth.aws.session_token"
     ]
   },
   "tollgate:plugins/ai-rate-limiting": {
@@ -1987,7 +2005,11 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
           "$ref": "tollgate:common/redis-sentinel"
         }
       }
-    }
+    },
+    "encrypt_fields": [
+      "redis_password",
+      "sentinel_password"
+    ]
   },
   "tollgate:plugins/basic-auth": {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -2042,6 +2064,9 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     },
     "required": [
       "username",
+      "password"
+    ],
+    "encrypt_fields": [
       "password"
     ]
   },
@@ -2352,6 +2377,9 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
           "field"
         ]
       }
+    ],
+    "encrypt_fields": [
+      "auth.password"
     ]
   },
   "tollgate:plugins/elasticsearch-logger.metadata": {
@@ -2790,6 +2818,9 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     "required": [
       "key_id",
       "secret_key"
+    ],
+    "encrypt_fields": [
+      "secret_key"
     ]
   },
   "tollgate:plugins/http-logger": {
@@ -2844,6 +2875,9 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     },
     "required": [
       "uri"
+    ],
+    "encrypt_fields": [
+      "auth_header"
     ]
   },
   "tollgate:plugins/http-logger.metadata": {
@@ -3095,6 +3129,9 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     },
     "required": [
       "key"
+    ],
+    "encrypt_fields": [
+      "secret"
     ]
   },
   "tollgate:plugins/key-auth": {
@@ -3155,6 +3192,9 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       }
     },
     "required": [
+      "key"
+    ],
+    "encrypt_fields": [
       "key"
     ]
   },
@@ -3492,7 +3532,11 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
           "$ref": "tollgate:common/redis-sentinel"
         }
       }
-    }
+    },
+    "encrypt_fields": [
+      "redis_password",
+      "sentinel_password"
+    ]
   },
   "tollgate:plugins/limit-count.metadata": {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -4433,6 +4477,13 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     "required": [
       "client_id",
       "discovery"
+    ],
+    "encrypt_fields": [
+      "client_secret",
+      "client_rsa_private_key",
+      "dpop.private_key",
+      "session.secret",
+      "session.redis.password"
     ]
   },
   "tollgate:plugins/opentelemetry": {
@@ -6057,6 +6108,49 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     },
     "additionalProperties": true
   },
+  "tollgate:resources/proto": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:resources/proto",
+    "title": "ProtoConf",
+    "description": "A protocol buffers definition (`/apisix/admin/protos/<id>`, APISIX's schema_def proto) that grpc-transcode plugin confs name by `proto_id`: a `.proto` source, or a base64 `FileDescriptorSet` (compiled `.pb`).",
+    "type": "object",
+    "properties": {
+      "id": {
+        "$ref": "tollgate:common/id",
+        "description": "Proto id."
+      },
+      "name": {
+        "$ref": "tollgate:common/name",
+        "description": "Proto name."
+      },
+      "desc": {
+        "$ref": "tollgate:common/desc",
+        "description": "Proto description."
+      },
+      "labels": {
+        "$ref": "tollgate:common/labels",
+        "description": "Labels of the proto."
+      },
+      "create_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Creation time."
+      },
+      "update_time": {
+        "$ref": "tollgate:common/timestamp",
+        "description": "Last update time."
+      },
+      "content": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 1048576,
+        "description": "The `.proto` source, or a base64-encoded `FileDescriptorSet`; compiled at write time."
+      }
+    },
+    "required": [
+      "content"
+    ],
+    "additionalProperties": false
+  },
   "tollgate:resources/route": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:resources/route",
@@ -7313,6 +7407,7 @@ export const RESOURCE_SCHEMA_IDS = {
   "plugin_metadata": "tollgate:resources/plugin_metadata",
   "ssl": "tollgate:resources/ssl",
   "stream_route": "tollgate:resources/stream_route",
+  "proto": "tollgate:resources/proto",
   "secret.vault": "tollgate:resources/secret.vault",
   "secret.aws": "tollgate:resources/secret.aws",
   "secret.gcp": "tollgate:resources/secret.gcp"
