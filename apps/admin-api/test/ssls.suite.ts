@@ -74,7 +74,12 @@ export function runSslsSuite(name: string, open: () => Promise<SuiteStore>): voi
       expect(res.status).toBe(201);
       const body = res.json as { key: string; value: Record<string, unknown> };
       expect(body.key).toBe(`${target.prefix}/ssls/1`);
-      expect(body.value).toMatchObject({ ...site(), sni: 'test.com', id: '1' });
+      expect(body.value).toMatchObject({ cert: certs.site.cert, sni: 'test.com', id: '1' });
+      // The key is answered as stored (encrypted when data_encryption is on, as APISIX).
+      const storedValue = JSON.parse(
+        (await target.store.get(`${target.prefix}/ssls/1`))?.value ?? '{}',
+      ) as { key?: string };
+      expect(body.value.key).toBe(storedValue.key);
       expect(body.value.create_time).toEqual(expect.any(Number));
       // Defaults (type server, status 1) are not persisted (APISIX ≥ 3.14).
       expect(body.value).not.toHaveProperty('type');
@@ -89,7 +94,7 @@ export function runSslsSuite(name: string, open: () => Promise<SuiteStore>): voi
         list: { value: { key?: string } }[];
       };
       expect(list.total).toBe(1);
-      expect(list.list[0]?.value.key).toBe(certs.site.key);
+      expect(list.list[0]?.value.key).toBe(storedValue.key);
     });
 
     it('wildcard snis, an ECDSA pair in certs/keys, a string id, POST with a generated id', async () => {
@@ -207,6 +212,26 @@ export function runSslsSuite(name: string, open: () => Promise<SuiteStore>): voi
         error_msg: 'failed to match key: the private key does not belong to the certificate',
       });
       expect(await target.store.get(`${target.prefix}/ssls/1`)).toEqual(before);
+    });
+
+    it('the schema endpoints know ssl: GET /schema/ssl and POST /schema/validate/ssls', async () => {
+      const schema = (await admin.get('/apisix/admin/schema/ssl')).json as {
+        properties: Record<string, unknown>;
+      };
+      expect(Object.keys(schema.properties)).toEqual(
+        expect.arrayContaining(['cert', 'key', 'snis', 'client', 'ssl_protocols']),
+      );
+      const ok = await admin.post('/apisix/admin/schema/validate/ssls', { ...site(), sni: 'a.b' });
+      expect(ok.status).toBe(200);
+      const bad = await admin.post('/apisix/admin/schema/validate/ssls', {
+        cert: BAD_CERT,
+        key: certs.site.key,
+        sni: 'a.b',
+      });
+      expect(bad.json).toEqual({
+        error_msg: 'failed to parse cert: PEM_read_bio_X509_AUX() failed',
+      });
+      expect(await stored('ssls')).toEqual([]);
     });
 
     it('lists page and filter like the other resources', async () => {
