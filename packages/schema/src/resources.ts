@@ -21,6 +21,7 @@ export type SchemaName =
   | 'plugin_metadata'
   | 'ssl'
   | 'stream_route'
+  | 'proto'
   | 'secret.vault'
   | 'secret.aws'
   | 'secret.gcp';
@@ -41,6 +42,7 @@ export const SCHEMA_OF_RESOURCE = {
   plugin_metadata: 'plugin_metadata',
   ssls: 'ssl',
   stream_routes: 'stream_route',
+  protos: 'proto',
 } as const satisfies Record<string, SchemaName>;
 
 /**

@@ -4,6 +4,7 @@ import { consumers } from './consumers';
 import { globalRules } from './global-rules';
 import { pluginConfigs } from './plugin-configs';
 import { pluginMetadata } from './plugin-metadata';
+import { protos } from './protos';
 import type { ResourceDefinition } from './resource';
 import { routes } from './routes';
 import { services } from './services';
@@ -21,6 +22,7 @@ export const RESOURCES: ReadonlyMap<string, ResourceDefinition> = new Map([
   ['consumer_groups', consumerGroups],
   ['plugin_metadata', pluginMetadata],
   ['ssls', ssls],
+  ['protos', protos],
 ]);
 
 export { credentialsOf } from './consumers';

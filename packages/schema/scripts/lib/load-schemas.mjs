@@ -16,6 +16,7 @@ export const RESOURCE_NAMES = [
   'plugin_metadata',
   'ssl',
   'stream_route',
+  'proto',
   'secret.vault',
   'secret.aws',
   'secret.gcp',

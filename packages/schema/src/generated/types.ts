@@ -321,6 +321,7 @@ export interface ResourceConfMap {
   plugin_metadata: PluginMetadataConf;
   ssl: SslConf;
   stream_route: StreamRouteConf;
+  proto: ProtoConf;
   'secret.vault': SecretVaultConf;
   'secret.aws': SecretAwsConf;
   'secret.gcp': SecretGcpConf;
@@ -1213,6 +1214,39 @@ export interface StreamRouteConf {
       };
     }[];
   };
+}
+/**
+ * A protocol buffers definition (`/apisix/admin/protos/<id>`, APISIX's schema_def proto) that grpc-transcode plugin confs name by `proto_id`: a `.proto` source, or a base64 `FileDescriptorSet` (compiled `.pb`).
+ */
+export interface ProtoConf {
+  /**
+   * Proto id.
+   */
+  id?: Id;
+  /**
+   * Proto name.
+   */
+  name?: Name;
+  /**
+   * Proto description.
+   */
+  desc?: Desc;
+  /**
+   * Labels of the proto.
+   */
+  labels?: Labels;
+  /**
+   * Creation time.
+   */
+  create_time?: Timestamp;
+  /**
+   * Last update time.
+   */
+  update_time?: Timestamp;
+  /**
+   * The `.proto` source, or a base64-encoded `FileDescriptorSet`; compiled at write time.
+   */
+  content: string;
 }
 /**
  * A HashiCorp Vault secret manager (`/apisix/admin/secrets/vault/<id>`, APISIX's apisix/secret/vault.lua): `$secret://vault/<id>/<path>/<field>` reads `<field>` of `<uri>/v1/<prefix>/<path>`.
@@ -4657,6 +4691,7 @@ export interface ResourceConfMapInput {
   plugin_metadata: PluginMetadataConfInput;
   ssl: SslConfInput;
   stream_route: StreamRouteConfInput;
+  proto: ProtoConfInput;
   'secret.vault': SecretVaultConfInput;
   'secret.aws': SecretAwsConfInput;
   'secret.gcp': SecretGcpConfInput;
@@ -5549,6 +5584,39 @@ export interface StreamRouteConfInput {
       };
     }[];
   };
+}
+/**
+ * A protocol buffers definition (`/apisix/admin/protos/<id>`, APISIX's schema_def proto) that grpc-transcode plugin confs name by `proto_id`: a `.proto` source, or a base64 `FileDescriptorSet` (compiled `.pb`).
+ */
+export interface ProtoConfInput {
+  /**
+   * Proto id.
+   */
+  id?: IdInput;
+  /**
+   * Proto name.
+   */
+  name?: NameInput;
+  /**
+   * Proto description.
+   */
+  desc?: DescInput;
+  /**
+   * Labels of the proto.
+   */
+  labels?: LabelsInput;
+  /**
+   * Creation time.
+   */
+  create_time?: TimestampInput;
+  /**
+   * Last update time.
+   */
+  update_time?: TimestampInput;
+  /**
+   * The `.proto` source, or a base64-encoded `FileDescriptorSet`; compiled at write time.
+   */
+  content: string;
 }
 /**
  * A HashiCorp Vault secret manager (`/apisix/admin/secrets/vault/<id>`, APISIX's apisix/secret/vault.lua): `$secret://vault/<id>/<path>/<field>` reads `<field>` of `<uri>/v1/<prefix>/<path>`.
