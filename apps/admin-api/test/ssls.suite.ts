@@ -3,9 +3,9 @@
  * (t/admin/ssl*.t, t/admin/ssls.t, t/admin/upstream*.t `tls.client_cert_id`), over HTTP to a
  * real listener on a real store. Every refusal is checked to have written nothing.
  */
-import { AdminClient, makeCa, makeCert, type CertPair } from '@tollgate/testkit';
-import { startAdminServer, type RunningAdminServer } from '../src';
-import { ADMIN_KEY, type SuiteStore } from './admin-api.suite';
+import { makeCa, makeCert, type AdminClient, type CertPair } from '@tollgate/testkit';
+import type { SuiteStore } from './admin-api.suite';
+import { useAdminHarness } from './admin-harness';
 
 const BAD_CERT = `-----BEGIN CERTIFICATE-----\n${'MIIEojCCAwqgAwIBAgIJAK253pMhgCkx'.repeat(4)}\n-----END CERTIFICATE-----\n`;
 const BAD_KEY = `-----BEGIN RSA PRIVATE KEY-----\n${'MIIG5AIBAAKCAYEAyCM0rqJecvgnCfOw'.repeat(4)}\n-----END RSA PRIVATE KEY-----\n`;
@@ -22,9 +22,10 @@ interface Certs {
 export function runSslsSuite(name: string, open: () => Promise<SuiteStore>): void {
   describe(`ssls on ${name}`, () => {
     let certs: Certs;
+    const harness = useAdminHarness(open);
     let target: SuiteStore;
-    let server: RunningAdminServer;
     let admin: AdminClient;
+    let stored: (dir: string) => Promise<string[]>;
 
     beforeAll(() => {
       const ca = makeCa('ssls suite CA');
@@ -37,25 +38,10 @@ export function runSslsSuite(name: string, open: () => Promise<SuiteStore>): voi
       };
     });
 
-    beforeEach(async () => {
-      target = await open();
-      server = await startAdminServer({
-        store: target.store,
-        prefix: target.prefix,
-        adminKeys: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
-        host: '127.0.0.1',
-        port: 0,
-      });
-      admin = new AdminClient(`http://127.0.0.1:${server.port}`, ADMIN_KEY);
+    beforeEach(() => {
+      ({ target, admin, stored } = harness());
     });
 
-    afterEach(async () => {
-      await server.close();
-      await target.cleanup();
-    });
-
-    const stored = async (dir: string) =>
-      (await target.store.range(`${target.prefix}/${dir}/`)).items.map((i) => i.key);
     const site = () => ({ cert: certs.site.cert, key: certs.site.key });
 
     /** PUT that must be refused with `message`, leaving the ssls directory as it was. */
