@@ -15,6 +15,7 @@ import {
   type Logger,
 } from '@tollgate/core';
 import { isStoreValueTooLarge, type ConfigStore } from '@tollgate/config-store';
+import { DataEncryption, type DataEncryptionSettings } from '@tollgate/schema';
 import { AddressFilter, KeyChecker, type AdminKey } from './auth';
 import { EnabledPlugins } from './enabled-plugins';
 import { KeyLayout } from './keys';
@@ -35,6 +36,10 @@ export interface AdminApiOptions {
   allowAdmin?: string[];
   /** config.yaml `plugins`: the plugins configs may use; absent = every plugin Tollgate has. */
   plugins?: readonly string[];
+  /** `apisix.proxy_mode` includes `stream`: stream routes may be managed (APISIX: 400 otherwise). */
+  streamProxy?: boolean;
+  /** `apisix.data_encryption` (APISIX's defaults when absent: on, with its public keyring). */
+  dataEncryption?: DataEncryptionSettings;
   logger?: Logger;
 }
 
@@ -77,7 +82,15 @@ export async function publishPluginList(
 export function createAdminApp(options: AdminApiOptions): express.Express {
   const log = options.logger ?? createLogger('admin-api');
   const keys = new KeyLayout(options.prefix ?? '/apisix');
-  const ctx = new AdminContext(options.store, keys, new EnabledPlugins(options.plugins));
+  const ctx = new AdminContext(
+    options.store,
+    keys,
+    new EnabledPlugins(options.plugins),
+    options.streamProxy,
+    new DataEncryption(options.dataEncryption, (field) =>
+      log.warn('failed to decrypt a stored field, kept as stored', { field }),
+    ),
+  );
   const required = options.adminKeyRequired ?? true;
   if (required && options.adminKeys.length === 0) {
     throw new Error('admin API needs at least one admin key (deployment.admin.admin_key)');

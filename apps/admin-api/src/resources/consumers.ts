@@ -52,6 +52,10 @@ async function checkDuplicateKeys(
     if (sameOwner) continue;
     const value = decodePlugins(item.value);
     if (!value) continue;
+    // Stored keys may be encrypted (and with any key of the ring): compare plain text.
+    ctx.encryption.revealPluginFields(credentialId === undefined ? 'consumers' : 'credentials', {
+      plugins: value,
+    });
     for (const { plugin, field, mine } of wanted) {
       if (credentialValue(value, plugin, field) === mine) {
         return errorResponse(

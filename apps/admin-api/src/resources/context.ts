@@ -3,6 +3,7 @@
  * What resource checks may use: the store, the key layout and small readers over them.
  */
 import type { ConfigStore, StoredItem } from '@tollgate/config-store';
+import { DataEncryption } from '@tollgate/schema';
 import { isObject, type JsonObject } from '../json-tree';
 import type { EnabledPlugins } from '../enabled-plugins';
 import type { KeyLayout } from '../keys';
@@ -23,6 +24,10 @@ export class AdminContext {
     readonly keys: KeyLayout,
     /** The plugins configs may name (config.yaml `plugins`). */
     readonly plugins: EnabledPlugins,
+    /** Whether `apisix.proxy_mode` serves stream routes; if not, `stream_routes` answers 400. */
+    readonly streamProxy = false,
+    /** `apisix.data_encryption`: how secrets are stored (APISIX's defaults when not given). */
+    readonly encryption = new DataEncryption(),
   ) {}
 
   /** Decode a stored value; non-objects (APISIX's `init_dir` placeholders) are not resources. */

@@ -3,6 +3,9 @@
  * The generic CRUD engine behind every `/apisix/admin/<resource>` endpoint, with APISIX's status
  * codes and bodies (resource.lua): PUT 201/200, POST 201 with a generated id, GET one or a list,
  * DELETE, PATCH (merge or sub-path) as a compare-and-swap. Each resource only supplies its checks.
+ * Secrets (`apisix.data_encryption`) are encrypted after the checks, which see plain text: a
+ * PUT/POST/PATCH answers with the value as stored (ciphertext, as APISIX), a GET shows plugin
+ * fields decrypted, and a PATCH merges onto the decrypted value and encrypts again.
  */
 import { formatGeneratedId, storedItemTooLarge } from '@tollgate/config-store';
 import { idText, isObject, mergePatch, replaceAtPath, type JsonObject } from '../json-tree';
@@ -100,6 +103,11 @@ export class ResourceEngine {
     return this.ctx.keys.item(this.def.dir, id);
   }
 
+  /** The etcd directory's name, as the data plane knows it (`consumers/jack/credentials` → `credentials`). */
+  private get resource(): string {
+    return this.def.dir.slice(this.def.dir.lastIndexOf('/') + 1);
+  }
+
   private notSupported(method: AdminMethod): AdminResponse | undefined {
     if (!this.def.unsupported?.includes(method)) return undefined;
     return errorResponse(
@@ -165,6 +173,7 @@ export class ResourceEngine {
     const conf = structuredClone(body as JsonObject);
     const checked = await this.checkConf(urlId, conf, 'put');
     if ('refusal' in checked) return checked.refusal;
+    this.ctx.encryption.encryptStored(this.resource, conf, checked.id);
     const key = this.key(checked.id);
     const prev = await this.ctx.store.get(key);
     const prevValue = prev ? (JSON.parse(prev.value) as JsonObject) : undefined;
@@ -187,6 +196,7 @@ export class ResourceEngine {
     const conf = structuredClone(body as JsonObject);
     const checked = await this.checkConf(urlId, conf, 'post');
     if ('refusal' in checked) return checked.refusal;
+    this.ctx.encryption.encryptStored(this.resource, conf);
     const timestamp = now();
     const storedAs = (id: string): JsonObject => ({
       ...conf,
@@ -211,13 +221,17 @@ export class ResourceEngine {
     if (refused) return refused;
     if (id === undefined) {
       const { entries } = await this.ctx.list(this.def.dir);
+      for (const e of entries) this.ctx.encryption.revealPluginFields(this.resource, e.value, e.id);
       return listResponse(entries, args);
     }
     const key = this.key(id);
     const item = await this.ctx.store.get(key);
     if (!item) return KEY_NOT_FOUND;
     const value = JSON.parse(item.value) as unknown;
-    if (isObject(value)) for (const field of this.def.hiddenOnGet ?? []) delete value[field];
+    if (isObject(value)) {
+      this.ctx.encryption.revealPluginFields(this.resource, value, id);
+      for (const field of this.def.hiddenOnGet ?? []) delete value[field];
+    }
     return {
       status: 200,
       body: {
@@ -257,6 +271,7 @@ export class ResourceEngine {
     const old = await this.ctx.store.get(key);
     if (!old) return KEY_NOT_FOUND;
     let conf = JSON.parse(old.value) as JsonObject;
+    this.ctx.encryption.decryptStored(this.resource, conf, id);
     if (subPath !== '') {
       const pathError = replaceAtPath(conf, subPath, structuredClone(body));
       if (pathError) return errorResponse(400, pathError);
@@ -269,6 +284,7 @@ export class ResourceEngine {
     conf.create_time ??= now();
     const checked = await this.checkConf(id, conf, 'patch');
     if ('refusal' in checked) return checked.refusal;
+    this.ctx.encryption.encryptStored(this.resource, conf, id);
     const text = JSON.stringify(conf);
     const tooLarge = sizeRefusal(key, text);
     if (tooLarge) return tooLarge;
