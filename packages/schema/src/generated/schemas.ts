@@ -6843,13 +6843,9 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
           ]
         }
       },
-      "validity_start": {
-        "$ref": "tollgate:common/timestamp",
-        "description": "Not-before time recorded by clients such as the Dashboard."
-      },
-      "validity_end": {
-        "$ref": "tollgate:common/timestamp",
-        "description": "Not-after time recorded by clients such as the Dashboard."
+      "desc": {
+        "$ref": "tollgate:common/desc",
+        "description": "SSL description."
       },
       "labels": {
         "$ref": "tollgate:common/labels",
@@ -6896,7 +6892,8 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "key",
         "cert"
       ]
-    }
+    },
+    "additionalProperties": false
   },
   "tollgate:resources/stream_route": {
     "$schema": "http://json-schema.org/draft-07/schema#",

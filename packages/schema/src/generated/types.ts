@@ -1096,13 +1096,9 @@ export interface SslConf {
         'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3',
       ];
   /**
-   * Not-before time recorded by clients such as the Dashboard.
+   * SSL description.
    */
-  validity_start?: Timestamp;
-  /**
-   * Not-after time recorded by clients such as the Dashboard.
-   */
-  validity_end?: Timestamp;
+  desc?: Desc;
   /**
    * Labels of the SSL.
    */
@@ -5466,13 +5462,9 @@ export interface SslConfInput {
         'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3',
       ];
   /**
-   * Not-before time recorded by clients such as the Dashboard.
+   * SSL description.
    */
-  validity_start?: TimestampInput;
-  /**
-   * Not-after time recorded by clients such as the Dashboard.
-   */
-  validity_end?: TimestampInput;
+  desc?: DescInput;
   /**
    * Labels of the SSL.
    */
