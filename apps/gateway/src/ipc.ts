@@ -3,6 +3,7 @@
  * Messages between a node's primary process and its workers (node:cluster IPC).
  */
 import type { ConfigUpdate } from './config/update';
+import type { TlsSettings } from './tls/listener';
 
 export type PrimaryMessage =
   | { t: 'config'; update: ConfigUpdate }
@@ -19,6 +20,8 @@ export type WorkerMessage =
 /** Options a worker receives from its primary (JSON in its environment). */
 export interface WorkerOptions {
   listen: { ip: string; port: number }[];
+  /** `apisix.ssl`: the HTTPS listeners and their settings; absent = none. */
+  tls?: TlsSettings & { listen: { ip: string; port: number }[] };
   /** nginx_config.http.enable_access_log / access_log. */
   accessLog: { enabled: boolean; path?: string };
   /** Milliseconds in-flight requests get to finish at shutdown. */

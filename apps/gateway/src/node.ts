@@ -37,6 +37,8 @@ export interface GatewayNodeOptions {
   dataDir: string;
   workers: number;
   listen: { ip: string; port: number }[];
+  /** `apisix.ssl`: HTTPS listeners (absent = none). */
+  tls?: WorkerOptions['tls'];
   /** Milliseconds in-flight requests get at shutdown (default 30 s). */
   shutdownGraceMs?: number;
   /** The per-request access log of the workers (default: on, to stdout). */
@@ -155,6 +157,7 @@ export class GatewayNode {
   private fork(): Promise<void> {
     const workerOptions: WorkerOptions = {
       listen: this.options.listen,
+      tls: this.options.tls,
       shutdownGraceMs: this.options.shutdownGraceMs ?? 30_000,
       accessLog: this.options.accessLog ?? { enabled: true },
       disableUpstreamHealthcheck: this.options.disableUpstreamHealthcheck ?? false,

@@ -10,6 +10,7 @@ import { ConfigItems } from './config/config-items';
 import { Snapshot } from './config/snapshot';
 import { createRequestHandler } from './http/handler';
 import { createGatewayServer } from './http/server';
+import { HttpsListeners } from './tls/https-listeners';
 import { isPrimaryMessage, type WorkerMessage, type WorkerOptions } from './ipc';
 import { createAccessLogger } from './access-log';
 import { IpcCounterStore } from './counters/counter-ipc';
@@ -43,6 +44,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   });
   const registry = enabledPlugins(options.plugins);
   let snapshot: Snapshot | undefined;
+  const httpsListeners = options.tls ? new HttpsListeners(options.tls, log) : undefined;
   let problemsLogged = '';
 
   const applyUpdate = (update: Parameters<ConfigItems['apply']>[0]) => {
@@ -50,6 +52,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     const next = Snapshot.build(items.items, items.revision, registry);
     snapshot = next;
     proxy.retain(next.upstreamKeys);
+    httpsListeners?.update(items.items);
     const problems = JSON.stringify(next.problems);
     if (problems !== problemsLogged && next.problems.length > 0) {
       log.warn('config items not served', { revision: next.revision, problems: next.problems });
@@ -108,14 +111,19 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
 
   const accessLog = createAccessLogger(options.accessLog);
   const handler = createRequestHandler({ snapshot: () => snapshot, proxy, logger: log, accessLog });
-  const servers = options.listen.map(() => createGatewayServer(handler));
+  const bound = [
+    ...options.listen.map((addr) => ({ addr, server: createGatewayServer(handler) })),
+    ...(httpsListeners && options.tls
+      ? options.tls.listen.map((addr) => ({ addr, server: httpsListeners.create(handler) }))
+      : []),
+  ];
+  const servers = bound.map(({ server }) => server);
   await Promise.all(
-    servers.map(
-      (server, i) =>
+    bound.map(
+      ({ addr, server }) =>
         new Promise<void>((resolve, reject) => {
-          const { ip, port } = options.listen[i] ?? { ip: '0.0.0.0', port: 9080 };
           server.once('error', reject);
-          server.listen(port, ip, () => resolve());
+          server.listen(addr.port, addr.ip, () => resolve());
         }),
     ),
   );

@@ -18,6 +18,8 @@ const STABLE_CHECKS = 6;
 export interface GatewayHandle {
   node: TollgateNode;
   port: number;
+  /** The node's HTTPS listener (`apisix.ssl.listen`), on 127.0.0.1. */
+  tlsPort: number;
   /** Each node reaches etcd through its own proxy, so a test can cut one node off. */
   etcdLink: TcpProxy;
   dataDir: string;
@@ -35,9 +37,14 @@ export interface Cluster {
 
 async function startGateway(etcd: EtcdServer, workers: number): Promise<GatewayHandle> {
   const port = await freePort();
+  const tlsPort = await freePort();
   const etcdLink = await TcpProxy.start(etcd.endpoint);
   const config = {
-    apisix: { node_listen: [{ ip: '127.0.0.1', port }], enable_admin: false },
+    apisix: {
+      node_listen: [{ ip: '127.0.0.1', port }],
+      enable_admin: false,
+      ssl: { listen: [{ ip: '127.0.0.1', port: tlsPort }] },
+    },
     nginx_config: { worker_processes: workers },
     deployment: {
       role: 'data_plane',
@@ -50,6 +57,7 @@ async function startGateway(etcd: EtcdServer, workers: number): Promise<GatewayH
       return node;
     },
     port,
+    tlsPort,
     etcdLink,
     dataDir: node.dataDir,
     url: (path) => `http://127.0.0.1:${port}${path}`,

@@ -35,13 +35,19 @@ export interface TollgateNode {
 type Conf = Record<string, Record<string, unknown> | undefined>;
 
 /**
- * Test nodes run side by side: unless the test chose them, the control API and the metrics
- * listener get free ports instead of the fixed defaults (9090, 9091).
+ * Test nodes run side by side: unless the test chose them, the control API, the metrics
+ * listener and the HTTPS listener get free ports instead of the fixed defaults (9090, 9091,
+ * 9443).
  */
 async function withPrivatePorts(config: Record<string, unknown>): Promise<Record<string, unknown>> {
   const conf = config as Conf;
   const apisix = { ...conf.apisix };
   if (apisix.control === undefined) apisix.control = { ip: '127.0.0.1', port: await freePort() };
+  const ssl = { ...(apisix.ssl as Record<string, unknown> | undefined) };
+  if (ssl.enable !== false && ssl.listen === undefined) {
+    ssl.listen = [{ ip: '127.0.0.1', port: await freePort() }];
+  }
+  apisix.ssl = ssl;
   const pluginAttr = { ...conf.plugin_attr };
   const prometheus = { ...(pluginAttr.prometheus as Record<string, unknown> | undefined) };
   if (prometheus.export_addr === undefined) {

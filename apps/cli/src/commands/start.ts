@@ -57,6 +57,7 @@ export async function start(options: StartOptions): Promise<void> {
       adminKeyRequired: config.admin.keyRequired,
       allowAdmin: config.admin.allowAdmin,
       plugins: config.plugins,
+      dataEncryption: config.dataEncryption,
       host: config.admin.listen.ip,
       port: config.admin.listen.port,
     });
@@ -73,6 +74,7 @@ export async function start(options: StartOptions): Promise<void> {
       dataDir: config.dataDir,
       workers: config.workerProcesses,
       listen: config.nodeListen,
+      tls: config.tls,
       accessLog: config.accessLog,
       role: config.role,
       control: config.control.enabled ? config.control.listen : undefined,
@@ -80,6 +82,7 @@ export async function start(options: StartOptions): Promise<void> {
       disableUpstreamHealthcheck: config.disableUpstreamHealthcheck,
       plugins: config.plugins,
       pluginAttr: config.pluginAttr,
+      dataEncryption: config.dataEncryption,
     });
     // Stop the gateway (finishing in-flight requests) before the Admin API and the store.
     closers.unshift(() => gateway?.close() ?? Promise.resolve());

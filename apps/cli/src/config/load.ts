@@ -19,7 +19,9 @@ import {
 } from '@tollgate/core';
 import { getPlugin } from '@tollgate/schema';
 import { ConfigValueError, resolveEnvVars } from './env-vars';
+import { dataEncryptionOf } from './data-encryption';
 import { CONFIG_SCHEMA, SUPPORTED_KEYS } from './schema';
+import { tlsConfigOf } from './ssl';
 import type { Listen, Role, TollgateConfig } from './types';
 
 type Raw = Record<string, unknown>;
@@ -165,6 +167,8 @@ export function parseConfig(
     source,
     role: (deployment.role as Role | undefined) ?? 'traditional',
     nodeListen: nodeListen(apisix.node_listen),
+    dataEncryption: dataEncryptionOf(apisix),
+    tls: tlsConfigOf(apisix, source),
     enableAdmin: (apisix.enable_admin as boolean | undefined) ?? true,
     admin: {
       listen: listenOf(admin.admin_listen, { ip: '127.0.0.1', port: 9180 }),

@@ -4,6 +4,8 @@
  * carry many) and reported separately as warnings.
  */
 
+import { SSL_KEYS, SSL_SCHEMA } from './ssl';
+
 const port = { type: 'integer', minimum: 1, maximum: 65535 };
 const ip = { type: 'string', minLength: 1 };
 const listen = { type: 'object', properties: { ip, port } };
@@ -28,6 +30,7 @@ export const CONFIG_SCHEMA = {
         enable_control: { type: 'boolean' },
         control: listen,
         disable_upstream_healthcheck: { type: 'boolean' },
+        ...SSL_SCHEMA,
       },
     },
     deployment: {
@@ -111,6 +114,7 @@ export const SUPPORTED_KEYS = [
   'apisix.control.ip',
   'apisix.control.port',
   'apisix.disable_upstream_healthcheck',
+  ...SSL_KEYS,
   'deployment.role',
   'deployment.role_traditional.config_provider',
   'deployment.role_control_plane.config_provider',

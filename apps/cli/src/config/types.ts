@@ -4,6 +4,7 @@
  * default applied. docs/configuration.md documents each key.
  */
 import type { AdminKey } from '@tollgate/admin-api';
+import type { DataEncryptionSettings } from '@tollgate/schema';
 
 export type Role = 'traditional' | 'control_plane' | 'data_plane';
 
@@ -12,12 +13,25 @@ export interface Listen {
   port: number;
 }
 
+/** `apisix.ssl` when enabled: the HTTPS listeners and their TLS settings. */
+export interface TlsConfig {
+  listen: Listen[];
+  /** `ssl_protocols`, split. */
+  protocols: ('TLSv1.1' | 'TLSv1.2' | 'TLSv1.3')[];
+  /** `ssl_ciphers` (OpenSSL cipher list). */
+  ciphers: string;
+  /** `fallback_sni`: the SNI assumed for clients that send none. */
+  fallbackSni?: string;
+}
+
 export interface TollgateConfig {
   /** Where the config came from (file path, or `defaults`). */
   source: string;
   role: Role;
   /** apisix.node_listen: gateway listeners. */
   nodeListen: Listen[];
+  /** apisix.ssl: HTTPS listeners; absent when `apisix.ssl.enable` is false. */
+  tls?: TlsConfig;
   enableAdmin: boolean;
   admin: {
     listen: Listen;
@@ -50,6 +64,8 @@ export interface TollgateConfig {
   plugins?: string[];
   /** `plugin_attr`: node-level settings by plugin name, handed to each plugin at start. */
   pluginAttr: Record<string, Record<string, unknown>>;
+  /** apisix.data_encryption, APISIX's defaults applied. */
+  dataEncryption: DataEncryptionSettings;
   /** Keys present in the file that Tollgate does not use (reported as warnings). */
   unsupportedKeys: string[];
 }

@@ -5,6 +5,7 @@
  * `_meta.filter`, chash keys, rate-limit templates and the access log.
  */
 import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { ownValue } from '../json';
 
 /** Values plugins and the runtime set during a request (`route_id`, `consumer_name`, `llm_model`, ...). */
@@ -67,7 +68,12 @@ export class RequestVars {
       case 'server_port':
         return req.socket.localPort;
       case 'scheme':
-        return 'http';
+        return (req.socket as TLSSocket).encrypted === true ? 'https' : 'http';
+      case 'ssl_server_name': {
+        // nginx's $ssl_server_name: the SNI the client sent, empty without TLS or SNI.
+        const name = (req.socket as TLSSocket).servername;
+        return typeof name === 'string' ? name : undefined;
+      }
       case 'server_protocol':
         return `HTTP/${req.httpVersion}`;
       case 'request_length':

@@ -1,0 +1,78 @@
+/**
+ * @module config/ssl
+ * `apisix.ssl`: the gateway's HTTPS listeners and their TLS settings, with APISIX's defaults
+ * (`enable: true`, `listen: [{port: 9443}]`, `ssl_protocols: TLSv1.2 TLSv1.3`, Mozilla's
+ * intermediate `ssl_ciphers`). Certificates come from the `ssls` resource; `fallback_sni` names
+ * the SNI assumed for clients that send none. `enable_http3` is accepted and ignored (HTTP/3 is
+ * not served).
+ */
+import { ConfigInvalidError } from '@tollgate/core';
+import type { Listen, TlsConfig } from './types';
+
+type Raw = Record<string, unknown>;
+
+type Protocol = TlsConfig['protocols'][number];
+
+/** APISIX's default `ssl_ciphers` (conf/config.yaml.example). */
+const DEFAULT_CIPHERS =
+  'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:' +
+  'ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:' +
+  'DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384';
+
+/** JSON Schema of the keys (merged into CONFIG_SCHEMA under `apisix`). */
+export const SSL_SCHEMA = {
+  ssl: {
+    type: 'object',
+    properties: {
+      enable: { type: 'boolean' },
+      listen: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['port'],
+          properties: {
+            ip: { type: 'string', minLength: 1 },
+            port: { type: 'integer', minimum: 1, maximum: 65535 },
+            enable_http3: { type: 'boolean' },
+          },
+        },
+      },
+      ssl_protocols: { type: 'string', pattern: '^\\s*TLSv1\\.[123](\\s+TLSv1\\.[123])*\\s*$' },
+      ssl_ciphers: { type: 'string', minLength: 1, maxLength: 4096 },
+      fallback_sni: { type: 'string', maxLength: 255 },
+    },
+  },
+} as const;
+
+export const SSL_KEYS = [
+  'apisix.ssl.enable',
+  'apisix.ssl.listen',
+  'apisix.ssl.ssl_protocols',
+  'apisix.ssl.ssl_ciphers',
+  'apisix.ssl.fallback_sni',
+] as const;
+
+/** The HTTPS listeners, or undefined when `apisix.ssl.enable` is false. */
+export function tlsConfigOf(apisix: Raw, source: string): TlsConfig | undefined {
+  const ssl = (apisix.ssl ?? {}) as Raw;
+  if (ssl.enable === false) return undefined;
+  const listen = ((ssl.listen as Raw[] | undefined) ?? [{ port: 9443 }]).map((entry): Listen => ({
+    ip: (entry.ip as string | undefined) ?? '0.0.0.0',
+    port: entry.port as number,
+  }));
+  const protocols = ((ssl.ssl_protocols as string | undefined) ?? 'TLSv1.2 TLSv1.3')
+    .trim()
+    .split(/\s+/) as Protocol[];
+  const fallbackSni = (ssl.fallback_sni as string | undefined) || undefined;
+  if (listen.length === 0) {
+    throw new ConfigInvalidError(
+      `invalid config file ${source}: apisix.ssl.listen: needs an address while apisix.ssl.enable is true`,
+    );
+  }
+  return {
+    listen,
+    protocols,
+    ciphers: (ssl.ssl_ciphers as string | undefined) ?? DEFAULT_CIPHERS,
+    ...(fallbackSni ? { fallbackSni } : {}),
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * @module tls/https-listeners
+ * A worker's HTTPS listeners (`apisix.ssl.listen`) kept on the current config: every config
+ * update rebuilds the SSL table (unchanged SSLs keep their contexts) and hands it to each
+ * listener at once, including listeners created after the first update.
+ */
+import type https from 'node:https';
+import type { RequestListener } from 'node:http';
+import type { Logger } from '@tollgate/core';
+import type { ConfigValue } from '../config/update';
+import { createTlsGatewayServer, type TlsGatewayServer, type TlsSettings } from './listener';
+import { SslTableBuilder, type SslTable } from './server-ssls';
+
+export class HttpsListeners {
+  private readonly builder: SslTableBuilder;
+  private readonly listeners: TlsGatewayServer[] = [];
+  private table: SslTable | undefined;
+  private problemsLogged = '';
+
+  constructor(
+    private readonly settings: TlsSettings,
+    private readonly log: Logger,
+  ) {
+    this.builder = new SslTableBuilder(settings.fallbackSni);
+  }
+
+  /** Serve the SSLs of `items` (the worker's validated config) from now on. */
+  update(items: ReadonlyMap<string, ConfigValue>): void {
+    const { table, problems } = this.builder.build(items);
+    this.table = table;
+    for (const listener of this.listeners) listener.setTable(table);
+    const summary = JSON.stringify(problems);
+    if (summary !== this.problemsLogged && problems.length > 0) {
+      this.log.warn('ssls not served', { problems });
+    }
+    this.problemsLogged = summary;
+  }
+
+  /** A new HTTPS listener for `handler`, serving the current SSLs; not yet listening. */
+  create(handler: RequestListener): https.Server {
+    const listener = createTlsGatewayServer(this.settings, handler);
+    if (this.table) listener.setTable(this.table);
+    this.listeners.push(listener);
+    return listener.server;
+  }
+}
