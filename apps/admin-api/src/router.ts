@@ -198,6 +198,10 @@ export async function dispatch(
     const [, credentialId, ...sub] = rest;
     return runResource(ctx, credentialsOf(id), req, credentialId, sub.join('/'));
   }
+  if (resource === 'stream_routes' && !ctx.streamProxy) {
+    // admin/init.lua answers this before looking at the method, id or body.
+    return errorResponse(400, 'stream mode is disabled, can not add stream routes');
+  }
   if (resource === 'secrets') return runSecrets(ctx, req, id, rest);
   const def = RESOURCES.get(resource);
   if (!def) return errorResponse(404, `Unsupported resource type: ${resource}`);

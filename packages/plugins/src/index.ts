@@ -91,6 +91,9 @@ export const PLUGINS: PluginRegistry = new Map(
   ALL.map((p) => [p.name, p as PluginDefinition<unknown>]),
 );
 
+/** IP/CIDR list matching, shared with the gateway's stream routes and stream ip-restriction. */
+export { inList } from './ip-restriction/matcher';
+export { boundedKey } from './limit-common/keys';
 /** The node-wide health key of an LLM instance; the gateway's active checker builds the same. */
 export { healthTargetKey } from './ai-proxy-multi/selection';
 /** The metrics protocol between a node's primary and its workers (the exporter's side). */

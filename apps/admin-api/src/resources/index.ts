@@ -8,6 +8,7 @@ import { protos } from './protos';
 import type { ResourceDefinition } from './resource';
 import { routes } from './routes';
 import { services } from './services';
+import { streamRoutes } from './stream-routes';
 import { ssls } from './ssls';
 import { upstreams } from './upstreams';
 
@@ -21,6 +22,7 @@ export const RESOURCES: ReadonlyMap<string, ResourceDefinition> = new Map([
   ['global_rules', globalRules],
   ['consumer_groups', consumerGroups],
   ['plugin_metadata', pluginMetadata],
+  ['stream_routes', streamRoutes],
   ['ssls', ssls],
   ['protos', protos],
 ]);

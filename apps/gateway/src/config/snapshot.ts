@@ -16,6 +16,7 @@ import {
   type Router,
 } from '@tollgate/core';
 import { getPlugin } from '@tollgate/schema';
+import { compileStreamRoutes, StreamRouteTable } from '../stream/stream-routes';
 import { SnapshotConsumers } from './consumer-directory';
 import { withClientCert } from './upstream-tls';
 import { idOf, objectOf, pluginsOf } from './values';
@@ -83,6 +84,8 @@ export class Snapshot {
     readonly problems: readonly SnapshotProblem[],
     readonly pluginMetadata: ReadonlyMap<string, ConfigValue>,
     private readonly upstreams: ReadonlyMap<string, ConfigValue> = new Map(),
+    /** `stream_routes`, served by the stream proxy (`apisix.proxy_mode` with stream). */
+    readonly streamRoutes: StreamRouteTable = new StreamRouteTable([]),
   ) {}
 
   /** The upstream object `upstreams/<id>` (traffic-split's `upstream_id`), or undefined. */
@@ -206,6 +209,7 @@ export class Snapshot {
       problems,
       dir('plugin_metadata'),
       upstreams,
+      compileStreamRoutes(dir('stream_routes'), services, resolveUpstream, problems),
     );
   }
 
