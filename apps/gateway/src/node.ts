@@ -8,6 +8,7 @@ import cluster, { type Worker } from 'node:cluster';
 import path from 'node:path';
 import type { ConfigStore } from '@tollgate/config-store';
 import { createLogger, type Logger } from '@tollgate/core';
+import { DataEncryption, type DataEncryptionSettings } from '@tollgate/schema';
 import { ConfigItems } from './config/config-items';
 import type { ConfigUpdate } from './config/update';
 import {
@@ -55,6 +56,8 @@ export interface GatewayNodeOptions {
   plugins?: string[];
   /** config.yaml `plugin_attr`, by plugin name. */
   pluginAttr?: Record<string, Record<string, unknown>>;
+  /** `apisix.data_encryption`: how stored secrets are decrypted (default: APISIX's). */
+  dataEncryption?: DataEncryptionSettings;
   logger?: Logger;
 }
 
@@ -103,6 +106,9 @@ export class GatewayNode {
       store: options.store,
       prefix: options.prefix,
       cacheFile: path.join(options.dataDir, 'config-cache.json'),
+      encryption: new DataEncryption(options.dataEncryption, (field) =>
+        this.log.info('stored field not decrypted, used as stored', { field }),
+      ),
       onUpdate: (update) => this.onUpdate(update),
     });
   }

@@ -4,6 +4,7 @@
  * carry many) and reported separately as warnings.
  */
 
+import { DATA_ENCRYPTION_KEYS, DATA_ENCRYPTION_SCHEMA } from './data-encryption';
 import { SSL_KEYS, SSL_SCHEMA } from './ssl';
 
 const port = { type: 'integer', minimum: 1, maximum: 65535 };
@@ -30,6 +31,7 @@ export const CONFIG_SCHEMA = {
         enable_control: { type: 'boolean' },
         control: listen,
         disable_upstream_healthcheck: { type: 'boolean' },
+        ...DATA_ENCRYPTION_SCHEMA,
         ...SSL_SCHEMA,
       },
     },
@@ -114,6 +116,7 @@ export const SUPPORTED_KEYS = [
   'apisix.control.ip',
   'apisix.control.port',
   'apisix.disable_upstream_healthcheck',
+  ...DATA_ENCRYPTION_KEYS,
   ...SSL_KEYS,
   'deployment.role',
   'deployment.role_traditional.config_provider',

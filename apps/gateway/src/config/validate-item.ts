@@ -13,9 +13,19 @@ import {
   getPlugin,
   SCHEMA_OF_RESOURCE,
   validateResource,
+  DataEncryption,
   type SchemaName,
 } from '@tollgate/schema';
 import { DATA_PLANE_RESOURCES, type ConfigValue, type DataPlaneResource } from './update';
+
+/** APISIX's defaults: plugin fields and private keys encrypted with its public keyring. */
+const APISIX_DEFAULTS = new DataEncryption();
+
+/** The directory the data-encryption layout names (`consumers/jack/credentials/c1` → `credentials`). */
+function storedDir(relativeKey: string): string {
+  const parts = relativeKey.split('/');
+  return parts[0] === 'consumers' && parts[2] === 'credentials' ? 'credentials' : (parts[0] ?? '');
+}
 
 /** Outcome of {@link validateItem}. */
 export type ValidateItemResult =
@@ -102,6 +112,8 @@ function validateMetadata(plugin: string, body: Record<string, unknown>): Valida
  * - `relativeKey` is the key without the prefix and its slash (`routes/1`, `consumers/jack`,
  *   `consumers/jack/credentials/c1`, `plugin_metadata/ai-proxy`).
  * - `{ ok: 'ignored' }` for keys the data plane does not load.
+ * - Secrets stored encrypted (`apisix.data_encryption`: plugin `encrypt_fields`, private keys)
+ *   are decrypted with `encryption` first; a value no key decrypts is used as stored.
  * - `{ ok: false, reason }` for a value that is not a JSON object, fails its resource schema or
  *   code-level checks, names an unknown plugin, or has a plugin conf that fails its check. The
  *   reason never quotes the value (it may hold secrets).
@@ -114,16 +126,24 @@ function validateMetadata(plugin: string, body: Record<string, unknown>): Valida
  * validateItem('routes/1', '{"uri":"/a","upstream_id":"1"}')
  * // { ok: true, value: { uri: '/a', upstream_id: '1', id: '1', priority: 0, status: 1, ... } }
  */
-export function validateItem(relativeKey: string, raw: string): ValidateItemResult {
+export function validateItem(
+  relativeKey: string,
+  raw: string,
+  encryption: DataEncryption = APISIX_DEFAULTS,
+): ValidateItemResult {
   try {
-    return validate(relativeKey, raw);
+    return validate(relativeKey, raw, encryption);
   } catch (err) {
     // A throwing plugin check must cost one key, never the whole sync.
     return { ok: false, reason: `validation failed: ${(err as Error).message}` };
   }
 }
 
-function validate(relativeKey: string, raw: string): ValidateItemResult {
+function validate(
+  relativeKey: string,
+  raw: string,
+  encryption: DataEncryption,
+): ValidateItemResult {
   const where = classify(relativeKey);
   if (where.kind === 'ignored') return { ok: 'ignored' };
   if (where.kind === 'bad') return { ok: false, reason: where.reason };
@@ -135,6 +155,9 @@ function validate(relativeKey: string, raw: string): ValidateItemResult {
     return { ok: false, reason: 'value is not valid JSON' };
   }
   if (!isPlainObject(body)) return { ok: false, reason: 'value is not a JSON object' };
+  // Checks and plugins see plain text (APISIX's plugin_checker decrypts before checking).
+  const plugin = where.kind === 'metadata' ? where.plugin : undefined;
+  encryption.decryptStored(storedDir(relativeKey), body, plugin);
   if (where.kind === 'metadata') return validateMetadata(where.plugin, body);
 
   const checked = validateResource(where.schema, body);

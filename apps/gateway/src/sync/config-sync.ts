@@ -20,6 +20,7 @@
  * receiver must replace everything, as for any `full` update, and not compare revisions across it.
  */
 import type { ConfigStore, RangeResult, Watch, WatchBatch } from '@tollgate/config-store';
+import type { DataEncryption } from '@tollgate/schema';
 import { Backoff, StoreCompactedError, createLogger, type Logger } from '@tollgate/core';
 import type { ConfigUpdate } from '../config/update';
 import { ConfigCacheWriter, readConfigCache } from './config-cache';
@@ -35,6 +36,8 @@ export interface ConfigSyncOptions {
   cacheFile?: string;
   /** Receives every update, in order. An exception is logged; the update counts as applied. */
   onUpdate(update: ConfigUpdate): void;
+  /** Decrypts stored secrets before validation (default: APISIX's `data_encryption`). */
+  encryption?: DataEncryption;
   /** First retry delay after a failed read, in ms (default 200). */
   backoffInitialMs?: number;
   /** Longest retry delay, in ms (default 5000). */
@@ -96,7 +99,7 @@ export class ConfigSync {
 
   constructor(private readonly options: ConfigSyncOptions) {
     this.log = options.logger ?? createLogger('config-sync');
-    this.config = new SyncedConfig(options.prefix.replace(/\/+$/, ''));
+    this.config = new SyncedConfig(options.prefix.replace(/\/+$/, ''), options.encryption);
     this.health = new StoreHealth(this.log, options.outageGraceMs);
     this.backoff = new Backoff({
       initialMs: options.backoffInitialMs ?? 200,

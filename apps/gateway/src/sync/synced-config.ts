@@ -6,6 +6,7 @@
  * fails validation (style §1.3 point 4). Pure: no I/O, no timers, no logging.
  */
 import type { StoredItem, WatchBatch } from '@tollgate/config-store';
+import type { DataEncryption } from '@tollgate/schema';
 import type { ConfigValue } from '../config/update';
 import { isDataPlaneKey, validateItem } from '../config/validate-item';
 
@@ -41,8 +42,14 @@ export class SyncedConfig {
   private readonly invalid = new Map<string, string>();
   private readonly dir: string;
 
-  /** `prefix` without its trailing slash, e.g. `/apisix`. */
-  constructor(readonly prefix: string) {
+  /**
+   * `prefix` without its trailing slash, e.g. `/apisix`; `encryption` decrypts stored secrets
+   * (default: APISIX's `data_encryption`).
+   */
+  constructor(
+    readonly prefix: string,
+    private readonly encryption?: DataEncryption,
+  ) {
     this.dir = `${prefix}/`;
   }
 
@@ -139,7 +146,7 @@ export class SyncedConfig {
 
   /** Validate and hold one value; the accepted value, or why not. */
   private accept(key: string, raw: string): ConfigValue | 'refused' | 'ignored' {
-    const result = validateItem(key, raw);
+    const result = validateItem(key, raw, this.encryption);
     if (result.ok === 'ignored') return 'ignored';
     if (result.ok) {
       this.good.set(key, { raw, value: result.value });
