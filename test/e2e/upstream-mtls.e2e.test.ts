@@ -1,10 +1,15 @@
 /**
  * Upstream TLS through a real `tollgate start` on etcd: the upstream is a local HTTPS server that
  * requires a client certificate signed by its CA. The route works with `tls.client_cert` /
- * `client_key` and with `tls.client_cert_id` (an ssls item of type client), fails without one,
- * and `tls.verify: true` against a certificate Node does not trust answers 502, as APISIX.
+ * `client_key` and with `tls.client_cert_id` (an ssls item of type client), fails without one.
+ * `tls.verify: true` passes for a trusted certificate issued for the SNI, and answers 502 for a
+ * name it was not issued for or a CA Node does not trust (APISIX's t/node/upstream-mtls cases).
+ * The node trusts the upstream CA through NODE_EXTRA_CA_CERTS.
  */
+import fs from 'node:fs';
 import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { makeCa, makeCert, waitFor, type CertPair } from '@tollgate/testkit';
@@ -16,6 +21,8 @@ describe('upstream mTLS', () => {
   let node: AccessNode;
   let upstream: https.Server;
   let upstreamPort: number;
+  let rogue: https.Server;
+  let roguePort: number;
   let client: CertPair;
   let stranger: CertPair;
   const handshakes: string[] = [];
@@ -37,13 +44,31 @@ describe('upstream mTLS', () => {
     upstream.on('tlsClientError', (err) => handshakes.push(err.message));
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     upstreamPort = (upstream.address() as AddressInfo).port;
-    node = await startAccessNode('upstream-mtls');
+    const rogueSite = makeCert(makeCa('untrusted CA'), { cn: 'localhost', ips: ['127.0.0.1'] });
+    rogue = https.createServer(rogueSite, (req, res) => {
+      req.resume();
+      res.end('rogue\n');
+    });
+    await new Promise<void>((resolve) => rogue.listen(0, '127.0.0.1', resolve));
+    roguePort = (rogue.address() as AddressInfo).port;
+
+    const caFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mtls-ca-')), 'ca.crt');
+    fs.writeFileSync(caFile, ca.cert);
+    process.env.NODE_EXTRA_CA_CERTS = caFile;
+    try {
+      node = await startAccessNode('upstream-mtls');
+    } finally {
+      delete process.env.NODE_EXTRA_CA_CERTS;
+      fs.rmSync(path.dirname(caFile), { recursive: true, force: true });
+    }
   });
 
   afterAll(async () => {
     await node?.close();
-    upstream?.closeAllConnections();
-    await new Promise<void>((resolve) => upstream?.close(() => resolve()));
+    for (const server of [upstream, rogue]) {
+      server?.closeAllConnections();
+      await new Promise<void>((resolve) => server?.close(() => resolve()));
+    }
   });
 
   const route = (uri: string, tls?: Record<string, unknown>) => ({
@@ -99,13 +124,40 @@ describe('upstream mTLS', () => {
     });
   });
 
-  it('tls.verify: true refuses a certificate Node does not trust (502); false accepts it', async () => {
-    const pair = { client_cert: client.cert, client_key: client.key };
-    await node.putRoute('5', route('/verified', { ...pair, verify: true }));
-    expect((await node.request('/verified')).status).toBe(502);
-    await node.putRoute('5', route('/verified', { ...pair, verify: false }));
+  it('tls.verify: true accepts a trusted certificate for the SNI, refuses another name (502)', async () => {
+    const pair = { client_cert: client.cert, client_key: client.key, verify: true };
+    const named = (host: string) => ({
+      ...route('/verified', pair),
+      upstream: { ...route('/verified', pair).upstream, pass_host: 'rewrite', upstream_host: host },
+    });
+    await node.putRoute('5', named('localhost'));
+    const ok = await node.request('/verified');
+    expect({ status: ok.status, body: ok.body }).toEqual({
+      status: 200,
+      body: 'hello tollgate-gateway\n',
+    });
+    await node.putRoute('5', named('invalid.test'));
+    await waitFor('a name the certificate lacks to be refused', async () => {
+      return (await node.request('/verified')).status === 502;
+    });
+  });
+
+  it('tls.verify: true refuses a certificate from a CA Node does not trust (502); false accepts it', async () => {
+    const rogueRoute = (verify: boolean) => ({
+      uri: '/rogue',
+      upstream: {
+        scheme: 'https',
+        type: 'roundrobin',
+        nodes: { [`127.0.0.1:${roguePort}`]: 1 },
+        tls: { verify },
+      },
+    });
+    await node.putRoute('6', rogueRoute(true));
+    expect((await node.request('/rogue')).status).toBe(502);
+    await node.putRoute('6', rogueRoute(false));
     await waitFor('verify off to apply', async () => {
-      return (await node.request('/verified')).status === 200;
+      const reply = await node.request('/rogue');
+      return reply.status === 200 && reply.body === 'rogue\n';
     });
   });
 });
