@@ -7191,7 +7191,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
             "maxLength": 65536
           },
           "verify": {
-            "description": "Verify the server certificate (only kafka upstreams in APISIX).",
+            "description": "Verify the https nodes' certificate and name (APISIX 3.18: kafka only; Tollgate and APISIX master: https too).",
             "type": "boolean",
             "default": false
           }

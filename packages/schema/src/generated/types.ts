@@ -596,7 +596,7 @@ export interface UpstreamConf {
      */
     client_key?: string;
     /**
-     * Verify the server certificate (only kafka upstreams in APISIX).
+     * Verify the https nodes' certificate and name (APISIX 3.18: kafka only; Tollgate and APISIX master: https too).
      */
     verify: boolean;
   };
@@ -4962,7 +4962,7 @@ export interface UpstreamConfInput {
      */
     client_key?: string;
     /**
-     * Verify the server certificate (only kafka upstreams in APISIX).
+     * Verify the https nodes' certificate and name (APISIX 3.18: kafka only; Tollgate and APISIX master: https too).
      */
     verify?: boolean;
   };
