@@ -15,3 +15,5 @@ export * from './fresh-get';
 export * from './error-catalogue';
 export * from './keep-alive-connection';
 export * from './certs';
+export * from './mock-aws-secrets';
+export * from './mock-gcp-secrets';

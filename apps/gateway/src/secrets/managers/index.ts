@@ -4,8 +4,12 @@
  * `/apisix/admin/secrets/<manager>/<id>`: one line per manager.
  */
 import type { SecretManager } from '../manager';
+import { awsManager } from './aws';
+import { gcpManager } from './gcp';
 import { vaultManager } from './vault';
 
 export const SECRET_MANAGERS: ReadonlyMap<string, SecretManager> = new Map<string, SecretManager>([
   ['vault', vaultManager],
+  ['aws', awsManager],
+  ['gcp', gcpManager],
 ]);
