@@ -3,6 +3,7 @@
  * Messages between a node's primary process and its workers (node:cluster IPC).
  */
 import type { ConfigUpdate } from './config/update';
+import type { SecretCacheOptions } from './secrets/resolver';
 import type { TlsSettings } from './tls/listener';
 
 export type PrimaryMessage =
@@ -32,6 +33,8 @@ export interface WorkerOptions {
   plugins?: string[];
   /** config.yaml `plugin_attr`, by plugin name. */
   pluginAttr: Record<string, Record<string, unknown>>;
+  /** `apisix.lru.secret`: how long resolved secret references are cached; absent = APISIX's defaults. */
+  secretCache?: SecretCacheOptions;
 }
 
 export const WORKER_OPTIONS_ENV = 'TOLLGATE_WORKER_OPTIONS';

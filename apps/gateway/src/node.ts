@@ -56,6 +56,8 @@ export interface GatewayNodeOptions {
   plugins?: string[];
   /** config.yaml `plugin_attr`, by plugin name. */
   pluginAttr?: Record<string, Record<string, unknown>>;
+  /** `apisix.lru.secret`: the workers' cache of resolved secret references. */
+  secretCache?: WorkerOptions['secretCache'];
   /** `apisix.data_encryption`: how stored secrets are decrypted (default: APISIX's). */
   dataEncryption?: DataEncryptionSettings;
   logger?: Logger;
@@ -169,6 +171,7 @@ export class GatewayNode {
       disableUpstreamHealthcheck: this.options.disableUpstreamHealthcheck ?? false,
       plugins: this.options.plugins,
       pluginAttr: this.options.pluginAttr ?? {},
+      secretCache: this.options.secretCache,
     };
     const worker = cluster.fork({ [WORKER_OPTIONS_ENV]: JSON.stringify(workerOptions) });
     const state: WorkerState = { worker, synced: false, listening: false, appliedRevision: 0 };

@@ -16,6 +16,9 @@ import { createAccessLogger } from './access-log';
 import { IpcCounterStore } from './counters/counter-ipc';
 import { HealthTable } from './health/health-table';
 import { UpstreamProxy } from './proxy';
+import { SECRET_MANAGERS } from './secrets/managers';
+import { PluginChainResolver } from './secrets/plugin-chain';
+import { SecretResolver } from './secrets/resolver';
 
 /** The plugins this worker runs: config.yaml's `plugins`, or all of them. */
 function enabledPlugins(names: readonly string[] | undefined): PluginRegistry {
@@ -110,7 +113,20 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   }
 
   const accessLog = createAccessLogger(options.accessLog);
-  const handler = createRequestHandler({ snapshot: () => snapshot, proxy, logger: log, accessLog });
+  const secrets = new PluginChainResolver(
+    new SecretResolver(
+      (manager, id) => items.items.get(`secrets/${manager}/${id}`),
+      SECRET_MANAGERS,
+      options.secretCache,
+    ),
+  );
+  const handler = createRequestHandler({
+    snapshot: () => snapshot,
+    proxy,
+    logger: log,
+    accessLog,
+    secrets,
+  });
   const bound = [
     ...options.listen.map((addr) => ({ addr, server: createGatewayServer(handler) })),
     ...(httpsListeners && options.tls

@@ -45,6 +45,22 @@ export const SCHEMA_OF_RESOURCE = {
   protos: 'proto',
 } as const satisfies Record<string, SchemaName>;
 
+/** The schemas of the secret managers. */
+export type SecretSchemaName = Extract<SchemaName, `secret.${string}`>;
+
+/**
+ * The schema of each secret manager, by the name in `/apisix/admin/secrets/<manager>/<id>`, etcd's
+ * `secrets/<manager>/<id>` and `$secret://<manager>/...` (APISIX's apisix/secret/<manager>.lua).
+ */
+export const SCHEMA_OF_SECRET_MANAGER: ReadonlyMap<string, SecretSchemaName> = new Map<
+  string,
+  SecretSchemaName
+>([
+  ['vault', 'secret.vault'],
+  ['aws', 'secret.aws'],
+  ['gcp', 'secret.gcp'],
+]);
+
 /**
  * The resource schema as JSON (served by GET /apisix/admin/schema/<name>), self-contained
  * (no `$ref`s) and safe to mutate; undefined if unknown.

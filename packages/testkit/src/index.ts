@@ -15,5 +15,6 @@ export * from './fresh-get';
 export * from './error-catalogue';
 export * from './keep-alive-connection';
 export * from './certs';
+export * from './mock-vault';
 export * from './mock-aws-secrets';
 export * from './mock-gcp-secrets';

@@ -12,6 +12,8 @@ export interface ManagedProcessOptions {
   cwd?: string;
   /** Resolves when the process is ready to serve; rejects to fail the start. */
   ready: () => Promise<void>;
+  /** Sees everything the process prints (stdout and stderr), for tests that check all of it. */
+  onOutput?: (text: string) => void;
 }
 
 /** A restartable child process with captured output. */
@@ -33,6 +35,7 @@ export class ManagedProcess {
     const keep = (chunk: Buffer) => {
       this.output.push(chunk.toString());
       if (this.output.length > 400) this.output.splice(0, 200);
+      this.options.onOutput?.(chunk.toString());
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);

@@ -22,6 +22,8 @@ export interface TollgateNodeOptions {
   readyPorts: number[];
   /** Reuse a data directory (to test restarts); a fresh temp dir otherwise. */
   dataDir?: string;
+  /** Sees everything the node prints (stdout and stderr). */
+  onOutput?: (text: string) => void;
 }
 
 export interface TollgateNode {
@@ -76,6 +78,7 @@ export async function startTollgate(options: TollgateNodeOptions): Promise<Tollg
       ...options.env,
     },
     cwd: workDir,
+    onOutput: options.onOutput,
     ready: async () => {
       for (const port of options.readyPorts) await waitForPort(port, '127.0.0.1', 30_000);
     },

@@ -6,7 +6,7 @@
  * manager is APISIX's `invalid secret manager: <name>`. GET on `/secrets` (or on `/secrets/<manager>`,
  * which APISIX answers the same way) lists the secrets of every manager.
  */
-import type { SchemaName } from '@tollgate/schema';
+import { SCHEMA_OF_SECRET_MANAGER } from '@tollgate/schema';
 import { idText } from '../json-tree';
 import { errorResponse, type AdminResponse } from '../response';
 import { checkSchema } from './checks';
@@ -15,13 +15,6 @@ import { listResponse, type ListQuery } from './list';
 import type { ResourceDefinition } from './resource';
 
 const DIR = 'secrets';
-
-/** The managers APISIX ships (apisix/secret/<name>.lua) and their schemas. */
-const MANAGER_SCHEMAS: ReadonlyMap<string, SchemaName> = new Map<string, SchemaName>([
-  ['vault', 'secret.vault'],
-  ['aws', 'secret.aws'],
-  ['gcp', 'secret.gcp'],
-]);
 
 function checkSecret(
   manager: string,
@@ -32,7 +25,7 @@ function checkSecret(
   if (conf.id !== undefined && idText(conf.id) !== storedId) {
     return errorResponse(400, 'wrong secret id');
   }
-  const schema = MANAGER_SCHEMAS.get(manager);
+  const schema = SCHEMA_OF_SECRET_MANAGER.get(manager);
   if (schema === undefined) return errorResponse(400, `invalid secret manager: ${manager}`);
   conf.id = storedId;
   return checkSchema(schema, conf);

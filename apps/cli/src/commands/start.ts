@@ -82,6 +82,7 @@ export async function start(options: StartOptions): Promise<void> {
       disableUpstreamHealthcheck: config.disableUpstreamHealthcheck,
       plugins: config.plugins,
       pluginAttr: config.pluginAttr,
+      secretCache: config.secretCache,
       dataEncryption: config.dataEncryption,
     });
     // Stop the gateway (finishing in-flight requests) before the Admin API and the store.

@@ -199,10 +199,23 @@ export function parseConfig(
     },
     disableUpstreamHealthcheck:
       (apisix.disable_upstream_healthcheck as boolean | undefined) ?? false,
+    secretCache: secretCacheOf(apisix.lru),
     prometheus: { exportAddr: listenOf(prometheus.export_addr, { ip: '127.0.0.1', port: 9091 }) },
     plugins: enabledPlugins(conf.plugins, source),
     pluginAttr: (conf.plugin_attr ?? {}) as Record<string, Record<string, unknown>>,
     unsupportedKeys,
+  };
+}
+
+/** `apisix.lru.secret`, with APISIX's fallbacks (secret.lua `new_lrucache`). */
+function secretCacheOf(lru: unknown): TollgateConfig['secretCache'] {
+  const secret = ((lru as Raw | undefined)?.secret ?? {}) as Raw;
+  const ttlOf = (kind: 'success' | 'failure', fallback: number) =>
+    (((secret[kind] as Raw | undefined)?.ttl ?? secret.ttl ?? fallback) as number) * 1000;
+  return {
+    successTtlMs: ttlOf('success', 300),
+    failureTtlMs: ttlOf('failure', 60),
+    count: (secret.count as number | undefined) ?? 512,
   };
 }
 

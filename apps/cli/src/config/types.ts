@@ -59,6 +59,11 @@ export interface TollgateConfig {
    * breakers) for upstreams and ai-proxy-multi instances; weights alone decide.
    */
   disableUpstreamHealthcheck: boolean;
+  /**
+   * apisix.lru.secret: resolved `$secret://`/`$env://` references are cached `success.ttl` (else
+   * `ttl`, else 300) seconds, failures `failure.ttl` (else `ttl`, else 60), `count` (512) of each.
+   */
+  secretCache: { successTtlMs: number; failureTtlMs: number; count: number };
   prometheus: { exportAddr: Listen };
   /** `plugins`: the HTTP plugins this node runs and its Admin API accepts; absent = all. */
   plugins?: string[];

@@ -19,7 +19,6 @@ describe('validateItem: keys', () => {
     ['plugins', '[{"name":"key-auth"}]'],
     ['gen_id', '1'],
     ['protos/1', '{"content":"x"}'],
-    ['secrets/vault/1', '{}'],
     ['routes/', 'init_dir'],
     ['routes', 'init_dir'],
     ['consumers/', 'init_dir'],
@@ -36,6 +35,23 @@ describe('validateItem: keys', () => {
       'unexpected key layout under consumers',
     );
     expect(isDataPlaneKey('routes/1/x')).toBe(true);
+  });
+
+  it('loads secrets/<manager>/<id> with its manager schema and id "<manager>/<id>" (secret.lua check_secret)', () => {
+    const vault = { uri: 'http://127.0.0.1:8200', prefix: 'kv', token: 't' };
+    expect(valueOf(validateItem('secrets/vault/1', JSON.stringify(vault)))).toEqual({
+      ...vault,
+      id: 'vault/1',
+    });
+    expect(reasonOf(validateItem('secrets/vault/1', '{"uri":"http://v"}'))).toMatch(
+      /^invalid configuration: property "(prefix|token)" is required$/,
+    );
+    expect(reasonOf(validateItem('secrets/consul/1', '{}'))).toBe(
+      'secret manager not exits, manager: consul',
+    );
+    expect(reasonOf(validateItem('secrets/vault/1/x', '{}'))).toBe(
+      'unexpected key layout under secrets',
+    );
   });
 });
 

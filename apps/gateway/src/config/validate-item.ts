@@ -12,6 +12,7 @@ import {
   checkPluginConf,
   getPlugin,
   SCHEMA_OF_RESOURCE,
+  SCHEMA_OF_SECRET_MANAGER,
   validateResource,
   DataEncryption,
   type SchemaName,
@@ -41,12 +42,23 @@ type KeyKind =
   | { kind: 'bad'; reason: string };
 
 const SCHEMA_OF: Record<
-  Exclude<DataPlaneResource, 'consumers' | 'plugin_metadata'>,
+  Exclude<DataPlaneResource, 'consumers' | 'plugin_metadata' | 'secrets'>,
   ItemSchema
 > = SCHEMA_OF_RESOURCE;
 
 function isDataPlaneResource(dir: string): dir is DataPlaneResource {
   return (DATA_PLANE_RESOURCES as readonly string[]).includes(dir);
+}
+
+/** `secrets/<manager>/<id>`, checked by the manager's schema (APISIX's secret.lua check_secret). */
+function classifySecret(manager: string, rest: string[]): KeyKind {
+  const [id, ...deeper] = rest;
+  if (!id || deeper.length > 0)
+    return { kind: 'bad', reason: 'unexpected key layout under secrets' };
+  const schema = SCHEMA_OF_SECRET_MANAGER.get(manager);
+  if (schema === undefined)
+    return { kind: 'bad', reason: `secret manager not exits, manager: ${manager}` };
+  return { kind: 'resource', schema, id: `${manager}/${id}` };
 }
 
 function classify(relativeKey: string): KeyKind {
@@ -62,6 +74,7 @@ function classify(relativeKey: string): KeyKind {
     }
     return { kind: 'bad', reason: 'unexpected key layout under consumers' };
   }
+  if (dir === 'secrets') return classifySecret(name, rest);
   if (rest.length > 0) return { kind: 'bad', reason: `unexpected key layout under ${dir}` };
   if (dir === 'plugin_metadata') return { kind: 'metadata', plugin: name };
   return { kind: 'resource', schema: SCHEMA_OF[dir], id: name };

@@ -12,8 +12,10 @@ import {
   runPhase,
   type Exit,
   type Logger,
+  type PluginInstance,
 } from '@tollgate/core';
 import type { AccessLogger } from '../access-log';
+import { PluginSecretError, type PluginChainResolver } from '../secrets/plugin-chain';
 import type { CompiledRoute, RouteUpstream, Snapshot } from '../config/snapshot';
 import { errorPage } from '../proxy/failures';
 
@@ -29,6 +31,13 @@ export interface HandlerOptions {
   snapshot(): Snapshot | undefined;
   proxy: Proxy;
   logger: Logger;
+  /** Resolves `$secret://` and `$env://` references in plugin confs before they run. */
+  secrets?: PluginChainResolver;
+}
+
+/** The global rules' chain a request runs, once its references are resolved. */
+interface RequestChains {
+  global: readonly PluginInstance[];
 }
 
 const ROUTE_NOT_FOUND: Exit = { status: 404, body: { error_msg: '404 Route Not Found' } };
@@ -43,6 +52,11 @@ const UPSTREAM_ID_NOT_FOUND: Exit = {
   body: errorPage(502),
   headers: { 'content-type': 'text/html' },
 };
+/** A plugin conf's reference could not be resolved (the log names it; the body does not). */
+const secretUnavailable = (plugin: string): Exit => ({
+  status: 503,
+  body: { error_msg: `failed to resolve a secret reference of plugin ${plugin}` },
+});
 const IDENTITY_HEADER = /^(x-consumer-|x-credential-identifier$)/;
 
 /** Client-sent identity headers never reach the upstream; only auth plugins set them. */
@@ -57,10 +71,22 @@ function sendExit(ctx: RequestContext, exit: Exit): void {
   ctx.response.send(exit.status, exit.body, exit.headers ? { ...exit.headers } : {});
 }
 
+/**
+ * `chain` with its plugin confs' references resolved: the chain itself, with no promise to
+ * await, when it holds none (the common case costs no extra tick).
+ */
+function withSecrets(
+  chain: readonly PluginInstance[],
+  options: HandlerOptions,
+): readonly PluginInstance[] | Promise<readonly PluginInstance[]> {
+  return options.secrets ? options.secrets.resolve(chain) : chain;
+}
+
 async function runRequestPhases(
   ctx: RequestContext,
   snapshot: Snapshot,
   options: HandlerOptions,
+  chains: RequestChains,
 ): Promise<void> {
   const match = snapshot.router.match({
     method: ctx.req.method ?? 'GET',
@@ -69,7 +95,12 @@ async function runRequestPhases(
     remoteAddr: String(ctx.vars.get('remote_addr')),
     vars: ctx.vars.lookup,
   });
-  const global = snapshot.globalChain;
+  let global = withSecrets(snapshot.globalChain, options);
+  if (global instanceof Promise) global = await global;
+  if (global !== chains.global) {
+    chains.global = global;
+    installFilters(ctx, global);
+  }
   if (!match) {
     const exit =
       (await runPhase('rewrite', global, ctx)) ?? (await runPhase('access', global, ctx));
@@ -89,11 +120,15 @@ async function runRequestPhases(
   ctx.vars.set('service_id', route.serviceId);
   ctx.vars.set('service_name', route.serviceName);
   ctx.vars.set('matched_uri', match.matchedUri);
-  ctx.plugins = route.chain;
+  const routeChain = withSecrets(route.chain, options);
+  ctx.plugins = routeChain instanceof Promise ? await routeChain : routeChain;
 
   let exit =
     (await runPhase('rewrite', global, ctx)) ?? (await runPhase('rewrite', ctx.plugins, ctx));
-  if (!exit && ctx.consumer) ctx.plugins = snapshot.chainFor(route, ctx.consumer);
+  if (!exit && ctx.consumer) {
+    const merged = withSecrets(snapshot.chainFor(route, ctx.consumer), options);
+    ctx.plugins = merged instanceof Promise ? await merged : merged;
+  }
   exit ??= (await runPhase('access', global, ctx)) ?? (await runPhase('access', ctx.plugins, ctx));
   exit ??= await runPhase('beforeProxy', ctx.plugins, ctx);
   if (exit) {
@@ -139,12 +174,13 @@ export function createRequestHandler(
     ctx.consumers = snapshot.consumers;
     ctx.pluginMetadata = snapshot.pluginMetadata;
     stripIdentityHeaders(ctx);
-    installFilters(ctx, snapshot.globalChain);
+    const chains: RequestChains = { global: snapshot.globalChain };
+    installFilters(ctx, chains.global);
     let logged = false;
     res.once('close', () => {
       if (logged) return;
       logged = true;
-      void runLogPhase(ctx, [snapshot.globalChain, ctx.plugins], (err) =>
+      void runLogPhase(ctx, [chains.global, ctx.plugins], (err) =>
         log.error('plugin log phase failed', {
           plugin: err.plugin,
           request_id: ctx.requestId,
@@ -152,7 +188,19 @@ export function createRequestHandler(
         }),
       ).finally(() => options.accessLog?.log(ctx));
     });
-    runRequestPhases(ctx, snapshot, options).catch((err: unknown) => {
+    runRequestPhases(ctx, snapshot, options, chains).catch((err: unknown) => {
+      if (err instanceof PluginSecretError) {
+        log.error('failed to resolve a secret reference', {
+          request_id: ctx.requestId,
+          route_id: ctx.route?.id,
+          plugin: err.plugin,
+          owner: err.owner,
+          reference: err.failure.reference,
+          reason: err.failure.reason,
+        });
+        sendExit(ctx, secretUnavailable(err.plugin));
+        return;
+      }
       const crash = err instanceof PluginCrashError;
       log.error(crash ? 'plugin failed' : 'request failed', {
         request_id: ctx.requestId,

@@ -1,0 +1,243 @@
+/**
+ * Issue 11 item 3: provider keys given as `$env://` and `$secret://vault/...` references in an
+ * ai-proxy-multi instance's `auth.header` reach the LLM; the literal keys appear in no log line,
+ * metric, control-API answer or Admin API GET. One real `tollgate start` on the suite's etcd,
+ * a mock Vault (KV v1 and v2) and a mock LLM that accepts only the real keys.
+ *
+ * APISIX resolves whole-value references only (`secret.lua` `fetch`): `"Bearer $env://K"` is
+ * sent as it is. Tollgate decision: a reference that cannot be resolved answers 503 and the log
+ * names the reference (APISIX keeps the literal and logs the error).
+ */
+import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
+import {
+  AdminClient,
+  freePort,
+  httpRequest,
+  startMockVault,
+  startTollgate,
+  testEtcdEndpoint,
+  uniquePrefix,
+  waitFor,
+  type MockVault,
+  type TollgateNode,
+} from '@tollgate/testkit';
+
+jest.setTimeout(90_000);
+
+const ADMIN_KEY = 'secrets-e2e-admin-key';
+const VAULT_TOKEN = 'hvs.vault-token-4c1f9e';
+const ENV_KEY = 'sk-env-7d3a0b9c51e2';
+const VAULT_V1_KEY = 'sk-vault1-a81f3c6d20b4';
+const VAULT_V2_KEY = 'sk-vault2-0e95d7b3c4f1';
+const ROTATED_KEY = 'sk-rotated-61b0f2e8a7d3';
+const SECRETS = [ADMIN_KEY, VAULT_TOKEN, ENV_KEY, VAULT_V1_KEY, VAULT_V2_KEY, ROTATED_KEY].filter(
+  (s) => s !== ADMIN_KEY,
+);
+const CHAT = { messages: [{ role: 'user', content: 'hi' }] };
+
+let vault: MockVault;
+let llm: MockLlm;
+let node: TollgateNode;
+let admin: AdminClient;
+let gatewayPort: number;
+let controlPort: number;
+let metricsPort: number;
+let output = '';
+
+const chat = async (uri: string) => {
+  const res = await httpRequest('POST', `http://127.0.0.1:${gatewayPort}${uri}`, {
+    headers: { 'content-type': 'application/json' },
+    body: CHAT,
+  });
+  return { status: res.status, text: res.text };
+};
+
+/** The keys the LLM saw on `path`'s requests, newest last. */
+const keysSeen = () =>
+  llm.requests.map((r) => r.headers['x-api-key'] ?? r.headers.authorization ?? '');
+
+const route = (uri: string, header: Record<string, string>) => ({
+  uri,
+  plugins: {
+    prometheus: {},
+    'ai-proxy-multi': {
+      instances: [
+        {
+          name: 'llm',
+          provider: 'openai-compatible',
+          weight: 1,
+          auth: { header },
+          options: { model: 'm' },
+          override: { endpoint: `${llm.url}/v1/chat/completions` },
+        },
+      ],
+    },
+  },
+});
+
+async function putRoute(id: string, uri: string, header: Record<string, string>): Promise<void> {
+  const res = await admin.put(`/apisix/admin/routes/${id}`, route(uri, header));
+  expect([200, 201]).toContain(res.status);
+  await waitFor(`${uri} to be routed`, async () =>
+    (await chat(uri)).status !== 404 ? true : undefined,
+  );
+}
+
+beforeAll(async () => {
+  vault = await startMockVault({ token: VAULT_TOKEN, kv2Mounts: ['secret'] });
+  vault.put('kv/apisix/llm', { key: VAULT_V1_KEY });
+  vault.put('secret/llm', { key: VAULT_V2_KEY });
+  llm = await startMockLlm({
+    name: 'llm',
+    apiKeys: [ENV_KEY, VAULT_V1_KEY, VAULT_V2_KEY, ROTATED_KEY],
+  });
+  gatewayPort = await freePort();
+  controlPort = await freePort();
+  metricsPort = await freePort();
+  const adminPort = await freePort();
+  node = await startTollgate({
+    config: {
+      apisix: {
+        node_listen: [{ ip: '127.0.0.1', port: gatewayPort }],
+        control: { ip: '127.0.0.1', port: controlPort },
+        lru: { secret: { success: { ttl: 1 }, failure: { ttl: 0.2 } } },
+      },
+      nginx_config: { worker_processes: 1 },
+      plugin_attr: { prometheus: { export_addr: { ip: '127.0.0.1', port: metricsPort } } },
+      deployment: {
+        role: 'traditional',
+        etcd: { host: [testEtcdEndpoint()], prefix: uniquePrefix('secrets-e2e'), timeout: 3 },
+        admin: {
+          admin_key: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
+          admin_listen: { ip: '127.0.0.1', port: adminPort },
+        },
+      },
+    },
+    env: {
+      LLM_AUTH: `Bearer ${ENV_KEY}`,
+      LLM_KEY: ENV_KEY,
+      VAULT_TOKEN,
+      TOLLGATE_LOG_LEVEL: 'debug',
+    },
+    onOutput: (text) => (output += text),
+    readyPorts: [gatewayPort, adminPort, controlPort],
+  });
+  admin = new AdminClient(`http://127.0.0.1:${adminPort}`, ADMIN_KEY);
+  for (const [id, prefix] of [
+    ['1', 'kv/apisix'],
+    ['2', 'secret/data'],
+  ]) {
+    const res = await admin.put(`/apisix/admin/secrets/vault/${id}`, {
+      uri: vault.url,
+      prefix,
+      token: '$env://VAULT_TOKEN',
+    });
+    expect(res.status).toBe(201);
+  }
+});
+
+afterAll(async () => {
+  await node?.destroy();
+  await llm?.close();
+  await vault?.close();
+});
+
+describe('secret references in ai-proxy-multi auth (issue 11 item 3)', () => {
+  it('a whole-value $env:// reference reaches the LLM', async () => {
+    await putRoute('env', '/env', { Authorization: '$env://LLM_AUTH' });
+    expect(await chat('/env')).toMatchObject({ status: 200 });
+    expect(keysSeen().at(-1)).toBe(`Bearer ${ENV_KEY}`);
+  });
+
+  it('a reference inside a longer string is a literal, as in APISIX', async () => {
+    await putRoute('embedded', '/embedded', { Authorization: 'Bearer $env://LLM_KEY' });
+    expect((await chat('/embedded')).status).toBe(401);
+    expect(keysSeen().at(-1)).toBe('Bearer $env://LLM_KEY');
+  });
+
+  it('$secret://vault/... reads KV v1 and KV v2 (token itself an $env:// reference)', async () => {
+    await putRoute('v1', '/vault-v1', { 'x-api-key': '$secret://vault/1/llm/key' });
+    expect(await chat('/vault-v1')).toMatchObject({ status: 200 });
+    expect(keysSeen().at(-1)).toBe(VAULT_V1_KEY);
+    await putRoute('v2', '/vault-v2', { 'x-api-key': '$secret://vault/2/llm/key' });
+    expect(await chat('/vault-v2')).toMatchObject({ status: 200 });
+    expect(keysSeen().at(-1)).toBe(VAULT_V2_KEY);
+  });
+
+  it('a value changed in Vault is used once the cache TTL (apisix.lru.secret.success.ttl: 1) ran out', async () => {
+    const readsBefore = vault.reads;
+    // Within the TTL the cached value serves without asking Vault again.
+    await chat('/vault-v1');
+    vault.put('kv/apisix/llm', { key: ROTATED_KEY });
+    await waitFor(
+      'the rotated key to reach the LLM',
+      async () => {
+        await chat('/vault-v1');
+        return keysSeen().at(-1) === ROTATED_KEY ? true : undefined;
+      },
+      10_000,
+    );
+    expect(vault.reads).toBeGreaterThan(readsBefore);
+  });
+
+  it('an unknown key: 503 and a log line naming the reference, not a value', async () => {
+    await putRoute('unknown', '/unknown', { 'x-api-key': '$secret://vault/1/llm/nokey' });
+    const res = await chat('/unknown');
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.text)).toEqual({
+      error_msg: 'failed to resolve a secret reference of plugin ai-proxy-multi',
+    });
+    await waitFor('the log line', () =>
+      output.includes('$secret://vault/1/llm/nokey') ? true : undefined,
+    );
+    const line = output.split('\n').find((l) => l.includes('$secret://vault/1/llm/nokey')) ?? '';
+    expect(line).toContain('failed to resolve a secret reference');
+    expect(line).toContain('no string field');
+  });
+
+  it('Vault down: 503 once the cached value expired, the log names the reference', async () => {
+    await vault.close();
+    await waitFor('503 with Vault down', async () =>
+      (await chat('/vault-v2')).status === 503 ? true : undefined,
+    );
+    await waitFor('the log line', () =>
+      output
+        .split('\n')
+        .some((l) => l.includes('$secret://vault/2/llm/key') && l.includes('failed to resolve'))
+        ? true
+        : undefined,
+    );
+    // $env:// references do not depend on Vault.
+    expect((await chat('/env')).status).toBe(200);
+  });
+
+  it('no literal key or token in logs, metrics, control API or Admin API answers', async () => {
+    const metrics = await httpRequest(
+      'GET',
+      `http://127.0.0.1:${metricsPort}/apisix/prometheus/metrics`,
+    );
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toContain('apisix_http_status');
+    const answers = [
+      output,
+      metrics.text,
+      ...(await Promise.all(
+        ['/v1/routes', '/v1/route/v1', '/v1/healthcheck', '/v1/server_info'].map(
+          async (path) => (await httpRequest('GET', `http://127.0.0.1:${controlPort}${path}`)).text,
+        ),
+      )),
+      ...(await Promise.all(
+        [
+          '/apisix/admin/routes',
+          '/apisix/admin/routes/v1',
+          '/apisix/admin/secrets',
+          '/apisix/admin/secrets/vault/1',
+        ].map(async (path) => (await admin.get(path)).text),
+      )),
+    ];
+    expect(output).toContain('"level":"debug"');
+    for (const secret of SECRETS) {
+      for (const answer of answers) expect(answer).not.toContain(secret);
+    }
+  });
+});
