@@ -7,7 +7,6 @@
 export {
   getResourceSchema,
   SCHEMA_OF_RESOURCE,
-  SCHEMA_OF_SECRET_MANAGER,
   validateResource,
   type SchemaName,
 } from './resources';
@@ -18,8 +17,6 @@ export { metaPreFunctionError } from './checks/plugin-meta';
 export {
   certKeyError,
   isSecretReference,
-  parseCertificate,
-  parsePrivateKey,
   sslConfError,
   type KeyReader,
 } from './checks/ssl';

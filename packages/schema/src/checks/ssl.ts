@@ -20,7 +20,7 @@ export function isSecretReference(value: unknown): boolean {
 }
 
 /** The parsed certificate, or undefined when the text is not a PEM certificate. */
-export function parseCertificate(pem: string): X509Certificate | undefined {
+function parseCertificate(pem: string): X509Certificate | undefined {
   try {
     return new X509Certificate(pem);
   } catch {
@@ -29,7 +29,7 @@ export function parseCertificate(pem: string): X509Certificate | undefined {
 }
 
 /** The parsed private key, or undefined when the text is not an unencrypted PEM private key. */
-export function parsePrivateKey(pem: string): KeyObject | undefined {
+function parsePrivateKey(pem: string): KeyObject | undefined {
   try {
     return createPrivateKey({ key: pem, format: 'pem' });
   } catch {
