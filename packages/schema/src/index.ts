@@ -7,6 +7,7 @@
 export {
   getResourceSchema,
   SCHEMA_OF_RESOURCE,
+  SCHEMA_OF_SECRET_MANAGER,
   validateResource,
   type SchemaName,
 } from './resources';
