@@ -2,6 +2,7 @@ import { EtcdStore } from '@tollgate/config-store';
 import { testEtcdEndpoint, uniquePrefix } from '@tollgate/testkit';
 import { runAdminApiSuite, type SuiteStore } from './admin-api.suite';
 import { runIssue9Suite } from './issue-9.suite';
+import { runProtosSuite } from './protos.suite';
 import { runSslsSuite } from './ssls.suite';
 
 jest.setTimeout(30_000);
@@ -22,3 +23,4 @@ function open(): Promise<SuiteStore> {
 runAdminApiSuite('etcd', open);
 runIssue9Suite('etcd', open);
 runSslsSuite('etcd', open);
+runProtosSuite('etcd', open);

@@ -5,11 +5,8 @@
  */
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor';
-import { AdminClient } from '@tollgate/testkit';
-import { startAdminServer, type RunningAdminServer } from '../src';
 import type { SuiteStore } from './admin-api.suite';
-
-const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+import { useAdminHarness } from './admin-harness';
 
 const GREETER = `syntax = "proto3";
 package helloworld;
@@ -51,34 +48,13 @@ interface Stored {
 
 export function runProtosSuite(name: string, open: () => Promise<SuiteStore>): void {
   describe(`Admin API protos on ${name}`, () => {
-    let target: SuiteStore;
-    let server: RunningAdminServer;
-    let admin: AdminClient;
-    let prefix: string;
-
-    beforeEach(async () => {
-      target = await open();
-      prefix = target.prefix;
-      server = await startAdminServer({
-        store: target.store,
-        prefix,
-        adminKeys: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
-        host: '127.0.0.1',
-        port: 0,
-      });
-      admin = new AdminClient(`http://127.0.0.1:${server.port}`, ADMIN_KEY);
-    });
-
-    afterEach(async () => {
-      await server.close();
-      await target.cleanup();
-    });
-
-    const storedKeys = async () =>
-      (await target.store.range(`${prefix}/protos/`)).items.map((i) => i.key);
+    const harness = useAdminHarness(open);
+    const storedKeys = () => harness().stored('protos');
     const errorOf = (res: { json: unknown }) => (res.json as { error_msg: string }).error_msg;
 
     it('TEST 1: PUT /protos/1 stores the source under protos/1 (201, then 200), GET reads it', async () => {
+      const { admin, target } = harness();
+      const { prefix } = target;
       const put = await admin.put('/apisix/admin/protos/1', { content: GREETER });
       expect(put.status).toBe(201);
       expect((put.json as Stored).key).toBe(`${prefix}/protos/1`);
@@ -92,6 +68,8 @@ export function runProtosSuite(name: string, open: () => Promise<SuiteStore>): v
     });
 
     it('TEST 2-6: a proto a route uses is refused on DELETE (force=anyvalue too), force=true deletes it', async () => {
+      const { admin, target } = harness();
+      const { prefix } = target;
       await admin.put('/apisix/admin/protos/1', { content: GREETER });
       // What an APISIX node with grpc-transcode enabled writes (TEST 2's route).
       await target.store.put(`${prefix}/routes/1`, JSON.stringify(TRANSCODED_ROUTE));
@@ -109,6 +87,8 @@ export function runProtosSuite(name: string, open: () => Promise<SuiteStore>): v
     });
 
     it('a service whose grpc-transcode names the proto (an integer proto_id) keeps it; other ids do not', async () => {
+      const { admin, target } = harness();
+      const { prefix } = target;
       await admin.put('/apisix/admin/protos/7', { content: GREETER });
       await admin.put('/apisix/admin/protos/8', { content: GREETER });
       await target.store.put(
@@ -123,6 +103,7 @@ export function runProtosSuite(name: string, open: () => Promise<SuiteStore>): v
     });
 
     it('accepts a base64 FileDescriptorSet (a compiled .pb), as compile_proto does', async () => {
+      const { admin } = harness();
       const res = await admin.put('/apisix/admin/protos/pb', { content: greeterDescriptorSet() });
       expect(res.status).toBe(201);
     });
@@ -148,6 +129,7 @@ export function runProtosSuite(name: string, open: () => Promise<SuiteStore>): v
     ])(
       'bad content: %s → 400 `invalid content: ...`, nothing written',
       async (_what, content, message) => {
+        const { admin } = harness();
         const res = await admin.put('/apisix/admin/protos/1', { content });
         expect(res.status).toBe(400);
         expect(errorOf(res)).toMatch(message);
@@ -168,6 +150,7 @@ export function runProtosSuite(name: string, open: () => Promise<SuiteStore>): v
         'invalid configuration: additional properties forbidden, found proto',
       ],
     ])('bad input: %s → APISIX schema refusal, nothing written', async (_what, body, message) => {
+      const { admin } = harness();
       const res = await admin.put('/apisix/admin/protos/1', body);
       expect(res.status).toBe(400);
       expect(res.json).toEqual({ error_msg: message });
@@ -175,6 +158,7 @@ export function runProtosSuite(name: string, open: () => Promise<SuiteStore>): v
     });
 
     it('PATCH is 405 and POST generates an id; name, desc and labels are kept', async () => {
+      const { admin } = harness();
       const post = await admin.post('/apisix/admin/protos', {
         content: GREETER,
         name: 'greeter',
@@ -191,6 +175,7 @@ export function runProtosSuite(name: string, open: () => Promise<SuiteStore>): v
     });
 
     it('lists with total, paging (by creation) and the name/label filters', async () => {
+      const { admin } = harness();
       for (const [id, name, labels] of [
         ['2', 'greeter-b', { team: 'a' }],
         ['1', 'greeter-a', { owner: 'b' }],

@@ -13,7 +13,7 @@ import { ownValue } from '@tollgate/core';
 import { resolveEnvReference } from '../env-reference';
 import type { SecretManager } from '../manager';
 import { exchangeJson } from './json-exchange';
-import { secretField, splitSecretKey } from './secret-key';
+import { readSecretField } from './secret-key';
 
 const DEFAULT_REGION = 'us-east-1';
 /** Of an error answer, at most this much is quoted in the error. */
@@ -84,15 +84,6 @@ async function getSecretValue(conf: Conf, secretId: string, signal: AbortSignal)
 }
 
 export const awsManager: SecretManager = {
-  async get(conf, key, signal) {
-    const { main, field } = splitSecretKey(key);
-    let secret: string;
-    try {
-      secret = await getSecretValue(conf, main, signal);
-    } catch (err) {
-      // APISIX's wording, its spelling included.
-      throw new Error(`failed to retrtive data from aws secret manager: ${(err as Error).message}`);
-    }
-    return secretField(secret, field, main);
-  },
+  get: (conf, key, signal) =>
+    readSecretField('aws', key, (name) => getSecretValue(conf, name, signal)),
 };

@@ -11,7 +11,7 @@ import { ownValue } from '@tollgate/core';
 import type { SecretManager } from '../manager';
 import { accessToken, type ServiceAccount } from './gcp-oauth';
 import { exchangeJson } from './json-exchange';
-import { secretField, splitSecretKey } from './secret-key';
+import { readSecretField } from './secret-key';
 
 const DEFAULT_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 const DEFAULT_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
@@ -115,15 +115,5 @@ async function getSecret(conf: Conf, secretId: string, signal: AbortSignal): Pro
 }
 
 export const gcpManager: SecretManager = {
-  async get(conf, key, signal) {
-    const { main, field } = splitSecretKey(key);
-    let secret: string;
-    try {
-      secret = await getSecret(conf, main, signal);
-    } catch (err) {
-      // APISIX's wording, its spelling included.
-      throw new Error(`failed to retrtive data from gcp secret manager: ${(err as Error).message}`);
-    }
-    return secretField(secret, field, main);
-  },
+  get: (conf, key, signal) => readSecretField('gcp', key, (name) => getSecret(conf, name, signal)),
 };
