@@ -124,6 +124,23 @@ describe('upstream mTLS', () => {
     });
   });
 
+  it('an http upstream ignores the client certificate, yet answers 502 once its ssl is gone (APISIX)', async () => {
+    const client2 = { type: 'client', cert: client.cert, key: client.key };
+    expect((await node.admin.put('/apisix/admin/ssls/gw2', client2)).status).toBe(201);
+    await node.putRoute('7', {
+      uri: '/plain/hello',
+      upstream: { ...node.upstream, tls: { client_cert_id: 'gw2' } },
+    });
+    expect(await node.request('/plain/hello')).toMatchObject({
+      status: 200,
+      body: 'hello world\n',
+    });
+    expect((await node.admin.delete('/apisix/admin/ssls/gw2')).status).toBe(200);
+    await waitFor('the http upstream to answer 502', async () => {
+      return (await node.request('/plain/hello')).status === 502;
+    });
+  });
+
   it('tls.verify: true accepts a trusted certificate for the SNI, refuses another name (502)', async () => {
     const pair = { client_cert: client.cert, client_key: client.key, verify: true };
     const named = (host: string) => ({

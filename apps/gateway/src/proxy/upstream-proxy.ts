@@ -37,7 +37,8 @@ const PROXIED_SCHEMES = new Set(['http', 'https']);
  *   nginx's short HTML page. A failure mid-body destroys the client connection.
  * - TLS (`https` nodes): `tls.client_cert`/`client_key`, or the ssls item named by
  *   `tls.client_cert_id`, presented as the client certificate; `tls.verify` checks the node's
- *   certificate (default off). A `client_cert_id` naming no ssl of type client answers 502.
+ *   certificate (default off). A `client_cert_id` naming no ssl of type client answers 502,
+ *   whatever the scheme and before anything else (APISIX's init.lua).
  * - vars for logs: `upstream_addr`, `upstream_status`, `upstream_connect_time`,
  *   `upstream_header_time`, `upstream_response_time` (of the last attempt; seconds, 3 decimals),
  *   `balancer_ip`, `balancer_port`.
@@ -67,6 +68,16 @@ export class UpstreamProxy {
   ): Promise<void> {
     if (ctx.response.headersSent || ctx.response.clientGone) return;
     const entry = this.registry.entry(upstreamKey, upstream);
+    if (entry.conf.tls.unresolvedCertId !== undefined) {
+      // APISIX's init.lua, whatever the scheme: the ssl is missing or not of type client → 502.
+      this.logger.error('failed to get ssl cert: no ssl of type client has this id', {
+        upstream_key: upstreamKey,
+        ssl_id: entry.conf.tls.unresolvedCertId,
+        request_id: ctx.requestId,
+      });
+      sendErrorPage(ctx, 502);
+      return;
+    }
     if (entry.conf.nodes.length === 0) {
       this.logger.error('upstream has no nodes', {
         upstream_key: upstreamKey,
@@ -79,16 +90,6 @@ export class UpstreamProxy {
       this.logger.error('upstream scheme not supported', {
         upstream_key: upstreamKey,
         scheme: entry.conf.scheme,
-        request_id: ctx.requestId,
-      });
-      sendErrorPage(ctx, 502);
-      return;
-    }
-    if (entry.conf.scheme === 'https' && entry.conf.tls.unresolvedCertId !== undefined) {
-      // APISIX's init.lua: the ssl is missing or not of type client → 502.
-      this.logger.error('failed to get ssl cert: no ssl of type client with this id', {
-        upstream_key: upstreamKey,
-        ssl_id: entry.conf.tls.unresolvedCertId,
         request_id: ctx.requestId,
       });
       sendErrorPage(ctx, 502);
