@@ -18,3 +18,4 @@ export * from './certs';
 export * from './mock-vault';
 export * from './mock-aws-secrets';
 export * from './mock-gcp-secrets';
+export * from './stream-servers';

@@ -56,6 +56,8 @@ function readClientHello(client: net.Socket): Promise<{ head: Buffer; sni?: stri
     const timer = setTimeout(() => finish(undefined), PREREAD_TIMEOUT_MS);
     client.on('data', onData);
     client.once('end', onEnd);
+    // Accepted paused (pauseOnConnect): adding a 'data' listener alone does not start reading.
+    client.resume();
   });
 }
 
