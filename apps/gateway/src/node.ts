@@ -23,6 +23,7 @@ import { ActiveHealthChecker } from './health/active-checker';
 import { nodeControlSource, startControlServer, type RunningControlServer } from './control';
 import type { ConfigValue } from './config/update';
 import { ConfigSync } from './sync/config-sync';
+import type { StreamListeners } from './stream';
 import {
   ModifyIndexTracker,
   nodeMetricsFromStatus,
@@ -56,10 +57,12 @@ export interface GatewayNodeOptions {
   plugins?: string[];
   /** config.yaml `plugin_attr`, by plugin name. */
   pluginAttr?: Record<string, Record<string, unknown>>;
-  /** `apisix.lru.secret`: the workers' cache of resolved secret references. */
-  secretCache?: WorkerOptions['secretCache'];
   /** `apisix.data_encryption`: how stored secrets are decrypted (default: APISIX's). */
   dataEncryption?: DataEncryptionSettings;
+  /** `apisix.stream_proxy` listeners (proxy_mode `stream` / `http&stream`); absent = none. */
+  stream?: StreamListeners;
+  /** `apisix.lru.secret`: the workers' cache of resolved secret references. */
+  secretCache?: WorkerOptions['secretCache'];
   logger?: Logger;
 }
 
@@ -92,6 +95,8 @@ export class GatewayNode {
   private readonly modifyIndexes = new ModifyIndexTracker();
   private exporter: MetricsExporter | undefined;
   private stopping = false;
+  /** The worker bound to the UDP stream ports: one process, so a client's session stays in it. */
+  private udpOwner: number | undefined;
 
   private constructor(private readonly options: GatewayNodeOptions) {
     this.log = options.logger ?? createLogger('gateway');
@@ -173,7 +178,13 @@ export class GatewayNode {
       pluginAttr: this.options.pluginAttr ?? {},
       secretCache: this.options.secretCache,
     };
+    const ownsUdp = this.options.stream !== undefined && this.udpOwner === undefined;
+    if (this.options.stream) {
+      const { tcp, udp } = this.options.stream;
+      workerOptions.stream = { tcp, udp: ownsUdp ? udp : [] };
+    }
     const worker = cluster.fork({ [WORKER_OPTIONS_ENV]: JSON.stringify(workerOptions) });
+    if (ownsUdp) this.udpOwner = worker.id;
     const state: WorkerState = { worker, synced: false, listening: false, appliedRevision: 0 };
     this.workers.set(worker.id, state);
     worker.on('message', (msg: unknown) => {
@@ -198,6 +209,7 @@ export class GatewayNode {
     });
     worker.once('exit', (code, signal) => {
       this.workers.delete(worker.id);
+      if (this.udpOwner === worker.id) this.udpOwner = undefined;
       if (this.stopping) return;
       this.log.error('gateway worker died; starting another', {
         pid: worker.process.pid,

@@ -16,6 +16,7 @@ import { createAccessLogger } from './access-log';
 import { IpcCounterStore } from './counters/counter-ipc';
 import { HealthTable } from './health/health-table';
 import { UpstreamProxy } from './proxy';
+import { startStreamProxy } from './stream';
 import { SECRET_MANAGERS } from './secrets/managers';
 import { PluginChainResolver } from './secrets/plugin-chain';
 import { SecretResolver } from './secrets/resolver';
@@ -143,9 +144,18 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         }),
     ),
   );
+  const stream = options.stream
+    ? await startStreamProxy({
+        ...options.stream,
+        routes: () => snapshot?.streamRoutes,
+        localTraffic: localCounters,
+        log,
+      })
+    : undefined;
   send({ t: 'listening' });
 
   await shutdownRequested;
+  const streamClosed = stream?.close(options.shutdownGraceMs);
 
   const closed = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
   // Keep-alive connections go idle as their last response ends; close them as they do, or
@@ -158,6 +168,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   await Promise.race([closed, grace]);
   clearInterval(sweep);
   for (const s of servers) s.closeAllConnections();
+  await streamClosed;
   await proxy.close();
   await accessLog.close();
   for (const plugin of registry.values()) await plugin.destroy?.();

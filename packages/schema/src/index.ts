@@ -21,6 +21,7 @@ export {
   sslConfError,
   type KeyReader,
 } from './checks/ssl';
+export { checkStreamPlugins, STREAM_PLUGIN_NAMES, type StreamPluginsResult } from './stream-plugins';
 export {
   APISIX_DATA_ENCRYPTION,
   APISIX_DEFAULT_KEYRING,

@@ -58,6 +58,7 @@ export async function start(options: StartOptions): Promise<void> {
       allowAdmin: config.admin.allowAdmin,
       plugins: config.plugins,
       dataEncryption: config.dataEncryption,
+      streamProxy: config.streamProxy !== undefined,
       host: config.admin.listen.ip,
       port: config.admin.listen.port,
     });
@@ -73,8 +74,10 @@ export async function start(options: StartOptions): Promise<void> {
       prefix: config.etcd?.prefix ?? '/apisix',
       dataDir: config.dataDir,
       workers: config.workerProcesses,
-      listen: config.nodeListen,
-      tls: config.tls,
+      // proxy_mode `stream` alone serves no HTTP.
+      listen: config.streamProxy && !config.streamProxy.httpToo ? [] : config.nodeListen,
+      tls: config.streamProxy && !config.streamProxy.httpToo ? undefined : config.tls,
+      stream: config.streamProxy,
       accessLog: config.accessLog,
       role: config.role,
       control: config.control.enabled ? config.control.listen : undefined,
@@ -82,8 +85,8 @@ export async function start(options: StartOptions): Promise<void> {
       disableUpstreamHealthcheck: config.disableUpstreamHealthcheck,
       plugins: config.plugins,
       pluginAttr: config.pluginAttr,
-      secretCache: config.secretCache,
       dataEncryption: config.dataEncryption,
+      secretCache: config.secretCache,
     });
     // Stop the gateway (finishing in-flight requests) before the Admin API and the store.
     closers.unshift(() => gateway?.close() ?? Promise.resolve());

@@ -22,6 +22,7 @@ import { ConfigValueError, resolveEnvVars } from './env-vars';
 import { dataEncryptionOf } from './data-encryption';
 import { CONFIG_SCHEMA, SUPPORTED_KEYS } from './schema';
 import { tlsConfigOf } from './ssl';
+import { streamProxyOf } from './stream-proxy';
 import type { Listen, Role, TollgateConfig } from './types';
 
 type Raw = Record<string, unknown>;
@@ -169,6 +170,7 @@ export function parseConfig(
     nodeListen: nodeListen(apisix.node_listen),
     dataEncryption: dataEncryptionOf(apisix),
     tls: tlsConfigOf(apisix, source),
+    streamProxy: streamProxyOf(apisix, source),
     enableAdmin: (apisix.enable_admin as boolean | undefined) ?? true,
     admin: {
       listen: listenOf(admin.admin_listen, { ip: '127.0.0.1', port: 9180 }),

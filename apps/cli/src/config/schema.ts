@@ -6,6 +6,7 @@
 
 import { DATA_ENCRYPTION_KEYS, DATA_ENCRYPTION_SCHEMA } from './data-encryption';
 import { SSL_KEYS, SSL_SCHEMA } from './ssl';
+import { STREAM_PROXY_KEYS, STREAM_PROXY_SCHEMA } from './stream-proxy';
 
 const port = { type: 'integer', minimum: 1, maximum: 65535 };
 const ip = { type: 'string', minLength: 1 };
@@ -31,6 +32,7 @@ export const CONFIG_SCHEMA = {
         enable_control: { type: 'boolean' },
         control: listen,
         disable_upstream_healthcheck: { type: 'boolean' },
+        ...DATA_ENCRYPTION_SCHEMA,
         lru: {
           type: 'object',
           properties: {
@@ -51,7 +53,7 @@ export const CONFIG_SCHEMA = {
             },
           },
         },
-        ...DATA_ENCRYPTION_SCHEMA,
+        ...STREAM_PROXY_SCHEMA,
         ...SSL_SCHEMA,
       },
     },
@@ -136,11 +138,12 @@ export const SUPPORTED_KEYS = [
   'apisix.control.ip',
   'apisix.control.port',
   'apisix.disable_upstream_healthcheck',
+  ...DATA_ENCRYPTION_KEYS,
   'apisix.lru.secret.ttl',
   'apisix.lru.secret.count',
   'apisix.lru.secret.success.ttl',
   'apisix.lru.secret.failure.ttl',
-  ...DATA_ENCRYPTION_KEYS,
+  ...STREAM_PROXY_KEYS,
   ...SSL_KEYS,
   'deployment.role',
   'deployment.role_traditional.config_provider',

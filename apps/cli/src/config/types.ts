@@ -13,6 +13,20 @@ export interface Listen {
   port: number;
 }
 
+/** One `apisix.stream_proxy` address. */
+export interface StreamListen extends Listen {
+  /** `tls_passthrough: true` (TCP): routes match the ClientHello's SNI, TLS is not terminated. */
+  tlsPassthrough: boolean;
+}
+
+/** `apisix.proxy_mode` `stream` or `http&stream` with its `apisix.stream_proxy` addresses. */
+export interface StreamProxy {
+  tcp: StreamListen[];
+  udp: StreamListen[];
+  /** `http&stream`: the HTTP listeners run too (`stream` alone: none). */
+  httpToo: boolean;
+}
+
 /** `apisix.ssl` when enabled: the HTTPS listeners and their TLS settings. */
 export interface TlsConfig {
   listen: Listen[];
@@ -32,6 +46,8 @@ export interface TollgateConfig {
   nodeListen: Listen[];
   /** apisix.ssl: HTTPS listeners; absent when `apisix.ssl.enable` is false. */
   tls?: TlsConfig;
+  /** apisix.proxy_mode + stream_proxy; absent in `http` mode (the default). */
+  streamProxy?: StreamProxy;
   enableAdmin: boolean;
   admin: {
     listen: Listen;

@@ -10,9 +10,11 @@
 import { isPlainObject, setOwn } from '@tollgate/core';
 import {
   checkPluginConf,
+  checkStreamPlugins,
   getPlugin,
   SCHEMA_OF_RESOURCE,
   SCHEMA_OF_SECRET_MANAGER,
+  STREAM_PLUGIN_NAMES,
   validateResource,
   DataEncryption,
   type SchemaName,
@@ -111,6 +113,21 @@ function checkPlugins(
   return { ok: true, value: out };
 }
 
+/**
+ * A stream route's plugins: those without a stream variant are left out (APISIX's data plane
+ * skips plugins it did not load), the rest checked and defaults-filled.
+ */
+function streamPlugins(
+  plugins: Record<string, unknown>,
+): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
+  const known: Record<string, unknown> = {};
+  for (const name of STREAM_PLUGIN_NAMES) {
+    if (Object.hasOwn(plugins, name)) setOwn(known, name, plugins[name]);
+  }
+  const checked = checkStreamPlugins(known);
+  return checked.ok ? checked : { ok: false, reason: checked.message };
+}
+
 function validateMetadata(plugin: string, body: Record<string, unknown>): ValidateItemResult {
   if (!getPlugin(plugin)) return { ok: false, reason: `unknown plugin [${plugin}]` };
   const { id: _id, ...conf } = body;
@@ -181,7 +198,11 @@ function validate(
     };
   }
   const value = checked.value as ConfigValue;
-  if (isPlainObject(value.plugins)) {
+  if (isPlainObject(value.plugins) && where.schema === 'stream_route') {
+    const plugins = streamPlugins(value.plugins);
+    if (!plugins.ok) return plugins;
+    value.plugins = plugins.value;
+  } else if (isPlainObject(value.plugins)) {
     const schemaType =
       where.schema === 'consumer' || where.schema === 'credential' ? 'consumer' : 'route';
     const plugins = checkPlugins(value.plugins, schemaType);
