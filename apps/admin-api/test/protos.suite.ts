@@ -126,6 +126,7 @@ export function runProtosSuite(name: string, open: () => Promise<SuiteStore>): v
         /^invalid content: .*other\.proto/,
       ],
       ['base64 that is no descriptor set', 'aGVsbG8gd29ybGQ=', /^invalid content: .+/],
+      ['base64 of zero bytes (an empty descriptor set)', 'AAAAAAAA', /^invalid content: .+/],
     ])(
       'bad content: %s → 400 `invalid content: ...`, nothing written',
       async (_what, content, message) => {

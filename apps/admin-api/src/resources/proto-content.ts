@@ -7,11 +7,11 @@
  * APISIX's `invalid content: ` prefix is the same (docs/admin-api.md).
  */
 import protobuf from 'protobufjs';
-// Loading the descriptor extension adds Root.fromDescriptor, which its typings leave out.
-import 'protobufjs/ext/descriptor';
+// Loading the descriptor extension also adds Root.fromDescriptor, which its typings leave out.
+import descriptor, { type IFileDescriptorSet } from 'protobufjs/ext/descriptor';
 
 const DescriptorRoot = protobuf.Root as typeof protobuf.Root & {
-  fromDescriptor(descriptorSet: Uint8Array): protobuf.Root;
+  fromDescriptor(descriptorSet: IFileDescriptorSet): protobuf.Root;
 };
 
 /** Base64 as ngx.decode_base64 accepts it: the standard alphabet, padded to whole quads. */
@@ -35,11 +35,18 @@ function sourceError(content: string): string | undefined {
   }
 }
 
-/** Whether `content` is a base64 `FileDescriptorSet` whose files and types resolve. */
+/**
+ * Whether `content` is a base64 `FileDescriptorSet` of at least one file, whose types resolve.
+ * (Runs of `A`, base64 for zero bytes, decode as an empty set, which no proto is.)
+ */
 function isDescriptorSet(content: string): boolean {
   if (!BASE64.test(content)) return false;
   try {
-    DescriptorRoot.fromDescriptor(Buffer.from(content, 'base64')).resolveAll();
+    const set = descriptor.FileDescriptorSet.decode(
+      Buffer.from(content, 'base64'),
+    ) as unknown as IFileDescriptorSet;
+    if (set.file.length === 0) return false;
+    DescriptorRoot.fromDescriptor(set).resolveAll();
     return true;
   } catch {
     return false;
