@@ -4,6 +4,7 @@ import path from 'node:path';
 import { EmbeddedStore } from '@tollgate/config-store';
 import { runAdminApiSuite, type SuiteStore } from './admin-api.suite';
 import { runIssue9Suite } from './issue-9.suite';
+import { runSecretsSuite } from './secrets.suite';
 import { runProtosSuite } from './protos.suite';
 import { runSslsSuite } from './ssls.suite';
 
@@ -24,5 +25,6 @@ async function open(): Promise<SuiteStore> {
 
 runAdminApiSuite('the embedded store', open);
 runIssue9Suite('the embedded store', open);
+runSecretsSuite('the embedded store', open);
 runSslsSuite('the embedded store', open);
 runProtosSuite('the embedded store', open);

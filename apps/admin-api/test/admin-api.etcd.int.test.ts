@@ -2,6 +2,7 @@ import { EtcdStore } from '@tollgate/config-store';
 import { testEtcdEndpoint, uniquePrefix } from '@tollgate/testkit';
 import { runAdminApiSuite, type SuiteStore } from './admin-api.suite';
 import { runIssue9Suite } from './issue-9.suite';
+import { runSecretsSuite } from './secrets.suite';
 import { runProtosSuite } from './protos.suite';
 import { runSslsSuite } from './ssls.suite';
 
@@ -22,5 +23,6 @@ function open(): Promise<SuiteStore> {
 
 runAdminApiSuite('etcd', open);
 runIssue9Suite('etcd', open);
+runSecretsSuite('etcd', open);
 runSslsSuite('etcd', open);
 runProtosSuite('etcd', open);

@@ -2,11 +2,9 @@
  * `/apisix/admin/secrets/<manager>/<id>`: APISIX 3.18's t/admin/secrets.t cases and the refusals
  * of admin/secrets.lua, over HTTP to a real listener, run on etcd and on the embedded store.
  */
-import { AdminClient } from '@tollgate/testkit';
-import { startAdminServer, type RunningAdminServer } from '../src';
+import type { AdminClient } from '@tollgate/testkit';
 import type { SuiteStore } from './admin-api.suite';
-
-const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+import { useAdminHarness } from './admin-harness';
 
 const VAULT = { uri: 'http://127.0.0.1:12800/get', prefix: 'apisix', token: 'apisix' };
 const AWS = {
@@ -30,36 +28,20 @@ interface Stored {
 
 export function runSecretsSuite(name: string, open: () => Promise<SuiteStore>): void {
   describe(`Admin API secrets on ${name}`, () => {
-    let target: SuiteStore;
-    let server: RunningAdminServer;
+    const harness = useAdminHarness(open);
     let admin: AdminClient;
     let prefix: string;
 
-    beforeEach(async () => {
-      target = await open();
-      prefix = target.prefix;
-      server = await startAdminServer({
-        store: target.store,
-        prefix,
-        adminKeys: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
-        host: '127.0.0.1',
-        port: 0,
-      });
-      admin = new AdminClient(`http://127.0.0.1:${server.port}`, ADMIN_KEY);
+    beforeEach(() => {
+      ({ admin } = harness());
+      prefix = harness().target.prefix;
     });
 
-    afterEach(async () => {
-      await server.close();
-      await target.cleanup();
-    });
-
-    const storedKeys = async () =>
-      (await target.store.range(`${prefix}/secrets/`)).items.map((i) => i.key);
+    const storedKeys = () => harness().stored('secrets');
     const storedValue = async (key: string) => {
-      const item = await target.store.get(key);
+      const item = await harness().target.store.get(key);
       return item ? (JSON.parse(item.value) as Record<string, unknown>) : undefined;
     };
-
     it('TEST 1-2: PUT stores under secrets/vault/<id> with id "vault/<id>" and timestamps; GET reads it', async () => {
       const put = await admin.put('/apisix/admin/secrets/vault/test1', VAULT);
       expect(put.status).toBe(201);

@@ -19,6 +19,7 @@ export const DATA_PLANE_RESOURCES = [
   'consumer_groups',
   'plugin_metadata',
   'ssls',
+  'secrets',
   'stream_routes',
   'secrets',
 ] as const;
