@@ -3,7 +3,6 @@
  * Messages between a node's primary process and its workers (node:cluster IPC).
  */
 import type { ConfigUpdate } from './config/update';
-import type { SecretCacheOptions } from './secrets/resolver';
 import type { StreamListeners } from './stream';
 import type { SecretCacheOptions } from './secrets/resolver';
 import type { TlsSettings } from './tls/listener';
@@ -35,8 +34,6 @@ export interface WorkerOptions {
   plugins?: string[];
   /** config.yaml `plugin_attr`, by plugin name. */
   pluginAttr: Record<string, Record<string, unknown>>;
-  /** `apisix.lru.secret`: how long resolved secret references are cached; absent = APISIX's defaults. */
-  secretCache?: SecretCacheOptions;
   /** `apisix.stream_proxy` listeners; `udp` only in the worker that owns the node's UDP ports. */
   stream?: StreamListeners;
   /** `apisix.lru.secret`: how long resolved secret references are cached; absent = APISIX's defaults. */

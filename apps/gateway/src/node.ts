@@ -57,8 +57,6 @@ export interface GatewayNodeOptions {
   plugins?: string[];
   /** config.yaml `plugin_attr`, by plugin name. */
   pluginAttr?: Record<string, Record<string, unknown>>;
-  /** `apisix.lru.secret`: the workers' cache of resolved secret references. */
-  secretCache?: WorkerOptions['secretCache'];
   /** `apisix.data_encryption`: how stored secrets are decrypted (default: APISIX's). */
   dataEncryption?: DataEncryptionSettings;
   /** `apisix.stream_proxy` listeners (proxy_mode `stream` / `http&stream`); absent = none. */

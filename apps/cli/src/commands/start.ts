@@ -85,7 +85,6 @@ export async function start(options: StartOptions): Promise<void> {
       disableUpstreamHealthcheck: config.disableUpstreamHealthcheck,
       plugins: config.plugins,
       pluginAttr: config.pluginAttr,
-      secretCache: config.secretCache,
       dataEncryption: config.dataEncryption,
       secretCache: config.secretCache,
     });

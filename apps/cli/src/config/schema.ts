@@ -32,26 +32,6 @@ export const CONFIG_SCHEMA = {
         enable_control: { type: 'boolean' },
         control: listen,
         disable_upstream_healthcheck: { type: 'boolean' },
-        lru: {
-          type: 'object',
-          properties: {
-            secret: {
-              type: 'object',
-              properties: {
-                ttl: { type: 'number', exclusiveMinimum: 0 },
-                count: { type: 'integer', minimum: 1, maximum: 1000000 },
-                success: {
-                  type: 'object',
-                  properties: { ttl: { type: 'number', exclusiveMinimum: 0 } },
-                },
-                failure: {
-                  type: 'object',
-                  properties: { ttl: { type: 'number', exclusiveMinimum: 0 } },
-                },
-              },
-            },
-          },
-        },
         ...DATA_ENCRYPTION_SCHEMA,
         lru: {
           type: 'object',
@@ -158,10 +138,6 @@ export const SUPPORTED_KEYS = [
   'apisix.control.ip',
   'apisix.control.port',
   'apisix.disable_upstream_healthcheck',
-  'apisix.lru.secret.ttl',
-  'apisix.lru.secret.count',
-  'apisix.lru.secret.success.ttl',
-  'apisix.lru.secret.failure.ttl',
   ...DATA_ENCRYPTION_KEYS,
   'apisix.lru.secret.ttl',
   'apisix.lru.secret.count',

@@ -19,7 +19,6 @@ export const DATA_PLANE_RESOURCES = [
   'consumer_groups',
   'plugin_metadata',
   'ssls',
-  'secrets',
   'stream_routes',
   'secrets',
 ] as const;

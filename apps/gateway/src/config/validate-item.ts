@@ -63,17 +63,6 @@ function classifySecret(manager: string, rest: string[]): KeyKind {
   return { kind: 'resource', schema, id: `${manager}/${id}` };
 }
 
-/** `secrets/<manager>/<id>`, checked by the manager's schema (APISIX's secret.lua check_secret). */
-function classifySecret(manager: string, rest: string[]): KeyKind {
-  const [id, ...deeper] = rest;
-  if (!id || deeper.length > 0)
-    return { kind: 'bad', reason: 'unexpected key layout under secrets' };
-  const schema = SCHEMA_OF_SECRET_MANAGER.get(manager);
-  if (schema === undefined)
-    return { kind: 'bad', reason: `secret manager not exits, manager: ${manager}` };
-  return { kind: 'resource', schema, id: `${manager}/${id}` };
-}
-
 function classify(relativeKey: string): KeyKind {
   const parts = relativeKey.split('/');
   const [dir = '', name, ...rest] = parts;
