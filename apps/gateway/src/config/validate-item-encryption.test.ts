@@ -11,7 +11,7 @@ type Json = Record<string, any>;
 function loaded(key: string, value: unknown, encryption?: DataEncryption): Json {
   const result = validateItem(key, JSON.stringify(value), encryption);
   if (result.ok !== true) throw new Error(`not loaded: ${JSON.stringify(result)}`);
-  return result.value as Json;
+  return result.value;
 }
 
 describe('validateItem decrypts stored secrets before checking', () => {
