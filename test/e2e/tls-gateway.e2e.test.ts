@@ -233,6 +233,38 @@ describe('certificates by SNI', () => {
   });
 });
 
+describe("APISIX's t/router/radixtree-sni.t", () => {
+  const test2 = makeCert(ca, { cn: 'test2.example', sans: ['test2.example', '*.test2.example'] });
+
+  /** The CN each node serves for `sni`, or 'failed'. */
+  const served = async (sni: string) =>
+    Promise.all(tlsPorts().map(async (port) => (await handshake(port, sni)).cn ?? 'failed'));
+  const untilBothServe = (sni: string, cn: string) =>
+    waitFor(`${sni} → ${cn} on both nodes`, async () =>
+      (await served(sni)).every((got) => got === cn),
+    );
+
+  it('sni (one name) and snis [bare, wildcard]: the bare name and one label, not two (TEST 1-11, 16-18)', async () => {
+    await putSsl('single', { cert: test2.cert, key: test2.key, sni: 'bare.test2.example' });
+    await untilBothServe('bare.test2.example', 'test2.example');
+    await putSsl('single', sslBody(test2, ['test2.example', '*.test2.example']));
+    await untilBothServe('www.test2.example', 'test2.example');
+    expect(await served('test2.example')).toEqual(['test2.example', 'test2.example']);
+    expect(await served('aa.bb.test2.example')).toEqual(['failed', 'failed']);
+  });
+
+  it('PATCH status 0 stops serving the SSL, status 1 serves it again (TEST 12-15)', async () => {
+    await putSsl('toggle', sslBody(test2, ['toggle.example']));
+    await untilBothServe('toggle.example', 'test2.example');
+    const off = await cluster.admin.patch('/apisix/admin/ssls/toggle', { status: 0 });
+    expect(off.status).toBe(200);
+    await untilBothServe('toggle.example', 'failed');
+    const on = await cluster.admin.patch('/apisix/admin/ssls/toggle', { status: 1 });
+    expect(on.status).toBe(200);
+    await untilBothServe('toggle.example', 'test2.example');
+  });
+});
+
 describe('hot reload', () => {
   it('serves a changed certificate on both nodes within 1 s, with no failed handshake meanwhile', async () => {
     const next = makeCert(ca, { cn: 'a.tls.test' });
