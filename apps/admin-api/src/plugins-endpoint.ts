@@ -3,15 +3,19 @@
  * `/apisix/admin/plugins/list`, `/apisix/admin/plugins/<name>`, `/apisix/admin/plugins?all=true`
  * and `PUT /apisix/admin/plugins/reload`, answered from the schema catalogue.
  */
+import { STREAM_PLUGIN_NAMES } from '@tollgate/schema';
 import type { EnabledPlugins } from './enabled-plugins';
 import { errorResponse, type AdminResponse } from './response';
 
-/** GET /apisix/admin/plugins/list: enabled HTTP plugin names by descending priority. */
+/**
+ * GET /apisix/admin/plugins/list: enabled HTTP plugin names by descending priority; with
+ * `subsystem=stream` the stream plugins (docs/stream.md), also by descending priority.
+ */
 export function pluginList(enabled: EnabledPlugins, subsystem: unknown): AdminResponse {
   if (subsystem === undefined || subsystem === 'http') {
     return { status: 200, body: enabled.list().map((p) => p.name) };
   }
-  if (subsystem === 'stream') return { status: 200, body: [] };
+  if (subsystem === 'stream') return { status: 200, body: [...STREAM_PLUGIN_NAMES] };
   return errorResponse(400, 'invalid subsystem passed');
 }
 

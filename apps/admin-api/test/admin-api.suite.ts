@@ -631,7 +631,10 @@ export function runAdminApiSuite(name: string, open: () => Promise<SuiteStore>):
         expect(positions.every((p) => p >= 0)).toBe(true);
         expect([...positions].sort((a, b) => a - b)).toEqual(positions);
         expect(names).toContain('ai-rate-limiting');
-        expect((await admin.get('/apisix/admin/plugins/list?subsystem=stream')).json).toEqual([]);
+        expect((await admin.get('/apisix/admin/plugins/list?subsystem=stream')).json).toEqual([
+          'ip-restriction',
+          'limit-conn',
+        ]);
         const bad = await admin.get('/apisix/admin/plugins/list?subsystem=x');
         expect(bad.status).toBe(400);
         expect(bad.json).toEqual({ error_msg: 'invalid subsystem passed' });
