@@ -7,9 +7,9 @@
  * docs/gateway.md).
  *
  * A handshake fails, as APISIX's does, when the client's server name matches no SSL, when the
- * matched SSL's `ssl_protocols` exclude the negotiated version, or when a client certificate
- * is required and missing. A client that sends no server name gets the SSL of
- * `apisix.ssl.fallback_sni`, or a failed handshake when there is none.
+ * negotiated version is not one its SSL accepts (its own `ssl_protocols`, else the listener's),
+ * or when a client certificate is required and missing. A client that sends no server name gets
+ * the SSL of `apisix.ssl.fallback_sni`, or a failed handshake when there is none.
  */
 import https from 'node:https';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -65,7 +65,11 @@ export function createTlsGatewayServer(
 ): TlsGatewayServer {
   let table: SslTable | undefined;
   let fallback: ServerSsl | undefined;
-  const base = { ...versionRange(settings.protocols), ciphers: settings.ciphers };
+  let range = versionRange(settings.protocols);
+  const listenerProtocols: ReadonlySet<string> = new Set(settings.protocols);
+  /** APISIX sets an SSL's `ssl_protocols` in place of the listener's, narrower or wider. */
+  const accepts = (ssl: ServerSsl, version: string | null) =>
+    version !== null && (ssl.protocols ?? listenerProtocols).has(version);
 
   function onServerName(
     this: TLSSocket,
@@ -78,7 +82,7 @@ export function createTlsGatewayServer(
       return;
     }
     const version = this.getProtocol();
-    if (ssl.protocols && (version === null || !ssl.protocols.has(version))) {
+    if (!accepts(ssl, version)) {
       done(new Error(`SSL ${ssl.id} does not accept ${version ?? 'this TLS version'}`));
       return;
     }
@@ -87,7 +91,12 @@ export function createTlsGatewayServer(
   }
 
   const server = https.createServer(
-    { ...base, maxHeaderSize: MAX_HEADER_BYTES, SNICallback: onServerName },
+    {
+      ...range,
+      ciphers: settings.ciphers,
+      maxHeaderSize: MAX_HEADER_BYTES,
+      SNICallback: onServerName,
+    },
     (req: IncomingMessage, res: ServerResponse) => {
       const uri = (req.url ?? '/').split('?', 1)[0] ?? '/';
       if (table && refusesClient(req, uri, table, settings.fallbackSni)) refuse(res);
@@ -96,9 +105,8 @@ export function createTlsGatewayServer(
   );
   // Connections without a server name were served the default context: the fallback SSL's.
   server.prependListener('secureConnection', (socket: TLSSocket) => {
-    if (matchedSsl(socket) || !fallback) return;
-    const version = socket.getProtocol();
-    if (fallback.protocols && (version === null || !fallback.protocols.has(version))) {
+    if (matchedSsl(socket)) return;
+    if (!fallback || !accepts(fallback, socket.getProtocol())) {
       socket.destroy();
       return;
     }
@@ -111,10 +119,23 @@ export function createTlsGatewayServer(
     server,
     setTable(next: SslTable): void {
       table = next;
-      if (next.fallback === fallback) return;
+      // Versions are negotiated before the SNI callback: the listener offers every version some
+      // SSL accepts, and each handshake is held to its SSL's.
+      const nextRange = versionRange([
+        ...settings.protocols,
+        ...next.ownProtocols,
+      ] as TlsProtocol[]);
+      const rangeChanged =
+        nextRange.minVersion !== range.minVersion || nextRange.maxVersion !== range.maxVersion;
+      if (next.fallback === fallback && !rangeChanged) return;
       fallback = next.fallback;
+      range = nextRange;
       // The default context serves handshakes without SNI: the fallback SSL, or none (fails).
-      server.setSecureContext({ ...base, ...(fallback?.contextOptions ?? {}) });
+      server.setSecureContext({
+        ...range,
+        ciphers: settings.ciphers,
+        ...(fallback?.contextOptions ?? {}),
+      });
       setDefaultClientVerify(server, fallback);
     },
   };

@@ -55,7 +55,7 @@ export interface ServerSsl {
    * fallback (no SNI callback then, so OpenSSL picks among the pairs itself).
    */
   contextOptions: tls.SecureContextOptions;
-  /** The SSL's own `ssl_protocols`; absent = the listener's. */
+  /** The SSL's own `ssl_protocols`, which replace the listener's (narrower or wider); absent = the listener's. */
   protocols?: ReadonlySet<string>;
   /** `client`: client certificates are requested and checked against `ca`. */
   client?: {
@@ -77,6 +77,8 @@ export interface SslTable {
   match(serverName: string): ServerSsl | undefined;
   /** The SSL for clients that send no server name (`apisix.ssl.fallback_sni`), if any. */
   readonly fallback: ServerSsl | undefined;
+  /** Every version some SSL lists in its own `ssl_protocols`. */
+  readonly ownProtocols: ReadonlySet<string>;
   readonly size: number;
 }
 
@@ -137,6 +139,7 @@ export class SslTableBuilder {
    */
   build(items: ReadonlyMap<string, ConfigValue>): { table: SslTable; problems: SslProblem[] } {
     const matcher = new SniMatcher<ServerSsl>();
+    const ownProtocols = new Set<string>();
     const problems: SslProblem[] = [];
     const next = new WeakMap<ConfigValue, ServerSsl | Error>();
     const ssls = [...items]
@@ -158,11 +161,12 @@ export class SslTableBuilder {
         continue;
       }
       for (const sni of snisOf(value)) matcher.add(sni, built);
+      for (const version of built.protocols ?? []) ownProtocols.add(version);
     }
     this.cache = next;
     const fallback = this.fallbackSni === undefined ? undefined : matcher.match(this.fallbackSni);
     return {
-      table: { match: (name) => matcher.match(name), fallback, size: matcher.size },
+      table: { match: (name) => matcher.match(name), fallback, ownProtocols, size: matcher.size },
       problems,
     };
   }

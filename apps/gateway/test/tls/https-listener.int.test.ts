@@ -11,6 +11,7 @@ import { createLogger, RequestVars } from '@tollgate/core';
 import { makeCa, makeCert, type CertPair } from '@tollgate/testkit';
 import { HttpsListeners } from '../../src/tls/https-listeners';
 import type { ConfigValue } from '../../src/config/update';
+import type { TlsProtocol } from '../../src/tls/server-ssls';
 
 const ca = makeCa('listener CA');
 const exact = makeCert(ca, { cn: 'a.test.com' });
@@ -40,9 +41,12 @@ function echoVars(req: IncomingMessage, res: ServerResponse): void {
   res.end(body);
 }
 
-async function listen(fallbackSni?: string): Promise<Listening> {
+async function listen(
+  fallbackSni?: string,
+  protocols: TlsProtocol[] = ['TLSv1.2', 'TLSv1.3'],
+): Promise<Listening> {
   const listeners = new HttpsListeners(
-    { protocols: ['TLSv1.2', 'TLSv1.3'], ...(fallbackSni ? { fallbackSni } : {}) },
+    { protocols, ...(fallbackSni ? { fallbackSni } : {}) },
     createLogger('test'),
   );
   const server = listeners.create(echoVars);
@@ -185,6 +189,27 @@ describe('HTTPS listener', () => {
     ).toHaveProperty('error');
     expect(await handshake(node.port, { servername: 'a.test.com' })).toMatchObject({
       cn: 'a.test.com',
+      protocol: 'TLSv1.3',
+    });
+  });
+
+  it("lets an SSL's ssl_protocols widen the listener's, and holds the others to it", async () => {
+    node = await listen(undefined, ['TLSv1.3']);
+    node.listeners.update(
+      ssls({
+        1: server(exact, ['a.test.com'], { ssl_protocols: ['TLSv1.2', 'TLSv1.3'] }),
+        2: server(other, ['other.example']),
+      }),
+    );
+    const tls12 = { maxVersion: 'TLSv1.2' } as const;
+    expect(await handshake(node.port, { servername: 'a.test.com', ...tls12 })).toMatchObject({
+      cn: 'a.test.com',
+      protocol: 'TLSv1.2',
+    });
+    expect(await handshake(node.port, { servername: 'other.example', ...tls12 })).toHaveProperty(
+      'error',
+    );
+    expect(await handshake(node.port, { servername: 'other.example' })).toMatchObject({
       protocol: 'TLSv1.3',
     });
   });
