@@ -30,9 +30,16 @@ const ENV_KEY = 'sk-env-7d3a0b9c51e2';
 const VAULT_V1_KEY = 'sk-vault1-a81f3c6d20b4';
 const VAULT_V2_KEY = 'sk-vault2-0e95d7b3c4f1';
 const ROTATED_KEY = 'sk-rotated-61b0f2e8a7d3';
-const SECRETS = [ADMIN_KEY, VAULT_TOKEN, ENV_KEY, VAULT_V1_KEY, VAULT_V2_KEY, ROTATED_KEY].filter(
-  (s) => s !== ADMIN_KEY,
-);
+const JACK_KEY = 'jack-auth-key-94c2e7f0a1';
+const SECRETS = [
+  ADMIN_KEY,
+  VAULT_TOKEN,
+  ENV_KEY,
+  VAULT_V1_KEY,
+  VAULT_V2_KEY,
+  ROTATED_KEY,
+  JACK_KEY,
+].filter((s) => s !== ADMIN_KEY);
 const CHAT = { messages: [{ role: 'user', content: 'hi' }] };
 
 let vault: MockVault;
@@ -87,6 +94,7 @@ beforeAll(async () => {
   vault = await startMockVault({ token: VAULT_TOKEN, kv2Mounts: ['secret'] });
   vault.put('kv/apisix/llm', { key: VAULT_V1_KEY });
   vault.put('secret/llm', { key: VAULT_V2_KEY });
+  vault.put('kv/apisix/jack', { 'auth-key': JACK_KEY });
   llm = await startMockLlm({
     name: 'llm',
     apiKeys: [ENV_KEY, VAULT_V1_KEY, VAULT_V2_KEY, ROTATED_KEY],
@@ -162,6 +170,29 @@ describe('secret references in ai-proxy-multi auth (issue 11 item 3)', () => {
     await putRoute('v2', '/vault-v2', { 'x-api-key': '$secret://vault/2/llm/key' });
     expect(await chat('/vault-v2')).toMatchObject({ status: 200 });
     expect(keysSeen().at(-1)).toBe(VAULT_V2_KEY);
+  });
+
+  it("a key-auth consumer key given as $secret:// authenticates with the Vault value (APISIX's docs example)", async () => {
+    const consumer = await admin.put('/apisix/admin/consumers', {
+      username: 'jack',
+      plugins: { 'key-auth': { key: '$secret://vault/1/jack/auth-key' } },
+    });
+    expect(consumer.status).toBe(201);
+    const withLlm = route('/keyauth', { Authorization: '$env://LLM_AUTH' });
+    const res = await admin.put('/apisix/admin/routes/keyauth', {
+      ...withLlm,
+      plugins: { ...withLlm.plugins, 'key-auth': {} },
+    });
+    expect(res.status).toBe(201);
+    const withKey = (key: string) =>
+      httpRequest('POST', `http://127.0.0.1:${gatewayPort}/keyauth`, {
+        headers: { 'content-type': 'application/json', apikey: key },
+        body: CHAT,
+      });
+    await waitFor('jack to be authenticated by the Vault value', async () =>
+      (await withKey(JACK_KEY)).status === 200 ? true : undefined,
+    );
+    expect((await withKey('wrong')).status).toBe(401);
   });
 
   it('a value changed in Vault is used once the cache TTL (apisix.lru.secret.success.ttl: 1) ran out', async () => {

@@ -18,6 +18,7 @@ import { HealthTable } from './health/health-table';
 import { UpstreamProxy } from './proxy';
 import { startStreamProxy } from './stream';
 import { SECRET_MANAGERS } from './secrets/managers';
+import { resolveConsumerCredentials } from './secrets/consumer-credentials';
 import { PluginChainResolver } from './secrets/plugin-chain';
 import { SecretResolver } from './secrets/resolver';
 
@@ -36,6 +37,12 @@ function send(message: WorkerMessage): void {
 export async function runWorker(options: WorkerOptions): Promise<void> {
   const log = createLogger('gateway');
   const items = new ConfigItems();
+  const secretResolver = new SecretResolver(
+    (manager, id) => items.items.get(`secrets/${manager}/${id}`),
+    SECRET_MANAGERS,
+    options.secretCache,
+  );
+  const secrets = new PluginChainResolver(secretResolver);
   const proxy = new UpstreamProxy({ logger: log });
   const health = new HealthTable(options.disableUpstreamHealthcheck);
   const localCounters: IpcCounterStore = new IpcCounterStore((m) => {
@@ -55,6 +62,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     items.apply(update);
     const next = Snapshot.build(items.items, items.revision, registry);
     snapshot = next;
+    resolveConsumerCredentials(next.consumers, secretResolver, log).catch((err: unknown) =>
+      log.error('consumer credentials with secret references not indexed', { err }),
+    );
     proxy.retain(next.upstreamKeys);
     httpsListeners?.update(items.items);
     const problems = JSON.stringify(next.problems);
@@ -114,13 +124,6 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   }
 
   const accessLog = createAccessLogger(options.accessLog);
-  const secrets = new PluginChainResolver(
-    new SecretResolver(
-      (manager, id) => items.items.get(`secrets/${manager}/${id}`),
-      SECRET_MANAGERS,
-      options.secretCache,
-    ),
-  );
   const handler = createRequestHandler({
     snapshot: () => snapshot,
     proxy,

@@ -2,6 +2,8 @@
  * @module config/consumer-directory
  * Consumers of one snapshot: by username, and by auth credential (`key-auth` key) across
  * consumers and their credentials. Each consumer's plugins are its group's with its own on top.
+ * A credential whose conf holds `$secret://`/`$env://` references is indexed as written and listed
+ * in `withReferences`; the worker indexes it again under its resolved conf (`addResolved`).
  */
 import {
   bindPlugins,
@@ -14,6 +16,7 @@ import {
   type PluginInstance,
   type PluginRegistry,
 } from '@tollgate/core';
+import { findReferences } from '../secrets/references';
 import type { ConfigValue } from './update';
 import { idOf, pluginsOf } from './values';
 
@@ -27,9 +30,18 @@ const CREDENTIAL_FIELDS: Record<string, string> = {
 
 export type BindError = (owner: string, plugin: string, message: string) => void;
 
+/** An auth plugin conf of a consumer or credential that holds secret references. */
+export interface CredentialWithReferences {
+  plugin: string;
+  field: string;
+  conf: Record<string, unknown>;
+  consumer: ConsumerInfo;
+}
+
 export class SnapshotConsumers implements ConsumerDirectory {
   private readonly byName = new Map<string, ConsumerInfo>();
   private readonly byCredential = new Map<string, CredentialMatch>();
+  private readonly referencing: CredentialWithReferences[] = [];
 
   constructor(
     consumers: Map<string, ConfigValue>,
@@ -75,8 +87,26 @@ export class SnapshotConsumers implements ConsumerDirectory {
       const secret = isPlainObject(conf) ? ownValue(conf, field) : undefined;
       if (typeof secret === 'string' && isPlainObject(conf)) {
         this.byCredential.set(`${plugin}\0${field}\0${secret}`, { consumer: info, conf });
+        if (findReferences(conf).length > 0) {
+          this.referencing.push({ plugin, field, conf, consumer: info });
+        }
       }
     }
+  }
+
+  /** The auth confs that hold references, to be resolved and indexed with `addResolved`. */
+  get withReferences(): readonly CredentialWithReferences[] {
+    return this.referencing;
+  }
+
+  /** Index `credential` under `resolved`, its conf with the references' values in. */
+  addResolved(credential: CredentialWithReferences, resolved: Record<string, unknown>): void {
+    const secret = ownValue(resolved, credential.field);
+    if (typeof secret !== 'string') return;
+    this.byCredential.set(`${credential.plugin}\0${credential.field}\0${secret}`, {
+      consumer: credential.consumer,
+      conf: resolved,
+    });
   }
 
   findByCredential(plugin: string, field: string, value: string): ConsumerInfo | undefined {
