@@ -1,37 +1,30 @@
 /**
  * The ClientHello reader against real ClientHellos (node:tls clients with and without SNI,
- * captured by a plain TCP server) and against truncated, oversized and non-TLS input.
+ * captured from an in-memory stream) and against truncated, oversized and non-TLS input.
  */
-import net from 'node:net';
+import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { MAX_CLIENT_HELLO_BYTES, parseClientHello } from './client-hello';
 
-/** The first bytes a node:tls client sends with `servername`. */
+/** The first bytes a node:tls client sends with `servername` (over an in-memory stream). */
 function captureClientHello(servername?: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer((socket) => {
-      const chunks: Buffer[] = [];
-      socket.on('data', (chunk: Buffer) => {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const wire = new Duplex({
+      read() {},
+      write(chunk: Buffer, _encoding, done) {
         chunks.push(chunk);
         const data = Buffer.concat(chunks);
         if (data.length >= 5 && data.length >= 5 + data.readUInt16BE(3)) {
-          socket.destroy();
-          server.close();
+          // The first write can come while tls.connect() is still running.
+          setImmediate(() => client.destroy());
           resolve(data);
         }
-      });
+        done();
+      },
     });
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      const client = tls.connect({
-        host: '127.0.0.1',
-        port,
-        servername,
-        rejectUnauthorized: false,
-      });
-      client.on('error', () => client.destroy());
-    });
-    server.on('error', reject);
+    const client = tls.connect({ socket: wire, servername, rejectUnauthorized: false });
+    client.on('error', () => client.destroy());
   });
 }
 
