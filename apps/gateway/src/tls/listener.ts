@@ -11,6 +11,7 @@
  * or when a client certificate is required and missing. A client that sends no server name gets
  * the SSL of `apisix.ssl.fallback_sni`, or a failed handshake when there is none.
  */
+import { constants } from 'node:crypto';
 import https from 'node:https';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { SecureContext, TLSSocket } from 'node:tls';
@@ -37,6 +38,15 @@ export interface TlsSettings {
 }
 
 const VERSION_ORDER: TlsProtocol[] = ['TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/**
+ * No session tickets (APISIX's `ssl_session_tickets: false`) and, node:tls keeping no session
+ * cache without `resumeSession` listeners, no resumption at all: every connection is a full
+ * handshake, so the SSL, its protocols and its client verification are decided for the SNI the
+ * client sends now. node:tls would otherwise resume a session under another SNI, skipping that
+ * SNI's client certificate check (APISIX refuses that case with 400, t/node/client-mtls.t).
+ */
+const NO_RESUMPTION = { secureOptions: constants.SSL_OP_NO_TICKET };
 
 function versionRange(protocols: TlsProtocol[]): {
   minVersion: TlsProtocol;
@@ -93,6 +103,7 @@ export function createTlsGatewayServer(
   const server = https.createServer(
     {
       ...range,
+      ...NO_RESUMPTION,
       ciphers: settings.ciphers,
       maxHeaderSize: MAX_HEADER_BYTES,
       SNICallback: onServerName,
@@ -133,6 +144,7 @@ export function createTlsGatewayServer(
       // The default context serves handshakes without SNI: the fallback SSL, or none (fails).
       server.setSecureContext({
         ...range,
+        ...NO_RESUMPTION,
         ciphers: settings.ciphers,
         ...(fallback?.contextOptions ?? {}),
       });

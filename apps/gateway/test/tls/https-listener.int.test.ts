@@ -284,6 +284,59 @@ describe('HTTPS listener', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
   });
 
+  it("resumes no TLS session, so a session cannot carry one SNI's client check to another", async () => {
+    node = await listen();
+    node.listeners.update(
+      ssls({
+        1: server(exact, ['a.test.com'], { client: { ca: clientCa.cert } }),
+        2: server(other, ['other.example'], { client: { ca: stranger.cert } }),
+      }),
+    );
+    const session = await new Promise<Buffer | undefined>((resolve) => {
+      let saved: Buffer | undefined;
+      const socket = tls.connect({
+        host: '127.0.0.1',
+        port: node.port,
+        servername: 'a.test.com',
+        rejectUnauthorized: false,
+        cert: client.cert,
+        key: client.key,
+      });
+      socket.on('session', (s: Buffer) => (saved = s));
+      socket.once('secureConnect', () =>
+        socket.end('GET / HTTP/1.1\r\nHost: a.test.com\r\nConnection: close\r\n\r\n'),
+      );
+      socket.resume();
+      socket.once('close', () => resolve(saved));
+    });
+    const again = await new Promise<boolean>((resolve) => {
+      const socket = tls.connect({
+        host: '127.0.0.1',
+        port: node.port,
+        servername: 'a.test.com',
+        rejectUnauthorized: false,
+        cert: client.cert,
+        key: client.key,
+        session,
+      });
+      socket.once('secureConnect', () => {
+        resolve(socket.isSessionReused());
+        socket.end();
+      });
+      socket.once('error', () => resolve(false));
+    });
+    expect(again).toBe(false);
+    // client's certificate is not signed by other.example's CA: a resumed session would pass.
+    expect(
+      await request(node.port, '/x', {
+        servername: 'other.example',
+        session,
+        cert: client.cert,
+        key: client.key,
+      }),
+    ).toHaveProperty('error');
+  });
+
   it('serves a new certificate to new handshakes at once; open connections keep theirs', async () => {
     node = await listen();
     node.listeners.update(ssls({ 1: server(exact, ['a.test.com']) }));
