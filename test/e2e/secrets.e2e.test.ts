@@ -9,18 +9,8 @@
  * names the reference (APISIX keeps the literal and logs the error).
  */
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
-import {
-  AdminClient,
-  freePort,
-  httpRequest,
-  startMockVault,
-  startTollgate,
-  testEtcdEndpoint,
-  uniquePrefix,
-  waitFor,
-  type MockVault,
-  type TollgateNode,
-} from '@tollgate/testkit';
+import { startMockVault, waitFor, type MockVault } from '@tollgate/testkit';
+import { startSecretsNode, type SecretsNode } from './support/secrets-node';
 
 jest.setTimeout(90_000);
 
@@ -31,64 +21,18 @@ const VAULT_V1_KEY = 'sk-vault1-a81f3c6d20b4';
 const VAULT_V2_KEY = 'sk-vault2-0e95d7b3c4f1';
 const ROTATED_KEY = 'sk-rotated-61b0f2e8a7d3';
 const JACK_KEY = 'jack-auth-key-94c2e7f0a1';
-const SECRETS = [
-  ADMIN_KEY,
-  VAULT_TOKEN,
-  ENV_KEY,
-  VAULT_V1_KEY,
-  VAULT_V2_KEY,
-  ROTATED_KEY,
-  JACK_KEY,
-].filter((s) => s !== ADMIN_KEY);
-const CHAT = { messages: [{ role: 'user', content: 'hi' }] };
+const SECRETS = [VAULT_TOKEN, ENV_KEY, VAULT_V1_KEY, VAULT_V2_KEY, ROTATED_KEY, JACK_KEY];
 
 let vault: MockVault;
 let llm: MockLlm;
-let node: TollgateNode;
-let admin: AdminClient;
-let gatewayPort: number;
-let controlPort: number;
-let metricsPort: number;
-let output = '';
+let node: SecretsNode;
 
-const chat = async (uri: string) => {
-  const res = await httpRequest('POST', `http://127.0.0.1:${gatewayPort}${uri}`, {
-    headers: { 'content-type': 'application/json' },
-    body: CHAT,
-  });
-  return { status: res.status, text: res.text };
-};
-
-/** The keys the LLM saw on `path`'s requests, newest last. */
+const chat = (uri: string, headers?: Record<string, string>) => node.chat(uri, headers);
+const putRoute = (id: string, uri: string, header: Record<string, string>) =>
+  node.putLlmRoute(id, uri, header);
+/** The keys the LLM saw, newest last. */
 const keysSeen = () =>
   llm.requests.map((r) => r.headers['x-api-key'] ?? r.headers.authorization ?? '');
-
-const route = (uri: string, header: Record<string, string>) => ({
-  uri,
-  plugins: {
-    prometheus: {},
-    'ai-proxy-multi': {
-      instances: [
-        {
-          name: 'llm',
-          provider: 'openai-compatible',
-          weight: 1,
-          auth: { header },
-          options: { model: 'm' },
-          override: { endpoint: `${llm.url}/v1/chat/completions` },
-        },
-      ],
-    },
-  },
-});
-
-async function putRoute(id: string, uri: string, header: Record<string, string>): Promise<void> {
-  const res = await admin.put(`/apisix/admin/routes/${id}`, route(uri, header));
-  expect([200, 201]).toContain(res.status);
-  await waitFor(`${uri} to be routed`, async () =>
-    (await chat(uri)).status !== 404 ? true : undefined,
-  );
-}
 
 beforeAll(async () => {
   vault = await startMockVault({ token: VAULT_TOKEN, kv2Mounts: ['secret'] });
@@ -99,43 +43,18 @@ beforeAll(async () => {
     name: 'llm',
     apiKeys: [ENV_KEY, VAULT_V1_KEY, VAULT_V2_KEY, ROTATED_KEY],
   });
-  gatewayPort = await freePort();
-  controlPort = await freePort();
-  metricsPort = await freePort();
-  const adminPort = await freePort();
-  node = await startTollgate({
-    config: {
-      apisix: {
-        node_listen: [{ ip: '127.0.0.1', port: gatewayPort }],
-        control: { ip: '127.0.0.1', port: controlPort },
-        lru: { secret: { success: { ttl: 1 }, failure: { ttl: 0.2 } } },
-      },
-      nginx_config: { worker_processes: 1 },
-      plugin_attr: { prometheus: { export_addr: { ip: '127.0.0.1', port: metricsPort } } },
-      deployment: {
-        role: 'traditional',
-        etcd: { host: [testEtcdEndpoint()], prefix: uniquePrefix('secrets-e2e'), timeout: 3 },
-        admin: {
-          admin_key: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
-          admin_listen: { ip: '127.0.0.1', port: adminPort },
-        },
-      },
-    },
-    env: {
-      LLM_AUTH: `Bearer ${ENV_KEY}`,
-      LLM_KEY: ENV_KEY,
-      VAULT_TOKEN,
-      TOLLGATE_LOG_LEVEL: 'debug',
-    },
-    onOutput: (text) => (output += text),
-    readyPorts: [gatewayPort, adminPort, controlPort],
+  node = await startSecretsNode({
+    name: 'secrets-e2e',
+    adminKey: ADMIN_KEY,
+    llm,
+    apisix: { lru: { secret: { success: { ttl: 1 }, failure: { ttl: 0.2 } } } },
+    env: { LLM_AUTH: `Bearer ${ENV_KEY}`, LLM_KEY: ENV_KEY, VAULT_TOKEN },
   });
-  admin = new AdminClient(`http://127.0.0.1:${adminPort}`, ADMIN_KEY);
   for (const [id, prefix] of [
     ['1', 'kv/apisix'],
     ['2', 'secret/data'],
   ]) {
-    const res = await admin.put(`/apisix/admin/secrets/vault/${id}`, {
+    const res = await node.admin.put(`/apisix/admin/secrets/vault/${id}`, {
       uri: vault.url,
       prefix,
       token: '$env://VAULT_TOKEN',
@@ -145,7 +64,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await node?.destroy();
+  await node?.close();
   await llm?.close();
   await vault?.close();
 });
@@ -173,22 +92,18 @@ describe('secret references in ai-proxy-multi auth (issue 11 item 3)', () => {
   });
 
   it("a key-auth consumer key given as $secret:// authenticates with the Vault value (APISIX's docs example)", async () => {
-    const consumer = await admin.put('/apisix/admin/consumers', {
+    const consumer = await node.admin.put('/apisix/admin/consumers', {
       username: 'jack',
       plugins: { 'key-auth': { key: '$secret://vault/1/jack/auth-key' } },
     });
     expect(consumer.status).toBe(201);
-    const withLlm = route('/keyauth', { Authorization: '$env://LLM_AUTH' });
-    const res = await admin.put('/apisix/admin/routes/keyauth', {
+    const withLlm = node.llmRoute('/keyauth', { Authorization: '$env://LLM_AUTH' });
+    const res = await node.admin.put('/apisix/admin/routes/keyauth', {
       ...withLlm,
-      plugins: { ...withLlm.plugins, 'key-auth': {} },
+      plugins: { ...(withLlm.plugins as object), 'key-auth': {} },
     });
     expect(res.status).toBe(201);
-    const withKey = (key: string) =>
-      httpRequest('POST', `http://127.0.0.1:${gatewayPort}/keyauth`, {
-        headers: { 'content-type': 'application/json', apikey: key },
-        body: CHAT,
-      });
+    const withKey = (key: string) => chat('/keyauth', { apikey: key });
     await waitFor('jack to be authenticated by the Vault value', async () =>
       (await withKey(JACK_KEY)).status === 200 ? true : undefined,
     );
@@ -219,9 +134,13 @@ describe('secret references in ai-proxy-multi auth (issue 11 item 3)', () => {
       error_msg: 'failed to resolve a secret reference of plugin ai-proxy-multi',
     });
     await waitFor('the log line', () =>
-      output.includes('$secret://vault/1/llm/nokey') ? true : undefined,
+      node.output().includes('$secret://vault/1/llm/nokey') ? true : undefined,
     );
-    const line = output.split('\n').find((l) => l.includes('$secret://vault/1/llm/nokey')) ?? '';
+    const line =
+      node
+        .output()
+        .split('\n')
+        .find((l) => l.includes('$secret://vault/1/llm/nokey')) ?? '';
     expect(line).toContain('failed to resolve a secret reference');
     expect(line).toContain('no string field');
   });
@@ -232,7 +151,8 @@ describe('secret references in ai-proxy-multi auth (issue 11 item 3)', () => {
       (await chat('/vault-v2')).status === 503 ? true : undefined,
     );
     await waitFor('the log line', () =>
-      output
+      node
+        .output()
         .split('\n')
         .some((l) => l.includes('$secret://vault/2/llm/key') && l.includes('failed to resolve'))
         ? true
@@ -243,30 +163,15 @@ describe('secret references in ai-proxy-multi auth (issue 11 item 3)', () => {
   });
 
   it('no literal key or token in logs, metrics, control API or Admin API answers', async () => {
-    const metrics = await httpRequest(
-      'GET',
-      `http://127.0.0.1:${metricsPort}/apisix/prometheus/metrics`,
-    );
-    expect(metrics.status).toBe(200);
-    expect(metrics.text).toContain('apisix_http_status');
-    const answers = [
-      output,
-      metrics.text,
-      ...(await Promise.all(
-        ['/v1/routes', '/v1/route/v1', '/v1/healthcheck', '/v1/server_info'].map(
-          async (path) => (await httpRequest('GET', `http://127.0.0.1:${controlPort}${path}`)).text,
-        ),
-      )),
-      ...(await Promise.all(
-        [
-          '/apisix/admin/routes',
-          '/apisix/admin/routes/v1',
-          '/apisix/admin/secrets',
-          '/apisix/admin/secrets/vault/1',
-        ].map(async (path) => (await admin.get(path)).text),
-      )),
-    ];
-    expect(output).toContain('"level":"debug"');
+    const answers = await node.observableText([
+      '/apisix/admin/routes',
+      '/apisix/admin/routes/v1',
+      '/apisix/admin/consumers',
+      '/apisix/admin/secrets',
+      '/apisix/admin/secrets/vault/1',
+    ]);
+    expect(answers[1]).toContain('apisix_http_status');
+    expect(node.output()).toContain('"level":"debug"');
     for (const secret of SECRETS) {
       for (const answer of answers) expect(answer).not.toContain(secret);
     }

@@ -8,8 +8,11 @@
  */
 import { ownValue } from '@tollgate/core';
 
-/** `main` (the secret's name) and `field` of a key, or APISIX's error for a malformed one. */
-function splitSecretKey(key: string): { main: string; field: string } {
+/**
+ * `main` (the secret's name) and `field` of a key, or APISIX's error for a malformed one; vault.lua
+ * splits its keys the same way.
+ */
+export function splitSecretKey(key: string): { main: string; field: string } {
   const idx = key.lastIndexOf('/');
   if (idx < 0) throw new Error(`error key format, key: ${key}`);
   const main = key.slice(0, idx);

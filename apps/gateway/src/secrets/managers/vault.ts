@@ -14,6 +14,7 @@ import { Agent } from 'undici';
 import { ownValue } from '@tollgate/core';
 import type { SecretManager } from '../manager';
 import { resolveEnvReference } from '../env-reference';
+import { splitSecretKey } from './secret-key';
 
 /** APISIX's default when the conf has no `timeout` (seconds). */
 const DEFAULT_TIMEOUT_S = 5;
@@ -21,17 +22,6 @@ const DEFAULT_TIMEOUT_S = 5;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 const agent = new Agent({ connections: 16, keepAliveTimeout: 4_000 });
-
-/** `main` path and `field` of a key, split at its last `/` as vault.lua does. */
-function splitKey(key: string): { main: string; field: string } {
-  const idx = key.lastIndexOf('/');
-  if (idx < 0) throw new Error(`error key format, key: ${key}`);
-  const main = key.slice(0, idx);
-  if (main === '') throw new Error(`can't find main key, key: ${key}`);
-  const field = key.slice(idx + 1);
-  if (field === '') throw new Error(`can't find sub key, key: ${key}`);
-  return { main, field };
-}
 
 /** `object[name]` when `object` is an object that has it as its own property. */
 function ownField(object: unknown, name: string): unknown {
@@ -104,7 +94,7 @@ async function fetchAnswer(
 
 export const vaultManager: SecretManager = {
   async get(conf, key, signal) {
-    const { main, field } = splitKey(key);
+    const { main, field } = splitSecretKey(key);
     const answer = await fetchAnswer(conf, main, signal);
     const value = ownField(secretData(answer), field);
     if (typeof value !== 'string')
