@@ -99,6 +99,18 @@ export function runStreamRoutesSuite(name: string, open: () => Promise<SuiteStor
         });
       });
 
+      it('TEST 5: a chash upstream keyed on any variable (no upstream code checks, as APISIX)', async () => {
+        const reply = await admin.put('/apisix/admin/stream_routes/1', {
+          remote_addr: '127.0.0.1',
+          upstream: {
+            type: 'chash',
+            key: 'mqtt_client_id',
+            nodes: [{ host: '127.0.0.1', port: 1980, weight: 1 }],
+          },
+        });
+        expect(reply.status).toBe(201);
+      });
+
       it('TEST 8-10: string ids, an invalid one refused', async () => {
         const body = { remote_addr: '127.0.0.1', upstream: UPSTREAM };
         expect((await admin.put('/apisix/admin/stream_routes/a-b-c-ABC_0123', body)).status).toBe(

@@ -16,8 +16,6 @@ function isObj(v: unknown): v is Conf {
 
 /** First failing code-level check of a schema-valid resource, or undefined. */
 export function checkResource(name: SchemaName, conf: Conf): CheckFailure | undefined {
-  if (name === 'stream_route')
-    return isObj(conf.upstream) ? checkUpstream(conf.upstream) : undefined;
   if (name === 'route' || name === 'service') {
     // The route schema already rejects both pairs; kept for services and for parity with APISIX.
     if (conf.host !== undefined && conf.hosts !== undefined) {
