@@ -9,19 +9,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import {
-  AdminClient,
-  freePort,
-  httpRequest,
   startMockAwsSecrets,
   startMockGcpSecrets,
-  startTollgate,
-  testEtcdEndpoint,
-  uniquePrefix,
   waitFor,
   type MockAwsSecrets,
   type MockGcpSecrets,
-  type TollgateNode,
 } from '@tollgate/testkit';
+import { startSecretsNode, type SecretsNode } from './support/secrets-node';
 
 jest.setTimeout(90_000);
 
@@ -29,54 +23,17 @@ const ADMIN_KEY = 'cloud-secrets-e2e-admin-key';
 const AWS_SECRET_ACCESS_KEY = 'aws-secret-9f2c4e1a7b';
 const AWS_LLM_KEY = 'sk-aws-3b7e19c0d5a2';
 const GCP_LLM_KEY = 'sk-gcp-c2d84f61e0b9';
-const CHAT = { messages: [{ role: 'user', content: 'hi' }] };
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
 let aws: MockAwsSecrets;
 let gcp: MockGcpSecrets;
 let llm: MockLlm;
-let node: TollgateNode;
-let admin: AdminClient;
-let gatewayPort: number;
-let controlPort: number;
-let metricsPort: number;
-let output = '';
+let node: SecretsNode;
 
-const chat = async (uri: string) => {
-  const res = await httpRequest('POST', `http://127.0.0.1:${gatewayPort}${uri}`, {
-    headers: { 'content-type': 'application/json' },
-    body: CHAT,
-  });
-  return { status: res.status, text: res.text };
-};
-
+const chat = (uri: string) => node.chat(uri);
 const lastKeySeen = () => llm.requests.at(-1)?.headers['x-api-key'];
-
-async function putRoute(id: string, reference: string): Promise<void> {
-  const uri = `/${id}`;
-  const res = await admin.put(`/apisix/admin/routes/${id}`, {
-    uri,
-    plugins: {
-      prometheus: {},
-      'ai-proxy-multi': {
-        instances: [
-          {
-            name: 'llm',
-            provider: 'openai-compatible',
-            weight: 1,
-            auth: { header: { 'x-api-key': reference } },
-            options: { model: 'm' },
-            override: { endpoint: `${llm.url}/v1/chat/completions` },
-          },
-        ],
-      },
-    },
-  });
-  expect([200, 201]).toContain(res.status);
-  await waitFor(`${uri} to be routed`, async () =>
-    (await chat(uri)).status !== 404 ? true : undefined,
-  );
-}
+const putRoute = (id: string, reference: string) =>
+  node.putLlmRoute(id, `/${id}`, { 'x-api-key': reference });
 
 beforeAll(async () => {
   aws = await startMockAwsSecrets({
@@ -92,32 +49,13 @@ beforeAll(async () => {
     secrets: { llm: JSON.stringify({ key: GCP_LLM_KEY }) },
   });
   llm = await startMockLlm({ name: 'llm', apiKeys: [AWS_LLM_KEY, GCP_LLM_KEY] });
-  gatewayPort = await freePort();
-  controlPort = await freePort();
-  metricsPort = await freePort();
-  const adminPort = await freePort();
-  node = await startTollgate({
-    config: {
-      apisix: {
-        node_listen: [{ ip: '127.0.0.1', port: gatewayPort }],
-        control: { ip: '127.0.0.1', port: controlPort },
-      },
-      nginx_config: { worker_processes: 1 },
-      plugin_attr: { prometheus: { export_addr: { ip: '127.0.0.1', port: metricsPort } } },
-      deployment: {
-        role: 'traditional',
-        etcd: { host: [testEtcdEndpoint()], prefix: uniquePrefix('cloud-secrets'), timeout: 3 },
-        admin: {
-          admin_key: [{ name: 'admin', key: ADMIN_KEY, role: 'admin' }],
-          admin_listen: { ip: '127.0.0.1', port: adminPort },
-        },
-      },
-    },
-    env: { AWS_SECRET_ACCESS_KEY, TOLLGATE_LOG_LEVEL: 'debug' },
-    onOutput: (text) => (output += text),
-    readyPorts: [gatewayPort, adminPort, controlPort],
+  node = await startSecretsNode({
+    name: 'cloud-secrets',
+    adminKey: ADMIN_KEY,
+    llm,
+    env: { AWS_SECRET_ACCESS_KEY },
   });
-  admin = new AdminClient(`http://127.0.0.1:${adminPort}`, ADMIN_KEY);
+  const { admin } = node;
   const awsConf = {
     access_key_id: 'AKIDTOLLGATE',
     secret_access_key: '$env://AWS_SECRET_ACCESS_KEY',
@@ -140,7 +78,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await node?.destroy();
+  await node?.close();
   await llm?.close();
   await aws?.close();
   await gcp?.close();
@@ -169,35 +107,26 @@ describe('AWS and GCP secret references in ai-proxy-multi auth (issue 11 item 3)
     expect(res.status).toBe(503);
     expect(aws.rejections).toContain('credential scope region us-west-2');
     await waitFor('the log line', () =>
-      output.includes('$secret://aws/2/prod/llm/key') ? true : undefined,
+      node.output().includes('$secret://aws/2/prod/llm/key') ? true : undefined,
     );
-    const line = output.split('\n').find((l) => l.includes('$secret://aws/2/prod/llm/key')) ?? '';
+    const line =
+      node
+        .output()
+        .split('\n')
+        .find((l) => l.includes('$secret://aws/2/prod/llm/key')) ?? '';
     expect(line).toContain(
       'failed to retrtive data from aws secret manager: invalid status code 403',
     );
   });
 
   it('no LLM key or AWS secret key in logs, metrics, control API or Admin API answers', async () => {
-    const metrics = await httpRequest(
-      'GET',
-      `http://127.0.0.1:${metricsPort}/apisix/prometheus/metrics`,
-    );
-    expect(metrics.status).toBe(200);
-    const answers = [
-      output,
-      metrics.text,
-      ...(await Promise.all(
-        ['/v1/routes', '/v1/route/aws', '/v1/route/gcp'].map(
-          async (path) => (await httpRequest('GET', `http://127.0.0.1:${controlPort}${path}`)).text,
-        ),
-      )),
-      ...(await Promise.all(
-        ['/apisix/admin/routes', '/apisix/admin/secrets', '/apisix/admin/secrets/aws/1'].map(
-          async (path) => (await admin.get(path)).text,
-        ),
-      )),
-    ];
-    expect(output).toContain('"level":"debug"');
+    const answers = await node.observableText([
+      '/apisix/admin/routes',
+      '/apisix/admin/secrets',
+      '/apisix/admin/secrets/aws/1',
+    ]);
+    expect(answers[1]).toContain('apisix_http_status');
+    expect(node.output()).toContain('"level":"debug"');
     for (const secret of [AWS_SECRET_ACCESS_KEY, AWS_LLM_KEY, GCP_LLM_KEY]) {
       for (const answer of answers) expect(answer).not.toContain(secret);
     }
