@@ -176,6 +176,22 @@ export function runStreamRoutesSuite(name: string, open: () => Promise<SuiteStor
         });
       });
 
+      it('a superior written by APISIX (xRPC) is not deleted while a subordinate names it', async () => {
+        await admin.put('/apisix/admin/stream_routes/1', { upstream: UPSTREAM });
+        // Tollgate refuses xRPC protocols, so the subordinate is written as an APISIX node would.
+        await target.store.put(
+          `${target.prefix}/stream_routes/12`,
+          JSON.stringify({ id: '12', protocol: { name: 'pingpong', superior_id: '1' } }),
+        );
+        const refused = await admin.delete('/apisix/admin/stream_routes/1');
+        expect(refused.status).toBe(400);
+        expect(refused.json).toEqual({
+          error_msg:
+            'can not delete this stream route directly, stream route [12] is still using it as superior_id',
+        });
+        expect((await admin.delete('/apisix/admin/stream_routes/1?force=true')).status).toBe(200);
+      });
+
       it('references: upstream_id and service_id must exist', async () => {
         const up = await admin.put('/apisix/admin/stream_routes/1', { upstream_id: '9' });
         expect(up.status).toBe(400);
