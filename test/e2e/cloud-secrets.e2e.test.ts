@@ -11,7 +11,6 @@ import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import {
   startMockAwsSecrets,
   startMockGcpSecrets,
-  waitFor,
   type MockAwsSecrets,
   type MockGcpSecrets,
 } from '@tollgate/testkit';
@@ -106,14 +105,7 @@ describe('AWS and GCP secret references in ai-proxy-multi auth (issue 11 item 3)
     const res = await chat('/aws-refused');
     expect(res.status).toBe(503);
     expect(aws.rejections).toContain('credential scope region us-west-2');
-    await waitFor('the log line', () =>
-      node.output().includes('$secret://aws/2/prod/llm/key') ? true : undefined,
-    );
-    const line =
-      node
-        .output()
-        .split('\n')
-        .find((l) => l.includes('$secret://aws/2/prod/llm/key')) ?? '';
+    const line = await node.logLine('$secret://aws/2/prod/llm/key');
     expect(line).toContain(
       'failed to retrtive data from aws secret manager: invalid status code 403',
     );

@@ -33,6 +33,8 @@ export interface SecretsNode {
   gatewayPort: number;
   /** Everything the node printed so far (stdout and stderr). */
   output(): string;
+  /** Waits for the first line the node prints that holds every one of `parts`, and returns it. */
+  logLine(...parts: string[]): Promise<string>;
   /** POST a chat request to `uri`. */
   chat(uri: string, headers?: Record<string, string>): Promise<{ status: number; text: string }>;
   /** An ai-proxy-multi route body (with prometheus) whose one instance sends `header`. */
@@ -104,6 +106,10 @@ export async function startSecretsNode(options: SecretsNodeOptions): Promise<Sec
     admin,
     gatewayPort,
     output: () => output,
+    logLine: (...parts) =>
+      waitFor(`a log line with ${parts.join(', ')}`, () =>
+        output.split('\n').find((line) => parts.every((part) => line.includes(part))),
+      ),
     chat,
     llmRoute,
     async putLlmRoute(id, uri, header) {
