@@ -5,6 +5,7 @@
  */
 import { ownValue } from '@tollgate/core';
 import {
+  checkStreamPlugins,
   getResourceSchema,
   SCHEMA_OF_RESOURCE,
   validateResource,
@@ -38,7 +39,10 @@ export function validateAgainst(
   if (!resolved) return errorResponse(400, `not found schema: ${name}`);
   const result = validateResource(resolved, body);
   if (!result.valid) return errorResponse(400, result.message);
-  if (isObject(body)) {
+  if (isObject(body) && resolved === 'stream_route') {
+    const plugins = isObject(body.plugins) ? checkStreamPlugins(body.plugins) : undefined;
+    if (plugins && !plugins.ok) return errorResponse(400, plugins.message);
+  } else if (isObject(body)) {
     const schemaType = resolved === 'consumer' || resolved === 'credential' ? 'consumer' : 'route';
     const err = pluginsError(enabled, body.plugins, schemaType);
     if (err !== undefined) return errorResponse(400, err);

@@ -239,6 +239,22 @@ export function runStreamRoutesSuite(name: string, open: () => Promise<SuiteStor
         expect(await stored()).toEqual([]);
       });
 
+      it('schema endpoints know stream_route; validate checks stream plugins', async () => {
+        const schema = await admin.get('/apisix/admin/schema/stream_route');
+        expect(schema.status).toBe(200);
+        expect(schema.json).toMatchObject({ properties: { sni: { type: 'string' } } });
+        const valid = await admin.post('/apisix/admin/schema/validate/stream_routes', {
+          plugins: { 'ip-restriction': { blacklist: ['10.0.0.0/8'] } },
+          upstream: UPSTREAM,
+        });
+        expect(valid.status).toBe(200);
+        const unknown = await admin.post('/apisix/admin/schema/validate/stream_routes', {
+          plugins: { 'key-auth': {} },
+        });
+        expect(unknown.json).toEqual({ error_msg: 'unknown plugin [key-auth]' });
+        expect(await stored()).toEqual([]);
+      });
+
       it('PATCH is not supported (unsupported_methods)', async () => {
         await admin.put('/apisix/admin/stream_routes/1', { upstream: UPSTREAM });
         const reply = await admin.patch('/apisix/admin/stream_routes/1', { desc: 'x' });
