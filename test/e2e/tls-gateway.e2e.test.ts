@@ -207,7 +207,8 @@ describe('certificates by SNI', () => {
     }
   });
 
-  it('serves clients without SNI the fallback_sni SSL', async () => {
+  it('serves clients without SNI the fallback_sni SSL; $env:// cert and key resolve on the node', async () => {
+    const envCert = makeCert(ca, { cn: 'env.example' });
     const tlsPort = await freePort();
     fallbackNode = await startTollgate({
       config: {
@@ -223,6 +224,7 @@ describe('certificates by SNI', () => {
         },
       },
       readyPorts: [tlsPort],
+      env: { TLS_E2E_CERT: envCert.cert, TLS_E2E_KEY: envCert.key },
     });
     await waitFor(
       'fallback SSL served',
@@ -230,6 +232,17 @@ describe('certificates by SNI', () => {
       15_000,
     );
     expect(await handshake(tlsPort, 'b.tls.test')).toMatchObject({ cn: 'wild.tls.test' });
+    // APISIX t/node/client-mtls.t TEST 27-28: the SSL's cert and key from the node's environment.
+    await putSsl('env', {
+      cert: '$env://TLS_E2E_CERT',
+      key: '$env://TLS_E2E_KEY',
+      snis: ['env.example'],
+    });
+    await waitFor(
+      '$env:// SSL served',
+      async () => (await handshake(tlsPort, 'env.example')).cn === 'env.example',
+      15_000,
+    );
   });
 });
 

@@ -55,7 +55,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   });
   const registry = enabledPlugins(options.plugins);
   let snapshot: Snapshot | undefined;
-  const httpsListeners = options.tls ? new HttpsListeners(options.tls, log) : undefined;
+  const httpsListeners = options.tls
+    ? new HttpsListeners(options.tls, log, (reference) => secretResolver.resolve(reference))
+    : undefined;
   let problemsLogged = '';
 
   const applyUpdate = (update: Parameters<ConfigItems['apply']>[0]) => {

@@ -96,10 +96,11 @@ function isServed(value: ConfigValue): boolean {
 function buildSsl(id: string, value: ConfigValue): ServerSsl {
   const certs = [value.cert, ...strings(value.certs)];
   const keys = [value.key, ...strings(value.keys)];
-  if ([...certs, ...keys].some((v) => typeof v !== 'string' || SECRET_REFERENCE.test(v))) {
-    throw new Error('certificate or key is a secret reference, not resolved on this node');
-  }
   const client = value.client as { ca?: string; skip_mtls_uri_regex?: string[] } | undefined;
+  const pems = [...certs, ...keys, ...(client?.ca === undefined ? [] : [client.ca])];
+  if (pems.some((v) => typeof v !== 'string' || SECRET_REFERENCE.test(v))) {
+    throw new Error('a certificate, key or CA is a secret reference not resolved (yet)');
+  }
   const ca = client?.ca ? { ca: client.ca } : {};
   const pairs = certs.map((cert, i): CertContext => {
     const keyType = new X509Certificate(cert as string).publicKey.asymmetricKeyType ?? '';

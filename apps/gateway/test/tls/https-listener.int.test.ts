@@ -8,7 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { createLogger, RequestVars } from '@tollgate/core';
-import { makeCa, makeCert, type CertPair } from '@tollgate/testkit';
+import { makeCa, makeCert, waitFor, type CertPair } from '@tollgate/testkit';
+import { SecretReferenceError } from '../../src/secrets/resolver';
 import { HttpsListeners } from '../../src/tls/https-listeners';
 import type { ConfigValue } from '../../src/config/update';
 import type { TlsProtocol } from '../../src/tls/server-ssls';
@@ -22,6 +23,15 @@ const rsa = makeCert(ca, { cn: 'dual.example' });
 const clientCa = makeCa('client CA');
 const client = makeCert(clientCa, { cn: 'client-1', client: true });
 const stranger = makeCert(makeCa('stranger CA'), { cn: 'client-2', client: true });
+
+/** Values of the secret references the tests use (a stand-in for the worker's resolver). */
+const secretValues = new Map<string, string>();
+const resolveSecret = (reference: string): Promise<string> => {
+  const value = secretValues.get(reference);
+  return value === undefined
+    ? Promise.reject(new SecretReferenceError(reference, 'not found'))
+    : Promise.resolve(value);
+};
 
 interface Listening {
   listeners: HttpsListeners;
@@ -48,6 +58,7 @@ async function listen(
   const listeners = new HttpsListeners(
     { protocols, ...(fallbackSni ? { fallbackSni } : {}) },
     createLogger('test'),
+    resolveSecret,
   );
   const server = listeners.create(echoVars);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -363,21 +374,27 @@ describe('HTTPS listener', () => {
     expect(body).toMatch(/^HTTP\/1\.1 200 /);
   });
 
-  it('reports a failing SSL and keeps serving the others', async () => {
+  it('serves an SSL whose cert, key and client CA are secret references once resolved', async () => {
+    secretValues.set('$secret://vault/tls/cert', exact.cert);
+    secretValues.set('$secret://vault/tls/key', exact.key);
+    secretValues.set('$env://TLS_LISTENER_TEST_CA', clientCa.cert);
     node = await listen();
     node.listeners.update(
       ssls({
-        1: server(exact, ['a.test.com']),
-        2: {
-          cert: '$secret://vault/1/cert',
-          key: '$secret://vault/1/key',
-          snis: ['other.example'],
+        1: {
+          cert: '$secret://vault/tls/cert',
+          key: '$secret://vault/tls/key',
+          snis: ['a.test.com'],
+          client: { ca: '$env://TLS_LISTENER_TEST_CA' },
         },
+        2: { cert: '$env://TLS_LISTENER_TEST_UNSET', key: exact.key, snis: ['other.example'] },
       }),
     );
-    expect(await handshake(node.port, { servername: 'a.test.com' })).toMatchObject({
-      cn: 'a.test.com',
-    });
+    const sni = { servername: 'a.test.com', cert: client.cert, key: client.key };
+    await waitFor('the resolved SSL served', async () => (await handshake(node.port, sni)).cn);
+    expect(await handshake(node.port, sni)).toMatchObject({ cn: 'a.test.com' });
+    expect(await handshake(node.port, { servername: 'a.test.com' })).toHaveProperty('error');
+    // A reference that does not resolve: that SSL is not served, the others are.
     expect(await handshake(node.port, { servername: 'other.example' })).toHaveProperty('error');
   });
 
