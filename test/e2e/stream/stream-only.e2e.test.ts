@@ -19,14 +19,33 @@ jest.setTimeout(60_000);
 
 const KEY = 'stream-only-e2e-admin-key';
 
-function adminConfig(adminPort: number) {
-  return {
-    role: 'traditional',
-    admin: {
-      admin_key: [{ name: 'admin', key: KEY, role: 'admin' }],
-      admin_listen: { ip: '127.0.0.1', port: adminPort },
-    },
-  };
+/**
+ * Starts a node on the embedded store with `apisix` settings and `node_listen` on `httpPort`;
+ * ready once `readyPorts` (and the Admin API) accept. Resolves its Admin API client.
+ */
+async function startNode(
+  httpPort: number,
+  apisix: Record<string, unknown>,
+  readyPorts: number[],
+): Promise<AdminClient> {
+  const adminPort = await freePort();
+  nodes.push(
+    await startTollgate({
+      config: {
+        apisix: { node_listen: [{ ip: '127.0.0.1', port: httpPort }], ...apisix },
+        nginx_config: { worker_processes: 1 },
+        deployment: {
+          role: 'traditional',
+          admin: {
+            admin_key: [{ name: 'admin', key: KEY, role: 'admin' }],
+            admin_listen: { ip: '127.0.0.1', port: adminPort },
+          },
+        },
+      },
+      readyPorts: [adminPort, ...readyPorts],
+    }),
+  );
+  return new AdminClient(`http://127.0.0.1:${adminPort}`, KEY);
 }
 
 /** Whether something accepts TCP connections on `port`. */
@@ -54,22 +73,12 @@ afterAll(async () => {
 });
 
 it('proxy_mode stream: stream routes serve, no HTTP listener', async () => {
-  const [httpPort, adminPort, tcpPort] = [await freePort(), await freePort(), await freePort()];
-  nodes.push(
-    await startTollgate({
-      config: {
-        apisix: {
-          node_listen: [{ ip: '127.0.0.1', port: httpPort }],
-          proxy_mode: 'stream',
-          stream_proxy: { tcp: [`127.0.0.1:${tcpPort}`] },
-        },
-        nginx_config: { worker_processes: 1 },
-        deployment: adminConfig(adminPort),
-      },
-      readyPorts: [adminPort, tcpPort],
-    }),
+  const [httpPort, tcpPort] = [await freePort(), await freePort()];
+  const admin = await startNode(
+    httpPort,
+    { proxy_mode: 'stream', stream_proxy: { tcp: [`127.0.0.1:${tcpPort}`] } },
+    [tcpPort],
   );
-  const admin = new AdminClient(`http://127.0.0.1:${adminPort}`, KEY);
   const put = await admin.put('/apisix/admin/stream_routes/1', {
     upstream: { type: 'roundrobin', nodes: { [`127.0.0.1:${echo.port}`]: 1 } },
   });
@@ -83,21 +92,10 @@ it('proxy_mode stream: stream routes serve, no HTTP listener', async () => {
 });
 
 it('proxy_mode http: every stream_routes method answers 400', async () => {
-  const [httpPort, adminPort, streamPort] = [await freePort(), await freePort(), await freePort()];
-  nodes.push(
-    await startTollgate({
-      config: {
-        apisix: {
-          node_listen: [{ ip: '127.0.0.1', port: httpPort }],
-          stream_proxy: { tcp: [`127.0.0.1:${streamPort}`] },
-        },
-        nginx_config: { worker_processes: 1 },
-        deployment: adminConfig(adminPort),
-      },
-      readyPorts: [httpPort, adminPort],
-    }),
-  );
-  const admin = new AdminClient(`http://127.0.0.1:${adminPort}`, KEY);
+  const [httpPort, streamPort] = [await freePort(), await freePort()];
+  const admin = await startNode(httpPort, { stream_proxy: { tcp: [`127.0.0.1:${streamPort}`] } }, [
+    httpPort,
+  ]);
   for (const reply of [
     await admin.get('/apisix/admin/stream_routes'),
     await admin.put('/apisix/admin/stream_routes/1', { server_port: streamPort }),
