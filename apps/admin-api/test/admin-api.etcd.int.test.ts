@@ -5,6 +5,7 @@ import { runIssue9Suite } from './issue-9.suite';
 import { runSecretsSuite } from './secrets.suite';
 import { runProtosSuite } from './protos.suite';
 import { runSslsSuite } from './ssls.suite';
+import { runResourceListsSuite } from './resource-lists.suite';
 
 jest.setTimeout(30_000);
 
@@ -26,3 +27,4 @@ runIssue9Suite('etcd', open);
 runSecretsSuite('etcd', open);
 runSslsSuite('etcd', open);
 runProtosSuite('etcd', open);
+runResourceListsSuite('etcd', open);
