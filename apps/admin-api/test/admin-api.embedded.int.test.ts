@@ -1,28 +1,14 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { EmbeddedStore } from '@tollgate/config-store';
-import { runAdminApiSuite, type SuiteStore } from './admin-api.suite';
+import { runAdminApiSuite } from './admin-api.suite';
 import { runIssue9Suite } from './issue-9.suite';
 import { runSecretsSuite } from './secrets.suite';
 import { runProtosSuite } from './protos.suite';
 import { runSslsSuite } from './ssls.suite';
 import { runResourceListsSuite } from './resource-lists.suite';
+import { embeddedSuiteStore } from './suite-stores';
 
 jest.setTimeout(30_000);
 
-async function open(): Promise<SuiteStore> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-admin-'));
-  const store = await EmbeddedStore.open({ dataDir });
-  return {
-    store,
-    prefix: '/apisix',
-    async cleanup() {
-      await store.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+const open = () => embeddedSuiteStore('admin');
 
 runAdminApiSuite('the embedded store', open);
 runIssue9Suite('the embedded store', open);
