@@ -12,6 +12,7 @@
  */
 import type { RequestContext } from '../context/request-context';
 import type { CounterStore, TrafficStore } from '../counter-store';
+import type { InstanceLoadView } from './instance-load';
 
 /** A response decided by a plugin (or the runtime). Object bodies are sent as JSON plus a newline. */
 export interface Exit {
@@ -61,6 +62,8 @@ export interface PluginEnv {
    * undefined when there is none. The plugin checks its own fields.
    */
   pluginAttr?(name: string): Readonly<Record<string, unknown>> | undefined;
+  /** Node-wide load of LLM instances (in flight, scraped queues); absent where the host has none. */
+  instanceLoad?: InstanceLoadView;
 }
 
 /** Phases are methods (so a plugin of any config type fits a registry) that never use `this`. */

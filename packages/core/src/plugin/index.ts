@@ -1,3 +1,4 @@
 export * from './define-plugin';
 export * from './instance';
+export * from './instance-load';
 export * from './runner';
