@@ -1512,16 +1512,19 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     "type": "object",
     "properties": {
       "balancer": {
-        "description": "How an instance is picked within a priority group.",
+        "description": "How an instance is picked within a priority group. The load-aware algorithms and their settings (least_busy, least_latency, queue_aware, scrape_interval_ms ... prefix_affinity) are a Tollgate extension (docs/scheduling.md); their defaults are applied at run time, not stored.",
         "type": "object",
         "properties": {
           "algorithm": {
-            "description": "Balancing algorithm.",
+            "description": "Balancing algorithm: APISIX's roundrobin, chash, semantic; Tollgate's least_busy, least_latency, queue_aware.",
             "type": "string",
             "enum": [
               "chash",
               "roundrobin",
-              "semantic"
+              "semantic",
+              "least_busy",
+              "least_latency",
+              "queue_aware"
             ]
           },
           "hash_on": {
@@ -1539,6 +1542,52 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
           "key": {
             "description": "The chash key (variable, header or cookie name, or a template).",
             "type": "string"
+          },
+          "scrape_interval_ms": {
+            "description": "How often the node's primary scrapes each instance's metrics_endpoint, in milliseconds (queue_aware; default 100).",
+            "type": "integer",
+            "minimum": 10,
+            "maximum": 60000
+          },
+          "queue_threshold": {
+            "description": "An instance with more waiting requests than this (scraped, plus those sent since the scrape) is saturated and skipped (default 5).",
+            "type": "number",
+            "minimum": 0,
+            "maximum": 100000
+          },
+          "kv_cache_threshold": {
+            "description": "An instance whose KV-cache use (0..1) is above this is saturated and skipped (default 0.8).",
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1
+          },
+          "stale_after_ms": {
+            "description": "Readings older than this many milliseconds are ignored; the group is then balanced by least_busy (default 500).",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 3600000
+          },
+          "latency_decay_ms": {
+            "description": "Time constant of least_latency's moving averages, in milliseconds (default 10000).",
+            "type": "integer",
+            "minimum": 100,
+            "maximum": 3600000
+          },
+          "prefix_affinity": {
+            "description": "Send prompts that share their first prefix_chars characters to the same instance while it is not saturated (KV-cache reuse).",
+            "type": "object",
+            "properties": {
+              "prefix_chars": {
+                "description": "How many leading characters of the prompt are hashed.",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 100000
+              }
+            },
+            "required": [
+              "prefix_chars"
+            ],
+            "additionalProperties": false
           }
         },
         "default": {
@@ -1582,8 +1631,24 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
               "description": "Fields merged into the request body."
             },
             "override": {
-              "$ref": "tollgate:common/ai-override",
-              "description": "Endpoint and body overrides."
+              "description": "Endpoint and body overrides; metrics_endpoint is a Tollgate extension.",
+              "allOf": [
+                {
+                  "$ref": "tollgate:common/ai-override"
+                },
+                {
+                  "type": "object",
+                  "properties": {
+                    "metrics_endpoint": {
+                      "description": "Prometheus metrics URL of the instance (vLLM, SGLang), scraped for queue_aware (Tollgate extension; default none).",
+                      "type": "string",
+                      "pattern": "^https?://",
+                      "minLength": 8,
+                      "maxLength": 2048
+                    }
+                  }
+                }
+              ]
             },
             "provider_conf": {
               "$ref": "tollgate:common/ai-provider-conf",

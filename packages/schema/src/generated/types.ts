@@ -1808,13 +1808,14 @@ export interface AiOverride {
  */
 export interface AiProxyMultiConf {
   /**
-   * How an instance is picked within a priority group.
+   * How an instance is picked within a priority group. The load-aware algorithms and their settings (least_busy, least_latency, queue_aware, scrape_interval_ms ... prefix_affinity) are a Tollgate extension (docs/scheduling.md); their defaults are applied at run time, not stored.
    */
   balancer: {
     /**
-     * Balancing algorithm.
+     * Balancing algorithm: APISIX's roundrobin, chash, semantic; Tollgate's least_busy, least_latency, queue_aware.
      */
-    algorithm?: 'chash' | 'roundrobin' | 'semantic';
+    algorithm?:
+      'chash' | 'roundrobin' | 'semantic' | 'least_busy' | 'least_latency' | 'queue_aware';
     /**
      * What chash hashes on.
      */
@@ -1823,6 +1824,35 @@ export interface AiProxyMultiConf {
      * The chash key (variable, header or cookie name, or a template).
      */
     key?: string;
+    /**
+     * How often the node's primary scrapes each instance's metrics_endpoint, in milliseconds (queue_aware; default 100).
+     */
+    scrape_interval_ms?: number;
+    /**
+     * An instance with more waiting requests than this (scraped, plus those sent since the scrape) is saturated and skipped (default 5).
+     */
+    queue_threshold?: number;
+    /**
+     * An instance whose KV-cache use (0..1) is above this is saturated and skipped (default 0.8).
+     */
+    kv_cache_threshold?: number;
+    /**
+     * Readings older than this many milliseconds are ignored; the group is then balanced by least_busy (default 500).
+     */
+    stale_after_ms?: number;
+    /**
+     * Time constant of least_latency's moving averages, in milliseconds (default 10000).
+     */
+    latency_decay_ms?: number;
+    /**
+     * Send prompts that share their first prefix_chars characters to the same instance while it is not saturated (KV-cache reuse).
+     */
+    prefix_affinity?: {
+      /**
+       * How many leading characters of the prompt are hashed.
+       */
+      prefix_chars: number;
+    };
   };
   /**
    * The LLM instances; names must be unique.
@@ -1927,9 +1957,14 @@ export interface AiInstance {
    */
   options?: AiOptions;
   /**
-   * Endpoint and body overrides.
+   * Endpoint and body overrides; metrics_endpoint is a Tollgate extension.
    */
-  override?: AiOverride;
+  override?: AiOverride & {
+    /**
+     * Prometheus metrics URL of the instance (vLLM, SGLang), scraped for queue_aware (Tollgate extension; default none).
+     */
+    metrics_endpoint?: string;
+  };
   /**
    * Provider-specific settings (vertex-ai, bedrock).
    */
@@ -6174,13 +6209,14 @@ export interface AiOverrideInput {
  */
 export interface AiProxyMultiConfInput {
   /**
-   * How an instance is picked within a priority group.
+   * How an instance is picked within a priority group. The load-aware algorithms and their settings (least_busy, least_latency, queue_aware, scrape_interval_ms ... prefix_affinity) are a Tollgate extension (docs/scheduling.md); their defaults are applied at run time, not stored.
    */
   balancer?: {
     /**
-     * Balancing algorithm.
+     * Balancing algorithm: APISIX's roundrobin, chash, semantic; Tollgate's least_busy, least_latency, queue_aware.
      */
-    algorithm?: 'chash' | 'roundrobin' | 'semantic';
+    algorithm?:
+      'chash' | 'roundrobin' | 'semantic' | 'least_busy' | 'least_latency' | 'queue_aware';
     /**
      * What chash hashes on.
      */
@@ -6189,6 +6225,35 @@ export interface AiProxyMultiConfInput {
      * The chash key (variable, header or cookie name, or a template).
      */
     key?: string;
+    /**
+     * How often the node's primary scrapes each instance's metrics_endpoint, in milliseconds (queue_aware; default 100).
+     */
+    scrape_interval_ms?: number;
+    /**
+     * An instance with more waiting requests than this (scraped, plus those sent since the scrape) is saturated and skipped (default 5).
+     */
+    queue_threshold?: number;
+    /**
+     * An instance whose KV-cache use (0..1) is above this is saturated and skipped (default 0.8).
+     */
+    kv_cache_threshold?: number;
+    /**
+     * Readings older than this many milliseconds are ignored; the group is then balanced by least_busy (default 500).
+     */
+    stale_after_ms?: number;
+    /**
+     * Time constant of least_latency's moving averages, in milliseconds (default 10000).
+     */
+    latency_decay_ms?: number;
+    /**
+     * Send prompts that share their first prefix_chars characters to the same instance while it is not saturated (KV-cache reuse).
+     */
+    prefix_affinity?: {
+      /**
+       * How many leading characters of the prompt are hashed.
+       */
+      prefix_chars: number;
+    };
   };
   /**
    * The LLM instances; names must be unique.
@@ -6293,9 +6358,14 @@ export interface AiInstanceInput {
    */
   options?: AiOptionsInput;
   /**
-   * Endpoint and body overrides.
+   * Endpoint and body overrides; metrics_endpoint is a Tollgate extension.
    */
-  override?: AiOverrideInput;
+  override?: AiOverrideInput & {
+    /**
+     * Prometheus metrics URL of the instance (vLLM, SGLang), scraped for queue_aware (Tollgate extension; default none).
+     */
+    metrics_endpoint?: string;
+  };
   /**
    * Provider-specific settings (vertex-ai, bedrock).
    */
