@@ -19,6 +19,7 @@ import {
 } from './ipc';
 import { LocalCounterStore } from '@tollgate/limiter';
 import { CounterHost, isCounterRequest } from './counters/counter-ipc';
+import { NodeLoadHub, type LoadHubWorker } from './load/node-load-hub';
 import { ActiveHealthChecker } from './health/active-checker';
 import { nodeControlSource, startControlServer, type RunningControlServer } from './control';
 import type { ConfigValue } from './config/update';
@@ -90,6 +91,8 @@ export class GatewayNode {
   /** The node's `policy: local` token counters; workers use them over IPC, so they are exact. */
   private readonly localCounters = new LocalCounterStore();
   private readonly counterHost = new CounterHost(this.localCounters);
+  /** Node-wide in-flight counts of LLM instances (issue 12), shared with the workers. */
+  private readonly load = new NodeLoadHub(() => this.loadHubWorkers());
   private control: RunningControlServer | undefined;
   /** `apisix_etcd_modify_indexes`, fed by every config update. */
   private readonly modifyIndexes = new ModifyIndexTracker();
@@ -194,12 +197,14 @@ export class GatewayNode {
         });
         return;
       }
+      if (this.load.onWorkerMessage(worker.id, msg)) return;
       if (!isWorkerMessage(msg)) return;
       if (msg.t === 'hello') {
         // The worker listens for config now: send it everything, then every update after.
         if (this.items.loaded)
           worker.send({ t: 'config', update: this.items.asFullUpdate() } satisfies PrimaryMessage);
         worker.send({ t: 'health', unhealthy: this.health.unhealthy() } satisfies PrimaryMessage);
+        this.load.workerSynced({ id: worker.id, send: (m) => worker.send(m) });
         state.synced = true;
       } else if (msg.t === 'listening') {
         state.listening = true;
@@ -209,6 +214,7 @@ export class GatewayNode {
     });
     worker.once('exit', (code, signal) => {
       this.workers.delete(worker.id);
+      this.load.workerExited(worker.id);
       if (this.udpOwner === worker.id) this.udpOwner = undefined;
       if (this.stopping) return;
       this.log.error('gateway worker died; starting another', {
@@ -236,6 +242,13 @@ export class GatewayNode {
         reject(new Error(`gateway worker exited with code ${code} before listening`)),
       );
     });
+  }
+
+  /** The workers that have their full config, as the load hub talks to them. */
+  private *loadHubWorkers(): Iterable<LoadHubWorker> {
+    for (const { worker, synced } of this.workers.values()) {
+      if (synced && worker.isConnected()) yield { id: worker.id, send: (m) => worker.send(m) };
+    }
   }
 
   /** The node's validated config items (relative key → value), for the control API. */
@@ -274,6 +287,7 @@ export class GatewayNode {
     for (const { worker } of this.workers.values()) if (!worker.isDead()) worker.kill('SIGKILL');
     await this.sync.stop();
     await this.health.stop();
+    this.load.close();
     await this.localCounters.close();
   }
 }

@@ -15,6 +15,7 @@ import { isPrimaryMessage, type WorkerMessage, type WorkerOptions } from './ipc'
 import { createAccessLogger } from './access-log';
 import { IpcCounterStore } from './counters/counter-ipc';
 import { HealthTable } from './health/health-table';
+import { startWorkerLoadSharing } from './load/worker-wiring';
 import { UpstreamProxy } from './proxy';
 import { startStreamProxy } from './stream';
 import { SECRET_MANAGERS } from './secrets/managers';
@@ -53,6 +54,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       if (err) localCounters.fail(err.message);
     });
   });
+  const load = startWorkerLoadSharing((report) => {
+    if (process.connected) process.send?.(report);
+  });
   const registry = enabledPlugins(options.plugins);
   let snapshot: Snapshot | undefined;
   const httpsListeners = options.tls
@@ -87,6 +91,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const shutdownRequested = new Promise<void>((resolve) => {
     process.on('message', (msg: unknown) => {
       if (localCounters.onMessage(msg)) return;
+      if (load.onMessage(msg)) return;
       if (!isPrimaryMessage(msg)) return;
       if (msg.t === 'config') {
         try {
@@ -122,6 +127,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       localCounters,
       localTraffic: localCounters,
       pluginAttr: (name) => pluginAttr.get(name),
+      instanceLoad: load.view,
     });
   }
 
@@ -160,6 +166,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   send({ t: 'listening' });
 
   await shutdownRequested;
+  load.stop();
   const streamClosed = stream?.close(options.shutdownGraceMs);
 
   const closed = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));

@@ -1,0 +1,57 @@
+/**
+ * @module load/node-load-hub
+ * The primary's side of the node's load sharing (issue 12): sums the workers' in-flight reports
+ * and answers each worker with the others' sums every {@link SHARE_INTERVAL_MS} when they changed.
+ */
+import { isLoadReport, type LoadOthers } from './load-messages';
+import { NodeInFlight } from './node-in-flight';
+
+/** How often the primary passes changed sums on to the workers. */
+export const SHARE_INTERVAL_MS = 25;
+
+/** A worker the hub can talk to: cluster's id and a send. */
+export interface LoadHubWorker {
+  readonly id: number;
+  send(message: LoadOthers): void;
+}
+
+export class NodeLoadHub {
+  private readonly inFlight = new NodeInFlight();
+  private readonly timer: NodeJS.Timeout;
+
+  /** `workers`: the workers that have their full config (and so listen to load messages). */
+  constructor(private readonly workers: () => Iterable<LoadHubWorker>) {
+    this.timer = setInterval(() => this.share(), SHARE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** True when `msg` from worker `workerId` was a load report (now counted). */
+  onWorkerMessage(workerId: number, msg: unknown): boolean {
+    if (!isLoadReport(msg)) return false;
+    this.inFlight.apply(workerId, msg);
+    return true;
+  }
+
+  /** A worker just got its full config: it hears the others' sums at once. */
+  workerSynced(worker: LoadHubWorker): void {
+    worker.send(this.inFlight.othersFor(worker.id));
+  }
+
+  workerExited(workerId: number): void {
+    this.inFlight.removeWorker(workerId);
+  }
+
+  /** Requests in flight from the whole node, by load key. */
+  nodeInFlight(): Map<string, number> {
+    return this.inFlight.nodeInFlight();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  private share(): void {
+    if (!this.inFlight.takeChanged()) return;
+    for (const worker of this.workers()) worker.send(this.inFlight.othersFor(worker.id));
+  }
+}

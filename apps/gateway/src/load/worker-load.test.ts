@@ -1,0 +1,114 @@
+import { NodeInFlight } from './node-in-flight';
+import { WorkerInstanceLoad } from './worker-load';
+import { isLoadReport } from './load-messages';
+
+/** Two workers and their primary, wired by hand (what node.ts and worker.ts do over IPC). */
+function twoWorkers(clock: { now: number }) {
+  const primary = new NodeInFlight();
+  const workers = [1, 2].map((id) => ({ id, view: new WorkerInstanceLoad(() => clock.now) }));
+  const exchange = () => {
+    for (const { id, view } of workers) {
+      const report = view.report();
+      if (report) primary.apply(id, report);
+    }
+    if (primary.takeChanged()) for (const w of workers) w.view.applyOthers(primary.othersFor(w.id));
+  };
+  return { primary, workers, exchange };
+}
+
+describe('WorkerInstanceLoad', () => {
+  it('counts its own requests exactly, before any report', () => {
+    const view = new WorkerInstanceLoad();
+    view.begin('http://a');
+    view.begin('http://a');
+    view.end('http://a');
+    expect(view.inFlight('http://a')).toBe(1);
+    expect(view.inFlight('http://b')).toBe(0);
+    view.end('http://a');
+    view.end('http://a');
+    expect(view.inFlight('http://a')).toBe(0);
+  });
+
+  it('reports only when its counts changed, and only non-zero in-flight counts', () => {
+    const view = new WorkerInstanceLoad();
+    expect(view.report()).toBeUndefined();
+    view.begin('k');
+    const first = view.report();
+    expect(isLoadReport(first)).toBe(true);
+    expect(first).toEqual({ t: 'load-report', inFlight: [['k', 1]], sent: [['k', 1]] });
+    expect(view.report()).toBeUndefined();
+    view.end('k');
+    expect(view.report()).toEqual({ t: 'load-report', inFlight: [], sent: [] });
+  });
+
+  it('sums in-flight requests across workers without counting its own twice', () => {
+    const clock = { now: 1000 };
+    const { workers, exchange, primary } = twoWorkers(clock);
+    const [one, two] = workers.map((w) => w.view) as [WorkerInstanceLoad, WorkerInstanceLoad];
+    one.begin('k');
+    one.begin('k');
+    two.begin('k');
+    exchange();
+    expect(one.inFlight('k')).toBe(3);
+    expect(two.inFlight('k')).toBe(3);
+    expect(primary.nodeInFlight().get('k')).toBe(3);
+    one.end('k'); // seen at once by its own worker, by the other one after the next exchange
+    expect(one.inFlight('k')).toBe(2);
+    expect(two.inFlight('k')).toBe(3);
+    exchange();
+    expect(two.inFlight('k')).toBe(2);
+  });
+
+  it('drops an exited worker from in-flight sums but keeps its sends', () => {
+    const clock = { now: 1000 };
+    const { primary, workers, exchange } = twoWorkers(clock);
+    const [one, two] = workers.map((w) => w.view) as [WorkerInstanceLoad, WorkerInstanceLoad];
+    two.begin('k');
+    exchange();
+    expect(one.inFlight('k')).toBe(1);
+    primary.removeWorker(2);
+    expect(primary.takeChanged()).toBe(true);
+    one.applyOthers(primary.othersFor(1));
+    expect(one.inFlight('k')).toBe(0);
+    expect(primary.othersFor(1).sent).toEqual([['k', 1]]);
+  });
+
+  it('sentSince counts own sends exactly and the others as reported after the time', () => {
+    const clock = { now: 1000 };
+    const { workers, exchange } = twoWorkers(clock);
+    const [one, two] = workers.map((w) => w.view) as [WorkerInstanceLoad, WorkerInstanceLoad];
+    one.begin('k');
+    two.begin('k');
+    exchange(); // one hears of two's first send at t=1000
+    clock.now = 1100;
+    const scrapeAt = 1050;
+    one.begin('k');
+    two.begin('k');
+    two.begin('k');
+    exchange();
+    expect(one.sentSince('k', scrapeAt)).toBe(3); // its own one + two's two since 1050
+    expect(two.sentSince('k', scrapeAt)).toBe(3);
+    // The first message from the primary is the others' baseline: their sends before it are history.
+    expect(one.sentSince('k', 999)).toBe(2 + 2);
+    expect(one.sentSince('k', 1100)).toBe(0);
+    expect(one.sentSince('other', 0)).toBe(0);
+  });
+
+  it('keeps scraped readings until the primary says a URL is gone', () => {
+    const view = new WorkerInstanceLoad();
+    const load = { waiting: 2, running: 4, kvCacheUsage: 0.5, at: 5 };
+    view.applyScrapes({ t: 'load-scrapes', readings: [['http://m/metrics', load]], gone: [] });
+    expect(view.scraped('http://m/metrics')).toEqual(load);
+    view.applyScrapes({ t: 'load-scrapes', readings: [], gone: ['http://m/metrics'] });
+    expect(view.scraped('http://m/metrics')).toBeUndefined();
+  });
+
+  it('keeps keys off prototypes', () => {
+    const view = new WorkerInstanceLoad();
+    view.begin('__proto__');
+    view.begin('constructor');
+    expect(view.inFlight('__proto__')).toBe(1);
+    expect(view.inFlight('toString')).toBe(0);
+    expect(({} as Record<string, unknown>).inFlight).toBeUndefined();
+  });
+});
