@@ -5,12 +5,14 @@
  *   2. `delayMs`, then `reset` or `hang`;
  *   3. API keys (LLM endpoints and fixtures only) → 401 `Unauthorized`;
  *   4. `status` >= 400 → the provider's error body;
- *   5. `malformed`, then the `X-AI-Fixture` file, then the protocol's own answer; any other path
+ *   5. `malformed`, then the `X-AI-Fixture` file, then the protocol's own answer (paced by the
+ *      capacity model when it is on: queued, or 429 when its queue is full); any other path
  *      answers `/status_<N>`'s N, else the behaviour's status (health-check targets).
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isAuthorised } from './auth';
 import { BehaviourError, mergeBehaviour, parseBehaviourHeaders } from './behaviour';
+import { requestedTokens } from './capacity-settings';
 import { handleControl } from './control';
 import { Exchange } from './exchange';
 import {
@@ -29,7 +31,9 @@ import {
   type Protocol,
   type Refusal,
 } from './protocols';
+import { sendPaced } from './paced';
 import { commonHeaders, sendReply } from './send';
+import { estimateTokens, splitTokens } from './text';
 import type { MockState } from './state';
 import type { Behaviour, RecordedRequest } from './types';
 
@@ -159,8 +163,23 @@ async function answer(
   }
   const refusal = protocol.invalid(body);
   if (refusal) return fail(400, refusal);
-  const generated = protocol.reply({ name: state.name, behaviour: b, body });
-  return sendReply(ex, { ...generated, status: b.status }, b, headers);
+  const model = state.capacity;
+  if (!model) {
+    const generated = protocol.reply({ name: state.name, behaviour: b, body });
+    return sendReply(ex, { ...generated, status: b.status }, b, headers);
+  }
+  const embeddings = protocol.name === 'openai-embeddings';
+  const wanted = embeddings ? 0 : requestedTokens(body, model.current.outputTokens);
+  const generated = protocol.reply({ name: state.name, behaviour: b, body, outputTokens: wanted });
+  const output = b.content === undefined || embeddings ? wanted : splitTokens(b.content).length;
+  const tokens = { output, prompt: estimateTokens(rec.body.length) };
+  const reply = { ...generated, status: b.status };
+  if (!(await sendPaced(ex, model, reply, tokens, b, headers))) {
+    const waiting = model.stats().waiting;
+    return fail(429, {
+      message: `mock-llm "${state.name}" is overloaded: ${waiting} requests waiting`,
+    });
+  }
 }
 
 async function handleRecorded(
@@ -201,12 +220,15 @@ async function handle(state: MockState, req: IncomingMessage, res: ServerRespons
   const path = url.pathname;
   if (path.startsWith('/__mock/')) return handleControl(state, req, res, path);
   if (req.method === 'GET' && path === '/metrics') {
+    const capacity = state.capacity?.stats();
     const body = renderMetrics({
       name: state.name,
       modelName: state.behaviour.model ?? state.name,
-      running: state.running,
-      waiting: state.behaviour.waiting,
+      running: capacity?.running ?? state.running,
+      waiting: capacity?.waiting ?? state.behaviour.waiting,
+      kvCacheUsage: capacity?.kvCacheUsage ?? 0,
       requestsTotal: state.requestsTotal,
+      capacity,
     });
     res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(body);
     return;

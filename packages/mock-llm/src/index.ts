@@ -4,7 +4,17 @@
  * tests and the quick start. See `docs/mock-llm.md`.
  */
 export { startMockLlm } from './server';
-export type { Behaviour, MockLlm, MockLlmOptions, RecordedRequest, UsageOverride } from './types';
+export type {
+  Behaviour,
+  Capacity,
+  CapacityReport,
+  CapacityStats,
+  MockLlm,
+  MockLlmOptions,
+  RecordedRequest,
+  UsageOverride,
+} from './types';
+export { DEFAULT_CAPACITY, MAX_OUTPUT_TOKENS, parseCapacity } from './capacity-settings';
 export {
   BEHAVIOUR_HEADERS,
   BehaviourError,

@@ -1,9 +1,11 @@
 /**
  * @module metrics
- * `GET /metrics`: Prometheus text with the two vLLM gauges a scheduler reads
- * (`vllm:num_requests_running`, `vllm:num_requests_waiting`, labelled `model_name` as vLLM does)
- * and the mock's own request counter. Pure.
+ * `GET /metrics`: Prometheus text with the vLLM gauges a scheduler reads
+ * (`vllm:num_requests_running`, `vllm:num_requests_waiting`, `vllm:kv_cache_usage_perc` and its
+ * older name `vllm:gpu_cache_usage_perc`, labelled `model_name` as vLLM does), the mock's own
+ * request counter and, with the capacity model, its counters. Pure.
  */
+import type { CapacityStats } from './types';
 
 /** The numbers `/metrics` reports. */
 export interface MetricsSnapshot {
@@ -13,7 +15,11 @@ export interface MetricsSnapshot {
   modelName: string;
   running: number;
   waiting: number;
+  /** 0-1. */
+  kvCacheUsage: number;
   requestsTotal: number;
+  /** The capacity model's counters, when it is on. */
+  capacity?: CapacityStats;
 }
 
 /** Content-Type of the Prometheus text format. */
@@ -33,9 +39,35 @@ export function renderMetrics(s: MetricsSnapshot): string {
     '# HELP vllm:num_requests_waiting Number of requests waiting to be processed.',
     '# TYPE vllm:num_requests_waiting gauge',
     `vllm:num_requests_waiting${model} ${s.waiting.toFixed(1)}`,
+    '# HELP vllm:kv_cache_usage_perc KV-cache usage. 1 means 100 percent usage.',
+    '# TYPE vllm:kv_cache_usage_perc gauge',
+    `vllm:kv_cache_usage_perc${model} ${s.kvCacheUsage}`,
+    '# HELP vllm:gpu_cache_usage_perc GPU KV-cache usage (the older name). 1 means 100 percent usage.',
+    '# TYPE vllm:gpu_cache_usage_perc gauge',
+    `vllm:gpu_cache_usage_perc${model} ${s.kvCacheUsage}`,
     '# HELP mock_requests_total Requests received (control endpoints, /metrics, /health excluded).',
     '# TYPE mock_requests_total counter',
     `mock_requests_total{name="${label(s.name)}"} ${s.requestsTotal}`,
+    ...(s.capacity ? capacityLines(label(s.name), s.capacity) : []),
     '',
   ].join('\n');
+}
+
+function capacityLines(name: string, c: CapacityStats): string[] {
+  const line = (metric: string, type: string, help: string, value: number) => [
+    `# HELP ${metric} ${help}`,
+    `# TYPE ${metric} ${type}`,
+    `${metric}{name="${name}"} ${value}`,
+  ];
+  return [
+    ...line('mock_capacity_served_total', 'counter', 'Requests answered in full.', c.served),
+    ...line('mock_capacity_refused_total', 'counter', 'Requests refused: queue full.', c.refused),
+    ...line(
+      'mock_capacity_cancelled_total',
+      'counter',
+      'Requests the client gave up.',
+      c.cancelled,
+    ),
+    ...line('mock_capacity_max_waiting', 'gauge', 'Longest queue seen.', c.maxWaiting),
+  ];
 }

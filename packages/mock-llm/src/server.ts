@@ -6,10 +6,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_BEHAVIOUR, mergeBehaviour, parseBehaviour } from './behaviour';
+import { CapacityModel } from './capacity';
+import { DEFAULT_CAPACITY, parseCapacity } from './capacity-settings';
 import { FIXTURES_DIR } from './fixtures';
 import { createHandler } from './handler';
-import type { MockState } from './state';
-import type { Behaviour, MockLlm, MockLlmOptions } from './types';
+import { applyCapacity, capacityReport, type MockState } from './state';
+import type { Behaviour, Capacity, MockLlm, MockLlmOptions } from './types';
 
 function urlOf(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -41,6 +43,9 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     nextId: 1,
     running: 0,
     requestsTotal: 0,
+    capacity: options.capacity
+      ? new CapacityModel({ ...DEFAULT_CAPACITY, ...parseCapacity(options.capacity) })
+      : undefined,
     live: new Set(),
   };
   const server = http.createServer(createHandler(state));
@@ -94,6 +99,15 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     resetBehaviour() {
       state.behaviour = state.baseBehaviour;
     },
+    get capacity() {
+      return capacityReport(state);
+    },
+    setCapacity(patch: Partial<Capacity>) {
+      applyCapacity(state, parseCapacity(patch));
+    },
+    resetCapacityStats() {
+      state.capacity?.resetStats();
+    },
     stop,
     async start() {
       if (closed) throw new Error('mock-llm: start() after close()');
@@ -102,6 +116,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     async close() {
       closed = true;
       await stop();
+      state.capacity?.dispose();
     },
   };
 }

@@ -1,9 +1,12 @@
 /**
  * @module state
- * What one mock instance remembers between requests.
+ * What one mock instance remembers between requests, and turning its capacity model on or
+ * changing it.
  */
+import { CapacityModel } from './capacity';
+import { DEFAULT_CAPACITY } from './capacity-settings';
 import type { Exchange } from './exchange';
-import type { Behaviour, RecordedRequest } from './types';
+import type { Behaviour, Capacity, CapacityReport, RecordedRequest } from './types';
 
 /** Mutable state shared by the request handler, the control endpoints and the handle. */
 export interface MockState {
@@ -23,6 +26,20 @@ export interface MockState {
   running: number;
   /** Recorded requests since start (`mock_requests_total`; `clear()` does not reset it). */
   requestsTotal: number;
+  /** The capacity model, when it is on. */
+  capacity: CapacityModel | undefined;
   /** Exchanges in progress, dropped by `stop()`. */
   readonly live: Set<Exchange>;
+}
+
+/** Apply a validated capacity patch, turning the model on (with the defaults) if it was off. */
+export function applyCapacity(state: MockState, patch: Partial<Capacity>): void {
+  if (state.capacity) state.capacity.update({ ...state.capacity.current, ...patch });
+  else state.capacity = new CapacityModel({ ...DEFAULT_CAPACITY, ...patch });
+}
+
+/** The capacity model's settings and counters; undefined while it is off. */
+export function capacityReport(state: MockState): CapacityReport | undefined {
+  const model = state.capacity;
+  return model && { settings: model.current, stats: model.stats() };
 }

@@ -58,17 +58,34 @@ export interface Generation {
 }
 
 /**
+ * `text` repeated (space-separated) or cut to exactly `tokens` pieces of 4 code points.
+ * @example
+ * toLength('Hi', 2) // → 'Hi Hi Hi' (8 code points: 'Hi H' and 'i Hi')
+ */
+export function toLength(text: string, tokens: number): string {
+  const unit = Array.from(`${text} `);
+  const want = tokens * 4;
+  const chars: string[] = [];
+  while (chars.length < want) chars.push(...unit.slice(0, want - chars.length));
+  return chars.join('');
+}
+
+/**
  * Build the answer for a request whose prompt has `promptChars` characters and whose last user
- * message is `lastUserText`: `behaviour.content` or the greeting, with `behaviour.usage` or the
- * estimate (prompt = ceil(chars / 4), completion = pieces produced).
+ * message is `lastUserText`: `behaviour.content` or the greeting (repeated to `outputTokens`
+ * pieces when given: the capacity model's answer length), with `behaviour.usage` or the estimate
+ * (prompt = ceil(chars / 4), completion = pieces produced).
  */
 export function generate(
   name: string,
   behaviour: Behaviour,
   promptChars: number,
   lastUserText: string,
+  outputTokens?: number,
 ): Generation {
-  const text = behaviour.content ?? greeting(name, lastUserText);
+  const said = greeting(name, lastUserText);
+  const text =
+    behaviour.content ?? (outputTokens === undefined ? said : toLength(said, outputTokens));
   const pieces = splitTokens(text);
   return {
     text,

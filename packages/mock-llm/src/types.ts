@@ -67,6 +67,71 @@ export interface MockLlmOptions {
   fixturesDir?: string;
   /** Keep at most this many recorded requests, dropping the oldest. Default 10000. */
   maxRecorded?: number;
+  /**
+   * Turn on the capacity model (slots, a waiting queue, TTFT and decode speed from the load); the
+   * fields left out take their defaults (`DEFAULT_CAPACITY`). Off when absent.
+   */
+  capacity?: Partial<Capacity>;
+}
+
+/**
+ * The capacity model: how a GPU server serving one model behaves under load (see
+ * `docs/mock-llm.md`, "Capacity model"). Applies to generated answers only (not to faults,
+ * errors or fixtures), and replaces the behaviour's `ttftMs` and `tokensPerSecond` for them.
+ */
+export interface Capacity {
+  /** Requests decoded at once (vLLM's `max_num_seqs`); more wait in a FIFO queue. */
+  slots: number;
+  /** Prefill time once a slot is free: TTFT = time in the queue + `ttftMs` (× `slowdown`). */
+  ttftMs: number;
+  /** Decode speed of a request alone in the batch, in tokens per second (> 0). */
+  tokensPerSecond: number;
+  /**
+   * How much each other running request slows decoding: speed =
+   * `tokensPerSecond` / (1 + `batchSlowdown` × (running − 1)) / `slowdown`.
+   */
+  batchSlowdown: number;
+  /**
+   * Most requests that may wait; one more is refused with 429 at once. `null` (the default):
+   * unbounded, as vLLM's own queue.
+   */
+  maxQueue: number | null;
+  /**
+   * Tokens generated when the request names no `max_tokens` (`max_completion_tokens`,
+   * `max_output_tokens`). Default 64.
+   */
+  outputTokens: number;
+  /**
+   * KV-cache size in tokens: `vllm:kv_cache_usage_perc` = tokens held by running requests
+   * (prompt + generated so far) / `kvTokens`, at most 1. `null` (the default): running / slots.
+   */
+  kvTokens: number | null;
+  /** Multiplies prefill time and divides decode speed, from the next token on. Default 1. */
+  slowdown: number;
+}
+
+/** The capacity model's counters since start (or `resetCapacityStats()`). */
+export interface CapacityStats {
+  /** Requests holding a slot now (`vllm:num_requests_running`). */
+  running: number;
+  /** Requests in the queue now (`vllm:num_requests_waiting`). */
+  waiting: number;
+  /** `vllm:kv_cache_usage_perc`, 0-1. */
+  kvCacheUsage: number;
+  /** Requests answered in full. */
+  served: number;
+  /** Requests refused with 429 because the queue was full. */
+  refused: number;
+  /** Requests whose client went away before the answer was complete. */
+  cancelled: number;
+  /** The longest the queue has been. */
+  maxWaiting: number;
+}
+
+/** The capacity model's settings and counters. */
+export interface CapacityReport {
+  settings: Capacity;
+  stats: CapacityStats;
 }
 
 /** One request the mock received (control endpoints, `/metrics` and `/health` excluded). */
@@ -112,6 +177,16 @@ export interface MockLlm {
   setBehaviour(b: Partial<Behaviour>): void;
   /** Go back to the behaviour given in the options. */
   resetBehaviour(): void;
+  /** The capacity model's settings and live counters; undefined while it is off. */
+  readonly capacity: CapacityReport | undefined;
+  /**
+   * Change the capacity model at once (turning it on with the defaults if it was off): e.g.
+   * `{ slowdown: 5 }` makes everything in progress and later 5× slower from the next token on.
+   * @throws BehaviourError on an invalid value
+   */
+  setCapacity(patch: Partial<Capacity>): void;
+  /** Set the capacity counters (served, refused, cancelled, maxWaiting) back to 0. */
+  resetCapacityStats(): void;
   /** Close the listener and every connection: connections are refused until `start()`. */
   stop(): Promise<void>;
   /** Listen again, on the same port. */

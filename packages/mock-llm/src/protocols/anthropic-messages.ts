@@ -30,7 +30,13 @@ function generationOf(req: ProtocolRequest): Generation {
   const promptChars =
     textOf(req.body.system).length + messages.reduce((n, m) => n + textOf(m.content).length, 0);
   const users = messages.filter((m) => m.role === 'user');
-  return generate(req.name, req.behaviour, promptChars, textOf(users[users.length - 1]?.content));
+  return generate(
+    req.name,
+    req.behaviour,
+    promptChars,
+    textOf(users[users.length - 1]?.content),
+    req.outputTokens,
+  );
 }
 
 function message(req: ProtocolRequest, gen: Generation, streaming: boolean) {

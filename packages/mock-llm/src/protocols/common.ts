@@ -24,6 +24,8 @@ export interface ProtocolRequest {
   name: string;
   behaviour: Behaviour;
   body: Record<string, unknown>;
+  /** Answer length in tokens, set by the capacity model (else the greeting's own length). */
+  outputTokens?: number;
 }
 
 /** Why a request is refused: OpenAI's error `message`, and the `param` and `code` it names. */

@@ -43,7 +43,7 @@ function includeUsage(body: Record<string, unknown>): boolean {
 function generationOf(req: ProtocolRequest): Generation {
   const messages = messagesOf(req.body);
   const promptChars = messages.reduce((n, m) => n + textOf(m.content).length, 0);
-  return generate(req.name, req.behaviour, promptChars, lastUserText(messages));
+  return generate(req.name, req.behaviour, promptChars, lastUserText(messages), req.outputTokens);
 }
 
 function usageObject(prompt: number, completion: number) {

@@ -39,7 +39,13 @@ function generationOf(req: ProtocolRequest): Generation {
   const promptChars =
     textOf(instructions).length + items.reduce((n, i) => n + textOf(i.content).length, 0);
   const users = items.filter((i) => i.role === 'user');
-  return generate(req.name, req.behaviour, promptChars, textOf(users[users.length - 1]?.content));
+  return generate(
+    req.name,
+    req.behaviour,
+    promptChars,
+    textOf(users[users.length - 1]?.content),
+    req.outputTokens,
+  );
 }
 
 interface Ids {
