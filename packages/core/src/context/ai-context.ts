@@ -46,6 +46,13 @@ export interface AiAttempt {
   answered?: boolean;
 }
 
+/** The access log's `balancer` field (ai-proxy-multi, issue 12). */
+export interface AiBalancerChoice {
+  algorithm: string;
+  reason: string;
+  spilled_from?: number;
+}
+
 export class AiContext {
   /** Client protocol detected from URI and body (`openai-chat`, `anthropic-messages`, ...). */
   protocol?: string;
@@ -66,6 +73,12 @@ export class AiContext {
   attempts?: AiAttempt[];
   /** Why the request moved off an instance (`http_5xx`, `connect_error`, `rate_limited`, ...), last one. */
   fallbackReason?: string;
+  /**
+   * How ai-proxy-multi's balancer chose the instance of the last attempt (issue 12): the
+   * algorithm, why (`best score 0.83 (queue 0, kv 0.2)`, `spill: group 10 saturated; ...`), and
+   * the priority group it spilled from, if it did.
+   */
+  balancer?: AiBalancerChoice;
   /** Status the LLM answered with (last attempt). */
   upstreamStatus?: number;
   usage?: TokenUsage;

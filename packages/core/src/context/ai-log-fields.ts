@@ -121,6 +121,7 @@ export function aiFields(ctx: RequestContext, ai: AiContext): Obj {
     instances_tried: [...ai.tried],
     instance: servedInstance(ai),
     fallback_reason: ai.fallbackReason,
+    balancer: ai.balancer,
     usage_estimated: ai.usageEstimated,
     stream_cut: ai.streamCut,
   };

@@ -16,6 +16,8 @@ export interface AiInstanceConf {
     llm_options?: { max_tokens?: number };
     request_body?: Record<string, Record<string, unknown>>;
     request_body_force_override?: boolean;
+    /** ai-proxy-multi: the instance's Prometheus metrics URL (Tollgate extension, issue 12). */
+    metrics_endpoint?: string;
   };
   provider_conf?: { project_id?: string; region?: string };
   checks?: { active?: unknown; passive?: Record<string, unknown> };

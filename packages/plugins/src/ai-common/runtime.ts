@@ -1,16 +1,24 @@
 /**
  * @module ai-common/runtime
  * What the AI proxy plugins share within one worker: the LLM transport (keep-alive pools per
- * instance), the passive health breakers, and the node's active health verdicts.
+ * instance), the passive health breakers, the node's active health verdicts, and the node's
+ * load view of the LLM instances (issue 12; this worker's own counts where the host has none).
  */
 import { AiTransport } from '@tollgate/ai';
-import { createLogger, type HealthView, type PluginEnv } from '@tollgate/core';
+import {
+  createLogger,
+  type HealthView,
+  type InstanceLoadView,
+  type PluginEnv,
+} from '@tollgate/core';
 import { PassiveHealth } from '../ai-proxy-multi/health';
+import { LocalInstanceLoad } from '../ai-proxy-multi/load/local-instance-load';
 
 export interface AiRuntime {
   transport: AiTransport;
   passive: PassiveHealth;
   active: HealthView;
+  instanceLoad: InstanceLoadView;
 }
 
 const ALWAYS_HEALTHY: HealthView = { isHealthy: () => true, onChange: () => undefined };
@@ -25,7 +33,12 @@ export function initAiRuntime(env: PluginEnv): void {
   env.health.onChange((key, healthy) => {
     if (healthy) passive.markHealthy(key);
   });
-  runtime = { transport: new AiTransport({ logger }), passive, active: env.health };
+  runtime = {
+    transport: new AiTransport({ logger }),
+    passive,
+    active: env.health,
+    instanceLoad: env.instanceLoad ?? new LocalInstanceLoad(),
+  };
 }
 
 /** The runtime; plugins used without init (unit tests) get one with no active checks. */
@@ -34,6 +47,7 @@ export function aiRuntime(): AiRuntime {
     transport: new AiTransport({ logger: createLogger('ai-proxy') }),
     passive: new PassiveHealth(),
     active: ALWAYS_HEALTHY,
+    instanceLoad: new LocalInstanceLoad(),
   };
   return runtime;
 }

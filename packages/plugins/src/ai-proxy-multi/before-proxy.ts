@@ -2,16 +2,28 @@
  * @module ai-proxy-multi/before-proxy
  * The attempt loop (spec §1.7, decision D4): try the picked instance; on a failure that the
  * fallback policy retries, mark it tried and move to the next pick; answer 502 with the last
- * upstream body when nothing is left, or the failure itself when it is not retried.
+ * upstream body when nothing is left, or the failure itself when it is not retried. Every
+ * attempt counts as in flight to its instance, node-wide, until it ends however it ends, and
+ * teaches least_latency what it measured (issue 12).
  */
 import { exit, type Exit, type RequestContext } from '@tollgate/core';
-import { attemptInstance, type FailedAttempt } from '../ai-common/attempt';
+import { attemptInstance, type AttemptOutcome, type FailedAttempt } from '../ai-common/attempt';
+import type { AiInstanceConf } from '../ai-common/instance';
+import type { AiTransportSettings } from '../ai-common/settings';
+import { workerLatencyTable } from './load/latency-table';
+import { recordAttemptLatency, type AttemptResult } from './load/latency-feedback';
 import { settleAiRequest } from '../ai-common/finish';
 import { aiRuntime } from '../ai-common/runtime';
 import { transportSettings } from '../ai-common/settings';
 import { noteFallback } from '../prometheus/fallbacks';
 import { pickInstance, setPicked } from './pick';
-import { configState, instanceKey, requestState, type AiProxyMultiConfLike } from './route-state';
+import {
+  configState,
+  instanceKey,
+  requestState,
+  type AiProxyMultiConfLike,
+  type ConfigState,
+} from './route-state';
 import { shouldRetry } from './selection';
 
 function answerFailure(failure: FailedAttempt, status = failure.status): Exit {
@@ -31,6 +43,58 @@ function fallbackReason(failure: FailedAttempt): string {
       : `http_${failure.status}`;
 }
 
+function resultOf(outcome: AttemptOutcome, ctx: RequestContext): AttemptResult {
+  if (outcome.kind === 'answered') {
+    return { kind: 'answered', clientGone: ctx.response.clientGone };
+  }
+  if (outcome.kind === 'failed' && outcome.failure.transport === 'timeout') {
+    return { kind: 'timeout', elapsedMs: outcome.failure.elapsedMs };
+  }
+  return { kind: 'other' };
+}
+
+/** One attempt, counted in flight to its instance from start to end (whatever the end). */
+async function trackedAttempt(
+  ctx: RequestContext,
+  state: ConfigState,
+  instance: AiInstanceConf,
+  settings: AiTransportSettings,
+  isFailure: (status: number) => boolean,
+): Promise<AttemptOutcome> {
+  const load = aiRuntime().instanceLoad;
+  const loadKey = state.load.loadKey(instance.name);
+  load.begin(loadKey);
+  try {
+    return await attemptInstance(
+      ctx,
+      instance,
+      instanceKey(state, instance.name),
+      settings,
+      isFailure,
+    );
+  } finally {
+    load.end(loadKey);
+  }
+}
+
+function recordLatency(
+  ctx: RequestContext,
+  state: ConfigState,
+  instance: AiInstanceConf,
+  outcome: AttemptOutcome,
+): void {
+  if (!ctx.ai) return;
+  const loadKey = state.load.loadKey(instance.name);
+  const result = resultOf(outcome, ctx);
+  recordAttemptLatency(
+    workerLatencyTable(),
+    loadKey,
+    state.balancer.latencyDecayMs,
+    ctx.ai,
+    result,
+  );
+}
+
 export async function beforeProxy(
   conf: AiProxyMultiConfLike,
   ctx: RequestContext,
@@ -47,15 +111,17 @@ export async function beforeProxy(
   for (;;) {
     if (!instance) return exit(503, 'all servers tried');
     const key = instanceKey(state, instance.name);
-    const outcome = await attemptInstance(ctx, instance, key, settings, isFailure);
+    const outcome = await trackedAttempt(ctx, state, instance, settings, isFailure);
     if (outcome.kind === 'exit') return outcome.exit;
     if (outcome.kind === 'answered') {
       passive.recordSuccess(key);
       await settleAiRequest(ctx);
+      recordLatency(ctx, state, instance, outcome);
       ctx.response.end();
       return undefined;
     }
     const { failure } = outcome;
+    recordLatency(ctx, state, instance, outcome);
     passive.recordFailure(key, {
       status: failure.transport ? undefined : failure.status,
       retryAfterMs: failure.retryAfterMs,

@@ -2,13 +2,26 @@
  * @module ai-proxy-multi/pick
  * Choosing the next instance for a request (spec §1.5): healthy first (active verdicts of the
  * node, passive breakers of the worker; all unhealthy = health ignored), and, with a rate-limit
- * aware fallback strategy, only instances every quota plugin of the request still admits.
+ * aware fallback strategy, only instances every quota plugin of the request still admits. How
+ * the balancer chose is kept for the access log, and a spill to a lower group for prometheus.
  */
 import { AiContext, type RequestContext } from '@tollgate/core';
 import type { AiInstanceConf } from '../ai-common/instance';
 import { aiRuntime } from '../ai-common/runtime';
+import { noteSpill } from '../prometheus/spills';
+import { promptPrefix } from './load/prompt-prefix';
 import type { AiProxyMultiConfLike, ConfigState, RequestState } from './route-state';
-import { hashKeyOf, requestHealth } from './selection';
+import { hashKeyOf, requestHealth, type PickedChoice } from './selection';
+
+function noteChoice(ctx: RequestContext, choice: PickedChoice): void {
+  const ai = (ctx.ai ??= new AiContext());
+  ai.balancer = {
+    algorithm: choice.algorithm,
+    reason: choice.reason,
+    ...(choice.spilledFrom !== undefined ? { spilled_from: choice.spilledFrom } : {}),
+  };
+  if (choice.spilledFrom !== undefined) noteSpill(ctx, choice.spilledFrom, choice.priority);
+}
 
 /** The next instance to try, or undefined when none is left (`all servers tried`). */
 export async function pickInstance(
@@ -36,6 +49,9 @@ export async function pickInstance(
     },
     hashKey: () => hashKeyOf(conf.balancer as never, ctx),
     onIneligible: (name) => request.tried.add(name),
+    streaming: ctx.ai?.body?.stream === true,
+    prompt: (chars) => promptPrefix(ctx.ai?.body, chars),
+    onChosen: (choice) => noteChoice(ctx, choice),
   });
 }
 

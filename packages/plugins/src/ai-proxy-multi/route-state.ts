@@ -6,6 +6,9 @@
 import { ownerOf, type RequestContext } from '@tollgate/core';
 import type { AiInstanceConf } from '../ai-common/instance';
 import { aiRuntime } from '../ai-common/runtime';
+import { balancerSettings, type BalancerSettings } from './load/balancer-settings';
+import { workerLatencyTable } from './load/latency-table';
+import { LoadSignals } from './load/load-signals';
 import {
   fallbackPolicy,
   healthTargetKey,
@@ -17,7 +20,16 @@ import {
 /** The part of the resolved ai-proxy-multi configuration this plugin reads. */
 export interface AiProxyMultiConfLike {
   instances: AiInstanceConf[];
-  balancer?: { algorithm?: string; hash_on?: string; key?: string };
+  balancer?: {
+    algorithm?: string;
+    hash_on?: string;
+    key?: string;
+    queue_threshold?: number;
+    kv_cache_threshold?: number;
+    stale_after_ms?: number;
+    latency_decay_ms?: number;
+    prefix_affinity?: { prefix_chars: number };
+  };
   fallback_strategy?: string | string[];
   fallback_http_statuses?: number[];
   max_retries?: number;
@@ -31,6 +43,9 @@ export interface ConfigState {
   owner: string;
   pluginName: string;
   picker: InstancePicker<AiInstanceConf>;
+  /** The load-aware balancer settings (issue 12) and the instances' live load. */
+  balancer: BalancerSettings;
+  load: LoadSignals;
   policy: FallbackPolicy;
   /** Decision D4: retry pre-byte transport failures on another instance. */
   transportRetry: boolean;
@@ -58,10 +73,17 @@ export function configState(
         instance.checks?.passive,
       );
     }
+    const balancer = balancerSettings(conf.balancer as never);
+    const load = new LoadSignals(conf.instances, balancer, () => aiRuntime().instanceLoad);
     state = {
       owner,
       pluginName,
-      picker: new InstancePicker(conf.instances, conf.balancer as never),
+      picker: new InstancePicker(conf.instances, conf.balancer as never, {
+        signals: load,
+        latency: workerLatencyTable(),
+      }),
+      balancer,
+      load,
       policy: fallbackPolicy(conf as never),
       transportRetry: retryOnTransportError(conf as never),
     };

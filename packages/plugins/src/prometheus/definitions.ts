@@ -80,6 +80,7 @@ export const LABELS = {
     'llm_model',
   ],
   fallbacks: ['route', 'from_instance', 'to_instance', 'reason'],
+  spills: ['route', 'from_priority', 'to_priority'],
   quotaRejections: ['plugin', 'consumer', 'instance'],
   quotaRemaining: ['plugin', 'instance', 'consumer'],
   instanceHealth: ['owner', 'instance', 'source'],
@@ -138,6 +139,7 @@ export interface RequestMetrics {
   readonly llmCompletionTokensDist: SeriesHistogram<L<'llmTokens'>>;
   readonly llmActiveConnections: Gauge<L<'llmActive'>>;
   readonly fallbacks: Counter<L<'fallbacks'>>;
+  readonly spills: Counter<L<'spills'>>;
   readonly quotaRejections: Counter<L<'quotaRejections'>>;
   readonly quotaRemaining: Gauge<L<'quotaRemaining'>>;
   readonly instanceHealth: Gauge<L<'instanceHealth'>>;
@@ -224,6 +226,12 @@ export function createRequestMetrics(
       name: 'tollgate_ai_fallbacks_total',
       help: 'Requests moved from one LLM instance to the next, by reason',
       labelNames: LABELS.fallbacks,
+      registers,
+    }),
+    spills: new Counter({
+      name: 'tollgate_ai_spills_total',
+      help: 'AI requests sent to a lower priority group because every instance of a higher one was saturated or unavailable',
+      labelNames: LABELS.spills,
       registers,
     }),
     quotaRejections: new Counter({

@@ -8,6 +8,7 @@ import type { RequestContext } from '@tollgate/core';
 import type { RequestMetrics } from './definitions';
 import { disabledLabels, seriesOf, type DisabledLabels } from './disabled-labels';
 import { fallbackHops } from './fallbacks';
+import { spillsOf } from './spills';
 import {
   bytesSent,
   isAiRequest,
@@ -186,6 +187,13 @@ export function recordRequest(
       from_instance: hop.from,
       to_instance: hop.to,
       reason: hop.reason,
+    });
+  }
+  for (const spill of spillsOf(ctx)) {
+    metrics.spills.inc({
+      route: id.route,
+      from_priority: String(spill.fromPriority),
+      to_priority: String(spill.toPriority),
     });
   }
   for (const refusal of quotaRejections(ctx)) metrics.quotaRejections.inc({ ...refusal });

@@ -18,13 +18,31 @@ export interface WeightedName {
   readonly weight: number;
 }
 
+/** What a group picker may read of the request being balanced. */
+export interface GroupPickInput {
+  /** Members this pick must not return (tried, ineligible or, on a first pass, saturated). */
+  readonly excluded: ReadonlySet<string>;
+  /** The request's chash key, computed on first use. */
+  readonly hashKey: () => string;
+  /** Whether the client asked for a stream (least_latency compares TTFT then). */
+  readonly streaming: boolean;
+  /** The prompt's first `prefix_chars` characters (prefix affinity only). */
+  readonly promptPrefix?: () => string;
+}
+
+/** A member chosen by a group picker, and why (the access log's `balancer.reason`). */
+export interface GroupChoice {
+  readonly name: string;
+  readonly reason: string;
+}
+
 /** One priority group's picker. */
 export interface GroupPicker {
   /**
-   * The next member not in `excluded`, or undefined when every member is excluded. Round robin
-   * advances its shared state on every call; chash is a pure function of `hashKey`.
+   * The next member not in `input.excluded`, or undefined when every member is excluded. Round
+   * robin advances its shared state on every call; chash is a pure function of the hash key.
    */
-  next(excluded: ReadonlySet<string>, hashKey: () => string): string | undefined;
+  next(input: GroupPickInput): GroupChoice | undefined;
 }
 
 /**
@@ -47,8 +65,9 @@ export class RoundRobinPicker implements GroupPicker {
     this.rr = new SmoothRoundRobin(members.map((m) => ({ item: m.name, weight: m.weight })));
   }
 
-  next(excluded: ReadonlySet<string>): string | undefined {
-    return this.rr.next((name) => excluded.has(name));
+  next({ excluded }: GroupPickInput): GroupChoice | undefined {
+    const name = this.rr.next((member) => excluded.has(member));
+    return name === undefined ? undefined : { name, reason: 'weighted round robin' };
   }
 }
 
@@ -62,7 +81,8 @@ export class ChashPicker implements GroupPicker {
     );
   }
 
-  next(excluded: ReadonlySet<string>, hashKey: () => string): string | undefined {
-    return this.ring.next(hashKey(), (name) => excluded.has(name));
+  next({ excluded, hashKey }: GroupPickInput): GroupChoice | undefined {
+    const name = this.ring.next(hashKey(), (member) => excluded.has(member));
+    return name === undefined ? undefined : { name, reason: 'consistent hash' };
   }
 }

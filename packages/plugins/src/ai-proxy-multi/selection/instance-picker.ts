@@ -1,12 +1,17 @@
 /**
  * @module ai-proxy-multi/selection/instance-picker
  * Which LLM instance serves an attempt (spec §1.5): priority groups, highest first; round robin or
- * chash inside a group; instances tried or ineligible in this request are skipped. Built once per
- * route config and cached by the caller, so round-robin state is shared by the requests of that
- * config in a worker (APISIX's picker cache keyed by route and config version).
+ * chash inside a group (or a Tollgate load-aware algorithm, issue 12); instances tried or
+ * ineligible in this request are skipped. With a load-aware algorithm, saturated instances are
+ * skipped too, so a saturated group spills to the next one at once; when every group is
+ * saturated the pick fails open (saturation ignored, as the endpoint picker's filter does).
+ * Built once per route config and cached by the caller, so round-robin state is shared by the
+ * requests of that config in a worker (APISIX's picker cache keyed by route and config version).
  */
 import type { AiProxyMultiConf } from '@tollgate/schema';
-import { ChashPicker, RoundRobinPicker, effectiveWeights, type GroupPicker } from './group-pickers';
+import { balancerSettings, LOAD_AWARE_ALGORITHMS } from '../load/balancer-settings';
+import { groupPickerFor, type PickerLoad } from '../load/load-aware-pickers';
+import { effectiveWeights, type GroupPickInput, type GroupPicker } from './group-pickers';
 
 /** What the picker needs of an instance; the caller gets its own object back. */
 export interface PickableInstance {
@@ -17,7 +22,20 @@ export interface PickableInstance {
 }
 
 /** The balancer fields the picker uses; `semantic` is accepted and balanced as round robin. */
-export type PickerBalancerConf = Pick<Partial<AiProxyMultiConf['balancer']>, 'algorithm'>;
+export type PickerBalancerConf = Partial<AiProxyMultiConf['balancer']>;
+
+/** The instance a pick chose, how and why (the access log's `balancer` field). */
+export interface PickedChoice {
+  readonly name: string;
+  readonly algorithm: string;
+  readonly reason: string;
+  readonly priority: number;
+  /**
+   * The highest priority group passed over because its members were saturated or ineligible
+   * at this pick (a spill); absent when the chosen group is the first one with members left.
+   */
+  readonly spilledFrom?: number;
+}
 
 /** One pick's view of the request. */
 export interface PickRequest {
@@ -32,6 +50,12 @@ export interface PickRequest {
   readonly hashKey?: () => string;
   /** Told about each candidate found ineligible, so the caller can mark it tried. */
   readonly onIneligible?: (name: string) => void;
+  /** Whether the client asked for a stream (least_latency). */
+  readonly streaming?: boolean;
+  /** Up to `chars` leading characters of the prompt (prefix affinity). */
+  readonly prompt?: (chars: number) => string;
+  /** Told the choice and its reason, once per pick that returns an instance of several. */
+  readonly onChosen?: (choice: PickedChoice) => void;
 }
 
 interface Group {
@@ -51,10 +75,14 @@ interface Group {
 export class InstancePicker<T extends PickableInstance = PickableInstance> {
   private readonly groups: readonly Group[];
   private readonly byName = new Map<string, T>();
+  private readonly algorithm: string;
+  private readonly prefixChars: number | undefined;
+  private readonly saturated: ((name: string) => boolean) | undefined;
 
   constructor(
     readonly instances: readonly T[],
     balancer?: PickerBalancerConf,
+    load?: PickerLoad,
   ) {
     for (const instance of instances) {
       // Duplicate names are a config error (check_schema); the first one wins, as a balancer node.
@@ -62,13 +90,16 @@ export class InstancePicker<T extends PickableInstance = PickableInstance> {
     }
     const unique = [...this.byName.values()];
     const priorities = [...new Set(unique.map((i) => i.priority ?? 0))].sort((a, b) => b - a);
-    const chash = balancer?.algorithm === 'chash';
+    const settings = balancerSettings(balancer);
+    this.algorithm = settings.algorithm;
+    this.prefixChars = settings.prefixChars;
+    this.saturated =
+      load && LOAD_AWARE_ALGORITHMS.has(settings.algorithm)
+        ? (name) => load.signals.saturated(name)
+        : undefined;
     this.groups = priorities.map((priority) => {
       const members = effectiveWeights(unique.filter((i) => (i.priority ?? 0) === priority));
-      return {
-        priority,
-        picker: chash ? new ChashPicker(members) : new RoundRobinPicker(members),
-      };
+      return { priority, picker: groupPickerFor(settings, members, load) };
     });
   }
 
@@ -85,22 +116,77 @@ export class InstancePicker<T extends PickableInstance = PickableInstance> {
   /**
    * The instance for the next attempt, or undefined when no group has an untried eligible
    * instance (the caller answers 503 `all servers tried`, or 502 after failed retries). A group
-   * is left for the next lower one only when all its members are tried or ineligible in this
-   * request. A one-instance config always returns its instance, without asking anything.
+   * is left for the next lower one only when all its members are tried, ineligible or (load-aware
+   * algorithms) saturated in this request. A one-instance config always returns its instance,
+   * without asking anything.
    */
   async pick(req: PickRequest): Promise<T | undefined> {
     if (this.instances.length === 1) return this.instances[0];
     const excluded = new Set(req.tried);
     let key: string | undefined;
-    const hashKey = (): string => (key ??= req.hashKey?.() ?? '');
+    let prefix: string | undefined;
+    const prefixChars = this.prefixChars;
+    const input = {
+      hashKey: (): string => (key ??= req.hashKey?.() ?? ''),
+      streaming: req.streaming === true,
+      ...(prefixChars !== undefined
+        ? { promptPrefix: (): string => (prefix ??= req.prompt?.(prefixChars) ?? '') }
+        : {}),
+    };
+    const saturated = this.saturated;
+    const first = await this.pickOnce(req, excluded, input, saturated);
+    if (first || !saturated) return first;
+    // Every group saturated: fail open rather than refuse (the endpoint picker's filter does so).
+    return this.pickOnce(req, excluded, input, undefined, 'all saturated: ');
+  }
+
+  /** One walk over the groups; `saturated` (when given) skips members for this walk only. */
+  private async pickOnce(
+    req: PickRequest,
+    excluded: Set<string>,
+    input: Omit<GroupPickInput, 'excluded'>,
+    saturated: ((name: string) => boolean) | undefined,
+    reasonPrefix = '',
+  ): Promise<T | undefined> {
+    let spilledFrom: number | undefined;
+    let spillWhy = '';
     for (const group of this.groups) {
+      const skipped = new Set(excluded);
+      let anySaturated = false;
+      let anyIneligible = false;
+      if (saturated) {
+        for (const member of this.instances) {
+          if ((member.priority ?? 0) !== group.priority || skipped.has(member.name)) continue;
+          if (saturated(member.name)) {
+            skipped.add(member.name);
+            anySaturated = true;
+          }
+        }
+      }
       for (;;) {
-        const name = group.picker.next(excluded, hashKey);
-        if (name === undefined) break;
-        const verdict = req.isEligible(name);
-        if (typeof verdict === 'boolean' ? verdict : await verdict) return this.byName.get(name);
-        excluded.add(name);
-        req.onIneligible?.(name);
+        const choice = group.picker.next({ ...input, excluded: skipped });
+        if (choice === undefined) break;
+        const verdict = req.isEligible(choice.name);
+        if (typeof verdict === 'boolean' ? verdict : await verdict) {
+          const spill =
+            spilledFrom !== undefined ? `spill: group ${spilledFrom} ${spillWhy}; ` : '';
+          req.onChosen?.({
+            name: choice.name,
+            algorithm: this.algorithm,
+            reason: `${reasonPrefix}${spill}${choice.reason}`,
+            priority: group.priority,
+            ...(spilledFrom !== undefined ? { spilledFrom } : {}),
+          });
+          return this.byName.get(choice.name);
+        }
+        excluded.add(choice.name);
+        skipped.add(choice.name);
+        anyIneligible = true;
+        req.onIneligible?.(choice.name);
+      }
+      if (spilledFrom === undefined && (anySaturated || anyIneligible)) {
+        spilledFrom = group.priority;
+        spillWhy = anyIneligible ? 'unavailable' : 'saturated';
       }
     }
     return undefined;
