@@ -36,16 +36,19 @@ export async function runLoad(
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
   return {
     requests: total,
     errors,
     seconds,
     perSecond: total / seconds,
-    p50Ms: pct(50),
-    p99Ms: pct(99),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
   };
+}
+
+/** The `p`th percentile (0-100) of `sorted` (ascending); 0 when it is empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 /** Prints rows as an aligned table. */

@@ -1,0 +1,53 @@
+/**
+ * What the scheduling benchmark watches on the mock LLMs while load runs: how the traffic splits
+ * over time (from the requests each mock recorded) and how long their waiting queues get (the
+ * capacity model's `vllm:num_requests_waiting`, sampled every 100 ms as a scraper would).
+ */
+import type { MockLlm } from '@tollgate/mock-llm';
+
+/** The share of requests `mock` received among all of `mocks` in the window ending at `at`. */
+export function shareAt(mock: MockLlm, mocks: readonly MockLlm[], at: number, windowMs: number) {
+  const inWindow = (m: MockLlm) =>
+    m.requests.filter((r) => r.receivedAt > at - windowMs && r.receivedAt <= at).length;
+  const total = mocks.reduce((sum, m) => sum + inWindow(m), 0);
+  return total === 0 ? undefined : inWindow(mock) / total;
+}
+
+/**
+ * Milliseconds after `from` until `mock`'s share of the last second's requests first falls
+ * below `below` (checked every 100 ms up to `until`), or undefined when it never does.
+ */
+export function timeUntilShareBelow(
+  mock: MockLlm,
+  mocks: readonly MockLlm[],
+  below: number,
+  from: number,
+  until: number,
+): number | undefined {
+  for (let at = from + 100; at <= until; at += 100) {
+    const share = shareAt(mock, mocks, at, 1000);
+    if (share !== undefined && share < below) return at - from;
+  }
+  return undefined;
+}
+
+/** `mock`'s share of the requests all `mocks` received from `from` on. */
+export function shareSince(mock: MockLlm, mocks: readonly MockLlm[], from: number): number {
+  const count = (m: MockLlm) => m.requests.filter((r) => r.receivedAt >= from).length;
+  const total = mocks.reduce((sum, m) => sum + count(m), 0);
+  return total === 0 ? 0 : count(mock) / total;
+}
+
+/** Samples every mock's waiting queue each `intervalMs` until `stop()`, which returns them all. */
+export function sampleQueues(mocks: readonly MockLlm[], intervalMs = 100): { stop(): number[] } {
+  const samples: number[] = [];
+  const timer = setInterval(() => {
+    for (const m of mocks) samples.push(m.capacity?.stats.waiting ?? 0);
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return samples;
+    },
+  };
+}
