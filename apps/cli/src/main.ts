@@ -17,7 +17,7 @@ Commands:
         Start Tollgate. Without etcd in the config, runs on the embedded store in the data
         directory (./.tollgate by default). The config defaults to conf/config.yaml when present.
   mock-llm [--port 16724] [--host 127.0.0.1] [--name NAME] [--api-key KEY]... [--status N]
-        [--delay-ms N] [--ttft-ms N] [--tokens-per-second N]
+        [--delay-ms N] [--ttft-ms N] [--tokens-per-second N] [--slots N [--max-queue N]...]
         Run a fake OpenAI/Anthropic-compatible LLM in the foreground (docs/mock-llm.md).
   help  Show this help.
 

@@ -4,7 +4,14 @@
  * the foreground, prints one line with its URL, and stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { BehaviourError, parseBehaviour, startMockLlm, type Behaviour } from '@tollgate/mock-llm';
+import {
+  BehaviourError,
+  parseBehaviour,
+  parseCapacity,
+  startMockLlm,
+  type Behaviour,
+  type Capacity,
+} from '@tollgate/mock-llm';
 
 /** The port the quick start uses. */
 export const MOCK_LLM_DEFAULT_PORT = 16724;
@@ -24,6 +31,15 @@ Options:
   --delay-ms N             wait before answering
   --ttft-ms N              streams: wait before the first event
   --tokens-per-second N    streams: pace the text at this rate (0 = as fast as possible)
+
+Capacity model (off unless --slots is given; docs/mock-llm.md, "Capacity model"):
+  --slots N                requests decoded at once; more wait in a FIFO queue
+  --ttft-ms N              with --slots: prefill time (TTFT = queue wait + this)
+  --tokens-per-second N    with --slots: decode speed of a request alone in the batch
+  --batch-slowdown X       speed / (1 + X × (running - 1)) (default 0.05)
+  --max-queue N            refuse with 429 beyond N waiting (default: unbounded, as vLLM)
+  --output-tokens N        answer length when the request sets no max_tokens (default 64)
+  --kv-tokens N            KV-cache size in tokens (default: KV use = running / slots)
   -h, --help               show this help
 `;
 
@@ -36,24 +52,48 @@ function numberArg(flag: string, text: string | undefined): number | undefined {
   return n;
 }
 
-type BehaviourFlags = Partial<
-  Record<'status' | 'delay-ms' | 'ttft-ms' | 'tokens-per-second', string>
->;
+const CAPACITY_FLAGS = {
+  slots: 'slots',
+  'ttft-ms': 'ttftMs',
+  'tokens-per-second': 'tokensPerSecond',
+  'batch-slowdown': 'batchSlowdown',
+  'max-queue': 'maxQueue',
+  'output-tokens': 'outputTokens',
+  'kv-tokens': 'kvTokens',
+} as const;
 
-function behaviourFrom(values: BehaviourFlags): Partial<Behaviour> {
-  const given = Object.entries({
-    status: numberArg('--status', values.status),
-    delayMs: numberArg('--delay-ms', values['delay-ms']),
-    ttftMs: numberArg('--ttft-ms', values['ttft-ms']),
-    tokensPerSecond: numberArg('--tokens-per-second', values['tokens-per-second']),
-  }).filter(([, value]) => value !== undefined);
-  const patch = Object.fromEntries(given);
+type Flags = Partial<Record<'status' | 'delay-ms' | keyof typeof CAPACITY_FLAGS, string>>;
+
+/** The given flags as a patch (`fields` maps flag → field), validated by `parse`. */
+function patchOf<T>(values: Flags, fields: Record<string, string>, parse: (p: object) => T): T {
+  const given = Object.entries(fields).flatMap(([flag, field]) => {
+    const value = numberArg(`--${flag}`, values[flag as keyof Flags]);
+    return value === undefined ? [] : [[field, value]];
+  });
   try {
-    return parseBehaviour(patch);
+    return parse(Object.fromEntries(given) as object);
   } catch (err) {
     if (err instanceof BehaviourError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** With `--slots`, the timing flags configure the capacity model instead of the behaviour. */
+function modelFrom(values: Flags): { behaviour: Partial<Behaviour>; capacity?: Partial<Capacity> } {
+  const plain = { status: 'status', 'delay-ms': 'delayMs' };
+  if (values.slots === undefined) {
+    const capacityOnly = ['batch-slowdown', 'max-queue', 'output-tokens', 'kv-tokens'] as const;
+    const stray = capacityOnly.find((flag) => values[flag] !== undefined);
+    if (stray) {
+      throw new UsageError(`--${stray} needs --slots (the capacity model)`);
+    }
+    const timing = { 'ttft-ms': 'ttftMs', 'tokens-per-second': 'tokensPerSecond' };
+    return { behaviour: patchOf(values, { ...plain, ...timing }, parseBehaviour) };
+  }
+  return {
+    behaviour: patchOf(values, plain, parseBehaviour),
+    capacity: patchOf(values, CAPACITY_FLAGS, parseCapacity),
+  };
 }
 
 function parse(argv: string[]) {
@@ -68,6 +108,11 @@ function parse(argv: string[]) {
       'delay-ms': { type: 'string' },
       'ttft-ms': { type: 'string' },
       'tokens-per-second': { type: 'string' },
+      slots: { type: 'string' },
+      'batch-slowdown': { type: 'string' },
+      'max-queue': { type: 'string' },
+      'output-tokens': { type: 'string' },
+      'kv-tokens': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -82,7 +127,7 @@ function parse(argv: string[]) {
       host: values.host ?? '127.0.0.1',
       name: values.name,
       apiKeys: values['api-key'],
-      behaviour: behaviourFrom(values),
+      ...modelFrom(values),
     },
   };
 }
