@@ -4,9 +4,9 @@
  * (power of two choices, as APISIX's `ewma` balancer does), so the current fastest instance is
  * not stampeded by every worker at once. Streams compare time to first token, other requests
  * milliseconds per output token. A member with no sample, or one older than
- * `STALE_DECAY_PERIODS` decay periods, counts as the mean of the others (Kong's slow start) and
- * gets an exploratory request at most once per tenth of a decay period, so an instance that
- * recovered is measured again.
+ * `STALE_DECAY_PERIODS` decay periods, takes no part in the draw while another member is
+ * measured; it gets an exploratory request at most once per tenth of a decay period instead, so
+ * an instance that recovered (or was just added) is measured again without being flooded.
  */
 import type {
   GroupChoice,
@@ -76,22 +76,22 @@ export class LeastLatencyPicker implements GroupPicker {
       const drawn = weightedRandom(candidates, this.random);
       return drawn && { name: drawn.name, reason: 'no latency samples: weighted random' };
     }
-    let sum = 0;
-    for (const value of known.values()) sum += value;
-    const mean = sum / known.size;
-    const first = weightedRandom(candidates, this.random);
+    const measured = candidates.filter((m) => known.has(m.name));
+    const first = weightedRandom(measured, this.random);
     const second = weightedRandom(
-      candidates.filter((m) => m !== first),
+      measured.filter((m) => m !== first),
       this.random,
     );
-    if (!first || !second) return undefined;
-    const a = known.get(first.name) ?? mean;
-    const b = known.get(second.name) ?? mean;
-    const [winner, mine, other] = b < a ? [second, b, a] : [first, a, b];
+    if (!first) return undefined;
+    const a = known.get(first.name) ?? Infinity;
+    const b = second ? (known.get(second.name) ?? Infinity) : Infinity;
+    const [winner, mine, other] = second && b < a ? [second, b, a] : [first, a, b];
     const unit = kind === 'ttft' ? 'ms ttft' : 'ms/token';
     return {
       name: winner.name,
-      reason: `lower latency of two: ${round1(mine)} vs ${round1(other)} ${unit}`,
+      reason: second
+        ? `lower latency of two: ${round1(mine)} vs ${round1(other)} ${unit}`
+        : `only measured: ${round1(mine)} ${unit}`,
     };
   }
 }
