@@ -42,14 +42,17 @@ const SIGALGS_OF_KEY: ReadonlyMap<string, RegExp> = new Map([
  */
 export function contextFor(ssl: ServerSsl, sigalgs: readonly string[]): tls.SecureContext {
   const usable = ssl.pairs.find(({ signs }) => sigalgs.some((alg) => signs.test(alg)));
-  return (usable ?? ssl.pairs[0])?.context ?? tls.createSecureContext();
+  return (usable ?? ssl.pairs[0]).context;
 }
 
 /** One served SSL, ready for handshakes. */
 export interface ServerSsl {
   id: string;
-  /** One context per certificate, `cert`/`key` first, then the `certs`/`keys` pairs. */
-  pairs: CertContext[];
+  /**
+   * One context per certificate, `cert`/`key` first, then the `certs`/`keys` pairs. Never empty:
+   * a context without a certificate would let node:tls serve the listener's default one.
+   */
+  pairs: [CertContext, ...CertContext[]];
   /**
    * All pairs in one context's options: the listener's default context when this SSL is the
    * fallback (no SNI callback then, so OpenSSL picks among the pairs itself).
@@ -102,13 +105,17 @@ function buildSsl(id: string, value: ConfigValue): ServerSsl {
     throw new Error('a certificate, key or CA is a secret reference not resolved (yet)');
   }
   const ca = client?.ca ? { ca: client.ca } : {};
-  const pairs = certs.map((cert, i): CertContext => {
-    const keyType = new X509Certificate(cert as string).publicKey.asymmetricKeyType ?? '';
+  const pairOf = (cert: string, key: string): CertContext => {
+    const keyType = new X509Certificate(cert).publicKey.asymmetricKeyType ?? '';
     return {
-      context: tls.createSecureContext({ cert: cert as string, key: keys[i] as string, ...ca }),
+      context: tls.createSecureContext({ cert, key, ...ca }),
       signs: SIGALGS_OF_KEY.get(keyType) ?? /^$/,
     };
-  });
+  };
+  const pairs: ServerSsl['pairs'] = [
+    pairOf(value.cert as string, value.key as string),
+    ...strings(value.certs).map((cert, i) => pairOf(cert, strings(value.keys)[i] ?? '')),
+  ];
   const contextOptions = { cert: certs as string[], key: keys as string[], ...ca };
   const protocols = strings(value.ssl_protocols);
   const skip = client?.skip_mtls_uri_regex ?? [];
