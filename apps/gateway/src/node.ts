@@ -91,8 +91,8 @@ export class GatewayNode {
   /** The node's `policy: local` token counters; workers use them over IPC, so they are exact. */
   private readonly localCounters = new LocalCounterStore();
   private readonly counterHost = new CounterHost(this.localCounters);
-  /** Node-wide in-flight counts of LLM instances (issue 12), shared with the workers. */
-  private readonly load = new NodeLoadHub(() => this.loadHubWorkers());
+  /** Node-wide load of LLM instances (issue 12): in-flight sums and metrics scrapes, shared with the workers. */
+  private readonly load: NodeLoadHub;
   private control: RunningControlServer | undefined;
   /** `apisix_etcd_modify_indexes`, fed by every config update. */
   private readonly modifyIndexes = new ModifyIndexTracker();
@@ -112,6 +112,7 @@ export class GatewayNode {
       },
       onHealthyProbe: (key) => this.broadcast({ t: 'health-ok', key }),
     });
+    this.load = new NodeLoadHub(() => this.loadHubWorkers(), this.log);
     this.sync = new ConfigSync({
       store: options.store,
       prefix: options.prefix,
@@ -161,6 +162,7 @@ export class GatewayNode {
     this.modifyIndexes.apply(update);
     this.broadcast({ t: 'config', update });
     this.health.update(this.items.items);
+    this.load.update(this.items.items);
   }
 
   /** Send to every worker that already has the full state. */
@@ -287,7 +289,7 @@ export class GatewayNode {
     for (const { worker } of this.workers.values()) if (!worker.isDead()) worker.kill('SIGKILL');
     await this.sync.stop();
     await this.health.stop();
-    this.load.close();
+    await this.load.close();
     await this.localCounters.close();
   }
 }

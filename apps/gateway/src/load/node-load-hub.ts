@@ -1,10 +1,13 @@
 /**
  * @module load/node-load-hub
  * The primary's side of the node's load sharing (issue 12): sums the workers' in-flight reports
- * and answers each worker with the others' sums every {@link SHARE_INTERVAL_MS} when they changed.
+ * and answers each worker with the others' sums every {@link SHARE_INTERVAL_MS} when they changed;
+ * scrapes the metrics endpoints the config asks for and broadcasts each round of readings.
  */
-import { isLoadReport, type LoadOthers } from './load-messages';
+import { isLoadReport, type LoadOthers, type LoadScrapes } from './load-messages';
 import { NodeInFlight } from './node-in-flight';
+import { scrapeTargets } from './scrape-targets';
+import { InstanceScraper, type ScrapeStatus, type ScraperLogger } from './scraper';
 
 /** How often the primary passes changed sums on to the workers. */
 export const SHARE_INTERVAL_MS = 25;
@@ -12,15 +15,26 @@ export const SHARE_INTERVAL_MS = 25;
 /** A worker the hub can talk to: cluster's id and a send. */
 export interface LoadHubWorker {
   readonly id: number;
-  send(message: LoadOthers): void;
+  send(message: LoadOthers | LoadScrapes): void;
 }
 
 export class NodeLoadHub {
   private readonly inFlight = new NodeInFlight();
+  private readonly scraper: InstanceScraper;
   private readonly timer: NodeJS.Timeout;
 
   /** `workers`: the workers that have their full config (and so listen to load messages). */
-  constructor(private readonly workers: () => Iterable<LoadHubWorker>) {
+  constructor(
+    private readonly workers: () => Iterable<LoadHubWorker>,
+    logger: ScraperLogger,
+  ) {
+    this.scraper = new InstanceScraper({
+      logger,
+      onRound: (readings, gone) => {
+        const round: LoadScrapes = { t: 'load-scrapes', readings, gone };
+        for (const worker of this.workers()) worker.send(round);
+      },
+    });
     this.timer = setInterval(() => this.share(), SHARE_INTERVAL_MS);
     this.timer.unref();
   }
@@ -35,6 +49,17 @@ export class NodeLoadHub {
   /** A worker just got its full config: it hears the others' sums at once. */
   workerSynced(worker: LoadHubWorker): void {
     worker.send(this.inFlight.othersFor(worker.id));
+    worker.send({ t: 'load-scrapes', readings: this.scraper.readings(), gone: [] });
+  }
+
+  /** The config changed: scrape what it asks for now. */
+  update(items: ReadonlyMap<string, unknown>): void {
+    this.scraper.update(scrapeTargets(items));
+  }
+
+  /** Each scraped endpoint, its last reading and failures. */
+  scrapes(): ScrapeStatus[] {
+    return this.scraper.status();
   }
 
   workerExited(workerId: number): void {
@@ -46,8 +71,9 @@ export class NodeLoadHub {
     return this.inFlight.nodeInFlight();
   }
 
-  close(): void {
+  async close(): Promise<void> {
     clearInterval(this.timer);
+    await this.scraper.close();
   }
 
   private share(): void {
