@@ -223,6 +223,13 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "type": "string",
         "minLength": 1
       },
+      "metrics_endpoint": {
+        "description": "Prometheus metrics URL of the instance (vLLM, SGLang), scraped for ai-proxy-multi's queue_aware balancer (Tollgate extension; default none; ai-proxy ignores it).",
+        "type": "string",
+        "pattern": "^https?://",
+        "minLength": 8,
+        "maxLength": 2048
+      },
       "llm_options": {
         "description": "Provider-independent options mapped to each provider's field names.",
         "type": "object",
@@ -1631,24 +1638,8 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
               "description": "Fields merged into the request body."
             },
             "override": {
-              "description": "Endpoint and body overrides; metrics_endpoint is a Tollgate extension.",
-              "allOf": [
-                {
-                  "$ref": "tollgate:common/ai-override"
-                },
-                {
-                  "type": "object",
-                  "properties": {
-                    "metrics_endpoint": {
-                      "description": "Prometheus metrics URL of the instance (vLLM, SGLang), scraped for queue_aware (Tollgate extension; default none).",
-                      "type": "string",
-                      "pattern": "^https?://",
-                      "minLength": 8,
-                      "maxLength": 2048
-                    }
-                  }
-                }
-              ]
+              "$ref": "tollgate:common/ai-override",
+              "description": "Endpoint and body overrides."
             },
             "provider_conf": {
               "$ref": "tollgate:common/ai-provider-conf",

@@ -1749,6 +1749,10 @@ export interface AiOverride {
    */
   endpoint?: string;
   /**
+   * Prometheus metrics URL of the instance (vLLM, SGLang), scraped for ai-proxy-multi's queue_aware balancer (Tollgate extension; default none; ai-proxy ignores it).
+   */
+  metrics_endpoint?: string;
+  /**
    * Provider-independent options mapped to each provider's field names.
    */
   llm_options?: {
@@ -1957,14 +1961,9 @@ export interface AiInstance {
    */
   options?: AiOptions;
   /**
-   * Endpoint and body overrides; metrics_endpoint is a Tollgate extension.
+   * Endpoint and body overrides.
    */
-  override?: AiOverride & {
-    /**
-     * Prometheus metrics URL of the instance (vLLM, SGLang), scraped for queue_aware (Tollgate extension; default none).
-     */
-    metrics_endpoint?: string;
-  };
+  override?: AiOverride;
   /**
    * Provider-specific settings (vertex-ai, bedrock).
    */
@@ -6150,6 +6149,10 @@ export interface AiOverrideInput {
    */
   endpoint?: string;
   /**
+   * Prometheus metrics URL of the instance (vLLM, SGLang), scraped for ai-proxy-multi's queue_aware balancer (Tollgate extension; default none; ai-proxy ignores it).
+   */
+  metrics_endpoint?: string;
+  /**
    * Provider-independent options mapped to each provider's field names.
    */
   llm_options?: {
@@ -6358,14 +6361,9 @@ export interface AiInstanceInput {
    */
   options?: AiOptionsInput;
   /**
-   * Endpoint and body overrides; metrics_endpoint is a Tollgate extension.
+   * Endpoint and body overrides.
    */
-  override?: AiOverrideInput & {
-    /**
-     * Prometheus metrics URL of the instance (vLLM, SGLang), scraped for queue_aware (Tollgate extension; default none).
-     */
-    metrics_endpoint?: string;
-  };
+  override?: AiOverrideInput;
   /**
    * Provider-specific settings (vertex-ai, bedrock).
    */
