@@ -20,6 +20,7 @@ import {
 import { LocalCounterStore } from '@tollgate/limiter';
 import { CounterHost, isCounterRequest } from './counters/counter-ipc';
 import { NodeLoadHub, type LoadHubWorker } from './load/node-load-hub';
+import type { InstanceLoadSnapshot } from './load/load-metrics';
 import { ActiveHealthChecker } from './health/active-checker';
 import { nodeControlSource, startControlServer, type RunningControlServer } from './control';
 import type { ConfigValue } from './config/update';
@@ -79,6 +80,8 @@ export interface GatewayNodeStatus {
   sync: ReturnType<ConfigSync['status']>;
   health: ReturnType<ActiveHealthChecker['status']>;
   workers: { pid: number | undefined; listening: boolean; appliedRevision: number }[];
+  /** Scraped readings and node-wide in-flight counts of LLM instances (issue 12). */
+  load?: InstanceLoadSnapshot;
 }
 
 export class GatewayNode {
@@ -267,6 +270,7 @@ export class GatewayNode {
         listening: s.listening,
         appliedRevision: s.appliedRevision,
       })),
+      load: this.load.snapshot(),
     };
   }
 

@@ -95,5 +95,6 @@ export function nodeControlSource(options: NodeControlSourceOptions): ControlSou
     configItems: () => node.configItems(),
     healthTargets: () => node.status().health,
     workers: () => node.status().workers,
+    instanceLoad: () => node.status().load,
   };
 }

@@ -6,6 +6,7 @@
  */
 import { redactConfig } from '../access-log/redact';
 import { healthcheckList, healthcheckOf } from './healthcheck';
+import { instanceLoadBody, withInstanceLoad } from './instance-load';
 import type { ControlSource } from './source';
 
 export interface ControlReply {
@@ -71,7 +72,8 @@ function healthcheck(source: ControlSource, segments: string[]): ControlReply {
   const owner = `${type}/${id}`;
   if (!source.configItems().has(owner)) return fail(404, `${type}[${id}] not found`);
   const entry = healthcheckOf(source.prefix, owner, source.healthTargets());
-  return entry ? ok(entry) : fail(404, `no checker for ${type}[${id}]`);
+  if (!entry) return fail(404, `no checker for ${type}[${id}]`);
+  return ok(withInstanceLoad(source, [entry])[0] ?? entry);
 }
 
 /** Readiness: config loaded and, when the source reports workers, every worker listening. */
@@ -152,10 +154,15 @@ export function routeControlRequest(
   const [, what, ...rest] = parts;
   if (what === undefined) return notFound;
   if (what === 'healthcheck') {
-    if (rest.length === 0) return ok(healthcheckList(source.prefix, source.healthTargets()));
+    if (rest.length === 0) {
+      return ok(withInstanceLoad(source, healthcheckList(source.prefix, source.healthTargets())));
+    }
     return healthcheck(source, rest);
   }
   if (what === 'server_info' && rest.length === 0) return serverInfo(source);
+  if (what === 'instance_load' && rest.length === 0) {
+    return ok(instanceLoadBody(source.instanceLoad?.()));
+  }
   if (LISTS.has(what) && rest.length === 0) {
     return ok(itemsIn(source, what).map(([key, value]) => item(source, key, value)));
   }

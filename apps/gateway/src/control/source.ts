@@ -4,6 +4,7 @@
  * `./node-source` for the adapter over `GatewayNode`); tests give a fake.
  */
 import type { TargetStatus } from '../health/probe-loop';
+import type { InstanceLoadSnapshot } from '../load/load-metrics';
 
 /** Identity of the node (`/v1/server_info`). */
 export interface ControlNodeInfo {
@@ -62,6 +63,8 @@ export interface ControlSource {
   configItems(): ReadonlyMap<string, Record<string, unknown>>;
   /** Active health targets and their verdicts. */
   healthTargets(): readonly ControlHealthTarget[];
+  /** LLM instance scrapes and in-flight counts (issue 12), when the node keeps them. */
+  instanceLoad?(): InstanceLoadSnapshot | undefined;
   /** Worker processes; readiness also requires each to listen when given. */
   workers?(): readonly ControlWorkerState[];
   /** The store revision an item was last modified at, when known. */

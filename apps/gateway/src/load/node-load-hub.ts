@@ -5,6 +5,7 @@
  * scrapes the metrics endpoints the config asks for and broadcasts each round of readings.
  */
 import { isLoadReport, type LoadOthers, type LoadScrapes } from './load-messages';
+import type { InstanceLoadSnapshot } from './load-metrics';
 import { NodeInFlight } from './node-in-flight';
 import { scrapeTargets } from './scrape-targets';
 import { InstanceScraper, type ScrapeStatus, type ScraperLogger } from './scraper';
@@ -69,6 +70,11 @@ export class NodeLoadHub {
   /** Requests in flight from the whole node, by load key. */
   nodeInFlight(): Map<string, number> {
     return this.inFlight.nodeInFlight();
+  }
+
+  /** Scrapes and in-flight counts together, for metrics and the control API. */
+  snapshot(): InstanceLoadSnapshot {
+    return { scrapes: this.scrapes(), inFlight: [...this.nodeInFlight()] };
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@
  */
 import { Agent } from 'undici';
 import type { ScrapedLoad } from '@tollgate/core';
+import { endpointLabel } from './endpoint-label';
 import { loadFromExposition } from './prometheus-gauges';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -29,7 +30,7 @@ export interface ScraperOptions {
 
 /** One scraped URL as metrics and the control API show it. */
 export interface ScrapeStatus {
-  /** The URL without user info. */
+  /** The URL without user info or query (see endpoint-label). */
   endpoint: string;
   url: string;
   intervalMs: number;
@@ -48,14 +49,6 @@ interface Loop {
   timer?: NodeJS.Timeout;
   running?: AbortController;
   stopped: boolean;
-}
-
-/** `url` without user name and password, for logs and labels. */
-export function endpointOf(url: string): string {
-  const parsed = new URL(url);
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.href;
 }
 
 export class InstanceScraper {
@@ -107,7 +100,7 @@ export class InstanceScraper {
 
   status(): ScrapeStatus[] {
     return [...this.loops.values()].map((loop) => ({
-      endpoint: endpointOf(loop.url),
+      endpoint: endpointLabel(loop.url),
       url: loop.url,
       intervalMs: loop.intervalMs,
       ...(loop.reading ? { reading: loop.reading } : {}),
@@ -200,7 +193,7 @@ export class InstanceScraper {
     if (now - loop.lastLoggedAt < LOG_EVERY_MS) return;
     loop.lastLoggedAt = now;
     this.options.logger.warn('instance metrics scrape failed', {
-      endpoint: endpointOf(loop.url),
+      endpoint: endpointLabel(loop.url),
       error,
       failures: loop.failures,
     });

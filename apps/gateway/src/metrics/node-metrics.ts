@@ -8,6 +8,7 @@ import { Gauge, Registry } from 'prom-client';
 import { workerMetricsIpc } from '@tollgate/plugins';
 import type { GatewayNodeStatus } from '../node';
 import type { ModifyIndexTracker } from './modify-indexes';
+import { InstanceLoadMetrics, type InstanceLoadSnapshot } from '../load/load-metrics';
 
 const ETCD_METRICS = new Set(['apisix_etcd_reachable', 'apisix_etcd_modify_indexes']);
 
@@ -35,6 +36,8 @@ export interface NodeMetricsSnapshot {
   workerRevisions: readonly number[];
   /** Verdicts of the node's active health checks of LLM instances. */
   activeHealth: readonly { owner: string; instance: string; healthy: boolean }[];
+  /** Scrapes and node-wide in-flight counts of LLM instances (issue 12). */
+  instanceLoad?: InstanceLoadSnapshot;
   /** Upstream health checkers (`apisix_upstream_status`); Tollgate has none yet. */
   upstreams?: readonly { name: string; ip: string; port: number | string; healthy: boolean }[];
 }
@@ -74,6 +77,7 @@ export function nodeMetricsFromStatus(
       instance: t.instance,
       healthy: t.healthy,
     })),
+    ...(status.load ? { instanceLoad: status.load } : {}),
   };
 }
 
@@ -101,6 +105,7 @@ export class NodeMetrics {
   private readonly stale: Gauge;
   private readonly lag: Gauge;
   private readonly workers: Gauge;
+  private readonly instanceLoad: InstanceLoadMetrics;
 
   constructor(
     private readonly info: { hostname: string; version: string },
@@ -151,6 +156,7 @@ export class NodeMetrics {
       'tollgate_metrics_workers',
       'Worker processes whose metrics this scrape sums',
     );
+    this.instanceLoad = new InstanceLoadMetrics(this.registry);
   }
 
   /**
@@ -183,6 +189,7 @@ export class NodeMetrics {
     this.stale.set(config.stale ? 1 : 0);
     this.lag.set(syncLagSeconds(config, this.now(), this.startedAt));
     this.workers.set(workers);
+    this.instanceLoad.set(snapshot.instanceLoad, this.now());
     const out = (await this.registry.getMetricsAsJSON()) as workerMetricsIpc.MetricJson[];
     // APISIX exports the etcd gauges only when etcd is the config source.
     return snapshot.etcd ? out : out.filter((m) => !ETCD_METRICS.has(m.name));
