@@ -16,6 +16,7 @@ import tls from 'node:tls';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import {
   freePort,
+  httpRequest,
   makeCa,
   makeCert,
   startCluster,
@@ -319,6 +320,33 @@ describe('hot reload', () => {
     );
     expect(failures).toEqual([]);
     for (const delay of delays) expect(delay).toBeLessThan(1000);
+  });
+});
+
+describe('request variables over HTTPS', () => {
+  it("redirect's http_to_https sends HTTP to this node's HTTPS port, and HTTPS is served", async () => {
+    const res = await cluster.admin.put('/apisix/admin/routes/tls-redirect', {
+      uri: '/tls-redirect/*',
+      plugins: { redirect: { http_to_https: true } },
+      upstream: { type: 'roundrobin', nodes: { [`127.0.0.1:${echo.port}`]: 1 } },
+    });
+    expect(res.status).toBe(201);
+    await untilServed(cluster.gateways, '/tls-redirect/x', (status) => status === 301);
+    const gateway = cluster.gateways[0];
+    if (!gateway) throw new Error('no gateway');
+    const plain = await httpRequest('GET', gateway.url('/tls-redirect/x?a=1'), {
+      headers: { host: 'b.tls.test' },
+    });
+    expect(plain.status).toBe(301);
+    expect(plain.headers.get('location')).toBe(
+      `https://b.tls.test:${gateway.tlsPort}/tls-redirect/x?a=1`,
+    );
+    // Over HTTPS $scheme is https: no second redirect, the upstream answers.
+    const secure = await httpsGet(gateway.tlsPort, 'b.tls.test', '/tls-redirect/x?a=1');
+    expect(secure).toMatchObject({ status: 200 });
+    expect(JSON.parse((secure as { body: string }).body)).toMatchObject({
+      url: '/tls-redirect/x?a=1',
+    });
   });
 });
 

@@ -128,6 +128,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       localTraffic: localCounters,
       pluginAttr: (name) => pluginAttr.get(name),
       instanceLoad: load.view,
+      httpsPorts: options.tls?.listen.map(({ port }) => port) ?? [],
     });
   }
 

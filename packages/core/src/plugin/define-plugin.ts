@@ -62,6 +62,11 @@ export interface PluginEnv {
    * undefined when there is none. The plugin checks its own fields.
    */
   pluginAttr?(name: string): Readonly<Record<string, unknown>> | undefined;
+  /**
+   * The ports of this node's HTTPS listeners (`apisix.ssl.listen`); empty or absent when it serves
+   * no HTTPS (redirect's `http_to_https` names one, as APISIX's does).
+   */
+  httpsPorts?: readonly number[];
   /** Node-wide load of LLM instances (in flight, scraped queues); absent where the host has none. */
   instanceLoad?: InstanceLoadView;
 }

@@ -60,6 +60,25 @@ describe('redirect', () => {
     expect(run({ http_to_https: true }, proxied)).toBeUndefined();
   });
 
+  it("http_to_https names the HTTPS port: plugin_attr's https_port, else apisix.ssl.listen's", async () => {
+    const env = (attr: Record<string, unknown> | undefined, httpsPorts: number[]) => ({
+      processId: 'test',
+      health: { isHealthy: () => true, onChange: () => undefined },
+      localCounters: undefined as never,
+      pluginAttr: (name: string) => (name === 'redirect' ? attr : undefined),
+      httpsPorts,
+    });
+    const location = () => run({ http_to_https: true }, context('/a'))?.headers?.Location;
+    await redirect.init?.(env(undefined, [9443]));
+    expect(location()).toBe('https://foo.com:9443/a');
+    await redirect.init?.(env({ https_port: 8443 }, [9443]));
+    expect(location()).toBe('https://foo.com:8443/a');
+    await redirect.init?.(env(undefined, [443]));
+    expect(location()).toBe('https://foo.com/a');
+    await redirect.init?.(env(undefined, []));
+    expect(location()).toBe('https://foo.com/a');
+  });
+
   it('encode_uri and append_query_string', () => {
     expect(run({ uri: '$uri', encode_uri: true }, context('/a%20b'))?.headers?.Location).toBe(
       '/a%20b',

@@ -28,6 +28,20 @@ function page(status: number): string | undefined {
   return `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center></body></html>`;
 }
 
+/**
+ * The port `http_to_https` Locations name (APISIX's `get_port`): `plugin_attr.redirect.https_port`,
+ * else the node's first `apisix.ssl.listen` port (APISIX picks one of them at random); none or
+ * 443 leaves the port out. Set once per worker at init.
+ */
+let httpsPort: number | undefined;
+
+function httpsBase(): string {
+  const port = httpsPort;
+  return port === undefined || port === 443 || port <= 0 || port > 65535
+    ? 'https://$host'
+    : `https://$host:${port}`;
+}
+
 function scheme(ctx: RequestContext): string {
   const proto = ownValue(ctx.req.headers, 'x-forwarded-proto');
   const first = Array.isArray(proto) ? proto[0] : proto;
@@ -38,7 +52,7 @@ function rewrite(conf: RedirectConf, ctx: RequestContext): Exit | undefined {
   let status = conf.ret_code;
   let uri = conf.uri;
   if (conf.http_to_https && scheme(ctx) === 'http') {
-    uri = 'https://$host$request_uri';
+    uri = `${httpsBase()}$request_uri`;
     const method = ctx.req.method ?? 'GET';
     status = method === 'GET' || method === 'HEAD' ? 301 : 308;
   }
@@ -59,5 +73,9 @@ export const redirect = definePlugin<RedirectConf>({
   name: 'redirect',
   version: '0.1',
   priority: 900,
+  init(env) {
+    const configured = env.pluginAttr?.('redirect')?.https_port;
+    httpsPort = typeof configured === 'number' ? configured : env.httpsPorts?.[0];
+  },
   rewrite,
 });
