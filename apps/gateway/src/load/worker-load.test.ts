@@ -112,3 +112,38 @@ describe('WorkerInstanceLoad', () => {
     expect(({} as Record<string, unknown>).inFlight).toBeUndefined();
   });
 });
+
+describe('request path cost', () => {
+  it('begin + inFlight + end costs well under a microsecond', () => {
+    const view = new WorkerInstanceLoad();
+    const keys = [
+      'http://10.0.0.5:8000',
+      'http://10.0.0.6:8000',
+      'https://api.openai.com:443#gpt-4o',
+    ];
+    // Other workers' counts present, as in a real node.
+    view.applyOthers({
+      t: 'load-others',
+      inFlight: keys.map((k) => [k, 3]),
+      sent: keys.map((k) => [k, 100]),
+    });
+    const rounds = 300_000;
+    const run = () => {
+      let seen = 0;
+      for (let i = 0; i < rounds; i++) {
+        const key = keys[i % keys.length] as string;
+        seen += view.inFlight(key);
+        view.begin(key);
+        view.end(key);
+      }
+      return seen;
+    };
+    run(); // warm up
+    const started = process.hrtime.bigint();
+    const seen = run();
+    const nsPerRequest = Number(process.hrtime.bigint() - started) / rounds;
+    process.stdout.write(`begin + inFlight + end: ${nsPerRequest.toFixed(0)} ns per request\n`);
+    expect(seen).toBe(rounds * 3);
+    expect(nsPerRequest).toBeLessThan(1_000);
+  });
+});
