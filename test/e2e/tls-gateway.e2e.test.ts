@@ -1,10 +1,12 @@
 /**
  * TLS on the gateway end to end (issue 11, item 1): ssls written through the Admin API reach a
  * 2-node cluster of real `tollgate start` processes over etcd, and each node's HTTPS listener
- * (`apisix.ssl.listen`) serves them by SNI, as APISIX's radixtree_sni does. A certificate
- * changed through the Admin API is served by both nodes within 1 s while a handshake loop sees
- * no failure; HTTPS to an ai-proxy-multi route streams SSE to `data: [DONE]`; client mTLS
- * answers as APISIX's (handshake alert, or 400 with skip_mtls_uri_regex).
+ * (`apisix.ssl.listen`) serves them by SNI, as APISIX's radixtree_sni does (its
+ * t/router/radixtree-sni.t cases, fallback_sni and `$env://` certificates on a third node). A
+ * certificate changed through the Admin API is served by both nodes within 1 s while a handshake
+ * loop sees no failure; redirect's http_to_https leads to the HTTPS port; HTTPS to an
+ * ai-proxy-multi route streams SSE to `data: [DONE]`; client mTLS answers as APISIX's (failed
+ * handshake, or 400 with skip_mtls_uri_regex).
  */
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
