@@ -15,13 +15,12 @@ export { listPlugins, getPlugin, checkPluginConf, type PluginCatalogEntry } from
 export { validateAgainst, type ValidationResult } from './validator';
 export { asDraft07 } from './checks/request-validation';
 export { metaPreFunctionError } from './checks/plugin-meta';
+export { certKeyError, isSecretReference, sslConfError, type KeyReader } from './checks/ssl';
 export {
-  certKeyError,
-  isSecretReference,
-  sslConfError,
-  type KeyReader,
-} from './checks/ssl';
-export { checkStreamPlugins, STREAM_PLUGIN_NAMES, type StreamPluginsResult } from './stream-plugins';
+  checkStreamPlugins,
+  STREAM_PLUGIN_NAMES,
+  type StreamPluginsResult,
+} from './stream-plugins';
 export {
   APISIX_DATA_ENCRYPTION,
   APISIX_DEFAULT_KEYRING,
