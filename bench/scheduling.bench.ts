@@ -23,7 +23,8 @@ import type { Capacity, MockLlm } from '@tollgate/mock-llm';
 import { cpuMicros, percentile, pin, printTable, runLoad, type LoadResult } from './lib';
 import { BenchGateway, instanceOf } from './scheduling/gateway';
 import { capacityPerSecond, measuredRun, startMocks, summarize } from './scheduling/measured-run';
-import { sampleQueues, shareSince, timeUntilShareBelow } from './scheduling/samplers';
+import { sampleQueues, shareFallsBelow, shareSince } from './scheduling/samplers';
+import { scrapeSummary } from './scheduling/scrape-check';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARM_UP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
@@ -34,7 +35,12 @@ const OVERHEAD_REQUESTS = Number(process.env.BENCH_OVERHEAD_REQUESTS ?? 3000);
 const OVERHEAD_ROUNDS = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 3);
 
 const ALGORITHMS = ['roundrobin', 'least_busy', 'least_latency', 'queue_aware'] as const;
-/** A GPU server of `slots` slots; every slot decodes at the same speed (no batch slowdown). */
+/**
+ * A GPU server of `slots` slots; every slot decodes at the same speed (no batch slowdown). Its
+ * KV cache holds 100 tokens per slot, so full slots of these short chats (about 30 tokens each)
+ * use a third of it: the slot limit binds before the KV cache, as with vLLM serving short chats,
+ * and queue_aware's saturation comes from the waiting queue.
+ */
 const server = (slots: number): Capacity => ({
   slots,
   ttftMs: 50,
@@ -42,7 +48,7 @@ const server = (slots: number): Capacity => ({
   batchSlowdown: 0,
   maxQueue: null,
   outputTokens: 20,
-  kvTokens: null,
+  kvTokens: slots * 100,
   slowdown: 1,
 });
 const SLOWDOWN = 5;
@@ -57,9 +63,23 @@ const QUEUE_THRESHOLD = 5;
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const ms = (n: number) => Math.round(n);
 const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
+const asSeconds = (msAfter: number | undefined) =>
+  msAfter === undefined ? 'never' : `${(msAfter / 1000).toFixed(1)} s`;
 const close = async (mocks: Record<string, MockLlm>) => {
   for (const mock of Object.values(mocks)) await mock.close();
 };
+
+/** The node's scrape summary of `mocks` as a queue_aware run ends ('-' for other algorithms). */
+function readingsProbe(gateway: BenchGateway, algorithm: string, mocks: readonly MockLlm[]) {
+  const probe = {
+    summary: '-',
+    onEnd: async () => {
+      if (algorithm === 'queue_aware')
+        probe.summary = scrapeSummary(await gateway.metrics(), mocks);
+    },
+  };
+  return probe;
+}
 
 async function unequalCapacity(gateway: BenchGateway): Promise<void> {
   const models = { big: server(4), small: server(2) };
@@ -73,9 +93,11 @@ async function unequalCapacity(gateway: BenchGateway): Promise<void> {
   for (const [i, load] of [0.7, 1.1].entries()) {
     for (const algorithm of ALGORITHMS) {
       const mocks = await startMocks(models);
+      const readings = readingsProbe(gateway, algorithm, Object.values(mocks));
       const result = await measuredRun({
         gateway,
         mocks: Object.values(mocks),
+        onEnd: readings.onEnd,
         conf: {
           balancer: { algorithm },
           instances: [instanceOf(mocks.big as MockLlm), instanceOf(mocks.small as MockLlm)],
@@ -89,13 +111,14 @@ async function unequalCapacity(gateway: BenchGateway): Promise<void> {
       const s = summarize(result);
       if (load === 1.1) p99At110.set(algorithm, s.p99);
       rows.push({
-        load: `${load * 100}%`,
+        load: `${Math.round(load * 100)}%`,
         algorithm,
         requests: s.sent,
         'TTFT p50 ms': ms(s.p50),
         'TTFT p99 ms': ms(s.p99),
         failures: s.failures,
         'big share': pct(shareSince(mocks.big as MockLlm, Object.values(mocks), 0)),
+        'readings at end': readings.summary,
         'first error': s.firstError,
       });
       await close(mocks);
@@ -126,12 +149,14 @@ async function slowedInstance(gateway: BenchGateway): Promise<void> {
     const mocks = await startMocks(models);
     const slowed = mocks.slowed as MockLlm;
     const all = Object.values(mocks);
+    const readings = readingsProbe(gateway, algorithm, all);
     let slowedAt = 0;
     let timer: NodeJS.Timeout | undefined;
     const result = await measuredRun({
       gateway,
       mocks: all,
       conf: { balancer: { algorithm }, instances: all.map((m) => instanceOf(m)) },
+      onEnd: readings.onEnd,
       perSecond: total * SLOWDOWN_LOAD,
       seconds,
       warmUpPerSecond: total * SLOWDOWN_LOAD,
@@ -146,15 +171,17 @@ async function slowedInstance(gateway: BenchGateway): Promise<void> {
     });
     clearTimeout(timer);
     const end = result.startedAt + seconds * 1000;
-    const below = timeUntilShareBelow(slowed, all, 0.2, slowedAt, end);
+    const below = shareFallsBelow(slowed, all, 0.2, slowedAt, end);
     const after = summarize(result, (s) => s.sentAt >= slowedAt);
     rows.push({
       algorithm,
-      'share < 20% after': below === undefined ? 'never' : `${(below / 1000).toFixed(1)} s`,
+      'share < 20% after': asSeconds(below.first),
+      'stays < 20% from': asSeconds(below.settled),
       'slowed share, 2nd half': pct(shareSince(slowed, all, slowedAt + (end - slowedAt) / 2)),
       'TTFT p50 after ms': ms(after.p50),
       'TTFT p99 after ms': ms(after.p99),
       failures: after.failures,
+      'readings at end': readings.summary,
     });
     await close(mocks);
   }
@@ -179,6 +206,7 @@ async function spill(gateway: BenchGateway): Promise<void> {
     const mocks = await startMocks(models);
     const gpus = [mocks['gpu-1'], mocks['gpu-2']] as MockLlm[];
     const cloud = mocks.cloud as MockLlm;
+    const readings = readingsProbe(gateway, algorithm, gpus);
     let sampler: { stop(): number[] } | undefined;
     const result = await measuredRun({
       gateway,
@@ -196,6 +224,7 @@ async function spill(gateway: BenchGateway): Promise<void> {
       warmUpSeconds: WARM_UP_SECONDS,
       seed: 300,
       onStart: () => (sampler = sampleQueues(gpus)),
+      onEnd: readings.onEnd,
     });
     const queues = (sampler?.stop() ?? []).sort((a, b) => a - b);
     const s = summarize(result);
@@ -207,6 +236,7 @@ async function spill(gateway: BenchGateway): Promise<void> {
       'TTFT p50 ms': ms(s.p50),
       'TTFT p99 ms': ms(s.p99),
       failures: s.failures,
+      'readings at end': readings.summary,
     });
     await close(mocks);
   }

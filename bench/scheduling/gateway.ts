@@ -4,6 +4,7 @@
  * from the load generator and mocks, and ai-proxy-multi routes over mock LLMs put and taken
  * away per run so that no balancer state carries from one run into the next.
  */
+import fs from 'node:fs';
 import type { MockLlm } from '@tollgate/mock-llm';
 import { startCluster, waitFor, type Cluster, type GatewayHandle } from '@tollgate/testkit';
 import { request } from 'undici';
@@ -89,6 +90,16 @@ export class BenchGateway {
         await this.cluster.admin.delete(`/apisix/admin/routes/${id}`);
       },
     };
+  }
+
+  /** The node's Prometheus export (`plugin_attr.prometheus.export_addr` of its config file). */
+  async metrics(): Promise<string> {
+    const config = JSON.parse(fs.readFileSync(this.node.node.configFile, 'utf8')) as {
+      plugin_attr: { prometheus: { export_addr: { ip: string; port: number } } };
+    };
+    const { ip, port } = config.plugin_attr.prometheus.export_addr;
+    const res = await request(`http://${ip}:${port}/apisix/prometheus/metrics`);
+    return res.body.text();
   }
 
   async destroy(): Promise<void> {

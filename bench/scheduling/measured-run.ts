@@ -55,6 +55,8 @@ export interface RunSpec {
   seed: number;
   /** Called as the measured load starts, with its start time. */
   onStart?: (startedAt: number) => void;
+  /** Awaited once every request has ended, before the route is removed. */
+  onEnd?: () => Promise<void>;
 }
 
 /** Runs the warm-up and the measured load; resolves once every request has ended. */
@@ -76,13 +78,15 @@ export async function measuredRun(spec: RunSpec): Promise<OpenLoopResult> {
       mock.resetCapacityStats();
     }
     spec.onStart?.(Date.now());
-    return await runOpenLoop({
+    const result = await runOpenLoop({
       perSecond: spec.perSecond,
       seconds: spec.seconds,
       seed: spec.seed,
       maxInFlight: MAX_IN_FLIGHT,
       send,
     });
+    await spec.onEnd?.();
+    return result;
   } finally {
     await dispatcher.close();
     await route.remove();

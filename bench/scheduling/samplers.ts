@@ -14,21 +14,28 @@ export function shareAt(mock: MockLlm, mocks: readonly MockLlm[], at: number, wi
 }
 
 /**
- * Milliseconds after `from` until `mock`'s share of the last second's requests first falls
- * below `below` (checked every 100 ms up to `until`), or undefined when it never does.
+ * When `mock`'s share of the last second's requests (checked every 100 ms from `from` to
+ * `until`) first fell below `below`, and from when on it stayed below, in ms after `from`;
+ * undefined when it never did (or did not stay).
  */
-export function timeUntilShareBelow(
+export function shareFallsBelow(
   mock: MockLlm,
   mocks: readonly MockLlm[],
   below: number,
   from: number,
   until: number,
-): number | undefined {
+): { first?: number; settled?: number } {
+  let first: number | undefined;
+  let settled: number | undefined;
   for (let at = from + 100; at <= until; at += 100) {
     const share = shareAt(mock, mocks, at, 1000);
-    if (share !== undefined && share < below) return at - from;
+    if (share === undefined) continue;
+    if (share < below) {
+      first ??= at - from;
+      settled ??= at - from;
+    } else settled = undefined;
   }
-  return undefined;
+  return { first, settled };
 }
 
 /** `mock`'s share of the requests all `mocks` received from `from` on. */
