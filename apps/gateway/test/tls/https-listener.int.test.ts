@@ -94,7 +94,9 @@ function handshake(port: number, options: tls.ConnectionOptions = {}): Promise<H
   return new Promise((resolve) => {
     const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...options });
     socket.once('secureConnect', () => {
-      const cn = socket.getPeerCertificate().subject?.CN;
+      // @types/node types a subject field as string | string[] (a repeated attribute).
+      const subjectCn: string | string[] | undefined = socket.getPeerCertificate().subject?.CN;
+      const cn = Array.isArray(subjectCn) ? subjectCn[0] : subjectCn;
       const keyType = socket.getPeerX509Certificate()?.publicKey.asymmetricKeyType;
       const protocol = socket.getProtocol();
       // TLS 1.3 reports a refused client certificate after the handshake: wait for it.
