@@ -141,3 +141,18 @@ export function runCommand(
     );
   });
 }
+
+/**
+ * The control API and Prometheus export ports a node listens on (the free ones testkit picked
+ * unless the test chose them), read back from its config file.
+ */
+export function listenerPorts(node: TollgateNode): { control: number; metrics: number } {
+  const config = JSON.parse(fs.readFileSync(node.configFile, 'utf8')) as {
+    apisix: { control: { port: number } };
+    plugin_attr: { prometheus: { export_addr: { port: number } } };
+  };
+  return {
+    control: config.apisix.control.port,
+    metrics: config.plugin_attr.prometheus.export_addr.port,
+  };
+}

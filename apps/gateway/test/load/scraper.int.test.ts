@@ -59,7 +59,7 @@ it("follows a mock LLM's queue as requests wait for its one slot", async () => {
   const controller = new AbortController();
   try {
     const url = `${mock.url}/metrics`;
-    h.scraper.update(new Map([[url, 50]]));
+    h.scraper.update(new Map([[url, 200]]));
     await waitFor('an idle reading', () => h.latest.get(url)?.waiting === 0);
     const chat = () =>
       fetch(`${mock.url}/v1/chat/completions`, {
