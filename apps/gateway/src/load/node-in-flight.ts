@@ -36,7 +36,11 @@ export class NodeInFlight {
     const counts = this.workers.get(workerId);
     if (!counts) return;
     this.workers.delete(workerId);
-    addInto(this.exitedSent, counts.sent);
+    for (const [key, sent] of counts.sent) {
+      if (this.exitedSent.has(key) || this.exitedSent.size < MAX_LOAD_KEYS) {
+        this.exitedSent.set(key, (this.exitedSent.get(key) ?? 0) + sent);
+      }
+    }
     this.changed = true;
   }
 
