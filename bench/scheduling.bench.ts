@@ -199,7 +199,7 @@ async function spill(gateway: BenchGateway): Promise<void> {
   out(
     `\n## 3. Spill: gpu-1, gpu-2 (priority 10, 4 slots each, ${selfHosted.toFixed(1)} req/s) and ` +
       `a cloud (priority 0, no metrics endpoint), load ${SPILL_LOAD * 100}% of the self-hosted ` +
-      `capacity; queues sampled every 100 ms (queue_threshold ${QUEUE_THRESHOLD})`,
+      `capacity; queues sampled every 100 ms while arrivals last (queue_threshold ${QUEUE_THRESHOLD})`,
   );
   const rows: Record<string, string | number>[] = [];
   for (const algorithm of ['roundrobin', 'queue_aware'] as const) {
@@ -207,7 +207,7 @@ async function spill(gateway: BenchGateway): Promise<void> {
     const gpus = [mocks['gpu-1'], mocks['gpu-2']] as MockLlm[];
     const cloud = mocks.cloud as MockLlm;
     const readings = readingsProbe(gateway, algorithm, gpus);
-    let sampler: { stop(): number[] } | undefined;
+    let queues: number[] = [];
     const result = await measuredRun({
       gateway,
       mocks: Object.values(mocks),
@@ -223,10 +223,10 @@ async function spill(gateway: BenchGateway): Promise<void> {
       warmUpPerSecond: selfHosted * 0.5,
       warmUpSeconds: WARM_UP_SECONDS,
       seed: 300,
-      onStart: () => (sampler = sampleQueues(gpus)),
+      onStart: () => (queues = sampleQueues(gpus, SECONDS * 1000)),
       onEnd: readings.onEnd,
     });
-    const queues = (sampler?.stop() ?? []).sort((a, b) => a - b);
+    queues.sort((a, b) => a - b);
     const s = summarize(result);
     rows.push({
       algorithm,

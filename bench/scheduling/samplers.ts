@@ -45,16 +45,13 @@ export function shareSince(mock: MockLlm, mocks: readonly MockLlm[], from: numbe
   return total === 0 ? 0 : count(mock) / total;
 }
 
-/** Samples every mock's waiting queue each `intervalMs` until `stop()`, which returns them all. */
-export function sampleQueues(mocks: readonly MockLlm[], intervalMs = 100): { stop(): number[] } {
+/** Samples every mock's waiting queue each `intervalMs` for `forMs`, into the returned array. */
+export function sampleQueues(mocks: readonly MockLlm[], forMs: number, intervalMs = 100): number[] {
   const samples: number[] = [];
+  const until = Date.now() + forMs;
   const timer = setInterval(() => {
+    if (Date.now() > until) return clearInterval(timer);
     for (const m of mocks) samples.push(m.capacity?.stats.waiting ?? 0);
   }, intervalMs);
-  return {
-    stop() {
-      clearInterval(timer);
-      return samples;
-    },
-  };
+  return samples;
 }
