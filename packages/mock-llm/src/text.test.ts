@@ -1,5 +1,5 @@
 import { DEFAULT_BEHAVIOUR } from './behaviour';
-import { estimateTokens, generate, greeting, splitTokens, textOf } from './text';
+import { estimateTokens, generate, greeting, splitTokens, textOf, toLength } from './text';
 
 describe('text', () => {
   it('reads text from strings, part arrays and single parts', () => {
@@ -44,5 +44,16 @@ describe('text', () => {
       'hi',
     );
     expect(fixed).toMatchObject({ text: 'ok', promptTokens: 23, completionTokens: 8 });
+  });
+
+  it("repeats or cuts the answer to the capacity model's length", () => {
+    expect(toLength('Hi', 2)).toBe('Hi Hi Hi');
+    expect(splitTokens(toLength('héllo wörld', 3))).toHaveLength(3);
+    const gen = generate('a', { ...DEFAULT_BEHAVIOUR }, 8, 'hi', 50);
+    expect(gen.pieces).toHaveLength(50);
+    expect(gen.completionTokens).toBe(50);
+    expect(gen.text.startsWith('Hello from a: hi Hello from a: hi')).toBe(true);
+    const fixed = generate('a', { ...DEFAULT_BEHAVIOUR, content: 'ok' }, 8, 'hi', 50);
+    expect(fixed.pieces).toEqual(['ok']);
   });
 });
