@@ -11,34 +11,20 @@ vllm:prompt_tokens_total{model_name="qwen"} 12345
 `;
 
 describe('loadFromExposition', () => {
-  it("reads vLLM's gauges, summed over label sets", () => {
-    expect(loadFromExposition(VLLM, 7)).toEqual({
-      waiting: 5,
-      running: 8,
-      kvCacheUsage: 0.42,
-      at: 7,
-    });
-  });
-
-  it('falls back to the older vLLM KV-cache name', () => {
-    const text = 'vllm:num_requests_waiting 1\nvllm:gpu_cache_usage_perc{model_name="m"} 0.9\n';
-    expect(loadFromExposition(text, 0)).toEqual({
-      waiting: 1,
-      running: 0,
-      kvCacheUsage: 0.9,
-      at: 0,
-    });
-  });
-
-  it("reads SGLang's gauges", () => {
-    const text =
-      'sglang:num_queue_reqs{model_name="m"} 4\r\nsglang:num_running_reqs{model_name="m"} 16\r\nsglang:token_usage{model_name="m"} 0.25\r\n';
-    expect(loadFromExposition(text, 1)).toEqual({
-      waiting: 4,
-      running: 16,
-      kvCacheUsage: 0.25,
-      at: 1,
-    });
+  it.each([
+    ["vLLM's gauges, summed over label sets", VLLM, { waiting: 5, running: 8, kvCacheUsage: 0.42 }],
+    [
+      "older vLLM's KV-cache name",
+      'vllm:num_requests_waiting 1\nvllm:gpu_cache_usage_perc{model_name="m"} 0.9\n',
+      { waiting: 1, running: 0, kvCacheUsage: 0.9 },
+    ],
+    [
+      "SGLang's gauges (CRLF lines)",
+      'sglang:num_queue_reqs{model_name="m"} 4\r\nsglang:num_running_reqs{model_name="m"} 16\r\nsglang:token_usage{model_name="m"} 0.25\r\n',
+      { waiting: 4, running: 16, kvCacheUsage: 0.25 },
+    ],
+  ])('reads %s', (_what, text, expected) => {
+    expect(loadFromExposition(text, 7)).toEqual({ ...expected, at: 7 });
   });
 
   it('is undefined when the endpoint exposes no queue gauge', () => {
