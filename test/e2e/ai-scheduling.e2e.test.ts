@@ -1,0 +1,261 @@
+/**
+ * Load-aware balancing of ai-proxy-multi (issue 12), end to end: Admin API → etcd → a gateway
+ * node with 2 workers → mock LLM instances. `least_busy` steers around an instance busy with
+ * slow requests, `queue_aware` around one whose scraped queue is over the threshold (and spills
+ * to the next priority group when the whole group is), both across a configuration change; a
+ * client that leaves mid-stream ends its request's in-flight count.
+ *
+ * The mocks answer `Hello from <name>: …`, so each response names the instance that served it.
+ */
+import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
+import { startCluster, untilServed, waitFor, waitForPort, type Cluster } from '@tollgate/testkit';
+import fs from 'node:fs';
+import { Agent, request } from 'undici';
+
+jest.setTimeout(90_000);
+
+const CHAT = { messages: [{ role: 'user', content: 'hi' }] };
+
+let cluster: Cluster;
+let metricsPort: number;
+const dispatcher = new Agent({ connections: 32, keepAliveTimeout: 10_000 });
+
+beforeAll(async () => {
+  cluster = await startCluster(1, 2);
+  const gateway = cluster.gateways[0];
+  if (!gateway) throw new Error('no gateway node');
+  // testkit gives every node a free `plugin_attr.prometheus.export_addr` port: read it back.
+  const config = JSON.parse(fs.readFileSync(gateway.node.configFile, 'utf8')) as {
+    plugin_attr: { prometheus: { export_addr: { port: number } } };
+  };
+  metricsPort = config.plugin_attr.prometheus.export_addr.port;
+  await waitForPort(metricsPort);
+});
+afterAll(async () => {
+  await dispatcher.close();
+  await cluster?.destroy();
+});
+
+const mocks: MockLlm[] = [];
+async function mock(name: string, behaviour: Record<string, unknown> = {}): Promise<MockLlm> {
+  const m = await startMockLlm({ name, behaviour });
+  mocks.push(m);
+  return m;
+}
+afterEach(async () => {
+  for (const m of mocks.splice(0)) await m.close();
+});
+
+const gpu = (m: MockLlm, priority = 0, weight = 1) => ({
+  name: m.name,
+  provider: 'openai-compatible',
+  weight,
+  priority,
+  auth: { header: { Authorization: 'Bearer k' } },
+  options: { model: `model-${m.name}` },
+  override: { endpoint: `${m.url}/v1/chat/completions`, metrics_endpoint: `${m.url}/metrics` },
+});
+const cloud = (m: MockLlm, priority = 0) => ({
+  name: m.name,
+  provider: 'openai-compatible',
+  weight: 1,
+  priority,
+  auth: { header: { Authorization: 'Bearer k' } },
+  options: { model: `model-${m.name}` },
+  override: { endpoint: `${m.url}/v1/chat/completions` },
+});
+
+/** PUT route `id` and wait until every worker serves its latest version (`x-version` echo). */
+async function putRoute(id: string, plugins: Record<string, unknown>): Promise<string> {
+  const uri = `/sched/${id}`;
+  const res = await cluster.admin.put(`/apisix/admin/routes/${id}`, {
+    uri,
+    methods: ['POST', 'GET'],
+    plugins: { prometheus: {}, ...plugins },
+  });
+  if (res.status !== 200 && res.status !== 201) throw new Error(`${res.status} ${res.text}`);
+  await untilServed(cluster.gateways, uri, (status) => status !== 404);
+  return uri;
+}
+
+const url = (uri: string) => {
+  const gateway = cluster.gateways[0];
+  if (!gateway) throw new Error('no gateway');
+  return gateway.url(uri);
+};
+
+/** The instance that answered one chat request (undefined on an error). */
+async function chat(uri: string): Promise<string | undefined> {
+  const res = await request(url(uri), {
+    method: 'POST',
+    dispatcher,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(CHAT),
+    headersTimeout: 15_000,
+    bodyTimeout: 15_000,
+  });
+  const text = await res.body.text();
+  if (res.statusCode !== 200) return undefined;
+  const json = JSON.parse(text) as { choices?: { message?: { content?: string } }[] };
+  return /^Hello from ([^:!]+)/.exec(json.choices?.[0]?.message?.content ?? '')?.[1];
+}
+
+/** `count` requests started `gapMs` apart, all in flight together; the instances that served. */
+async function staggered(
+  uri: string,
+  count: number,
+  gapMs: number,
+): Promise<(string | undefined)[]> {
+  const pending: Promise<string | undefined>[] = [];
+  for (let i = 0; i < count; i++) {
+    pending.push(chat(uri));
+    await new Promise((resolve) => setTimeout(resolve, gapMs));
+  }
+  return Promise.all(pending);
+}
+
+const countOf = (served: (string | undefined)[], name: string) =>
+  served.filter((s) => s === name).length;
+
+/** The node's Prometheus exposition. */
+async function metrics(): Promise<string> {
+  const res = await request(`http://127.0.0.1:${metricsPort}/apisix/prometheus/metrics`, {
+    dispatcher,
+  });
+  return res.body.text();
+}
+
+/** Sum of a metric's samples whose label text contains `labelPart`. */
+function sumOf(text: string, metric: string, labelPart = ''): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${metric}{`) || !line.includes(labelPart)) continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+describe('least_busy', () => {
+  it('sends new requests to the idle instance while the other is busy, across a config change', async () => {
+    const slow = await mock('slow', { delayMs: 2500 });
+    const fast = await mock('fast');
+    const plugins = (weight: number) => ({
+      'ai-proxy-multi': {
+        balancer: { algorithm: 'least_busy' },
+        instances: [gpu(slow, 0, weight), gpu(fast, 0, weight)],
+      },
+    });
+    const uri = await putRoute('lb', plugins(1));
+    const served = await staggered(uri, 16, 40);
+    expect(served.every((s) => s !== undefined)).toBe(true);
+    // Round robin would send 8 to `slow`; least_busy at most one per worker before the
+    // node-wide count reaches the other worker.
+    expect(countOf(served, 'slow')).toBeLessThanOrEqual(3);
+
+    // A config change (new weights) builds a new picker; the in-flight counts are node state.
+    slow.setBehaviour({ delayMs: 0 });
+    fast.setBehaviour({ delayMs: 2500 });
+    await putRoute('lb', plugins(2));
+    const after = await staggered(uri, 16, 40);
+    expect(after.every((s) => s !== undefined)).toBe(true);
+    expect(countOf(after, 'fast')).toBeLessThanOrEqual(3);
+  });
+
+  it('ends the in-flight count of a stream the client leaves', async () => {
+    // Streams are paced at one token a second: the stream lasts seconds; plain chats are not.
+    const slowStream = { tokensPerSecond: 1 };
+    const a = await mock('sa', slowStream);
+    const b = await mock('sb', slowStream);
+    const uri = await putRoute('abort', {
+      'ai-proxy-multi': { balancer: { algorithm: 'least_busy' }, instances: [gpu(a), gpu(b)] },
+    });
+    const controller = new AbortController();
+    const res = await request(url(uri), {
+      method: 'POST',
+      dispatcher,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...CHAT, stream: true }),
+      signal: controller.signal,
+    });
+    expect(res.statusCode).toBe(200);
+    await new Promise((resolve) => res.body.once('data', resolve)); // the stream is live
+    // While the stream lasts, the whole node sees its instance busy: every chat goes elsewhere.
+    const during = new Set<string | undefined>();
+    for (let i = 0; i < 8; i++) during.add(await chat(uri));
+    expect(during.size).toBe(1);
+    const streamed = during.has(a.name) ? b : a;
+    controller.abort();
+    // Had the count leaked, least_busy would never pick that instance again.
+    await waitFor(
+      'the streamed instance picked again',
+      async () => (await chat(uri)) === streamed.name,
+      5_000,
+    );
+  });
+});
+
+describe('queue_aware', () => {
+  it('avoids the instance whose scraped queue is over the threshold, across a config change', async () => {
+    const a = await mock('qa', { waiting: 20 });
+    const b = await mock('qb');
+    const plugins = (threshold: number) => ({
+      'ai-proxy-multi': {
+        balancer: { algorithm: 'queue_aware', queue_threshold: threshold },
+        instances: [gpu(a), gpu(b)],
+      },
+    });
+    const uri = await putRoute('qa', plugins(5));
+    // Until the first scrape the readings are stale (least_busy); then only qb is picked.
+    let run = 0;
+    await waitFor(
+      'qb alone picked',
+      async () => (run = (await chat(uri)) === 'qb' ? run + 1 : 0) >= 10,
+      10_000,
+    );
+    const served = await staggered(uri, 12, 10);
+    expect(countOf(served, 'qb')).toBe(12);
+
+    a.setBehaviour({ waiting: 0 });
+    b.setBehaviour({ waiting: 20 });
+    await putRoute('qa', plugins(4));
+    run = 0;
+    await waitFor(
+      'qa alone picked',
+      async () => (run = (await chat(uri)) === 'qa' ? run + 1 : 0) >= 10,
+      10_000,
+    );
+    expect(countOf(await staggered(uri, 12, 10), 'qa')).toBe(12);
+  });
+
+  it('spills to the next priority group while the first is saturated, and comes back', async () => {
+    const g1 = await mock('g1', { waiting: 9 });
+    const g2 = await mock('g2', { waiting: 9 });
+    const c = await mock('cloud');
+    const uri = await putRoute('spill', {
+      'ai-proxy-multi': {
+        balancer: { algorithm: 'queue_aware' },
+        instances: [gpu(g1, 10), gpu(g2, 10), cloud(c, 0)],
+      },
+    });
+    let run = 0;
+    await waitFor(
+      'the cloud alone picked',
+      async () => (run = (await chat(uri)) === 'cloud' ? run + 1 : 0) >= 10,
+      10_000,
+    );
+    const spills = sumOf(await metrics(), 'tollgate_ai_spills_total', 'route="spill"');
+    expect(spills).toBeGreaterThanOrEqual(10);
+    expect(await metrics()).toMatch(
+      /tollgate_ai_spills_total\{route="spill",from_priority="10",to_priority="0"\} \d+/,
+    );
+
+    g1.setBehaviour({ waiting: 0 });
+    g2.setBehaviour({ waiting: 0 });
+    run = 0;
+    await waitFor(
+      'the GPUs picked again',
+      async () => (run = (await chat(uri)) !== 'cloud' ? run + 1 : 0) >= 10,
+      10_000,
+    );
+  });
+});
