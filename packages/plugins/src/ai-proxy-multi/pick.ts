@@ -8,7 +8,7 @@
 import { AiContext, type RequestContext } from '@tollgate/core';
 import type { AiInstanceConf } from '../ai-common/instance';
 import { aiRuntime } from '../ai-common/runtime';
-import { noteSpill } from '../prometheus/spills';
+import { noteScores, noteSpill } from '../prometheus/spills';
 import { promptPrefix } from './load/prompt-prefix';
 import type { AiProxyMultiConfLike, ConfigState, RequestState } from './route-state';
 import { hashKeyOf, requestHealth, type PickedChoice } from './selection';
@@ -21,6 +21,7 @@ function noteChoice(ctx: RequestContext, choice: PickedChoice): void {
     ...(choice.spilledFrom !== undefined ? { spilled_from: choice.spilledFrom } : {}),
   };
   if (choice.spilledFrom !== undefined) noteSpill(ctx, choice.spilledFrom, choice.priority);
+  if (choice.scores) noteScores(ctx, choice.scores);
 }
 
 /** The next instance to try, or undefined when none is left (`all servers tried`). */

@@ -81,6 +81,7 @@ export const LABELS = {
   ],
   fallbacks: ['route', 'from_instance', 'to_instance', 'reason'],
   spills: ['route', 'from_priority', 'to_priority'],
+  instanceScore: ['route', 'instance'],
   quotaRejections: ['plugin', 'consumer', 'instance'],
   quotaRemaining: ['plugin', 'instance', 'consumer'],
   instanceHealth: ['owner', 'instance', 'source'],
@@ -140,6 +141,7 @@ export interface RequestMetrics {
   readonly llmActiveConnections: Gauge<L<'llmActive'>>;
   readonly fallbacks: Counter<L<'fallbacks'>>;
   readonly spills: Counter<L<'spills'>>;
+  readonly instanceScore: Gauge<L<'instanceScore'>>;
   readonly quotaRejections: Counter<L<'quotaRejections'>>;
   readonly quotaRemaining: Gauge<L<'quotaRemaining'>>;
   readonly instanceHealth: Gauge<L<'instanceHealth'>>;
@@ -232,6 +234,13 @@ export function createRequestMetrics(
       name: 'tollgate_ai_spills_total',
       help: 'AI requests sent to a lower priority group because every instance of a higher one was saturated or unavailable',
       labelNames: LABELS.spills,
+      registers,
+    }),
+    instanceScore: new Gauge({
+      name: 'tollgate_ai_instance_score',
+      help: "Score of an LLM instance at its route's latest queue_aware pick (0..1, higher is preferred; averaged over workers)",
+      labelNames: LABELS.instanceScore,
+      aggregator: 'average',
       registers,
     }),
     quotaRejections: new Counter({

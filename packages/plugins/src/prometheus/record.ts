@@ -8,7 +8,7 @@ import type { RequestContext } from '@tollgate/core';
 import type { RequestMetrics } from './definitions';
 import { disabledLabels, seriesOf, type DisabledLabels } from './disabled-labels';
 import { fallbackHops } from './fallbacks';
-import { spillsOf } from './spills';
+import { scoresOf, spillsOf } from './spills';
 import {
   bytesSent,
   isAiRequest,
@@ -195,6 +195,9 @@ export function recordRequest(
       from_priority: String(spill.fromPriority),
       to_priority: String(spill.toPriority),
     });
+  }
+  for (const [instance, score] of scoresOf(ctx) ?? []) {
+    metrics.instanceScore.set({ route: id.route, instance }, score);
   }
   for (const refusal of quotaRejections(ctx)) metrics.quotaRejections.inc({ ...refusal });
   quotaTable?.observe(ctx);

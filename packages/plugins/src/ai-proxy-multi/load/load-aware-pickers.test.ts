@@ -247,6 +247,10 @@ describe('queue_aware', () => {
     t.scrape('b', 3, 0.1);
     expect(await t.pick()).toBe('a');
     expect(t.choices[0]?.reason).toBe('best score 0.95 (queue 1, kv 0.1)');
+    expect([...(t.choices[0]?.scores ?? [])]).toEqual([
+      ['a', 0.95],
+      ['b', 0.45],
+    ]);
     t.clock.t += 1;
     for (let i = 0; i < 3; i++) t.view.begin('http://a:8000'); // a burst: a's queue is 1 + 3
     expect(await t.pick()).toBe('b');

@@ -88,6 +88,7 @@ export class QueueAwarePicker implements GroupPicker {
       chosen && {
         name: chosen.name,
         reason: `best score ${round2(best)} (queue ${chosen.queue}, kv ${round2(chosen.kvCacheUsage)})`,
+        scores: new Map(scored.map((s) => [s.name, s.score])),
       }
     );
   }

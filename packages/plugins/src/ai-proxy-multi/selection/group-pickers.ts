@@ -34,6 +34,8 @@ export interface GroupPickInput {
 export interface GroupChoice {
   readonly name: string;
   readonly reason: string;
+  /** The scores this pick compared, by member (queue_aware), for the per-instance gauge. */
+  readonly scores?: ReadonlyMap<string, number>;
 }
 
 /** One priority group's picker. */

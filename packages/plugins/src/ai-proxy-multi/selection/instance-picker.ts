@@ -35,6 +35,8 @@ export interface PickedChoice {
    * at this pick (a spill); absent when the chosen group is the first one with members left.
    */
   readonly spilledFrom?: number;
+  /** The scores the group's algorithm compared, by instance name (queue_aware). */
+  readonly scores?: ReadonlyMap<string, number>;
 }
 
 /** One pick's view of the request. */
@@ -176,6 +178,7 @@ export class InstancePicker<T extends PickableInstance = PickableInstance> {
             reason: `${reasonPrefix}${spill}${choice.reason}`,
             priority: group.priority,
             ...(spilledFrom !== undefined ? { spilledFrom } : {}),
+            ...(choice.scores ? { scores: choice.scores } : {}),
           });
           return this.byName.get(choice.name);
         }
