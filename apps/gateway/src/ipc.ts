@@ -1,6 +1,8 @@
 /**
  * @module ipc
- * Messages between a node's primary process and its workers (node:cluster IPC).
+ * Messages between a node's primary process and its workers (node:cluster IPC). Node-wide
+ * counters and LLM instance load have their own messages, in counters/counter-ipc.ts and
+ * load/load-messages.ts.
  */
 import type { ConfigUpdate } from './config/update';
 import type { StreamListeners } from './stream';

@@ -1,8 +1,7 @@
 /**
  * @module load/recent-sends
- * When one worker last sent requests to one instance: a fixed ring of send times, so "how many
- * since t" costs as many steps as there are answers (at most the ring's size) and a send costs
- * one array write.
+ * When one worker last sent requests to one instance: a fixed ring of send times, in the order
+ * they were sent, so a send costs one array write and "how many since t" a binary search.
  */
 
 /** Sends remembered per key; `sentSince` never counts more than this many. */
@@ -21,11 +20,15 @@ export class RecentSends {
   /** Sends recorded after `sinceMs` (capped at the ring's capacity). */
   countSince(sinceMs: number): number {
     const remembered = Math.min(this.total, RECENT_SENDS_CAPACITY);
-    let count = 0;
-    for (let i = 1; i <= remembered; i++) {
-      if ((this.times[(this.total - i) % RECENT_SENDS_CAPACITY] ?? 0) <= sinceMs) break;
-      count++;
+    const oldest = this.total - remembered;
+    // The first remembered send later than `sinceMs`: times only grow along the ring.
+    let low = 0;
+    let high = remembered;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.times[(oldest + mid) % RECENT_SENDS_CAPACITY] ?? 0) > sinceMs) high = mid;
+      else low = mid + 1;
     }
-    return count;
+    return remembered - low;
   }
 }

@@ -1,6 +1,7 @@
 import { NodeInFlight } from './node-in-flight';
 import { WorkerInstanceLoad } from './worker-load';
 import { isLoadReport } from './load-messages';
+import { RECENT_SENDS_CAPACITY, RecentSends } from './recent-sends';
 
 /** Two workers and their primary, wired by hand (what node.ts and worker.ts do over IPC). */
 function twoWorkers(clock: { now: number }) {
@@ -145,5 +146,40 @@ describe('request path cost', () => {
     process.stdout.write(`begin + inFlight + end: ${nsPerRequest.toFixed(0)} ns per request\n`);
     expect(seen).toBe(rounds * 3);
     expect(nsPerRequest).toBeLessThan(1_000);
+  });
+
+  it('sentSince costs about half a microsecond however many sends it counts', () => {
+    let now = 0;
+    const view = new WorkerInstanceLoad(() => now);
+    // 1000 requests a second for this worker, as in a busy node: 100 sends per 100 ms scrape.
+    for (; now < 1_000; now++) view.begin('k');
+    const rounds = 200_000;
+    const run = () => {
+      let counted = 0;
+      for (let i = 0; i < rounds; i++) counted += view.sentSince('k', now - 100);
+      return counted;
+    };
+    run(); // warm up
+    const started = process.hrtime.bigint();
+    const counted = run();
+    const nsPerCall = Number(process.hrtime.bigint() - started) / rounds;
+    process.stdout.write(`sentSince over 100 recent sends: ${nsPerCall.toFixed(0)} ns per call\n`);
+    expect(counted).toBe(rounds * 99);
+    expect(nsPerCall).toBeLessThan(2_000); // bounded loosely: 2 shared cores
+  });
+});
+
+describe('RecentSends', () => {
+  it('counts the sends after a time, up to its capacity, across the ring wrapping', () => {
+    const sends = new RecentSends();
+    expect(sends.countSince(0)).toBe(0);
+    for (let t = 1; t <= 3 * RECENT_SENDS_CAPACITY; t++) sends.record(t);
+    const last = 3 * RECENT_SENDS_CAPACITY;
+    expect(sends.countSince(last)).toBe(0);
+    expect(sends.countSince(last - 1)).toBe(1);
+    expect(sends.countSince(last - 10)).toBe(10);
+    expect(sends.countSince(0)).toBe(RECENT_SENDS_CAPACITY);
+    sends.record(last); // same millisecond twice
+    expect(sends.countSince(last - 1)).toBe(2);
   });
 });
