@@ -4,8 +4,9 @@
  * `message_start` (input tokens) → `content_block_start` → `ping` → `content_block_delta`… →
  * `content_block_stop` → `message_delta` (cumulative output tokens, stop reason) → `message_stop`.
  */
-import { generate, textOf, type Generation } from '../text';
+import { textOf, type Generation } from '../text';
 import {
+  generationFor,
   jsonReply,
   modelOf,
   newId,
@@ -29,14 +30,7 @@ function generationOf(req: ProtocolRequest): Generation {
   const messages = Array.isArray(req.body.messages) ? (req.body.messages as Message[]) : [];
   const promptChars =
     textOf(req.body.system).length + messages.reduce((n, m) => n + textOf(m.content).length, 0);
-  const users = messages.filter((m) => m.role === 'user');
-  return generate(
-    req.name,
-    req.behaviour,
-    promptChars,
-    textOf(users[users.length - 1]?.content),
-    req.outputTokens,
-  );
+  return generationFor(req, messages, promptChars);
 }
 
 function message(req: ProtocolRequest, gen: Generation, streaming: boolean) {

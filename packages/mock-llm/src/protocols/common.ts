@@ -4,6 +4,7 @@
  * small helpers they share. Pure apart from random ids.
  */
 import { randomBytes } from 'node:crypto';
+import { generate, textOf, type Generation } from '../text';
 import type { Behaviour } from '../types';
 
 /** One server-sent event, as written on the wire (blank line included). */
@@ -126,4 +127,21 @@ export function openAiErrorBody(status: number, refusal: Refusal): string {
 /** Whether the request asks for a stream. */
 export function wantsStream(body: Record<string, unknown>): boolean {
   return body.stream === true;
+}
+
+/** A chat message or input item, in any protocol's shape. */
+export interface Turn {
+  role?: unknown;
+  content?: unknown;
+}
+
+/** The answer to `turns` (quoting the last user turn), whose prompt has `promptChars` characters. */
+export function generationFor(
+  req: ProtocolRequest,
+  turns: Turn[],
+  promptChars: number,
+): Generation {
+  const users = turns.filter((t) => t.role === 'user');
+  const lastUserText = textOf(users[users.length - 1]?.content);
+  return generate(req.name, req.behaviour, promptChars, lastUserText, req.outputTokens);
 }

@@ -4,9 +4,10 @@
  * `chat.completion.chunk` events ending with `data: [DONE]`; the usage chunk (empty `choices`)
  * comes only with `stream_options.include_usage`, as OpenAI does.
  */
-import { generate, textOf, type Generation } from '../text';
+import { textOf, type Generation } from '../text';
 import {
   dataEvent,
+  generationFor,
   jsonReply,
   modelOf,
   newId,
@@ -30,11 +31,6 @@ function messagesOf(body: Record<string, unknown>): ChatMessage[] {
   return Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
 }
 
-function lastUserText(messages: ChatMessage[]): string {
-  const user = messages.filter((m) => m.role === 'user');
-  return textOf(user[user.length - 1]?.content);
-}
-
 function includeUsage(body: Record<string, unknown>): boolean {
   const options = body.stream_options as { include_usage?: unknown } | undefined;
   return options?.include_usage === true;
@@ -43,7 +39,7 @@ function includeUsage(body: Record<string, unknown>): boolean {
 function generationOf(req: ProtocolRequest): Generation {
   const messages = messagesOf(req.body);
   const promptChars = messages.reduce((n, m) => n + textOf(m.content).length, 0);
-  return generate(req.name, req.behaviour, promptChars, lastUserText(messages), req.outputTokens);
+  return generationFor(req, messages, promptChars);
 }
 
 function usageObject(prompt: number, completion: number) {

@@ -5,8 +5,9 @@
  * `response.content_part.added` → `response.output_text.delta`… → `response.output_text.done` →
  * `response.content_part.done` → `response.output_item.done` → `response.completed` (with usage).
  */
-import { generate, textOf, type Generation } from '../text';
+import { textOf, type Generation } from '../text';
 import {
+  generationFor,
   jsonReply,
   modelOf,
   newId,
@@ -38,14 +39,7 @@ function generationOf(req: ProtocolRequest): Generation {
         : [];
   const promptChars =
     textOf(instructions).length + items.reduce((n, i) => n + textOf(i.content).length, 0);
-  const users = items.filter((i) => i.role === 'user');
-  return generate(
-    req.name,
-    req.behaviour,
-    promptChars,
-    textOf(users[users.length - 1]?.content),
-    req.outputTokens,
-  );
+  return generationFor(req, items, promptChars);
 }
 
 interface Ids {
