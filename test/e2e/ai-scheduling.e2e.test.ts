@@ -214,6 +214,8 @@ describe('queue_aware', () => {
     );
     const served = await staggered(uri, 12, 10);
     expect(countOf(served, 'qb')).toBe(12);
+    // qa is filtered out before scoring: qb is the only one scored.
+    expect(await metrics()).toMatch(/tollgate_ai_instance_score\{route="qa",instance="qb"\} 1\n/);
 
     a.setBehaviour({ waiting: 0 });
     b.setBehaviour({ waiting: 20 });
