@@ -67,3 +67,48 @@ it('refuses bad arguments with exit code 2', async () => {
   expect(await exited(child, 10_000)).toBe(2);
   expect(err).toContain('--tokens-per-second expects a number');
 });
+
+it('turns the capacity model on with --slots, the timing flags then setting the model', async () => {
+  const args = [
+    '--slots',
+    '2',
+    '--ttft-ms',
+    '30',
+    '--tokens-per-second',
+    '400',
+    '--max-queue',
+    '5',
+  ];
+  const child = spawn(process.execPath, [BIN, 'mock-llm', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    const url = /http:\/\/\S+/.exec(await firstLine(child, 10_000))?.[0] ?? '';
+    const report = JSON.parse((await send(`${url}/__mock/capacity`)).body);
+    expect(report.settings).toMatchObject({
+      slots: 2,
+      ttftMs: 30,
+      tokensPerSecond: 400,
+      maxQueue: 5,
+    });
+    const behaviour = JSON.parse((await send(`${url}/__mock/behaviour`)).body);
+    expect(behaviour).toMatchObject({ ttftMs: 0, tokensPerSecond: 0 });
+    child.kill('SIGTERM');
+    expect(await exited(child, 5000)).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});
+
+it.each([
+  [['--max-queue', '3'], '--max-queue needs --slots (the capacity model)'],
+  [['--slots', '0'], 'invalid capacity.slots: expected >= 1'],
+])('refuses capacity flags %j with exit code 2', async (flags, message) => {
+  const child = spawn(process.execPath, [BIN, 'mock-llm', ...flags], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  expect(await exited(child, 10_000)).toBe(2);
+  expect(err).toContain(message);
+});
