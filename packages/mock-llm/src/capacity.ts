@@ -115,11 +115,10 @@ export class CapacityModel {
   cancel(job: Job): void {
     const state = job as State;
     const queued = this.queue.indexOf(state);
+    if (queued < 0 && !this.running.has(state)) return;
+    this.advance();
     if (queued >= 0) this.queue.splice(queued, 1);
-    else if (this.running.has(state)) {
-      this.advance();
-      this.running.delete(state);
-    } else return;
+    else this.running.delete(state);
     this.counters.cancelled++;
     this.settle();
   }
