@@ -27,6 +27,14 @@ interface Entry {
 
 const DEFAULT_MAX_ENTRIES = 4096;
 
+/**
+ * Moving averages of backend latencies, by load key.
+ *
+ * @example
+ * const table = new LatencyTable();
+ * table.record('http://10.0.0.5:8000', 'ttft', 180, 10_000);
+ * table.sample('http://10.0.0.5:8000', 'ttft'); // { value: 180, at: ... }
+ */
 export class LatencyTable {
   private readonly entries = new Map<string, Entry>();
 

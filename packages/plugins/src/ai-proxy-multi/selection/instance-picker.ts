@@ -137,7 +137,7 @@ export class InstancePicker<T extends PickableInstance = PickableInstance> {
     };
     const saturated = this.saturated;
     const first = await this.pickOnce(req, excluded, input, saturated);
-    if (first || !saturated) return first;
+    if (first || !saturated || this.instances.every((i) => excluded.has(i.name))) return first;
     // Every group saturated: fail open rather than refuse (the endpoint picker's filter does so).
     return this.pickOnce(req, excluded, input, undefined, 'all saturated: ');
   }
