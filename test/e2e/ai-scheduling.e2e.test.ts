@@ -162,10 +162,8 @@ describe('least_busy', () => {
   });
 
   it('ends the in-flight count of a stream the client leaves', async () => {
-    // Streams are paced at one token a second: the stream lasts seconds; plain chats are not.
-    const slowStream = { tokensPerSecond: 1 };
-    const a = await mock('sa', slowStream);
-    const b = await mock('sb', slowStream);
+    const a = await mock('sa');
+    const b = await mock('sb');
     const uri = await putRoute('abort', {
       'ai-proxy-multi': { balancer: { algorithm: 'least_busy' }, instances: [gpu(a), gpu(b)] },
     });
@@ -173,17 +171,31 @@ describe('least_busy', () => {
     const res = await request(url(uri), {
       method: 'POST',
       dispatcher,
-      headers: { 'content-type': 'application/json' },
+      // Only this stream is slow: ten words at one a second (the mock's per-request headers).
+      headers: {
+        'content-type': 'application/json',
+        'x-mock-tokens-per-second': '1',
+        'x-mock-content': 'one two three four five six seven eight nine ten',
+      },
       body: JSON.stringify({ ...CHAT, stream: true }),
       signal: controller.signal,
     });
     expect(res.statusCode).toBe(200);
     await new Promise((resolve) => res.body.once('data', resolve)); // the stream is live
-    // While the stream lasts, the whole node sees its instance busy: every chat goes elsewhere.
-    const during = new Set<string | undefined>();
-    for (let i = 0; i < 8; i++) during.add(await chat(uri));
-    expect(during.size).toBe(1);
-    const streamed = during.has(a.name) ? b : a;
+    // Once every worker has the stream's count (tens of ms), all chats go to the other instance.
+    let run = 0;
+    let last: string | undefined;
+    await waitFor(
+      'a run of chats to one instance',
+      async () => {
+        const served = await chat(uri);
+        run = served !== undefined && served === last ? run + 1 : 1;
+        last = served;
+        return run >= 12;
+      },
+      5_000,
+    );
+    const streamed = last === a.name ? b : a;
     controller.abort();
     // Had the count leaked, least_busy would never pick that instance again.
     await waitFor(
