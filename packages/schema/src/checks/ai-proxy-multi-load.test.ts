@@ -14,6 +14,12 @@ const gpu = (override: Record<string, unknown> = {}) => ({
 
 const check = (conf: unknown) => checkPluginConf('ai-proxy-multi', conf, 'route');
 
+/** The stored `balancer` of a valid conf; `undefined` when the conf failed. */
+function storedBalancer(conf: unknown): unknown {
+  const r = check(conf);
+  return r.valid ? (r.value as { balancer?: unknown }).balancer : undefined;
+}
+
 function message(conf: unknown): string {
   const r = check(conf);
   if (r.valid) throw new Error('expected a failure');
@@ -23,8 +29,10 @@ function message(conf: unknown): string {
 describe('ai-proxy-multi load-aware balancer fields (Tollgate extension, issue 12)', () => {
   it('accepts every algorithm and setting, and stores no run-time default', () => {
     for (const algorithm of ['least_busy', 'least_latency', 'queue_aware']) {
-      const r = check({ instances: [gpu()], balancer: { algorithm } });
-      expect(r.valid && r.value.balancer).toEqual({ algorithm, hash_on: 'vars' });
+      expect(storedBalancer({ instances: [gpu()], balancer: { algorithm } })).toEqual({
+        algorithm,
+        hash_on: 'vars',
+      });
     }
     const balancer = {
       algorithm: 'queue_aware',
@@ -35,8 +43,10 @@ describe('ai-proxy-multi load-aware balancer fields (Tollgate extension, issue 1
       latency_decay_ms: 5000,
       prefix_affinity: { prefix_chars: 256 },
     };
-    const r = check({ instances: [gpu()], balancer });
-    expect(r.valid && r.value.balancer).toEqual({ ...balancer, hash_on: 'vars' });
+    expect(storedBalancer({ instances: [gpu()], balancer })).toEqual({
+      ...balancer,
+      hash_on: 'vars',
+    });
   });
 
   it('rejects values out of bounds', () => {
