@@ -13,4 +13,5 @@ export * from './request-headers';
 export * from './protocols';
 export * from './providers';
 export * from './transport';
+export * from './content';
 export { canonicalJson, deepMerge } from './json';

@@ -4,6 +4,8 @@
  * it, token usage and timings. Filled by ai-proxy(-multi), read by rate limiting and logging.
  */
 
+import type { AiResponseHook } from './ai-response-hooks';
+
 /** Normalised token usage (APISIX's ctx.ai_token_usage). */
 export interface TokenUsage {
   prompt_tokens: number;
@@ -51,6 +53,25 @@ export interface AiBalancerChoice {
   algorithm: string;
   reason: string;
   spilled_from?: number;
+}
+
+/** A content plugin's refusal: who refused, and a short machine reason for metrics and logs. */
+export interface AiContentDenial {
+  plugin: string;
+  /** `request` when the prompt was refused, `response` when the answer was. */
+  side: 'request' | 'response';
+  /** e.g. `deny_pattern`, `toxicity`, `flagged`, `repetition`, `max_output_tokens`. */
+  reason: string;
+}
+
+/** One check of a content plugin (a moderation call, a guard's verdict). */
+export interface AiContentCheck {
+  plugin: string;
+  side: 'request' | 'response';
+  /** Milliseconds the check took (the external service's latency, for moderation). */
+  ms: number;
+  /** `pass`, `deny`, `error` (service failed), `skip` (traffic it could not inspect). */
+  outcome: 'pass' | 'deny' | 'error' | 'skip';
 }
 
 export class AiContext {
@@ -107,4 +128,20 @@ export class AiContext {
   readonly settlers: (() => Promise<void>)[] = [];
   /** Set once the settlers ran. */
   settled = false;
+  /**
+   * Plugins that inspect or replace the LLM's answer (moderation, guards, the cache), in the
+   * order they registered in the access phase; the relay calls them (ai-response-hooks).
+   */
+  readonly responseHooks: AiResponseHook[] = [];
+  /**
+   * `llm_content_risk_level` as the content plugins judged it (`none`, `low`, `medium`,
+   * `high`, `max`); a verdict never lowers an earlier `high` (spec A.5).
+   */
+  contentRiskLevel?: string;
+  /** Set when a content plugin answered instead of the LLM, on the request or on the answer. */
+  denied?: AiContentDenial;
+  /** Every check a content plugin made of this request (moderation calls, guards), in order. */
+  readonly contentChecks: AiContentCheck[] = [];
+  /** ai-cache's verdict (`X-AI-Cache-Status`). */
+  cacheStatus?: 'HIT' | 'MISS' | 'BYPASS';
 }

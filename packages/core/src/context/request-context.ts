@@ -90,6 +90,7 @@ export class RequestContext {
   upstreamOverride?: UpstreamOverride;
   private readonly state = new Map<string, unknown>();
   private bodyPromise: Promise<Buffer> | undefined;
+  private clientAbort: AbortController | undefined;
 
   constructor(
     readonly req: IncomingMessage,
@@ -105,6 +106,25 @@ export class RequestContext {
     this.response = new ResponseWriter(res);
     this.requestId = crypto.randomUUID();
     this.vars.set('request_id', this.requestId);
+  }
+
+  /**
+   * Aborted when the client leaves before its response is finished, so work done on its behalf
+   * (a moderation call, an LLM call of ai-request-rewrite) stops with it.
+   */
+  get clientSignal(): AbortSignal {
+    if (!this.clientAbort) {
+      const controller = new AbortController();
+      this.clientAbort = controller;
+      const res = this.response.res;
+      if (res.destroyed && !res.writableFinished) controller.abort();
+      else {
+        res.once('close', () => {
+          if (!res.writableFinished) controller.abort();
+        });
+      }
+    }
+    return this.clientAbort.signal;
   }
 
   /** Per-plugin state for this request, created on first use. */

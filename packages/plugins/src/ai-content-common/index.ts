@@ -1,0 +1,8 @@
+/**
+ * @module ai-content-common
+ * What the AI content plugins share: `fail_mode`, completion-shaped refusals, and the notes
+ * they leave on `ctx.ai` for logs and metrics.
+ */
+export * from './fail-mode';
+export * from './notes';
+export * from './deny';
