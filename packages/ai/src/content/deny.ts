@@ -9,7 +9,6 @@
  * refuse a stream without it.
  */
 import crypto from 'node:crypto';
-import type { ProtocolName } from '../types';
 
 export interface DenyOptions {
   /** The refusal text, sent as the assistant's answer. */
@@ -158,10 +157,7 @@ function responsesDeny({ text, model, usage, stream }: DenyOptions): DenyRespons
  * buildDenyResponse('openai-chat', { text: 'blocked', model: 'gpt-4o', stream: false });
  * // { contentType: 'application/json', body: <{"object":"chat.completion",...}> }
  */
-export function buildDenyResponse(
-  protocol: ProtocolName | string,
-  options: DenyOptions,
-): DenyResponse {
+export function buildDenyResponse(protocol: string, options: DenyOptions): DenyResponse {
   switch (protocol) {
     case 'anthropic-messages':
       return anthropicDeny(options);

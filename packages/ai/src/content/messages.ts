@@ -28,7 +28,10 @@ export function flattenContent(content: unknown): string {
   for (const part of content) {
     const block = asObject(part);
     if (!block || typeof block.text !== 'string') continue;
-    if (block.type === undefined ? 'text' in block : TEXT_PARTS.has(String(block.type))) {
+    if (
+      block.type === undefined ||
+      (typeof block.type === 'string' && TEXT_PARTS.has(block.type))
+    ) {
       texts.push(block.text);
     }
   }

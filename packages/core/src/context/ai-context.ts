@@ -142,6 +142,11 @@ export class AiContext {
   denied?: AiContentDenial;
   /** Every check a content plugin made of this request (moderation calls, guards), in order. */
   readonly contentChecks: AiContentCheck[] = [];
+  /**
+   * Set by the relay while a stream is being sent: ends it now with `bytes` (a protocol error
+   * event), aborting the upstream, for a plugin whose limit trips between chunks (a timer).
+   */
+  endStream?: (bytes: Buffer) => void;
   /** ai-cache's verdict (`X-AI-Cache-Status`). */
   cacheStatus?: 'HIT' | 'MISS' | 'BYPASS';
 }

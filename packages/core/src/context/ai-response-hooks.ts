@@ -71,6 +71,6 @@ export type AiChunkVerdict =
 export interface AiResponseHook {
   /** The plugin's name, for logs. */
   readonly plugin: string;
-  onAnswer?(answer: AiAnswerBody): AiAnswerVerdict | Promise<AiAnswerVerdict>;
-  onChunk?(chunk: AiStreamChunk): AiChunkVerdict | Promise<AiChunkVerdict>;
+  onAnswer?(this: void, answer: AiAnswerBody): AiAnswerVerdict | Promise<AiAnswerVerdict>;
+  onChunk?(this: void, chunk: AiStreamChunk): AiChunkVerdict | Promise<AiChunkVerdict>;
 }

@@ -16,10 +16,28 @@ function context(): RequestContext {
   return ctx;
 }
 
-function upstream(chunks: string[]): AiUpstreamResponse & { aborted: boolean } {
+/** Capture what the relay writes to the client. */
+function capture(ctx: RequestContext): string[] {
+  const written: string[] = [];
+  const res = ctx.response.res;
+  res.write = ((chunk: Buffer) => {
+    written.push(chunk.toString());
+    return true;
+  }) as typeof res.write;
+  res.end = ((chunk?: Buffer) => {
+    if (chunk) written.push(chunk.toString());
+    return res;
+  }) as typeof res.end;
+  return written;
+}
+
+function upstream(
+  chunks: string[],
+  contentType = 'text/event-stream',
+): AiUpstreamResponse & { aborted: boolean } {
   const res = {
     status: 200,
-    headers: { 'content-type': 'text/event-stream' },
+    headers: { 'content-type': contentType },
     aborted: false,
     body: (async function* () {
       for (const c of chunks) {
@@ -58,16 +76,7 @@ describe('relayAnswer, streams over max_response_bytes', () => {
     const ctx = context();
     const first = event('ok');
     const up = upstream([first, event('x'.repeat(100)), 'data: [DONE]\n\n']);
-    const written: string[] = [];
-    const res = ctx.response.res;
-    res.write = ((chunk: Buffer) => {
-      written.push(chunk.toString());
-      return true;
-    }) as typeof res.write;
-    res.end = ((chunk?: Buffer) => {
-      if (chunk) written.push(chunk.toString());
-      return res;
-    }) as typeof res.end;
+    const written = capture(ctx);
     const result = await relayAnswer(
       ctx,
       up,
@@ -80,5 +89,145 @@ describe('relayAnswer, streams over max_response_bytes', () => {
     expect(written.join('')).toContain('max_response_bytes exceeded');
     expect(written.join('')).not.toContain('[DONE]');
     expect(ctx.ai?.streamCut).toBe(true);
+  });
+});
+
+describe('relayAnswer, response hooks', () => {
+  const relay = (ctx: RequestContext, up: AiUpstreamResponse) =>
+    relayAnswer(ctx, up, transportSettings({}), performance.now());
+
+  it('hands hooks whole events only, with their text deltas, and the whole text on the last chunk', async () => {
+    const ctx = context();
+    const seen: {
+      bytes: string;
+      texts: readonly string[];
+      seq: number;
+      last: boolean;
+      text: string;
+    }[] = [];
+    ctx.ai?.responseHooks.push({
+      plugin: 'spy',
+      onChunk: ({ bytes, texts, seq, last, complete, text }) => {
+        seen.push({ bytes: bytes.toString(), texts, seq, last, text });
+        if (last) expect(complete).toBe(true);
+        return undefined;
+      },
+    });
+    const whole = event('Hel') + event('lo') + 'data: [DONE]\n\n';
+    // Cut mid-event, so the relay must hold the tail until the event ends.
+    const up = upstream([whole.slice(0, 10), whole.slice(10, 70), whole.slice(70)]);
+    const written = capture(ctx);
+    await relay(ctx, up);
+    expect(written.join('')).toBe(whole);
+    for (const chunk of seen) expect(chunk.bytes.endsWith('\n\n')).toBe(true);
+    expect(seen.flatMap((c) => c.texts)).toEqual(['Hel', 'lo']);
+    expect(seen.map((c) => c.seq)).toEqual(seen.map((_, i) => i + 1));
+    expect(seen.filter((c) => c.last)).toHaveLength(1);
+    expect(seen.at(-1)).toMatchObject({ last: true, text: 'Hello' });
+  });
+
+  it('sends what a hook replaced a chunk with, and ends the stream where a hook ends it', async () => {
+    const ctx = context();
+    ctx.ai?.responseHooks.push({
+      plugin: 'upper',
+      onChunk: ({ bytes }) => ({ replace: Buffer.from(bytes.toString().toUpperCase()) }),
+    });
+    ctx.ai?.responseHooks.push({
+      plugin: 'stopper',
+      onChunk: ({ texts }) =>
+        texts.includes('bad') ? { end: Buffer.from('data: denied\n\n') } : undefined,
+    });
+    const up = upstream([event('ok'), event('bad'), event('never'), 'data: [DONE]\n\n']);
+    const written = capture(ctx);
+    expect(await relay(ctx, up)).toEqual({ sent: true });
+    const out = written.join('');
+    expect(out).toContain('"OK"');
+    expect(out.endsWith('data: denied\n\n')).toBe(true);
+    expect(out).not.toContain('never');
+    expect(out).not.toContain('upstream closed');
+    expect(up.aborted).toBe(true);
+  });
+
+  it('a hook that throws ends the stream with an error event (fails closed)', async () => {
+    const ctx = context();
+    ctx.ai?.responseHooks.push({
+      plugin: 'broken',
+      onChunk: () => {
+        throw new Error('bug');
+      },
+    });
+    const written = capture(ctx);
+    await relay(ctx, upstream([event('secret'), 'data: [DONE]\n\n']));
+    const out = written.join('');
+    expect(out).not.toContain('secret');
+    expect(out).toContain('content check failed');
+  });
+
+  it('ai.endStream ends a stream between chunks with the given bytes', async () => {
+    const ctx = context();
+    let release: () => void = () => undefined;
+    const stalled = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const up: AiUpstreamResponse & { aborted: boolean } = {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream' },
+      aborted: false,
+      body: (async function* () {
+        yield Buffer.from(event('first'));
+        await stalled;
+        throw new Error('aborted');
+      })(),
+      abort: () => {
+        up.aborted = true;
+        release();
+      },
+      receivedAt: Date.now(),
+      ttfbMs: 1,
+    };
+    const written = capture(ctx);
+    const relayed = relay(ctx, up);
+    await new Promise((resolve) => setImmediate(resolve));
+    ctx.ai?.endStream?.(Buffer.from('data: cut\n\n'));
+    expect(await relayed).toEqual({ sent: true });
+    expect(written.join('')).toBe(`${event('first')}data: cut\n\n`);
+    expect(up.aborted).toBe(true);
+    expect(ctx.ai?.endStream).toBeUndefined();
+  });
+
+  it('passes a whole answer through onAnswer: replace, then deny stops the chain', async () => {
+    const ctx = context();
+    const answer = JSON.stringify({ choices: [{ message: { content: 'raw answer' } }] });
+    const texts: string[] = [];
+    ctx.ai?.responseHooks.push({
+      plugin: 'rewrite',
+      onAnswer: ({ text }) => {
+        texts.push(text);
+        return {
+          replace: Buffer.from(JSON.stringify({ choices: [{ message: { content: 'new' } }] })),
+        };
+      },
+    });
+    ctx.ai?.responseHooks.push({
+      plugin: 'deny',
+      onAnswer: ({ text }) => {
+        texts.push(text);
+        return {
+          deny: { status: 403, contentType: 'application/json', body: Buffer.from('{"no":1}') },
+        };
+      },
+    });
+    ctx.ai?.responseHooks.push({
+      plugin: 'unreached',
+      onAnswer: () => {
+        throw new Error('must not run');
+      },
+    });
+    const written = capture(ctx);
+    await relay(ctx, upstream([answer], 'application/json'));
+    expect(texts).toEqual(['raw answer', 'new']);
+    expect(ctx.response.status).toBe(403);
+    expect(ctx.response.headers['content-type']).toBe('application/json');
+    expect(written.join('')).toBe('{"no":1}');
   });
 });

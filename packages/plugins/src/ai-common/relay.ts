@@ -8,11 +8,13 @@
 import {
   createSseParser,
   formatSseError,
+  SSE_MAX_CARRY_BYTES,
   getProtocol,
   type AiUpstreamResponse,
   type ProtocolName,
 } from '@tollgate/ai';
 import type { RequestContext } from '@tollgate/core';
+import { answerHooks, checkAnswer, chunkHooks, HookedStream } from './answer-hooks';
 import type { AiTransportSettings } from './settings';
 
 /** Protocols whose streams end with a terminator event ([DONE], message_stop, response.completed). */
@@ -65,10 +67,20 @@ async function relayBody(
       ai.completionChars += body.length;
     }
   }
-  const contentType = contentTypeOf(upstream.headers);
+  let status = upstream.status;
+  let contentType = contentTypeOf(upstream.headers);
+  let answer: Buffer = body;
+  const hooks = answerHooks(ctx);
+  if (hooks.length > 0) {
+    const checked = await checkAnswer(ctx, hooks, status, body);
+    if (ctx.response.clientGone) return { sent: true };
+    status = checked.status;
+    contentType = checked.contentType ?? contentType;
+    answer = checked.body;
+  }
   // The caller ends the response once the request is settled (quota charges), see settleAiRequest.
-  ctx.response.begin(upstream.status, contentType ? { 'content-type': contentType } : {});
-  await ctx.response.write(body);
+  ctx.response.begin(status, contentType ? { 'content-type': contentType } : {});
+  await ctx.response.write(answer);
   return { sent: true };
 }
 
@@ -82,11 +94,36 @@ async function relayStream(
   const ai = ctx.ai;
   const protocolName = (ai?.protocol ?? 'passthrough') as ProtocolName;
   const reader = getProtocol(protocolName).createStreamReader();
+  const contentType = contentTypeOf(upstream.headers) ?? 'text/event-stream';
+  const begin = () => {
+    if (ctx.response.headersSent) return;
+    if (ai) ai.ttftMs = performance.now() - startedAt;
+    ctx.response.begin(upstream.status, {
+      'content-type': contentType,
+      'cache-control': 'no-cache',
+    });
+  };
+  const hooks = chunkHooks(ctx);
+  const hooked =
+    hooks.length === 0
+      ? undefined
+      : new HookedStream(
+          ctx,
+          hooks,
+          {
+            write: (bytes) => {
+              begin();
+              return ctx.response.write(bytes);
+            },
+          },
+          SSE_MAX_CARRY_BYTES,
+        );
   let done = false;
   const parser = createSseParser((event) => {
     const seen = reader.onEvent(event);
     if (!ai) return;
     if (seen.text) {
+      hooked?.noteText(seen.text);
       ai.completionChars += seen.text.length;
       if (settings.logPayloads) ai.responseText = (ai.responseText ?? '') + seen.text;
     }
@@ -101,6 +138,15 @@ async function relayStream(
     if (seen.done) done = true;
   });
   let cutReason: string | undefined;
+  // A plugin may end the stream between chunks (ai.endStream): the bytes to end it with.
+  let endedWith: Buffer | undefined;
+  if (ai) {
+    ai.endStream = (bytes) => {
+      if (endedWith !== undefined) return;
+      endedWith = bytes;
+      upstream.abort();
+    };
+  }
   const timer =
     settings.maxStreamDurationMs === undefined
       ? undefined
@@ -109,7 +155,7 @@ async function relayStream(
           upstream.abort();
         }, settings.maxStreamDurationMs);
   let size = 0;
-  const contentType = contentTypeOf(upstream.headers) ?? 'text/event-stream';
+  let endedByHook = false;
   try {
     for await (const chunk of upstream.body) {
       // The limit is checked before the head goes out: a first chunk already over it means
@@ -120,19 +166,20 @@ async function relayStream(
         upstream.abort();
         break;
       }
-      if (!ctx.response.headersSent) {
-        if (ai) ai.ttftMs = performance.now() - startedAt;
-        ctx.response.begin(upstream.status, {
-          'content-type': contentType,
-          'cache-control': 'no-cache',
-        });
-      }
+      begin();
       try {
         parser.push(chunk);
       } catch {
         // An oversized event is skipped by the parser; the bytes still reach the client.
       }
-      await ctx.response.write(chunk);
+      if (hooked) {
+        if ((await hooked.feed(chunk, done)) === 'end') {
+          endedByHook = true;
+          upstream.abort();
+          break;
+        }
+      } else await ctx.response.write(chunk);
+      if (endedWith !== undefined) break;
       if (ctx.response.clientGone) {
         upstream.abort();
         break;
@@ -140,10 +187,20 @@ async function relayStream(
     }
     parser.end();
   } catch (err) {
-    cutReason ??= `upstream stream failed: ${(err as Error).message}`;
+    if (endedWith === undefined) cutReason ??= `upstream stream failed: ${(err as Error).message}`;
   } finally {
     if (timer) clearTimeout(timer);
+    if (ai) ai.endStream = undefined;
   }
+  if (endedWith !== undefined && !ctx.response.clientGone) {
+    begin();
+    await ctx.response.write(endedWith);
+    return { sent: true };
+  }
+  if (hooked && !endedByHook && !ctx.response.clientGone && ctx.response.headersSent) {
+    endedByHook = (await hooked.finish(done && cutReason === undefined)) === 'end';
+  }
+  if (endedByHook) return { sent: true };
   if (ctx.response.clientGone) {
     if (ai) ai.streamCut = !done;
     return { sent: true };

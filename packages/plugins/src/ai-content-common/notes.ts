@@ -26,7 +26,13 @@ export function noteDenial(ctx: RequestContext, denial: AiContentDenial): void {
   ai.denied ??= denial;
 }
 
-const RISK_RANK: Readonly<Record<string, number>> = { none: 0, low: 1, medium: 2, high: 3, max: 4 };
+const RISK_RANK: ReadonlyMap<string, number> = new Map([
+  ['none', 0],
+  ['low', 1],
+  ['medium', 2],
+  ['high', 3],
+  ['max', 4],
+]);
 
 /**
  * Set `llm_content_risk_level`. A later verdict never lowers an earlier `high` or `max`
@@ -34,14 +40,8 @@ const RISK_RANK: Readonly<Record<string, number>> = { none: 0, low: 1, medium: 2
  */
 export function noteRiskLevel(ctx: RequestContext, level: string): void {
   const ai = aiSlot(ctx);
-  const current = ai.contentRiskLevel;
-  if (
-    current !== undefined &&
-    (RISK_RANK[current] ?? 0) >= 3 &&
-    (RISK_RANK[level] ?? 0) < (RISK_RANK[current] ?? 0)
-  ) {
-    return;
-  }
+  const current = RISK_RANK.get(ai.contentRiskLevel ?? '') ?? 0;
+  if (current >= 3 && (RISK_RANK.get(level) ?? 0) < current) return;
   ai.contentRiskLevel = level;
   ctx.vars.set('llm_content_risk_level', level);
 }
