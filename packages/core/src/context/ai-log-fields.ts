@@ -124,6 +124,11 @@ export function aiFields(ctx: RequestContext, ai: AiContext): Obj {
     balancer: ai.balancer,
     usage_estimated: ai.usageEstimated,
     stream_cut: ai.streamCut,
+    // The content plugins' verdicts (issue 13); absent for requests none of them saw.
+    llm_content_risk_level: ai.contentRiskLevel,
+    ai_cache_status: ai.cacheStatus,
+    content_denied: ai.denied,
+    content_checks: ai.contentChecks.length > 0 ? ai.contentChecks : undefined,
   };
   return Object.assign(fields, aiLoggingFields(ctx, ai));
 }

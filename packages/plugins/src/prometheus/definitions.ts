@@ -6,7 +6,7 @@
  * workers (prom-client's `aggregator`): counters and histograms add up; gauges say what a
  * node-wide value means.
  */
-import { Counter, Gauge, register, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, register, type Registry } from 'prom-client';
 import { SeriesCounter, SeriesHistogram } from './series';
 
 /** APISIX's `plugin_attr.prometheus.metric_prefix` default. */
@@ -79,6 +79,31 @@ export const LABELS = {
     'request_llm_model',
     'llm_model',
   ],
+  aiCacheHits: [
+    'layer',
+    'route',
+    'route_id',
+    'service',
+    'service_id',
+    'consumer',
+    'node',
+    'request_type',
+    'request_llm_model',
+    'llm_model',
+  ],
+  aiCache: [
+    'route',
+    'route_id',
+    'service',
+    'service_id',
+    'consumer',
+    'node',
+    'request_type',
+    'request_llm_model',
+    'llm_model',
+  ],
+  contentDenials: ['route', 'plugin', 'side', 'reason'],
+  contentChecks: ['plugin', 'side', 'outcome'],
   fallbacks: ['route', 'from_instance', 'to_instance', 'reason'],
   spills: ['route', 'from_priority', 'to_priority'],
   instanceScore: ['route', 'instance'],
@@ -139,6 +164,11 @@ export interface RequestMetrics {
   readonly llmPromptTokensDist: SeriesHistogram<L<'llmTokens'>>;
   readonly llmCompletionTokensDist: SeriesHistogram<L<'llmTokens'>>;
   readonly llmActiveConnections: Gauge<L<'llmActive'>>;
+  readonly aiCacheHits: Counter<L<'aiCacheHits'>>;
+  readonly aiCacheMisses: Counter<L<'aiCache'>>;
+  readonly aiCacheBypasses: Counter<L<'aiCache'>>;
+  readonly contentDenials: Counter<L<'contentDenials'>>;
+  readonly contentCheckLatency: Histogram<L<'contentChecks'>>;
   readonly fallbacks: Counter<L<'fallbacks'>>;
   readonly spills: Counter<L<'spills'>>;
   readonly instanceScore: Gauge<L<'instanceScore'>>;
@@ -222,6 +252,37 @@ export function createRequestMetrics(
       help: 'Number of active connections to LLM service',
       labelNames: LABELS.llmActive,
       aggregator: 'sum',
+      registers,
+    }),
+    aiCacheHits: new Counter({
+      name: `${p}ai_cache_hits_total`,
+      help: 'AI cache hits',
+      labelNames: LABELS.aiCacheHits,
+      registers,
+    }),
+    aiCacheMisses: new Counter({
+      name: `${p}ai_cache_misses_total`,
+      help: 'AI cache misses',
+      labelNames: LABELS.aiCache,
+      registers,
+    }),
+    aiCacheBypasses: new Counter({
+      name: `${p}ai_cache_bypasses_total`,
+      help: 'AI cache bypasses',
+      labelNames: LABELS.aiCache,
+      registers,
+    }),
+    contentDenials: new Counter({
+      name: 'tollgate_ai_content_denials_total',
+      help: 'AI requests or answers refused by a content plugin (guard, moderation, runaway guard), by reason',
+      labelNames: LABELS.contentDenials,
+      registers,
+    }),
+    contentCheckLatency: new Histogram({
+      name: 'tollgate_ai_content_check_latency',
+      help: 'Latency in milliseconds of the checks of AI content plugins (moderation service calls), by outcome',
+      labelNames: LABELS.contentChecks,
+      buckets: [...DEFAULT_BUCKETS],
       registers,
     }),
     fallbacks: new Counter({

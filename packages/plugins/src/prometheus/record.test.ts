@@ -398,3 +398,43 @@ describe('plugin_metadata disabled_labels', () => {
     expect(await values('apisix_llm_active_connections', { route: '', route_id: '' })).toEqual([0]);
   });
 });
+
+describe('AI content verdicts', () => {
+  it('counts a cache hit by layer with an empty llm_model, and misses and bypasses apart', async () => {
+    const hit = aiRequest({});
+    if (hit.ai) hit.ai.cacheStatus = 'HIT';
+    recordRequest(metrics, {}, hit);
+    const miss = aiRequest({});
+    if (miss.ai) miss.ai.cacheStatus = 'MISS';
+    recordRequest(metrics, {}, miss);
+    const hits = await registry.getSingleMetricAsString('apisix_ai_cache_hits_total');
+    expect(hits).toContain('layer="exact",route="chat",route_id="1"');
+    expect(hits).toContain('llm_model=""} 1');
+    const misses = await registry.getSingleMetricAsString('apisix_ai_cache_misses_total');
+    expect(misses).toContain('llm_model="gpt-4"} 1');
+    expect(await registry.getSingleMetricAsString('apisix_ai_cache_bypasses_total')).not.toContain(
+      '} 1',
+    );
+  });
+
+  it('counts a refusal by plugin and reason, and each check latency by outcome', async () => {
+    const ctx = aiRequest({});
+    const ai = ctx.ai ?? new AiContext();
+    ai.denied = { plugin: 'ai-runaway-guard', side: 'response', reason: 'repetition' };
+    ai.contentChecks.push(
+      { plugin: 'ai-aws-content-moderation', side: 'request', ms: 30, outcome: 'pass' },
+      { plugin: 'ai-aws-content-moderation', side: 'response', ms: 700, outcome: 'error' },
+    );
+    recordRequest(metrics, {}, ctx);
+    expect(await registry.getSingleMetricAsString('tollgate_ai_content_denials_total')).toContain(
+      'tollgate_ai_content_denials_total{route="1",plugin="ai-runaway-guard",side="response",reason="repetition"} 1',
+    );
+    const latency = await registry.getSingleMetricAsString('tollgate_ai_content_check_latency');
+    expect(latency).toContain(
+      'tollgate_ai_content_check_latency_bucket{le="50",plugin="ai-aws-content-moderation",side="request",outcome="pass"} 1',
+    );
+    expect(latency).toContain(
+      'tollgate_ai_content_check_latency_bucket{le="500",plugin="ai-aws-content-moderation",side="response",outcome="error"} 0',
+    );
+  });
+});

@@ -2,11 +2,12 @@
  * @module prometheus/record
  * What the prometheus plugin records for one finished request (observability spec §B.2), into
  * the worker's metrics: status, latencies and bandwidth of every request; latency and tokens of
- * AI requests; Tollgate's fallback and quota metrics.
+ * AI requests; the AI content plugins' verdicts; Tollgate's fallback and quota metrics.
  */
 import type { RequestContext } from '@tollgate/core';
 import type { RequestMetrics } from './definitions';
 import { disabledLabels, seriesOf, type DisabledLabels } from './disabled-labels';
+import { recordContent } from './content';
 import { fallbackHops } from './fallbacks';
 import { scoresOf, spillsOf } from './spills';
 import {
@@ -181,6 +182,7 @@ export function recordRequest(
   metrics.bandwidth.add(...bandwidth('egress'), bytesSent(ctx));
 
   if (isAiRequest(id)) recordLlm(metrics, ctx, id, key, code, off);
+  recordContent(metrics, ctx, id.route, off);
   for (const hop of fallbackHops(ctx)) {
     metrics.fallbacks.inc({
       route: id.route,

@@ -4780,7 +4780,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     "type": "object",
     "properties": {
       "disabled_labels": {
-        "description": "Per metric, labels whose value becomes `\"\"`: the label keeps its place and the series that differ only in it become one (a cardinality guard). Structural labels (`code`, `type`, `layer`) cannot be disabled. The `ai_cache_*` metrics are accepted for APISIX configs; Tollgate has no AI cache yet.",
+        "description": "Per metric, labels whose value becomes `\"\"`: the label keeps its place and the series that differ only in it become one (a cardinality guard). Structural labels (`code`, `type`, `layer`) cannot be disabled. The `ai_cache_*` metrics are recorded by ai-cache (exact layer; `ai_cache_embedding_latency` stays empty until the semantic layer is supported).",
         "type": "object",
         "additionalProperties": false,
         "properties": {
