@@ -4,3 +4,4 @@
  */
 export * from './http';
 export { isAbortError, toTransportError } from './map-error';
+export * from './aws-sigv4';

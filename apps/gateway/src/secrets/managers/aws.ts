@@ -2,13 +2,12 @@
  * @module secrets/managers/aws
  * AWS Secrets Manager, as APISIX's `apisix/secret/aws.lua`: `$secret://aws/<id>/<secret>/<field>`
  * sends `GetSecretValue` (`SecretId: <secret>`, `VersionStage: AWSCURRENT`) over the JSON 1.1
- * protocol, signed with Signature V4 by the AWS SDK's own signer (`@smithy/signature-v4`), and
+ * protocol, signed with Signature V4 by the shared signer of `@tollgate/ai` (the AWS SDK's own), and
  * reads `<field>` of the JSON `SecretString`. `access_key_id`, `secret_access_key` and
  * `session_token` may be `$env://` references. `endpoint_url` replaces the regional endpoint; as
  * in APISIX only its scheme, host and port are used.
  */
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { signAwsJsonRequest } from '@tollgate/ai';
 import { ownValue } from '@tollgate/core';
 import { resolveEnvReference } from '../env-reference';
 import type { SecretManager } from '../manager';
@@ -42,7 +41,8 @@ function endpointOf(conf: Conf, region: string): URL {
 async function getSecretValue(conf: Conf, secretId: string, signal: AbortSignal): Promise<string> {
   const region = stringOf(conf, 'region') ?? DEFAULT_REGION;
   const endpoint = endpointOf(conf, region);
-  const signer = new SignatureV4({
+  const body = JSON.stringify({ SecretId: secretId, VersionStage: 'AWSCURRENT' });
+  const headers = await signAwsJsonRequest({
     service: 'secretsmanager',
     region,
     credentials: {
@@ -50,27 +50,11 @@ async function getSecretValue(conf: Conf, secretId: string, signal: AbortSignal)
       secretAccessKey: credential(conf, 'secret_access_key') ?? '',
       sessionToken: credential(conf, 'session_token'),
     },
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  const body = JSON.stringify({ SecretId: secretId, VersionStage: 'AWSCURRENT' });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: endpoint.protocol,
-    hostname: endpoint.hostname,
-    port: endpoint.port === '' ? undefined : Number(endpoint.port),
-    path: '/',
-    query: {},
-    headers: {
-      host: endpoint.host,
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': 'secretsmanager.GetSecretValue',
-    },
+    endpoint,
+    target: 'secretsmanager.GetSecretValue',
     body,
   });
-  const answer = await exchangeJson(
-    { url: endpoint, method: 'POST', headers: signed.headers, body },
-    signal,
-  );
+  const answer = await exchangeJson({ url: endpoint, method: 'POST', headers, body }, signal);
   if (answer.status !== 200) {
     const quoted = answer.json === undefined ? '' : `, ${JSON.stringify(answer.json)}`;
     throw new Error(`invalid status code ${answer.status}${quoted.slice(0, MAX_QUOTED_ERROR)}`);
