@@ -7,6 +7,7 @@ import { aiConsumerRateLimiting } from './ai-consumer-rate-limiting';
 import { aiProxy } from './ai-proxy';
 import { aiProxyMulti } from './ai-proxy-multi';
 import { aiRateLimiting } from './ai-rate-limiting';
+import { aiLakeraGuard } from './ai-lakera-guard';
 import { cors } from './cors';
 import { ipRestriction } from './ip-restriction';
 import { uaRestriction } from './ua-restriction';
@@ -65,6 +66,7 @@ const ALL: PluginDefinition<never>[] = [
   aiProxy,
   aiConsumerRateLimiting,
   aiRateLimiting,
+  aiLakeraGuard,
   prometheus,
   limitCountPlugin,
   limitReqPlugin,

@@ -42,6 +42,7 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   // Not an APISIX plugin: must be checked before ai-rate-limiting (1030), after the proxies.
   { name: 'ai-consumer-rate-limiting', version: '0.1', priority: 1035 },
   { name: 'ai-rate-limiting', version: '0.1', priority: 1030 },
+  { name: 'ai-lakera-guard', version: '0.1', priority: 1028 },
   { name: 'prometheus', version: '0.2', priority: 500 },
   { name: 'limit-count', version: '0.5', priority: 1002 },
   { name: 'limit-req', version: '0.1', priority: 1001 },

@@ -29,6 +29,7 @@ describe('plugin catalogue', () => {
       ['ai-proxy', 1040, '0.5'],
       ['ai-consumer-rate-limiting', 1035, '0.1'],
       ['ai-rate-limiting', 1030, '0.1'],
+      ['ai-lakera-guard', 1028, '0.1'],
       ['proxy-mirror', 1010, '0.1'],
       ['proxy-rewrite', 1008, '0.1'],
       ['limit-conn', 1003, '0.1'],

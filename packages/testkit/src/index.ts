@@ -16,6 +16,7 @@ export * from './error-catalogue';
 export * from './keep-alive-connection';
 export * from './certs';
 export * from './mock-vault';
+export * from './mock-lakera';
 export * from './mock-aws-secrets';
 export * from './mock-gcp-secrets';
 export * from './stream-servers';

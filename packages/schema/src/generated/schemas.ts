@@ -31,6 +31,7 @@ export type SchemaId =
   | "tollgate:common/upstream-node"
   | "tollgate:common/upstream-nodes"
   | "tollgate:plugins/ai-consumer-rate-limiting"
+  | "tollgate:plugins/ai-lakera-guard"
   | "tollgate:plugins/ai-proxy"
   | "tollgate:plugins/ai-proxy-multi"
   | "tollgate:plugins/ai-rate-limiting"
@@ -1410,6 +1411,107 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     },
     "encrypt_fields": [
       "redis_password"
+    ]
+  },
+  "tollgate:plugins/ai-lakera-guard": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-lakera-guard",
+    "title": "AiLakeraGuardConf",
+    "description": "APISIX 3.18's ai-lakera-guard: scan AI prompts and answers with Lakera Guard v2 (POST /v2/guard) and refuse or log what it flags. Needs ai-proxy or ai-proxy-multi on the route.",
+    "type": "object",
+    "properties": {
+      "api_key": {
+        "description": "Lakera Guard API key, sent as `Authorization: Bearer`. Stored encrypted; `$secret://` and `$env://` references are resolved.",
+        "type": "string",
+        "minLength": 1
+      },
+      "lakera_endpoint": {
+        "description": "Lakera Guard v2 endpoint.",
+        "type": "string",
+        "pattern": "^https?://",
+        "default": "https://api.lakera.ai/v2/guard"
+      },
+      "project_id": {
+        "description": "Lakera project whose policy (detectors and thresholds) to apply; the account's default policy when unset.",
+        "type": "string"
+      },
+      "direction": {
+        "description": "Which traffic to scan: `input` (the prompt), `output` (the answer), or `both` (the prompt, then the answer when the prompt passed).",
+        "type": "string",
+        "enum": [
+          "input",
+          "output",
+          "both"
+        ],
+        "default": "input"
+      },
+      "action": {
+        "description": "What a flagged verdict does: `block` refuses; `alert` only logs (shadow mode). Lakera errors stay governed by `fail_open` in both.",
+        "type": "string",
+        "enum": [
+          "block",
+          "alert"
+        ],
+        "default": "block"
+      },
+      "fail_open": {
+        "description": "When Lakera cannot answer (error status, timeout, undecodable body) or an answer cannot be scanned: `false` refuses, `true` lets it through.",
+        "type": "boolean",
+        "default": false
+      },
+      "fail_mode": {
+        "description": "Traffic the plugin cannot inspect (no AI instance picked, a protocol without a conversation): `skip` passes it with an info log, `warn` with a warning, `error` refuses it with 500.",
+        "type": "string",
+        "enum": [
+          "skip",
+          "warn",
+          "error"
+        ],
+        "default": "skip"
+      },
+      "timeout": {
+        "description": "Milliseconds one Lakera call may take.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 5000
+      },
+      "ssl_verify": {
+        "description": "Verify the TLS certificate of an `https` endpoint.",
+        "type": "boolean",
+        "default": true
+      },
+      "reveal_failure_categories": {
+        "description": "Append the detectors that fired (`. Flagged categories: <detector_type> (<result>), ...`) to the refusal text.",
+        "type": "boolean",
+        "default": false
+      },
+      "deny_code": {
+        "description": "Status of a refusal. 200 (the default) lets client SDKs read the completion-shaped refusal as an answer; a refused stream keeps the status already sent.",
+        "type": "integer",
+        "minimum": 200,
+        "maximum": 599,
+        "default": 200
+      },
+      "request_failure_message": {
+        "description": "The assistant text of a refused prompt.",
+        "type": "string",
+        "default": "Request blocked by Lakera Guard"
+      },
+      "response_failure_message": {
+        "description": "The assistant text of a refused answer.",
+        "type": "string",
+        "default": "Response blocked by Lakera Guard"
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "api_key"
+    ],
+    "encrypt_fields": [
+      "api_key"
     ]
   },
   "tollgate:plugins/ai-proxy": {
@@ -7315,6 +7417,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
 > = {
   "ai-consumer-rate-limiting": {
     "schema": "tollgate:plugins/ai-consumer-rate-limiting"
+  },
+  "ai-lakera-guard": {
+    "schema": "tollgate:plugins/ai-lakera-guard"
   },
   "ai-proxy": {
     "schema": "tollgate:plugins/ai-proxy"

@@ -1373,6 +1373,7 @@ export interface SecretGcpConf {
  */
 export interface PluginConfMap {
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConf;
+  'ai-lakera-guard': AiLakeraGuardConf;
   'ai-proxy': AiProxyConf;
   'ai-proxy-multi': AiProxyMultiConf;
   'ai-rate-limiting': AiRateLimitingConf;
@@ -1571,6 +1572,67 @@ export interface PluginMeta {
    * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
    */
   pre_function?: string;
+}
+/**
+ * APISIX 3.18's ai-lakera-guard: scan AI prompts and answers with Lakera Guard v2 (POST /v2/guard) and refuse or log what it flags. Needs ai-proxy or ai-proxy-multi on the route.
+ */
+export interface AiLakeraGuardConf {
+  /**
+   * Lakera Guard API key, sent as `Authorization: Bearer`. Stored encrypted; `$secret://` and `$env://` references are resolved.
+   */
+  api_key: string;
+  /**
+   * Lakera Guard v2 endpoint.
+   */
+  lakera_endpoint: string;
+  /**
+   * Lakera project whose policy (detectors and thresholds) to apply; the account's default policy when unset.
+   */
+  project_id?: string;
+  /**
+   * Which traffic to scan: `input` (the prompt), `output` (the answer), or `both` (the prompt, then the answer when the prompt passed).
+   */
+  direction: 'input' | 'output' | 'both';
+  /**
+   * What a flagged verdict does: `block` refuses; `alert` only logs (shadow mode). Lakera errors stay governed by `fail_open` in both.
+   */
+  action: 'block' | 'alert';
+  /**
+   * When Lakera cannot answer (error status, timeout, undecodable body) or an answer cannot be scanned: `false` refuses, `true` lets it through.
+   */
+  fail_open: boolean;
+  /**
+   * Traffic the plugin cannot inspect (no AI instance picked, a protocol without a conversation): `skip` passes it with an info log, `warn` with a warning, `error` refuses it with 500.
+   */
+  fail_mode: 'skip' | 'warn' | 'error';
+  /**
+   * Milliseconds one Lakera call may take.
+   */
+  timeout: number;
+  /**
+   * Verify the TLS certificate of an `https` endpoint.
+   */
+  ssl_verify: boolean;
+  /**
+   * Append the detectors that fired (`. Flagged categories: <detector_type> (<result>), ...`) to the refusal text.
+   */
+  reveal_failure_categories: boolean;
+  /**
+   * Status of a refusal. 200 (the default) lets client SDKs read the completion-shaped refusal as an answer; a refused stream keeps the status already sent.
+   */
+  deny_code: number;
+  /**
+   * The assistant text of a refused prompt.
+   */
+  request_failure_message: string;
+  /**
+   * The assistant text of a refused answer.
+   */
+  response_failure_message: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
 }
 /**
  * ai-proxy: proxy the request to one LLM provider instance.
@@ -4263,6 +4325,7 @@ export interface UriBlockerConf {
  */
 export interface PluginConsumerConfMap {
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConf;
+  'ai-lakera-guard': AiLakeraGuardConf;
   'ai-proxy': AiProxyConf;
   'ai-proxy-multi': AiProxyMultiConf;
   'ai-rate-limiting': AiRateLimitingConf;
@@ -5773,6 +5836,7 @@ export interface SecretGcpConfInput {
  */
 export interface PluginConfMapInput {
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConfInput;
+  'ai-lakera-guard': AiLakeraGuardConfInput;
   'ai-proxy': AiProxyConfInput;
   'ai-proxy-multi': AiProxyMultiConfInput;
   'ai-rate-limiting': AiRateLimitingConfInput;
@@ -5971,6 +6035,67 @@ export interface PluginMetaInput {
    * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
    */
   pre_function?: string;
+}
+/**
+ * APISIX 3.18's ai-lakera-guard: scan AI prompts and answers with Lakera Guard v2 (POST /v2/guard) and refuse or log what it flags. Needs ai-proxy or ai-proxy-multi on the route.
+ */
+export interface AiLakeraGuardConfInput {
+  /**
+   * Lakera Guard API key, sent as `Authorization: Bearer`. Stored encrypted; `$secret://` and `$env://` references are resolved.
+   */
+  api_key: string;
+  /**
+   * Lakera Guard v2 endpoint.
+   */
+  lakera_endpoint?: string;
+  /**
+   * Lakera project whose policy (detectors and thresholds) to apply; the account's default policy when unset.
+   */
+  project_id?: string;
+  /**
+   * Which traffic to scan: `input` (the prompt), `output` (the answer), or `both` (the prompt, then the answer when the prompt passed).
+   */
+  direction?: 'input' | 'output' | 'both';
+  /**
+   * What a flagged verdict does: `block` refuses; `alert` only logs (shadow mode). Lakera errors stay governed by `fail_open` in both.
+   */
+  action?: 'block' | 'alert';
+  /**
+   * When Lakera cannot answer (error status, timeout, undecodable body) or an answer cannot be scanned: `false` refuses, `true` lets it through.
+   */
+  fail_open?: boolean;
+  /**
+   * Traffic the plugin cannot inspect (no AI instance picked, a protocol without a conversation): `skip` passes it with an info log, `warn` with a warning, `error` refuses it with 500.
+   */
+  fail_mode?: 'skip' | 'warn' | 'error';
+  /**
+   * Milliseconds one Lakera call may take.
+   */
+  timeout?: number;
+  /**
+   * Verify the TLS certificate of an `https` endpoint.
+   */
+  ssl_verify?: boolean;
+  /**
+   * Append the detectors that fired (`. Flagged categories: <detector_type> (<result>), ...`) to the refusal text.
+   */
+  reveal_failure_categories?: boolean;
+  /**
+   * Status of a refusal. 200 (the default) lets client SDKs read the completion-shaped refusal as an answer; a refused stream keeps the status already sent.
+   */
+  deny_code?: number;
+  /**
+   * The assistant text of a refused prompt.
+   */
+  request_failure_message?: string;
+  /**
+   * The assistant text of a refused answer.
+   */
+  response_failure_message?: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
 }
 /**
  * ai-proxy: proxy the request to one LLM provider instance.
@@ -8663,6 +8788,7 @@ export interface UriBlockerConfInput {
  */
 export interface PluginConsumerConfMapInput {
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConfInput;
+  'ai-lakera-guard': AiLakeraGuardConfInput;
   'ai-proxy': AiProxyConfInput;
   'ai-proxy-multi': AiProxyMultiConfInput;
   'ai-rate-limiting': AiRateLimitingConfInput;
