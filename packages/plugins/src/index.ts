@@ -3,6 +3,7 @@
  * Every plugin the data plane runs, by name. One folder per plugin; this file is the registry.
  */
 import type { PluginDefinition, PluginRegistry } from '@tollgate/core';
+import { aiAwsContentModeration } from './ai-aws-content-moderation';
 import { aiConsumerRateLimiting } from './ai-consumer-rate-limiting';
 import { aiProxy } from './ai-proxy';
 import { aiProxyMulti } from './ai-proxy-multi';
@@ -65,6 +66,7 @@ const ALL: PluginDefinition<never>[] = [
   aiProxyMulti,
   aiProxy,
   aiConsumerRateLimiting,
+  aiAwsContentModeration,
   aiRateLimiting,
   aiLakeraGuard,
   prometheus,

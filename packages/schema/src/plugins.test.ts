@@ -28,6 +28,7 @@ describe('plugin catalogue', () => {
       ['ai-proxy-multi', 1041, '0.5'],
       ['ai-proxy', 1040, '0.5'],
       ['ai-consumer-rate-limiting', 1035, '0.1'],
+      ['ai-aws-content-moderation', 1031, '0.1'],
       ['ai-rate-limiting', 1030, '0.1'],
       ['ai-lakera-guard', 1028, '0.1'],
       ['proxy-mirror', 1010, '0.1'],

@@ -3,12 +3,13 @@
  * A stand-in for AWS Secrets Manager's JSON API (`X-Amz-Target: secretsmanager.GetSecretValue`)
  * on 127.0.0.1 that checks each request's Signature V4 the way AWS does: the credential scope
  * (access key, date, region, service), the signed headers, the session token, and the signature
- * recomputed here with node:crypto from the known secret key (independently of the signer the
- * gateway uses). A request that fails a check gets AWS's error shape and its reason is recorded.
+ * recomputed with node:crypto from the known secret key (`aws-sigv4-check`, independently of the
+ * signer the gateway uses). A request that fails a check gets AWS's error shape and its reason
+ * is recorded.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { awsSignatureProblem } from './aws-sigv4-check';
 
 export interface MockAwsSecretsOptions {
   accessKeyId: string;
@@ -33,88 +34,6 @@ export interface MockAwsSecrets {
 const SERVICE = 'secretsmanager';
 /** Headers a GetSecretValue signature must cover. */
 const MUST_SIGN = ['host', 'x-amz-date', 'x-amz-target', 'content-type'];
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-
-const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const hmac = (key: Buffer | string, data: string) =>
-  createHmac('sha256', key).update(data).digest();
-
-/** Parses `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`. */
-function parseAuthorization(header: string | undefined) {
-  const m =
-    /^AWS4-HMAC-SHA256 Credential=([^,]+), ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
-      header ?? '',
-    );
-  if (!m) return undefined;
-  const [accessKeyId, date, region, service, terminator] = (m[1] ?? '').split('/');
-  return {
-    accessKeyId,
-    date,
-    region,
-    service,
-    terminator,
-    signedHeaders: (m[2] ?? '').split(';'),
-    signature: m[3] ?? '',
-  };
-}
-
-/** X-Amz-Date (`20261205T073000Z`) as epoch ms, or NaN. */
-function amzDateMs(value: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!m) return NaN;
-  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = m.slice(1).map(Number);
-  return Date.UTC(year, month - 1, day, hour, minute, second);
-}
-
-/** The reason the request's signature is not AWS's, or undefined when it is. */
-function signatureProblem(
-  req: http.IncomingMessage,
-  body: Buffer,
-  opts: MockAwsSecretsOptions,
-): string | undefined {
-  const auth = parseAuthorization(req.headers.authorization);
-  if (!auth) return 'malformed Authorization header';
-  if (auth.accessKeyId !== opts.accessKeyId) return `unknown access key ${auth.accessKeyId}`;
-  if (auth.region !== opts.region) return `credential scope region ${auth.region}`;
-  if (auth.service !== SERVICE || auth.terminator !== 'aws4_request') return 'credential scope';
-  const amzDate = String(req.headers['x-amz-date'] ?? '');
-  const at = amzDateMs(amzDate);
-  if (Number.isNaN(at) || Math.abs(Date.now() - at) > MAX_CLOCK_SKEW_MS) return 'x-amz-date';
-  if (amzDate.slice(0, 8) !== auth.date) return 'credential scope date';
-  const mustSign = opts.sessionToken ? [...MUST_SIGN, 'x-amz-security-token'] : MUST_SIGN;
-  const unsigned = mustSign.find((h) => !auth.signedHeaders.includes(h));
-  if (unsigned) return `header ${unsigned} not signed`;
-  if (opts.sessionToken && req.headers['x-amz-security-token'] !== opts.sessionToken) {
-    return 'session token';
-  }
-  const sorted = [...auth.signedHeaders].sort();
-  if (sorted.join(';') !== auth.signedHeaders.join(';')) return 'signed headers not sorted';
-  const canonicalHeaders = sorted
-    .map(
-      (name) =>
-        `${name}:${String(req.headers[name] ?? '')
-          .trim()
-          .replace(/\s+/g, ' ')}\n`,
-    )
-    .join('');
-  const canonicalRequest = [
-    req.method,
-    '/',
-    '',
-    canonicalHeaders,
-    sorted.join(';'),
-    sha256Hex(body),
-  ].join('\n');
-  const scope = `${auth.date}/${auth.region}/${SERVICE}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
-  let key = hmac(`AWS4${opts.secretAccessKey}`, auth.date ?? '');
-  for (const part of [auth.region ?? '', SERVICE, 'aws4_request']) key = hmac(key, part);
-  const expected = hmac(key, stringToSign);
-  const given = Buffer.from(auth.signature, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected)
-    ? undefined
-    : 'signature mismatch';
-}
 
 /** Starts the stand-in on a free loopback port. */
 export async function startMockAwsSecrets(opts: MockAwsSecretsOptions): Promise<MockAwsSecrets> {
@@ -134,7 +53,7 @@ export async function startMockAwsSecrets(opts: MockAwsSecretsOptions): Promise<
           ? `unexpected ${req.method} ${req.url}`
           : req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue'
             ? 'x-amz-target'
-            : signatureProblem(req, body, opts);
+            : awsSignatureProblem(req, body, { ...opts, service: SERVICE, mustSign: MUST_SIGN });
       if (problem) {
         rejections.push(problem);
         answer(res, 403, { __type: 'InvalidSignatureException', message: problem });

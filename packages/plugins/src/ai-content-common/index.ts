@@ -6,3 +6,4 @@
 export * from './fail-mode';
 export * from './notes';
 export * from './deny';
+export * from './annotate-stream';

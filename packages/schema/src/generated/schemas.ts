@@ -30,6 +30,7 @@ export type SchemaId =
   | "tollgate:common/timestamp"
   | "tollgate:common/upstream-node"
   | "tollgate:common/upstream-nodes"
+  | "tollgate:plugins/ai-aws-content-moderation"
   | "tollgate:plugins/ai-consumer-rate-limiting"
   | "tollgate:plugins/ai-lakera-guard"
   | "tollgate:plugins/ai-proxy"
@@ -1211,6 +1212,193 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
           "$ref": "tollgate:common/upstream-node"
         }
       }
+    ]
+  },
+  "tollgate:plugins/ai-aws-content-moderation": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-aws-content-moderation",
+    "title": "AiAwsContentModerationConf",
+    "description": "ai-aws-content-moderation: score prompts (and optionally answers) with Amazon Comprehend DetectToxicContent and refuse those over the thresholds. Needs ai-proxy or ai-proxy-multi on the same route.",
+    "type": "object",
+    "properties": {
+      "comprehend": {
+        "description": "The Comprehend endpoint and the AWS credentials that sign its calls (Signature V4).",
+        "type": "object",
+        "properties": {
+          "access_key_id": {
+            "description": "AWS access key id.",
+            "type": "string"
+          },
+          "secret_access_key": {
+            "description": "AWS secret access key (stored encrypted; may be a $secret:// or $env:// reference).",
+            "type": "string"
+          },
+          "session_token": {
+            "description": "Session token of temporary credentials (read by APISIX though not declared in its schema).",
+            "type": "string"
+          },
+          "region": {
+            "description": "AWS region, e.g. us-east-1.",
+            "type": "string"
+          },
+          "endpoint": {
+            "description": "Comprehend endpoint; only its scheme, host and port are used. Default https://comprehend.<region>.amazonaws.com.",
+            "type": "string",
+            "pattern": "^https?://"
+          },
+          "ssl_verify": {
+            "description": "Verify the endpoint's TLS certificate.",
+            "type": "boolean",
+            "default": true
+          }
+        },
+        "required": [
+          "access_key_id",
+          "secret_access_key",
+          "region"
+        ]
+      },
+      "moderation_categories": {
+        "description": "Per-category thresholds (0 to 1): a label scoring strictly above its threshold is refused.",
+        "type": "object",
+        "patternProperties": {
+          "^(PROFANITY|HATE_SPEECH|INSULT|HARASSMENT_OR_ABUSE|SEXUAL|VIOLENCE_OR_THREAT)$": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1
+          }
+        },
+        "additionalProperties": false
+      },
+      "moderation_threshold": {
+        "description": "Threshold of the overall Toxicity score: strictly above it is refused.",
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1,
+        "default": 0.5
+      },
+      "check_request": {
+        "description": "Moderate the prompt before the LLM is called.",
+        "type": "boolean",
+        "default": true
+      },
+      "check_response": {
+        "description": "Moderate the LLM's answer.",
+        "type": "boolean",
+        "default": false
+      },
+      "request_check_roles": {
+        "description": "Roles whose messages are moderated on the request side; system is checked on every request when listed, user and tool follow request_check_mode. Assistant turns are never moderated.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "enum": [
+            "user",
+            "tool",
+            "system"
+          ]
+        },
+        "minItems": 1,
+        "uniqueItems": true,
+        "default": [
+          "user",
+          "tool",
+          "system"
+        ]
+      },
+      "request_check_mode": {
+        "description": "all: every user/tool message of the selected roles; last: only the last consecutive block of them.",
+        "type": "string",
+        "enum": [
+          "last",
+          "all"
+        ],
+        "default": "all"
+      },
+      "request_check_length_limit": {
+        "description": "Most bytes of request text per Comprehend text segment; longer text is split (never inside a UTF-8 character).",
+        "type": "integer",
+        "minimum": 4,
+        "maximum": 1024,
+        "default": 1000
+      },
+      "response_check_length_limit": {
+        "description": "Most bytes of answer text per Comprehend text segment.",
+        "type": "integer",
+        "minimum": 4,
+        "maximum": 1024,
+        "default": 1000
+      },
+      "stream_check_mode": {
+        "description": "realtime: moderate batches while the answer streams and end the stream with the deny on a hit; final_packet: moderate the whole answer at the end and add risk_level to the last chunk's events.",
+        "type": "string",
+        "enum": [
+          "realtime",
+          "final_packet"
+        ],
+        "default": "final_packet"
+      },
+      "stream_check_cache_size": {
+        "description": "realtime: size of a batch (UTF-8 bytes of answer text, as APISIX counts).",
+        "type": "integer",
+        "minimum": 1,
+        "default": 128
+      },
+      "stream_check_interval": {
+        "description": "realtime: seconds after which a batch is checked even when smaller than stream_check_cache_size.",
+        "type": "number",
+        "minimum": 0.1,
+        "default": 3
+      },
+      "deny_code": {
+        "description": "Status of a refusal; 200 lets client SDKs read the refusal as an ordinary completion.",
+        "type": "integer",
+        "minimum": 200,
+        "maximum": 599,
+        "default": 200
+      },
+      "deny_message": {
+        "description": "Text of the refusal; by default the reason (`request body exceeds toxicity threshold`).",
+        "type": "string"
+      },
+      "timeout": {
+        "description": "Timeout of each Comprehend call in milliseconds.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 10000
+      },
+      "keepalive": {
+        "description": "Reuse connections to Comprehend.",
+        "type": "boolean",
+        "default": true
+      },
+      "keepalive_timeout": {
+        "description": "Idle time in milliseconds before a pooled Comprehend connection is closed.",
+        "type": "integer",
+        "minimum": 1000,
+        "default": 60000
+      },
+      "fail_mode": {
+        "description": "What to do with a request the plugin cannot inspect (no ai-proxy in front, not JSON, no conversation): skip (pass, info log), warn (pass, warn log) or error (refuse).",
+        "type": "string",
+        "enum": [
+          "skip",
+          "warn",
+          "error"
+        ],
+        "default": "skip"
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "comprehend"
+    ],
+    "encrypt_fields": [
+      "comprehend.secret_access_key",
+      "comprehend.session_token"
     ]
   },
   "tollgate:plugins/ai-consumer-rate-limiting": {
@@ -7415,6 +7603,9 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
 export const PLUGIN_SCHEMA_IDS: Readonly<
   Record<string, { schema: SchemaId; consumerSchema?: SchemaId; metadataSchema?: SchemaId }>
 > = {
+  "ai-aws-content-moderation": {
+    "schema": "tollgate:plugins/ai-aws-content-moderation"
+  },
   "ai-consumer-rate-limiting": {
     "schema": "tollgate:plugins/ai-consumer-rate-limiting"
   },

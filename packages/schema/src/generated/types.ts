@@ -1372,6 +1372,7 @@ export interface SecretGcpConf {
  * Plugin name to the type of its route/service configuration.
  */
 export interface PluginConfMap {
+  'ai-aws-content-moderation': AiAwsContentModerationConf;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConf;
   'ai-lakera-guard': AiLakeraGuardConf;
   'ai-proxy': AiProxyConf;
@@ -1412,6 +1413,149 @@ export interface PluginConfMap {
   'ua-restriction': UaRestrictionConf;
   'udp-logger': UdpLoggerConf;
   'uri-blocker': UriBlockerConf;
+}
+/**
+ * ai-aws-content-moderation: score prompts (and optionally answers) with Amazon Comprehend DetectToxicContent and refuse those over the thresholds. Needs ai-proxy or ai-proxy-multi on the same route.
+ */
+export interface AiAwsContentModerationConf {
+  /**
+   * The Comprehend endpoint and the AWS credentials that sign its calls (Signature V4).
+   */
+  comprehend: {
+    /**
+     * AWS access key id.
+     */
+    access_key_id: string;
+    /**
+     * AWS secret access key (stored encrypted; may be a $secret:// or $env:// reference).
+     */
+    secret_access_key: string;
+    /**
+     * Session token of temporary credentials (read by APISIX though not declared in its schema).
+     */
+    session_token?: string;
+    /**
+     * AWS region, e.g. us-east-1.
+     */
+    region: string;
+    /**
+     * Comprehend endpoint; only its scheme, host and port are used. Default https://comprehend.<region>.amazonaws.com.
+     */
+    endpoint?: string;
+    /**
+     * Verify the endpoint's TLS certificate.
+     */
+    ssl_verify: boolean;
+  };
+  /**
+   * Per-category thresholds (0 to 1): a label scoring strictly above its threshold is refused.
+   */
+  moderation_categories?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^(PROFANITY|HATE_SPEECH|INSULT|HARASSMENT_OR_ABUSE|SEXUAL|VIOLENCE_OR_THREAT)$".
+     */
+    [k: string]: number;
+  };
+  /**
+   * Threshold of the overall Toxicity score: strictly above it is refused.
+   */
+  moderation_threshold: number;
+  /**
+   * Moderate the prompt before the LLM is called.
+   */
+  check_request: boolean;
+  /**
+   * Moderate the LLM's answer.
+   */
+  check_response: boolean;
+  /**
+   * Roles whose messages are moderated on the request side; system is checked on every request when listed, user and tool follow request_check_mode. Assistant turns are never moderated.
+   *
+   * @minItems 1
+   */
+  request_check_roles: ['user' | 'tool' | 'system', ...('user' | 'tool' | 'system')[]];
+  /**
+   * all: every user/tool message of the selected roles; last: only the last consecutive block of them.
+   */
+  request_check_mode: 'last' | 'all';
+  /**
+   * Most bytes of request text per Comprehend text segment; longer text is split (never inside a UTF-8 character).
+   */
+  request_check_length_limit: number;
+  /**
+   * Most bytes of answer text per Comprehend text segment.
+   */
+  response_check_length_limit: number;
+  /**
+   * realtime: moderate batches while the answer streams and end the stream with the deny on a hit; final_packet: moderate the whole answer at the end and add risk_level to the last chunk's events.
+   */
+  stream_check_mode: 'realtime' | 'final_packet';
+  /**
+   * realtime: size of a batch (UTF-8 bytes of answer text, as APISIX counts).
+   */
+  stream_check_cache_size: number;
+  /**
+   * realtime: seconds after which a batch is checked even when smaller than stream_check_cache_size.
+   */
+  stream_check_interval: number;
+  /**
+   * Status of a refusal; 200 lets client SDKs read the refusal as an ordinary completion.
+   */
+  deny_code: number;
+  /**
+   * Text of the refusal; by default the reason (`request body exceeds toxicity threshold`).
+   */
+  deny_message?: string;
+  /**
+   * Timeout of each Comprehend call in milliseconds.
+   */
+  timeout: number;
+  /**
+   * Reuse connections to Comprehend.
+   */
+  keepalive: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Comprehend connection is closed.
+   */
+  keepalive_timeout: number;
+  /**
+   * What to do with a request the plugin cannot inspect (no ai-proxy in front, not JSON, no conversation): skip (pass, info log), warn (pass, warn log) or error (refuse).
+   */
+  fail_mode: 'skip' | 'warn' | 'error';
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * APISIX's `_meta` block, accepted by every plugin: controls whether and when the plugin runs.
+ */
+export interface PluginMeta {
+  /**
+   * When true the plugin is configured but skipped.
+   */
+  disable?: boolean;
+  /**
+   * Body sent instead of the plugin's own when the plugin ends the request.
+   */
+  error_response?:
+    | string
+    | {
+        [k: string]: unknown;
+      };
+  /**
+   * Overrides the plugin's priority for this configuration (higher runs first).
+   */
+  priority?: number;
+  /**
+   * Vars expression (lua-resty-expr syntax); the plugin runs only when it matches.
+   */
+  filter?: unknown[];
+  /**
+   * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
+   */
+  pre_function?: string;
 }
 /**
  * ai-consumer-rate-limiting (Tollgate's take on the API7 plugin): a consumer's own token quota per LLM instance, checked before the route's ai-rate-limiting.
@@ -1543,35 +1687,6 @@ export interface AiConsumerRateLimitingInstance {
    * Expression for this instance (the plugin's cost_expr when unset).
    */
   cost_expr?: string;
-}
-/**
- * APISIX's `_meta` block, accepted by every plugin: controls whether and when the plugin runs.
- */
-export interface PluginMeta {
-  /**
-   * When true the plugin is configured but skipped.
-   */
-  disable?: boolean;
-  /**
-   * Body sent instead of the plugin's own when the plugin ends the request.
-   */
-  error_response?:
-    | string
-    | {
-        [k: string]: unknown;
-      };
-  /**
-   * Overrides the plugin's priority for this configuration (higher runs first).
-   */
-  priority?: number;
-  /**
-   * Vars expression (lua-resty-expr syntax); the plugin runs only when it matches.
-   */
-  filter?: unknown[];
-  /**
-   * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
-   */
-  pre_function?: string;
 }
 /**
  * APISIX 3.18's ai-lakera-guard: scan AI prompts and answers with Lakera Guard v2 (POST /v2/guard) and refuse or log what it flags. Needs ai-proxy or ai-proxy-multi on the route.
@@ -4324,6 +4439,7 @@ export interface UriBlockerConf {
  * Plugin name to the type of its consumer/credential configuration.
  */
 export interface PluginConsumerConfMap {
+  'ai-aws-content-moderation': AiAwsContentModerationConf;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConf;
   'ai-lakera-guard': AiLakeraGuardConf;
   'ai-proxy': AiProxyConf;
@@ -5835,6 +5951,7 @@ export interface SecretGcpConfInput {
  * Plugin name to the type of its route/service configuration.
  */
 export interface PluginConfMapInput {
+  'ai-aws-content-moderation': AiAwsContentModerationConfInput;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConfInput;
   'ai-lakera-guard': AiLakeraGuardConfInput;
   'ai-proxy': AiProxyConfInput;
@@ -5875,6 +5992,149 @@ export interface PluginConfMapInput {
   'ua-restriction': UaRestrictionConfInput;
   'udp-logger': UdpLoggerConfInput;
   'uri-blocker': UriBlockerConfInput;
+}
+/**
+ * ai-aws-content-moderation: score prompts (and optionally answers) with Amazon Comprehend DetectToxicContent and refuse those over the thresholds. Needs ai-proxy or ai-proxy-multi on the same route.
+ */
+export interface AiAwsContentModerationConfInput {
+  /**
+   * The Comprehend endpoint and the AWS credentials that sign its calls (Signature V4).
+   */
+  comprehend: {
+    /**
+     * AWS access key id.
+     */
+    access_key_id: string;
+    /**
+     * AWS secret access key (stored encrypted; may be a $secret:// or $env:// reference).
+     */
+    secret_access_key: string;
+    /**
+     * Session token of temporary credentials (read by APISIX though not declared in its schema).
+     */
+    session_token?: string;
+    /**
+     * AWS region, e.g. us-east-1.
+     */
+    region: string;
+    /**
+     * Comprehend endpoint; only its scheme, host and port are used. Default https://comprehend.<region>.amazonaws.com.
+     */
+    endpoint?: string;
+    /**
+     * Verify the endpoint's TLS certificate.
+     */
+    ssl_verify?: boolean;
+  };
+  /**
+   * Per-category thresholds (0 to 1): a label scoring strictly above its threshold is refused.
+   */
+  moderation_categories?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^(PROFANITY|HATE_SPEECH|INSULT|HARASSMENT_OR_ABUSE|SEXUAL|VIOLENCE_OR_THREAT)$".
+     */
+    [k: string]: number;
+  };
+  /**
+   * Threshold of the overall Toxicity score: strictly above it is refused.
+   */
+  moderation_threshold?: number;
+  /**
+   * Moderate the prompt before the LLM is called.
+   */
+  check_request?: boolean;
+  /**
+   * Moderate the LLM's answer.
+   */
+  check_response?: boolean;
+  /**
+   * Roles whose messages are moderated on the request side; system is checked on every request when listed, user and tool follow request_check_mode. Assistant turns are never moderated.
+   *
+   * @minItems 1
+   */
+  request_check_roles?: ['user' | 'tool' | 'system', ...('user' | 'tool' | 'system')[]];
+  /**
+   * all: every user/tool message of the selected roles; last: only the last consecutive block of them.
+   */
+  request_check_mode?: 'last' | 'all';
+  /**
+   * Most bytes of request text per Comprehend text segment; longer text is split (never inside a UTF-8 character).
+   */
+  request_check_length_limit?: number;
+  /**
+   * Most bytes of answer text per Comprehend text segment.
+   */
+  response_check_length_limit?: number;
+  /**
+   * realtime: moderate batches while the answer streams and end the stream with the deny on a hit; final_packet: moderate the whole answer at the end and add risk_level to the last chunk's events.
+   */
+  stream_check_mode?: 'realtime' | 'final_packet';
+  /**
+   * realtime: size of a batch (UTF-8 bytes of answer text, as APISIX counts).
+   */
+  stream_check_cache_size?: number;
+  /**
+   * realtime: seconds after which a batch is checked even when smaller than stream_check_cache_size.
+   */
+  stream_check_interval?: number;
+  /**
+   * Status of a refusal; 200 lets client SDKs read the refusal as an ordinary completion.
+   */
+  deny_code?: number;
+  /**
+   * Text of the refusal; by default the reason (`request body exceeds toxicity threshold`).
+   */
+  deny_message?: string;
+  /**
+   * Timeout of each Comprehend call in milliseconds.
+   */
+  timeout?: number;
+  /**
+   * Reuse connections to Comprehend.
+   */
+  keepalive?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Comprehend connection is closed.
+   */
+  keepalive_timeout?: number;
+  /**
+   * What to do with a request the plugin cannot inspect (no ai-proxy in front, not JSON, no conversation): skip (pass, info log), warn (pass, warn log) or error (refuse).
+   */
+  fail_mode?: 'skip' | 'warn' | 'error';
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * APISIX's `_meta` block, accepted by every plugin: controls whether and when the plugin runs.
+ */
+export interface PluginMetaInput {
+  /**
+   * When true the plugin is configured but skipped.
+   */
+  disable?: boolean;
+  /**
+   * Body sent instead of the plugin's own when the plugin ends the request.
+   */
+  error_response?:
+    | string
+    | {
+        [k: string]: unknown;
+      };
+  /**
+   * Overrides the plugin's priority for this configuration (higher runs first).
+   */
+  priority?: number;
+  /**
+   * Vars expression (lua-resty-expr syntax); the plugin runs only when it matches.
+   */
+  filter?: unknown[];
+  /**
+   * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
+   */
+  pre_function?: string;
 }
 /**
  * ai-consumer-rate-limiting (Tollgate's take on the API7 plugin): a consumer's own token quota per LLM instance, checked before the route's ai-rate-limiting.
@@ -6006,35 +6266,6 @@ export interface AiConsumerRateLimitingInstanceInput {
    * Expression for this instance (the plugin's cost_expr when unset).
    */
   cost_expr?: string;
-}
-/**
- * APISIX's `_meta` block, accepted by every plugin: controls whether and when the plugin runs.
- */
-export interface PluginMetaInput {
-  /**
-   * When true the plugin is configured but skipped.
-   */
-  disable?: boolean;
-  /**
-   * Body sent instead of the plugin's own when the plugin ends the request.
-   */
-  error_response?:
-    | string
-    | {
-        [k: string]: unknown;
-      };
-  /**
-   * Overrides the plugin's priority for this configuration (higher runs first).
-   */
-  priority?: number;
-  /**
-   * Vars expression (lua-resty-expr syntax); the plugin runs only when it matches.
-   */
-  filter?: unknown[];
-  /**
-   * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
-   */
-  pre_function?: string;
 }
 /**
  * APISIX 3.18's ai-lakera-guard: scan AI prompts and answers with Lakera Guard v2 (POST /v2/guard) and refuse or log what it flags. Needs ai-proxy or ai-proxy-multi on the route.
@@ -8787,6 +9018,7 @@ export interface UriBlockerConfInput {
  * Plugin name to the type of its consumer/credential configuration.
  */
 export interface PluginConsumerConfMapInput {
+  'ai-aws-content-moderation': AiAwsContentModerationConfInput;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConfInput;
   'ai-lakera-guard': AiLakeraGuardConfInput;
   'ai-proxy': AiProxyConfInput;
