@@ -8,6 +8,8 @@ import { aiConsumerRateLimiting } from './ai-consumer-rate-limiting';
 import { aiProxy } from './ai-proxy';
 import { aiProxyMulti } from './ai-proxy-multi';
 import { aiRateLimiting } from './ai-rate-limiting';
+import { aiRag } from './ai-rag';
+import { aiRequestRewrite } from './ai-request-rewrite';
 import { aiLakeraGuard } from './ai-lakera-guard';
 import { cors } from './cors';
 import { ipRestriction } from './ip-restriction';
@@ -63,6 +65,8 @@ const ALL: PluginDefinition<never>[] = [
   httpLogger,
   fileLogger,
   openidConnect,
+  aiRequestRewrite,
+  aiRag,
   aiProxyMulti,
   aiProxy,
   aiConsumerRateLimiting,

@@ -37,6 +37,8 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'jwt-auth', version: '0.1', priority: 2510, type: 'auth' },
   { name: 'basic-auth', version: '0.1', priority: 2520, type: 'auth' },
   { name: 'key-auth', version: '0.1', priority: 2500, type: 'auth' },
+  { name: 'ai-request-rewrite', version: '0.1', priority: 1073 },
+  { name: 'ai-rag', version: '0.1', priority: 1060 },
   { name: 'ai-proxy-multi', version: '0.5', priority: 1041 },
   { name: 'ai-proxy', version: '0.5', priority: 1040 },
   // Not an APISIX plugin: must be checked before ai-rate-limiting (1030), after the proxies.

@@ -25,6 +25,8 @@ describe('plugin catalogue', () => {
       ['key-auth', 2500, '0.1'],
       ['consumer-restriction', 2400, '0.1'],
       ['forward-auth', 2002, '0.1'],
+      ['ai-request-rewrite', 1073, '0.1'],
+      ['ai-rag', 1060, '0.1'],
       ['ai-proxy-multi', 1041, '0.5'],
       ['ai-proxy', 1040, '0.5'],
       ['ai-consumer-rate-limiting', 1035, '0.1'],

@@ -22,3 +22,5 @@ export * from './mock-comprehend';
 export * from './aws-sigv4-check';
 export * from './mock-gcp-secrets';
 export * from './stream-servers';
+export * from './mock-azure-openai';
+export * from './mock-azure-ai-search';

@@ -8,6 +8,7 @@ import { checkAiConsumerRateLimiting } from './ai-consumer-rate-limiting';
 import { checkAiProxy } from './ai-proxy';
 import { checkAiProxyMulti } from './ai-proxy-multi';
 import { checkAiRateLimiting } from './ai-rate-limiting';
+import { checkAiRequestRewrite } from './ai-request-rewrite';
 import { checkProxyRewrite } from './proxy-rewrite';
 import { checkResponseRewrite } from './response-rewrite';
 import { checkRedirect } from './redirect';
@@ -35,6 +36,7 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'uri-blocker': checkUriBlocker,
   'ai-proxy-multi': checkAiProxyMulti,
   'ai-proxy': checkAiProxy,
+  'ai-request-rewrite': checkAiRequestRewrite,
   'ai-rate-limiting': checkAiRateLimiting,
   'ai-consumer-rate-limiting': checkAiConsumerRateLimiting,
   'proxy-rewrite': checkProxyRewrite,

@@ -35,7 +35,9 @@ export type SchemaId =
   | "tollgate:plugins/ai-lakera-guard"
   | "tollgate:plugins/ai-proxy"
   | "tollgate:plugins/ai-proxy-multi"
+  | "tollgate:plugins/ai-rag"
   | "tollgate:plugins/ai-rate-limiting"
+  | "tollgate:plugins/ai-request-rewrite"
   | "tollgate:plugins/basic-auth"
   | "tollgate:plugins/basic-auth.consumer"
   | "tollgate:plugins/client-control"
@@ -2097,6 +2099,81 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       "instances.auth.aws.session_token"
     ]
   },
+  "tollgate:plugins/ai-rag": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-rag",
+    "title": "AiRagConf",
+    "description": "ai-rag: embed the request's query with Azure OpenAI, search Azure AI Search with the vector, and append the result to the messages.",
+    "type": "object",
+    "properties": {
+      "embeddings_provider": {
+        "description": "Where embeddings come from (one provider).",
+        "type": "object",
+        "properties": {
+          "azure_openai": {
+            "title": "AiRagAzureOpenai",
+            "description": "Azure OpenAI embeddings deployment.",
+            "type": "object",
+            "properties": {
+              "endpoint": {
+                "description": "Embeddings URL, with the deployment path and `api-version` query.",
+                "type": "string"
+              },
+              "api_key": {
+                "description": "Sent as the `api-key` header.",
+                "type": "string"
+              }
+            },
+            "required": [
+              "endpoint",
+              "api_key"
+            ]
+          }
+        },
+        "required": [
+          "azure_openai"
+        ],
+        "maxProperties": 1
+      },
+      "vector_search_provider": {
+        "description": "Where the vector search runs (one provider).",
+        "type": "object",
+        "properties": {
+          "azure_ai_search": {
+            "title": "AiRagAzureAiSearch",
+            "description": "Azure AI Search index.",
+            "type": "object",
+            "properties": {
+              "endpoint": {
+                "description": "Search URL (`.../indexes/<index>/docs/search?api-version=...`).",
+                "type": "string"
+              },
+              "api_key": {
+                "description": "Sent as the `api-key` header.",
+                "type": "string"
+              }
+            },
+            "required": [
+              "endpoint",
+              "api_key"
+            ]
+          }
+        },
+        "required": [
+          "azure_ai_search"
+        ],
+        "maxProperties": 1
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "embeddings_provider",
+      "vector_search_provider"
+    ]
+  },
   "tollgate:plugins/ai-rate-limiting": {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "tollgate:plugins/ai-rate-limiting",
@@ -2355,6 +2432,109 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     "encrypt_fields": [
       "redis_password",
       "sentinel_password"
+    ]
+  },
+  "tollgate:plugins/ai-request-rewrite": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-request-rewrite",
+    "title": "AiRequestRewriteConf",
+    "description": "ai-request-rewrite: send the client body to an LLM with a prompt and forward the LLM's answer as the new request body.",
+    "type": "object",
+    "properties": {
+      "prompt": {
+        "description": "The system prompt sent to the LLM with the client body as the user message.",
+        "type": "string"
+      },
+      "provider": {
+        "$ref": "tollgate:common/ai-provider",
+        "description": "The LLM provider."
+      },
+      "auth": {
+        "description": "Credentials sent to the LLM provider.",
+        "type": "object",
+        "properties": {
+          "header": {
+            "description": "Request headers added to the LLM request.",
+            "type": "object",
+            "patternProperties": {
+              "^[a-zA-Z0-9._-]+$": {
+                "description": "Header value.",
+                "type": "string"
+              }
+            }
+          },
+          "query": {
+            "description": "Query parameters added to the LLM request.",
+            "type": "object",
+            "patternProperties": {
+              "^[a-zA-Z0-9._-]+$": {
+                "description": "Parameter value.",
+                "type": "string"
+              }
+            }
+          }
+        },
+        "additionalProperties": false
+      },
+      "options": {
+        "description": "Fields merged into the LLM request body (`model` and any other key).",
+        "type": "object",
+        "properties": {
+          "model": {
+            "description": "Model to use.",
+            "type": "string"
+          }
+        },
+        "additionalProperties": true
+      },
+      "timeout": {
+        "description": "Total time in milliseconds allowed for the LLM call (connect, send and read).",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 60000,
+        "default": 30000
+      },
+      "keepalive": {
+        "description": "Reuse connections to the LLM.",
+        "type": "boolean",
+        "default": true
+      },
+      "keepalive_pool": {
+        "description": "Maximum pooled connections to the LLM.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 30
+      },
+      "ssl_verify": {
+        "description": "Verify the LLM's TLS certificate.",
+        "type": "boolean",
+        "default": true
+      },
+      "override": {
+        "description": "Endpoint override.",
+        "type": "object",
+        "properties": {
+          "endpoint": {
+            "description": "LLM endpoint URL, replacing the provider's; required for openai-compatible.",
+            "type": "string"
+          }
+        }
+      },
+      "max_req_body_size": {
+        "description": "Largest client body in bytes sent to the LLM; a larger one gets 400.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 67108864
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "prompt",
+      "provider",
+      "auth"
     ]
   },
   "tollgate:plugins/basic-auth": {
@@ -7618,8 +7798,14 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   "ai-proxy-multi": {
     "schema": "tollgate:plugins/ai-proxy-multi"
   },
+  "ai-rag": {
+    "schema": "tollgate:plugins/ai-rag"
+  },
   "ai-rate-limiting": {
     "schema": "tollgate:plugins/ai-rate-limiting"
+  },
+  "ai-request-rewrite": {
+    "schema": "tollgate:plugins/ai-request-rewrite"
   },
   "basic-auth": {
     "consumerSchema": "tollgate:plugins/basic-auth.consumer",

@@ -1377,7 +1377,9 @@ export interface PluginConfMap {
   'ai-lakera-guard': AiLakeraGuardConf;
   'ai-proxy': AiProxyConf;
   'ai-proxy-multi': AiProxyMultiConf;
+  'ai-rag': AiRagConf;
   'ai-rate-limiting': AiRateLimitingConf;
+  'ai-request-rewrite': AiRequestRewriteConf;
   'basic-auth': BasicAuthConf;
   'client-control': ClientControlConf;
   'consumer-restriction': ConsumerRestrictionConf;
@@ -2171,6 +2173,53 @@ export interface AiInstance {
   threshold?: number;
 }
 /**
+ * ai-rag: embed the request's query with Azure OpenAI, search Azure AI Search with the vector, and append the result to the messages.
+ */
+export interface AiRagConf {
+  /**
+   * Where embeddings come from (one provider).
+   */
+  embeddings_provider: {
+    azure_openai: AiRagAzureOpenai;
+  };
+  /**
+   * Where the vector search runs (one provider).
+   */
+  vector_search_provider: {
+    azure_ai_search: AiRagAzureAiSearch;
+  };
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * Azure OpenAI embeddings deployment.
+ */
+export interface AiRagAzureOpenai {
+  /**
+   * Embeddings URL, with the deployment path and `api-version` query.
+   */
+  endpoint: string;
+  /**
+   * Sent as the `api-key` header.
+   */
+  api_key: string;
+}
+/**
+ * Azure AI Search index.
+ */
+export interface AiRagAzureAiSearch {
+  /**
+   * Search URL (`.../indexes/<index>/docs/search?api-version=...`).
+   */
+  endpoint: string;
+  /**
+   * Sent as the `api-key` header.
+   */
+  api_key: string;
+}
+/**
  * ai-rate-limiting: token quotas per LLM instance (or per rule), charged after each response.
  */
 export interface AiRateLimitingConf {
@@ -2365,6 +2414,91 @@ export interface AiRateLimitingRule {
    * Prefix of this rule's rate-limit headers.
    */
   header_prefix?: string;
+}
+/**
+ * ai-request-rewrite: send the client body to an LLM with a prompt and forward the LLM's answer as the new request body.
+ */
+export interface AiRequestRewriteConf {
+  /**
+   * The system prompt sent to the LLM with the client body as the user message.
+   */
+  prompt: string;
+  /**
+   * The LLM provider.
+   */
+  provider: AiProvider;
+  /**
+   * Credentials sent to the LLM provider.
+   */
+  auth: {
+    /**
+     * Request headers added to the LLM request.
+     */
+    header?: {
+      /**
+       * Header value.
+       *
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` "^[a-zA-Z0-9._-]+$".
+       */
+      [k: string]: string;
+    };
+    /**
+     * Query parameters added to the LLM request.
+     */
+    query?: {
+      /**
+       * Parameter value.
+       *
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` "^[a-zA-Z0-9._-]+$".
+       */
+      [k: string]: string;
+    };
+  };
+  /**
+   * Fields merged into the LLM request body (`model` and any other key).
+   */
+  options?: {
+    /**
+     * Model to use.
+     */
+    model?: string;
+    [k: string]: unknown;
+  };
+  /**
+   * Total time in milliseconds allowed for the LLM call (connect, send and read).
+   */
+  timeout: number;
+  /**
+   * Reuse connections to the LLM.
+   */
+  keepalive: boolean;
+  /**
+   * Maximum pooled connections to the LLM.
+   */
+  keepalive_pool: number;
+  /**
+   * Verify the LLM's TLS certificate.
+   */
+  ssl_verify: boolean;
+  /**
+   * Endpoint override.
+   */
+  override?: {
+    /**
+     * LLM endpoint URL, replacing the provider's; required for openai-compatible.
+     */
+    endpoint?: string;
+  };
+  /**
+   * Largest client body in bytes sent to the LLM; a larger one gets 400.
+   */
+  max_req_body_size: number;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
 }
 /**
  * basic-auth on a route or service: HTTP Basic authentication of consumers.
@@ -4444,7 +4578,9 @@ export interface PluginConsumerConfMap {
   'ai-lakera-guard': AiLakeraGuardConf;
   'ai-proxy': AiProxyConf;
   'ai-proxy-multi': AiProxyMultiConf;
+  'ai-rag': AiRagConf;
   'ai-rate-limiting': AiRateLimitingConf;
+  'ai-request-rewrite': AiRequestRewriteConf;
   'basic-auth': BasicAuthConsumerConf;
   'client-control': ClientControlConf;
   'consumer-restriction': ConsumerRestrictionConf;
@@ -5956,7 +6092,9 @@ export interface PluginConfMapInput {
   'ai-lakera-guard': AiLakeraGuardConfInput;
   'ai-proxy': AiProxyConfInput;
   'ai-proxy-multi': AiProxyMultiConfInput;
+  'ai-rag': AiRagConfInput;
   'ai-rate-limiting': AiRateLimitingConfInput;
+  'ai-request-rewrite': AiRequestRewriteConfInput;
   'basic-auth': BasicAuthConfInput;
   'client-control': ClientControlConfInput;
   'consumer-restriction': ConsumerRestrictionConfInput;
@@ -6750,6 +6888,53 @@ export interface AiInstanceInput {
   threshold?: number;
 }
 /**
+ * ai-rag: embed the request's query with Azure OpenAI, search Azure AI Search with the vector, and append the result to the messages.
+ */
+export interface AiRagConfInput {
+  /**
+   * Where embeddings come from (one provider).
+   */
+  embeddings_provider: {
+    azure_openai: AiRagAzureOpenaiInput;
+  };
+  /**
+   * Where the vector search runs (one provider).
+   */
+  vector_search_provider: {
+    azure_ai_search: AiRagAzureAiSearchInput;
+  };
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * Azure OpenAI embeddings deployment.
+ */
+export interface AiRagAzureOpenaiInput {
+  /**
+   * Embeddings URL, with the deployment path and `api-version` query.
+   */
+  endpoint: string;
+  /**
+   * Sent as the `api-key` header.
+   */
+  api_key: string;
+}
+/**
+ * Azure AI Search index.
+ */
+export interface AiRagAzureAiSearchInput {
+  /**
+   * Search URL (`.../indexes/<index>/docs/search?api-version=...`).
+   */
+  endpoint: string;
+  /**
+   * Sent as the `api-key` header.
+   */
+  api_key: string;
+}
+/**
  * ai-rate-limiting: token quotas per LLM instance (or per rule), charged after each response.
  */
 export interface AiRateLimitingConfInput {
@@ -6944,6 +7129,91 @@ export interface AiRateLimitingRuleInput {
    * Prefix of this rule's rate-limit headers.
    */
   header_prefix?: string;
+}
+/**
+ * ai-request-rewrite: send the client body to an LLM with a prompt and forward the LLM's answer as the new request body.
+ */
+export interface AiRequestRewriteConfInput {
+  /**
+   * The system prompt sent to the LLM with the client body as the user message.
+   */
+  prompt: string;
+  /**
+   * The LLM provider.
+   */
+  provider: AiProviderInput;
+  /**
+   * Credentials sent to the LLM provider.
+   */
+  auth: {
+    /**
+     * Request headers added to the LLM request.
+     */
+    header?: {
+      /**
+       * Header value.
+       *
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` "^[a-zA-Z0-9._-]+$".
+       */
+      [k: string]: string;
+    };
+    /**
+     * Query parameters added to the LLM request.
+     */
+    query?: {
+      /**
+       * Parameter value.
+       *
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` "^[a-zA-Z0-9._-]+$".
+       */
+      [k: string]: string;
+    };
+  };
+  /**
+   * Fields merged into the LLM request body (`model` and any other key).
+   */
+  options?: {
+    /**
+     * Model to use.
+     */
+    model?: string;
+    [k: string]: unknown;
+  };
+  /**
+   * Total time in milliseconds allowed for the LLM call (connect, send and read).
+   */
+  timeout?: number;
+  /**
+   * Reuse connections to the LLM.
+   */
+  keepalive?: boolean;
+  /**
+   * Maximum pooled connections to the LLM.
+   */
+  keepalive_pool?: number;
+  /**
+   * Verify the LLM's TLS certificate.
+   */
+  ssl_verify?: boolean;
+  /**
+   * Endpoint override.
+   */
+  override?: {
+    /**
+     * LLM endpoint URL, replacing the provider's; required for openai-compatible.
+     */
+    endpoint?: string;
+  };
+  /**
+   * Largest client body in bytes sent to the LLM; a larger one gets 400.
+   */
+  max_req_body_size?: number;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
 }
 /**
  * basic-auth on a route or service: HTTP Basic authentication of consumers.
@@ -9023,7 +9293,9 @@ export interface PluginConsumerConfMapInput {
   'ai-lakera-guard': AiLakeraGuardConfInput;
   'ai-proxy': AiProxyConfInput;
   'ai-proxy-multi': AiProxyMultiConfInput;
+  'ai-rag': AiRagConfInput;
   'ai-rate-limiting': AiRateLimitingConfInput;
+  'ai-request-rewrite': AiRequestRewriteConfInput;
   'basic-auth': BasicAuthConsumerConfInput;
   'client-control': ClientControlConfInput;
   'consumer-restriction': ConsumerRestrictionConfInput;
