@@ -6,3 +6,5 @@ export * from './redis-conf';
 export * from './redis-store';
 export * from './redis-registry';
 export type { LimiterLogger } from './throttled-log';
+export * from './redis-value-store';
+export { throttledWarn } from './throttled-log';

@@ -5,6 +5,7 @@
 import type { PluginDefinition, PluginRegistry } from '@tollgate/core';
 import { aiAwsContentModeration } from './ai-aws-content-moderation';
 import { aiConsumerRateLimiting } from './ai-consumer-rate-limiting';
+import { aiCache } from './ai-cache';
 import { aiProxy } from './ai-proxy';
 import { aiProxyMulti } from './ai-proxy-multi';
 import { aiRateLimiting } from './ai-rate-limiting';
@@ -69,6 +70,7 @@ const ALL: PluginDefinition<never>[] = [
   aiRag,
   aiProxyMulti,
   aiProxy,
+  aiCache,
   aiConsumerRateLimiting,
   aiAwsContentModeration,
   aiRateLimiting,

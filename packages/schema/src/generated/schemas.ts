@@ -31,6 +31,7 @@ export type SchemaId =
   | "tollgate:common/upstream-node"
   | "tollgate:common/upstream-nodes"
   | "tollgate:plugins/ai-aws-content-moderation"
+  | "tollgate:plugins/ai-cache"
   | "tollgate:plugins/ai-consumer-rate-limiting"
   | "tollgate:plugins/ai-lakera-guard"
   | "tollgate:plugins/ai-proxy"
@@ -1401,6 +1402,342 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     "encrypt_fields": [
       "comprehend.secret_access_key",
       "comprehend.session_token"
+    ]
+  },
+  "tollgate:plugins/ai-cache": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-cache",
+    "title": "AiCacheConf",
+    "description": "ai-cache: answers of the LLM cached in Redis and replayed for identical requests (APISIX 3.18's ai-cache; the semantic layer is accepted but not yet supported).",
+    "type": "object",
+    "properties": {
+      "exact": {
+        "description": "The exact-match layer (L1).",
+        "type": "object",
+        "properties": {
+          "ttl": {
+            "description": "Seconds an exact entry lives.",
+            "type": "integer",
+            "minimum": 1,
+            "default": 3600
+          }
+        },
+        "default": {}
+      },
+      "cache_key": {
+        "description": "What separates cache entries besides the request itself.",
+        "type": "object",
+        "properties": {
+          "share_across_routes": {
+            "description": "Share entries between routes; by default each route has its own.",
+            "type": "boolean",
+            "default": false
+          },
+          "include_consumer": {
+            "description": "Give each consumer its own entries; by default consumers of a route share them.",
+            "type": "boolean",
+            "default": false
+          },
+          "include_vars": {
+            "description": "Variables whose values separate entries (e.g. `http_x_tenant`).",
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "default": []
+          }
+        },
+        "default": {}
+      },
+      "max_cache_body_size": {
+        "description": "Largest response, in bytes, that is stored.",
+        "type": "integer",
+        "minimum": 0,
+        "default": 1048576
+      },
+      "cache_headers": {
+        "description": "Send X-AI-Cache-Status (and X-AI-Cache-Age on a hit).",
+        "type": "boolean",
+        "default": true
+      },
+      "fail_mode": {
+        "description": "What to do with a request the cache cannot handle (no ai-proxy or ai-proxy-multi in front): skip, warn (pass it on uncached) or error (refuse it).",
+        "type": "string",
+        "enum": [
+          "skip",
+          "warn",
+          "error"
+        ],
+        "default": "skip"
+      },
+      "bypass_on": {
+        "description": "Rules that skip the cache (no lookup, no store) when any matches.",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "title": "AiCacheBypassRule",
+          "type": "object",
+          "properties": {
+            "header": {
+              "description": "Request header name.",
+              "type": "string",
+              "minLength": 1
+            },
+            "equals": {
+              "description": "The header value that bypasses the cache.",
+              "type": "string"
+            }
+          },
+          "required": [
+            "header",
+            "equals"
+          ]
+        }
+      },
+      "policy": {
+        "description": "Storage backend: a single Redis server.",
+        "type": "string",
+        "enum": [
+          "redis"
+        ],
+        "default": "redis"
+      },
+      "layers": {
+        "description": "Cache layers; must contain exact. semantic is accepted but not yet supported by Tollgate (ignored with a warning).",
+        "type": "array",
+        "items": {
+          "enum": [
+            "exact",
+            "semantic"
+          ]
+        },
+        "minItems": 1,
+        "uniqueItems": true,
+        "contains": {
+          "const": "exact"
+        },
+        "default": [
+          "exact"
+        ]
+      },
+      "semantic": {
+        "description": "The semantic layer (L2): accepted so APISIX configurations load; not yet supported (needs Redis 8 vector sets or RediSearch).",
+        "type": "object",
+        "properties": {
+          "similarity_threshold": {
+            "description": "Least cosine similarity of a match.",
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": 0.95
+          },
+          "top_k": {
+            "description": "Nearest neighbours fetched.",
+            "type": "integer",
+            "minimum": 1,
+            "default": 1
+          },
+          "distance_metric": {
+            "description": "Vector distance.",
+            "enum": [
+              "cosine"
+            ],
+            "default": "cosine"
+          },
+          "ttl": {
+            "description": "Seconds a semantic entry lives.",
+            "type": "integer",
+            "minimum": 1,
+            "default": 86400
+          },
+          "match": {
+            "description": "Which messages are embedded.",
+            "type": "object",
+            "properties": {
+              "message_countback": {
+                "description": "Last messages embedded.",
+                "type": "integer",
+                "minimum": 1,
+                "default": 1
+              },
+              "ignore_system_prompts": {
+                "description": "Leave system messages out.",
+                "type": "boolean",
+                "default": true
+              },
+              "ignore_assistant_prompts": {
+                "description": "Leave assistant messages out.",
+                "type": "boolean",
+                "default": true
+              },
+              "ignore_tool_prompts": {
+                "description": "Leave tool messages out.",
+                "type": "boolean",
+                "default": true
+              }
+            },
+            "default": {}
+          },
+          "embedding": {
+            "description": "Embeddings service: exactly one of openai and azure_openai.",
+            "type": "object",
+            "properties": {
+              "openai": {
+                "description": "OpenAI-compatible embeddings API.",
+                "type": "object",
+                "properties": {
+                  "endpoint": {
+                    "description": "Embeddings endpoint URL.",
+                    "type": "string"
+                  },
+                  "model": {
+                    "description": "Embedding model.",
+                    "type": "string"
+                  },
+                  "api_key": {
+                    "description": "API key.",
+                    "type": "string"
+                  },
+                  "dimensions": {
+                    "description": "Output dimensions.",
+                    "type": "integer",
+                    "minimum": 1
+                  },
+                  "ssl_verify": {
+                    "description": "Verify the service's certificate.",
+                    "type": "boolean",
+                    "default": true
+                  },
+                  "timeout": {
+                    "description": "Request timeout in milliseconds.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "default": 5000
+                  }
+                },
+                "required": [
+                  "model",
+                  "api_key"
+                ]
+              },
+              "azure_openai": {
+                "description": "Azure OpenAI embeddings deployment.",
+                "type": "object",
+                "properties": {
+                  "endpoint": {
+                    "description": "Deployment endpoint URL.",
+                    "type": "string"
+                  },
+                  "api_key": {
+                    "description": "API key.",
+                    "type": "string"
+                  },
+                  "dimensions": {
+                    "description": "Output dimensions.",
+                    "type": "integer",
+                    "minimum": 1
+                  },
+                  "ssl_verify": {
+                    "description": "Verify the service's certificate.",
+                    "type": "boolean",
+                    "default": true
+                  },
+                  "timeout": {
+                    "description": "Request timeout in milliseconds.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "default": 5000
+                  }
+                },
+                "required": [
+                  "endpoint",
+                  "api_key"
+                ]
+              }
+            },
+            "oneOf": [
+              {
+                "required": [
+                  "openai"
+                ]
+              },
+              {
+                "required": [
+                  "azure_openai"
+                ]
+              }
+            ]
+          },
+          "vector_search": {
+            "description": "Vector index.",
+            "type": "object",
+            "properties": {
+              "redis": {
+                "description": "Redis vector index.",
+                "type": "object",
+                "properties": {
+                  "index": {
+                    "description": "Index name.",
+                    "type": "string",
+                    "default": "ai-cache"
+                  }
+                },
+                "default": {}
+              }
+            },
+            "required": [
+              "redis"
+            ]
+          }
+        },
+        "required": [
+          "embedding",
+          "vector_search"
+        ]
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "if": {
+      "properties": {
+        "policy": {
+          "enum": [
+            "redis"
+          ]
+        }
+      }
+    },
+    "then": {
+      "$ref": "tollgate:common/redis"
+    },
+    "allOf": [
+      {
+        "if": {
+          "properties": {
+            "layers": {
+              "type": "array",
+              "contains": {
+                "const": "semantic"
+              }
+            }
+          },
+          "required": [
+            "layers"
+          ]
+        },
+        "then": {
+          "required": [
+            "semantic"
+          ]
+        }
+      }
+    ],
+    "encrypt_fields": [
+      "redis_password",
+      "semantic.embedding.openai.api_key",
+      "semantic.embedding.azure_openai.api_key"
     ]
   },
   "tollgate:plugins/ai-consumer-rate-limiting": {
@@ -7785,6 +8122,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
 > = {
   "ai-aws-content-moderation": {
     "schema": "tollgate:plugins/ai-aws-content-moderation"
+  },
+  "ai-cache": {
+    "schema": "tollgate:plugins/ai-cache"
   },
   "ai-consumer-rate-limiting": {
     "schema": "tollgate:plugins/ai-consumer-rate-limiting"

@@ -1373,6 +1373,7 @@ export interface SecretGcpConf {
  */
 export interface PluginConfMap {
   'ai-aws-content-moderation': AiAwsContentModerationConf;
+  'ai-cache': AiCacheConf;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConf;
   'ai-lakera-guard': AiLakeraGuardConf;
   'ai-proxy': AiProxyConf;
@@ -1558,6 +1559,234 @@ export interface PluginMeta {
    * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
    */
   pre_function?: string;
+}
+/**
+ * ai-cache: answers of the LLM cached in Redis and replayed for identical requests (APISIX 3.18's ai-cache; the semantic layer is accepted but not yet supported).
+ */
+export interface AiCacheConf {
+  /**
+   * The exact-match layer (L1).
+   */
+  exact: {
+    /**
+     * Seconds an exact entry lives.
+     */
+    ttl: number;
+  };
+  /**
+   * What separates cache entries besides the request itself.
+   */
+  cache_key: {
+    /**
+     * Share entries between routes; by default each route has its own.
+     */
+    share_across_routes: boolean;
+    /**
+     * Give each consumer its own entries; by default consumers of a route share them.
+     */
+    include_consumer: boolean;
+    /**
+     * Variables whose values separate entries (e.g. `http_x_tenant`).
+     */
+    include_vars: string[];
+  };
+  /**
+   * Largest response, in bytes, that is stored.
+   */
+  max_cache_body_size: number;
+  /**
+   * Send X-AI-Cache-Status (and X-AI-Cache-Age on a hit).
+   */
+  cache_headers: boolean;
+  /**
+   * What to do with a request the cache cannot handle (no ai-proxy or ai-proxy-multi in front): skip, warn (pass it on uncached) or error (refuse it).
+   */
+  fail_mode: 'skip' | 'warn' | 'error';
+  /**
+   * Rules that skip the cache (no lookup, no store) when any matches.
+   *
+   * @minItems 1
+   */
+  bypass_on?: [AiCacheBypassRule, ...AiCacheBypassRule[]];
+  /**
+   * Storage backend: a single Redis server.
+   */
+  policy: 'redis';
+  /**
+   * Cache layers; must contain exact. semantic is accepted but not yet supported by Tollgate (ignored with a warning).
+   *
+   * @minItems 1
+   */
+  layers: ['exact' | 'semantic', ...('exact' | 'semantic')[]];
+  /**
+   * The semantic layer (L2): accepted so APISIX configurations load; not yet supported (needs Redis 8 vector sets or RediSearch).
+   */
+  semantic?: {
+    /**
+     * Least cosine similarity of a match.
+     */
+    similarity_threshold: number;
+    /**
+     * Nearest neighbours fetched.
+     */
+    top_k: number;
+    /**
+     * Vector distance.
+     */
+    distance_metric: 'cosine';
+    /**
+     * Seconds a semantic entry lives.
+     */
+    ttl: number;
+    /**
+     * Which messages are embedded.
+     */
+    match: {
+      /**
+       * Last messages embedded.
+       */
+      message_countback: number;
+      /**
+       * Leave system messages out.
+       */
+      ignore_system_prompts: boolean;
+      /**
+       * Leave assistant messages out.
+       */
+      ignore_assistant_prompts: boolean;
+      /**
+       * Leave tool messages out.
+       */
+      ignore_tool_prompts: boolean;
+    };
+    /**
+     * Embeddings service: exactly one of openai and azure_openai.
+     */
+    embedding: {
+      /**
+       * OpenAI-compatible embeddings API.
+       */
+      openai?: {
+        /**
+         * Embeddings endpoint URL.
+         */
+        endpoint?: string;
+        /**
+         * Embedding model.
+         */
+        model: string;
+        /**
+         * API key.
+         */
+        api_key: string;
+        /**
+         * Output dimensions.
+         */
+        dimensions?: number;
+        /**
+         * Verify the service's certificate.
+         */
+        ssl_verify: boolean;
+        /**
+         * Request timeout in milliseconds.
+         */
+        timeout: number;
+      };
+      /**
+       * Azure OpenAI embeddings deployment.
+       */
+      azure_openai?: {
+        /**
+         * Deployment endpoint URL.
+         */
+        endpoint: string;
+        /**
+         * API key.
+         */
+        api_key: string;
+        /**
+         * Output dimensions.
+         */
+        dimensions?: number;
+        /**
+         * Verify the service's certificate.
+         */
+        ssl_verify: boolean;
+        /**
+         * Request timeout in milliseconds.
+         */
+        timeout: number;
+      };
+    };
+    /**
+     * Vector index.
+     */
+    vector_search: {
+      /**
+       * Redis vector index.
+       */
+      redis: {
+        /**
+         * Index name.
+         */
+        index: string;
+      };
+    };
+  };
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+  /**
+   * Redis server address.
+   */
+  redis_host?: string;
+  /**
+   * Redis server port.
+   */
+  redis_port?: number;
+  /**
+   * Redis ACL user name (Redis 6+).
+   */
+  redis_username?: string;
+  /**
+   * Redis password.
+   */
+  redis_password?: string;
+  /**
+   * Redis logical database number.
+   */
+  redis_database?: number;
+  /**
+   * Redis command timeout in milliseconds.
+   */
+  redis_timeout?: number;
+  /**
+   * Connect to Redis over TLS.
+   */
+  redis_ssl?: boolean;
+  /**
+   * Verify the Redis server certificate.
+   */
+  redis_ssl_verify?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Redis connection is closed.
+   */
+  redis_keepalive_timeout?: number;
+  /**
+   * Maximum number of pooled Redis connections.
+   */
+  redis_keepalive_pool?: number;
+}
+export interface AiCacheBypassRule {
+  /**
+   * Request header name.
+   */
+  header: string;
+  /**
+   * The header value that bypasses the cache.
+   */
+  equals: string;
 }
 /**
  * ai-consumer-rate-limiting (Tollgate's take on the API7 plugin): a consumer's own token quota per LLM instance, checked before the route's ai-rate-limiting.
@@ -4574,6 +4803,7 @@ export interface UriBlockerConf {
  */
 export interface PluginConsumerConfMap {
   'ai-aws-content-moderation': AiAwsContentModerationConf;
+  'ai-cache': AiCacheConf;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConf;
   'ai-lakera-guard': AiLakeraGuardConf;
   'ai-proxy': AiProxyConf;
@@ -6088,6 +6318,7 @@ export interface SecretGcpConfInput {
  */
 export interface PluginConfMapInput {
   'ai-aws-content-moderation': AiAwsContentModerationConfInput;
+  'ai-cache': AiCacheConfInput;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConfInput;
   'ai-lakera-guard': AiLakeraGuardConfInput;
   'ai-proxy': AiProxyConfInput;
@@ -6273,6 +6504,234 @@ export interface PluginMetaInput {
    * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
    */
   pre_function?: string;
+}
+/**
+ * ai-cache: answers of the LLM cached in Redis and replayed for identical requests (APISIX 3.18's ai-cache; the semantic layer is accepted but not yet supported).
+ */
+export interface AiCacheConfInput {
+  /**
+   * The exact-match layer (L1).
+   */
+  exact?: {
+    /**
+     * Seconds an exact entry lives.
+     */
+    ttl?: number;
+  };
+  /**
+   * What separates cache entries besides the request itself.
+   */
+  cache_key?: {
+    /**
+     * Share entries between routes; by default each route has its own.
+     */
+    share_across_routes?: boolean;
+    /**
+     * Give each consumer its own entries; by default consumers of a route share them.
+     */
+    include_consumer?: boolean;
+    /**
+     * Variables whose values separate entries (e.g. `http_x_tenant`).
+     */
+    include_vars?: string[];
+  };
+  /**
+   * Largest response, in bytes, that is stored.
+   */
+  max_cache_body_size?: number;
+  /**
+   * Send X-AI-Cache-Status (and X-AI-Cache-Age on a hit).
+   */
+  cache_headers?: boolean;
+  /**
+   * What to do with a request the cache cannot handle (no ai-proxy or ai-proxy-multi in front): skip, warn (pass it on uncached) or error (refuse it).
+   */
+  fail_mode?: 'skip' | 'warn' | 'error';
+  /**
+   * Rules that skip the cache (no lookup, no store) when any matches.
+   *
+   * @minItems 1
+   */
+  bypass_on?: [AiCacheBypassRuleInput, ...AiCacheBypassRuleInput[]];
+  /**
+   * Storage backend: a single Redis server.
+   */
+  policy?: 'redis';
+  /**
+   * Cache layers; must contain exact. semantic is accepted but not yet supported by Tollgate (ignored with a warning).
+   *
+   * @minItems 1
+   */
+  layers?: ['exact' | 'semantic', ...('exact' | 'semantic')[]];
+  /**
+   * The semantic layer (L2): accepted so APISIX configurations load; not yet supported (needs Redis 8 vector sets or RediSearch).
+   */
+  semantic?: {
+    /**
+     * Least cosine similarity of a match.
+     */
+    similarity_threshold?: number;
+    /**
+     * Nearest neighbours fetched.
+     */
+    top_k?: number;
+    /**
+     * Vector distance.
+     */
+    distance_metric?: 'cosine';
+    /**
+     * Seconds a semantic entry lives.
+     */
+    ttl?: number;
+    /**
+     * Which messages are embedded.
+     */
+    match?: {
+      /**
+       * Last messages embedded.
+       */
+      message_countback?: number;
+      /**
+       * Leave system messages out.
+       */
+      ignore_system_prompts?: boolean;
+      /**
+       * Leave assistant messages out.
+       */
+      ignore_assistant_prompts?: boolean;
+      /**
+       * Leave tool messages out.
+       */
+      ignore_tool_prompts?: boolean;
+    };
+    /**
+     * Embeddings service: exactly one of openai and azure_openai.
+     */
+    embedding: {
+      /**
+       * OpenAI-compatible embeddings API.
+       */
+      openai?: {
+        /**
+         * Embeddings endpoint URL.
+         */
+        endpoint?: string;
+        /**
+         * Embedding model.
+         */
+        model: string;
+        /**
+         * API key.
+         */
+        api_key: string;
+        /**
+         * Output dimensions.
+         */
+        dimensions?: number;
+        /**
+         * Verify the service's certificate.
+         */
+        ssl_verify?: boolean;
+        /**
+         * Request timeout in milliseconds.
+         */
+        timeout?: number;
+      };
+      /**
+       * Azure OpenAI embeddings deployment.
+       */
+      azure_openai?: {
+        /**
+         * Deployment endpoint URL.
+         */
+        endpoint: string;
+        /**
+         * API key.
+         */
+        api_key: string;
+        /**
+         * Output dimensions.
+         */
+        dimensions?: number;
+        /**
+         * Verify the service's certificate.
+         */
+        ssl_verify?: boolean;
+        /**
+         * Request timeout in milliseconds.
+         */
+        timeout?: number;
+      };
+    };
+    /**
+     * Vector index.
+     */
+    vector_search: {
+      /**
+       * Redis vector index.
+       */
+      redis: {
+        /**
+         * Index name.
+         */
+        index?: string;
+      };
+    };
+  };
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+  /**
+   * Redis server address.
+   */
+  redis_host?: string;
+  /**
+   * Redis server port.
+   */
+  redis_port?: number;
+  /**
+   * Redis ACL user name (Redis 6+).
+   */
+  redis_username?: string;
+  /**
+   * Redis password.
+   */
+  redis_password?: string;
+  /**
+   * Redis logical database number.
+   */
+  redis_database?: number;
+  /**
+   * Redis command timeout in milliseconds.
+   */
+  redis_timeout?: number;
+  /**
+   * Connect to Redis over TLS.
+   */
+  redis_ssl?: boolean;
+  /**
+   * Verify the Redis server certificate.
+   */
+  redis_ssl_verify?: boolean;
+  /**
+   * Idle time in milliseconds before a pooled Redis connection is closed.
+   */
+  redis_keepalive_timeout?: number;
+  /**
+   * Maximum number of pooled Redis connections.
+   */
+  redis_keepalive_pool?: number;
+}
+export interface AiCacheBypassRuleInput {
+  /**
+   * Request header name.
+   */
+  header: string;
+  /**
+   * The header value that bypasses the cache.
+   */
+  equals: string;
 }
 /**
  * ai-consumer-rate-limiting (Tollgate's take on the API7 plugin): a consumer's own token quota per LLM instance, checked before the route's ai-rate-limiting.
@@ -9289,6 +9748,7 @@ export interface UriBlockerConfInput {
  */
 export interface PluginConsumerConfMapInput {
   'ai-aws-content-moderation': AiAwsContentModerationConfInput;
+  'ai-cache': AiCacheConfInput;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConfInput;
   'ai-lakera-guard': AiLakeraGuardConfInput;
   'ai-proxy': AiProxyConfInput;

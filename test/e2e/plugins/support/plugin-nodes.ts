@@ -4,6 +4,7 @@
  * same prefix, in front of an echo upstream (or one the test brings), optionally with a Redis;
  * and the functions the tests share to configure them and wait for the config to be served.
  */
+import fs from 'node:fs';
 import {
   AdminClient,
   freePort,
@@ -53,6 +54,8 @@ export interface PluginNodes {
   putRoute: (id: string, body: Record<string, unknown>) => Promise<HttpReply>;
   /** The statuses of `n` sequential GETs of `uri` on node 0. */
   statuses: (uri: string, n: number, headers?: Record<string, string>) => Promise<number[]>;
+  /** The port of node `node`'s Prometheus export server (`plugin_attr.prometheus.export_addr`). */
+  metricsPort: (node?: number) => number;
 }
 
 interface EtcdConf {
@@ -178,6 +181,13 @@ export function usePluginNodes(options: PluginNodesOptions): PluginNodes {
       });
       if (res.status < 300) await settled();
       return res;
+    },
+    metricsPort: (node = 0) => {
+      const file = need(`node ${node}`, started[node]).configFile;
+      const config = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+        plugin_attr: { prometheus: { export_addr: { port: number } } };
+      };
+      return config.plugin_attr.prometheus.export_addr.port;
     },
     statuses: async (uri, n, headers = {}) => {
       const out: number[] = [];
