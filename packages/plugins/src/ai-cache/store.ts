@@ -14,7 +14,7 @@
  * A failed write is logged (throttled) and forgotten.
  */
 import type { RequestContext } from '@tollgate/core';
-import type { throttledWarn } from '@tollgate/limiter';
+import type { RedisValueStore, throttledWarn } from '@tollgate/limiter';
 import type { AiCacheRuntimeConf } from './conf';
 import { encodeEntry } from './entry';
 import { cacheState, storeOf } from './state';
@@ -24,6 +24,7 @@ export async function storeAnswer(
   conf: AiCacheRuntimeConf,
   ctx: RequestContext,
   warn: ReturnType<typeof throttledWarn>,
+  store: () => Pick<RedisValueStore, 'set'> = () => storeOf(conf),
 ): Promise<void> {
   const ai = ctx.ai;
   const state = cacheState(ctx);
@@ -37,7 +38,7 @@ export async function storeAnswer(
   const value = encodeEntry(answer.bytes, answer.format, Math.floor(Date.now() / 1000));
   if (value === undefined) return;
   try {
-    await storeOf(conf).set(key, value, conf.exact.ttl);
+    await store().set(key, value, conf.exact.ttl);
   } catch (err) {
     warn('ai-cache: cache write failed', { err: (err as Error).message });
   }
