@@ -12,6 +12,7 @@ import { aiRateLimiting } from './ai-rate-limiting';
 import { aiRag } from './ai-rag';
 import { aiRequestRewrite } from './ai-request-rewrite';
 import { aiLakeraGuard } from './ai-lakera-guard';
+import { aiAliyunContentModeration } from './ai-aliyun-content-moderation';
 import { cors } from './cors';
 import { ipRestriction } from './ip-restriction';
 import { uaRestriction } from './ua-restriction';
@@ -74,6 +75,7 @@ const ALL: PluginDefinition<never>[] = [
   aiConsumerRateLimiting,
   aiAwsContentModeration,
   aiRateLimiting,
+  aiAliyunContentModeration,
   aiLakeraGuard,
   prometheus,
   limitCountPlugin,

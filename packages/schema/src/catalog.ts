@@ -46,6 +46,7 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'ai-consumer-rate-limiting', version: '0.1', priority: 1035 },
   { name: 'ai-aws-content-moderation', version: '0.1', priority: 1031 },
   { name: 'ai-rate-limiting', version: '0.1', priority: 1030 },
+  { name: 'ai-aliyun-content-moderation', version: '0.1', priority: 1029 },
   { name: 'ai-lakera-guard', version: '0.1', priority: 1028 },
   { name: 'prometheus', version: '0.2', priority: 500 },
   { name: 'limit-count', version: '0.5', priority: 1002 },

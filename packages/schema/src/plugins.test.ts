@@ -33,6 +33,7 @@ describe('plugin catalogue', () => {
       ['ai-consumer-rate-limiting', 1035, '0.1'],
       ['ai-aws-content-moderation', 1031, '0.1'],
       ['ai-rate-limiting', 1030, '0.1'],
+      ['ai-aliyun-content-moderation', 1029, '0.1'],
       ['ai-lakera-guard', 1028, '0.1'],
       ['proxy-mirror', 1010, '0.1'],
       ['proxy-rewrite', 1008, '0.1'],

@@ -18,6 +18,7 @@ export * from './certs';
 export * from './mock-vault';
 export * from './mock-lakera';
 export * from './mock-aws-secrets';
+export * from './mock-aliyun-moderation';
 export * from './mock-comprehend';
 export * from './aws-sigv4-check';
 export * from './mock-gcp-secrets';

@@ -30,6 +30,7 @@ export type SchemaId =
   | "tollgate:common/timestamp"
   | "tollgate:common/upstream-node"
   | "tollgate:common/upstream-nodes"
+  | "tollgate:plugins/ai-aliyun-content-moderation"
   | "tollgate:plugins/ai-aws-content-moderation"
   | "tollgate:plugins/ai-cache"
   | "tollgate:plugins/ai-consumer-rate-limiting"
@@ -1215,6 +1216,190 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
           "$ref": "tollgate:common/upstream-node"
         }
       }
+    ]
+  },
+  "tollgate:plugins/ai-aliyun-content-moderation": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-aliyun-content-moderation",
+    "title": "AiAliyunContentModerationConf",
+    "description": "APISIX 3.18's ai-aliyun-content-moderation: send AI prompts and answers to Alibaba Cloud's TextModerationPlus and refuse those at or above a risk level. Needs ai-proxy or ai-proxy-multi on the route.",
+    "type": "object",
+    "properties": {
+      "endpoint": {
+        "description": "Base URL of the Alibaba Cloud content moderation service (for example `https://green-cip.cn-shanghai.aliyuncs.com`); requests go to `POST /` of its origin (a path in it is not used).",
+        "type": "string",
+        "minLength": 1
+      },
+      "region_id": {
+        "description": "Region sent as `RegionId` (for example `cn-shanghai`).",
+        "type": "string",
+        "minLength": 1
+      },
+      "access_key_id": {
+        "description": "AccessKey ID sent as `AccessKeyId`.",
+        "type": "string",
+        "minLength": 1
+      },
+      "access_key_secret": {
+        "description": "AccessKey secret the requests are signed with (HMAC-SHA1). Stored encrypted; `$secret://` and `$env://` references are resolved.",
+        "type": "string",
+        "minLength": 1
+      },
+      "check_request": {
+        "description": "Moderate the prompt before the LLM is called.",
+        "type": "boolean",
+        "default": true
+      },
+      "check_response": {
+        "description": "Moderate the LLM's answer (see `stream_check_mode` for streams).",
+        "type": "boolean",
+        "default": false
+      },
+      "request_check_mode": {
+        "description": "Which user/tool messages are moderated: `last`, only the latest consecutive block of messages of the selected roles; `all`, every one. System messages are always checked when `system` is selected.",
+        "type": "string",
+        "enum": [
+          "last",
+          "all"
+        ],
+        "default": "last"
+      },
+      "request_check_roles": {
+        "description": "Message roles moderated on the request side. `user` and `tool` follow `request_check_mode`; `system` (and `developer`, Responses `instructions`) is checked on every request.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "enum": [
+            "user",
+            "tool",
+            "system"
+          ]
+        },
+        "minItems": 1,
+        "uniqueItems": true,
+        "default": [
+          "user"
+        ]
+      },
+      "request_check_service": {
+        "description": "TextModerationPlus `Service` for prompts.",
+        "type": "string",
+        "minLength": 1,
+        "default": "llm_query_moderation"
+      },
+      "request_check_length_limit": {
+        "description": "Characters of prompt text per moderation call; longer text is cut into pieces, one call each, and the first risky piece refuses.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 2000
+      },
+      "response_check_service": {
+        "description": "TextModerationPlus `Service` for answers.",
+        "type": "string",
+        "minLength": 1,
+        "default": "llm_response_moderation"
+      },
+      "response_check_length_limit": {
+        "description": "Characters of answer text per moderation call.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 5000
+      },
+      "risk_level_bar": {
+        "description": "Lowest `Data.RiskLevel` that refuses (`none` < `low` < `medium` < `high` < `max`).",
+        "type": "string",
+        "enum": [
+          "none",
+          "low",
+          "medium",
+          "high",
+          "max"
+        ],
+        "default": "high"
+      },
+      "deny_code": {
+        "description": "Status of a refusal. 200 (the default) lets client SDKs read the completion-shaped refusal as an answer; a refused stream keeps the status already sent.",
+        "type": "integer",
+        "minimum": 200,
+        "maximum": 599,
+        "default": 200
+      },
+      "deny_message": {
+        "description": "The assistant text of a refusal; when unset, the service's `Data.Advice[0].Answer`, else `Your request violate our content policy.`.",
+        "type": "string"
+      },
+      "stream_check_mode": {
+        "description": "Streams: `final_packet` moderates the whole answer at its end and adds `risk_level` to the data events of the last chunk; `realtime` moderates batches of text as they stream and ends the stream with the refusal on a hit.",
+        "type": "string",
+        "enum": [
+          "realtime",
+          "final_packet"
+        ],
+        "default": "final_packet"
+      },
+      "stream_check_cache_size": {
+        "description": "Realtime mode: characters of streamed text that make a batch.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 128
+      },
+      "stream_check_interval": {
+        "description": "Realtime mode: seconds after which the text gathered so far is checked even if the batch is not full (checked when a chunk arrives).",
+        "type": "number",
+        "minimum": 0.1,
+        "default": 3
+      },
+      "timeout": {
+        "description": "Milliseconds one moderation call may take.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 10000
+      },
+      "keepalive": {
+        "description": "Keep connections to the service open between calls.",
+        "type": "boolean",
+        "default": true
+      },
+      "keepalive_pool": {
+        "description": "Most idle connections kept per endpoint.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 30
+      },
+      "keepalive_timeout": {
+        "description": "Milliseconds an idle connection is kept.",
+        "type": "integer",
+        "minimum": 1000,
+        "default": 60000
+      },
+      "ssl_verify": {
+        "description": "Verify the TLS certificate of an `https` endpoint.",
+        "type": "boolean",
+        "default": true
+      },
+      "fail_mode": {
+        "description": "Traffic the plugin cannot inspect (no AI instance picked, a content type other than JSON, a protocol without a conversation): `skip` passes it with an info log, `warn` with a warning, `error` refuses it.",
+        "type": "string",
+        "enum": [
+          "skip",
+          "warn",
+          "error"
+        ],
+        "default": "skip"
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "endpoint",
+      "region_id",
+      "access_key_id",
+      "access_key_secret"
+    ],
+    "encrypt_fields": [
+      "access_key_secret"
     ]
   },
   "tollgate:plugins/ai-aws-content-moderation": {
@@ -8120,6 +8305,9 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
 export const PLUGIN_SCHEMA_IDS: Readonly<
   Record<string, { schema: SchemaId; consumerSchema?: SchemaId; metadataSchema?: SchemaId }>
 > = {
+  "ai-aliyun-content-moderation": {
+    "schema": "tollgate:plugins/ai-aliyun-content-moderation"
+  },
   "ai-aws-content-moderation": {
     "schema": "tollgate:plugins/ai-aws-content-moderation"
   },

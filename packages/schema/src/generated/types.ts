@@ -1372,6 +1372,7 @@ export interface SecretGcpConf {
  * Plugin name to the type of its route/service configuration.
  */
 export interface PluginConfMap {
+  'ai-aliyun-content-moderation': AiAliyunContentModerationConf;
   'ai-aws-content-moderation': AiAwsContentModerationConf;
   'ai-cache': AiCacheConf;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConf;
@@ -1416,6 +1417,142 @@ export interface PluginConfMap {
   'ua-restriction': UaRestrictionConf;
   'udp-logger': UdpLoggerConf;
   'uri-blocker': UriBlockerConf;
+}
+/**
+ * APISIX 3.18's ai-aliyun-content-moderation: send AI prompts and answers to Alibaba Cloud's TextModerationPlus and refuse those at or above a risk level. Needs ai-proxy or ai-proxy-multi on the route.
+ */
+export interface AiAliyunContentModerationConf {
+  /**
+   * Base URL of the Alibaba Cloud content moderation service (for example `https://green-cip.cn-shanghai.aliyuncs.com`); requests go to `POST /` of its origin (a path in it is not used).
+   */
+  endpoint: string;
+  /**
+   * Region sent as `RegionId` (for example `cn-shanghai`).
+   */
+  region_id: string;
+  /**
+   * AccessKey ID sent as `AccessKeyId`.
+   */
+  access_key_id: string;
+  /**
+   * AccessKey secret the requests are signed with (HMAC-SHA1). Stored encrypted; `$secret://` and `$env://` references are resolved.
+   */
+  access_key_secret: string;
+  /**
+   * Moderate the prompt before the LLM is called.
+   */
+  check_request: boolean;
+  /**
+   * Moderate the LLM's answer (see `stream_check_mode` for streams).
+   */
+  check_response: boolean;
+  /**
+   * Which user/tool messages are moderated: `last`, only the latest consecutive block of messages of the selected roles; `all`, every one. System messages are always checked when `system` is selected.
+   */
+  request_check_mode: 'last' | 'all';
+  /**
+   * Message roles moderated on the request side. `user` and `tool` follow `request_check_mode`; `system` (and `developer`, Responses `instructions`) is checked on every request.
+   *
+   * @minItems 1
+   */
+  request_check_roles: ['user' | 'tool' | 'system', ...('user' | 'tool' | 'system')[]];
+  /**
+   * TextModerationPlus `Service` for prompts.
+   */
+  request_check_service: string;
+  /**
+   * Characters of prompt text per moderation call; longer text is cut into pieces, one call each, and the first risky piece refuses.
+   */
+  request_check_length_limit: number;
+  /**
+   * TextModerationPlus `Service` for answers.
+   */
+  response_check_service: string;
+  /**
+   * Characters of answer text per moderation call.
+   */
+  response_check_length_limit: number;
+  /**
+   * Lowest `Data.RiskLevel` that refuses (`none` < `low` < `medium` < `high` < `max`).
+   */
+  risk_level_bar: 'none' | 'low' | 'medium' | 'high' | 'max';
+  /**
+   * Status of a refusal. 200 (the default) lets client SDKs read the completion-shaped refusal as an answer; a refused stream keeps the status already sent.
+   */
+  deny_code: number;
+  /**
+   * The assistant text of a refusal; when unset, the service's `Data.Advice[0].Answer`, else `Your request violate our content policy.`.
+   */
+  deny_message?: string;
+  /**
+   * Streams: `final_packet` moderates the whole answer at its end and adds `risk_level` to the data events of the last chunk; `realtime` moderates batches of text as they stream and ends the stream with the refusal on a hit.
+   */
+  stream_check_mode: 'realtime' | 'final_packet';
+  /**
+   * Realtime mode: characters of streamed text that make a batch.
+   */
+  stream_check_cache_size: number;
+  /**
+   * Realtime mode: seconds after which the text gathered so far is checked even if the batch is not full (checked when a chunk arrives).
+   */
+  stream_check_interval: number;
+  /**
+   * Milliseconds one moderation call may take.
+   */
+  timeout: number;
+  /**
+   * Keep connections to the service open between calls.
+   */
+  keepalive: boolean;
+  /**
+   * Most idle connections kept per endpoint.
+   */
+  keepalive_pool: number;
+  /**
+   * Milliseconds an idle connection is kept.
+   */
+  keepalive_timeout: number;
+  /**
+   * Verify the TLS certificate of an `https` endpoint.
+   */
+  ssl_verify: boolean;
+  /**
+   * Traffic the plugin cannot inspect (no AI instance picked, a content type other than JSON, a protocol without a conversation): `skip` passes it with an info log, `warn` with a warning, `error` refuses it.
+   */
+  fail_mode: 'skip' | 'warn' | 'error';
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * APISIX's `_meta` block, accepted by every plugin: controls whether and when the plugin runs.
+ */
+export interface PluginMeta {
+  /**
+   * When true the plugin is configured but skipped.
+   */
+  disable?: boolean;
+  /**
+   * Body sent instead of the plugin's own when the plugin ends the request.
+   */
+  error_response?:
+    | string
+    | {
+        [k: string]: unknown;
+      };
+  /**
+   * Overrides the plugin's priority for this configuration (higher runs first).
+   */
+  priority?: number;
+  /**
+   * Vars expression (lua-resty-expr syntax); the plugin runs only when it matches.
+   */
+  filter?: unknown[];
+  /**
+   * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
+   */
+  pre_function?: string;
 }
 /**
  * ai-aws-content-moderation: score prompts (and optionally answers) with Amazon Comprehend DetectToxicContent and refuse those over the thresholds. Needs ai-proxy or ai-proxy-multi on the same route.
@@ -1530,35 +1667,6 @@ export interface AiAwsContentModerationConf {
    * APISIX plugin meta options.
    */
   _meta?: PluginMeta;
-}
-/**
- * APISIX's `_meta` block, accepted by every plugin: controls whether and when the plugin runs.
- */
-export interface PluginMeta {
-  /**
-   * When true the plugin is configured but skipped.
-   */
-  disable?: boolean;
-  /**
-   * Body sent instead of the plugin's own when the plugin ends the request.
-   */
-  error_response?:
-    | string
-    | {
-        [k: string]: unknown;
-      };
-  /**
-   * Overrides the plugin's priority for this configuration (higher runs first).
-   */
-  priority?: number;
-  /**
-   * Vars expression (lua-resty-expr syntax); the plugin runs only when it matches.
-   */
-  filter?: unknown[];
-  /**
-   * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
-   */
-  pre_function?: string;
 }
 /**
  * ai-cache: answers of the LLM cached in Redis and replayed for identical requests (APISIX 3.18's ai-cache; the semantic layer is accepted but not yet supported).
@@ -4802,6 +4910,7 @@ export interface UriBlockerConf {
  * Plugin name to the type of its consumer/credential configuration.
  */
 export interface PluginConsumerConfMap {
+  'ai-aliyun-content-moderation': AiAliyunContentModerationConf;
   'ai-aws-content-moderation': AiAwsContentModerationConf;
   'ai-cache': AiCacheConf;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConf;
@@ -6317,6 +6426,7 @@ export interface SecretGcpConfInput {
  * Plugin name to the type of its route/service configuration.
  */
 export interface PluginConfMapInput {
+  'ai-aliyun-content-moderation': AiAliyunContentModerationConfInput;
   'ai-aws-content-moderation': AiAwsContentModerationConfInput;
   'ai-cache': AiCacheConfInput;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConfInput;
@@ -6361,6 +6471,142 @@ export interface PluginConfMapInput {
   'ua-restriction': UaRestrictionConfInput;
   'udp-logger': UdpLoggerConfInput;
   'uri-blocker': UriBlockerConfInput;
+}
+/**
+ * APISIX 3.18's ai-aliyun-content-moderation: send AI prompts and answers to Alibaba Cloud's TextModerationPlus and refuse those at or above a risk level. Needs ai-proxy or ai-proxy-multi on the route.
+ */
+export interface AiAliyunContentModerationConfInput {
+  /**
+   * Base URL of the Alibaba Cloud content moderation service (for example `https://green-cip.cn-shanghai.aliyuncs.com`); requests go to `POST /` of its origin (a path in it is not used).
+   */
+  endpoint: string;
+  /**
+   * Region sent as `RegionId` (for example `cn-shanghai`).
+   */
+  region_id: string;
+  /**
+   * AccessKey ID sent as `AccessKeyId`.
+   */
+  access_key_id: string;
+  /**
+   * AccessKey secret the requests are signed with (HMAC-SHA1). Stored encrypted; `$secret://` and `$env://` references are resolved.
+   */
+  access_key_secret: string;
+  /**
+   * Moderate the prompt before the LLM is called.
+   */
+  check_request?: boolean;
+  /**
+   * Moderate the LLM's answer (see `stream_check_mode` for streams).
+   */
+  check_response?: boolean;
+  /**
+   * Which user/tool messages are moderated: `last`, only the latest consecutive block of messages of the selected roles; `all`, every one. System messages are always checked when `system` is selected.
+   */
+  request_check_mode?: 'last' | 'all';
+  /**
+   * Message roles moderated on the request side. `user` and `tool` follow `request_check_mode`; `system` (and `developer`, Responses `instructions`) is checked on every request.
+   *
+   * @minItems 1
+   */
+  request_check_roles?: ['user' | 'tool' | 'system', ...('user' | 'tool' | 'system')[]];
+  /**
+   * TextModerationPlus `Service` for prompts.
+   */
+  request_check_service?: string;
+  /**
+   * Characters of prompt text per moderation call; longer text is cut into pieces, one call each, and the first risky piece refuses.
+   */
+  request_check_length_limit?: number;
+  /**
+   * TextModerationPlus `Service` for answers.
+   */
+  response_check_service?: string;
+  /**
+   * Characters of answer text per moderation call.
+   */
+  response_check_length_limit?: number;
+  /**
+   * Lowest `Data.RiskLevel` that refuses (`none` < `low` < `medium` < `high` < `max`).
+   */
+  risk_level_bar?: 'none' | 'low' | 'medium' | 'high' | 'max';
+  /**
+   * Status of a refusal. 200 (the default) lets client SDKs read the completion-shaped refusal as an answer; a refused stream keeps the status already sent.
+   */
+  deny_code?: number;
+  /**
+   * The assistant text of a refusal; when unset, the service's `Data.Advice[0].Answer`, else `Your request violate our content policy.`.
+   */
+  deny_message?: string;
+  /**
+   * Streams: `final_packet` moderates the whole answer at its end and adds `risk_level` to the data events of the last chunk; `realtime` moderates batches of text as they stream and ends the stream with the refusal on a hit.
+   */
+  stream_check_mode?: 'realtime' | 'final_packet';
+  /**
+   * Realtime mode: characters of streamed text that make a batch.
+   */
+  stream_check_cache_size?: number;
+  /**
+   * Realtime mode: seconds after which the text gathered so far is checked even if the batch is not full (checked when a chunk arrives).
+   */
+  stream_check_interval?: number;
+  /**
+   * Milliseconds one moderation call may take.
+   */
+  timeout?: number;
+  /**
+   * Keep connections to the service open between calls.
+   */
+  keepalive?: boolean;
+  /**
+   * Most idle connections kept per endpoint.
+   */
+  keepalive_pool?: number;
+  /**
+   * Milliseconds an idle connection is kept.
+   */
+  keepalive_timeout?: number;
+  /**
+   * Verify the TLS certificate of an `https` endpoint.
+   */
+  ssl_verify?: boolean;
+  /**
+   * Traffic the plugin cannot inspect (no AI instance picked, a content type other than JSON, a protocol without a conversation): `skip` passes it with an info log, `warn` with a warning, `error` refuses it.
+   */
+  fail_mode?: 'skip' | 'warn' | 'error';
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * APISIX's `_meta` block, accepted by every plugin: controls whether and when the plugin runs.
+ */
+export interface PluginMetaInput {
+  /**
+   * When true the plugin is configured but skipped.
+   */
+  disable?: boolean;
+  /**
+   * Body sent instead of the plugin's own when the plugin ends the request.
+   */
+  error_response?:
+    | string
+    | {
+        [k: string]: unknown;
+      };
+  /**
+   * Overrides the plugin's priority for this configuration (higher runs first).
+   */
+  priority?: number;
+  /**
+   * Vars expression (lua-resty-expr syntax); the plugin runs only when it matches.
+   */
+  filter?: unknown[];
+  /**
+   * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
+   */
+  pre_function?: string;
 }
 /**
  * ai-aws-content-moderation: score prompts (and optionally answers) with Amazon Comprehend DetectToxicContent and refuse those over the thresholds. Needs ai-proxy or ai-proxy-multi on the same route.
@@ -6475,35 +6721,6 @@ export interface AiAwsContentModerationConfInput {
    * APISIX plugin meta options.
    */
   _meta?: PluginMetaInput;
-}
-/**
- * APISIX's `_meta` block, accepted by every plugin: controls whether and when the plugin runs.
- */
-export interface PluginMetaInput {
-  /**
-   * When true the plugin is configured but skipped.
-   */
-  disable?: boolean;
-  /**
-   * Body sent instead of the plugin's own when the plugin ends the request.
-   */
-  error_response?:
-    | string
-    | {
-        [k: string]: unknown;
-      };
-  /**
-   * Overrides the plugin's priority for this configuration (higher runs first).
-   */
-  priority?: number;
-  /**
-   * Vars expression (lua-resty-expr syntax); the plugin runs only when it matches.
-   */
-  filter?: unknown[];
-  /**
-   * Lua function source APISIX runs before the plugin in each phase. Refused by Tollgate's Admin API (Tollgate does not run Lua); ignored with a warning in configurations APISIX wrote into etcd.
-   */
-  pre_function?: string;
 }
 /**
  * ai-cache: answers of the LLM cached in Redis and replayed for identical requests (APISIX 3.18's ai-cache; the semantic layer is accepted but not yet supported).
@@ -9747,6 +9964,7 @@ export interface UriBlockerConfInput {
  * Plugin name to the type of its consumer/credential configuration.
  */
 export interface PluginConsumerConfMapInput {
+  'ai-aliyun-content-moderation': AiAliyunContentModerationConfInput;
   'ai-aws-content-moderation': AiAwsContentModerationConfInput;
   'ai-cache': AiCacheConfInput;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConfInput;
