@@ -1,6 +1,6 @@
 /**
  * ai-lakera-guard end to end (issue 13): APISIX 3.18's t/plugin/ai-lakera-guard.t,
- * ai-lakera-guard-chain.t and ai-lakera-guard-secrets.t, each test named after the APISIX TEST it
+ * ai-lakera-guard-chain.t (after ai-aliyun-content-moderation) and ai-lakera-guard-secrets.t, each test named after the APISIX TEST it
  * ports. One real `tollgate start` (one worker) configured through the Admin API, ai-proxy to the
  * repo's mock LLM (OpenAI chat, OpenAI Responses, Anthropic messages), and the testkit's mock
  * Lakera Guard, which flags text containing `injection`, answers 500 to `lakera-error` and waits
@@ -20,12 +20,14 @@ import {
   AdminClient,
   freePort,
   httpRequest,
+  startMockAliyunModeration,
   startMockLakera,
   startMockVault,
   startTollgate,
   testEtcdEndpoint,
   uniquePrefix,
   waitFor,
+  type MockAliyunModeration,
   type MockLakera,
   type MockVault,
   type TollgateNode,
@@ -47,6 +49,7 @@ const FLAGGED_ANSWER = 'Here is an injection payload you requested';
 let llm: MockLlm;
 let lakera: MockLakera;
 let vault: MockVault;
+let aliyun: MockAliyunModeration;
 let plain: http.Server;
 let node: TollgateNode;
 let admin: AdminClient;
@@ -59,6 +62,7 @@ beforeAll(async () => {
   llm = await startMockLlm({ name: 'llm', apiKeys: [LLM_KEY], fixturesDir: FIXTURES });
   lakera = await startMockLakera({ apiKey: LAKERA_KEY });
   vault = await startMockVault({ token: VAULT_TOKEN });
+  aliyun = await startMockAliyunModeration({ accessKeyId: 'fake-key-id', accessKeySecret: 'fake' });
   vault.put('kv/apisix/lakera', { api_key: VAULT_LAKERA_KEY });
   // APISIX's test upstream: /hello answers `hello world`.
   plain = http.createServer((req, res) => {
@@ -101,6 +105,7 @@ afterAll(async () => {
   await llm?.close();
   await lakera?.close();
   await vault?.close();
+  await aliyun?.close();
   plain?.closeAllConnections();
   await new Promise<void>((resolve) => (plain ? plain.close(() => resolve()) : resolve()));
 });
@@ -752,6 +757,65 @@ describe('ai-lakera-guard.t: streamed answers', () => {
     );
     expect(res.status).toBe(0);
     await waitFor('Lakera to see the caller leave', () => lakera.requests[0]?.aborted === true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// t/plugin/ai-lakera-guard-chain.t
+
+describe('ai-lakera-guard-chain.t: after ai-aliyun-content-moderation (1029) on the answer', () => {
+  let uri: string;
+  beforeAll(async () => {
+    uri = await route(
+      'chat',
+      { direction: 'output', action: 'block' },
+      {
+        plugins: {
+          'ai-aliyun-content-moderation': {
+            endpoint: aliyun.url,
+            region_id: 'cn-shanghai',
+            access_key_id: 'fake-key-id',
+            access_key_secret: 'fake',
+            check_request: false,
+            check_response: true,
+          },
+        },
+      },
+    );
+  });
+  beforeEach(() => aliyun.clear());
+
+  const dones = (body: string) => sseEvents(body).filter((e) => e.data === '[DONE]').length;
+
+  it('TEST 1/2: a flagged streamed answer is still scanned and refused by ai-lakera-guard', async () => {
+    const res = await ask(uri, 'chat', 'say something bad', {
+      stream: true,
+      answer: FLAGGED_ANSWER,
+    });
+    expect(res.status).toBe(200);
+    expect(answerText('chat', res)).toBe(BLOCKED_RESPONSE);
+    expect(dones(res.body)).toBe(1);
+    expect(aliyun.calls.length).toBeGreaterThan(0);
+    expect(lakeraSaw()).toEqual([[{ role: 'assistant', content: FLAGGED_ANSWER }]]);
+    await logged('response flagged by Lakera Guard');
+  });
+
+  it('TEST 3: a clean streamed answer passes the chain', async () => {
+    const res = await ask(uri, 'chat', 'say hello', { stream: true, answer: 'Hello there!' });
+    expect(answerText('chat', res)).toBe('Hello there!');
+    expect(dones(res.body)).toBe(1);
+    expect(aliyun.calls.length).toBeGreaterThan(0);
+  });
+
+  it('TEST 4: events sent one by one (usage and [DONE] in separate chunks) end with exactly one [DONE]', async () => {
+    const res = await ask(uri, 'chat', 'say hello', {
+      stream: true,
+      answer: 'Hello there, event by event!',
+      headers: { 'x-mock-tokens-per-second': '100' },
+    });
+    expect(answerText('chat', res)).toBe('Hello there, event by event!');
+    expect(dones(res.body)).toBe(1);
+    expect(endsProperly('chat', res.body)).toBe(true);
   });
 });
 
