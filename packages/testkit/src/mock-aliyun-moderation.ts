@@ -37,6 +37,8 @@ export interface MockAliyunModeration {
   readonly calls: readonly AliyunModerationCall[];
   /** Why each refused request was refused. */
   readonly rejections: readonly string[];
+  /** Requests received so far, answered or not (a delayed one counts on arrival). */
+  readonly received: number;
   /**
    * Answer every call with this status and a non-verdict body (`undefined` to go back to
    * verdicts), to show that the plugin fails open.
@@ -140,6 +142,7 @@ export async function startMockAliyunModeration(
   const nonces = new Set<string>();
   let failure: number | undefined;
   let delayMs = 0;
+  let received = 0;
   const timers = new Set<NodeJS.Timeout>();
   const answer = (res: http.ServerResponse, status: number, body: object) => {
     res.writeHead(status, {
@@ -192,6 +195,7 @@ export async function startMockAliyunModeration(
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      received += 1;
       const body = Buffer.concat(chunks).toString('utf8');
       if (delayMs <= 0) {
         handle(req, res, body);
@@ -210,6 +214,9 @@ export async function startMockAliyunModeration(
     url: `http://127.0.0.1:${port}`,
     calls,
     rejections,
+    get received() {
+      return received;
+    },
     failWith(status) {
       failure = status;
     },
@@ -217,6 +224,7 @@ export async function startMockAliyunModeration(
       delayMs = ms;
     },
     clear() {
+      received = 0;
       calls.length = 0;
       rejections.length = 0;
     },

@@ -549,6 +549,82 @@ describe('ai-aliyun-content-moderation.t: streams (TEST 16-25)', () => {
   });
 });
 
+describe('streams: a slow service, a client leaving while a check is pending', () => {
+  const realtimeRoute = (id: string, over: Record<string, unknown>) =>
+    route(id, `/aliyun/${id}`, {
+      prometheus: {},
+      'ai-proxy': proxy(),
+      [PLUGIN]: moderation({
+        check_request: false,
+        check_response: true,
+        stream_check_mode: 'realtime',
+        stream_check_cache_size: 1,
+        ...over,
+      }),
+    });
+  const streamBody = { messages: [{ role: 'user', content: 'hi' }], stream: true };
+
+  it('a service slower than timeout: each batch fails open and the whole stream arrives', async () => {
+    const uri = await realtimeRoute('rt-slow', { timeout: 200 });
+    aliyun.delay(1000);
+    const started = Date.now();
+    const res = await post(uri, streamBody, paced('chat-offensive.sse'));
+    expect(res.events).toHaveLength(6);
+    expect(res.text).toContain('right now!');
+    // Three text batches, each given up after 200 ms, not after the service's 1 s.
+    expect(Date.now() - started).toBeLessThan(2500);
+    await waitFor('the timeout log lines', () =>
+      output.includes('failed to check content: failed to request: timeout'),
+    );
+  });
+
+  it('a client leaving during a check: the check and the LLM call are aborted, nothing leaks', async () => {
+    const uri = await realtimeRoute('rt-leave', {});
+    aliyun.delay(5000);
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: gatewayPort,
+          path: uri,
+          method: 'POST',
+          agent: false,
+          headers: { 'content-type': 'application/json', ...paced('chat-offensive.sse') },
+        },
+        (res) => {
+          // The first event (no text) passes at once; the second waits for its check: leave
+          // once the service has the check.
+          res.once('data', () => {
+            waitFor('the check to reach the service', () => aliyun.received === 1).then(() => {
+              req.destroy();
+              resolve();
+            }, reject);
+          });
+        },
+      );
+      req.on('error', () => undefined);
+      req.setTimeout(10_000, () => reject(new Error('no first event')));
+      req.end(JSON.stringify(streamBody));
+    });
+    const llmCall = await waitFor('the LLM call to be aborted', () =>
+      llm.requests.find((r) => r.aborted),
+    );
+    expect(llmCall.path).toBe('/v1/chat/completions');
+    await waitFor('the gauge of the route back to 0', async () => {
+      const res = await freshGet(`http://127.0.0.1:${metricsPort}/apisix/prometheus/metrics`);
+      const line = res.body
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('apisix_llm_active_connections{') && l.includes('route_id="rt-leave"'),
+        );
+      return line?.endsWith(' 0');
+    });
+    // The pending moderation call was abandoned: the service never answered a verdict for it.
+    expect(aliyun.calls).toHaveLength(0);
+  });
+});
+
 describe('ai-aliyun-content-moderation.t: the active connections gauge (TEST 35/36)', () => {
   async function gaugeOf(routeId: string): Promise<number[]> {
     const res = await freshGet(`http://127.0.0.1:${metricsPort}/apisix/prometheus/metrics`);
