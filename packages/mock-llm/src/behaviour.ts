@@ -16,6 +16,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   hang: false,
   malformed: false,
   omitUsage: false,
+  loop: false,
   waiting: 0,
   embeddingDimensions: 8,
 });
@@ -34,6 +35,7 @@ const KINDS: Record<keyof Behaviour, Kind> = {
   ttftMs: 'count',
   tokensPerSecond: 'rate',
   cutAfterEvents: 'count',
+  loop: 'flag',
   reset: 'flag',
   hang: 'flag',
   malformed: 'flag',

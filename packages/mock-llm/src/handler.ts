@@ -164,7 +164,8 @@ async function answer(
   const refusal = protocol.invalid(body);
   if (refusal) return fail(400, refusal);
   const model = state.capacity;
-  if (!model) {
+  // A looping stream never finishes: it is not queued for a slot of the capacity model.
+  if (!model || (b.loop && body.stream === true)) {
     const generated = protocol.reply({ name: state.name, behaviour: b, body });
     return sendReply(ex, { ...generated, status: b.status }, b, headers);
   }

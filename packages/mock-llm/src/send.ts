@@ -2,7 +2,8 @@
  * @module send
  * Writes a `Reply` with the behaviour's timing and faults: JSON in one piece; SSE event by event
  * as produced (headers flushed first, `ttftMs` before the first event, `tokensPerSecond` between
- * text events, the socket cut after `cutAfterEvents`), stopping when the client goes away.
+ * text events, the socket cut after `cutAfterEvents`; a looping reply's text for ever), stopping
+ * when the client goes away.
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Exchange } from './exchange';
@@ -43,7 +44,19 @@ async function sendEvents(
     await ex.write(event.text);
     sent++;
   }
-  ex.end();
+  if (!reply.loop) return ex.end();
+  for (let n = 0; !ex.closed; n++) {
+    if (behaviour.cutAfterEvents !== undefined && sent >= behaviour.cutAfterEvents) {
+      ex.cut();
+      return;
+    }
+    // Unpaced, still yield to the event loop: an endless stream must not starve the server.
+    if (gapMs > 0) await ex.sleep(gapMs);
+    else await new Promise((resolve) => setImmediate(resolve));
+    if (ex.closed) return;
+    await ex.write(reply.loop(n).text);
+    sent++;
+  }
 }
 
 /** Send `reply` on `ex`; resolves when it is fully written or the exchange closed. */

@@ -1,5 +1,13 @@
 import { DEFAULT_BEHAVIOUR } from './behaviour';
-import { estimateTokens, generate, greeting, splitTokens, textOf, toLength } from './text';
+import {
+  estimateTokens,
+  generate,
+  greeting,
+  loopPieces,
+  splitTokens,
+  textOf,
+  toLength,
+} from './text';
 
 describe('text', () => {
   it('reads text from strings, part arrays and single parts', () => {
@@ -55,5 +63,11 @@ describe('text', () => {
     expect(gen.text.startsWith('Hello from a: hi Hello from a: hi')).toBe(true);
     const fixed = generate('a', { ...DEFAULT_BEHAVIOUR, content: 'ok' }, 8, 'hi', 50);
     expect(fixed.pieces).toEqual(['ok']);
+  });
+
+  it('loopPieces continues a text with itself, 4 code points a piece, for ever', () => {
+    const next = loopPieces('Hi');
+    expect([0, 1, 2].map(next)).toEqual([' Hi ', 'Hi H', 'i Hi']);
+    expect(loopPieces('é!')(1_000_000)).toHaveLength(4);
   });
 });

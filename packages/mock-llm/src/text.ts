@@ -71,6 +71,21 @@ export function toLength(text: string, tokens: number): string {
 }
 
 /**
+ * The `loop` behaviour's continuation of `text`: piece `n` (4 code points) of ` text text text…`,
+ * so the stream reads `text text text…` after the text itself.
+ * @example
+ * const next = loopPieces('Hi'); [0, 1, 2].map(next) // → [' Hi ', 'Hi H', 'i Hi']
+ */
+export function loopPieces(text: string): (n: number) => string {
+  const unit = Array.from(` ${text}`);
+  return (n) => {
+    let piece = '';
+    for (let i = n * 4; i < n * 4 + 4; i += 1) piece += unit[i % unit.length] ?? '';
+    return piece;
+  };
+}
+
+/**
  * Build the answer for a request whose prompt has `promptChars` characters and whose last user
  * message is `lastUserText`: `behaviour.content` or the greeting (repeated to `outputTokens`
  * pieces when given: the capacity model's answer length), with `behaviour.usage` or the estimate

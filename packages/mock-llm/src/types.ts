@@ -28,6 +28,12 @@ export interface Behaviour {
   tokensPerSecond: number;
   /** Streams: destroy the socket after this many events (no terminator). */
   cutAfterEvents?: number;
+  /**
+   * Streams: after the text, stream it again and again for ever (a model stuck in a loop), paced
+   * by `tokensPerSecond`, with no end event, until the client leaves or the mock stops. JSON
+   * answers are unaffected. Default false.
+   */
+  loop: boolean;
   /** Destroy the socket (TCP reset) without answering. */
   reset: boolean;
   /** Never answer; the socket stays open until the client gives up or the mock stops. */

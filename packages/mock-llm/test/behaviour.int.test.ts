@@ -241,3 +241,53 @@ describe('header overrides the default', () => {
     }
   });
 });
+
+describe('loop', () => {
+  const paths = [
+    ['openai chat', CHAT, STREAM],
+    ['responses', '/v1/responses', { model: 'm', input: 'hi', stream: true }],
+    ['anthropic', '/v1/messages', { ...CHAT_BODY, max_tokens: 10, stream: true }],
+  ] as const;
+
+  it.each(paths)(
+    '%s: the text repeats for ever, paced, until the client leaves',
+    async (_label, path, body) => {
+      const llm = await startMockLlm({ behaviour: { tokensPerSecond: 500 } });
+      try {
+        const a = await send(`${llm.url}${path}`, {
+          body,
+          headers: { 'x-mock-loop': 'true', 'x-mock-content': 'la di da' },
+          // 8 characters of text are 2 pieces: 60 events hold many more than the text.
+          onEvent: (_text, index) => index >= 59,
+        });
+        const texts = dataOf(a.events).map(
+          (d: any) => d.choices?.[0]?.delta?.content ?? d.delta?.text ?? d.delta ?? '',
+        );
+        const said = texts.filter((t) => typeof t === 'string').join('');
+        expect(said.startsWith('la di da la di da la di da')).toBe(true);
+        expect(said.length).toBeGreaterThan(150);
+        expect(a.body).not.toMatch(/\[DONE\]|message_stop|response\.completed/);
+        await waitFor(() => llm.requests[0]?.aborted === true);
+      } finally {
+        await llm.close();
+      }
+    },
+  );
+
+  it('as the default, unpaced, keeps the server answering other requests', async () => {
+    const llm = await startMockLlm({ behaviour: { loop: true } });
+    try {
+      let events = 0;
+      const looping = send(`${llm.url}${CHAT}`, {
+        body: STREAM,
+        onEvent: () => ++events >= 5000,
+      });
+      const other = await send(`${llm.url}${CHAT}`, { body: CHAT_BODY });
+      expect(other.status).toBe(200);
+      expect((await looping).complete).toBe(false);
+      expect(events).toBe(5000);
+    } finally {
+      await llm.close();
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { aiCache } from './ai-cache';
 import { aiProxy } from './ai-proxy';
 import { aiProxyMulti } from './ai-proxy-multi';
 import { aiRateLimiting } from './ai-rate-limiting';
+import { aiRunawayGuard } from './ai-runaway-guard';
 import { aiRag } from './ai-rag';
 import { aiRequestRewrite } from './ai-request-rewrite';
 import { aiLakeraGuard } from './ai-lakera-guard';
@@ -71,6 +72,7 @@ const ALL: PluginDefinition<never>[] = [
   aiRag,
   aiProxyMulti,
   aiProxy,
+  aiRunawayGuard,
   aiCache,
   aiConsumerRateLimiting,
   aiAwsContentModeration,

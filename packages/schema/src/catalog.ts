@@ -41,6 +41,8 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'ai-rag', version: '0.1', priority: 1060 },
   { name: 'ai-proxy-multi', version: '0.5', priority: 1041 },
   { name: 'ai-proxy', version: '0.5', priority: 1040 },
+  // Not an APISIX plugin: its response hook must register after ai-proxy's access, before ai-cache's.
+  { name: 'ai-runaway-guard', version: '0.1', priority: 1038 },
   { name: 'ai-cache', version: '0.1', priority: 1035 },
   // Not an APISIX plugin: must be checked before ai-rate-limiting (1030), after the proxies.
   { name: 'ai-consumer-rate-limiting', version: '0.1', priority: 1035 },

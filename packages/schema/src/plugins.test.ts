@@ -29,6 +29,7 @@ describe('plugin catalogue', () => {
       ['ai-rag', 1060, '0.1'],
       ['ai-proxy-multi', 1041, '0.5'],
       ['ai-proxy', 1040, '0.5'],
+      ['ai-runaway-guard', 1038, '0.1'],
       ['ai-cache', 1035, '0.1'],
       ['ai-consumer-rate-limiting', 1035, '0.1'],
       ['ai-aws-content-moderation', 1031, '0.1'],

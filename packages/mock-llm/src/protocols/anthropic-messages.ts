@@ -8,6 +8,7 @@ import { textOf, type Generation } from '../text';
 import {
   generationFor,
   jsonReply,
+  loopingReply,
   modelOf,
   newId,
   sseReply,
@@ -16,7 +17,6 @@ import {
   type Protocol,
   type ProtocolRequest,
   type Reply,
-  type SseEvent,
   type Refusal,
 } from './common';
 import { contentProblem, messagesProblem, type ShapeProblem } from './shape';
@@ -45,7 +45,7 @@ function message(req: ProtocolRequest, gen: Generation, streaming: boolean) {
   };
 }
 
-function streamEvents(req: ProtocolRequest): SseEvent[] {
+function streamReply(req: ProtocolRequest): Reply {
   const gen = generationOf(req);
   const omit = req.behaviour.omitUsage;
   // Like Anthropic, message_start already reports the first output token; message_delta's count
@@ -66,15 +66,14 @@ function streamEvents(req: ProtocolRequest): SseEvent[] {
     }),
     typedEvent('ping', { type: 'ping' }),
   ];
-  for (const piece of gen.pieces) {
-    events.push(
-      typedEvent(
-        'content_block_delta',
-        { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } },
-        true,
-      ),
+  const textEvent = (piece: string) =>
+    typedEvent(
+      'content_block_delta',
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } },
+      true,
     );
-  }
+  for (const piece of gen.pieces) events.push(textEvent(piece));
+  if (req.behaviour.loop) return loopingReply(events, textEvent, gen.text);
   events.push(
     typedEvent('content_block_stop', { type: 'content_block_stop', index: 0 }),
     typedEvent('message_delta', {
@@ -84,7 +83,7 @@ function streamEvents(req: ProtocolRequest): SseEvent[] {
     }),
     typedEvent('message_stop', { type: 'message_stop' }),
   );
-  return events;
+  return sseReply(events);
 }
 
 function complete(req: ProtocolRequest): Reply {
@@ -128,7 +127,7 @@ export const anthropicMessages: Protocol = {
       messagesProblem(body, 'messages', true) ?? contentProblem(body.system, ['system']);
     return problem && refusal(problem);
   },
-  reply: (req) => (wantsStream(req.body) ? sseReply(streamEvents(req)) : complete(req)),
+  reply: (req) => (wantsStream(req.body) ? streamReply(req) : complete(req)),
   errorBody: (status, { message }) =>
     JSON.stringify({ type: 'error', error: { type: errorType(status), message } }),
 };

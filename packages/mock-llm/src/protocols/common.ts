@@ -4,7 +4,7 @@
  * small helpers they share. Pure apart from random ids.
  */
 import { randomBytes } from 'node:crypto';
-import { generate, textOf, type Generation } from '../text';
+import { generate, loopPieces, textOf, type Generation } from '../text';
 import type { Behaviour } from '../types';
 
 /** One server-sent event, as written on the wire (blank line included). */
@@ -17,7 +17,14 @@ export interface SseEvent {
 /** A complete answer, before faults and pacing are applied. */
 export type Reply =
   | { kind: 'json'; status: number; body: string; contentType?: string }
-  | { kind: 'sse'; status: number; events: SseEvent[]; contentType?: string };
+  | {
+      kind: 'sse';
+      status: number;
+      events: SseEvent[];
+      contentType?: string;
+      /** The `loop` behaviour: the n-th text event sent after `events`, for ever. */
+      loop?: (n: number) => SseEvent;
+    };
 
 /** The parsed request a protocol answers. */
 export interface ProtocolRequest {
@@ -83,6 +90,19 @@ export function jsonReply(payload: unknown): Reply {
 /** A stream reply with status 200. */
 export function sseReply(events: SseEvent[]): Reply {
   return { kind: 'sse', status: 200, events };
+}
+
+/**
+ * The `loop` behaviour's stream: `events` (up to the last text event, no end), then the text
+ * again and again, each piece in `textEvent`.
+ */
+export function loopingReply(
+  events: SseEvent[],
+  textEvent: (piece: string) => SseEvent,
+  text: string,
+): Reply {
+  const next = loopPieces(text);
+  return { kind: 'sse', status: 200, events, loop: (n) => textEvent(next(n)) };
 }
 
 /** The answer of `malformed`: a truncated JSON body, or a stream of events that are not JSON. */

@@ -9,6 +9,7 @@ import {
   dataEvent,
   generationFor,
   jsonReply,
+  loopingReply,
   modelOf,
   newId,
   nowSeconds,
@@ -18,7 +19,6 @@ import {
   type Protocol,
   type ProtocolRequest,
   type Reply,
-  type SseEvent,
 } from './common';
 import { messagesProblem, openAiRefusal } from './shape';
 
@@ -50,7 +50,7 @@ function usageObject(prompt: number, completion: number) {
   };
 }
 
-function streamEvents(req: ProtocolRequest): SseEvent[] {
+function streamReply(req: ProtocolRequest): Reply {
   const gen = generationOf(req);
   const withUsage = includeUsage(req.body) && !req.behaviour.omitUsage;
   const base = {
@@ -71,7 +71,9 @@ function streamEvents(req: ProtocolRequest): SseEvent[] {
       token,
     );
   const events = [chunk({ role: 'assistant', content: '', refusal: null }, null)];
-  for (const piece of gen.pieces) events.push(chunk({ content: piece }, null, true));
+  const textEvent = (piece: string) => chunk({ content: piece }, null, true);
+  for (const piece of gen.pieces) events.push(textEvent(piece));
+  if (req.behaviour.loop) return loopingReply(events, textEvent, gen.text);
   events.push(chunk({}, 'stop'));
   if (withUsage) {
     events.push(
@@ -83,7 +85,7 @@ function streamEvents(req: ProtocolRequest): SseEvent[] {
     );
   }
   events.push({ text: 'data: [DONE]\n\n' });
-  return events;
+  return sseReply(events);
 }
 
 function completion(req: ProtocolRequest): Reply {
@@ -116,6 +118,6 @@ export const openAiChat: Protocol = {
     const problem = messagesProblem(body, 'messages', true);
     return problem && openAiRefusal(problem);
   },
-  reply: (req) => (wantsStream(req.body) ? sseReply(streamEvents(req)) : completion(req)),
+  reply: (req) => (wantsStream(req.body) ? streamReply(req) : completion(req)),
   errorBody: openAiErrorBody,
 };

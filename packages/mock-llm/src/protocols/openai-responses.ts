@@ -9,6 +9,7 @@ import { textOf, type Generation } from '../text';
 import {
   generationFor,
   jsonReply,
+  loopingReply,
   modelOf,
   newId,
   nowSeconds,
@@ -19,7 +20,6 @@ import {
   type Protocol,
   type ProtocolRequest,
   type Reply,
-  type SseEvent,
   type Refusal,
 } from './common';
 import { messagesProblem, openAiRefusal } from './shape';
@@ -86,7 +86,7 @@ function idsFor(req: ProtocolRequest): Ids {
   };
 }
 
-function streamEvents(req: ProtocolRequest): SseEvent[] {
+function streamReply(req: ProtocolRequest): Reply {
   const gen = generationOf(req);
   const ids = idsFor(req);
   let seq = 0;
@@ -101,8 +101,10 @@ function streamEvents(req: ProtocolRequest): SseEvent[] {
       part: { type: 'output_text', text: '', annotations: [] },
     }),
   ];
-  for (const delta of gen.pieces)
-    events.push(ev('response.output_text.delta', { ...part, delta }, true));
+  const textEvent = (delta: string) => ev('response.output_text.delta', { ...part, delta }, true);
+  for (const delta of gen.pieces) events.push(textEvent(delta));
+  // Looping, the deltas go on with the following sequence numbers.
+  if (req.behaviour.loop) return loopingReply(events, textEvent, gen.text);
   events.push(
     ev('response.output_text.done', { ...part, text: gen.text }),
     ev('response.content_part.done', {
@@ -112,7 +114,7 @@ function streamEvents(req: ProtocolRequest): SseEvent[] {
     ev('response.output_item.done', { output_index: 0, item: outputItem(ids, gen.text, true) }),
     ev('response.completed', { response: responseObject(req, ids, gen, true) }),
   );
-  return events;
+  return sseReply(events);
 }
 
 function complete(req: ProtocolRequest): Reply {
@@ -135,6 +137,6 @@ export const openAiResponses: Protocol = {
   name: 'openai-responses',
   matches: (path) => path.endsWith('/responses'),
   invalid,
-  reply: (req) => (wantsStream(req.body) ? sseReply(streamEvents(req)) : complete(req)),
+  reply: (req) => (wantsStream(req.body) ? streamReply(req) : complete(req)),
   errorBody: openAiErrorBody,
 };

@@ -259,3 +259,45 @@ describe('openai embeddings', () => {
     expect(openAiEmbeddings.invalid({ input: [[[1]]] })).toMatchObject({ param: 'input' });
   });
 });
+
+describe('loop', () => {
+  const looped = (p: Protocol, body: Record<string, unknown>) => {
+    const reply = run(p, { ...body, stream: true }, { loop: true, content: 'ab cd' });
+    if (reply.kind !== 'sse' || !reply.loop) throw new Error('expected a looping stream');
+    return { head: events(reply), next: reply.loop };
+  };
+
+  it('chat: the text events, then the text again for ever, with no end', () => {
+    const { head, next } = looped(openAiChat, B);
+    expect(head.map(([, d]) => d.choices[0].delta.content)).toEqual(['', 'ab c', 'd']);
+    const more = [0, 1, 2, 3].map((n) => next(n));
+    expect(more.every((e) => e.token)).toBe(true);
+    const text = more.map((e) => JSON.parse(e.text.slice(6)).choices[0].delta.content).join('');
+    expect(text).toBe(' ab cd ab cd ab ');
+    expect(head.some(([, d]) => d === '[DONE]' || d.choices[0].finish_reason)).toBe(false);
+  });
+
+  it('responses: the deltas go on with the next sequence numbers', () => {
+    const { head, next } = looped(openAiResponses, { model: 'm', input: 'hi' });
+    expect(head.map(([e]) => e).at(-1)).toBe('response.output_text.delta');
+    const last = head.at(-1)?.[1].sequence_number as number;
+    const following = JSON.parse(/^data: (.*)$/m.exec(next(0).text)?.[1] ?? '');
+    expect(following).toMatchObject({
+      type: 'response.output_text.delta',
+      sequence_number: last + 1,
+      delta: ' ab ',
+    });
+  });
+
+  it('anthropic: content_block_delta events, and no message_stop', () => {
+    const { head, next } = looped(anthropicMessages, { ...B, max_tokens: 5 });
+    expect(head.map(([e]) => e)).not.toContain('message_stop');
+    expect(next(1).text).toContain('"text_delta","text":"cd a"');
+  });
+
+  it('leaves JSON answers alone', () => {
+    expect(json(run(openAiChat, B, { loop: true, content: 'x' })).choices[0].message.content).toBe(
+      'x',
+    );
+  });
+});

@@ -8,6 +8,7 @@ import { checkAiConsumerRateLimiting } from './ai-consumer-rate-limiting';
 import { checkAiProxy } from './ai-proxy';
 import { checkAiProxyMulti } from './ai-proxy-multi';
 import { checkAiRateLimiting } from './ai-rate-limiting';
+import { checkAiRunawayGuard } from './ai-runaway-guard';
 import { checkAiRequestRewrite } from './ai-request-rewrite';
 import { checkProxyRewrite } from './proxy-rewrite';
 import { checkResponseRewrite } from './response-rewrite';
@@ -38,6 +39,7 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'ai-proxy': checkAiProxy,
   'ai-request-rewrite': checkAiRequestRewrite,
   'ai-rate-limiting': checkAiRateLimiting,
+  'ai-runaway-guard': checkAiRunawayGuard,
   'ai-consumer-rate-limiting': checkAiConsumerRateLimiting,
   'proxy-rewrite': checkProxyRewrite,
   'response-rewrite': checkResponseRewrite,

@@ -40,6 +40,7 @@ export type SchemaId =
   | "tollgate:plugins/ai-rag"
   | "tollgate:plugins/ai-rate-limiting"
   | "tollgate:plugins/ai-request-rewrite"
+  | "tollgate:plugins/ai-runaway-guard"
   | "tollgate:plugins/basic-auth"
   | "tollgate:plugins/basic-auth.consumer"
   | "tollgate:plugins/client-control"
@@ -3058,6 +3059,66 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
       "provider",
       "auth"
     ]
+  },
+  "tollgate:plugins/ai-runaway-guard": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-runaway-guard",
+    "title": "AiRunawayGuardConf",
+    "description": "ai-runaway-guard (a Tollgate extension, not an APISIX plugin) on a route, service, plugin config or consumer of an ai-proxy route: ends an LLM answer that loops (an n-gram repeated too often), grows past a token count, or streams past a duration; the tokens already produced are charged.",
+    "type": "object",
+    "properties": {
+      "repetition": {
+        "description": "The loop detector: the same n-gram of word-ish tokens seen more than `max_repeats` times among the last `window_tokens` n-grams ends the answer.",
+        "type": "object",
+        "properties": {
+          "enabled": {
+            "description": "Run the loop detector.",
+            "type": "boolean",
+            "default": true
+          },
+          "ngram_tokens": {
+            "description": "Tokens per n-gram: words, runs of punctuation, or single CJK characters.",
+            "type": "integer",
+            "minimum": 2,
+            "maximum": 64,
+            "default": 8
+          },
+          "window_tokens": {
+            "description": "How many of the latest n-grams are counted (a sliding window over the answer); must be greater than `max_repeats`. A loop whose period is longer than `window_tokens / max_repeats` tokens is not seen.",
+            "type": "integer",
+            "minimum": 16,
+            "maximum": 16384,
+            "default": 1000
+          },
+          "max_repeats": {
+            "description": "How many times one n-gram may occur in the window; one more ends the answer.",
+            "type": "integer",
+            "minimum": 2,
+            "maximum": 1000,
+            "default": 10
+          }
+        },
+        "additionalProperties": false,
+        "default": {}
+      },
+      "max_output_tokens": {
+        "description": "Most completion tokens an answer may have: the answer's text at about 4 characters a token (as usage is estimated), or the upstream's completion tokens when it reports more. Unset: no limit.",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 10000000
+      },
+      "max_duration_ms": {
+        "description": "Streams only: most milliseconds from the access phase (time to first token included) to the end of the stream. Unset: no limit.",
+        "type": "integer",
+        "minimum": 100,
+        "maximum": 86400000
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "additionalProperties": false
   },
   "tollgate:plugins/basic-auth": {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -8334,6 +8395,9 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   },
   "ai-request-rewrite": {
     "schema": "tollgate:plugins/ai-request-rewrite"
+  },
+  "ai-runaway-guard": {
+    "schema": "tollgate:plugins/ai-runaway-guard"
   },
   "basic-auth": {
     "consumerSchema": "tollgate:plugins/basic-auth.consumer",

@@ -1382,6 +1382,7 @@ export interface PluginConfMap {
   'ai-rag': AiRagConf;
   'ai-rate-limiting': AiRateLimitingConf;
   'ai-request-rewrite': AiRequestRewriteConf;
+  'ai-runaway-guard': AiRunawayGuardConf;
   'basic-auth': BasicAuthConf;
   'client-control': ClientControlConf;
   'consumer-restriction': ConsumerRestrictionConf;
@@ -2832,6 +2833,44 @@ export interface AiRequestRewriteConf {
    * Largest client body in bytes sent to the LLM; a larger one gets 400.
    */
   max_req_body_size: number;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * ai-runaway-guard (a Tollgate extension, not an APISIX plugin) on a route, service, plugin config or consumer of an ai-proxy route: ends an LLM answer that loops (an n-gram repeated too often), grows past a token count, or streams past a duration; the tokens already produced are charged.
+ */
+export interface AiRunawayGuardConf {
+  /**
+   * The loop detector: the same n-gram of word-ish tokens seen more than `max_repeats` times among the last `window_tokens` n-grams ends the answer.
+   */
+  repetition: {
+    /**
+     * Run the loop detector.
+     */
+    enabled: boolean;
+    /**
+     * Tokens per n-gram: words, runs of punctuation, or single CJK characters.
+     */
+    ngram_tokens: number;
+    /**
+     * How many of the latest n-grams are counted (a sliding window over the answer); must be greater than `max_repeats`. A loop whose period is longer than `window_tokens / max_repeats` tokens is not seen.
+     */
+    window_tokens: number;
+    /**
+     * How many times one n-gram may occur in the window; one more ends the answer.
+     */
+    max_repeats: number;
+  };
+  /**
+   * Most completion tokens an answer may have: the answer's text at about 4 characters a token (as usage is estimated), or the upstream's completion tokens when it reports more. Unset: no limit.
+   */
+  max_output_tokens?: number;
+  /**
+   * Streams only: most milliseconds from the access phase (time to first token included) to the end of the stream. Unset: no limit.
+   */
+  max_duration_ms?: number;
   /**
    * APISIX plugin meta options.
    */
@@ -4920,6 +4959,7 @@ export interface PluginConsumerConfMap {
   'ai-rag': AiRagConf;
   'ai-rate-limiting': AiRateLimitingConf;
   'ai-request-rewrite': AiRequestRewriteConf;
+  'ai-runaway-guard': AiRunawayGuardConf;
   'basic-auth': BasicAuthConsumerConf;
   'client-control': ClientControlConf;
   'consumer-restriction': ConsumerRestrictionConf;
@@ -6436,6 +6476,7 @@ export interface PluginConfMapInput {
   'ai-rag': AiRagConfInput;
   'ai-rate-limiting': AiRateLimitingConfInput;
   'ai-request-rewrite': AiRequestRewriteConfInput;
+  'ai-runaway-guard': AiRunawayGuardConfInput;
   'basic-auth': BasicAuthConfInput;
   'client-control': ClientControlConfInput;
   'consumer-restriction': ConsumerRestrictionConfInput;
@@ -7886,6 +7927,44 @@ export interface AiRequestRewriteConfInput {
    * Largest client body in bytes sent to the LLM; a larger one gets 400.
    */
   max_req_body_size?: number;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * ai-runaway-guard (a Tollgate extension, not an APISIX plugin) on a route, service, plugin config or consumer of an ai-proxy route: ends an LLM answer that loops (an n-gram repeated too often), grows past a token count, or streams past a duration; the tokens already produced are charged.
+ */
+export interface AiRunawayGuardConfInput {
+  /**
+   * The loop detector: the same n-gram of word-ish tokens seen more than `max_repeats` times among the last `window_tokens` n-grams ends the answer.
+   */
+  repetition?: {
+    /**
+     * Run the loop detector.
+     */
+    enabled?: boolean;
+    /**
+     * Tokens per n-gram: words, runs of punctuation, or single CJK characters.
+     */
+    ngram_tokens?: number;
+    /**
+     * How many of the latest n-grams are counted (a sliding window over the answer); must be greater than `max_repeats`. A loop whose period is longer than `window_tokens / max_repeats` tokens is not seen.
+     */
+    window_tokens?: number;
+    /**
+     * How many times one n-gram may occur in the window; one more ends the answer.
+     */
+    max_repeats?: number;
+  };
+  /**
+   * Most completion tokens an answer may have: the answer's text at about 4 characters a token (as usage is estimated), or the upstream's completion tokens when it reports more. Unset: no limit.
+   */
+  max_output_tokens?: number;
+  /**
+   * Streams only: most milliseconds from the access phase (time to first token included) to the end of the stream. Unset: no limit.
+   */
+  max_duration_ms?: number;
   /**
    * APISIX plugin meta options.
    */
@@ -9974,6 +10053,7 @@ export interface PluginConsumerConfMapInput {
   'ai-rag': AiRagConfInput;
   'ai-rate-limiting': AiRateLimitingConfInput;
   'ai-request-rewrite': AiRequestRewriteConfInput;
+  'ai-runaway-guard': AiRunawayGuardConfInput;
   'basic-auth': BasicAuthConsumerConfInput;
   'client-control': ClientControlConfInput;
   'consumer-restriction': ConsumerRestrictionConfInput;
