@@ -12,3 +12,5 @@ export * from './json';
 export * from './json-depth';
 export * from './http-server';
 export * from './pcre';
+export * from './pcre-translate';
+export * from './lookup-template';

@@ -6,12 +6,15 @@ import type { PluginDefinition, PluginRegistry } from '@tollgate/core';
 import { aiAwsContentModeration } from './ai-aws-content-moderation';
 import { aiConsumerRateLimiting } from './ai-consumer-rate-limiting';
 import { aiCache } from './ai-cache';
+import { aiPromptDecorator } from './ai-prompt-decorator';
+import { aiPromptGuard } from './ai-prompt-guard';
+import { aiPromptTemplate } from './ai-prompt-template';
 import { aiProxy } from './ai-proxy';
 import { aiProxyMulti } from './ai-proxy-multi';
 import { aiRateLimiting } from './ai-rate-limiting';
-import { aiRunawayGuard } from './ai-runaway-guard';
 import { aiRag } from './ai-rag';
 import { aiRequestRewrite } from './ai-request-rewrite';
+import { aiRunawayGuard } from './ai-runaway-guard';
 import { aiLakeraGuard } from './ai-lakera-guard';
 import { aiAliyunContentModeration } from './ai-aliyun-content-moderation';
 import { cors } from './cors';
@@ -70,6 +73,9 @@ const ALL: PluginDefinition<never>[] = [
   openidConnect,
   aiRequestRewrite,
   aiRag,
+  aiPromptGuard,
+  aiPromptTemplate,
+  aiPromptDecorator,
   aiProxyMulti,
   aiProxy,
   aiRunawayGuard,

@@ -39,6 +39,9 @@ export const PLUGIN_CATALOG: readonly CatalogRow[] = [
   { name: 'key-auth', version: '0.1', priority: 2500, type: 'auth' },
   { name: 'ai-request-rewrite', version: '0.1', priority: 1073 },
   { name: 'ai-rag', version: '0.1', priority: 1060 },
+  { name: 'ai-prompt-guard', version: '0.1', priority: 1072 },
+  { name: 'ai-prompt-template', version: '0.1', priority: 1071 },
+  { name: 'ai-prompt-decorator', version: '0.1', priority: 1070 },
   { name: 'ai-proxy-multi', version: '0.5', priority: 1041 },
   { name: 'ai-proxy', version: '0.5', priority: 1040 },
   // Not an APISIX plugin: its response hook must register after ai-proxy's access, before ai-cache's.

@@ -7,3 +7,4 @@ export * from './fail-mode';
 export * from './notes';
 export * from './deny';
 export * from './annotate-stream';
+export * from './request-json';

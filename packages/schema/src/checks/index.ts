@@ -5,11 +5,13 @@
  * returns the bare failure message, or undefined.
  */
 import { checkAiConsumerRateLimiting } from './ai-consumer-rate-limiting';
+import { checkAiPromptGuard } from './ai-prompt-guard';
+import { checkAiPromptTemplate } from './ai-prompt-template';
 import { checkAiProxy } from './ai-proxy';
 import { checkAiProxyMulti } from './ai-proxy-multi';
 import { checkAiRateLimiting } from './ai-rate-limiting';
-import { checkAiRunawayGuard } from './ai-runaway-guard';
 import { checkAiRequestRewrite } from './ai-request-rewrite';
+import { checkAiRunawayGuard } from './ai-runaway-guard';
 import { checkProxyRewrite } from './proxy-rewrite';
 import { checkResponseRewrite } from './response-rewrite';
 import { checkRedirect } from './redirect';
@@ -37,6 +39,8 @@ export const PLUGIN_CHECKS: Readonly<Record<string, PluginCheck>> = {
   'uri-blocker': checkUriBlocker,
   'ai-proxy-multi': checkAiProxyMulti,
   'ai-proxy': checkAiProxy,
+  'ai-prompt-guard': checkAiPromptGuard,
+  'ai-prompt-template': checkAiPromptTemplate,
   'ai-request-rewrite': checkAiRequestRewrite,
   'ai-rate-limiting': checkAiRateLimiting,
   'ai-runaway-guard': checkAiRunawayGuard,

@@ -35,6 +35,9 @@ export type SchemaId =
   | "tollgate:plugins/ai-cache"
   | "tollgate:plugins/ai-consumer-rate-limiting"
   | "tollgate:plugins/ai-lakera-guard"
+  | "tollgate:plugins/ai-prompt-decorator"
+  | "tollgate:plugins/ai-prompt-guard"
+  | "tollgate:plugins/ai-prompt-template"
   | "tollgate:plugins/ai-proxy"
   | "tollgate:plugins/ai-proxy-multi"
   | "tollgate:plugins/ai-rag"
@@ -2225,6 +2228,234 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
     ],
     "encrypt_fields": [
       "api_key"
+    ]
+  },
+  "tollgate:plugins/ai-prompt-decorator": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-prompt-decorator",
+    "title": "AiPromptDecoratorConf",
+    "description": "ai-prompt-decorator on a route, service, consumer or global rule: add configured messages before and after the conversation of an AI request.",
+    "type": "object",
+    "properties": {
+      "max_req_body_size": {
+        "description": "Largest request body, in bytes, read to decorate; a larger body is refused with 400.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 67108864
+      },
+      "prepend": {
+        "description": "Messages put before the conversation (Responses API: their contents, joined with newlines, before `instructions`).",
+        "type": "array",
+        "items": {
+          "description": "One message.",
+          "type": "object",
+          "properties": {
+            "role": {
+              "description": "Role of the message.",
+              "type": "string",
+              "enum": [
+                "system",
+                "user",
+                "assistant"
+              ]
+            },
+            "content": {
+              "description": "Text of the message.",
+              "type": "string",
+              "minLength": 1
+            }
+          },
+          "required": [
+            "role",
+            "content"
+          ]
+        }
+      },
+      "append": {
+        "description": "Messages put after the conversation (Responses API: their contents, joined with newlines, after `input`).",
+        "type": "array",
+        "items": {
+          "description": "One message.",
+          "type": "object",
+          "properties": {
+            "role": {
+              "description": "Role of the message.",
+              "type": "string",
+              "enum": [
+                "system",
+                "user",
+                "assistant"
+              ]
+            },
+            "content": {
+              "description": "Text of the message.",
+              "type": "string",
+              "minLength": 1
+            }
+          },
+          "required": [
+            "role",
+            "content"
+          ]
+        }
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "anyOf": [
+      {
+        "required": [
+          "prepend"
+        ]
+      },
+      {
+        "required": [
+          "append"
+        ]
+      }
+    ]
+  },
+  "tollgate:plugins/ai-prompt-guard": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-prompt-guard",
+    "title": "AiPromptGuardConf",
+    "description": "ai-prompt-guard on a route, service, consumer or global rule: refuse AI requests whose prompt does not match an allow pattern or matches a deny pattern.",
+    "type": "object",
+    "properties": {
+      "max_req_body_size": {
+        "description": "Largest request body, in bytes, read to check; a larger body is refused with 400 `Empty request body`, as APISIX answers.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 67108864
+      },
+      "match_all_roles": {
+        "description": "Check the messages of every role; when false, only `user` messages are checked.",
+        "type": "boolean",
+        "default": false
+      },
+      "match_all_conversation_history": {
+        "description": "Check every message of the conversation; when false, only the last one (the Responses API's `instructions` and `input` are always all checked).",
+        "type": "boolean",
+        "default": false
+      },
+      "allow_patterns": {
+        "description": "PCRE patterns (case-sensitive, UTF-8); when any is given, the checked text must match at least one, or the request is refused with 400 `Request doesn't match allow patterns`.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "maxLength": 4096
+        },
+        "maxItems": 100,
+        "default": []
+      },
+      "deny_patterns": {
+        "description": "PCRE patterns (case-sensitive, UTF-8); when the checked text matches any, the request is refused with 400 `Request contains prohibited content`.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "maxLength": 4096
+        },
+        "maxItems": 100,
+        "default": []
+      },
+      "fail_mode": {
+        "description": "Traffic the plugin cannot inspect (a body that is not JSON, no AI protocol recognised): `skip` passes it with an info log, `warn` with a warning, `error` refuses it with 400.",
+        "type": "string",
+        "enum": [
+          "skip",
+          "warn",
+          "error"
+        ],
+        "default": "skip"
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    }
+  },
+  "tollgate:plugins/ai-prompt-template": {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": "tollgate:plugins/ai-prompt-template",
+    "title": "AiPromptTemplateConf",
+    "description": "ai-prompt-template on a route, service, consumer or global rule: replace an AI request's body with a configured template chosen by `template_name` and filled from the request's fields.",
+    "type": "object",
+    "properties": {
+      "max_req_body_size": {
+        "description": "Largest request body, in bytes, read; a larger body is refused with 400.",
+        "type": "integer",
+        "minimum": 1,
+        "default": 67108864
+      },
+      "templates": {
+        "description": "The templates; a request names one with `template_name` (the first of a name wins).",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "description": "One template.",
+          "type": "object",
+          "properties": {
+            "name": {
+              "description": "Name a request gives in `template_name`.",
+              "type": "string",
+              "minLength": 1
+            },
+            "template": {
+              "description": "The request body to send, whose strings may hold `{{ field }}` and `{{ field.sub }}` tags filled from the client's body.",
+              "type": "object",
+              "properties": {
+                "model": {
+                  "description": "Model of the rendered request.",
+                  "type": "string",
+                  "minLength": 1
+                },
+                "messages": {
+                  "description": "Messages of the rendered request.",
+                  "type": "array",
+                  "minItems": 1,
+                  "items": {
+                    "description": "One message.",
+                    "type": "object",
+                    "properties": {
+                      "role": {
+                        "description": "Role of the message.",
+                        "type": "string",
+                        "enum": [
+                          "system",
+                          "user",
+                          "assistant"
+                        ]
+                      },
+                      "content": {
+                        "description": "Text of the message, with tags.",
+                        "type": "string",
+                        "minLength": 1
+                      }
+                    },
+                    "required": [
+                      "role",
+                      "content"
+                    ]
+                  }
+                }
+              }
+            }
+          },
+          "required": [
+            "name",
+            "template"
+          ]
+        }
+      },
+      "_meta": {
+        "$ref": "tollgate:common/plugin-meta",
+        "description": "APISIX plugin meta options."
+      }
+    },
+    "required": [
+      "templates"
     ]
   },
   "tollgate:plugins/ai-proxy": {
@@ -8380,6 +8611,15 @@ export const PLUGIN_SCHEMA_IDS: Readonly<
   },
   "ai-lakera-guard": {
     "schema": "tollgate:plugins/ai-lakera-guard"
+  },
+  "ai-prompt-decorator": {
+    "schema": "tollgate:plugins/ai-prompt-decorator"
+  },
+  "ai-prompt-guard": {
+    "schema": "tollgate:plugins/ai-prompt-guard"
+  },
+  "ai-prompt-template": {
+    "schema": "tollgate:plugins/ai-prompt-template"
   },
   "ai-proxy": {
     "schema": "tollgate:plugins/ai-proxy"

@@ -1377,6 +1377,9 @@ export interface PluginConfMap {
   'ai-cache': AiCacheConf;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConf;
   'ai-lakera-guard': AiLakeraGuardConf;
+  'ai-prompt-decorator': AiPromptDecoratorConf;
+  'ai-prompt-guard': AiPromptGuardConf;
+  'ai-prompt-template': AiPromptTemplateConf;
   'ai-proxy': AiProxyConf;
   'ai-proxy-multi': AiProxyMultiConf;
   'ai-rag': AiRagConf;
@@ -2084,6 +2087,186 @@ export interface AiLakeraGuardConf {
    * The assistant text of a refused answer.
    */
   response_failure_message: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * ai-prompt-decorator on a route, service, consumer or global rule: add configured messages before and after the conversation of an AI request.
+ */
+export interface AiPromptDecoratorConf {
+  /**
+   * Largest request body, in bytes, read to decorate; a larger body is refused with 400.
+   */
+  max_req_body_size: number;
+  /**
+   * Messages put before the conversation (Responses API: their contents, joined with newlines, before `instructions`).
+   */
+  prepend?: {
+    /**
+     * Role of the message.
+     */
+    role: 'system' | 'user' | 'assistant';
+    /**
+     * Text of the message.
+     */
+    content: string;
+  }[];
+  /**
+   * Messages put after the conversation (Responses API: their contents, joined with newlines, after `input`).
+   */
+  append?: {
+    /**
+     * Role of the message.
+     */
+    role: 'system' | 'user' | 'assistant';
+    /**
+     * Text of the message.
+     */
+    content: string;
+  }[];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * ai-prompt-guard on a route, service, consumer or global rule: refuse AI requests whose prompt does not match an allow pattern or matches a deny pattern.
+ */
+export interface AiPromptGuardConf {
+  /**
+   * Largest request body, in bytes, read to check; a larger body is refused with 400 `Empty request body`, as APISIX answers.
+   */
+  max_req_body_size: number;
+  /**
+   * Check the messages of every role; when false, only `user` messages are checked.
+   */
+  match_all_roles: boolean;
+  /**
+   * Check every message of the conversation; when false, only the last one (the Responses API's `instructions` and `input` are always all checked).
+   */
+  match_all_conversation_history: boolean;
+  /**
+   * PCRE patterns (case-sensitive, UTF-8); when any is given, the checked text must match at least one, or the request is refused with 400 `Request doesn't match allow patterns`.
+   *
+   * @maxItems 100
+   */
+  allow_patterns: string[];
+  /**
+   * PCRE patterns (case-sensitive, UTF-8); when the checked text matches any, the request is refused with 400 `Request contains prohibited content`.
+   *
+   * @maxItems 100
+   */
+  deny_patterns: string[];
+  /**
+   * Traffic the plugin cannot inspect (a body that is not JSON, no AI protocol recognised): `skip` passes it with an info log, `warn` with a warning, `error` refuses it with 400.
+   */
+  fail_mode: 'skip' | 'warn' | 'error';
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMeta;
+}
+/**
+ * ai-prompt-template on a route, service, consumer or global rule: replace an AI request's body with a configured template chosen by `template_name` and filled from the request's fields.
+ */
+export interface AiPromptTemplateConf {
+  /**
+   * Largest request body, in bytes, read; a larger body is refused with 400.
+   */
+  max_req_body_size: number;
+  /**
+   * The templates; a request names one with `template_name` (the first of a name wins).
+   *
+   * @minItems 1
+   */
+  templates: [
+    {
+      /**
+       * Name a request gives in `template_name`.
+       */
+      name: string;
+      /**
+       * The request body to send, whose strings may hold `{{ field }}` and `{{ field.sub }}` tags filled from the client's body.
+       */
+      template: {
+        /**
+         * Model of the rendered request.
+         */
+        model?: string;
+        /**
+         * Messages of the rendered request.
+         *
+         * @minItems 1
+         */
+        messages?: [
+          {
+            /**
+             * Role of the message.
+             */
+            role: 'system' | 'user' | 'assistant';
+            /**
+             * Text of the message, with tags.
+             */
+            content: string;
+          },
+          ...{
+            /**
+             * Role of the message.
+             */
+            role: 'system' | 'user' | 'assistant';
+            /**
+             * Text of the message, with tags.
+             */
+            content: string;
+          }[],
+        ];
+      };
+    },
+    ...{
+      /**
+       * Name a request gives in `template_name`.
+       */
+      name: string;
+      /**
+       * The request body to send, whose strings may hold `{{ field }}` and `{{ field.sub }}` tags filled from the client's body.
+       */
+      template: {
+        /**
+         * Model of the rendered request.
+         */
+        model?: string;
+        /**
+         * Messages of the rendered request.
+         *
+         * @minItems 1
+         */
+        messages?: [
+          {
+            /**
+             * Role of the message.
+             */
+            role: 'system' | 'user' | 'assistant';
+            /**
+             * Text of the message, with tags.
+             */
+            content: string;
+          },
+          ...{
+            /**
+             * Role of the message.
+             */
+            role: 'system' | 'user' | 'assistant';
+            /**
+             * Text of the message, with tags.
+             */
+            content: string;
+          }[],
+        ];
+      };
+    }[],
+  ];
   /**
    * APISIX plugin meta options.
    */
@@ -4954,6 +5137,9 @@ export interface PluginConsumerConfMap {
   'ai-cache': AiCacheConf;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConf;
   'ai-lakera-guard': AiLakeraGuardConf;
+  'ai-prompt-decorator': AiPromptDecoratorConf;
+  'ai-prompt-guard': AiPromptGuardConf;
+  'ai-prompt-template': AiPromptTemplateConf;
   'ai-proxy': AiProxyConf;
   'ai-proxy-multi': AiProxyMultiConf;
   'ai-rag': AiRagConf;
@@ -6471,6 +6657,9 @@ export interface PluginConfMapInput {
   'ai-cache': AiCacheConfInput;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConfInput;
   'ai-lakera-guard': AiLakeraGuardConfInput;
+  'ai-prompt-decorator': AiPromptDecoratorConfInput;
+  'ai-prompt-guard': AiPromptGuardConfInput;
+  'ai-prompt-template': AiPromptTemplateConfInput;
   'ai-proxy': AiProxyConfInput;
   'ai-proxy-multi': AiProxyMultiConfInput;
   'ai-rag': AiRagConfInput;
@@ -7178,6 +7367,186 @@ export interface AiLakeraGuardConfInput {
    * The assistant text of a refused answer.
    */
   response_failure_message?: string;
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * ai-prompt-decorator on a route, service, consumer or global rule: add configured messages before and after the conversation of an AI request.
+ */
+export interface AiPromptDecoratorConfInput {
+  /**
+   * Largest request body, in bytes, read to decorate; a larger body is refused with 400.
+   */
+  max_req_body_size?: number;
+  /**
+   * Messages put before the conversation (Responses API: their contents, joined with newlines, before `instructions`).
+   */
+  prepend?: {
+    /**
+     * Role of the message.
+     */
+    role: 'system' | 'user' | 'assistant';
+    /**
+     * Text of the message.
+     */
+    content: string;
+  }[];
+  /**
+   * Messages put after the conversation (Responses API: their contents, joined with newlines, after `input`).
+   */
+  append?: {
+    /**
+     * Role of the message.
+     */
+    role: 'system' | 'user' | 'assistant';
+    /**
+     * Text of the message.
+     */
+    content: string;
+  }[];
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * ai-prompt-guard on a route, service, consumer or global rule: refuse AI requests whose prompt does not match an allow pattern or matches a deny pattern.
+ */
+export interface AiPromptGuardConfInput {
+  /**
+   * Largest request body, in bytes, read to check; a larger body is refused with 400 `Empty request body`, as APISIX answers.
+   */
+  max_req_body_size?: number;
+  /**
+   * Check the messages of every role; when false, only `user` messages are checked.
+   */
+  match_all_roles?: boolean;
+  /**
+   * Check every message of the conversation; when false, only the last one (the Responses API's `instructions` and `input` are always all checked).
+   */
+  match_all_conversation_history?: boolean;
+  /**
+   * PCRE patterns (case-sensitive, UTF-8); when any is given, the checked text must match at least one, or the request is refused with 400 `Request doesn't match allow patterns`.
+   *
+   * @maxItems 100
+   */
+  allow_patterns?: string[];
+  /**
+   * PCRE patterns (case-sensitive, UTF-8); when the checked text matches any, the request is refused with 400 `Request contains prohibited content`.
+   *
+   * @maxItems 100
+   */
+  deny_patterns?: string[];
+  /**
+   * Traffic the plugin cannot inspect (a body that is not JSON, no AI protocol recognised): `skip` passes it with an info log, `warn` with a warning, `error` refuses it with 400.
+   */
+  fail_mode?: 'skip' | 'warn' | 'error';
+  /**
+   * APISIX plugin meta options.
+   */
+  _meta?: PluginMetaInput;
+}
+/**
+ * ai-prompt-template on a route, service, consumer or global rule: replace an AI request's body with a configured template chosen by `template_name` and filled from the request's fields.
+ */
+export interface AiPromptTemplateConfInput {
+  /**
+   * Largest request body, in bytes, read; a larger body is refused with 400.
+   */
+  max_req_body_size?: number;
+  /**
+   * The templates; a request names one with `template_name` (the first of a name wins).
+   *
+   * @minItems 1
+   */
+  templates: [
+    {
+      /**
+       * Name a request gives in `template_name`.
+       */
+      name: string;
+      /**
+       * The request body to send, whose strings may hold `{{ field }}` and `{{ field.sub }}` tags filled from the client's body.
+       */
+      template: {
+        /**
+         * Model of the rendered request.
+         */
+        model?: string;
+        /**
+         * Messages of the rendered request.
+         *
+         * @minItems 1
+         */
+        messages?: [
+          {
+            /**
+             * Role of the message.
+             */
+            role: 'system' | 'user' | 'assistant';
+            /**
+             * Text of the message, with tags.
+             */
+            content: string;
+          },
+          ...{
+            /**
+             * Role of the message.
+             */
+            role: 'system' | 'user' | 'assistant';
+            /**
+             * Text of the message, with tags.
+             */
+            content: string;
+          }[],
+        ];
+      };
+    },
+    ...{
+      /**
+       * Name a request gives in `template_name`.
+       */
+      name: string;
+      /**
+       * The request body to send, whose strings may hold `{{ field }}` and `{{ field.sub }}` tags filled from the client's body.
+       */
+      template: {
+        /**
+         * Model of the rendered request.
+         */
+        model?: string;
+        /**
+         * Messages of the rendered request.
+         *
+         * @minItems 1
+         */
+        messages?: [
+          {
+            /**
+             * Role of the message.
+             */
+            role: 'system' | 'user' | 'assistant';
+            /**
+             * Text of the message, with tags.
+             */
+            content: string;
+          },
+          ...{
+            /**
+             * Role of the message.
+             */
+            role: 'system' | 'user' | 'assistant';
+            /**
+             * Text of the message, with tags.
+             */
+            content: string;
+          }[],
+        ];
+      };
+    }[],
+  ];
   /**
    * APISIX plugin meta options.
    */
@@ -10048,6 +10417,9 @@ export interface PluginConsumerConfMapInput {
   'ai-cache': AiCacheConfInput;
   'ai-consumer-rate-limiting': AiConsumerRateLimitingConfInput;
   'ai-lakera-guard': AiLakeraGuardConfInput;
+  'ai-prompt-decorator': AiPromptDecoratorConfInput;
+  'ai-prompt-guard': AiPromptGuardConfInput;
+  'ai-prompt-template': AiPromptTemplateConfInput;
   'ai-proxy': AiProxyConfInput;
   'ai-proxy-multi': AiProxyMultiConfInput;
   'ai-rag': AiRagConfInput;
