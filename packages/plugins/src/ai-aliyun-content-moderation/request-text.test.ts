@@ -26,7 +26,7 @@ describe('requestText, OpenAI chat', () => {
   });
 
   it('system (and developer) messages on every request when system is selected', () => {
-    const body = chat({ role: 'developer', content: 'dev' }, ...(history.messages));
+    const body = chat({ role: 'developer', content: 'dev' }, ...history.messages);
     expect(text('openai-chat', body, ['system', 'user'])).toBe('dev be kind second third');
     expect(text('openai-chat', body, ['system'])).toBe('dev be kind');
   });
