@@ -4,14 +4,27 @@
  * the AI variables of spec §1.10 for logging.
  */
 import { estimateUsage, usageVars } from '@tollgate/ai';
-import { createLogger, type RequestContext } from '@tollgate/core';
+import { createLogger, type AiContext, type RequestContext, type TokenUsage } from '@tollgate/core';
 
 const log = createLogger('ai-proxy');
 
 /**
+ * A cut stream's usage is partial (Anthropic's `message_start` reports 1 output token before the
+ * text comes, its real count arrives in `message_delta`): charge at least the text relayed, so a
+ * client that aborts its streams cannot escape its quota (D5).
+ */
+function chargeRelayedText(ai: AiContext, usage: TokenUsage): void {
+  const floor = estimateUsage(0, ai.completionChars).completion_tokens;
+  if (usage.completion_tokens >= floor) return;
+  ai.usage = { ...usage, completion_tokens: floor, total_tokens: usage.prompt_tokens + floor };
+  ai.usageEstimated = true;
+}
+
+/**
  * Fill in usage and variables. Usage is estimated (about 4 characters a token) when an answer
- * was relayed without usage: the client left, the stream was cut, or the LLM omitted it.
- * Failed requests that reached nobody (upstream errors) are not estimated.
+ * was relayed without usage: the client left, the stream was cut, or the LLM omitted it; a cut
+ * stream's partial usage is raised to the text relayed. Failed requests that reached nobody
+ * (upstream errors) are not estimated.
  */
 export function finishAiRequest(ctx: RequestContext): void {
   const ai = ctx.ai;
@@ -20,7 +33,7 @@ export function finishAiRequest(ctx: RequestContext): void {
   if (!ai.usage && answered) {
     ai.usage = estimateUsage(ai.promptChars, ai.completionChars);
     ai.usageEstimated = true;
-  }
+  } else if (ai.usage && ai.streamCut) chargeRelayedText(ai, ai.usage);
   const vars = ctx.vars;
   vars.set('request_type', ai.requestType);
   vars.set('request_llm_model', ai.requestModel);

@@ -6,8 +6,7 @@
  *
  * When a limit trips: the stream ends with the protocol's error event (error-shapes), the
  * upstream is aborted by the relay, `ai.streamCut` is set so the tokens produced are charged
- * (at least the text relayed, at about 4 characters a token, even when the upstream reported a
- * smaller partial usage, as Anthropic's `message_start` does), and the denial is noted for the
+ * (at least the text relayed: ai-common/finish.ts), and the denial is noted for the
  * access log and `tollgate_ai_content_denials_total{plugin,side="response",reason}`.
  */
 import { CHARS_PER_TOKEN, type ProtocolName } from '@tollgate/ai';
@@ -58,23 +57,6 @@ function messageFor(reason: RunawayReason, settings: GuardSettings): string {
     case 'max_duration':
       return `${PLUGIN}: the answer took longer than ${settings.maxDurationMs} ms`;
   }
-}
-
-/**
- * A cut stream is charged at least the text that came (the LLM produced it): raise a partial
- * usage's completion tokens to the estimate. Missing usage is estimated later (finish.ts).
- */
-function chargeRelayedText(ai: AiContext): void {
-  const usage = ai.usage;
-  if (!usage) return;
-  const floor = estimateTokens(ai.completionChars);
-  if (usage.completion_tokens >= floor) return;
-  ai.usage = {
-    ...usage,
-    completion_tokens: floor,
-    total_tokens: usage.prompt_tokens + floor,
-  };
-  ai.usageEstimated = true;
 }
 
 /** The guard of one request; register it with `ctx.ai.responseHooks.push(guard)`. */
@@ -135,7 +117,6 @@ export class RunawayGuard implements AiResponseHook {
     this.finish('deny');
     noteDenial(this.ctx, { plugin: PLUGIN, side: 'response', reason });
     this.ai.streamCut = true;
-    chargeRelayedText(this.ai);
     log.warn('ended a runaway stream', {
       reason,
       tokens: this.detector?.tokens,
