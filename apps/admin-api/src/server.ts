@@ -90,6 +90,7 @@ export function createAdminApp(options: AdminApiOptions): express.Express {
     new DataEncryption(options.dataEncryption, (field) =>
       log.warn('failed to decrypt a stored field, kept as stored', { field }),
     ),
+    log,
   );
   const required = options.adminKeyRequired ?? true;
   if (required && options.adminKeys.length === 0) {

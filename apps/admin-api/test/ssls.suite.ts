@@ -190,6 +190,13 @@ export function runSslsSuite(name: string, open: () => Promise<SuiteStore>): voi
       expect((await admin.put('/apisix/admin/ssls/r', refs)).status).toBe(201);
     });
 
+    it('an expired certificate is stored, as APISIX 3.6+ stores it (the log reports it)', async () => {
+      const old = makeCert(certs.ca, { cn: 'old.test', days: -1 });
+      const res = await admin.put('/apisix/admin/ssls/old', { ...old, sni: 'old.test' });
+      expect(res.status).toBe(201);
+      expect(await stored('ssls')).toEqual([`${target.prefix}/ssls/old`]);
+    });
+
     it('PATCH merges and re-checks; a sub-path PATCH replaces snis; a bad PATCH changes nothing', async () => {
       await admin.put('/apisix/admin/ssls/1', { ...site(), snis: ['test.com'] });
       const merged = await admin.patch('/apisix/admin/ssls/1', { labels: { env: 'prod' } });

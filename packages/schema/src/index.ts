@@ -17,6 +17,13 @@ export { asDraft07 } from './checks/request-validation';
 export { metaPreFunctionError } from './checks/plugin-meta';
 export { certKeyError, isSecretReference, sslConfError, type KeyReader } from './checks/ssl';
 export {
+  EXPIRY_WARNING_MS,
+  expiryState,
+  sslCertificateExpiries,
+  sslServerNames,
+  type CertificateExpiry,
+} from './checks/ssl-expiry';
+export {
   checkStreamPlugins,
   STREAM_PLUGIN_NAMES,
   type StreamPluginsResult,

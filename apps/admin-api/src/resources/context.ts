@@ -3,6 +3,7 @@
  * What resource checks may use: the store, the key layout and small readers over them.
  */
 import type { ConfigStore, StoredItem } from '@tollgate/config-store';
+import { createLogger, type Logger } from '@tollgate/core';
 import { DataEncryption } from '@tollgate/schema';
 import { isObject, type JsonObject } from '../json-tree';
 import type { EnabledPlugins } from '../enabled-plugins';
@@ -28,6 +29,8 @@ export class AdminContext {
     readonly streamProxy = false,
     /** `apisix.data_encryption`: how secrets are stored (APISIX's defaults when not given). */
     readonly encryption = new DataEncryption(),
+    /** The Admin API's log, for what a check reports without refusing (an expired certificate). */
+    readonly log: Logger = createLogger('admin-api'),
   ) {}
 
   /** Decode a stored value; non-objects (APISIX's `init_dir` placeholders) are not resources. */

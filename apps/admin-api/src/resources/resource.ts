@@ -36,6 +36,8 @@ export interface ResourceDefinition {
   deleteChildren?: boolean;
   /** Fields left out of a GET of one item (ssls: the private `key`, as APISIX); lists keep them. */
   hiddenOnGet?: readonly string[];
+  /** Called once a PUT, POST or PATCH has stored `value` as `id` (to report, never to refuse). */
+  written?(ctx: AdminContext, value: JsonObject, id: string): void;
 }
 
 export interface RequestArgs extends ListQuery {
@@ -185,6 +187,7 @@ export class ResourceEngine {
     const tooLarge = sizeRefusal(key, text);
     if (tooLarge) return tooLarge;
     const result = await this.ctx.store.put(key, text, { ttlSeconds: args.ttl });
+    this.def.written?.(this.ctx, conf, checked.id);
     return { status: result.prev ? 200 : 201, body: { key, value: conf } };
   }
 
@@ -213,6 +216,7 @@ export class ResourceEngine {
     const stored = storedAs(id);
     const key = this.key(id);
     await this.ctx.store.put(key, JSON.stringify(stored), { ttlSeconds: args.ttl });
+    this.def.written?.(this.ctx, stored, id);
     return { status: 201, body: { key, value: stored } };
   }
 
@@ -290,6 +294,7 @@ export class ResourceEngine {
     if (tooLarge) return tooLarge;
     const result = await this.ctx.store.putIfUnchanged(key, text, old.modRevision);
     if (!result) return errorResponse(503, 'value changed before overwritten');
+    this.def.written?.(this.ctx, conf, id);
     return { status: 200, body: { key, value: conf } };
   }
 }
