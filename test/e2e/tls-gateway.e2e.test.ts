@@ -6,7 +6,8 @@
  * certificate changed through the Admin API is served by both nodes within 1 s while a handshake
  * loop sees no failure; redirect's http_to_https leads to the HTTPS port; HTTPS to an
  * ai-proxy-multi route streams SSE to `data: [DONE]`; client mTLS answers as APISIX's (failed
- * handshake, or 400 with skip_mtls_uri_regex).
+ * handshake, or 400 with skip_mtls_uri_regex); an expired SSL is stored and its notAfter exported as
+ * `tollgate_ssl_certificate_expiry_timestamp_seconds` until it is deleted.
  */
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -18,7 +19,9 @@ import tls from 'node:tls';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import {
   freePort,
+  freshGet,
   httpRequest,
+  listenerPorts,
   makeCa,
   makeCert,
   startCluster,
@@ -450,5 +453,34 @@ describe('client mTLS (client.ca)', () => {
     expect(await httpsGet(port, 'skip.example', '/tls/private', withClientCert)).toMatchObject({
       status: 200,
     });
+  });
+});
+
+describe('certificate expiry (issue 11: reported, never refused)', () => {
+  const GAUGE = 'tollgate_ssl_certificate_expiry_timestamp_seconds';
+  const expired = makeCert(ca, { cn: 'old.tls.test', days: -2 });
+
+  /** The node's series of the gauge for `sslId`, as printed lines. */
+  async function series(sslId: string): Promise<string[]> {
+    const gateway = cluster.gateways[0];
+    if (!gateway) throw new Error('no gateway node');
+    const { metrics } = listenerPorts(gateway.node);
+    const res = await freshGet(`http://127.0.0.1:${metrics}/apisix/prometheus/metrics`);
+    return res.body.split('\n').filter((l) => l.startsWith(`${GAUGE}{ssl_id="${sslId}"`));
+  }
+
+  it('an expired SSL is stored and exported with its notAfter; deleting it removes the series', async () => {
+    await putSsl('expired', sslBody(expired, ['old.tls.test']));
+    const notAfter = Date.parse(new X509Certificate(expired.cert).validTo) / 1000;
+    const want = [`${GAUGE}{ssl_id="expired",sni="old.tls.test",cert="cert"} ${notAfter}`];
+    await waitFor('expiry series exported', async () => (await series('expired')).length > 0);
+    expect(await series('expired')).toEqual(want);
+    // An SSL loaded at start (never changed by the other cases) has its series too.
+    const wild = Date.parse(new X509Certificate(wildCert.cert).validTo) / 1000;
+    expect(await series('wild')).toEqual([
+      `${GAUGE}{ssl_id="wild",sni="*.tls.test",cert="cert"} ${wild}`,
+    ]);
+    expect((await cluster.admin.delete('/apisix/admin/ssls/expired')).status).toBe(200);
+    await waitFor('expiry series removed', async () => (await series('expired')).length === 0);
   });
 });

@@ -29,6 +29,7 @@ import type { StreamListeners } from './stream';
 import {
   ModifyIndexTracker,
   nodeMetricsFromStatus,
+  SslExpiryIndex,
   startMetricsExporter,
   type MetricsExporter,
 } from './metrics';
@@ -99,6 +100,8 @@ export class GatewayNode {
   private control: RunningControlServer | undefined;
   /** `apisix_etcd_modify_indexes`, fed by every config update. */
   private readonly modifyIndexes = new ModifyIndexTracker();
+  /** `tollgate_ssl_certificate_expiry_timestamp_seconds`, from the SSLs the node holds. */
+  private readonly sslExpiry = new SslExpiryIndex();
   private exporter: MetricsExporter | undefined;
   private stopping = false;
   /** The worker bound to the UDP stream ports: one process, so a client's session stays in it. */
@@ -140,6 +143,7 @@ export class GatewayNode {
           nodeMetricsFromStatus(node.status(), {
             etcd: options.store.kind === 'etcd',
             modifyIndexes: node.modifyIndexes,
+            sslCertificates: node.sslExpiry.series(node.configItems()),
           }),
       });
     }

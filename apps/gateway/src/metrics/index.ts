@@ -10,3 +10,4 @@ export {
 } from './exporter';
 export { ModifyIndexTracker } from './modify-indexes';
 export { nodeMetricsFromStatus, type NodeMetricsSnapshot } from './node-metrics';
+export { SslExpiryIndex, type SslCertificateExpiry } from './ssl-expiry';

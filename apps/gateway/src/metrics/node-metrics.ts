@@ -2,13 +2,15 @@
  * @module metrics/node-metrics
  * The node-level metrics only the primary knows: `apisix_node_info`, `apisix_etcd_reachable`,
  * `apisix_etcd_modify_indexes`, `apisix_upstream_status`, the active health verdicts of LLM
- * instances, and Tollgate's config revision and sync lag. Rebuilt from a snapshot at every scrape.
+ * instances, Tollgate's config revision and sync lag, and the expiry of the SSL certificates the
+ * node holds. Rebuilt from a snapshot at every scrape.
  */
 import { Gauge, Registry } from 'prom-client';
 import { workerMetricsIpc } from '@tollgate/plugins';
 import type { GatewayNodeStatus } from '../node';
 import type { ModifyIndexTracker } from './modify-indexes';
 import { InstanceLoadMetrics, type InstanceLoadSnapshot } from '../load/load-metrics';
+import type { SslCertificateExpiry } from './ssl-expiry';
 
 const ETCD_METRICS = new Set(['apisix_etcd_reachable', 'apisix_etcd_modify_indexes']);
 
@@ -40,6 +42,8 @@ export interface NodeMetricsSnapshot {
   instanceLoad?: InstanceLoadSnapshot;
   /** Upstream health checkers (`apisix_upstream_status`); Tollgate has none yet. */
   upstreams?: readonly { name: string; ip: string; port: number | string; healthy: boolean }[];
+  /** `notAfter` of each certificate of the SSLs the node holds (see SslExpiryIndex). */
+  sslCertificates?: readonly SslCertificateExpiry[];
 }
 
 /**
@@ -50,7 +54,11 @@ export interface NodeMetricsSnapshot {
  */
 export function nodeMetricsFromStatus(
   status: GatewayNodeStatus,
-  extras: { etcd: boolean; modifyIndexes?: ModifyIndexTracker },
+  extras: {
+    etcd: boolean;
+    modifyIndexes?: ModifyIndexTracker;
+    sslCertificates?: readonly SslCertificateExpiry[];
+  },
 ): NodeMetricsSnapshot {
   const { sync } = status;
   return {
@@ -78,6 +86,7 @@ export function nodeMetricsFromStatus(
       healthy: t.healthy,
     })),
     ...(status.load ? { instanceLoad: status.load } : {}),
+    ...(extras.sslCertificates ? { sslCertificates: extras.sslCertificates } : {}),
   };
 }
 
@@ -105,6 +114,7 @@ export class NodeMetrics {
   private readonly stale: Gauge;
   private readonly lag: Gauge;
   private readonly workers: Gauge;
+  private readonly sslExpiry: Gauge<'ssl_id' | 'sni' | 'cert'>;
   private readonly instanceLoad: InstanceLoadMetrics;
 
   constructor(
@@ -156,6 +166,11 @@ export class NodeMetrics {
       'tollgate_metrics_workers',
       'Worker processes whose metrics this scrape sums',
     );
+    this.sslExpiry = gauge(
+      'tollgate_ssl_certificate_expiry_timestamp_seconds',
+      'notAfter of each certificate of the SSLs the node holds, in seconds since the epoch',
+      ['ssl_id', 'sni', 'cert'],
+    );
     this.instanceLoad = new InstanceLoadMetrics(this.registry);
   }
 
@@ -189,6 +204,9 @@ export class NodeMetrics {
     this.stale.set(config.stale ? 1 : 0);
     this.lag.set(syncLagSeconds(config, this.now(), this.startedAt));
     this.workers.set(workers);
+    for (const c of snapshot.sslCertificates ?? []) {
+      this.sslExpiry.set({ ssl_id: c.sslId, sni: c.sni, cert: c.cert }, c.notAfterSeconds);
+    }
     this.instanceLoad.set(snapshot.instanceLoad, this.now());
     const out = (await this.registry.getMetricsAsJSON()) as workerMetricsIpc.MetricJson[];
     // APISIX exports the etcd gauges only when etcd is the config source.
@@ -207,6 +225,7 @@ export class NodeMetrics {
       this.stale,
       this.lag,
       this.workers,
+      this.sslExpiry,
     ] as Gauge<string>[];
   }
 }
