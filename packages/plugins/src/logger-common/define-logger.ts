@@ -78,6 +78,15 @@ function droppedMetric(): Counter<'plugin' | 'route_id'> {
 }
 
 /**
+ * Counts one entry a logger plugin dropped over `max_pending_entries` in
+ * `tollgate_logger_dropped_entries_total` (for loggers that run their own batch processors).
+ * @example countDroppedEntry('syslog', ctx.route?.id)
+ */
+export function countDroppedEntry(plugin: string, routeId: string | undefined): void {
+  droppedMetric().inc({ plugin, route_id: routeId ?? '' });
+}
+
+/**
  * Every logger plugin's counters in this worker, by plugin name (for metrics and tests); the
  * drops are also reported in a warn log at most once a second.
  */
@@ -184,7 +193,7 @@ export function defineLogger<Conf extends LoggerConf>(
       const entry = buildLogEntry(conf, ctx, metadata, capturedBodies(spec.name, conf, ctx));
       spec.finishEntry?.(entry);
       if (!slotFor(conf).processor.push(entry)) {
-        droppedMetric().inc({ plugin: spec.name, route_id: ctx.route?.id ?? '' });
+        countDroppedEntry(spec.name, ctx.route?.id);
         reportDrops(ctx.route?.id);
       }
     },

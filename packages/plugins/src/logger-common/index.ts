@@ -12,6 +12,7 @@ export {
   type BatchSend,
 } from './batch-processor';
 export {
+  countDroppedEntry,
   defineLogger,
   loggerStats,
   DEFAULT_MAX_PENDING_ENTRIES,

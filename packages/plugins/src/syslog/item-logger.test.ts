@@ -1,6 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { RequestContext } from '@tollgate/core';
+import { register } from 'prom-client';
 import type { LoggerConf } from '../logger-common';
 import { defineItemLogger } from './item-logger';
 
@@ -60,5 +61,31 @@ describe('defineItemLogger', () => {
     await plugin.destroy?.();
     expect(sent).toEqual([['one.example /a', 'two.example /b'], ['three.example /c']]);
     expect(closed).toBe(1);
+  });
+
+  it('counts entries dropped over max_pending_entries in tollgate_logger_dropped_entries_total (syslog, loki-logger)', async () => {
+    const plugin = defineItemLogger<LoggerConf, string>({
+      name: 'unit-item-drops',
+      version: '0.1',
+      priority: 1,
+      batchName: 'unit',
+      toItem: (entry) => String(entry.uri),
+      createSink: () => ({ send: () => Promise.resolve() }),
+    });
+    const conf = { ...CONF, batch_max_size: 1000, log_format: { uri: '$uri' } };
+    const dropped = async () => {
+      const metric = await register.getSingleMetric('tollgate_logger_dropped_entries_total')?.get();
+      return metric?.values.find(
+        (v) => v.labels.plugin === 'unit-item-drops' && v.labels.route_id === 'r1',
+      )?.value;
+    };
+    for (let i = 0; i < 5; i++) {
+      const ctx = context(`/${i}`, 'drops.example');
+      ctx.pluginMetadata = new Map([['unit-item-drops', { max_pending_entries: 1 }]]);
+      await plugin.log?.(conf, ctx);
+    }
+    // Cap 1: two entries are kept (APISIX's pushed - processed > max), three dropped.
+    expect(await dropped()).toBe(3);
+    await plugin.destroy?.();
   });
 });

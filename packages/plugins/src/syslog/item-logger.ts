@@ -7,8 +7,8 @@
  * sees (loki-logger resolves its labels from it, as APISIX does).
  *
  * The body capture (access and body_filter phases) is logger-common's; the batch processor, the
- * `max_pending_entries` backlog cap and the flush on destroy are logger-common's classes, one
- * processor per plugin configuration per worker. logger-common's `LogSink` only sees entries,
+ * `max_pending_entries` backlog cap (its drops counted in `tollgate_logger_dropped_entries_total`)
+ * and the flush on destroy are logger-common's, one processor per plugin configuration per worker. logger-common's `LogSink` only sees entries,
  * hence this wrapper (see the report of issue 10: a `toItem(entry, ctx)` hook there would
  * replace it).
  */
@@ -25,6 +25,7 @@ import {
   FLUSH_ON_DESTROY_MS,
   PendingBudget,
   buildLogEntry,
+  countDroppedEntry,
   defineLogger,
   type LoggerConf,
 } from '../logger-common';
@@ -122,6 +123,7 @@ export function defineItemLogger<Conf extends LoggerConf, T>(
       budget.max = typeof max === 'number' ? max : DEFAULT_MAX_PENDING_ENTRIES;
       const entry = buildLogEntry(conf, ctx, metadata, capturedBodies(spec.name, conf, ctx));
       if (slotFor(conf, ctx).processor.push(spec.toItem(entry, ctx, conf))) return;
+      countDroppedEntry(spec.name, ctx.route?.id);
       const now = Date.now();
       if (now - lastDropReport < 1000) return;
       lastDropReport = now;
