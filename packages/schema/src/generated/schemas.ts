@@ -2603,7 +2603,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
             "maximum": 60000
           },
           "queue_threshold": {
-            "description": "An instance with more waiting requests than this (scraped, plus those sent since the scrape) is saturated and skipped (default 5).",
+            "description": "queue_aware keeps each instance's waiting requests (scraped, plus those sent since the scrape) at or below this: an instance that one more request would take over it is saturated and skipped (default 5).",
             "type": "number",
             "minimum": 0,
             "maximum": 100000

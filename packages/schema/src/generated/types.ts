@@ -2533,7 +2533,7 @@ export interface AiProxyMultiConf {
      */
     scrape_interval_ms?: number;
     /**
-     * An instance with more waiting requests than this (scraped, plus those sent since the scrape) is saturated and skipped (default 5).
+     * queue_aware keeps each instance's waiting requests (scraped, plus those sent since the scrape) at or below this: an instance that one more request would take over it is saturated and skipped (default 5).
      */
     queue_threshold?: number;
     /**
@@ -7813,7 +7813,7 @@ export interface AiProxyMultiConfInput {
      */
     scrape_interval_ms?: number;
     /**
-     * An instance with more waiting requests than this (scraped, plus those sent since the scrape) is saturated and skipped (default 5).
+     * queue_aware keeps each instance's waiting requests (scraped, plus those sent since the scrape) at or below this: an instance that one more request would take over it is saturated and skipped (default 5).
      */
     queue_threshold?: number;
     /**

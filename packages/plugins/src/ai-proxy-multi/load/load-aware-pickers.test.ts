@@ -256,12 +256,29 @@ describe('queue_aware', () => {
     expect(await t.pick()).toBe('b');
   });
 
-  it('filters out saturated instances (queue over threshold or KV over threshold)', async () => {
+  it('filters out saturated instances (queue at threshold or KV over threshold)', async () => {
     const t = setup([gpu('a'), gpu('b'), gpu('c')], { algorithm: 'queue_aware' });
-    t.scrape('a', 6, 0.1); // queue > 5
+    t.scrape('a', 5, 0.1); // one more would make 6 > 5
     t.scrape('b', 0, 0.9); // kv > 0.8
-    t.scrape('c', 5, 0.8); // at the thresholds: not saturated
+    t.scrape('c', 4, 0.8); // one more makes 5, kv at its threshold: not saturated
     expect(await tally(() => t.pick(), 20)).toEqual(new Map([['c', 20]]));
+  });
+
+  it('saturates at the threshold, so queues stay at or below it: 4 eligible, 5 not', () => {
+    const t = setup([gpu('a'), gpu('b')], { algorithm: 'queue_aware', queue_threshold: 5 });
+    t.scrape('a', 4);
+    t.scrape('b', 5);
+    expect(t.signals.saturated('a')).toBe(false);
+    expect(t.signals.saturated('b')).toBe(true);
+    t.clock.t += 1;
+    t.view.begin('http://a:8000'); // sent since the scrape: a's queue is 4 + 1
+    expect(t.signals.saturated('a')).toBe(true);
+    // a threshold between whole numbers: 2 waiting, one more would make 3 > 2.5
+    const half = setup([gpu('a')], { algorithm: 'queue_aware', queue_threshold: 2.5 });
+    half.scrape('a', 1);
+    expect(half.signals.saturated('a')).toBe(false);
+    half.scrape('a', 2);
+    expect(half.signals.saturated('a')).toBe(true);
   });
 
   it('spills to the next priority group when the whole group is saturated, and returns once it drains', async () => {

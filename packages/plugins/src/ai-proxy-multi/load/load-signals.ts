@@ -3,8 +3,9 @@
  * One config's view of its instances' load, by instance name: in-flight counts across the node,
  * the latest scrape of each instance's metrics endpoint turned into a queue length (waiting plus
  * what this node sent since the scrape, so a burst between two scrapes is counted) and a KV-cache
- * use, and whether that makes the instance saturated (the endpoint picker's filter: queue above
- * `queue_threshold` or KV above `kv_cache_threshold`). Instances without `metrics_endpoint` (a
+ * use, and whether that makes the instance saturated: one more request would take its queue over
+ * `queue_threshold` (so queues stay at or below it; the endpoint picker's filter admits up to
+ * it), or its KV use is above `kv_cache_threshold`. Instances without `metrics_endpoint` (a
  * cloud API) have no reading and are never saturated.
  */
 import type { InstanceLoadView } from '@tollgate/core';
@@ -70,12 +71,17 @@ export class LoadSignals {
     };
   }
 
-  /** Whether a fresh reading puts the instance over the queue or KV-cache threshold. */
+  /**
+   * Whether a fresh reading says the instance must not take the next request: one more would
+   * take its queue over `queue_threshold` (queue ≥ threshold for a whole threshold), or its KV
+   * use is already over `kv_cache_threshold`. The KV rule stays strict: what one more request
+   * adds to the cache is not known before it runs, and the reading is a fraction, not a count.
+   */
   saturated(name: string): boolean {
     const reading = this.reading(name);
     return (
       reading.kind === 'fresh' &&
-      (reading.queue > this.settings.queueThreshold ||
+      (reading.queue + 1 > this.settings.queueThreshold ||
         reading.kvCacheUsage > this.settings.kvCacheThreshold)
     );
   }
