@@ -1,9 +1,10 @@
 /**
  * Load-aware balancing of ai-proxy-multi (issue 12), end to end: Admin API → etcd → a gateway
  * node with 2 workers → mock LLM instances. `least_busy` steers around an instance busy with
- * slow requests, `queue_aware` around one whose scraped queue is over the threshold (and spills
- * to the next priority group when the whole group is), both across a configuration change; a
- * client that leaves mid-stream ends its request's in-flight count.
+ * slow requests, `least_latency` toward the instance that answers faster, `queue_aware` around
+ * one whose scraped queue is over the threshold (and spills to the next priority group when the
+ * whole group is), each across a configuration change; a client that leaves mid-stream ends its
+ * request's in-flight count.
  *
  * The mocks answer `Hello from <name>: …`, so each response names the instance that served it.
  */
@@ -203,6 +204,46 @@ describe('least_busy', () => {
       async () => (await chat(uri)) === streamed.name,
       5_000,
     );
+  });
+});
+
+describe('least_latency', () => {
+  it('sends most requests to the faster instance, and follows a swap across a config change', async () => {
+    // Per-token latency of a non-streamed answer: the slow mock waits 250 ms before answering.
+    const slow = await mock('slow', { delayMs: 250 });
+    const fast = await mock('fast');
+    // A 1 s decay: an instance without a sample for 3 s is explored again (once per 100 ms per
+    // worker), so the swap below is seen within seconds. Each worker learns on its own.
+    const plugins = (weight: number) => ({
+      'ai-proxy-multi': {
+        balancer: { algorithm: 'least_latency', latency_decay_ms: 1000 },
+        instances: [gpu(slow, 0, weight), gpu(fast, 0, weight)],
+      },
+    });
+    /** Sequential chats until `name` answered 10 in a row, then the share of 30 more. */
+    const settleOn = async (uri: string, name: string) => {
+      let run = 0;
+      await waitFor(
+        `${name} picked 10 times in a row`,
+        async () => (run = (await chat(uri)) === name ? run + 1 : 0) >= 10,
+        20_000,
+      );
+      const served: (string | undefined)[] = [];
+      for (let i = 0; i < 30; i++) served.push(await chat(uri));
+      expect(served.every((s) => s !== undefined)).toBe(true);
+      return countOf(served, name);
+    };
+    const uri = await putRoute('ll', plugins(1));
+    // Round robin would give each 15; only explorations (the slow one's sample older than 3 s,
+    // at most about one per worker in this stretch) reach the slow instance.
+    expect(await settleOn(uri, 'fast')).toBeGreaterThanOrEqual(24);
+
+    // A config change (new weights) builds a new picker over the averages kept by load key; the
+    // old fast instance is now slow, and the old slow one is measured again when explored.
+    slow.setBehaviour({ delayMs: 0 });
+    fast.setBehaviour({ delayMs: 250 });
+    await putRoute('ll', plugins(2));
+    expect(await settleOn(uri, 'slow')).toBeGreaterThanOrEqual(24);
   });
 });
 
