@@ -25,7 +25,7 @@ describe('stripConnectionHeaders', () => {
 });
 
 function fakeExchange() {
-  const stream = { destroyed: false, writableFinished: false };
+  const stream = { destroyed: false, writableFinished: false, aborted: false };
   const set: [string, unknown][] = [];
   const heads: unknown[][] = [];
   const req = {
@@ -95,9 +95,10 @@ describe('adaptHttp2Exchange', () => {
     const { req, res, stream } = fakeExchange();
     const [, response] = adaptHttp2Exchange(req, res);
     expect(response.destroyed).toBe(false);
-    stream.destroyed = true;
+    // A reset: node:http2 marks the stream finished and aborted.
+    Object.assign(stream, { destroyed: true, writableFinished: true, aborted: true });
     expect(response.destroyed && !response.writableFinished).toBe(true);
-    stream.writableFinished = true;
+    stream.aborted = false;
     expect(response.writableFinished).toBe(true);
   });
 });

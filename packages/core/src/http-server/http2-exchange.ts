@@ -10,8 +10,8 @@
  *   response copied through, the gateway's own `Connection: close`): node:http2 throws
  *   ERR_HTTP2_INVALID_CONNECTION_HEADERS on them;
  * - `res.destroyed` and `res.writableFinished` read from the stream, so a client that resets the
- *   stream counts as gone (the compat response has no `destroyed`, and its `writableFinished` is
- *   true once the stream closed, however it closed).
+ *   stream counts as gone, as a closed connection does on HTTP/1.1 (the compat response has no
+ *   `destroyed`, and its `writableFinished` is true once the stream closed, however it closed).
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
@@ -94,8 +94,9 @@ export function adaptHttp2Exchange(
     configurable: true,
   });
   Object.defineProperty(res, 'destroyed', { get: () => res.stream.destroyed, configurable: true });
+  // The stream's own `writableFinished` is true after a reset too; `aborted` tells them apart.
   Object.defineProperty(res, 'writableFinished', {
-    get: () => res.stream.writableFinished,
+    get: () => res.stream.writableFinished && !res.stream.aborted,
     configurable: true,
   });
   const setHeader = res.setHeader.bind(res);
@@ -104,13 +105,13 @@ export function adaptHttp2Exchange(
     return res;
   };
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Http2ServerResponse;
-  res.writeHead = ((status: number, ...rest: unknown[]) => {
+  res.writeHead = (status: number, ...rest: unknown[]) => {
     const args = rest.map((arg) =>
       arg !== null && typeof arg === 'object' && !Array.isArray(arg)
         ? stripConnectionHeaders(arg as OutgoingHttpHeaders)
         : arg,
     );
     return writeHead(status, ...args);
-  });
+  };
   return [req as unknown as IncomingMessage, res as unknown as ServerResponse];
 }
