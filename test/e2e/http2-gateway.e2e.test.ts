@@ -291,6 +291,45 @@ describe('HTTP/2 by ALPN (apisix.enable_http2, default true)', () => {
     expect((await h2Request(session, { ':method': 'GET', ':path': '/h2/next' })).status).toBe(200);
   });
 
+  it('survives a malformed frame and a client GOAWAY: the worker keeps serving', async () => {
+    const frameTypes = await new Promise<number[]>((resolve, reject) => {
+      const socket = tls.connect({
+        host: '127.0.0.1',
+        port: tlsPort(),
+        servername: HOST,
+        ca: ca.cert,
+        ALPNProtocols: ['h2'],
+      });
+      let got = Buffer.alloc(0);
+      const types: number[] = [];
+      socket.on('data', (c: Buffer) => {
+        got = Buffer.concat([got, c]);
+        while (got.length >= 9 && got.length >= 9 + got.readUIntBE(0, 3)) {
+          types.push(got[3] ?? -1);
+          got = got.subarray(9 + got.readUIntBE(0, 3));
+        }
+        if (types.includes(7)) {
+          socket.destroy();
+          resolve(types);
+        }
+      });
+      socket.once('secureConnect', () => {
+        socket.write('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+        // A SETTINGS frame whose length is not a multiple of 6: FRAME_SIZE_ERROR.
+        socket.write(Buffer.from([0, 0, 5, 4, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5]));
+      });
+      socket.once('error', reject);
+      socket.setTimeout(5000, () => socket.destroy(new Error('no GOAWAY within 5 s')));
+    });
+    // The server's SETTINGS, then its GOAWAY (type 7).
+    expect(frameTypes).toContain(7);
+    const other = await connect(tlsPort());
+    expect((await h2Request(other, { ':method': 'GET', ':path': '/h2/a' })).status).toBe(200);
+    other.goaway(http2.constants.NGHTTP2_NO_ERROR);
+    other.destroy();
+    expect((await h2Request(session, { ':method': 'GET', ':path': '/h2/b' })).status).toBe(200);
+  });
+
   it('keeps serving HTTP/1.1 on the same port', async () => {
     const reply = await https1Get(tlsPort(), '/h2/one');
     expect(reply.status).toBe(200);

@@ -92,7 +92,9 @@ function versionRange(protocols: TlsProtocol[]): {
 
 /**
  * Closes a session idle (no open stream) for `idleMs`, with GOAWAY: nginx's keepalive_timeout
- * for HTTP/2 connections. A session with streams open (a long SSE answer) is kept.
+ * for HTTP/2 connections. A session with streams open (a long SSE answer) is kept. This also
+ * ends the connection of a peer that stays after node:http2 sent GOAWAY for a protocol error
+ * (node:http2 leaves closing the connection to the peer there).
  */
 function closeIdleSessions(server: Http2SecureServer, idleMs: number): void {
   server.on('session', (session) => {
