@@ -91,7 +91,7 @@ function h2Request(
 const chat = (stream: boolean) =>
   JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], stream });
 
-function alpnOf(port: number, protocols: string[]): Promise<string | false | undefined> {
+function alpnOf(port: number, protocols: string[]): Promise<string | false | null> {
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
       host: '127.0.0.1',
