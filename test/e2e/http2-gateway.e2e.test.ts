@@ -4,7 +4,7 @@
  * through node:http2's compatibility API: a plain route (Host from `:authority`, no
  * pseudo-header upstream, `$server_protocol` HTTP/2.0), ai-proxy-multi answers and SSE streams
  * to `data: [DONE]`, many concurrent streams on one session, a stream the client cancels
- * mid-SSE aborting the LLM call, an upstream's connection-specific headers dropped instead of
+ * mid-SSE aborting the LLM call (apisix_llm_active_connections 1, then back to 0), an upstream's connection-specific headers dropped instead of
  * breaking the stream. HTTP/1.1 keeps working on the same port, `curl --http2` where curl
  * exists, and a node with `enable_http2: false` offers http/1.1 only.
  */
@@ -20,6 +20,7 @@ import tls from 'node:tls';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import {
   freePort,
+  freshGet,
   makeCa,
   makeCert,
   startCluster,
@@ -46,6 +47,21 @@ let h1Node: TollgateNode | undefined;
 let session: http2.ClientHttp2Session;
 
 const tlsPort = () => cluster.gateways[0]?.tlsPort ?? 0;
+
+/** `apisix_llm_active_connections` series of the node's scrape (testkit's export port). */
+async function activeLlmConnections(): Promise<number[]> {
+  const node = cluster.gateways[0]?.node;
+  if (!node) throw new Error('no gateway node');
+  const config = JSON.parse(fs.readFileSync(node.configFile, 'utf8')) as {
+    plugin_attr: { prometheus: { export_addr: { port: number } } };
+  };
+  const { port } = config.plugin_attr.prometheus.export_addr;
+  const { body } = await freshGet(`http://127.0.0.1:${port}/apisix/prometheus/metrics`);
+  return body
+    .split('\n')
+    .filter((line) => line.startsWith('apisix_llm_active_connections{'))
+    .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+}
 
 /** Print a measurement (kept in the test output). */
 const report = (line: string) => process.stdout.write(`${line}\n`);
@@ -154,6 +170,7 @@ beforeAll(async () => {
     if (res.status !== 200 && res.status !== 201)
       throw new Error(`${uri}: ${res.status} ${res.text}`);
   };
+  await put('/apisix/admin/global_rules/h2-metrics', { plugins: { prometheus: {} } });
   await put('/apisix/admin/ssls/h2', { cert: cert.cert, key: cert.key, snis: [HOST, `*.${HOST}`] });
   await put('/apisix/admin/routes/h2-plain', {
     uri: '/h2/*',
@@ -281,10 +298,16 @@ describe('HTTP/2 by ALPN (apisix.enable_http2, default true)', () => {
       stream.once('data', () => resolve());
       stream.once('error', reject);
     });
+    expect(await activeLlmConnections()).toContain(1);
     stream.close(http2.constants.NGHTTP2_CANCEL);
     await waitFor(
       'LLM request aborted',
       () => llm.requests.length === 1 && llm.requests[0]?.aborted === true,
+      5_000,
+    );
+    await waitFor(
+      'apisix_llm_active_connections back to 0',
+      async () => (await activeLlmConnections()).every((v) => v === 0),
       5_000,
     );
     // The session carries on.
