@@ -17,6 +17,23 @@ describe('apisix.ssl', () => {
     });
     expect(tls?.ciphers).toMatch(/^ECDHE-ECDSA-AES128-GCM-SHA256:/);
     expect(tls?.fallbackSni).toBeUndefined();
+    expect(tls?.http2).toBe(true);
+  });
+
+  it('reads apisix.enable_http2 (APISIX 3.9+): false offers http/1.1 only', () => {
+    expect(parse('apisix:\n  enable_http2: false\n').tls?.http2).toBe(false);
+    const on = parse('apisix:\n  enable_http2: true\n');
+    expect(on.tls?.http2).toBe(true);
+    expect(on.unsupportedKeys).toEqual([]);
+    expect(() => parse('apisix:\n  enable_http2: yes please\n')).toThrow(/enable_http2/);
+  });
+
+  it("refuses the per-listener enable_http2 APISIX 3.9 removed, with APISIX's message", () => {
+    expect(() =>
+      parse('apisix:\n  ssl:\n    listen:\n      - port: 9443\n        enable_http2: true\n'),
+    ).toThrow(
+      'ERROR: port level enable_http2 in ssl.listen is deprecatedfrom 3.9 version, and you should use enable_http2 in apisix level.',
+    );
   });
 
   it('serves no HTTPS with enable: false', () => {
@@ -47,6 +64,7 @@ describe('apisix.ssl', () => {
       protocols: ['TLSv1.3'],
       ciphers: 'ECDHE-RSA-AES128-GCM-SHA256',
       fallbackSni: 'default.example.com',
+      http2: true,
     });
     expect(config.unsupportedKeys).toEqual([]);
   });

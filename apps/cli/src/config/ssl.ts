@@ -4,7 +4,8 @@
  * (`enable: true`, `listen: [{port: 9443}]`, `ssl_protocols: TLSv1.2 TLSv1.3`, Mozilla's
  * intermediate `ssl_ciphers`). Certificates come from the `ssls` resource; `fallback_sni` names
  * the SNI assumed for clients that send none. `enable_http3` is accepted and ignored (HTTP/3 is
- * not served).
+ * not served). `apisix.enable_http2` (default `true`, APISIX 3.9+) offers HTTP/2 by ALPN on these
+ * listeners; the per-listener `enable_http2` that APISIX 3.9 removed is refused with its message.
  */
 import { ConfigInvalidError } from '@tollgate/core';
 import type { Listen, TlsConfig } from './types';
@@ -21,6 +22,7 @@ const DEFAULT_CIPHERS =
 
 /** JSON Schema of the keys (merged into CONFIG_SCHEMA under `apisix`). */
 export const SSL_SCHEMA = {
+  enable_http2: { type: 'boolean' },
   ssl: {
     type: 'object',
     properties: {
@@ -34,6 +36,7 @@ export const SSL_SCHEMA = {
             ip: { type: 'string', minLength: 1 },
             port: { type: 'integer', minimum: 1, maximum: 65535 },
             enable_http3: { type: 'boolean' },
+            enable_http2: {},
           },
         },
       },
@@ -45,6 +48,7 @@ export const SSL_SCHEMA = {
 } as const;
 
 export const SSL_KEYS = [
+  'apisix.enable_http2',
   'apisix.ssl.enable',
   'apisix.ssl.listen',
   'apisix.ssl.ssl_protocols',
@@ -64,6 +68,14 @@ export function tlsConfigOf(apisix: Raw, source: string): TlsConfig | undefined 
     .trim()
     .split(/\s+/) as Protocol[];
   const fallbackSni = (ssl.fallback_sni as string | undefined) || undefined;
+  const legacy = ((ssl.listen as Raw[] | undefined) ?? []).some((e) => e.enable_http2 != null);
+  if (legacy) {
+    // APISIX 3.9+ refuses it at startup with this text (apisix/cli/ops.lua).
+    throw new ConfigInvalidError(
+      `invalid config file ${source}: ERROR: port level enable_http2 in ssl.listen is deprecated` +
+        'from 3.9 version, and you should use enable_http2 in apisix level.',
+    );
+  }
   if (listen.length === 0) {
     throw new ConfigInvalidError(
       `invalid config file ${source}: apisix.ssl.listen: needs an address while apisix.ssl.enable is true`,
@@ -73,6 +85,7 @@ export function tlsConfigOf(apisix: Raw, source: string): TlsConfig | undefined 
     listen,
     protocols,
     ciphers: (ssl.ssl_ciphers as string | undefined) ?? DEFAULT_CIPHERS,
+    http2: apisix.enable_http2 !== false,
     ...(fallbackSni ? { fallbackSni } : {}),
   };
 }

@@ -36,6 +36,8 @@ export interface TlsConfig {
   ciphers: string;
   /** `fallback_sni`: the SNI assumed for clients that send none. */
   fallbackSni?: string;
+  /** `apisix.enable_http2`: ALPN offers `h2` beside `http/1.1`. */
+  http2: boolean;
 }
 
 export interface TollgateConfig {

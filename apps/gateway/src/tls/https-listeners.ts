@@ -5,11 +5,15 @@
  * listener at once, including listeners created after the first update; so does an SSL whose
  * secret references were just resolved.
  */
-import type https from 'node:https';
 import type { RequestListener } from 'node:http';
 import type { Logger } from '@tollgate/core';
 import type { ConfigValue } from '../config/update';
-import { createTlsGatewayServer, type TlsGatewayServer, type TlsSettings } from './listener';
+import {
+  createTlsGatewayServer,
+  type TlsGatewayServer,
+  type TlsServer,
+  type TlsSettings,
+} from './listener';
 import { SslTableBuilder, type SslTable } from './server-ssls';
 import { SslSecrets, type ResolveReference } from './ssl-secrets';
 
@@ -44,7 +48,7 @@ export class HttpsListeners {
   }
 
   /** A new HTTPS listener for `handler`, serving the current SSLs; not yet listening. */
-  create(handler: RequestListener): https.Server {
+  create(handler: RequestListener): TlsServer {
     const listener = createTlsGatewayServer(this.settings, handler);
     if (this.table) listener.setTable(this.table);
     this.listeners.push(listener);

@@ -3,8 +3,10 @@
  * The data plane's HTTPS listener (`apisix.ssl.listen`): node:https with the same request
  * handler, header limit, keep-alive handling and refusal behaviour as the plain listener
  * (http/server.ts), and the certificate chosen per handshake from the current SSL table
- * (tls/server-ssls.ts). HTTP/1.1 only: ALPN offers `http/1.1` (Tollgate decision, see
- * docs/gateway.md).
+ * (tls/server-ssls.ts). With `apisix.enable_http2` (APISIX's default) it is a node:http2 server
+ * with `allowHTTP1`: ALPN offers `h2` and `http/1.1`, HTTP/1.1 connections are node:http's as
+ * before, and HTTP/2 requests reach the same handler through the compatibility API, adapted
+ * by `adaptHttp2Exchange`. Without it, node:https offering `http/1.1` only.
  *
  * A handshake fails, as APISIX's does, when the client's server name matches no SSL, when the
  * negotiated version is not one its SSL accepts (its own `ssl_protocols`, else the listener's),
@@ -13,9 +15,19 @@
  */
 import { constants } from 'node:crypto';
 import https from 'node:https';
+import http2, {
+  type Http2SecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+} from 'node:http2';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { SecureContext, TLSSocket } from 'node:tls';
-import { guardHttpServer, manageKeepAlive, MAX_HEADER_BYTES } from '@tollgate/core';
+import {
+  adaptHttp2Exchange,
+  guardHttpServer,
+  manageKeepAlive,
+  MAX_HEADER_BYTES,
+} from '@tollgate/core';
 import { KEEP_ALIVE_GRACE_MS, KEEP_ALIVE_MS } from '../http/server';
 import { errorPage } from '../proxy/failures';
 import {
@@ -35,7 +47,29 @@ export interface TlsSettings {
   ciphers?: string;
   /** `fallback_sni`: the server name assumed for clients that send none. */
   fallbackSni?: string;
+  /** `apisix.enable_http2`: offer `h2` by ALPN beside `http/1.1`. */
+  http2?: boolean;
 }
+
+/**
+ * node:http2's server with the two connection sweeps of node:http's that shutdown uses (it
+ * has neither for HTTP/2 sessions).
+ */
+export type Http2GatewayServer = Http2SecureServer &
+  Pick<https.Server, 'closeIdleConnections' | 'closeAllConnections'>;
+
+/** The listener's server: node:http2 (h2 and http/1.1) or node:https (http/1.1 only). */
+export type TlsServer = https.Server | Http2GatewayServer;
+
+/**
+ * HTTP/2 session limits: nginx's `http2_max_concurrent_streams` (128), the 16 KiB header limit
+ * of HTTP/1 (`http2_max_field_size`'s order), and no server push.
+ */
+const HTTP2_SETTINGS: http2.Settings = {
+  maxConcurrentStreams: 128,
+  maxHeaderListSize: MAX_HEADER_BYTES,
+  enablePush: false,
+};
 
 const VERSION_ORDER: TlsProtocol[] = ['TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
@@ -56,6 +90,85 @@ function versionRange(protocols: TlsProtocol[]): {
   return { minVersion: known[0] ?? 'TLSv1.2', maxVersion: known.at(-1) ?? 'TLSv1.3' };
 }
 
+/**
+ * Closes a session idle (no open stream) for `idleMs`, with GOAWAY: nginx's keepalive_timeout
+ * for HTTP/2 connections. A session with streams open (a long SSE answer) is kept. This also
+ * ends the connection of a peer that stays after node:http2 sent GOAWAY for a protocol error
+ * (node:http2 leaves closing the connection to the peer there).
+ */
+function closeIdleSessions(server: Http2SecureServer, idleMs: number): void {
+  server.on('session', (session) => {
+    let open = 0;
+    sessionsOf(server).add(session);
+    session.once('close', () => sessionsOf(server).delete(session));
+    session.on('stream', (stream) => {
+      open++;
+      stream.once('close', () => open--);
+    });
+    session.setTimeout(idleMs, () => {
+      if (open === 0) session.close();
+    });
+    // Protocol errors and peers that vanish end the session; node:http2 already answered with
+    // GOAWAY or a reset, and nothing else is to be done.
+    session.on('error', () => undefined);
+  });
+}
+
+const kSessions = Symbol('tollgate.tls.sessions');
+
+function sessionsOf(server: Http2SecureServer): Set<http2.ServerHttp2Session> {
+  const target = server as Http2SecureServer & { [kSessions]?: Set<http2.ServerHttp2Session> };
+  return (target[kSessions] ??= new Set());
+}
+
+/**
+ * Adds node:http's shutdown sweeps to an HTTP/2 server: `closeIdleConnections` also sends GOAWAY
+ * to every session (each closes once its open streams end), `closeAllConnections` destroys every
+ * TLS connection, HTTP/1 or HTTP/2.
+ */
+function addConnectionSweeps(server: Http2SecureServer): Http2GatewayServer {
+  const sockets = new Set<TLSSocket>();
+  server.on('secureConnection', (socket: TLSSocket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const target = server as Http2SecureServer & Partial<Pick<https.Server, 'closeIdleConnections'>>;
+  const closeHttp1Idle = target.closeIdleConnections?.bind(server);
+  return Object.assign(server, {
+    closeIdleConnections(): void {
+      closeHttp1Idle?.();
+      for (const session of sessionsOf(server)) if (!session.closed) session.close();
+    },
+    closeAllConnections(): void {
+      for (const socket of sockets) socket.destroy();
+    },
+  });
+}
+
+/**
+ * node:http2 with `allowHTTP1`: HTTP/1 requests go to `onRequest` as node:http's, HTTP/2 ones
+ * adapted (`adaptHttp2Exchange`).
+ */
+function createHttp2Server(
+  options: https.ServerOptions,
+  onRequest: (req: IncomingMessage, res: ServerResponse) => void,
+): Http2GatewayServer {
+  const server = http2.createSecureServer(
+    { ...options, allowHTTP1: true, settings: HTTP2_SETTINGS },
+    (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
+      if (req.httpVersionMajor >= 2) {
+        onRequest(...adaptHttp2Exchange(req as Http2ServerRequest, res as Http2ServerResponse));
+      } else {
+        onRequest(req as IncomingMessage, res as ServerResponse);
+      }
+    },
+  );
+  // node:http reads this from the server for the HTTP/1 connections `allowHTTP1` hands it.
+  (server as { maxHeaderSize?: number }).maxHeaderSize = MAX_HEADER_BYTES;
+  closeIdleSessions(server, KEEP_ALIVE_MS + KEEP_ALIVE_GRACE_MS);
+  return addConnectionSweeps(server);
+}
+
 function refuse(res: ServerResponse): void {
   const body = errorPage(400);
   res.writeHead(400, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(body) });
@@ -64,7 +177,7 @@ function refuse(res: ServerResponse): void {
 
 /** An HTTPS gateway listener, not yet listening; `setTable` swaps the SSLs it serves. */
 export interface TlsGatewayServer {
-  server: https.Server;
+  server: TlsServer;
   setTable(table: SslTable): void;
 }
 
@@ -100,20 +213,21 @@ export function createTlsGatewayServer(
     done(null, contextFor(ssl, this.getSharedSigalgs()));
   }
 
-  const server = https.createServer(
-    {
-      ...range,
-      ...NO_RESUMPTION,
-      ciphers: settings.ciphers,
-      maxHeaderSize: MAX_HEADER_BYTES,
-      SNICallback: onServerName,
-    },
-    (req: IncomingMessage, res: ServerResponse) => {
-      const uri = (req.url ?? '/').split('?', 1)[0] ?? '/';
-      if (table && refusesClient(req, uri, table, settings.fallbackSni)) refuse(res);
-      else handler(req, res);
-    },
-  );
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const uri = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    if (table && refusesClient(req, uri, table, settings.fallbackSni)) refuse(res);
+    else handler(req, res);
+  };
+  const options: https.ServerOptions = {
+    ...range,
+    ...NO_RESUMPTION,
+    ciphers: settings.ciphers,
+    maxHeaderSize: MAX_HEADER_BYTES,
+    SNICallback: onServerName,
+  };
+  const server: TlsServer = settings.http2
+    ? createHttp2Server(options, onRequest)
+    : https.createServer(options, onRequest);
   // Connections without a server name were served the default context: the fallback SSL's.
   server.prependListener('secureConnection', (socket: TLSSocket) => {
     if (matchedSsl(socket)) return;

@@ -4,7 +4,8 @@
  * requests it refuses: an APISIX-style JSON error instead of node's bare status line, and no
  * connection reset under a client that is still sending (issue 9).
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Http2SecureServer } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import { answerClientError } from './client-error';
 import { drainBeforeEnd } from './early-answer';
@@ -12,6 +13,12 @@ import { DEFAULT_LINGER_LIMITS, type LingerLimits } from './linger';
 
 export { DEFAULT_LINGER_LIMITS, discardInput, type LingerEnd, type LingerLimits } from './linger';
 export { manageKeepAlive, type KeepAliveOptions } from './keep-alive';
+export {
+  adaptHttp2Exchange,
+  HTTP2_CONNECTION_HEADERS,
+  isConnectionHeader,
+  stripConnectionHeaders,
+} from './http2-exchange';
 
 /**
  * Header bytes (request line and headers) a request may carry before it is refused with 431;
@@ -26,12 +33,14 @@ export const MAX_HEADER_BYTES = 16 * 1024;
  * @example
  * const server = guardHttpServer(http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler));
  */
-export function guardHttpServer(
-  server: Server,
+export function guardHttpServer<S extends Server | Http2SecureServer>(
+  server: S,
   limits: LingerLimits = DEFAULT_LINGER_LIMITS,
-): Server {
+): S {
   server.on('clientError', (err: Error, socket: Duplex) => answerClientError(err, socket, limits));
   // First, so the response is prepared before any handler can end it.
-  server.prependListener('request', (req, res) => drainBeforeEnd(req, res, limits));
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) =>
+    drainBeforeEnd(req, res, limits),
+  );
   return server;
 }

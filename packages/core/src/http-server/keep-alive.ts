@@ -24,6 +24,7 @@
  * closes idle connections, as node:http judges idleness from its parser.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Http2SecureServer } from 'node:http2';
 import type { Socket } from 'node:net';
 
 /** How long idle keep-alive connections are kept. */
@@ -92,7 +93,8 @@ function onResponseFinish(this: ServerResponse): void {
  * Replaces node:http's keep-alive timeout on `server`: responses that keep the connection
  * advertise `Keep-Alive: timeout=<advertisedMs / 1000>`, and a connection is closed once it was
  * idle for `advertisedMs + graceMs` with no request started and no byte received meanwhile.
- * For servers that do not accept upgrades (node:http destroys those sockets).
+ * For servers that do not accept upgrades (node:http destroys those sockets). On an HTTP/2
+ * server with `allowHTTP1`, only its HTTP/1 connections are handled here.
  *
  * @example
  * const server = manageKeepAlive(guardHttpServer(http.createServer(handler)), {
@@ -100,7 +102,10 @@ function onResponseFinish(this: ServerResponse): void {
  *   graceMs: 5_000,
  * });
  */
-export function manageKeepAlive(server: Server, options: KeepAliveOptions): Server {
+export function manageKeepAlive<S extends Server | Http2SecureServer>(
+  server: S,
+  options: KeepAliveOptions,
+): S {
   const { advertisedMs, graceMs } = options;
   if (!Number.isInteger(advertisedMs) || advertisedMs < 1000 || advertisedMs % 1000 !== 0) {
     throw new RangeError(
@@ -113,9 +118,12 @@ export function manageKeepAlive(server: Server, options: KeepAliveOptions): Serv
   const header = `timeout=${advertisedMs / 1000}`;
   const idleMs = advertisedMs + graceMs;
   // Turns off node:http's idle timer and its own Keep-Alive header.
-  server.keepAliveTimeout = 0;
+  // (node:http2 with `allowHTTP1` reads it from the server for its HTTP/1 connections too.)
+  (server as { keepAliveTimeout?: number }).keepAliveTimeout = 0;
   // First, so the header is set before any handler writes the head.
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    // An HTTP/2 session multiplexes its requests; its idle time is the listener's to bound.
+    if (req.httpVersionMajor >= 2) return;
     const socket = req.socket as TrackedSocket;
     const connection = socket[kConnection] ?? track(socket, idleMs);
     connection.inFlight++;
