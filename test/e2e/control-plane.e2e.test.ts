@@ -264,7 +264,7 @@ describe('bad config files: a clear message naming the key, and a non-zero exit'
     const node = await startTollgate({
       config: {
         apisix: {
-          enable_http2: true,
+          show_upstream_status_in_response_header: true,
           ssl: { enable: true },
           node_listen: [{ ip: '127.0.0.1', port: await freePort() }],
         },
@@ -275,7 +275,7 @@ describe('bad config files: a clear message naming the key, and a non-zero exit'
     });
     try {
       expect(node.process.recentOutput()).toMatch(
-        /config key not supported yet, ignored.*apisix\.enable_http2|apisix\.enable_http2.*config key not supported yet, ignored/,
+        /config key not supported yet, ignored.*apisix\.show_upstream_status_in_response_header|apisix\.show_upstream_status_in_response_header.*config key not supported yet, ignored/,
       );
     } finally {
       await node.destroy();
