@@ -104,8 +104,11 @@ async function setUp(
   for (const gateway of cluster.gateways) {
     await waitFor(
       'the scenario route',
-      async () =>
-        (await httpRequest('POST', gateway.url('/anything'), { body: CHAT })).status === 401,
+      async () => {
+        const res = await httpRequest('POST', gateway.url('/anything'), { body: CHAT });
+        if (res.status === 401) return true;
+        throw new Error(`the node answered ${res.status} ${res.text.slice(0, 120)}`);
+      },
       15_000,
     );
   }

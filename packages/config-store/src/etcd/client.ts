@@ -169,6 +169,9 @@ export class EtcdCaller {
     });
     const attempt = async (): Promise<T> => {
       let lastError: unknown;
+      // What a member that was reached said: when every try fails, that is the cause to report
+      // (a leader election, a full disk), not the refused connection of a member known dead.
+      let reachedError: unknown;
       for (let i = 0; i < this.attempts; i++) {
         const endpoint: EtcdEndpoint | undefined = this.endpoints.order()[0];
         if (!endpoint) break;
@@ -182,12 +185,13 @@ export class EtcdCaller {
           lastError = err;
           const recoverable = err instanceof Error && isRecoverableError(err);
           const unsent = neverSent(err);
+          if (!unsent) reachedError = err;
           if (recoverable || unsent) this.endpoints.failed(endpoint);
           const retryable = kind === 'write' ? unsent : recoverable || unsent;
           if (!retryable || Date.now() >= end) break;
         }
       }
-      throw toStoreError(lastError, operation);
+      throw toStoreError(reachedError ?? lastError, operation);
     };
     const work = attempt();
     // The timer may win the race; the loser's rejection must not become an unhandled one.
