@@ -476,28 +476,31 @@ describe('ai-runaway-guard: per consumer', () => {
 
 describe('ai-runaway-guard: metrics', () => {
   it('counts each denial by reason in tollgate_ai_content_denials_total', async () => {
-    const uri = await route('openai-chat', {
+    // The limits on separate routes: on one route a slow machine could end the token-capped
+    // stream by the timer first and count it under the wrong reason.
+    const capped = await route('openai-chat', {
       // 200 tokens are about 800 characters: the loop trips the detector first (about 484).
-      'ai-runaway-guard': { max_output_tokens: 200, max_duration_ms: 300 },
+      'ai-runaway-guard': { max_output_tokens: 200 },
     });
-    const id = uri.split('/')[1];
-    const series = (reason: string) =>
-      `tollgate_ai_content_denials_total{route="${id}",plugin="ai-runaway-guard",side="response",reason="${reason}"}`;
+    const timed = await route('openai-chat', { 'ai-runaway-guard': { max_duration_ms: 300 } });
+    const series = (uri: string, reason: string) =>
+      `tollgate_ai_content_denials_total{route="${uri.split('/')[1]}",plugin="ai-runaway-guard",side="response",reason="${reason}"}`;
+    const expected: [string, string][] = [
+      [capped, 'repetition'],
+      [capped, 'max_output_tokens'],
+      [timed, 'max_duration'],
+    ];
     const before = await scrape();
-    await post('openai-chat', uri, { headers: loopHeaders() });
-    await post('openai-chat', uri, { headers: { 'x-mock-content': counting(300), ...PACE } });
-    await post('openai-chat', uri, { headers: { 'x-mock-ttft-ms': '5000' } });
+    const counted = (s: Map<string, number>, [uri, reason]: [string, string]) =>
+      (s.get(series(uri, reason)) ?? 0) - (before.get(series(uri, reason)) ?? 0);
+    await post('openai-chat', capped, { headers: loopHeaders() });
+    await post('openai-chat', capped, { headers: { 'x-mock-content': counting(300), ...PACE } });
+    await post('openai-chat', timed, { headers: { 'x-mock-ttft-ms': '5000' } });
     const after = await waitFor('three denials scraped', async () => {
       const s = await scrape();
-      const total = ['repetition', 'max_output_tokens', 'max_duration'].reduce(
-        (n, r) => n + (s.get(series(r)) ?? 0) - (before.get(series(r)) ?? 0),
-        0,
-      );
-      return total === 3 ? s : undefined;
+      return expected.reduce((n, e) => n + counted(s, e), 0) === 3 ? s : undefined;
     });
-    for (const reason of ['repetition', 'max_output_tokens', 'max_duration']) {
-      expect((after.get(series(reason)) ?? 0) - (before.get(series(reason)) ?? 0)).toBe(1);
-    }
+    for (const e of expected) expect([e[1], counted(after, e)]).toEqual([e[1], 1]);
   });
 });
 

@@ -20,10 +20,9 @@ describe('EtcdCaller', () => {
   it('moves a read past a dead member to one that answers', async () => {
     const { clients, endpoints } = members('dead', 'b', 'c');
     const tried: Etcd3[] = [];
-    const value = await new EtcdCaller(5000, endpoints).call('get', 'read', async (client) => {
+    const value = await new EtcdCaller(5000, endpoints).call('get', 'read', (client) => {
       tried.push(client);
-      if (client === clients[0]) throw refused();
-      return 'ok';
+      return client === clients[0] ? Promise.reject(refused()) : Promise.resolve('ok');
     });
     expect(value).toBe('ok');
     expect(tried).toEqual([clients[0], clients[1]]);
@@ -34,9 +33,9 @@ describe('EtcdCaller', () => {
   it('reports what a reached member said when every try fails, not the dead member refusing', async () => {
     const { clients, endpoints } = members('dead', 'b', 'c');
     const tried: Etcd3[] = [];
-    const call = new EtcdCaller(5000, endpoints).call('get', 'read', async (client) => {
+    const call = new EtcdCaller(5000, endpoints).call('get', 'read', (client) => {
       tried.push(client);
-      throw client === clients[0] ? refused() : electing();
+      return Promise.reject(client === clients[0] ? refused() : electing());
     });
     await expect(call).rejects.toThrow(StoreUnavailableError);
     await expect(call).rejects.toThrow(/etcd unreachable: get: .*DEADLINE_EXCEEDED/);
@@ -46,18 +45,18 @@ describe('EtcdCaller', () => {
 
   it('reports the refused connection when no member could be reached', async () => {
     const { endpoints } = members('a', 'b');
-    const call = new EtcdCaller(5000, endpoints).call('get', 'read', async () => {
-      throw refused();
-    });
+    const call = new EtcdCaller(5000, endpoints).call('get', 'read', () =>
+      Promise.reject(refused()),
+    );
     await expect(call).rejects.toThrow(/etcd unreachable: get: .*ECONNREFUSED/);
   });
 
   it('does not retry a compare-and-swap that may have reached etcd', async () => {
     const { endpoints } = members('a', 'b');
     let tries = 0;
-    const call = new EtcdCaller(5000, endpoints).call('txn', 'write', async () => {
+    const call = new EtcdCaller(5000, endpoints).call('txn', 'write', () => {
       tries += 1;
-      throw electing();
+      return Promise.reject(electing());
     });
     await expect(call).rejects.toThrow(/DEADLINE_EXCEEDED/);
     expect(tries).toBe(1);
