@@ -19,6 +19,7 @@ const CHAT = { messages: [{ role: 'user', content: 'hi' }] };
 
 let cluster: Cluster;
 let metricsPort: number;
+let controlPort: number;
 const dispatcher = new Agent({ connections: 32, keepAliveTimeout: 10_000 });
 
 beforeAll(async () => {
@@ -27,9 +28,11 @@ beforeAll(async () => {
   if (!gateway) throw new Error('no gateway node');
   // testkit gives every node a free `plugin_attr.prometheus.export_addr` port: read it back.
   const config = JSON.parse(fs.readFileSync(gateway.node.configFile, 'utf8')) as {
+    apisix: { control: { port: number } };
     plugin_attr: { prometheus: { export_addr: { port: number } } };
   };
   metricsPort = config.plugin_attr.prometheus.export_addr.port;
+  controlPort = config.apisix.control.port;
   await waitForPort(metricsPort);
 });
 afterAll(async () => {
@@ -124,6 +127,36 @@ async function metrics(): Promise<string> {
     dispatcher,
   });
   return res.body.text();
+}
+
+/** Active checks every second on the mock's `/health`: the instance gets a /v1/healthcheck node. */
+const checked = <T extends object>(instance: T, m: MockLlm) => ({
+  ...instance,
+  checks: {
+    active: {
+      type: 'http',
+      host: `127.0.0.1:${m.port}`,
+      http_path: '/health',
+      timeout: 1,
+      healthy: { interval: 1, successes: 1 },
+      unhealthy: { interval: 1, http_failures: 3 },
+    },
+  },
+});
+
+interface HealthcheckNode {
+  instance: string;
+  score?: number;
+  spills?: number;
+}
+
+/** The nodes of `/v1/healthcheck/routes/<id>`, by instance name. */
+async function healthcheckNodes(id: string): Promise<Map<string, HealthcheckNode>> {
+  const res = await request(`http://127.0.0.1:${controlPort}/v1/healthcheck/routes/${id}`, {
+    dispatcher,
+  });
+  const body = (await res.body.json()) as { nodes?: HealthcheckNode[] };
+  return new Map((body.nodes ?? []).map((n) => [n.instance, n]));
 }
 
 /** Sum of a metric's samples whose label text contains `labelPart`. */
@@ -289,7 +322,7 @@ describe('queue_aware', () => {
     const uri = await putRoute('spill', {
       'ai-proxy-multi': {
         balancer: { algorithm: 'queue_aware' },
-        instances: [gpu(g1, 10), gpu(g2, 10), cloud(c, 0)],
+        instances: [checked(gpu(g1, 10), g1), checked(gpu(g2, 10), g2), checked(cloud(c, 0), c)],
       },
     });
     let run = 0;
@@ -303,6 +336,14 @@ describe('queue_aware', () => {
     expect(await metrics()).toMatch(
       /tollgate_ai_spills_total\{route="spill",from_priority="10",to_priority="0"\} \d+/,
     );
+    // The control API shows the same per instance: the spills went to the cloud, which was
+    // the only instance scored (the saturated GPUs are left out before scoring).
+    const during = await waitFor('the spills in /v1/healthcheck', async () => {
+      const nodes = await healthcheckNodes('spill');
+      return (nodes.get('cloud')?.spills ?? 0) >= 10 ? nodes : undefined;
+    });
+    expect(during.get('cloud')?.score).toBe(1);
+    expect(during.get('g1')?.spills ?? 0).toBe(0);
 
     g1.setBehaviour({ waiting: 0 });
     g2.setBehaviour({ waiting: 0 });
@@ -312,5 +353,15 @@ describe('queue_aware', () => {
       async () => (run = (await chat(uri)) !== 'cloud' ? run + 1 : 0) >= 10,
       10_000,
     );
+    // Both GPUs are scored again, on queue_aware's 0..1 scale.
+    const after = await waitFor('the GPUs scored in /v1/healthcheck', async () => {
+      const nodes = await healthcheckNodes('spill');
+      const scored = ['g1', 'g2'].every((name) => nodes.get(name)?.score !== undefined);
+      return scored ? nodes : undefined;
+    });
+    for (const name of ['g1', 'g2']) {
+      expect(after.get(name)?.score).toBeGreaterThanOrEqual(0);
+      expect(after.get(name)?.score).toBeLessThanOrEqual(1);
+    }
   });
 });

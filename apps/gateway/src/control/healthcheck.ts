@@ -24,6 +24,10 @@ export interface HealthcheckNode {
   last_probe_at?: number;
   /** Tollgate: why the last failed probe failed. */
   last_error?: string;
+  /** Tollgate: score at the latest load-aware pick that compared it (0..1, averaged over workers). */
+  score?: number;
+  /** Tollgate: requests spilled to it past a higher priority group, since the node started. */
+  spills?: number;
 }
 
 export interface HealthcheckEntry {

@@ -16,6 +16,10 @@ const load: InstanceLoadSnapshot = {
     },
   ],
   inFlight: [['http://127.0.0.1:8000', 3]],
+  picks: [
+    { targetKey: 'routes/1#ai-proxy-multi#cloud', spills: 4 },
+    { targetKey: 'routes/1#ai-proxy-multi#gpu', score: 0.25, spills: 0 },
+  ],
 };
 
 const source: ControlSource = {
@@ -77,6 +81,10 @@ describe('instance load in the control API', () => {
       body: {
         scrapes: [expectedReading],
         in_flight: [{ load_key: 'http://127.0.0.1:8000', count: 3 }],
+        picks: [
+          { target_key: 'routes/1#ai-proxy-multi#cloud', spills: 4 },
+          { target_key: 'routes/1#ai-proxy-multi#gpu', score: 0.25, spills: 0 },
+        ],
       },
     });
     expect(JSON.stringify(reply)).not.toContain('pw@');
@@ -85,12 +93,16 @@ describe('instance load in the control API', () => {
   it('/v1/healthcheck shows a scraped instance reading next to its health', () => {
     const list = routeControlRequest(source, 'GET', '/v1/healthcheck').body as {
       instance: string;
-      nodes: { load?: unknown }[];
+      nodes: { load?: unknown; score?: number; spills?: number }[];
     }[];
     const gpu = list.find((e) => e.instance === 'gpu');
     const cloud = list.find((e) => e.instance === 'cloud');
     expect(gpu?.nodes[0]?.load).toEqual(expectedReading);
     expect(cloud?.nodes[0]).not.toHaveProperty('load');
+    // What load-aware picks did: the GPU's latest score, the requests spilled to the cloud.
+    expect(gpu?.nodes[0]).toMatchObject({ score: 0.25, spills: 0 });
+    expect(cloud?.nodes[0]).toMatchObject({ spills: 4 });
+    expect(cloud?.nodes[0]).not.toHaveProperty('score');
 
     const one = routeControlRequest(source, 'GET', '/v1/healthcheck/routes/1').body as {
       nodes: { instance: string; load?: unknown }[];
@@ -103,6 +115,7 @@ describe('instance load in the control API', () => {
     expect(routeControlRequest(bare, 'GET', '/v1/instance_load').body).toEqual({
       scrapes: [],
       in_flight: [],
+      picks: [],
     });
   });
 });

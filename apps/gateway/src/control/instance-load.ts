@@ -1,13 +1,16 @@
 /**
  * @module control/instance-load
  * LLM instance load in the control API (issue 12, Tollgate extension): `/v1/instance_load` lists
- * every scraped metrics endpoint and the node-wide in-flight counts, and each `/v1/healthcheck`
- * node of an instance with a scraped `override.metrics_endpoint` gets a `load` field next to its
- * health. Endpoints and keys are shown without URL user info or query (no credentials).
+ * every scraped metrics endpoint, the node-wide in-flight counts and what load-aware picks did
+ * (each instance's latest score and the spills to it); each `/v1/healthcheck` node of an instance
+ * with a scraped `override.metrics_endpoint` gets a `load` field next to its health, and `score`
+ * / `spills` once a load-aware pick has scored it or spilled to it. Endpoints and keys are shown
+ * without URL user info or query (no credentials).
  */
 import { isPlainObject } from '@tollgate/core';
 import { endpointLabel } from '../load/endpoint-label';
 import type { InstanceLoadSnapshot } from '../load/load-metrics';
+import type { PickStat } from '../load/pick-stats';
 import type { ScrapeStatus } from '../load/scraper';
 import type { HealthcheckEntry } from './healthcheck';
 import type { ControlSource } from './source';
@@ -51,6 +54,16 @@ export function instanceLoadBody(snapshot: InstanceLoadSnapshot | undefined): un
       load_key: endpointLabel(key),
       count,
     })),
+    picks: (snapshot?.picks ?? []).map(pickFields),
+  };
+}
+
+/** An instance's pick stats as the control API shows them. */
+function pickFields(stat: PickStat): { target_key: string; score?: number; spills: number } {
+  return {
+    target_key: stat.targetKey,
+    ...(stat.score !== undefined ? { score: stat.score } : {}),
+    spills: stat.spills,
   };
 }
 
@@ -70,16 +83,25 @@ export function withInstanceLoad(
   source: ControlSource,
   entries: HealthcheckEntry[],
 ): HealthcheckEntry[] {
-  const scrapes = source.instanceLoad?.()?.scrapes ?? [];
-  if (scrapes.length === 0) return entries;
+  const snapshot = source.instanceLoad?.();
+  const scrapes = snapshot?.scrapes ?? [];
+  const picks = snapshot?.picks ?? [];
+  if (scrapes.length === 0 && picks.length === 0) return entries;
   const byUrl = new Map(scrapes.map((s) => [s.url, s]));
+  const byTarget = new Map(picks.map((p) => [p.targetKey, p]));
   const ownerFrom = (name: string) => name.slice(source.prefix.length + 1);
   return entries.map((entry) => ({
     ...entry,
     nodes: entry.nodes.map((node) => {
       const url = metricsEndpointOf(source, ownerFrom(entry.name), node.instance);
       const scrape = url === undefined ? undefined : byUrl.get(url);
-      return scrape ? { ...node, load: reading(scrape) } : node;
+      const pick = byTarget.get(node.target_key);
+      return {
+        ...node,
+        ...(scrape ? { load: reading(scrape) } : {}),
+        ...(pick?.score !== undefined ? { score: pick.score } : {}),
+        ...(pick ? { spills: pick.spills } : {}),
+      };
     }),
   }));
 }

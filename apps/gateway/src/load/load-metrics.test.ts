@@ -24,6 +24,7 @@ describe('InstanceLoadMetrics', () => {
           },
         ],
         inFlight: [['http://u:secret@10.0.0.5:8000/v1?key=s3cr3t', 4]],
+        picks: [],
       },
       10_000,
     );

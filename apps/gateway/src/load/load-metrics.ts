@@ -6,6 +6,7 @@
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { endpointLabel } from './endpoint-label';
+import type { PickStat } from './pick-stats';
 import type { ScrapeStatus } from './scraper';
 
 /** What the primary knows of its instances' load at one moment. */
@@ -13,6 +14,8 @@ export interface InstanceLoadSnapshot {
   scrapes: readonly ScrapeStatus[];
   /** Requests in flight from the whole node, by load key (non-zero only). */
   inFlight: readonly [string, number][];
+  /** Load-aware picks per instance: latest score, spills to it (control API only). */
+  picks: readonly PickStat[];
 }
 
 export class InstanceLoadMetrics {

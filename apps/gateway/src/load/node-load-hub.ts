@@ -7,6 +7,7 @@
 import { isLoadReport, type LoadOthers, type LoadScrapes } from './load-messages';
 import type { InstanceLoadSnapshot } from './load-metrics';
 import { NodeInFlight } from './node-in-flight';
+import { NodePickStats, isPickReport } from './pick-stats';
 import { scrapeTargets } from './scrape-targets';
 import { InstanceScraper, type ScrapeStatus, type ScraperLogger } from './scraper';
 
@@ -21,6 +22,7 @@ export interface LoadHubWorker {
 
 export class NodeLoadHub {
   private readonly inFlight = new NodeInFlight();
+  private readonly picks = new NodePickStats();
   private readonly scraper: InstanceScraper;
   private readonly timer: NodeJS.Timeout;
 
@@ -40,10 +42,11 @@ export class NodeLoadHub {
     this.timer.unref();
   }
 
-  /** True when `msg` from worker `workerId` was a load report (now counted). */
+  /** True when `msg` from worker `workerId` was a load or picks report (now counted). */
   onWorkerMessage(workerId: number, msg: unknown): boolean {
-    if (!isLoadReport(msg)) return false;
-    this.inFlight.apply(workerId, msg);
+    if (isLoadReport(msg)) this.inFlight.apply(workerId, msg);
+    else if (isPickReport(msg)) this.picks.apply(workerId, msg);
+    else return false;
     return true;
   }
 
@@ -65,6 +68,7 @@ export class NodeLoadHub {
 
   workerExited(workerId: number): void {
     this.inFlight.removeWorker(workerId);
+    this.picks.removeWorker(workerId);
   }
 
   /** Requests in flight from the whole node, by load key. */
@@ -72,9 +76,13 @@ export class NodeLoadHub {
     return this.inFlight.nodeInFlight();
   }
 
-  /** Scrapes and in-flight counts together, for metrics and the control API. */
+  /** Scrapes, in-flight counts and picks together, for metrics and the control API. */
   snapshot(): InstanceLoadSnapshot {
-    return { scrapes: this.scrapes(), inFlight: [...this.nodeInFlight()] };
+    return {
+      scrapes: this.scrapes(),
+      inFlight: [...this.nodeInFlight()],
+      picks: this.picks.snapshot(),
+    };
   }
 
   async close(): Promise<void> {

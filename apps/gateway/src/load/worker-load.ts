@@ -6,7 +6,7 @@
  * {@link WorkerInstanceLoad.report} every few tens of milliseconds and sends what it returns,
  * which is nothing while the counts have not changed.
  */
-import type { InstanceLoadView, ScrapedLoad } from '@tollgate/core';
+import type { InstanceLoadView, PickNote, ScrapedLoad } from '@tollgate/core';
 import {
   MAX_LOAD_KEYS,
   type CountPairs,
@@ -14,6 +14,7 @@ import {
   type LoadReport,
   type LoadScrapes,
 } from './load-messages';
+import { WorkerPickStats, type PickReport } from './pick-stats';
 import { RecentSends } from './recent-sends';
 
 /** How long the other workers' send counts are remembered for `sentSince`. */
@@ -40,6 +41,7 @@ export class WorkerInstanceLoad implements InstanceLoadView {
   private othersSent: OthersSnapshot[] = [];
   private readonly scrapes = new Map<string, ScrapedLoad>();
   private changed = false;
+  private readonly picks = new WorkerPickStats();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -70,6 +72,15 @@ export class WorkerInstanceLoad implements InstanceLoadView {
 
   scraped(metricsUrl: string): ScrapedLoad | undefined {
     return this.scrapes.get(metricsUrl);
+  }
+
+  notePick(pick: PickNote): void {
+    this.picks.note(pick);
+  }
+
+  /** The picks report to send the primary, or undefined when no pick changed anything. */
+  pickReport(): PickReport | undefined {
+    return this.picks.report();
   }
 
   /** The report to send the primary, or undefined when nothing changed since the last one. */

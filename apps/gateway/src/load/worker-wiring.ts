@@ -5,6 +5,7 @@
  */
 import { isLoadOthers, isLoadScrapes } from './load-messages';
 import type { LoadReport } from './load-messages';
+import type { PickReport } from './pick-stats';
 import { WorkerInstanceLoad } from './worker-load';
 
 /** How often a worker tells the primary its counts (when they changed). */
@@ -18,11 +19,15 @@ export interface WorkerLoadSharing {
 }
 
 /** Start sharing: `send` delivers a report to the primary. */
-export function startWorkerLoadSharing(send: (report: LoadReport) => void): WorkerLoadSharing {
+export function startWorkerLoadSharing(
+  send: (report: LoadReport | PickReport) => void,
+): WorkerLoadSharing {
   const view = new WorkerInstanceLoad();
   const timer = setInterval(() => {
     const report = view.report();
     if (report) send(report);
+    const picks = view.pickReport();
+    if (picks) send(picks);
   }, REPORT_INTERVAL_MS);
   timer.unref();
   return {

@@ -22,8 +22,20 @@ export interface ScrapedLoad {
   at: number;
 }
 
+/** One load-aware pick, as the control API reports it (`/v1/healthcheck`, `/v1/instance_load`). */
+export interface PickNote {
+  /** `<owner>#<plugin>#<instance>` of the chosen instance (the health target key). */
+  targetKey: string;
+  /** The scores the pick compared, by health target key (queue_aware); absent otherwise. */
+  scores?: ReadonlyMap<string, number>;
+  /** The pick passed over a higher priority group (a spill to the chosen instance). */
+  spilled: boolean;
+}
+
 /** The node's live view of its LLM instances' load, as a worker sees it. */
 export interface InstanceLoadView {
+  /** Keep a load-aware pick's scores and spill for the node's control API. */
+  notePick?(pick: PickNote): void;
   /**
    * Requests in flight to `loadKey` from every worker of this node: this worker's count exact,
    * the others' as of their last report (a few tens of milliseconds old at most).

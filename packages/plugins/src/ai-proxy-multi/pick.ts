@@ -11,17 +11,28 @@ import { aiRuntime } from '../ai-common/runtime';
 import { noteScores, noteSpill } from '../prometheus/spills';
 import { promptPrefix } from './load/prompt-prefix';
 import type { AiProxyMultiConfLike, ConfigState, RequestState } from './route-state';
-import { hashKeyOf, requestHealth, type PickedChoice } from './selection';
+import { hashKeyOf, healthTargetKey, requestHealth, type PickedChoice } from './selection';
 
-function noteChoice(ctx: RequestContext, choice: PickedChoice): void {
+function noteChoice(ctx: RequestContext, state: ConfigState, choice: PickedChoice): void {
   const ai = (ctx.ai ??= new AiContext());
   ai.balancer = {
     algorithm: choice.algorithm,
     reason: choice.reason,
     ...(choice.spilledFrom !== undefined ? { spilled_from: choice.spilledFrom } : {}),
   };
+  const spilled = choice.spilledFrom !== undefined;
   if (choice.spilledFrom !== undefined) noteSpill(ctx, choice.spilledFrom, choice.priority);
   if (choice.scores) noteScores(ctx, choice.scores);
+  if (!spilled && !choice.scores) return;
+  // The node's control API shows the latest scores and the spills per instance.
+  const key = (name: string) => healthTargetKey(state.owner, state.pluginName, name);
+  aiRuntime().instanceLoad?.notePick?.({
+    targetKey: key(choice.name),
+    ...(choice.scores
+      ? { scores: new Map([...choice.scores].map(([name, score]) => [key(name), score])) }
+      : {}),
+    spilled,
+  });
 }
 
 /** The next instance to try, or undefined when none is left (`all servers tried`). */
@@ -52,7 +63,7 @@ export async function pickInstance(
     onIneligible: (name) => request.tried.add(name),
     streaming: ctx.ai?.body?.stream === true,
     prompt: (chars) => promptPrefix(ctx.ai?.body, chars),
-    onChosen: (choice) => noteChoice(ctx, choice),
+    onChosen: (choice) => noteChoice(ctx, state, choice),
   });
 }
 
