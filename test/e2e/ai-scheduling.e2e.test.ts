@@ -69,7 +69,13 @@ const cloud = (m: MockLlm, priority = 0) => ({
   override: { endpoint: `${m.url}/v1/chat/completions` },
 });
 
-/** PUT route `id` and wait until every worker serves its latest version (`x-version` echo). */
+let markers = 0;
+/**
+ * PUT route `id` and wait until every worker serves this version of it. The tests rewrite their
+ * route across a config change, where a probe of its URI would pass on the previous version:
+ * instead a marker route written after it is waited for, which a worker serves only once it has
+ * applied both (etcd delivers changes in order).
+ */
 async function putRoute(id: string, plugins: Record<string, unknown>): Promise<string> {
   const uri = `/sched/${id}`;
   const res = await cluster.admin.put(`/apisix/admin/routes/${id}`, {
@@ -78,6 +84,17 @@ async function putRoute(id: string, plugins: Record<string, unknown>): Promise<s
     plugins: { prometheus: {}, ...plugins },
   });
   if (res.status !== 200 && res.status !== 201) throw new Error(`${res.status} ${res.text}`);
+  const marker = `sched-marker-${++markers}`;
+  const written = await cluster.admin.put(`/apisix/admin/routes/${marker}`, {
+    uri: `/__marker/${marker}`,
+    plugins: { 'fault-injection': { abort: { http_status: 200, body: marker } } },
+  });
+  if (written.status !== 201) throw new Error(`${marker}: ${written.status} ${written.text}`);
+  await untilServed(
+    cluster.gateways,
+    `/__marker/${marker}`,
+    (status, body) => status === 200 && body === marker,
+  );
   await untilServed(cluster.gateways, uri, (status) => status !== 404);
   return uri;
 }

@@ -118,12 +118,26 @@ let seq = 0;
 /** A fresh query marker, so each request's span is found by its `http.target`. */
 const mark = (uri: string) => `${uri}${uri.includes('?') ? '&' : '?'}n=${++seq}`;
 
-/** PUT route `id` and wait until the gateway serves `uri` with it (not 404). */
+let markers = 0;
+/**
+ * PUT route `id` and wait until the worker serves this version of it. Most tests rewrite the same
+ * route, so a probe of its URI would pass on the previous version: instead a marker route written
+ * after it is waited for, which the worker serves only once it has applied both (etcd delivers
+ * changes in order).
+ */
 async function putRoute(id: string, body: Record<string, unknown>): Promise<void> {
   const res = await admin.put(`/apisix/admin/routes/${id}`, { upstream: nodes(), ...body });
   expect(res.status).toBeLessThan(300);
-  const probe = String(body.uri);
-  await waitFor(`route ${id}`, async () => (await request('GET', mark(probe))).status !== 404);
+  const marker = `otel-marker-${++markers}`;
+  const written = await admin.put(`/apisix/admin/routes/${marker}`, {
+    upstream: nodes(),
+    uri: `/__marker/${marker}`,
+  });
+  expect(written.status).toBeLessThan(300);
+  await waitFor(
+    `route ${id}`,
+    async () => (await request('GET', `/__marker/${marker}`)).status !== 404,
+  );
 }
 
 /** Every span whose `http.target` is `target`. */

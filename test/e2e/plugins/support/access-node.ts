@@ -47,7 +47,11 @@ export interface AccessNode {
    * control plane sharing the etcd would.
    */
   putEtcd(key: string, value: unknown): Promise<void>;
-  /** PUT a route (201/200 expected) and wait until the gateway routes `probe` (not 404). */
+  /**
+   * PUT a route (201/200 expected), wait until the worker has applied it (a marker route written
+   * after it is served: a route PUT again keeps answering its old version meanwhile), then until
+   * the gateway routes `probe` (not 404).
+   */
   putRoute(id: string, body: Record<string, unknown>, probe?: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -115,6 +119,21 @@ export async function startAccessNode(name: string): Promise<AccessNode> {
   }
   const { admin } = started;
   const request = (path: string, options: RequestOptions = {}) => send(gatewayPort, path, options);
+  let markers = 0;
+  /** Wait until the one worker has everything written so far (etcd delivers in order). */
+  const settled = async () => {
+    const id = `access-marker-${++markers}`;
+    const uri = `/__marker/${id}`;
+    const res = await admin.put(`/apisix/admin/routes/${id}`, {
+      uri,
+      upstream: { type: 'roundrobin', nodes: { [`127.0.0.1:${upstreamPort}`]: 1 } },
+    });
+    if (res.status !== 201) throw new Error(`PUT marker ${id}: ${res.status} ${res.text}`);
+    await waitFor(`marker ${id} to be routed`, async () => {
+      const reply = await request(uri, { localAddress: '127.0.0.2' });
+      return reply.status === 200 && reply.body === `${uri}\n`;
+    });
+  };
   const waitRouted = async (uri: string) => {
     await waitFor(`${uri} to be routed`, async () => {
       const reply = await request(uri, { localAddress: '127.0.0.2' });
@@ -138,6 +157,7 @@ export async function startAccessNode(name: string): Promise<AccessNode> {
       if (res.status !== 200 && res.status !== 201) {
         throw new Error(`PUT route ${id}: ${res.status} ${res.text}`);
       }
+      await settled();
       await waitRouted(probe ?? (body.uri as string));
     },
     async close() {
