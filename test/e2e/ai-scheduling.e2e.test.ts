@@ -34,6 +34,8 @@ beforeAll(async () => {
   metricsPort = config.plugin_attr.prometheus.export_addr.port;
   controlPort = config.apisix.control.port;
   await waitForPort(metricsPort);
+  // Opened once every worker listens, which can be after the gateway port first accepts.
+  await waitForPort(controlPort);
 });
 afterAll(async () => {
   await dispatcher.close();

@@ -50,6 +50,9 @@ beforeAll(async () => {
   if (!gateway) throw new Error('no gateway node');
   ports = listenerPorts(gateway.node);
   await waitForPort(ports.metrics);
+  // The node opens its control API after every worker listens, which can be a while after the
+  // gateway port first accepts (the primary holds the shared listener).
+  await waitForPort(ports.control);
   endpoints = [await metricsEndpoint(4), await metricsEndpoint(7)];
 });
 afterAll(async () => {
