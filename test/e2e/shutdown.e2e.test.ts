@@ -2,6 +2,9 @@
  * Graceful shutdown: on SIGTERM a node stops accepting, lets in-flight requests finish (here a
  * slow LLM answer through a plain upstream route), then exits.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import {
   AdminClient,
@@ -94,4 +97,61 @@ it('finishes in-flight requests after SIGTERM, refuses new ones, then exits', as
   process.stdout.write(
     `node exited ${Date.now() - stoppedAt} ms after SIGTERM, 3 in-flight requests answered\n`,
   );
+});
+
+it('a SIGTERM while the node is still starting its workers drains what the first ones serve', async () => {
+  // The node's store already holds the route (the embedded store of a previous run), so the
+  // first worker serves it as soon as the gateway port accepts; with 4 workers the others are
+  // still starting when the signal below arrives.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-shutdown-'));
+  const config = (port: number, adminPort: number, workers: number) => ({
+    apisix: { node_listen: [{ ip: '127.0.0.1', port }] },
+    nginx_config: { worker_processes: workers },
+    deployment: {
+      admin: {
+        admin_key: [{ name: 'admin', key: 'shutdown-key', role: 'admin' }],
+        admin_listen: { ip: '127.0.0.1', port: adminPort },
+      },
+    },
+  });
+  const body = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+  try {
+    const firstAdmin = await freePort();
+    const first = await startTollgate({
+      config: config(await freePort(), firstAdmin, 1),
+      dataDir,
+      readyPorts: [firstAdmin],
+    });
+    const route = {
+      uri: '/v1/chat/completions',
+      upstream: { nodes: { [`127.0.0.1:${mock.port}`]: 1 }, type: 'roundrobin' },
+    };
+    const put = await new AdminClient(`http://127.0.0.1:${firstAdmin}`, 'shutdown-key').put(
+      '/apisix/admin/routes/early',
+      route,
+    );
+    expect(put.status).toBe(201);
+    await first.destroy();
+
+    const port = await freePort();
+    const starting = await startTollgate({
+      config: config(port, await freePort(), 4),
+      dataDir,
+      readyPorts: [port],
+    });
+    mock.clear();
+    const slow = httpRequest('POST', `http://127.0.0.1:${port}/v1/chat/completions`, {
+      body,
+      headers: { 'X-Mock-Delay-Ms': '1500' },
+    });
+    await waitFor('the slow request to reach the LLM', () => mock.requests.length === 1, 5_000);
+    const pid = starting.process.pid;
+    if (pid === undefined) throw new Error('node not running');
+    process.kill(pid, 'SIGTERM');
+    expect((await slow).status).toBe(200);
+    await waitFor('the node to exit', () => !starting.process.running || undefined, 20_000);
+    await starting.destroy();
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });

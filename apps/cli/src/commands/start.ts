@@ -10,6 +10,7 @@ import { GatewayNode } from '@tollgate/gateway';
 import { ConfigInvalidError, createLogger } from '@tollgate/core';
 import { resolveAdminKeys } from '../admin-key';
 import { loadConfig } from '../config/load';
+import { listenForStop } from '../stop-signal';
 import type { Role, TollgateConfig } from '../config/types';
 
 const log = createLogger('cli');
@@ -29,6 +30,8 @@ function checkRole(config: TollgateConfig): void {
 
 /** Runs until a signal arrives; resolves when everything is closed. */
 export async function start(options: StartOptions): Promise<void> {
+  // Before anything starts: the first workers serve traffic before start-up is over.
+  const stop = listenForStop();
   const config = loadConfig(options.configFile);
   if (options.role) config.role = options.role;
   checkRole(config);
@@ -105,14 +108,9 @@ export async function start(options: StartOptions): Promise<void> {
       : {}),
   });
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      log.info('shutting down', { signal });
-      resolve();
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  stop.started();
+  log.info('shutting down', { signal: await stop.requested });
   for (const close of closers) await close();
+  stop.dispose();
   log.info('stopped');
 }
