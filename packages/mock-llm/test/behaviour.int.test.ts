@@ -73,10 +73,12 @@ const CASES: Case[] = [
     body: STREAM,
     check: (r) => {
       const a = answered(r);
-      // 6 pieces, 20 ms apart after the first.
+      // 6 pieces, 20 ms apart after the first: the last one is sent about 100 ms (timer rounding) after the
+      // request arrived. Measured from the send, since a client busy when the first piece came
+      // would see the gap between first and last shrink.
       const content = a.events.filter((e) => e.text.includes('"content":"xxxx"'));
       expect(content).toHaveLength(6);
-      expect((content[5]?.at ?? NaN) - (content[0]?.at ?? NaN)).toBeGreaterThanOrEqual(95);
+      expect(content[5]?.at ?? NaN).toBeGreaterThanOrEqual(95);
     },
   },
   {

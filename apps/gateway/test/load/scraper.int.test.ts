@@ -1,6 +1,7 @@
 // The primary's scraper against real endpoints on loopback: a mock LLM's capacity model (its
 // vLLM gauges follow the requests it holds), and misbehaving endpoints (too large, too slow,
 // failing) that must be bounded, never overlapped, and logged once a minute at most.
+import diagnostics from 'node:diagnostics_channel';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ScrapedLoad } from '@tollgate/core';
@@ -85,21 +86,32 @@ it("follows a mock LLM's queue as requests wait for its one slot", async () => {
 });
 
 it('refuses an answer over 1 MiB, times out a slow one, never overlaps, and logs once', async () => {
-  let concurrent = 0;
-  let maxConcurrent = 0;
   let slowHits = 0;
   const huge = await serve((_req, res) => {
     res.write('vllm:num_requests_waiting 1\n');
     res.end(`# ${'x'.repeat(2 * 1024 * 1024)}\n`);
   });
-  const slow = await serve((_req, res) => {
+  const slow = await serve(() => {
     slowHits++;
-    concurrent++;
-    maxConcurrent = Math.max(maxConcurrent, concurrent);
-    res.on('close', () => concurrent--);
     // Never answers: the scraper's deadline (min(interval, 1 s) = 50 ms) must end it. (The huge
     // answer gets 500 ms, so that reading 1 MiB is not cut by a deadline on a loaded machine.)
   });
+  // Overlap is counted where the scraper sends, through undici's diagnostics channels: the
+  // server learns that an aborted request's socket closed only some time after the abort, so
+  // on a loaded machine it can see the next scrape arrive first.
+  const slowOrigin = new URL(slow.url).origin;
+  const open = new Set<object>();
+  let maxConcurrent = 0;
+  const onCreate = (message: unknown) => {
+    const { request } = message as { request: { origin?: unknown } };
+    if (String(request.origin) !== slowOrigin) return;
+    open.add(request);
+    maxConcurrent = Math.max(maxConcurrent, open.size);
+  };
+  const onDone = (message: unknown) => open.delete((message as { request: object }).request);
+  diagnostics.subscribe('undici:request:create', onCreate);
+  diagnostics.subscribe('undici:request:error', onDone);
+  diagnostics.subscribe('undici:request:trailers', onDone);
   const h = harness();
   try {
     h.scraper.update(
@@ -120,6 +132,9 @@ it('refuses an answer over 1 MiB, times out a slow one, never overlaps, and logs
     expect(h.warnings).toHaveLength(2);
     expect(JSON.stringify(h.warnings)).not.toContain('xxxx');
   } finally {
+    diagnostics.unsubscribe('undici:request:create', onCreate);
+    diagnostics.unsubscribe('undici:request:error', onDone);
+    diagnostics.unsubscribe('undici:request:trailers', onDone);
     await h.scraper.close();
     await huge.close();
     await slow.close();
