@@ -11,34 +11,41 @@ function reportOf(stats: WorkerPickStats): PickReport {
 }
 
 describe('WorkerPickStats', () => {
+  const targetKeys = new Map([
+    ['gpu-a', GPU_A],
+    ['gpu-b', GPU_B],
+    ['cloud', CLOUD],
+  ]);
+
   it('reports the latest scores and cumulative spills of the instances that changed', () => {
     const stats = new WorkerPickStats();
     expect(stats.report()).toBeUndefined();
-    stats.note({
-      targetKey: GPU_A,
+    const scored = (a: number, b: number) => ({
+      targetKeys,
+      chosen: 'gpu-a',
       scores: new Map([
-        [GPU_A, 0.9],
-        [GPU_B, 0.2],
+        ['gpu-a', a],
+        ['gpu-b', b],
       ]),
       spilled: false,
     });
-    stats.note({
-      targetKey: GPU_A,
-      scores: new Map([
-        [GPU_A, 0.7],
-        [GPU_B, 0.2],
-      ]),
-      spilled: false,
-    });
+    stats.note(scored(0.9, 0.2));
+    stats.note(scored(0.7, 0.2));
     expect(reportOf(stats).picks).toEqual([
       [GPU_A, 0.7, 0],
       [GPU_B, 0.2, 0],
     ]);
     // Nothing changed since: nothing to send.
     expect(stats.report()).toBeUndefined();
-    stats.note({ targetKey: CLOUD, spilled: true });
-    stats.note({ targetKey: CLOUD, spilled: true });
+    stats.note({ targetKeys, chosen: 'cloud', spilled: true });
+    stats.note({ targetKeys, chosen: 'cloud', spilled: true });
     expect(reportOf(stats).picks).toEqual([[CLOUD, null, 2]]);
+  });
+
+  it('ignores names the configuration does not have', () => {
+    const stats = new WorkerPickStats();
+    stats.note({ targetKeys, chosen: 'gone', scores: new Map([['gone', 1]]), spilled: true });
+    expect(stats.report()).toBeUndefined();
   });
 });
 

@@ -60,18 +60,20 @@ export class WorkerPickStats {
   private readonly changed = new Set<string>();
 
   note(pick: PickNote): void {
-    for (const [key, score] of pick.scores ?? []) {
-      const entry = this.entryOf(key);
-      if (entry && entry.score !== score) {
+    for (const [name, score] of pick.scores ?? []) {
+      const key = pick.targetKeys.get(name);
+      const entry = key === undefined ? undefined : this.entryOf(key);
+      if (key !== undefined && entry && entry.score !== score) {
         entry.score = score;
         this.changed.add(key);
       }
     }
     if (!pick.spilled) return;
-    const entry = this.entryOf(pick.targetKey);
-    if (!entry) return;
+    const key = pick.targetKeys.get(pick.chosen);
+    const entry = key === undefined ? undefined : this.entryOf(key);
+    if (key === undefined || !entry) return;
     entry.spills += 1;
-    this.changed.add(pick.targetKey);
+    this.changed.add(key);
   }
 
   report(): PickReport | undefined {

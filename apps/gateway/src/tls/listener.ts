@@ -96,11 +96,15 @@ function versionRange(protocols: TlsProtocol[]): {
  * ends the connection of a peer that stays after node:http2 sent GOAWAY for a protocol error
  * (node:http2 leaves closing the connection to the peer there).
  */
-function closeIdleSessions(server: Http2SecureServer, idleMs: number): void {
+function closeIdleSessions(
+  server: Http2SecureServer,
+  sessions: Set<http2.ServerHttp2Session>,
+  idleMs: number,
+): void {
   server.on('session', (session) => {
     let open = 0;
-    sessionsOf(server).add(session);
-    session.once('close', () => sessionsOf(server).delete(session));
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
     session.on('stream', (stream) => {
       open++;
       stream.once('close', () => open--);
@@ -114,19 +118,15 @@ function closeIdleSessions(server: Http2SecureServer, idleMs: number): void {
   });
 }
 
-const kSessions = Symbol('tollgate.tls.sessions');
-
-function sessionsOf(server: Http2SecureServer): Set<http2.ServerHttp2Session> {
-  const target = server as Http2SecureServer & { [kSessions]?: Set<http2.ServerHttp2Session> };
-  return (target[kSessions] ??= new Set());
-}
-
 /**
  * Adds node:http's shutdown sweeps to an HTTP/2 server: `closeIdleConnections` also sends GOAWAY
  * to every session (each closes once its open streams end), `closeAllConnections` destroys every
  * TLS connection, HTTP/1 or HTTP/2.
  */
-function addConnectionSweeps(server: Http2SecureServer): Http2GatewayServer {
+function addConnectionSweeps(
+  server: Http2SecureServer,
+  sessions: ReadonlySet<http2.ServerHttp2Session>,
+): Http2GatewayServer {
   const sockets = new Set<TLSSocket>();
   server.on('secureConnection', (socket: TLSSocket) => {
     sockets.add(socket);
@@ -137,7 +137,7 @@ function addConnectionSweeps(server: Http2SecureServer): Http2GatewayServer {
   return Object.assign(server, {
     closeIdleConnections(): void {
       closeHttp1Idle?.();
-      for (const session of sessionsOf(server)) if (!session.closed) session.close();
+      for (const session of sessions) if (!session.closed) session.close();
     },
     closeAllConnections(): void {
       for (const socket of sockets) socket.destroy();
@@ -165,8 +165,10 @@ function createHttp2Server(
   );
   // node:http reads this from the server for the HTTP/1 connections `allowHTTP1` hands it.
   (server as { maxHeaderSize?: number }).maxHeaderSize = MAX_HEADER_BYTES;
-  closeIdleSessions(server, KEEP_ALIVE_MS + KEEP_ALIVE_GRACE_MS);
-  return addConnectionSweeps(server);
+  // The open sessions, which both the idle timer and the shutdown sweeps close.
+  const sessions = new Set<http2.ServerHttp2Session>();
+  closeIdleSessions(server, sessions, KEEP_ALIVE_MS + KEEP_ALIVE_GRACE_MS);
+  return addConnectionSweeps(server, sessions);
 }
 
 function refuse(res: ServerResponse): void {

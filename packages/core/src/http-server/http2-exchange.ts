@@ -18,7 +18,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { setOwn } from '../json';
 
 /** Response headers HTTP/2 forbids (RFC 9113 §8.2.2), lower-case. */
-export const HTTP2_CONNECTION_HEADERS: ReadonlySet<string> = new Set([
+const HTTP2_CONNECTION_HEADERS: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',

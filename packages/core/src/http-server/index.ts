@@ -13,12 +13,7 @@ import { DEFAULT_LINGER_LIMITS, type LingerLimits } from './linger';
 
 export { DEFAULT_LINGER_LIMITS, discardInput, type LingerEnd, type LingerLimits } from './linger';
 export { manageKeepAlive, type KeepAliveOptions } from './keep-alive';
-export {
-  adaptHttp2Exchange,
-  HTTP2_CONNECTION_HEADERS,
-  isConnectionHeader,
-  stripConnectionHeaders,
-} from './http2-exchange';
+export { adaptHttp2Exchange } from './http2-exchange';
 
 /**
  * Header bytes (request line and headers) a request may carry before it is refused with 431;

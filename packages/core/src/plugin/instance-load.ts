@@ -24,9 +24,11 @@ export interface ScrapedLoad {
 
 /** One load-aware pick, as the control API reports it (`/v1/healthcheck`, `/v1/instance_load`). */
 export interface PickNote {
-  /** `<owner>#<plugin>#<instance>` of the chosen instance (the health target key). */
-  targetKey: string;
-  /** The scores the pick compared, by health target key (queue_aware); absent otherwise. */
+  /** The configuration's health target keys (`<owner>#<plugin>#<instance>`) by instance name. */
+  targetKeys: ReadonlyMap<string, string>;
+  /** The chosen instance's name. */
+  chosen: string;
+  /** The scores the pick compared, by instance name (queue_aware); absent otherwise. */
   scores?: ReadonlyMap<string, number>;
   /** The pick passed over a higher priority group (a spill to the chosen instance). */
   spilled: boolean;

@@ -11,7 +11,7 @@ import { aiRuntime } from '../ai-common/runtime';
 import { noteScores, noteSpill } from '../prometheus/spills';
 import { promptPrefix } from './load/prompt-prefix';
 import type { AiProxyMultiConfLike, ConfigState, RequestState } from './route-state';
-import { hashKeyOf, healthTargetKey, requestHealth, type PickedChoice } from './selection';
+import { hashKeyOf, requestHealth, type PickedChoice } from './selection';
 
 function noteChoice(ctx: RequestContext, state: ConfigState, choice: PickedChoice): void {
   const ai = (ctx.ai ??= new AiContext());
@@ -25,12 +25,10 @@ function noteChoice(ctx: RequestContext, state: ConfigState, choice: PickedChoic
   if (choice.scores) noteScores(ctx, choice.scores);
   if (!spilled && !choice.scores) return;
   // The node's control API shows the latest scores and the spills per instance.
-  const key = (name: string) => healthTargetKey(state.owner, state.pluginName, name);
   aiRuntime().instanceLoad?.notePick?.({
-    targetKey: key(choice.name),
-    ...(choice.scores
-      ? { scores: new Map([...choice.scores].map(([name, score]) => [key(name), score])) }
-      : {}),
+    targetKeys: state.targetKeys,
+    chosen: choice.name,
+    scores: choice.scores,
     spilled,
   });
 }

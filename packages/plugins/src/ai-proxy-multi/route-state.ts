@@ -42,6 +42,8 @@ export interface ConfigState {
   /** The resource the configuration belongs to (`routes/1`): health keys and pools live under it. */
   owner: string;
   pluginName: string;
+  /** Each instance's health target key (`<owner>#<plugin>#<name>`), by instance name. */
+  targetKeys: ReadonlyMap<string, string>;
   picker: InstancePicker<AiInstanceConf>;
   /** The load-aware balancer settings (issue 12) and the instances' live load. */
   balancer: BalancerSettings;
@@ -67,17 +69,18 @@ export function configState(
   if (!state) {
     const owner = ownerOf(conf) ?? 'unbound';
     const passive = aiRuntime().passive;
+    const targetKeys = new Map(
+      conf.instances.map((i) => [i.name, healthTargetKey(owner, pluginName, i.name)]),
+    );
     for (const instance of conf.instances) {
-      passive.configure(
-        healthTargetKey(owner, pluginName, instance.name),
-        instance.checks?.passive,
-      );
+      passive.configure(targetKeys.get(instance.name) ?? '', instance.checks?.passive);
     }
     const balancer = balancerSettings(conf.balancer as never);
     const load = new LoadSignals(conf.instances, balancer, () => aiRuntime().instanceLoad);
     state = {
       owner,
       pluginName,
+      targetKeys,
       picker: new InstancePicker(conf.instances, conf.balancer as never, {
         signals: load,
         latency: workerLatencyTable(),
