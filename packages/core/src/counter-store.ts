@@ -24,6 +24,57 @@ export interface CounterStore {
   close(): Promise<void>;
 }
 
+/** The outcome of {@link QuotaStore.admit}. */
+export interface QuotaAdmission {
+  /** False when the quota was used up: nothing was reserved. */
+  admitted: boolean;
+  /** Tokens consumed in the window before this request (the store's view; see the store). */
+  consumed: number;
+  /** Tokens reserved by requests in flight before this one (0 without reservations). */
+  reserved: number;
+  /** Milliseconds until the window ends; undefined when no window is open. */
+  resetInMs?: number;
+  /** The window the reservation was made in; pass it to {@link QuotaStore.settle}. */
+  windowId: string;
+}
+
+/** What {@link QuotaStore.settle} is told about one admission. */
+export interface QuotaSettlement {
+  /** The quota's limit and window, as at the admission. */
+  limit: number;
+  windowSeconds: number;
+  /** {@link QuotaAdmission.windowId}. */
+  windowId: string;
+  /** Tokens the admission reserved (an integer ≥ 0). */
+  reserved: number;
+  /** Tokens the request used (an integer ≥ 0; 0 releases the reservation only). */
+  actual: number;
+}
+
+/**
+ * Token quotas that admit and settle (issue 14): a request is admitted while the window's
+ * consumed + reserved tokens are below the limit, and reserves its estimate at once, so requests
+ * in flight count against the quota; the settlement replaces the estimate with the usage. With no
+ * estimate (`reserve` undefined) it is APISIX's check-then-charge: admitted while consumed < limit.
+ */
+export interface QuotaStore {
+  /**
+   * Admit one request against `limit` tokens per `windowSeconds` and reserve `reserve` tokens
+   * (an integer ≥ 0) when admitted. Opens the window when none is open.
+   */
+  admit(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    reserve: number | undefined,
+  ): Promise<QuotaAdmission>;
+  /**
+   * Settle an admission: release its reservation (ignored once its window has ended) and charge
+   * the usage to the window open now.
+   */
+  settle(key: string, settlement: QuotaSettlement): Promise<void>;
+}
+
 /** A leaky bucket's verdict for one request (APISIX limit-req, lua-resty-limit-traffic req). */
 export interface LeakyBucketState {
   /** True when the request would exceed `rate` + `burst`; nothing was recorded then. */

@@ -27,6 +27,15 @@ export function checkChargeArgs(cost: number, windowSeconds: number): number {
   return Math.ceil(windowSeconds * 1000);
 }
 
+/** Throw a RangeError unless `tokens` (a reservation or a settled usage) is a safe integer ≥ 0. */
+export function checkReserve(tokens: number): void {
+  if (!Number.isSafeInteger(tokens) || tokens < 0) {
+    throw new RangeError(
+      `reserved and settled tokens must be integers >= 0, got ${String(tokens)}`,
+    );
+  }
+}
+
 /**
  * Throw a RangeError unless `rate` is a positive finite number of requests a second and `burst`
  * a finite number ≥ 0 (the leaky-bucket arguments every store shares).

@@ -8,3 +8,4 @@ export * from './redis-registry';
 export type { LimiterLogger } from './throttled-log';
 export * from './redis-value-store';
 export { throttledWarn } from './throttled-log';
+export * from './lease';

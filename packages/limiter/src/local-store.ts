@@ -8,12 +8,16 @@ import type {
   CounterState,
   CounterStore,
   LeakyBucketState,
+  QuotaAdmission,
+  QuotaSettlement,
+  QuotaStore,
   SlidingWindowState,
   TrafficStore,
 } from '@tollgate/core';
 import {
   checkBucketArgs,
   checkChargeArgs,
+  checkReserve,
   checkGaugeArgs,
   checkSlidingArgs,
   slidingDecision,
@@ -56,6 +60,10 @@ interface Slide {
 
 interface Window {
   consumed: number;
+  /** Tokens reserved by admitted requests not yet settled. */
+  reserved: number;
+  /** Tells this window from a later one of the same key. */
+  readonly id: string;
   /** Clock time at which the window ends. */
   readonly endsAt: number;
 }
@@ -71,13 +79,14 @@ interface Window {
  * await store.charge('route/1:gpt-4', 120, 60); // { consumed: 120, resetInMs: 60000 }
  * await store.peek('route/1:gpt-4');            // { consumed: 120, resetInMs: 59990 }
  */
-export class LocalCounterStore implements CounterStore, TrafficStore {
+export class LocalCounterStore implements CounterStore, TrafficStore, QuotaStore {
   private readonly windows = new Map<string, Window>();
   private readonly buckets = new Map<string, Bucket>();
   private readonly gauges = new Map<string, number>();
   /** Sliding-window counts by key: the window id and count of the last two windows. */
   private readonly slides = new Map<string, Slide>();
   private readonly clock: Clock;
+  private windowIds = 0;
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: LocalCounterStoreOptions = {}) {
@@ -103,6 +112,54 @@ export class LocalCounterStore implements CounterStore, TrafficStore {
   charge(key: string, cost: number, windowSeconds: number): Promise<CounterState> {
     // A throw inside the executor (bad arguments) becomes the rejection.
     return new Promise((resolve) => resolve(this.chargeNow(key, cost, windowSeconds)));
+  }
+
+  /** Admit one request against a token quota, reserving `reserve` tokens (see QuotaStore). */
+  admit(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    reserve: number | undefined,
+  ): Promise<QuotaAdmission> {
+    return new Promise((resolve) => {
+      const windowMs = checkChargeArgs(1, windowSeconds);
+      checkReserve(reserve ?? 0);
+      const now = this.clock.now();
+      let window = this.live(key, now);
+      const consumed = window?.consumed ?? 0;
+      const reserved = window?.reserved ?? 0;
+      const admitted = consumed + reserved < limit;
+      // Like a charge, only a reservation opens a window (APISIX opens it at the first charge).
+      if (admitted && reserve) {
+        window ??= this.open(key, now, windowMs);
+        window.reserved += reserve;
+      }
+      resolve({
+        admitted,
+        consumed,
+        reserved,
+        ...(window ? { resetInMs: window.endsAt - now } : {}),
+        windowId: window?.id ?? '',
+      });
+    });
+  }
+
+  /** Settle an admission: release its reservation, charge the usage (see QuotaStore). */
+  settle(key: string, settlement: QuotaSettlement): Promise<void> {
+    return new Promise((resolve) => {
+      const { windowSeconds, windowId, reserved, actual } = settlement;
+      const windowMs = checkChargeArgs(1, windowSeconds);
+      checkReserve(reserved);
+      checkReserve(actual);
+      const now = this.clock.now();
+      let window = this.live(key, now);
+      if (window?.id === windowId) window.reserved = Math.max(0, window.reserved - reserved);
+      if (actual > 0) {
+        window ??= this.open(key, now, windowMs);
+        window.consumed += actual;
+      }
+      resolve();
+    });
   }
 
   /** One request through leaky bucket `key` (see TrafficStore.leakyBucket). */
@@ -176,6 +233,17 @@ export class LocalCounterStore implements CounterStore, TrafficStore {
     return window;
   }
 
+  private open(key: string, now: number, windowMs: number): Window {
+    const window: Window = {
+      consumed: 0,
+      reserved: 0,
+      id: String(++this.windowIds),
+      endsAt: now + windowMs,
+    };
+    this.windows.set(key, window);
+    return window;
+  }
+
   private peekNow(key: string): CounterState {
     const now = this.clock.now();
     const window = this.live(key, now);
@@ -186,12 +254,8 @@ export class LocalCounterStore implements CounterStore, TrafficStore {
     const windowMs = checkChargeArgs(cost, windowSeconds);
     const now = this.clock.now();
     let window = this.live(key, now);
-    if (window) {
-      window.consumed += cost;
-    } else {
-      window = { consumed: cost, endsAt: now + windowMs };
-      this.windows.set(key, window);
-    }
+    window ??= this.open(key, now, windowMs);
+    window.consumed += cost;
     return { consumed: window.consumed, resetInMs: window.endsAt - now };
   }
 

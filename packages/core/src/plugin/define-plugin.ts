@@ -11,7 +11,7 @@
  * });
  */
 import type { RequestContext } from '../context/request-context';
-import type { CounterStore, TrafficStore } from '../counter-store';
+import type { CounterStore, QuotaStore, TrafficStore } from '../counter-store';
 import type { InstanceLoadView } from './instance-load';
 
 /** A response decided by a plugin (or the runtime). Object bodies are sent as JSON plus a newline. */
@@ -51,6 +51,12 @@ export interface PluginEnv {
   health: HealthView;
   /** Token counters exact across every worker of this node (`policy: local`). */
   localCounters: CounterStore;
+  /**
+   * Token quotas of this node (`policy: local`), admitted and settled without a round trip to
+   * another process per request where the host can (the gateway leases budgets to its workers);
+   * absent where the host has none (a plugin then counts in its own process).
+   */
+  localQuotas?: QuotaStore & Pick<CounterStore, 'peek'>;
   /**
    * Leaky buckets and concurrency gauges exact across every worker of this node (limit-req and
    * limit-conn with `policy: local`); absent where the host has none (a plugin then counts in

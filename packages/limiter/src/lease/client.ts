@@ -1,0 +1,315 @@
+/**
+ * @module lease/client
+ * The workers' side of node-wide token quotas (issue 14): a QuotaStore that admits and settles
+ * within the slice of each window its primary leased to it, and asks the primary ({@link LeaseHost})
+ * only when the slice runs out, when a settlement overdraws it, or to answer a revocation. Usage
+ * reaches the primary in one batched report every `reportEveryMs`, so the primary's work does not
+ * grow with requests.
+ */
+import type { CounterState, QuotaAdmission, QuotaSettlement, QuotaStore } from '@tollgate/core';
+import { checkChargeArgs, checkReserve } from '../charge-args';
+import { CounterStoreUnavailableError } from '../errors';
+import { monotonicClock, type Clock } from '../local-store';
+import {
+  isLeaseReply,
+  isLeaseRevoke,
+  type LeaseReply,
+  type LeaseUsage,
+  type WorkerLeaseMessage,
+} from './messages';
+
+/** Options of {@link LeaseClient}. */
+export interface LeaseClientOptions {
+  readonly clock?: Clock;
+  /** How long a request to the primary may take before it fails (allow_degradation decides). Default 1000. */
+  readonly timeoutMs?: number;
+  /** Milliseconds between usage reports to the primary. Default 50. */
+  readonly reportEveryMs?: number;
+}
+
+interface Lease {
+  windowId: string;
+  endsAt: number;
+  granted: number;
+  committed: number;
+  consumed: number;
+  /** The other workers' usage, as of the primary's last answer. */
+  othersConsumed: number;
+  othersCommitted: number;
+}
+
+interface Pending {
+  resolve(reply: LeaseReply): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+type Outgoing = WorkerLeaseMessage extends infer M
+  ? M extends { id: number }
+    ? Omit<M, 'id' | 't'>
+    : never
+  : never;
+
+/**
+ * A worker's token quotas, exact across its node (see lease/host.ts for the invariant).
+ *
+ * @example
+ * const quotas = new LeaseClient((m) => process.send?.(m));
+ * process.on('message', (msg) => quotas.onMessage(msg));
+ * const a = await quotas.admit(key, 10_000, 3600, 300); // { admitted: true, windowId, … }
+ * await quotas.settle(key, { limit: 10_000, windowSeconds: 3600, windowId: a.windowId, reserved: 300, actual: 412 });
+ */
+export class LeaseClient implements QuotaStore {
+  private readonly leases = new Map<string, Lease>();
+  private readonly dirty = new Set<string>();
+  private readonly pending = new Map<number, Pending>();
+  private readonly clock: Clock;
+  private readonly timeoutMs: number;
+  private readonly reportEveryMs: number;
+  private reportTimer: NodeJS.Timeout | undefined;
+  private nextId = 0;
+  private closedReason: string | undefined;
+
+  constructor(
+    private readonly send: (m: WorkerLeaseMessage) => void,
+    options: LeaseClientOptions = {},
+  ) {
+    this.clock = options.clock ?? monotonicClock;
+    this.timeoutMs = options.timeoutMs ?? 1000;
+    this.reportEveryMs = options.reportEveryMs ?? 50;
+  }
+
+  /** Requests awaiting the primary. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  async admit(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    reserve: number | undefined,
+  ): Promise<QuotaAdmission> {
+    checkChargeArgs(1, windowSeconds);
+    const want = reserve ?? 0;
+    checkReserve(want);
+    let lease = this.live(key);
+    if (lease && lease.granted - lease.committed > 0 && lease.granted - lease.committed >= want) {
+      return this.take(key, lease, want, true);
+    }
+    const reply = await this.request({
+      op: 'acquire',
+      key,
+      limit,
+      windowSeconds,
+      want,
+      admit: true,
+      ...(lease ? { usage: usageOf(lease) } : {}),
+    });
+    lease = this.apply(key, reply);
+    return this.take(key, lease, want, reply.admitted === true);
+  }
+
+  async settle(key: string, settlement: QuotaSettlement): Promise<void> {
+    const { limit, windowSeconds, windowId, reserved, actual } = settlement;
+    checkChargeArgs(1, windowSeconds);
+    checkReserve(reserved);
+    checkReserve(actual);
+    let lease = this.live(key);
+    if (lease?.windowId === windowId) lease.committed = Math.max(0, lease.committed - reserved);
+    if (actual > 0) {
+      // The window ended since the admission: the usage goes to the window open now.
+      lease ??= this.apply(key, await this.acquire(key, limit, windowSeconds, undefined));
+      lease.committed += actual;
+      lease.consumed += actual;
+    }
+    if (!lease) return;
+    this.markDirty(key);
+    if (lease.committed > lease.granted) {
+      // Overdrawn: the primary accounts it (and takes unused slices back from the other workers
+      // if the node is over its limit) before this request's response ends.
+      this.apply(key, await this.acquire(key, limit, windowSeconds, lease));
+    }
+  }
+
+  /** The counter as this worker sees it: its own usage plus the others' as last reported. */
+  async peek(key: string): Promise<CounterState> {
+    const lease = this.live(key);
+    if (lease) {
+      const consumed = lease.othersConsumed + lease.consumed;
+      return consumed > 0 ? { consumed, resetInMs: lease.endsAt - this.clock.now() } : { consumed };
+    }
+    const reply = await this.request({ op: 'peek', key });
+    const consumed = reply.view?.consumed ?? 0;
+    return consumed > 0 && reply.resetInMs !== undefined
+      ? { consumed, resetInMs: reply.resetInMs }
+      : { consumed };
+  }
+
+  /**
+   * Take a primary message: true when it was a lease answer or revocation (consumed even if its
+   * request already timed out), false for any other message.
+   */
+  onMessage(msg: unknown): boolean {
+    if (isLeaseRevoke(msg)) {
+      const lease = this.live(msg.key);
+      const usage = lease?.windowId === msg.windowId ? usageOf(lease) : undefined;
+      if (lease && usage) lease.granted = Math.min(lease.granted, lease.committed);
+      this.post({
+        t: 'lease',
+        op: 'revoked',
+        rid: msg.rid,
+        key: msg.key,
+        ...(usage ? { usage } : {}),
+      });
+      return true;
+    }
+    if (!isLeaseReply(msg)) return false;
+    const entry = this.pending.get(msg.id);
+    if (!entry) return true;
+    this.pending.delete(msg.id);
+    clearTimeout(entry.timer);
+    if (msg.error === undefined) entry.resolve(msg);
+    else entry.reject(unavailable(`primary answered: ${msg.error}`));
+    return true;
+  }
+
+  /** Reject every pending request (the channel closed or the primary is going away). */
+  fail(reason: string): void {
+    for (const [id, entry] of this.pending) {
+      this.pending.delete(id);
+      clearTimeout(entry.timer);
+      entry.reject(unavailable(reason));
+    }
+  }
+
+  /** Reject pending and future requests; stop reporting. */
+  close(): Promise<void> {
+    this.closedReason ??= 'store closed';
+    this.fail(this.closedReason);
+    if (this.reportTimer) clearTimeout(this.reportTimer);
+    this.reportTimer = undefined;
+    return Promise.resolve();
+  }
+
+  private take(key: string, lease: Lease, want: number, admitted: boolean): QuotaAdmission {
+    const consumed = lease.othersConsumed + lease.consumed;
+    const committed = lease.othersCommitted + lease.committed;
+    if (admitted && want > 0) {
+      lease.committed += want;
+      this.markDirty(key);
+    }
+    return {
+      admitted,
+      consumed,
+      reserved: committed - consumed,
+      // A window nothing was charged to yet reads as no window, as in APISIX.
+      ...(committed > 0 ? { resetInMs: lease.endsAt - this.clock.now() } : {}),
+      windowId: lease.windowId,
+    };
+  }
+
+  /** Account this worker's usage with the primary without admitting anything (and top up). */
+  private acquire(key: string, limit: number, windowSeconds: number, lease: Lease | undefined) {
+    return this.request({
+      op: 'acquire',
+      key,
+      limit,
+      windowSeconds,
+      want: 0,
+      admit: false,
+      ...(lease ? { usage: usageOf(lease) } : {}),
+    });
+  }
+
+  private live(key: string): Lease | undefined {
+    const lease = this.leases.get(key);
+    if (lease && lease.endsAt <= this.clock.now()) {
+      this.leases.delete(key);
+      this.dirty.delete(key);
+      return undefined;
+    }
+    return lease;
+  }
+
+  private apply(key: string, reply: LeaseReply): Lease {
+    const windowId = reply.windowId ?? '';
+    let lease = this.live(key);
+    if (lease?.windowId !== windowId) {
+      lease = {
+        windowId,
+        endsAt: 0,
+        granted: 0,
+        committed: 0,
+        consumed: 0,
+        othersConsumed: 0,
+        othersCommitted: 0,
+      };
+      this.leases.set(key, lease);
+    }
+    lease.endsAt = this.clock.now() + (reply.resetInMs ?? 0);
+    lease.granted = Math.max(lease.granted, reply.granted ?? 0);
+    lease.othersConsumed = reply.view?.consumed ?? 0;
+    lease.othersCommitted = reply.view?.committed ?? 0;
+    return lease;
+  }
+
+  private markDirty(key: string): void {
+    this.dirty.add(key);
+    if (this.reportTimer || this.closedReason) return;
+    this.reportTimer = setTimeout(() => this.report(), this.reportEveryMs);
+    this.reportTimer.unref();
+  }
+
+  private report(): void {
+    this.reportTimer = undefined;
+    const usages: (LeaseUsage & { key: string })[] = [];
+    for (const key of this.dirty) {
+      const lease = this.live(key);
+      if (lease) usages.push({ key, ...usageOf(lease) });
+    }
+    this.dirty.clear();
+    if (usages.length > 0) this.post({ t: 'lease', op: 'report', usages });
+  }
+
+  private post(msg: WorkerLeaseMessage): void {
+    try {
+      this.send(msg);
+    } catch {
+      // The primary is gone; pending requests fail through fail() or their timeouts.
+    }
+  }
+
+  private request(body: Outgoing): Promise<LeaseReply> {
+    if (this.closedReason) return Promise.reject(unavailable(this.closedReason));
+    this.nextId = (this.nextId % 0x7fffffff) + 1;
+    const id = this.nextId;
+    return new Promise<LeaseReply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(unavailable(`no answer from the primary within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      timer.unref();
+      this.pending.set(id, { resolve, reject, timer });
+      try {
+        this.send({ t: 'lease', id, ...body });
+      } catch (err) {
+        this.pending.delete(id);
+        clearTimeout(timer);
+        reject(
+          unavailable(
+            `cannot reach the primary: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
+      }
+    });
+  }
+}
+
+function usageOf(lease: Lease): LeaseUsage {
+  return { windowId: lease.windowId, committed: lease.committed, consumed: lease.consumed };
+}
+
+function unavailable(why: string): CounterStoreUnavailableError {
+  return new CounterStoreUnavailableError(`failed to use node quota: ${why}`);
+}

@@ -1,0 +1,296 @@
+/**
+ * @module lease/host
+ * The primary's side of node-wide token quotas (issue 14): the one authority over each window,
+ * which hands its budget to the workers in slices (leases) they spend without asking, and takes
+ * unused slices back when a worker would otherwise be refused.
+ *
+ * The invariant that keeps a node exact: the sum over workers of max(granted, committed) never
+ * exceeds the limit but for one request admitted across it (APISIX serves the request that
+ * crosses the limit too). A worker admits locally only within what it was granted, so the node
+ * never admits while its consumed + reserved tokens are at the limit. Workers that overdraw their
+ * slice by a settlement (usage above the reservation) say so before their response ends, and the
+ * primary then revokes the others' unused slices before it answers, so a client's next request
+ * sees the overdraft wherever it lands.
+ */
+import { monotonicClock, type Clock } from '../local-store';
+import type {
+  LeaseReply,
+  LeaseRevoke,
+  LeaseUsage,
+  LeaseView,
+  WorkerLeaseMessage,
+} from './messages';
+
+/** Options of {@link LeaseHost}. */
+export interface LeaseHostOptions {
+  readonly clock?: Clock;
+  /**
+   * A grant is at most free / (share × workers) tokens beyond the request's own reservation, so
+   * slices shrink as the window fills and most of the budget stays with the primary. Default 4.
+   */
+  readonly share?: number;
+  /** How long a revocation waits for a worker's answer; a silent worker keeps its slice. Default 250. */
+  readonly revokeTimeoutMs?: number;
+  /** Milliseconds between sweeps of ended windows; default 10,000; 0 disables the timer. */
+  readonly sweepIntervalMs?: number;
+}
+
+interface WorkerShare {
+  granted: number;
+  committed: number;
+  consumed: number;
+}
+
+interface LeaseWindow {
+  readonly id: string;
+  readonly endsAt: number;
+  readonly workers: Map<number, WorkerShare>;
+}
+
+type Acquire = Extract<WorkerLeaseMessage, { op: 'acquire' }>;
+
+interface PendingRevoke {
+  resolve(): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * The primary's lease authority. Attach each worker with a way to send it messages, hand it every
+ * message from that worker, and detach it when it exits.
+ *
+ * @example
+ * const host = new LeaseHost();
+ * host.attach(worker.id, (m) => worker.send(m));
+ * worker.on('message', (msg) => host.handle(worker.id, msg));
+ * worker.on('exit', () => host.detach(worker.id));
+ */
+export class LeaseHost {
+  private readonly windows = new Map<string, LeaseWindow>();
+  private readonly senders = new Map<number, (m: LeaseReply | LeaseRevoke) => void>();
+  /** Acquires of one key run one after another: a revocation in between is awaited. */
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly revokes = new Map<number, PendingRevoke>();
+  private readonly clock: Clock;
+  private readonly share: number;
+  private readonly revokeTimeoutMs: number;
+  private windowIds = 0;
+  private revokeIds = 0;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(options: LeaseHostOptions = {}) {
+    this.clock = options.clock ?? monotonicClock;
+    this.share = options.share ?? 4;
+    this.revokeTimeoutMs = options.revokeTimeoutMs ?? 250;
+    const every = options.sweepIntervalMs ?? 10_000;
+    if (every > 0) {
+      this.sweeper = setInterval(() => this.sweep(), every);
+      this.sweeper.unref();
+    }
+  }
+
+  /** Windows held (ended ones not yet swept included). */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  /** Start answering worker `id` through `send`. */
+  attach(id: number, send: (m: LeaseReply | LeaseRevoke) => void): void {
+    this.senders.set(id, send);
+  }
+
+  /**
+   * Worker `id` is gone: its unused slices return to the node; what it had reserved stays
+   * counted until the window ends, because its requests' usage is unknown.
+   */
+  detach(id: number): void {
+    this.senders.delete(id);
+    for (const window of this.windows.values()) {
+      const share = window.workers.get(id);
+      if (share) share.granted = Math.min(share.granted, share.committed);
+    }
+  }
+
+  /** Take a (well-formed) lease message from worker `id`. */
+  handle(id: number, msg: WorkerLeaseMessage): void {
+    switch (msg.op) {
+      case 'report':
+        for (const usage of msg.usages) this.record(id, usage.key, usage, false);
+        return;
+      case 'revoked':
+        if (msg.usage) this.record(id, msg.key, msg.usage, true);
+        this.settleRevoke(msg.rid);
+        return;
+      case 'peek':
+        this.reply(id, { t: 'lease-reply', id: msg.id, ...this.peek(msg.key) });
+        return;
+      case 'acquire':
+        this.enqueue(msg.key, () => this.acquire(id, msg));
+    }
+  }
+
+  /** Drop every ended window; returns how many were dropped. */
+  sweep(): number {
+    const now = this.clock.now();
+    let dropped = 0;
+    for (const [key, window] of this.windows) {
+      if (window.endsAt <= now) {
+        this.windows.delete(key);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** Stop the sweep timer, forget every window and give up pending revocations. */
+  close(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    for (const rid of [...this.revokes.keys()]) this.settleRevoke(rid);
+    this.windows.clear();
+  }
+
+  private live(key: string): LeaseWindow | undefined {
+    const window = this.windows.get(key);
+    if (window && window.endsAt <= this.clock.now()) {
+      this.windows.delete(key);
+      return undefined;
+    }
+    return window;
+  }
+
+  private peek(key: string): Pick<LeaseReply, 'view' | 'resetInMs'> {
+    const window = this.live(key);
+    if (!window) return { view: { consumed: 0, committed: 0 } };
+    return { view: totals(window, undefined), resetInMs: window.endsAt - this.clock.now() };
+  }
+
+  private record(id: number, key: string, usage: LeaseUsage, revoked: boolean): void {
+    const window = this.live(key);
+    if (!window || window.id !== usage.windowId) return;
+    const share = shareOf(window, id);
+    share.committed = usage.committed;
+    share.consumed = usage.consumed;
+    // A revoked worker kept only what it had committed.
+    if (revoked) share.granted = Math.min(share.granted, usage.committed);
+  }
+
+  private enqueue(key: string, run: () => Promise<void>): void {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous.then(run, run).catch(() => undefined);
+    this.queues.set(key, next);
+    void next.then(() => {
+      if (this.queues.get(key) === next) this.queues.delete(key);
+    });
+  }
+
+  private async acquire(id: number, msg: Acquire): Promise<void> {
+    let window = this.live(msg.key);
+    if (!window) {
+      window = {
+        id: `${++this.windowIds}`,
+        endsAt: this.clock.now() + Math.ceil(msg.windowSeconds * 1000),
+        workers: new Map(),
+      };
+      this.windows.set(msg.key, window);
+    }
+    if (msg.usage) this.record(id, msg.key, msg.usage, false);
+    let free = msg.limit - used(window);
+    if (free < Math.max(msg.want, 1) && this.othersHoldSlack(window, id)) {
+      await this.revokeOthers(msg.key, window, id);
+      free = msg.limit - used(window);
+    }
+    const share = shareOf(window, id);
+    // An overdraft (committed above granted) is now accounted as granted.
+    share.granted = Math.max(share.granted, share.committed);
+    let admitted = false;
+    if (free > 0) {
+      const slice = Math.floor(free / (this.share * Math.max(1, this.senders.size)));
+      const grant = Math.min(free, Math.max(msg.want, slice));
+      // An admitted request's own reservation always fits: it may cross the limit, as in APISIX.
+      admitted = msg.admit;
+      share.granted += admitted ? Math.max(grant, msg.want) : grant;
+    }
+    this.reply(id, {
+      t: 'lease-reply',
+      id: msg.id,
+      windowId: window.id,
+      granted: share.granted,
+      admitted,
+      resetInMs: window.endsAt - this.clock.now(),
+      view: totals(window, id),
+    });
+  }
+
+  private othersHoldSlack(window: LeaseWindow, id: number): boolean {
+    for (const [other, share] of window.workers) {
+      if (other !== id && share.granted > share.committed && this.senders.has(other)) return true;
+    }
+    return false;
+  }
+
+  private async revokeOthers(key: string, window: LeaseWindow, id: number): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const [other, share] of window.workers) {
+      const send = this.senders.get(other);
+      if (other === id || share.granted <= share.committed || !send) continue;
+      const rid = ++this.revokeIds;
+      waits.push(
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => this.settleRevoke(rid), this.revokeTimeoutMs);
+          timer.unref();
+          this.revokes.set(rid, { resolve, timer });
+          try {
+            send({ t: 'lease-revoke', rid, key, windowId: window.id });
+          } catch {
+            this.settleRevoke(rid);
+          }
+        }),
+      );
+    }
+    await Promise.all(waits);
+  }
+
+  private settleRevoke(rid: number): void {
+    const pending = this.revokes.get(rid);
+    if (!pending) return;
+    this.revokes.delete(rid);
+    clearTimeout(pending.timer);
+    pending.resolve();
+  }
+
+  private reply(id: number, msg: LeaseReply): void {
+    try {
+      this.senders.get(id)?.(msg);
+    } catch {
+      // The worker is gone; its own timeout rejects the request.
+    }
+  }
+}
+
+function shareOf(window: LeaseWindow, id: number): WorkerShare {
+  let share = window.workers.get(id);
+  if (!share) {
+    share = { granted: 0, committed: 0, consumed: 0 };
+    window.workers.set(id, share);
+  }
+  return share;
+}
+
+/** Budget not free: each worker's slice, or what it committed where that is more. */
+function used(window: LeaseWindow): number {
+  let sum = 0;
+  for (const share of window.workers.values()) sum += Math.max(share.granted, share.committed);
+  return sum;
+}
+
+/** Consumed and committed tokens of every worker but `except`. */
+function totals(window: LeaseWindow, except: number | undefined): LeaseView {
+  let consumed = 0;
+  let committed = 0;
+  for (const [id, share] of window.workers) {
+    if (id === except) continue;
+    consumed += share.consumed;
+    committed += share.committed;
+  }
+  return { consumed, committed };
+}

@@ -1,0 +1,203 @@
+import { isCounterStoreUnavailable } from '../errors';
+import { LeaseClient } from './client';
+import { LeaseHost } from './host';
+import { isWorkerLeaseMessage, type WorkerLeaseMessage } from './messages';
+
+/** A node: one host and `n` clients joined by asynchronous channels, as over IPC. */
+function node(n: number, clock = { now: () => performance.now() }) {
+  const host = new LeaseHost({ clock, sweepIntervalMs: 0 });
+  const sent: WorkerLeaseMessage[] = [];
+  const clients = Array.from({ length: n }, (_, id) => {
+    const client: LeaseClient = new LeaseClient(
+      (m) => {
+        sent.push(m);
+        setImmediate(() => {
+          if (isWorkerLeaseMessage(m)) host.handle(id, m);
+        });
+      },
+      { clock, reportEveryMs: 5 },
+    );
+    host.attach(id, (m) => setImmediate(() => client.onMessage(m)));
+    return client;
+  });
+  const acquires = () => sent.filter((m) => m.op === 'acquire').length;
+  return { host, clients, sent, acquires };
+}
+
+const at = <T>(xs: T[], i: number): T => {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`no element ${i}`);
+  return x;
+};
+
+describe('node-wide quotas leased to workers', () => {
+  it('a worker far from the limit admits and settles without asking the primary per request', async () => {
+    const { clients, acquires } = node(2);
+    const w = at(clients, 0);
+    for (let i = 0; i < 200; i++) {
+      const a = await w.admit('k', 1_000_000, 60, 50);
+      expect(a.admitted).toBe(true);
+      await w.settle('k', {
+        limit: 1_000_000,
+        windowSeconds: 60,
+        windowId: a.windowId,
+        reserved: 50,
+        actual: 40,
+      });
+    }
+    // 200 requests × 50 reserved fit in the first slice (1,000,000 / (4 × 2 workers)).
+    expect(acquires()).toBe(1);
+    expect((await w.peek('k')).consumed).toBe(8000);
+  });
+
+  it('64 concurrent requests on two workers against a quota worth 10 admit at most 11, and settle exactly', async () => {
+    const { clients } = node(2);
+    const admissions = await Promise.all(
+      Array.from({ length: 64 }, (_, i) =>
+        at(clients, i % 2)
+          .admit('q', 1000, 60, 100)
+          .then((a) => ({ a, w: at(clients, i % 2) })),
+      ),
+    );
+    const admitted = admissions.filter(({ a }) => a.admitted);
+    expect(admitted.length).toBeGreaterThanOrEqual(10);
+    expect(admitted.length).toBeLessThanOrEqual(11);
+    await Promise.all(
+      admitted.map(({ a, w }) =>
+        w.settle('q', {
+          limit: 1000,
+          windowSeconds: 60,
+          windowId: a.windowId,
+          reserved: 100,
+          actual: 100,
+        }),
+      ),
+    );
+    // Every request settled: the quota is used up on both workers, and the node's view is exact.
+    let next = await at(clients, 0).admit('q', 1000, 60, 100);
+    expect(next.admitted).toBe(false);
+    next = await at(clients, 1).admit('q', 1000, 60, 100);
+    expect(next.admitted).toBe(false);
+    expect(next.consumed).toBe(admitted.length * 100);
+    expect(next.reserved).toBe(0);
+  });
+
+  it("a worker refused by its own slice gets the others' unused slices back before a refusal", async () => {
+    const { clients } = node(2);
+    const [w0, w1] = [at(clients, 0), at(clients, 1)];
+    // w0 takes a slice; w1 then asks for more than is free beside it.
+    const first = await w0.admit('r', 1000, 60, 10);
+    expect(first.admitted).toBe(true);
+    const admitted: boolean[] = [];
+    for (let i = 0; i < 99; i++) admitted.push((await w1.admit('r', 1000, 60, 10)).admitted);
+    expect(admitted.filter(Boolean)).toHaveLength(99);
+    // 1000 tokens reserved in all: the next is refused wherever it lands.
+    expect((await w0.admit('r', 1000, 60, 10)).admitted).toBe(false);
+    expect((await w1.admit('r', 1000, 60, 10)).admitted).toBe(false);
+  });
+
+  it('an overdraft on one worker is seen by the next request on another (sequential clients stay exact)', async () => {
+    const { clients } = node(2);
+    const [w0, w1] = [at(clients, 0), at(clients, 1)];
+    const settle = (w: LeaseClient, windowId: string, actual: number) =>
+      w.settle('o', { limit: 1000, windowSeconds: 60, windowId, reserved: 10, actual });
+    // Both workers hold slices.
+    const a1 = await w1.admit('o', 1000, 60, 10);
+    await settle(w1, a1.windowId, 10);
+    const a0 = await w0.admit('o', 1000, 60, 10);
+    // w0's request used far more than it reserved: the quota is now used up.
+    await settle(w0, a0.windowId, 990);
+    const next = await w1.admit('o', 1000, 60, 10);
+    expect(next.admitted).toBe(false);
+    expect(next.consumed).toBe(1000);
+  });
+
+  it('check-then-charge (no reservation) refuses once consumed reaches the limit, across workers', async () => {
+    const { clients } = node(2);
+    const served: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const w = at(clients, i % 2);
+      const a = await w.admit('c', 30, 60, undefined);
+      if (!a.admitted) break;
+      served.push(i);
+      await w.settle('c', {
+        limit: 30,
+        windowSeconds: 60,
+        windowId: a.windowId,
+        reserved: 0,
+        actual: 10,
+      });
+    }
+    expect(served).toEqual([0, 1, 2]);
+    const fresh = await at(clients, 1).admit('fresh', 30, 60, undefined);
+    // Nothing charged yet: Remaining is the limit and Reset the whole window, as in APISIX.
+    expect(fresh).toMatchObject({ admitted: true, consumed: 0, reserved: 0 });
+    expect(fresh.resetInMs).toBeUndefined();
+  });
+
+  it('a new window starts when the old one ends; a late settlement is charged to the new one', async () => {
+    let now = 0;
+    const clock = { now: () => now };
+    const { clients } = node(1, clock);
+    const w = at(clients, 0);
+    const a = await w.admit('w', 100, 1, 60);
+    expect(a.admitted).toBe(true);
+    expect((await w.admit('w', 100, 1, 60)).admitted).toBe(true);
+    expect((await w.admit('w', 100, 1, 60)).admitted).toBe(false);
+    now += 1000;
+    await w.settle('w', {
+      limit: 100,
+      windowSeconds: 1,
+      windowId: a.windowId,
+      reserved: 60,
+      actual: 30,
+    });
+    const b = await w.admit('w', 100, 1, 60);
+    expect(b).toMatchObject({ admitted: true, consumed: 30, reserved: 0 });
+    expect(b.windowId).not.toBe(a.windowId);
+  });
+
+  it('a worker whose primary does not answer fails with a counter-unavailable error', async () => {
+    const client = new LeaseClient(() => undefined, { timeoutMs: 20 });
+    const err: unknown = await client.admit('x', 10, 60, 1).catch((e: unknown) => e);
+    expect(isCounterStoreUnavailable(err)).toBe(true);
+    client.fail('gone');
+    await client.close();
+    await expect(client.admit('x', 10, 60, 1)).rejects.toThrow(/store closed/);
+  });
+
+  it('refuses bad arguments before sending anything', async () => {
+    const sent: unknown[] = [];
+    const client = new LeaseClient((m) => sent.push(m));
+    await expect(client.admit('x', 10, 0, 1)).rejects.toThrow(RangeError);
+    await expect(client.admit('x', 10, 60, -1)).rejects.toThrow(RangeError);
+    await expect(
+      client.settle('x', { limit: 10, windowSeconds: 60, windowId: '1', reserved: 0, actual: 1.5 }),
+    ).rejects.toThrow(RangeError);
+    expect(sent).toEqual([]);
+  });
+
+  it('malformed messages are not lease messages', () => {
+    expect(
+      isWorkerLeaseMessage({
+        t: 'lease',
+        op: 'acquire',
+        id: 1,
+        key: 'k',
+        limit: -1,
+        windowSeconds: 1,
+        want: 0,
+        admit: true,
+      }),
+    ).toBe(false);
+    expect(
+      isWorkerLeaseMessage({
+        t: 'lease',
+        op: 'report',
+        usages: [{ windowId: '1', committed: 1, consumed: 1 }],
+      }),
+    ).toBe(false);
+    expect(isWorkerLeaseMessage({ t: 'lease', op: 'nope' })).toBe(false);
+    expect(isWorkerLeaseMessage({ t: 'lease', op: 'peek', id: 2, key: 'k' })).toBe(true);
+  });
+});
