@@ -1,4 +1,5 @@
 import { runCounterStoreSuite } from '../test/counter-store.suite';
+import { runQuotaStoreSuite } from '../test/quota-store.suite';
 import { runTrafficStoreSuite } from '../test/traffic-store.suite';
 import { LocalCounterStore, type Clock } from './local-store';
 
@@ -24,6 +25,12 @@ runTrafficStoreSuite('LocalCounterStore', () => {
   const clock = fakeClock();
   const store = new LocalCounterStore({ clock, sweepIntervalMs: 0 });
   return { store, advance: (ms) => clock.advance(ms), slackMs: 0, dispose: () => store.close() };
+});
+
+runQuotaStoreSuite('LocalCounterStore', () => {
+  const clock = fakeClock();
+  const store = new LocalCounterStore({ clock, sweepIntervalMs: 0 });
+  return { store, advance: (ms) => clock.advance(ms), dispose: () => store.close() };
 });
 
 describe('LocalCounterStore', () => {

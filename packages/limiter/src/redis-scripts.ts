@@ -107,3 +107,66 @@ redis.call('HDEL', KEYS[1], tostring(id - 2))
 redis.call('PEXPIRE', KEYS[1], math.ceil(size * 2000))
 return { 0, math.floor(limit - (current + cost) - estimated), ceil2(remaining_time) }
 `;
+
+/**
+ * Token quotas that admit and settle (QuotaStore) keep one hash per window: `c` consumed, `r`
+ * reserved by requests in flight, `w` the window's id (Redis's clock when it opened), expiring
+ * with the window. KEYS[1] quota, ARGV[1] limit, ARGV[2] reservation (integer ≥ 0, or -1 to check
+ * only), ARGV[3] window in ms. Admitted while c + r < limit; a reservation opens the window when
+ * none is open. Answers `{ admitted (0|1), c, r, pttl, w }` as before this request.
+ */
+export const ADMIT_SCRIPT = `
+local limit = tonumber(ARGV[1])
+local reserve = tonumber(ARGV[2])
+local state = redis.call('HMGET', KEYS[1], 'c', 'r', 'w')
+local c = tonumber(state[1] or '0')
+local r = tonumber(state[2] or '0')
+local w = state[3]
+local ttl = -2
+if w then
+  ttl = redis.call('PTTL', KEYS[1])
+end
+if c + r >= limit then
+  return { 0, c, r, ttl, w or '' }
+end
+if reserve > 0 then
+  if not w then
+    local t = redis.call('TIME')
+    redis.call('HSET', KEYS[1], 'w', t[1] .. '.' .. t[2])
+    redis.call('PEXPIRE', KEYS[1], ARGV[3])
+    w = t[1] .. '.' .. t[2]
+  elseif ttl < 0 then
+    redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  end
+  redis.call('HINCRBY', KEYS[1], 'r', reserve)
+end
+return { 1, c, r, ttl, w or '' }
+`;
+
+/**
+ * KEYS[1] quota hash (see ADMIT_SCRIPT), ARGV[1] the admission's window id, ARGV[2] tokens it
+ * reserved, ARGV[3] tokens used, ARGV[4] window in ms. The reservation is released only in its
+ * own window (a later window never held it); the usage is charged to the window open now,
+ * opening one when none is. Answers 1.
+ */
+export const SETTLE_SCRIPT = `
+local w = redis.call('HGET', KEYS[1], 'w')
+local reserved = tonumber(ARGV[2])
+if w and w == ARGV[1] and reserved > 0 then
+  if redis.call('HINCRBY', KEYS[1], 'r', -reserved) < 0 then
+    redis.call('HSET', KEYS[1], 'r', 0)
+  end
+end
+local actual = tonumber(ARGV[3])
+if actual > 0 then
+  if not w then
+    local t = redis.call('TIME')
+    redis.call('HSET', KEYS[1], 'w', t[1] .. '.' .. t[2])
+    redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  elseif redis.call('PTTL', KEYS[1]) < 0 then
+    redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  end
+  redis.call('HINCRBY', KEYS[1], 'c', actual)
+end
+return 1
+`;

@@ -22,10 +22,19 @@ import {
   type CounterState,
   type CounterStore,
   type LeakyBucketState,
+  type QuotaAdmission,
+  type QuotaSettlement,
+  type QuotaStore,
   type SlidingWindowState,
   type TrafficStore,
 } from '@tollgate/core';
-import { checkBucketArgs, checkChargeArgs, checkGaugeArgs, checkSlidingArgs } from './charge-args';
+import {
+  checkBucketArgs,
+  checkChargeArgs,
+  checkGaugeArgs,
+  checkReserve,
+  checkSlidingArgs,
+} from './charge-args';
 import { CounterStoreUnavailableError } from './errors';
 import {
   clusterOptions,
@@ -37,10 +46,12 @@ import {
   type RedisStoreTarget,
 } from './redis-conf';
 import {
+  ADMIT_SCRIPT,
   CHARGE_SCRIPT,
   GAUGE_SCRIPT,
   LEAKY_BUCKET_SCRIPT,
   PEEK_SCRIPT,
+  SETTLE_SCRIPT,
   SLIDING_WINDOW_SCRIPT,
 } from './redis-scripts';
 import { errorFields, throttledWarn, type LimiterLogger } from './throttled-log';
@@ -76,6 +87,19 @@ interface ScriptedClient {
   tollgatePeek(key: string): Promise<ScriptReply>;
   tollgateBucket(key: string, rate: number, burst: number): Promise<[number, string]>;
   tollgateGauge(key: string, delta: number, ttlSeconds: number): Promise<number>;
+  tollgateAdmit(
+    key: string,
+    limit: number,
+    reserve: number,
+    windowMs: number,
+  ): Promise<[number, number, number, number, string]>;
+  tollgateSettle(
+    key: string,
+    windowId: string,
+    reserved: number,
+    actual: number,
+    windowMs: number,
+  ): Promise<number>;
   tollgateSlide(
     key: string,
     limit: number,
@@ -109,7 +133,7 @@ class NotReadyError extends Error {
  *   if (!isCounterStoreUnavailable(err) || !conf.allow_degradation) throw err;
  * }
  */
-export class RedisCounterStore implements CounterStore, TrafficStore {
+export class RedisCounterStore implements CounterStore, TrafficStore, QuotaStore {
   /** Where this store connects (defaults applied). */
   readonly target: RedisStoreTarget;
   private readonly client: Client;
@@ -140,6 +164,8 @@ export class RedisCounterStore implements CounterStore, TrafficStore {
     this.client.defineCommand('tollgateBucket', { numberOfKeys: 1, lua: LEAKY_BUCKET_SCRIPT });
     this.client.defineCommand('tollgateGauge', { numberOfKeys: 1, lua: GAUGE_SCRIPT });
     this.client.defineCommand('tollgateSlide', { numberOfKeys: 1, lua: SLIDING_WINDOW_SCRIPT });
+    this.client.defineCommand('tollgateAdmit', { numberOfKeys: 1, lua: ADMIT_SCRIPT });
+    this.client.defineCommand('tollgateSettle', { numberOfKeys: 1, lua: SETTLE_SCRIPT });
     this.scripts = this.client as unknown as ScriptedClient;
     this.client.on('error', (err: unknown) => this.onConnectionError(err));
     this.client.on('node error', (err: unknown) => this.onConnectionError(err));
@@ -186,6 +212,53 @@ export class RedisCounterStore implements CounterStore, TrafficStore {
     }
     return this.call('charge', () =>
       this.scripts.tollgateCharge(this.keyPrefix + key, cost, windowMs),
+    );
+  }
+
+  /** Admit one request against a token quota, reserving `reserve` tokens (one script). */
+  admit(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    reserve: number | undefined,
+  ): Promise<QuotaAdmission> {
+    let windowMs: number;
+    try {
+      windowMs = checkChargeArgs(1, windowSeconds);
+      checkReserve(reserve ?? 0);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new RangeError(String(err)));
+    }
+    return this.call(
+      'admit',
+      () => this.scripts.tollgateAdmit(this.quotaKey(key), limit, reserve ?? -1, windowMs),
+      ([admitted, consumed, reserved, pttl, windowId]: [
+        number,
+        number,
+        number,
+        number,
+        string,
+      ]) => ({
+        admitted: admitted === 1,
+        consumed,
+        reserved,
+        ...(pttl >= 0 ? { resetInMs: pttl } : {}),
+        windowId,
+      }),
+    );
+  }
+
+  /** Release an admission's reservation and charge its usage (one script). */
+  async settle(key: string, settlement: QuotaSettlement): Promise<void> {
+    const { windowSeconds, windowId, reserved, actual } = settlement;
+    const windowMs = checkChargeArgs(1, windowSeconds);
+    checkReserve(reserved);
+    checkReserve(actual);
+    if (reserved === 0 && actual === 0) return;
+    await this.call(
+      'settle',
+      () => this.scripts.tollgateSettle(this.quotaKey(key), windowId, reserved, actual, windowMs),
+      () => undefined,
     );
   }
 
@@ -252,6 +325,11 @@ export class RedisCounterStore implements CounterStore, TrafficStore {
       await this.withDeadline(() => this.client.quit()).catch(() => undefined);
     }
     this.client.disconnect();
+  }
+
+  /** Quota hashes live apart from the plain counters (a different value type). */
+  private quotaKey(key: string): string {
+    return `${this.keyPrefix}quota:${key}`;
   }
 
   private async call<R = ScriptReply, T = CounterState>(

@@ -8,6 +8,7 @@ import {
   type RedisStoreConf,
 } from '../src';
 import { runCounterStoreSuite } from './counter-store.suite';
+import { runQuotaStoreSuite } from './quota-store.suite';
 import { runTrafficStoreSuite } from './traffic-store.suite';
 
 const url = new URL(testRedisUrl());
@@ -39,6 +40,11 @@ runCounterStoreSuite('RedisCounterStore', () => {
 runTrafficStoreSuite('RedisCounterStore', () => {
   const store = new RedisCounterStore(conf, { keyPrefix: filePrefix });
   return { store, advance: sleep, slackMs: 60, dispose: () => store.close() };
+});
+
+runQuotaStoreSuite('RedisCounterStore', () => {
+  const store = new RedisCounterStore(conf, { keyPrefix: filePrefix });
+  return { store, advance: sleep, dispose: () => store.close() };
 });
 
 describe('RedisCounterStore on a real Redis', () => {

@@ -68,6 +68,8 @@ export class LeaseClient implements QuotaStore {
   private readonly reportEveryMs: number;
   private reportTimer: NodeJS.Timeout | undefined;
   private nextId = 0;
+  /** Acquire answers received (see LeaseUsage.replies). */
+  private replies = 0;
   private closedReason: string | undefined;
 
   constructor(
@@ -104,7 +106,7 @@ export class LeaseClient implements QuotaStore {
       windowSeconds,
       want,
       admit: true,
-      ...(lease ? { usage: usageOf(lease) } : {}),
+      ...(lease ? { usage: this.usageOf(lease) } : {}),
     });
     lease = this.apply(key, reply);
     return this.take(key, lease, want, reply.admitted === true);
@@ -153,7 +155,7 @@ export class LeaseClient implements QuotaStore {
   onMessage(msg: unknown): boolean {
     if (isLeaseRevoke(msg)) {
       const lease = this.live(msg.key);
-      const usage = lease?.windowId === msg.windowId ? usageOf(lease) : undefined;
+      const usage = lease?.windowId === msg.windowId ? this.usageOf(lease) : undefined;
       if (lease && usage) lease.granted = Math.min(lease.granted, lease.committed);
       this.post({
         t: 'lease',
@@ -165,6 +167,7 @@ export class LeaseClient implements QuotaStore {
       return true;
     }
     if (!isLeaseReply(msg)) return false;
+    if (msg.windowId !== undefined) this.replies++;
     const entry = this.pending.get(msg.id);
     if (!entry) return true;
     this.pending.delete(msg.id);
@@ -190,6 +193,15 @@ export class LeaseClient implements QuotaStore {
     if (this.reportTimer) clearTimeout(this.reportTimer);
     this.reportTimer = undefined;
     return Promise.resolve();
+  }
+
+  private usageOf(lease: Lease): LeaseUsage {
+    return {
+      windowId: lease.windowId,
+      committed: lease.committed,
+      consumed: lease.consumed,
+      replies: this.replies,
+    };
   }
 
   private take(key: string, lease: Lease, want: number, admitted: boolean): QuotaAdmission {
@@ -218,7 +230,7 @@ export class LeaseClient implements QuotaStore {
       windowSeconds,
       want: 0,
       admit: false,
-      ...(lease ? { usage: usageOf(lease) } : {}),
+      ...(lease ? { usage: this.usageOf(lease) } : {}),
     });
   }
 
@@ -266,7 +278,7 @@ export class LeaseClient implements QuotaStore {
     const usages: (LeaseUsage & { key: string })[] = [];
     for (const key of this.dirty) {
       const lease = this.live(key);
-      if (lease) usages.push({ key, ...usageOf(lease) });
+      if (lease) usages.push({ key, ...this.usageOf(lease) });
     }
     this.dirty.clear();
     if (usages.length > 0) this.post({ t: 'lease', op: 'report', usages });
@@ -304,10 +316,6 @@ export class LeaseClient implements QuotaStore {
       }
     });
   }
-}
-
-function usageOf(lease: Lease): LeaseUsage {
-  return { windowId: lease.windowId, committed: lease.committed, consumed: lease.consumed };
 }
 
 function unavailable(why: string): CounterStoreUnavailableError {

@@ -70,6 +70,8 @@ export class LeaseHost {
   /** Acquires of one key run one after another: a revocation in between is awaited. */
   private readonly queues = new Map<string, Promise<void>>();
   private readonly revokes = new Map<number, PendingRevoke>();
+  /** Acquire answers sent to each worker, to tell a current usage report from a stale one. */
+  private readonly repliesSent = new Map<number, number>();
   private readonly clock: Clock;
   private readonly share: number;
   private readonly revokeTimeoutMs: number;
@@ -104,6 +106,7 @@ export class LeaseHost {
    */
   detach(id: number): void {
     this.senders.delete(id);
+    this.repliesSent.delete(id);
     for (const window of this.windows.values()) {
       const share = window.workers.get(id);
       if (share) share.granted = Math.min(share.granted, share.committed);
@@ -168,7 +171,10 @@ export class LeaseHost {
     const window = this.live(key);
     if (!window || window.id !== usage.windowId) return;
     const share = shareOf(window, id);
-    share.committed = usage.committed;
+    // A report sent before the worker saw every answer to its acquires misses the reservations
+    // those answers admitted: it may only raise what the primary counts.
+    const current = usage.replies === (this.repliesSent.get(id) ?? 0);
+    share.committed = current ? usage.committed : Math.max(share.committed, usage.committed);
     share.consumed = usage.consumed;
     // A revoked worker kept only what it had committed.
     if (revoked) share.granted = Math.min(share.granted, usage.committed);
@@ -194,22 +200,29 @@ export class LeaseHost {
       this.windows.set(msg.key, window);
     }
     if (msg.usage) this.record(id, msg.key, msg.usage, false);
+    const share = shareOf(window, id);
+    // An overdraft (committed above granted) is accounted as granted from now on.
+    share.granted = Math.max(share.granted, share.committed);
+    // This worker's own unused slice serves first: admissions it asked for concurrently (before
+    // any answer came back) would otherwise each take a slice from the free budget.
+    const own = share.granted - share.committed;
     let free = msg.limit - used(window);
-    if (free < Math.max(msg.want, 1) && this.othersHoldSlack(window, id)) {
+    if (own + free < Math.max(msg.want, 1) && this.othersHoldSlack(window, id)) {
       await this.revokeOthers(msg.key, window, id);
       free = msg.limit - used(window);
     }
-    const share = shareOf(window, id);
-    // An overdraft (committed above granted) is now accounted as granted.
-    share.granted = Math.max(share.granted, share.committed);
     let admitted = false;
-    if (free > 0) {
+    if (own + free > 0) {
+      const short = Math.max(0, msg.want - own);
       const slice = Math.floor(free / (this.share * Math.max(1, this.senders.size)));
-      const grant = Math.min(free, Math.max(msg.want, slice));
+      const grant =
+        free > 0 && (short > 0 || !msg.admit) ? Math.min(free, Math.max(short, slice)) : 0;
       // An admitted request's own reservation always fits: it may cross the limit, as in APISIX.
       admitted = msg.admit;
-      share.granted += admitted ? Math.max(grant, msg.want) : grant;
+      share.granted += admitted ? Math.max(grant, short) : grant;
+      if (admitted) share.committed += msg.want;
     }
+    this.repliesSent.set(id, (this.repliesSent.get(id) ?? 0) + 1);
     this.reply(id, {
       t: 'lease-reply',
       id: msg.id,

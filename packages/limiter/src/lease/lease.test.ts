@@ -1,3 +1,4 @@
+import { runQuotaStoreSuite } from '../../test/quota-store.suite';
 import { isCounterStoreUnavailable } from '../errors';
 import { LeaseClient } from './client';
 import { LeaseHost } from './host';
@@ -29,6 +30,21 @@ const at = <T>(xs: T[], i: number): T => {
   if (x === undefined) throw new Error(`no element ${i}`);
   return x;
 };
+
+runQuotaStoreSuite('LeaseClient → LeaseHost (two workers, one asked)', () => {
+  let now = 1000;
+  const clock = { now: () => now };
+  const { clients } = node(2, clock);
+  const store = at(clients, 0);
+  return {
+    store,
+    advance: (ms) => {
+      now += ms;
+      return Promise.resolve();
+    },
+    dispose: () => store.close(),
+  };
+});
 
 describe('node-wide quotas leased to workers', () => {
   it('a worker far from the limit admits and settles without asking the primary per request', async () => {
@@ -80,6 +96,13 @@ describe('node-wide quotas leased to workers', () => {
     expect(next.admitted).toBe(false);
     expect(next.consumed).toBe(admitted.length * 100);
     expect(next.reserved).toBe(0);
+  });
+
+  it('concurrent requests on one worker, sent before any answer came back, admit exactly the quota', async () => {
+    const { clients } = node(1);
+    const w = at(clients, 0);
+    const all = await Promise.all(Array.from({ length: 64 }, () => w.admit('one', 100, 60, 10)));
+    expect(all.filter((a) => a.admitted)).toHaveLength(10);
   });
 
   it("a worker refused by its own slice gets the others' unused slices back before a refusal", async () => {

@@ -12,6 +12,8 @@ export interface LeaseUsage {
   committed: number;
   /** Tokens consumed (settled) by this worker in the window. */
   consumed: number;
+  /** Acquire answers this worker had received when it wrote this (all keys). */
+  replies: number;
 }
 
 /**
@@ -74,7 +76,11 @@ const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 
 function isUsage(v: unknown): v is LeaseUsage {
   return (
-    isObject(v) && typeof v.windowId === 'string' && isCount(v.committed) && isCount(v.consumed)
+    isObject(v) &&
+    typeof v.windowId === 'string' &&
+    isCount(v.committed) &&
+    isCount(v.consumed) &&
+    isCount(v.replies)
   );
 }
 
