@@ -17,7 +17,7 @@ import {
   type PrimaryMessage,
   type WorkerOptions,
 } from './ipc';
-import { LocalCounterStore } from '@tollgate/limiter';
+import { isWorkerLeaseMessage, LeaseHost, LocalCounterStore } from '@tollgate/limiter';
 import { CounterHost, isCounterRequest } from './counters/counter-ipc';
 import { NodeLoadHub, type LoadHubWorker } from './load/node-load-hub';
 import type { InstanceLoadSnapshot } from './load/load-metrics';
@@ -95,6 +95,8 @@ export class GatewayNode {
   /** The node's `policy: local` token counters; workers use them over IPC, so they are exact. */
   private readonly localCounters = new LocalCounterStore();
   private readonly counterHost = new CounterHost(this.localCounters);
+  /** The node's `policy: local` token quotas, leased to the workers in slices (issue 14). */
+  private readonly quotaLeases = new LeaseHost();
   /** Node-wide load of LLM instances (issue 12): in-flight sums and metrics scrapes, shared with the workers. */
   private readonly load: NodeLoadHub;
   private control: RunningControlServer | undefined;
@@ -199,7 +201,14 @@ export class GatewayNode {
     if (ownsUdp) this.udpOwner = worker.id;
     const state: WorkerState = { worker, synced: false, listening: false, appliedRevision: 0 };
     this.workers.set(worker.id, state);
+    this.quotaLeases.attach(worker.id, (m) => {
+      if (worker.isConnected()) worker.send(m);
+    });
     worker.on('message', (msg: unknown) => {
+      if (isWorkerLeaseMessage(msg)) {
+        this.quotaLeases.handle(worker.id, msg);
+        return;
+      }
       if (isCounterRequest(msg)) {
         this.counterHost.handle(msg, (result) => {
           if (worker.isConnected()) worker.send(result);
@@ -223,6 +232,7 @@ export class GatewayNode {
     });
     worker.once('exit', (code, signal) => {
       this.workers.delete(worker.id);
+      this.quotaLeases.detach(worker.id);
       this.load.workerExited(worker.id);
       if (this.udpOwner === worker.id) this.udpOwner = undefined;
       if (this.stopping) return;
@@ -299,5 +309,6 @@ export class GatewayNode {
     await this.health.stop();
     await this.load.close();
     await this.localCounters.close();
+    this.quotaLeases.close();
   }
 }

@@ -13,6 +13,7 @@ import { createGatewayServer } from './http/server';
 import { HttpsListeners } from './tls/https-listeners';
 import { isPrimaryMessage, type WorkerMessage, type WorkerOptions } from './ipc';
 import { createAccessLogger } from './access-log';
+import { LeaseClient } from '@tollgate/limiter';
 import { IpcCounterStore } from './counters/counter-ipc';
 import { HealthTable } from './health/health-table';
 import { startWorkerLoadSharing } from './load/worker-wiring';
@@ -54,6 +55,13 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       if (err) localCounters.fail(err.message);
     });
   });
+  // Token quotas (`policy: local`) leased by the primary: no round trip per request (issue 14).
+  const localQuotas = new LeaseClient((m) => {
+    if (!process.connected) throw new Error('the node primary went away');
+    process.send?.(m, undefined, undefined, (err: Error | null) => {
+      if (err) localQuotas.fail(err.message);
+    });
+  });
   const load = startWorkerLoadSharing((report) => {
     if (process.connected) process.send?.(report);
   });
@@ -91,6 +99,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const shutdownRequested = new Promise<void>((resolve) => {
     process.on('message', (msg: unknown) => {
       if (localCounters.onMessage(msg)) return;
+      if (localQuotas.onMessage(msg)) return;
       if (load.onMessage(msg)) return;
       if (!isPrimaryMessage(msg)) return;
       if (msg.t === 'config') {
@@ -111,6 +120,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     });
     process.once('disconnect', () => {
       localCounters.fail('the node primary went away');
+      localQuotas.fail('the node primary went away');
       resolve();
     });
     // The primary owns shutdown; a signal sent to the whole process group must not cut requests.
@@ -125,6 +135,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       processId: `${process.pid}`,
       health,
       localCounters,
+      localQuotas,
       localTraffic: localCounters,
       pluginAttr: (name) => pluginAttr.get(name),
       instanceLoad: load.view,

@@ -25,6 +25,12 @@ export interface LeaseClientOptions {
   readonly timeoutMs?: number;
   /** Milliseconds between usage reports to the primary. Default 50. */
   readonly reportEveryMs?: number;
+  /**
+   * How old the other workers' usage may be in an admission answered from the lease (it feeds
+   * the Remaining and Reserved headers, never the decision); older, the admission asks the
+   * primary. Bounds the primary's work per key and worker, whatever the request rate. Default 100.
+   */
+  readonly viewTtlMs?: number;
 }
 
 interface Lease {
@@ -33,9 +39,10 @@ interface Lease {
   granted: number;
   committed: number;
   consumed: number;
-  /** The other workers' usage, as of the primary's last answer. */
+  /** The other workers' usage, as of the primary's last answer (at `viewAt`). */
   othersConsumed: number;
   othersCommitted: number;
+  viewAt: number;
 }
 
 interface Pending {
@@ -66,6 +73,7 @@ export class LeaseClient implements QuotaStore {
   private readonly clock: Clock;
   private readonly timeoutMs: number;
   private readonly reportEveryMs: number;
+  private readonly viewTtlMs: number;
   private reportTimer: NodeJS.Timeout | undefined;
   private nextId = 0;
   /** Acquire answers received (see LeaseUsage.replies). */
@@ -79,6 +87,7 @@ export class LeaseClient implements QuotaStore {
     this.clock = options.clock ?? monotonicClock;
     this.timeoutMs = options.timeoutMs ?? 1000;
     this.reportEveryMs = options.reportEveryMs ?? 50;
+    this.viewTtlMs = options.viewTtlMs ?? 100;
   }
 
   /** Requests awaiting the primary. */
@@ -96,7 +105,8 @@ export class LeaseClient implements QuotaStore {
     const want = reserve ?? 0;
     checkReserve(want);
     let lease = this.live(key);
-    if (lease && lease.granted - lease.committed > 0 && lease.granted - lease.committed >= want) {
+    const slack = lease ? lease.granted - lease.committed : 0;
+    if (lease && slack > 0 && slack >= want && this.clock.now() - lease.viewAt < this.viewTtlMs) {
       return this.take(key, lease, want, true);
     }
     const reply = await this.request({
@@ -256,6 +266,7 @@ export class LeaseClient implements QuotaStore {
         consumed: 0,
         othersConsumed: 0,
         othersCommitted: 0,
+        viewAt: 0,
       };
       this.leases.set(key, lease);
     }
@@ -263,6 +274,7 @@ export class LeaseClient implements QuotaStore {
     lease.granted = Math.max(lease.granted, reply.granted ?? 0);
     lease.othersConsumed = reply.view?.consumed ?? 0;
     lease.othersCommitted = reply.view?.committed ?? 0;
+    lease.viewAt = this.clock.now();
     return lease;
   }
 

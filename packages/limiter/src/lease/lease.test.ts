@@ -48,7 +48,8 @@ runQuotaStoreSuite('LeaseClient → LeaseHost (two workers, one asked)', () => {
 
 describe('node-wide quotas leased to workers', () => {
   it('a worker far from the limit admits and settles without asking the primary per request', async () => {
-    const { clients, acquires } = node(2);
+    // A clock that stands still: the other workers' usage never gets old enough to refresh.
+    const { clients, acquires } = node(2, { now: () => 1000 });
     const w = at(clients, 0);
     for (let i = 0; i < 200; i++) {
       const a = await w.admit('k', 1_000_000, 60, 50);
@@ -96,6 +97,29 @@ describe('node-wide quotas leased to workers', () => {
     expect(next.admitted).toBe(false);
     expect(next.consumed).toBe(admitted.length * 100);
     expect(next.reserved).toBe(0);
+  });
+
+  it("the other workers' usage is refreshed from the primary once it is older than viewTtlMs", async () => {
+    let now = 1000;
+    const { clients, acquires } = node(2, { now: () => now });
+    const [w0, w1] = [at(clients, 0), at(clients, 1)];
+    const a = await w1.admit('v', 1_000_000, 60, 10);
+    await w1.settle('v', {
+      limit: 1_000_000,
+      windowSeconds: 60,
+      windowId: a.windowId,
+      reserved: 10,
+      actual: 10,
+    });
+    await w0.admit('v', 1_000_000, 60, 10);
+    const before = acquires();
+    const b = await w1.admit('v', 1_000_000, 60, 10);
+    expect(acquires()).toBe(before); // from w1's lease
+    expect(b.reserved).toBe(0); // w0's reservation is not known to w1 yet
+    now += 100;
+    const c = await w1.admit('v', 1_000_000, 60, 10);
+    expect(acquires()).toBe(before + 1);
+    expect(c).toMatchObject({ consumed: 10, reserved: 20 });
   });
 
   it('concurrent requests on one worker, sent before any answer came back, admit exactly the quota', async () => {

@@ -1,17 +1,19 @@
 /**
  * @module ai-quota/enforce
- * The three moments of a token quota: the access-phase check (refuse iff consumed ≥ limit, spec
- * §3.3), the dry-run used by ai-proxy-multi's rate-limit-aware pick (§3.5), and the charge after
- * the response (decision D5: the same usage, the instance that actually served, never a request
- * the gateway refused).
+ * The three moments of a token quota: the access-phase admission (refuse iff consumed (+ reserved,
+ * with reserve_tokens) ≥ limit, spec §3.3, issue 14), the dry-run used by ai-proxy-multi's
+ * rate-limit-aware pick (§3.5), and the settlement after the response (decision D5: the same
+ * usage, the instance that actually served, never a request the gateway refused).
  */
+import { estimateUsage } from '@tollgate/ai';
 import {
   exit,
+  ownValue,
   setOwn,
-  type CounterState,
-  type CounterStore,
   type Exit,
   type Logger,
+  type QuotaAdmission,
+  type QuotaStore,
   type RequestContext,
 } from '@tollgate/core';
 import { compileCostExpr } from '@tollgate/schema';
@@ -24,48 +26,81 @@ import {
   type QuotaFlavour,
 } from './quota';
 
-/** Picks the counter store of a configuration (local or Redis). */
-export type StoreResolver = (conf: QuotaConf) => CounterStore;
+/** Picks the quota store of a configuration (local or Redis). */
+export type StoreResolver = (conf: QuotaConf) => QuotaStore;
+
+/** One admitted quota of a request, as its settlement needs it. */
+interface Admitted {
+  windowId: string;
+  reserved: number;
+  limit: number;
+  windowSeconds: number;
+}
 
 interface QuotaRequestState {
-  /** This plugin refused the request: nothing is charged. */
+  /** This plugin refused the request: its reservations were released, nothing is charged. */
   rejected: boolean;
-  /** The charge was made (once per request). */
-  charged: boolean;
+  /** The settlement was made (once per request). */
+  settled: boolean;
   /** Counters were unusable and allow_degradation let the request through. */
   degraded: boolean;
+  /** The admissions of this request by counter key, until settled. */
+  readonly admitted: Map<string, Admitted>;
 }
 
 function requestState(ctx: RequestContext, flavour: QuotaFlavour): QuotaRequestState {
   return ctx.pluginState(`${flavour.plugin}:quota`, () => ({
     rejected: false,
-    charged: false,
+    settled: false,
     degraded: false,
+    admitted: new Map<string, Admitted>(),
   }));
-}
-
-async function peekAll(store: CounterStore, quotas: Quota[]): Promise<CounterState[]> {
-  return Promise.all(quotas.map((q) => store.peek(q.counterKey)));
 }
 
 function setHeaders(
   ctx: RequestContext,
   conf: QuotaConf,
   quota: Quota,
-  state: CounterState,
+  admission: QuotaAdmission,
+  reserving: number | undefined,
   refused: boolean,
 ): void {
   if (!conf.show_limit_quota_header) return;
-  const [limit, remaining, reset] = quota.headers;
+  const [limit, remaining, reset, reserved] = quota.headers;
   const headers = ctx.response.extraHeaders;
+  const used = admission.consumed + admission.reserved;
   setOwn(headers, limit, String(quota.limit));
-  setOwn(headers, remaining, String(refused ? 0 : Math.max(0, quota.limit - state.consumed)));
-  setOwn(headers, reset, resetSeconds(quota, state.resetInMs));
+  setOwn(headers, remaining, String(refused ? 0 : Math.max(0, quota.limit - used)));
+  setOwn(headers, reset, resetSeconds(quota, admission.resetInMs));
+  if (reserving !== undefined) {
+    const mine = admission.admitted && !refused ? reserving : 0;
+    setOwn(headers, reserved, String(admission.reserved + mine));
+  }
 }
 
 /**
- * Access phase: refuse with `rejected_code` (and `{"error_msg": rejected_msg}`) when a quota of
- * the picked instance is used up. Counter faults follow `allow_degradation`.
+ * Release what an admission reserved (a refusal, an error, an instance that did not serve).
+ * Failures are logged: the reservation then ends with its window.
+ */
+async function release(
+  store: QuotaStore,
+  key: string,
+  admitted: Admitted,
+  log: Logger,
+  plugin: string,
+): Promise<void> {
+  if (admitted.reserved === 0) return;
+  try {
+    await store.settle(key, { ...admitted, actual: 0 });
+  } catch (err) {
+    log.warn('token reservation not released: counters unavailable', { plugin, err });
+  }
+}
+
+/**
+ * Access phase: admit the request against every quota of the picked instance, reserving its
+ * estimate where `reserve_tokens` is on, or refuse with `rejected_code` (and
+ * `{"error_msg": rejected_msg}`) when one is used up. Counter faults follow `allow_degradation`.
  */
 export async function enforceQuota(
   conf: QuotaConf,
@@ -77,7 +112,7 @@ export async function enforceQuota(
   const instance = ctx.ai?.instance?.name;
   if (instance === undefined) return undefined;
   const state = requestState(ctx, flavour);
-  // Charge as soon as the answer is complete, before the response ends, so the client's next
+  // Settle as soon as the answer is complete, before the response ends, so the client's next
   // request already sees it (the log phase only catches what this missed).
   ctx.ai?.settlers.push(() => chargeQuota(conf, ctx, flavour, stores, log));
   let quotas: Quota[];
@@ -94,14 +129,42 @@ export async function enforceQuota(
     return exit(500, { error_msg: err.message });
   }
   if (quotas.length === 0) return undefined;
-  let counters: CounterState[];
-  try {
-    counters = await peekAll(stores(conf), quotas);
-  } catch (err) {
+  const store = stores(conf);
+  const reserves = quotas.map((q) => reservationFor(conf, q, ctx));
+  const outcomes = await Promise.allSettled(
+    quotas.map((q, i) => store.admit(q.counterKey, q.limit, q.windowSeconds, reserves[i])),
+  );
+  const admissions: QuotaAdmission[] = [];
+  let fault: unknown;
+  outcomes.forEach((outcome, i) => {
+    const quota = quotas[i] as Quota;
+    if (outcome.status === 'rejected') {
+      fault ??= outcome.reason;
+      return;
+    }
+    admissions.push(outcome.value);
+    if (outcome.value.admitted) {
+      state.admitted.set(quota.counterKey, {
+        windowId: outcome.value.windowId,
+        reserved: reserves[i] ?? 0,
+        limit: quota.limit,
+        windowSeconds: quota.windowSeconds,
+      });
+    }
+  });
+  const refused = fault === undefined ? admissions.findIndex((a) => !a.admitted) : -1;
+  if (fault !== undefined || refused !== -1) {
+    // Nothing this request reserved may stay held: it will not run (or counts as unmetered).
+    await Promise.all(
+      [...state.admitted].map(([key, a]) => release(store, key, a, log, flavour.plugin)),
+    );
+    state.admitted.clear();
+  }
+  if (fault !== undefined) {
     log.warn('token counters unavailable', {
       plugin: flavour.plugin,
       policy: conf.policy,
-      err,
+      err: fault,
       request_id: ctx.requestId,
     });
     if (conf.allow_degradation) {
@@ -113,8 +176,10 @@ export async function enforceQuota(
       error_msg: 'rate limit counters unavailable, request refused (allow_degradation is false)',
     });
   }
-  const refused = quotas.findIndex((q, i) => (counters[i]?.consumed ?? 0) >= q.limit);
-  quotas.forEach((q, i) => setHeaders(ctx, conf, q, counters[i] ?? { consumed: 0 }, i === refused));
+  quotas.forEach((q, i) => {
+    const admission = admissions[i];
+    if (admission) setHeaders(ctx, conf, q, admission, reserves[i], i === refused);
+  });
   if (refused === -1) {
     ctx.vars.set(`${flavour.plugin}_decision`, 'allowed');
     return undefined;
@@ -128,9 +193,10 @@ export async function enforceQuota(
 }
 
 /**
- * The dry run for a rate-limit-aware pick: whether `instance` still has quota. Sets that
- * instance's headers, as APISIX does for every instance it examines. Counter faults count as
- * admitted (the access phase then applies allow_degradation).
+ * The dry run for a rate-limit-aware pick: whether `instance` still has quota (consumed +
+ * reserved below the limit), reserving nothing. Sets that instance's headers, as APISIX does for
+ * every instance it examines. Counter faults count as admitted (the access phase then applies
+ * allow_degradation).
  */
 export async function admitsInstance(
   conf: QuotaConf,
@@ -146,47 +212,99 @@ export async function admitsInstance(
     return true;
   }
   if (quotas.length === 0) return true;
-  let counters: CounterState[];
+  let admissions: QuotaAdmission[];
   try {
-    counters = await peekAll(stores(conf), quotas);
+    const store = stores(conf);
+    admissions = await Promise.all(
+      quotas.map((q) => store.admit(q.counterKey, q.limit, q.windowSeconds, undefined)),
+    );
   } catch {
     return true;
   }
-  const exhausted = quotas.findIndex((q, i) => (counters[i]?.consumed ?? 0) >= q.limit);
-  quotas.forEach((q, i) =>
-    setHeaders(ctx, conf, q, counters[i] ?? { consumed: 0 }, i === exhausted),
-  );
+  const exhausted = admissions.findIndex((a) => !a.admitted);
+  quotas.forEach((q, i) => {
+    const admission = admissions[i];
+    if (admission) setHeaders(ctx, conf, q, admission, undefined, i === exhausted);
+  });
   return exhausted === -1;
 }
 
+/** Completion tokens a request asks for at most, when its body says (any client protocol). */
+function maxTokensOf(body: Record<string, unknown> | undefined): number | undefined {
+  if (!body) return undefined;
+  const generation = body.generationConfig;
+  const candidates = [
+    ownValue(body, 'max_tokens'),
+    ownValue(body, 'max_completion_tokens'),
+    ownValue(body, 'max_output_tokens'),
+    typeof generation === 'object' && generation !== null
+      ? ownValue(generation as Record<string, unknown>, 'maxOutputTokens')
+      : undefined,
+  ];
+  const found = candidates.find((v): v is number => Number.isSafeInteger(v) && (v as number) >= 0);
+  return found;
+}
+
+/**
+ * What a request reserves against `quota` with `reserve_tokens` (undefined without): prompt
+ * tokens estimated from the body (about 4 characters a token) and the completion it may ask for
+ * (max_tokens, or reserve_completion_tokens), combined as the quota's strategy counts them, and
+ * never above the limit (a huge max_tokens must not hold a whole window).
+ */
+function reservationFor(conf: QuotaConf, quota: Quota, ctx: RequestContext): number | undefined {
+  if (!conf.reserve_tokens) return undefined;
+  const prompt = estimateUsage(ctx.ai?.promptChars ?? 0, 0).prompt_tokens;
+  const completion = maxTokensOf(ctx.ai?.body) ?? conf.reserve_completion_tokens;
+  const usage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+  };
+  let estimate: number = usage.total_tokens;
+  if (quota.strategy === 'expression') {
+    const cost = quota.costExpr ? evaluateCost(quota.costExpr, usage) : undefined;
+    if (cost !== undefined) estimate = cost;
+  } else {
+    estimate = usage[quota.strategy];
+  }
+  return Math.min(quota.limit, Math.max(0, Math.ceil(estimate)));
+}
+
 const costExprs = new Map<string, ReturnType<typeof compileCostExpr>>();
+
+/** `expr` over `vars` (compiled once per expression); undefined when it does not evaluate. */
+function evaluateCost(expr: string, vars: Readonly<Record<string, number>>): number | undefined {
+  let evaluate = costExprs.get(expr);
+  if (!evaluate) {
+    evaluate = compileCostExpr(expr);
+    costExprs.set(expr, evaluate);
+  }
+  try {
+    return evaluate(vars);
+  } catch {
+    return undefined;
+  }
+}
 
 function costOf(quota: Quota, ctx: RequestContext): number | undefined {
   const usage = ctx.ai?.usage;
   if (!usage) return undefined;
   if (quota.strategy === 'expression') {
     if (!quota.costExpr) return undefined;
-    let evaluate = costExprs.get(quota.costExpr);
-    if (!evaluate) {
-      evaluate = compileCostExpr(quota.costExpr);
-      costExprs.set(quota.costExpr, evaluate);
-    }
     const source = ctx.ai?.rawUsage ?? (usage as unknown as Record<string, unknown>);
     const vars: Record<string, number> = Object.fromEntries(
       Object.entries(source).filter((e): e is [string, number] => typeof e[1] === 'number'),
     );
-    try {
-      return evaluate(vars);
-    } catch {
-      return undefined;
-    }
+    return evaluateCost(quota.costExpr, vars);
   }
   return usage[quota.strategy];
 }
 
 /**
- * Log phase: charge the usage to every quota of the instance that served, unless this plugin
- * refused the request or the LLM was never called. Failures are logged, never surfaced.
+ * Settlement, when the answer is complete (or in the log phase): the usage replaces each
+ * admission's reservation on every quota of the instance that served; reservations of quotas
+ * that did not serve (a fallback, an LLM never called) are released. Nothing is charged for a
+ * request this plugin refused. Failures are logged, never surfaced.
  */
 export async function chargeQuota(
   conf: QuotaConf,
@@ -196,39 +314,55 @@ export async function chargeQuota(
   log: Logger,
 ): Promise<void> {
   const ai = ctx.ai;
-  const instance = ai?.instance?.name;
-  if (!ai || instance === undefined || ai.upstreamStatus === undefined) return;
   const state = requestState(ctx, flavour);
-  if (state.rejected || state.charged) return;
-  state.charged = true;
-  let quotas: Quota[];
-  try {
-    quotas = quotasFor(conf, ctx, instance, flavour);
-  } catch {
-    return;
-  }
-  for (const quota of quotas) {
-    const cost = costOf(quota, ctx);
-    if (cost === undefined) {
-      if (ai.upstreamStatus < 300)
-        log.warn('failed to get token usage for llm service', {
-          plugin: flavour.plugin,
-          instance,
-          request_id: ctx.requestId,
-        });
-      continue;
-    }
-    if (cost <= 0) continue;
+  if (state.rejected || state.settled) return;
+  state.settled = true;
+  const store = stores(conf);
+  const instance = ai?.instance?.name;
+  let quotas: Quota[] = [];
+  if (ai && instance !== undefined && ai.upstreamStatus !== undefined) {
     try {
-      await stores(conf).charge(quota.counterKey, cost, quota.windowSeconds);
-    } catch (err) {
-      log.warn('token charge lost: counters unavailable', {
+      quotas = quotasFor(conf, ctx, instance, flavour);
+    } catch {
+      quotas = [];
+    }
+  }
+  const settlements: Promise<void>[] = [];
+  for (const quota of quotas) {
+    const admitted = state.admitted.get(quota.counterKey);
+    state.admitted.delete(quota.counterKey);
+    const cost = costOf(quota, ctx);
+    if (cost === undefined && (ai?.upstreamStatus ?? 0) < 300) {
+      log.warn('failed to get token usage for llm service', {
         plugin: flavour.plugin,
         instance,
-        cost,
-        err,
         request_id: ctx.requestId,
       });
     }
+    const actual = Math.max(0, Math.ceil(cost ?? 0));
+    if (actual === 0 && !admitted?.reserved) continue;
+    const settlement = {
+      limit: quota.limit,
+      windowSeconds: quota.windowSeconds,
+      windowId: admitted?.windowId ?? '',
+      reserved: admitted?.reserved ?? 0,
+      actual,
+    };
+    settlements.push(
+      store.settle(quota.counterKey, settlement).catch((err: unknown) => {
+        log.warn('token charge lost: counters unavailable', {
+          plugin: flavour.plugin,
+          instance,
+          cost: actual,
+          err,
+          request_id: ctx.requestId,
+        });
+      }),
+    );
   }
+  for (const [key, admitted] of state.admitted) {
+    settlements.push(release(store, key, admitted, log, flavour.plugin));
+  }
+  state.admitted.clear();
+  await Promise.all(settlements);
 }

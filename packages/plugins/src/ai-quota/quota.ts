@@ -30,6 +30,9 @@ export interface QuotaConf {
   rejected_code: number;
   rejected_msg?: string;
   show_limit_quota_header: boolean;
+  /** Reserve an estimate at admission (issue 14). */
+  reserve_tokens: boolean;
+  reserve_completion_tokens: number;
   policy: string;
   allow_degradation: boolean;
 }
@@ -39,8 +42,8 @@ export interface Quota {
   counterKey: string;
   limit: number;
   windowSeconds: number;
-  /** Header names: Limit, Remaining, Reset. */
-  headers: [string, string, string];
+  /** Header names: Limit, Remaining, Reset, Reserved (the last with reserve_tokens only). */
+  headers: [string, string, string, string];
   strategy: QuotaConf['limit_strategy'];
   costExpr?: string;
 }
@@ -86,20 +89,25 @@ function counterKey(
   return `tollgate:${flavour.plugin}:${owner}:${configHash(conf)}:${key}`;
 }
 
-function instanceHeaders(flavour: QuotaFlavour, instance: string): [string, string, string] {
+function instanceHeaders(
+  flavour: QuotaFlavour,
+  instance: string,
+): [string, string, string, string] {
   return [
     `${flavour.headerStem}-Limit-${instance}`,
     `${flavour.headerStem}-Remaining-${instance}`,
     `${flavour.headerStem}-Reset-${instance}`,
+    `${flavour.headerStem}-Reserved-${instance}`,
   ];
 }
 
-function ruleHeaders(flavour: QuotaFlavour, prefix: string): [string, string, string] {
+function ruleHeaders(flavour: QuotaFlavour, prefix: string): [string, string, string, string] {
   const [head = 'X-AI', tail = 'RateLimit'] = flavour.headerStem.split(/-(?=RateLimit$)/);
   return [
     `${head}-${prefix}-${tail}-Limit`,
     `${head}-${prefix}-${tail}-Remaining`,
     `${head}-${prefix}-${tail}-Reset`,
+    `${head}-${prefix}-${tail}-Reserved`,
   ];
 }
 

@@ -24,6 +24,8 @@ describe('ai-consumer-rate-limiting (tollgate-decisions.md D3)', () => {
       ...conf,
       limit_strategy: 'total_tokens',
       show_limit_quota_header: true,
+      reserve_tokens: true,
+      reserve_completion_tokens: 256,
       policy: 'local',
       allow_degradation: false,
     });

@@ -78,6 +78,8 @@ describe('ai-rate-limiting schema (spec §3.1, §8.2)', () => {
     expect(r.valid && r.value).toEqual({
       instances,
       show_limit_quota_header: true,
+      reserve_tokens: false,
+      reserve_completion_tokens: 256,
       limit_strategy: 'total_tokens',
       rejected_code: 503,
       policy: 'local',

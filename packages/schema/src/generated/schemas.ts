@@ -2047,6 +2047,17 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "type": "string",
         "minLength": 1
       },
+      "reserve_tokens": {
+        "description": "Tollgate extension: reserve each request's estimated tokens at admission (prompt tokens counted from the body plus max_tokens, or reserve_completion_tokens), so requests in flight count against the quota and concurrent requests cannot overshoot it; the estimate is replaced by the usage when it is known, and released when the request is refused or fails (on by default here; false gives APISIX's check-then-charge).",
+        "type": "boolean",
+        "default": true
+      },
+      "reserve_completion_tokens": {
+        "description": "Completion tokens reserved for a request that sets no max_tokens (with reserve_tokens).",
+        "type": "integer",
+        "minimum": 0,
+        "default": 256
+      },
       "show_limit_quota_header": {
         "description": "Send the X-AI-Consumer-RateLimit-* headers.",
         "type": "boolean",
@@ -2958,6 +2969,17 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
             "type": "string"
           }
         ]
+      },
+      "reserve_tokens": {
+        "description": "Tollgate extension: reserve each request's estimated tokens at admission (prompt tokens counted from the body plus max_tokens, or reserve_completion_tokens), so requests in flight count against the quota and concurrent requests cannot overshoot it; the estimate is replaced by the usage when it is known, and released when the request is refused or fails (off by default here, for APISIX's check-then-charge).",
+        "type": "boolean",
+        "default": false
+      },
+      "reserve_completion_tokens": {
+        "description": "Completion tokens reserved for a request that sets no max_tokens (with reserve_tokens).",
+        "type": "integer",
+        "minimum": 0,
+        "default": 256
       },
       "show_limit_quota_header": {
         "description": "Send the X-AI-RateLimit-* headers.",

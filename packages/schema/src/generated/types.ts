@@ -1935,6 +1935,14 @@ export interface AiConsumerRateLimitingConf {
    */
   rejected_msg?: string;
   /**
+   * Tollgate extension: reserve each request's estimated tokens at admission (prompt tokens counted from the body plus max_tokens, or reserve_completion_tokens), so requests in flight count against the quota and concurrent requests cannot overshoot it; the estimate is replaced by the usage when it is known, and released when the request is refused or fails (on by default here; false gives APISIX's check-then-charge).
+   */
+  reserve_tokens: boolean;
+  /**
+   * Completion tokens reserved for a request that sets no max_tokens (with reserve_tokens).
+   */
+  reserve_completion_tokens: number;
+  /**
    * Send the X-AI-Consumer-RateLimit-* headers.
    */
   show_limit_quota_header: boolean;
@@ -2752,6 +2760,14 @@ export interface AiRateLimitingConf {
    * Window length in seconds for limit; an integer or a variable template.
    */
   time_window?: number | string;
+  /**
+   * Tollgate extension: reserve each request's estimated tokens at admission (prompt tokens counted from the body plus max_tokens, or reserve_completion_tokens), so requests in flight count against the quota and concurrent requests cannot overshoot it; the estimate is replaced by the usage when it is known, and released when the request is refused or fails (off by default here, for APISIX's check-then-charge).
+   */
+  reserve_tokens: boolean;
+  /**
+   * Completion tokens reserved for a request that sets no max_tokens (with reserve_tokens).
+   */
+  reserve_completion_tokens: number;
   /**
    * Send the X-AI-RateLimit-* headers.
    */
@@ -7215,6 +7231,14 @@ export interface AiConsumerRateLimitingConfInput {
    */
   rejected_msg?: string;
   /**
+   * Tollgate extension: reserve each request's estimated tokens at admission (prompt tokens counted from the body plus max_tokens, or reserve_completion_tokens), so requests in flight count against the quota and concurrent requests cannot overshoot it; the estimate is replaced by the usage when it is known, and released when the request is refused or fails (on by default here; false gives APISIX's check-then-charge).
+   */
+  reserve_tokens?: boolean;
+  /**
+   * Completion tokens reserved for a request that sets no max_tokens (with reserve_tokens).
+   */
+  reserve_completion_tokens?: number;
+  /**
    * Send the X-AI-Consumer-RateLimit-* headers.
    */
   show_limit_quota_header?: boolean;
@@ -8032,6 +8056,14 @@ export interface AiRateLimitingConfInput {
    * Window length in seconds for limit; an integer or a variable template.
    */
   time_window?: number | string;
+  /**
+   * Tollgate extension: reserve each request's estimated tokens at admission (prompt tokens counted from the body plus max_tokens, or reserve_completion_tokens), so requests in flight count against the quota and concurrent requests cannot overshoot it; the estimate is replaced by the usage when it is known, and released when the request is refused or fails (off by default here, for APISIX's check-then-charge).
+   */
+  reserve_tokens?: boolean;
+  /**
+   * Completion tokens reserved for a request that sets no max_tokens (with reserve_tokens).
+   */
+  reserve_completion_tokens?: number;
   /**
    * Send the X-AI-RateLimit-* headers.
    */
