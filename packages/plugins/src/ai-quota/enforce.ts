@@ -182,6 +182,8 @@ export async function enforceQuota(
   });
   if (refused === -1) {
     ctx.vars.set(`${flavour.plugin}_decision`, 'allowed');
+    const reserved = Math.max(0, ...reserves.map((r) => r ?? 0));
+    if (reserved > 0) ctx.vars.set(`${flavour.plugin}_reserved_tokens`, reserved);
     return undefined;
   }
   state.rejected = true;
@@ -328,6 +330,7 @@ export async function chargeQuota(
     }
   }
   const settlements: Promise<void>[] = [];
+  let settled = 0;
   for (const quota of quotas) {
     const admitted = state.admitted.get(quota.counterKey);
     state.admitted.delete(quota.counterKey);
@@ -340,6 +343,7 @@ export async function chargeQuota(
       });
     }
     const actual = Math.max(0, Math.ceil(cost ?? 0));
+    settled = Math.max(settled, actual);
     if (actual === 0 && !admitted?.reserved) continue;
     const settlement = {
       limit: quota.limit,
@@ -360,6 +364,8 @@ export async function chargeQuota(
       }),
     );
   }
+  // The same usage goes to every quota of the instance: the metric counts it once.
+  if (settled > 0) ctx.vars.set(`${flavour.plugin}_settled_tokens`, settled);
   for (const [key, admitted] of state.admitted) {
     settlements.push(release(store, key, admitted, log, flavour.plugin));
   }

@@ -109,6 +109,7 @@ export const LABELS = {
   instanceScore: ['route', 'instance'],
   quotaRejections: ['plugin', 'consumer', 'instance'],
   quotaRemaining: ['plugin', 'instance', 'consumer'],
+  quotaTokens: ['plugin', 'consumer', 'instance'],
   instanceHealth: ['owner', 'instance', 'source'],
   breakerState: ['owner', 'instance'],
 } as const;
@@ -173,6 +174,8 @@ export interface RequestMetrics {
   readonly spills: Counter<L<'spills'>>;
   readonly instanceScore: Gauge<L<'instanceScore'>>;
   readonly quotaRejections: Counter<L<'quotaRejections'>>;
+  readonly quotaReserved: Counter<L<'quotaTokens'>>;
+  readonly quotaSettled: Counter<L<'quotaTokens'>>;
   readonly quotaRemaining: Gauge<L<'quotaRemaining'>>;
   readonly instanceHealth: Gauge<L<'instanceHealth'>>;
   readonly breakerState: Gauge<L<'breakerState'>>;
@@ -308,6 +311,18 @@ export function createRequestMetrics(
       name: 'tollgate_ai_quota_rejections_total',
       help: 'Requests refused by a token quota',
       labelNames: LABELS.quotaRejections,
+      registers,
+    }),
+    quotaReserved: new Counter({
+      name: 'tollgate_ai_quota_reserved_tokens_total',
+      help: 'Tokens reserved at admission by token quotas with reserve_tokens (the estimates)',
+      labelNames: LABELS.quotaTokens,
+      registers,
+    }),
+    quotaSettled: new Counter({
+      name: 'tollgate_ai_quota_settled_tokens_total',
+      help: 'Tokens charged to token quotas when the usage was known',
+      labelNames: LABELS.quotaTokens,
       registers,
     }),
     quotaRemaining: new Gauge({

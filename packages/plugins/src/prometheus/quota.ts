@@ -31,6 +31,33 @@ export function quotaRejections(ctx: RequestContext): QuotaRejection[] {
   return out;
 }
 
+/** Tokens one request reserved and settled, per quota plugin (from the `<plugin>_*_tokens` variables). */
+export interface QuotaTokens {
+  labels: QuotaRejection;
+  reserved: number;
+  settled: number;
+}
+
+/** What each quota plugin reserved and settled for `ctx`. */
+export function quotaTokens(ctx: RequestContext): QuotaTokens[] {
+  const out: QuotaTokens[] = [];
+  for (const plugin of QUOTA_PLUGINS) {
+    const reserved = ctx.vars.get(`${plugin}_reserved_tokens`);
+    const settled = ctx.vars.get(`${plugin}_settled_tokens`);
+    if (typeof reserved !== 'number' && typeof settled !== 'number') continue;
+    out.push({
+      labels: {
+        plugin,
+        consumer: ctx.consumer?.username ?? '',
+        instance: ctx.ai?.instance?.name ?? '',
+      },
+      reserved: typeof reserved === 'number' ? reserved : 0,
+      settled: typeof settled === 'number' ? settled : 0,
+    });
+  }
+  return out;
+}
+
 /** `X-AI-RateLimit-Remaining-<instance>` / `X-AI-Consumer-RateLimit-Remaining-<instance>`. */
 const INSTANCE_HEADER = /^x-ai-(consumer-)?ratelimit-remaining-(.+)$/i;
 /** Rule quotas: `X-AI-<prefix>-RateLimit-Remaining` / `X-AI-Consumer-<prefix>-RateLimit-Remaining`. */

@@ -229,6 +229,35 @@ describe('AI requests', () => {
     ).toEqual([1]);
   });
 
+  it('counts the tokens quotas reserved at admission and settled afterwards', async () => {
+    const ctx = aiRequest({ status: 200 });
+    ctx.consumer = { username: 'jack', plugins: [] };
+    ctx.vars.set('ai-consumer-rate-limiting_reserved_tokens', 300);
+    ctx.vars.set('ai-consumer-rate-limiting_settled_tokens', 120);
+    ctx.vars.set('ai-rate-limiting_settled_tokens', 120);
+    recordRequest(metrics, {}, ctx);
+    recordRequest(metrics, {}, ctx);
+    const labels = { consumer: 'jack', instance: 'openai-gpt4' };
+    expect(
+      await values('tollgate_ai_quota_reserved_tokens_total', {
+        ...labels,
+        plugin: 'ai-consumer-rate-limiting',
+      }),
+    ).toEqual([600]);
+    expect(
+      await values('tollgate_ai_quota_settled_tokens_total', {
+        ...labels,
+        plugin: 'ai-consumer-rate-limiting',
+      }),
+    ).toEqual([240]);
+    expect(
+      await values('tollgate_ai_quota_reserved_tokens_total', { plugin: 'ai-rate-limiting' }),
+    ).toEqual([]);
+    expect(
+      await values('tollgate_ai_quota_settled_tokens_total', { plugin: 'ai-rate-limiting' }),
+    ).toEqual([240]);
+  });
+
   it('counts fallbacks from the instances tried, or exactly as noted', async () => {
     recordRequest(metrics, {}, aiRequest({ tried: ['a', 'b'], reason: 'http_5xx', usage: [1, 1] }));
     expect(

@@ -20,7 +20,7 @@ import {
   statusCode,
   type RequestIdentity,
 } from './labels';
-import { quotaRejections, type QuotaRemainingTable } from './quota';
+import { quotaRejections, quotaTokens, type QuotaRemainingTable } from './quota';
 
 /** The plugin configuration the recording reads. */
 export interface RecordConf {
@@ -202,5 +202,9 @@ export function recordRequest(
     metrics.instanceScore.set({ route: id.route, instance }, score);
   }
   for (const refusal of quotaRejections(ctx)) metrics.quotaRejections.inc({ ...refusal });
+  for (const { labels, reserved, settled } of quotaTokens(ctx)) {
+    if (reserved > 0) metrics.quotaReserved.inc({ ...labels }, reserved);
+    if (settled > 0) metrics.quotaSettled.inc({ ...labels }, settled);
+  }
   quotaTable?.observe(ctx);
 }
