@@ -1,0 +1,166 @@
+/**
+ * Issue 14: Tollgate beside its peers, measured from outside in one run. Targets: a bare
+ * `node:http` pass-through proxy (the floor), Portkey's OSS gateway (installed from npm into a
+ * cache on first use), and Tollgate nodes with 1 and N workers on the route key-auth +
+ * ai-proxy-multi (two openai-compatible instances) + ai-rate-limiting (local), access log to a
+ * file, keep-alive. All of them send to the same OpenAI-compatible mock upstream (its own
+ * processes). autocannon loads each target at 64 and 256 connections; undici measures the added
+ * p50 at one connection, plain and streamed, against the mock straight; /proc gives the CPU time
+ * of each target's process tree (and a Tollgate primary's own) per request.
+ *
+ * Targets, the mock and the load generator are pinned apart with taskset (peers/machine.ts). The
+ * run fails, and writes no results file, when the mock or the load generator was near saturation
+ * (it, not the target, would have been measured), when a connection on the benchmark's ports was
+ * not on loopback, or when a target answered with errors (peers/checks.ts).
+ *
+ *   pnpm bench peers
+ *   BENCH_SECONDS=5 (per load step)  BENCH_LATENCY_SECONDS=2 (per one-connection measurement)
+ *   BENCH_WORKERS=1,2,4,8  BENCH_MOCK_PROCS=4  BENCH_PEERS_CACHE=/tmp/tollgate-bench-peers
+ *   BENCH_PEERS_SKIP_PORTKEY=1
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pin, printTable } from './lib';
+import { verify } from './peers/checks';
+import { layout, machine } from './peers/machine';
+import { measure, type MeasureOptions, type Outcome } from './peers/measure';
+import { tableRows, writeReport } from './peers/report';
+import {
+  PORTKEY_VERSION,
+  installPortkey,
+  startBare,
+  startMock,
+  startPortkey,
+  startTollgateNode,
+  type Target,
+} from './peers/targets';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 2);
+const WARMUP_SECONDS = 1;
+const CONNECTIONS = [64, 256];
+const BARE = 'bare node:http pass-through';
+const PORTKEY = `Portkey OSS ${PORTKEY_VERSION}`;
+
+function workerCounts(nproc: number): number[] {
+  const env = process.env.BENCH_WORKERS;
+  if (env) return env.split(',').map((w) => Math.max(1, Math.floor(Number(w)) || 1));
+  return nproc >= 16 ? [1, 2, 4, 8] : [1, 2];
+}
+
+interface Planned {
+  name: string;
+  cores: string;
+  workers?: number;
+  start: () => Promise<Target>;
+}
+
+async function main() {
+  const m = machine();
+  const counts = workerCounts(m.nproc);
+  const mockProcs = process.env.BENCH_MOCK_PROCS ? Number(process.env.BENCH_MOCK_PROCS) : undefined;
+  const place = layout(m.nproc, Math.max(...counts), mockProcs);
+  if (!pin([process.pid], place.loadgenCores)) throw new Error('taskset is needed to pin cores');
+  const options: MeasureOptions = {
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    latencySeconds: LATENCY_SECONDS,
+    threads: place.loadgenThreads,
+  };
+  const dirty = m.uncommitted.length;
+  process.stdout.write(
+    `machine: ${m.nproc} cores, ${m.cpuModel}, node ${m.node}, commit ${m.commit}` +
+      `${dirty > 0 ? ` (+ ${dirty} uncommitted files under packages/, apps/)` : ''}\n` +
+      `pinning: ${place.describe}\n` +
+      `${SECONDS} s per load step at ${CONNECTIONS.join(' and ')} connections ` +
+      `(after ${WARMUP_SECONDS} s warm-up), ${LATENCY_SECONDS} s per one-connection latency measurement\n`,
+  );
+
+  const mock = await startMock(place.mockProcesses, place.mockCores);
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-peers-'));
+  const single = place.targetCores(0);
+  const outcomes: Outcome[] = [];
+  const plan: Planned[] = [{ name: BARE, cores: single, start: () => startBare(mock, single) }];
+  const installed = process.env.BENCH_PEERS_SKIP_PORTKEY
+    ? { error: 'skipped (BENCH_PEERS_SKIP_PORTKEY)' }
+    : installPortkey();
+  if ('error' in installed) {
+    process.stdout.write(`· ${PORTKEY}: ${installed.error}\n`);
+    outcomes.push({ name: PORTKEY, cores: single, error: installed.error });
+  } else {
+    const start = () => startPortkey(installed.entry, mock, single);
+    plan.push({ name: PORTKEY, cores: single, start });
+  }
+  for (const workers of counts) {
+    const cores = place.targetCores(workers);
+    const name = `Tollgate, ${workers} worker${workers === 1 ? '' : 's'}`;
+    plan.push({
+      name,
+      cores,
+      workers,
+      start: () => startTollgateNode(workers, mock, cores, logDir),
+    });
+  }
+
+  try {
+    for (const entry of plan) {
+      process.stdout.write(
+        `· ${entry.name} on core${entry.cores.length > 1 ? 's' : ''} ${entry.cores}\n`,
+      );
+      const row: Outcome = { name: entry.name, cores: entry.cores, workers: entry.workers };
+      let target: Target | undefined;
+      try {
+        target = await entry.start();
+        row.measured = await measure(target, mock, options);
+      } catch (err) {
+        row.error = (err as Error).message.split('\n')[0] ?? String(err);
+        process.stdout.write(`  not measured: ${row.error}\n`);
+      } finally {
+        await target?.stop();
+      }
+      outcomes.push(row);
+    }
+  } finally {
+    await mock.stop();
+    fs.rmSync(logDir, { recursive: true, force: true });
+  }
+
+  const order = [BARE, PORTKEY, ...plan.slice(1).map((p) => p.name)];
+  outcomes.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  const rows = tableRows(outcomes, BARE);
+  const verdict = verify(outcomes, place);
+  process.stdout.write('\n');
+  printTable(rows);
+  process.stdout.write(`\n${verdict.lines.map((c) => `check: ${c}`).join('\n')}\n`);
+  if (verdict.problems.length > 0) {
+    process.stderr.write('pnpm bench peers: the run is not valid; no results file written\n');
+    process.exitCode = 1;
+    return;
+  }
+  const file = await writeReport({
+    machine: m,
+    layout: place.describe,
+    settings:
+      `${SECONDS} s per load step (autocannon 9, keep-alive, after ${WARMUP_SECONDS} s at 64 connections); ` +
+      `added p50 at one connection from undici, ${LATENCY_SECONDS} s through the target and ` +
+      `${LATENCY_SECONDS} s straight to the mock in alternating slices`,
+    rows,
+    checks: verdict.lines,
+    notes: [
+      'rps: 2xx answers per second; p99 @256 from autocannon (1 ms resolution).',
+      'added p50 @1: p50 through the target minus p50 straight to the mock, one keep-alive connection, same run; stream: the same for the time to the end of a short SSE stream (7 events).',
+      "CPU µs/req: user + system time of the target's whole process tree (/proc/<pid>/stat) over both load steps, divided by the answers; ×bare: against the bare proxy of the same run.",
+      "primary: a Tollgate node's primary process alone (cores busy during the 256-connection step, and its µs per request over both steps); it must not grow with the worker count.",
+      `Portkey: @portkey-ai/gateway@${PORTKEY_VERSION} from npm, run as \`build/start-server.js --headless\`, with @hono/node-server pinned to the version its own lockfile uses (newer ones break its streaming on Node: Portkey-AI/gateway#1389); headers x-portkey-provider: openai, x-portkey-custom-host: the mock's /v1.`,
+      'Tollgate route: key-auth + ai-proxy-multi (two openai-compatible instances, same mock endpoint) + ai-rate-limiting (local, a limit never reached); access log to a file; embedded store.',
+    ],
+  });
+  process.stdout.write(`written to ${path.relative(process.cwd(), file)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
