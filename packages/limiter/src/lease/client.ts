@@ -43,6 +43,8 @@ interface Lease {
   othersConsumed: number;
   othersCommitted: number;
   viewAt: number;
+  /** The refresh of the view in flight, if any. */
+  refreshing?: Promise<void>;
 }
 
 interface Pending {
@@ -105,8 +107,13 @@ export class LeaseClient implements QuotaStore {
     const want = reserve ?? 0;
     checkReserve(want);
     let lease = this.live(key);
-    const slack = lease ? lease.granted - lease.committed : 0;
-    if (lease && slack > 0 && slack >= want && this.clock.now() - lease.viewAt < this.viewTtlMs) {
+    if (lease && covers(lease, want) && this.clock.now() - lease.viewAt >= this.viewTtlMs) {
+      // One refresh per key at a time: admissions that find the view old wait for the same answer.
+      lease.refreshing ??= this.refresh(key, limit, windowSeconds, lease);
+      await lease.refreshing;
+      lease = this.live(key);
+    }
+    if (lease && covers(lease, want) && this.clock.now() - lease.viewAt < this.viewTtlMs) {
       return this.take(key, lease, want, true);
     }
     const reply = await this.request({
@@ -231,6 +238,21 @@ export class LeaseClient implements QuotaStore {
     };
   }
 
+  private async refresh(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    lease: Lease,
+  ): Promise<void> {
+    try {
+      this.apply(key, await this.acquire(key, limit, windowSeconds, lease));
+    } catch {
+      // The admission asks the primary itself and fails (or degrades) there.
+    } finally {
+      lease.refreshing = undefined;
+    }
+  }
+
   /** Account this worker's usage with the primary without admitting anything (and top up). */
   private acquire(key: string, limit: number, windowSeconds: number, lease: Lease | undefined) {
     return this.request({
@@ -328,6 +350,12 @@ export class LeaseClient implements QuotaStore {
       }
     });
   }
+}
+
+/** True when `lease` has unused budget for a request reserving `want` (at least 1 token left). */
+function covers(lease: Lease, want: number): boolean {
+  const slack = lease.granted - lease.committed;
+  return slack > 0 && slack >= want;
 }
 
 function unavailable(why: string): CounterStoreUnavailableError {
