@@ -256,7 +256,7 @@ function maxTokensOf(body: Record<string, unknown> | undefined): number | undefi
 function reservationFor(conf: QuotaConf, quota: Quota, ctx: RequestContext): number | undefined {
   if (!conf.reserve_tokens) return undefined;
   const prompt = estimateUsage(ctx.ai?.promptChars ?? 0, 0).prompt_tokens;
-  const completion = maxTokensOf(ctx.ai?.body) ?? conf.reserve_completion_tokens;
+  const completion = maxTokensOf(ctx.ai?.body) ?? conf.reserve_completion_tokens ?? 256;
   const usage = {
     prompt_tokens: prompt,
     completion_tokens: completion,

@@ -31,8 +31,8 @@ export interface QuotaConf {
   rejected_msg?: string;
   show_limit_quota_header: boolean;
   /** Reserve an estimate at admission (issue 14). */
-  reserve_tokens: boolean;
-  reserve_completion_tokens: number;
+  reserve_tokens?: boolean;
+  reserve_completion_tokens?: number;
   policy: string;
   allow_degradation: boolean;
 }
