@@ -16,13 +16,13 @@
  *   pnpm bench peers
  *   BENCH_SECONDS=5 (per load step)  BENCH_LATENCY_SECONDS=2 (per one-connection measurement)
  *   BENCH_WORKERS=1,2,4,8  BENCH_MOCK_PROCS=4  BENCH_PEERS_CACHE=/tmp/tollgate-bench-peers
- *   BENCH_PEERS_SKIP_PORTKEY=1
+ *   BENCH_PEERS_SKIP_PORTKEY=1  BENCH_PEERS_RETRIES=2 (runs of a load step disturbed by other programs)
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pin, printTable } from './lib';
-import { verify } from './peers/checks';
+import { QUIET_CORES, verify } from './peers/checks';
 import { layout, machine } from './peers/machine';
 import { measure, type MeasureOptions, type Outcome } from './peers/measure';
 import { tableRows, writeReport } from './peers/report';
@@ -68,6 +68,8 @@ async function main() {
     warmupSeconds: WARMUP_SECONDS,
     latencySeconds: LATENCY_SECONDS,
     threads: place.loadgenThreads,
+    quietCores: QUIET_CORES,
+    retries: Number(process.env.BENCH_PEERS_RETRIES ?? 2),
   };
   const dirty = m.uncommitted.length;
   process.stdout.write(
@@ -152,6 +154,7 @@ async function main() {
       'rps: 2xx answers per second; p99 @256 from autocannon (1 ms resolution).',
       'added p50 @1: p50 through the target minus p50 straight to the mock, one keep-alive connection, same run; stream: the same for the time to the end of a short SSE stream (7 events).',
       "CPU µs/req: user + system time of the target's whole process tree (/proc/<pid>/stat) over both load steps, divided by the answers; ×bare: against the bare proxy of the same run.",
+      `others' cores: CPU that programs other than the benchmark's took during the target's load steps (the machine may be shared); a step above ${QUIET_CORES} cores was run again, up to ${process.env.BENCH_PEERS_RETRIES ?? 2} times, keeping the quietest attempt.`,
       "primary: a Tollgate node's primary process alone (cores busy during the 256-connection step, and its µs per request over both steps); it must not grow with the worker count.",
       `Portkey: @portkey-ai/gateway@${PORTKEY_VERSION} from npm, run as \`build/start-server.js --headless\`, with @hono/node-server pinned to the version its own lockfile uses (newer ones break its streaming on Node: Portkey-AI/gateway#1389); headers x-portkey-provider: openai, x-portkey-custom-host: the mock's /v1.`,
       'Tollgate route: key-auth + ai-proxy-multi (two openai-compatible instances, same mock endpoint) + ai-rate-limiting (local, a limit never reached); access log to a file; embedded store.',

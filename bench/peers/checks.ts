@@ -11,8 +11,8 @@ import type { Outcome } from './measure';
 
 /** Above this share of their cores, the mock or the load generator may be what was measured. */
 export const SATURATED = 0.9;
-/** Other programs' CPU (cores) in a load step above which the run is called noisy. */
-const NOISY = 0.15;
+/** Other programs' CPU (cores) in a load step above which the step counts as disturbed. */
+export const QUIET_CORES = 0.15;
 
 export interface Verdict {
   /** One line per check, for the terminal and the results file. */
@@ -29,6 +29,7 @@ export function verify(outcomes: readonly Outcome[], place: Layout): Verdict {
   let softirqPeak = 0;
   let connections = 0;
   let foreign = 0;
+  let repeated = 0;
   const mockCores = coreCount(place.mockCores);
   const loadgenThreads = Math.max(1, place.loadgenThreads);
   for (const o of outcomes) {
@@ -45,6 +46,7 @@ export function verify(outcomes: readonly Outcome[], place: Layout): Verdict {
       loadgenPeak = Math.max(loadgenPeak, loadgen);
       otherPeak = Math.max(otherPeak, cores(s.otherMicros));
       softirqPeak = Math.max(softirqPeak, cores(s.softirqMicros));
+      repeated += s.attempts > 1 ? 1 : 0;
       const during = `during ${o.name} at ${s.blast.connections} connections`;
       if (mock >= SATURATED) {
         problems.push(
@@ -67,8 +69,9 @@ export function verify(outcomes: readonly Outcome[], place: Layout): Verdict {
       `(limit ${SATURATED * 100}%: neither was the bottleneck)`,
     `${connections} connections on the benchmark's ports in /proc/net/tcp{,6} halfway through the 256-connection steps, ` +
       `${foreign === 0 ? 'all' : `${foreign} NOT`} between 127.0.0.1 addresses; every URL asserted to be 127.0.0.1 before use`,
-    `other programs took up to ${fixed(otherPeak, 2)} cores during a load step` +
-      `${otherPeak > NOISY ? ' (the machine was not idle: compare rows of this run only)' : ''}; ` +
+    `other programs took up to ${fixed(otherPeak, 2)} cores during a kept load step` +
+      `${repeated > 0 ? ` (${repeated} step${repeated > 1 ? 's' : ''} run again because others were busy, the quietest attempt kept)` : ''}` +
+      `${otherPeak > QUIET_CORES ? ' (the machine was not idle: compare rows of this run only)' : ''}; ` +
       `kernel softirq (loopback TCP) up to ${fixed(softirqPeak, 2)} cores`,
     problems.length === 0 ? 'checks passed' : `CHECKS FAILED: ${problems.join('; ')}`,
   ];

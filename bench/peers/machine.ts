@@ -161,15 +161,40 @@ export function socketsOn(ports: readonly number[]): SocketCheck {
   return out;
 }
 
-/** The whole machine's CPU time so far from /proc/stat, in µs: process time and softirq. */
-export function machineCpu(): { processMicros: number; softirqMicros: number } {
+const CLOCK_TICKS_PER_SECOND = 100;
+const PF_KTHREAD = 0x00200000;
+
+/** Kernel softirq time of the whole machine so far, in µs (/proc/stat). */
+export function softirqMicros(): number {
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  // cpu  user nice system idle iowait irq softirq steal ...
-  const f = line.trim().split(/\s+/).slice(1).map(Number);
-  const ticks = (i: number) => f[i] ?? 0;
-  const perTick = 1e6 / 100;
-  return {
-    processMicros: (ticks(0) + ticks(1) + ticks(2)) * perTick,
-    softirqMicros: ticks(6) * perTick,
-  };
+  // cpu  user nice system idle iowait irq softirq ...
+  return Number(line.trim().split(/\s+/)[7] ?? 0) * (1e6 / CLOCK_TICKS_PER_SECOND);
+}
+
+/**
+ * CPU time so far, in µs, of every user-space process except `ours`, children that have exited
+ * included (utime + stime + cutime + cstime): the difference of two readings is what other
+ * programs took in between, also those that started and ended in between (their time is in their
+ * parent's cutime once reaped).
+ */
+export function othersMicros(ours: ReadonlySet<number>): number {
+  let ticks = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || ours.has(Number(entry))) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // After the command name: state ppid pgrp session tty tpgid flags minflt cminflt majflt
+    // cmajflt utime stime cutime cstime.
+    const f = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    if (((f[6] ?? 0) & PF_KTHREAD) !== 0) continue;
+    ticks += (f[11] ?? 0) + (f[12] ?? 0) + (f[13] ?? 0) + (f[14] ?? 0);
+  }
+  return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import prettier from 'prettier';
 import { coreCount, type Machine } from './machine';
-import { perRequest, type Outcome } from './measure';
+import { otherCores, perRequest, type Outcome } from './measure';
 
 export type Row = Record<string, string>;
 
@@ -26,6 +26,7 @@ const COLUMNS = [
   'CPU ×bare',
   'primary cores busy @256',
   'primary µs/req',
+  "others' cores",
   'errors',
 ] as const;
 
@@ -59,6 +60,7 @@ export function tableRows(outcomes: readonly Outcome[], bare: string): Row[] {
         1,
       );
     }
+    row["others' cores"] = fixed(Math.max(...x.steps.map(otherCores)), 2);
     row.errors = String(x.steps.reduce((sum, s) => sum + s.blast.failed, 0));
     return row;
   });
