@@ -27,6 +27,17 @@ export class TOLLGATE_ERR_STORE_VALUE_TOO_LARGE extends GatewayError {
 
 export { TOLLGATE_ERR_STORE_VALUE_TOO_LARGE as StoreValueTooLargeError };
 
+/**
+ * A single-key write to the standalone store, whose configuration is only ever replaced whole
+ * (the config file, or `PUT /apisix/admin/configs`).
+ */
+export class TOLLGATE_ERR_STORE_READ_ONLY extends GatewayError {
+  readonly code = 'TOLLGATE_ERR_STORE_READ_ONLY';
+  readonly status = 405;
+}
+
+export { TOLLGATE_ERR_STORE_READ_ONLY as StoreReadOnlyError };
+
 /** The refusal for storing `value` under `key`, or undefined when the store accepts its size. */
 export function storedItemTooLarge(
   key: string,

@@ -10,3 +10,4 @@ export type { EtcdConnectionOptions } from './etcd/client';
 export type { EtcdWatchTuning } from './etcd/watch';
 export { EmbeddedStore, type EmbeddedStoreOptions } from './embedded-store';
 export { createConfigStore, type CreateConfigStoreOptions } from './create-config-store';
+export { MemoryStore } from './memory-store';

@@ -94,7 +94,7 @@ export interface Watch {
 
 /** The interface both backends implement. */
 export interface ConfigStore {
-  readonly kind: 'etcd' | 'embedded';
+  readonly kind: 'etcd' | 'embedded' | 'standalone';
   /** Read one key. */
   get(key: string): Promise<StoredItem | undefined>;
   /** Read every key starting with `prefix`, in lexicographic order. */
