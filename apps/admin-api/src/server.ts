@@ -14,7 +14,7 @@ import {
   MAX_HEADER_BYTES,
   type Logger,
 } from '@tollgate/core';
-import { isStoreValueTooLarge, type ConfigStore } from '@tollgate/config-store';
+import { isStoreValueTooLarge, MemoryStore, type ConfigStore } from '@tollgate/config-store';
 import { DataEncryption, type DataEncryptionSettings } from '@tollgate/schema';
 import { AddressFilter, KeyChecker, type AdminKey } from './auth';
 import { EnabledPlugins } from './enabled-plugins';
@@ -23,6 +23,7 @@ import { parseBody, readRawBody } from './request-body';
 import { errorResponse, valueTooLarge, type AdminResponse } from './response';
 import { AdminContext } from './resources';
 import { dispatch } from './router';
+import { DIGEST_HEADER, StandaloneConfigs } from './standalone/configs';
 
 export interface AdminApiOptions {
   store: ConfigStore;
@@ -40,6 +41,12 @@ export interface AdminApiOptions {
   streamProxy?: boolean;
   /** `apisix.data_encryption` (APISIX's defaults when absent: on, with its public keyring). */
   dataEncryption?: DataEncryptionSettings;
+  /**
+   * API-driven standalone mode (`config_provider: yaml` on `role: traditional`): `store` is the
+   * standalone store, replaced whole through `/apisix/admin/configs`; the other resources are
+   * read-only.
+   */
+  standalone?: boolean;
   logger?: Logger;
 }
 
@@ -99,6 +106,16 @@ export function createAdminApp(options: AdminApiOptions): express.Express {
   const checker = new KeyChecker(options.adminKeys);
   const addresses = new AddressFilter(options.allowAdmin ?? DEFAULT_ALLOW_ADMIN);
   const reload = () => publishPluginList(options.store, keys, ctx.plugins);
+  const standalone =
+    options.standalone && options.store instanceof MemoryStore
+      ? new StandaloneConfigs(options.store, {
+          prefix: keys.prefix,
+          plugins: ctx.plugins,
+          streamProxy: ctx.streamProxy,
+          encryption: ctx.encryption,
+          log,
+        })
+      : undefined;
 
   const app = express();
   app.disable('x-powered-by');
@@ -133,6 +150,34 @@ export function createAdminApp(options: AdminApiOptions): express.Express {
     const segments = decodeSegments(req.originalUrl.split('?')[0] ?? '');
     if (!segments) {
       send(res, errorResponse(400, 'invalid URI: malformed percent-encoding'));
+      return;
+    }
+    if (standalone && segments[0] === 'configs') {
+      const reply = await standalone.handle({
+        method: req.method,
+        action: segments[1],
+        contentType: req.headers['content-type'],
+        accept: req.headers.accept,
+        digest: req.get(DIGEST_HEADER),
+        body:
+          req.method === 'PUT' || req.method === 'POST' ? await readRawBody(req) : Buffer.alloc(0),
+      });
+      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        log.info('admin standalone config', { method: req.method, status: reply.status });
+      }
+      if (reply.raw) res.status(reply.status).type(reply.raw.type).send(reply.raw.text);
+      else send(res, reply);
+      return;
+    }
+    if (standalone && req.method !== 'GET') {
+      send(
+        res,
+        errorResponse(
+          405,
+          `not supported ${req.method} method in standalone mode: the configuration is replaced whole with PUT /apisix/admin/configs`,
+        ),
+      );
       return;
     }
     const reply = await dispatch(
@@ -202,11 +247,12 @@ export async function startAdminServer(
   });
   const port = (server.address() as AddressInfo).port;
   log.info('admin API listening', { host: options.host, port });
-  publishPluginList(
-    options.store,
-    new KeyLayout(options.prefix ?? '/apisix'),
-    new EnabledPlugins(options.plugins),
-  ).catch((err: unknown) => log.warn('could not publish the plugin list', { err }));
+  if (!options.standalone)
+    publishPluginList(
+      options.store,
+      new KeyLayout(options.prefix ?? '/apisix'),
+      new EnabledPlugins(options.plugins),
+    ).catch((err: unknown) => log.warn('could not publish the plugin list', { err }));
   return {
     server,
     port,
