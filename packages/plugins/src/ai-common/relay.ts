@@ -78,9 +78,10 @@ async function relayBody(
     contentType = checked.contentType ?? contentType;
     answer = checked.body;
   }
-  // The caller ends the response once the request is settled (quota charges), see settleAiRequest.
+  // The caller ends the response once the request is settled (quota charges), see
+  // settleAiRequest; the body goes out with that end, in one write with the head.
   ctx.response.begin(status, contentType ? { 'content-type': contentType } : {});
-  await ctx.response.write(answer);
+  ctx.response.writeLast(answer);
   return { sent: true };
 }
 
