@@ -38,13 +38,44 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 
+/** `value` with object keys sorted at every depth; parts already in order are not copied. */
 function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const sorted = sortKeys(item);
+      if (sorted !== item) (out ??= value.slice())[i] = sorted;
+    }
+    return out ?? value;
+  }
   if (!isPlainObject(value)) return value;
-  const out: JsonObject = {};
-  for (const [key, v] of Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    setOwn(out, key, sortKeys(v));
-  return out;
+  const keys = Object.keys(value);
+  let inOrder = true;
+  for (let i = 1; i < keys.length && inOrder; i++)
+    inOrder = (keys[i - 1] as string) < (keys[i] as string);
+  let out: JsonObject | undefined;
+  if (!inOrder) {
+    keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    out = {};
+  }
+  for (const key of keys) {
+    // eslint-disable-next-line tollgate/own-keys-only -- own keys, from Object.keys
+    const item = value[key];
+    const sorted = sortKeys(item);
+    if (out) setOwn(out, key, sorted);
+    else if (sorted !== item) {
+      // The first copied child: copy this object too (the keys before it were already in order).
+      out = {};
+      for (const done of keys) {
+        if (done === key) break;
+        // eslint-disable-next-line tollgate/own-keys-only -- own keys, from Object.keys
+        setOwn(out, done, value[done]);
+      }
+      setOwn(out, key, sorted);
+    }
+  }
+  return out ?? value;
 }
 
 /**

@@ -218,6 +218,41 @@ describe('buildUpstreamBody', () => {
     );
   });
 
+  it('step 7: parts already in order and integer-like keys give the bytes of a full re-sort', () => {
+    const resort = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(resort)
+        : v !== null && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+                .map(([k, x]) => [k, resort(x)]),
+            )
+          : v;
+    const body = {
+      a: { b: 1, c: { d: 0, e: [{ g: 1, f: 2 }, { h: 1 }] } },
+      messages: [
+        { content: 'x', role: 'user' },
+        { role: 'assistant', content: 'y' },
+      ],
+      '10': 1,
+      '2': { y: 1, x: [2, { q: 1, p: 0 }] },
+    };
+    const r = build(body, { options: { b: true } });
+    expect(r.text).toBe(JSON.stringify(resort({ ...body, b: true })));
+  });
+
+  it('never mutates the instance options, even when the patch merges into one of them', () => {
+    const options = { extra: { a: 1 }, list: [{ z: 1, y: 2 }] };
+    const snapshot = JSON.parse(JSON.stringify(options)) as unknown;
+    const r = build(
+      { messages: [] },
+      { options, override: { request_body: { 'openai-chat': { extra: { b: 2 } } } } },
+    );
+    expect(r.json.extra).toEqual({ a: 1, b: 2 });
+    expect(options).toEqual(snapshot);
+  });
+
   it('never mutates the client body', () => {
     const body = {
       messages: [{ role: 'user', content: 'hi' }],

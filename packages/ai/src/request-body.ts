@@ -60,16 +60,19 @@ export interface UpstreamBody {
  */
 export function buildUpstreamBody(args: BuildBodyArgs): UpstreamBody {
   const provider = typeof args.provider === 'string' ? getProvider(args.provider) : args.provider;
-  let body = cloneJson(args.body);
+  // A copy of the top level only: the steps below replace top-level members and never write
+  // into a nested value, except the deep merge, which works on a deep copy of its own.
+  let body: JsonObject = { ...args.body };
   let changed = false;
 
-  const before = { ...body };
   getProtocol(args.targetProtocol).prepareTarget(body);
-  if (!shallowEqual(before, body)) changed = true;
+  if (!shallowEqual(args.body, body)) changed = true;
 
-  for (const [key, value] of Object.entries(args.options ?? {})) {
-    setOwn(body, key, cloneJson(value));
-    changed = true;
+  if (args.options) {
+    for (const [key, value] of Object.entries(args.options)) {
+      setOwn(body, key, value);
+      changed = true;
+    }
   }
 
   const maxTokens = args.override?.llm_options?.max_tokens;
@@ -82,7 +85,7 @@ export function buildUpstreamBody(args: BuildBodyArgs): UpstreamBody {
 
   const patch = args.override?.request_body?.[args.targetProtocol];
   if (patch) {
-    body = deepMerge(body, patch, args.override?.request_body_force_override === true);
+    body = deepMerge(cloneJson(body), patch, args.override?.request_body_force_override === true);
     changed = true;
   }
 

@@ -54,4 +54,27 @@ describe('buildUpstreamHeaders (3.17+ rules)', () => {
     const out = buildUpstreamHeaders({ 'x-multi': ['a', 'b'], 'x-undef': undefined });
     expect(out).toEqual({ 'x-multi': 'a, b', 'content-type': 'application/json' });
   });
+  it('applies plugin changes to the client headers first: replace, remove, add', () => {
+    const changes = new Map<string, string | null>([
+      ['apikey', null],
+      ['x-consumer-username', 'jack'],
+      ['x-added', 'yes'],
+      ['x-hop', 'still hop-by-hop'],
+    ]);
+    const client = {
+      apikey: 'secret',
+      'x-consumer-username': 'forged',
+      connection: 'x-hop',
+      'x-keep': '1',
+    };
+    const out = buildUpstreamHeaders(client, { Authorization: 'Bearer k' }, changes);
+    expect(out).toEqual({
+      'x-keep': '1',
+      'x-consumer-username': 'jack',
+      'x-added': 'yes',
+      authorization: 'Bearer k',
+      'content-type': 'application/json',
+    });
+    expect(client.apikey).toBe('secret');
+  });
 });

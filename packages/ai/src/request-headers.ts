@@ -3,7 +3,7 @@
  * Headers sent to the LLM (spec §1.8, APISIX 3.17+ `construct_forward_headers`).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { setOwn } from '@tollgate/core';
+import { ownValue, setOwn } from '@tollgate/core';
 
 /** Never forwarded: connection-level headers and the ones the transport sets itself. */
 const DROPPED: ReadonlySet<string> = new Set([
@@ -34,27 +34,48 @@ const DROPPED: ReadonlySet<string> = new Set([
  *    `expect` dropped.
  * The transport sets `host` (target host) and `content-length` (upstream body) itself.
  *
+ * `changes` are plugin edits of the client's headers, applied before all of the above: a
+ * value replaces the client header of that name, `null` removes it.
+ *
  * @example
  * buildUpstreamHeaders(req.headers, { Authorization: 'Bearer sk-...' });
  */
 export function buildUpstreamHeaders(
   clientHeaders: IncomingHttpHeaders,
   authHeader?: Record<string, string>,
+  changes?: ReadonlyMap<string, string | null>,
 ): Record<string, string> {
-  const nominated = new Set(
-    String(clientHeaders.connection ?? '')
-      .split(',')
-      .map((t) => t.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  const connection = changes?.has('connection')
+    ? changes.get('connection')
+    : clientHeaders.connection;
+  const nominated =
+    connection == null
+      ? undefined
+      : new Set(
+          connection
+            .split(',')
+            .map((t) => t.trim().toLowerCase())
+            .filter(Boolean),
+        );
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(clientHeaders)) {
+  for (const name of Object.keys(clientHeaders)) {
+    if (changes?.has(name)) continue;
+    // eslint-disable-next-line tollgate/own-keys-only -- own keys, from Object.keys
+    const value = clientHeaders[name];
     if (value === undefined) continue;
     const key = name.toLowerCase();
-    if (!nominated.has(key)) setOwn(out, key, Array.isArray(value) ? value.join(', ') : value);
+    if (!nominated?.has(key)) setOwn(out, key, Array.isArray(value) ? value.join(', ') : value);
   }
-  for (const [name, value] of Object.entries(authHeader ?? {}))
-    setOwn(out, name.toLowerCase(), value);
+  if (changes) {
+    for (const [name, value] of changes) {
+      const key = name.toLowerCase();
+      if (value !== null && !nominated?.has(key)) setOwn(out, key, value);
+    }
+  }
+  if (authHeader) {
+    for (const name of Object.keys(authHeader))
+      setOwn(out, name.toLowerCase(), ownValue(authHeader, name));
+  }
   out['content-type'] = 'application/json';
   for (const key of DROPPED) delete out[key];
   return out;

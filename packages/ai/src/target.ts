@@ -64,6 +64,21 @@ interface ParsedEndpoint {
   query?: string;
 }
 
+/** Endpoints parsed so far (a handful per configuration); never mutated once stored. */
+const parsedEndpoints = new Map<string, Readonly<ParsedEndpoint>>();
+const MAX_PARSED_ENDPOINTS = 1024;
+
+/** {@link parseEndpoint}, once per endpoint string rather than on every request. */
+function parseEndpointCached(endpoint: string): Readonly<ParsedEndpoint> {
+  let parsed = parsedEndpoints.get(endpoint);
+  if (!parsed) {
+    parsed = parseEndpoint(endpoint);
+    if (parsedEndpoints.size >= MAX_PARSED_ENDPOINTS) parsedEndpoints.clear();
+    parsedEndpoints.set(endpoint, parsed);
+  }
+  return parsed;
+}
+
 /** Parse `override.endpoint`; throws `TOLLGATE_ERR_PROVIDER_ENDPOINT_INVALID`. */
 function parseEndpoint(endpoint: string): ParsedEndpoint {
   const m = ENDPOINT_RE.exec(endpoint.trim());
@@ -134,7 +149,7 @@ export function resolveTarget(
   }
 
   const endpoint = instance.override?.endpoint;
-  const parsed = endpoint ? parseEndpoint(endpoint) : undefined;
+  const parsed = endpoint ? parseEndpointCached(endpoint) : undefined;
   const host = parsed ? parsed.host : p.host;
   if (!host) throw new ProviderEndpointMissingError(p.name);
   const scheme = parsed ? parsed.scheme : p.scheme;

@@ -31,6 +31,14 @@ export function isPrototypeKey(key: string): boolean {
  * the object's prototype.
  */
 export function setOwn(target: object, key: string, value: unknown): void {
+  if (key !== '__proto__' && Object.getPrototypeOf(target) === Object.prototype) {
+    // On a plain object only `__proto__` is an inherited accessor: any other name assigned
+    // becomes the own, enumerable, writable property defineProperty would make, several times
+    // faster (headers and bodies are built with this on every request).
+    // eslint-disable-next-line tollgate/own-keys-only -- `__proto__` excluded just above
+    (target as Record<string, unknown>)[key] = value;
+    return;
+  }
   Object.defineProperty(target, key, {
     value,
     enumerable: true,

@@ -48,7 +48,10 @@ export interface ProtocolModule {
   matches(uri: string, body: JsonObject): boolean;
   /** Whether the client asked for a stream (`request_type` = `ai_stream`). */
   isStream(body: JsonObject): boolean;
-  /** Prepare a body about to be sent with this protocol as target (mutates `body`). */
+  /**
+   * Prepare a body about to be sent with this protocol as target: sets or deletes top-level
+   * members of `body` only (its nested values are shared with the client body).
+   */
   prepareTarget(body: JsonObject): void;
   /** Usage of a non-streamed response (spec §1.9 table); `{}` when it has no usage object. */
   usageFromResponse(json: unknown): UsageResult;

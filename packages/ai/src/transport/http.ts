@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
-import type { Logger } from '@tollgate/core';
+import { setOwn, type Logger } from '@tollgate/core';
 import { toTransportError } from './map-error';
 
 /** One upstream request. */
@@ -72,7 +72,25 @@ export type TransportLogger = Pick<Logger, 'debug' | 'warn'>;
 interface PoolEntry {
   key: string;
   origin: string;
+  /** The connection settings the pool was made with (see {@link sameSettings}). */
+  settings: PoolSettings;
   pool: Pool;
+}
+
+type PoolSettings = Pick<
+  AiSendRequest,
+  'keepalive' | 'keepaliveTimeoutMs' | 'keepalivePool' | 'sslVerify' | 'tlsServername' | 'timeoutMs'
+>;
+
+function sameSettings(a: PoolSettings, b: PoolSettings): boolean {
+  return (
+    a.keepalive === b.keepalive &&
+    a.keepaliveTimeoutMs === b.keepaliveTimeoutMs &&
+    a.keepalivePool === b.keepalivePool &&
+    a.sslVerify === b.sslVerify &&
+    (a.tlsServername ?? '') === (b.tlsServername ?? '') &&
+    a.timeoutMs === b.timeoutMs
+  );
 }
 
 /**
@@ -91,7 +109,8 @@ interface PoolEntry {
  * for await (const chunk of res.body) client.write(chunk);
  */
 export class AiTransport {
-  private readonly pools = new Map<string, PoolEntry>();
+  /** Pools by key, then by origin: one pool per key and origin, with the latest settings. */
+  private readonly pools = new Map<string, Map<string, PoolEntry>>();
   private readonly logger: TransportLogger | undefined;
   private closed = false;
 
@@ -156,38 +175,27 @@ export class AiTransport {
    * requests on those pools finish first.
    */
   retain(keys: ReadonlySet<string>): void {
-    for (const [id, entry] of this.pools) {
-      if (!keys.has(entry.key)) this.drop(id, entry, 'instance removed');
+    for (const [key, byOrigin] of this.pools) {
+      if (keys.has(key)) continue;
+      for (const entry of byOrigin.values()) this.drop(entry, 'instance removed');
     }
   }
 
   /** Close every pool, letting in-flight requests finish; further `send` calls throw. */
   async close(): Promise<void> {
     this.closed = true;
-    const entries = [...this.pools.values()];
+    const entries = [...this.pools.values()].flatMap((byOrigin) => [...byOrigin.values()]);
     this.pools.clear();
     await Promise.all(entries.map((e) => e.pool.close()));
   }
 
   private poolFor(req: AiSendRequest): Pool {
-    const settings = JSON.stringify([
-      req.keepalive,
-      req.keepaliveTimeoutMs,
-      req.keepalivePool,
-      req.sslVerify,
-      req.tlsServername ?? '',
-      req.timeoutMs,
-    ]);
-    const id = `${req.key}\n${req.origin}\n${settings}`;
-    const existing = this.pools.get(id);
-    if (existing) return existing.pool;
-
+    let byOrigin = this.pools.get(req.key);
+    const existing = byOrigin?.get(req.origin);
+    if (existing && sameSettings(existing.settings, req)) return existing.pool;
     // Settings of this key and origin changed: the old pool drains and closes.
-    for (const [otherId, entry] of this.pools) {
-      if (entry.key === req.key && entry.origin === req.origin) {
-        this.drop(otherId, entry, 'settings changed');
-      }
-    }
+    if (existing) this.drop(existing, 'settings changed');
+
     const servername =
       req.tlsServername && isIP(req.tlsServername) === 0 ? req.tlsServername : undefined;
     const pool = new Pool(req.origin, {
@@ -199,13 +207,26 @@ export class AiTransport {
       bodyTimeout: req.timeoutMs,
       connect: { rejectUnauthorized: req.sslVerify, ...(servername ? { servername } : {}) },
     });
-    this.pools.set(id, { key: req.key, origin: req.origin, pool });
+    const settings: PoolSettings = {
+      keepalive: req.keepalive,
+      keepaliveTimeoutMs: req.keepaliveTimeoutMs,
+      keepalivePool: req.keepalivePool,
+      sslVerify: req.sslVerify,
+      tlsServername: req.tlsServername,
+      timeoutMs: req.timeoutMs,
+    };
+    if (!byOrigin) this.pools.set(req.key, (byOrigin = new Map<string, PoolEntry>()));
+    byOrigin.set(req.origin, { key: req.key, origin: req.origin, settings, pool });
     this.logger?.debug('upstream pool created', { key: req.key, origin: req.origin });
     return pool;
   }
 
-  private drop(id: string, entry: PoolEntry, reason: string): void {
-    this.pools.delete(id);
+  private drop(entry: PoolEntry, reason: string): void {
+    const byOrigin = this.pools.get(entry.key);
+    if (byOrigin?.get(entry.origin) === entry) {
+      byOrigin.delete(entry.origin);
+      if (byOrigin.size === 0) this.pools.delete(entry.key);
+    }
     this.logger?.debug('upstream pool closing', { key: entry.key, origin: entry.origin, reason });
     entry.pool.close().catch((err: unknown) => {
       this.logger?.warn('upstream pool close failed', { key: entry.key, err });
@@ -216,10 +237,14 @@ export class AiTransport {
 function definedHeaders(
   headers: Record<string, string | string[] | undefined>,
 ): Record<string, string | string[]> {
-  // fromEntries defines own properties: a `__proto__` header name stays a header.
-  return Object.fromEntries(
-    Object.entries(headers).filter((e): e is [string, string | string[]] => e[1] !== undefined),
-  );
+  const out: Record<string, string | string[]> = {};
+  for (const name of Object.keys(headers)) {
+    // eslint-disable-next-line tollgate/own-keys-only -- own keys, from Object.keys
+    const value = headers[name];
+    // setOwn: a `__proto__` header name stays a header.
+    if (value !== undefined) setOwn(out, name, value);
+  }
+  return out;
 }
 
 async function* streamBody(

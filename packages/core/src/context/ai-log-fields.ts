@@ -52,17 +52,27 @@ export function quotaDecisions(ctx: RequestContext): Record<string, string> | un
   return decisions;
 }
 
+const endpointAddrs = new Map<string, string | undefined>();
+const MAX_ENDPOINT_ADDRS = 1024;
+
 /** `host:port` of an instance's `override.endpoint`; undefined without one (never its query). */
 export function instanceAddr(conf: Obj | undefined): string | undefined {
   const override = isObj(conf?.override) ? conf.override : undefined;
-  if (typeof override?.endpoint !== 'string') return undefined;
+  const endpoint = override?.endpoint;
+  if (typeof endpoint !== 'string') return undefined;
+  // Parsed once per endpoint string, not once per logged request.
+  if (endpointAddrs.has(endpoint)) return endpointAddrs.get(endpoint);
+  let addr: string | undefined;
   try {
-    const url = new URL(override.endpoint);
+    const url = new URL(endpoint);
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-    return `${url.hostname}:${port}`;
+    addr = `${url.hostname}:${port}`;
   } catch {
-    return undefined;
+    addr = undefined;
   }
+  if (endpointAddrs.size >= MAX_ENDPOINT_ADDRS) endpointAddrs.clear();
+  endpointAddrs.set(endpoint, addr);
+  return addr;
 }
 
 /** The instance whose answer the client got: the last one tried, if it answered at all. */

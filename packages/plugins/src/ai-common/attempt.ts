@@ -16,12 +16,10 @@ import {
 import {
   exit,
   isGatewayError,
-  setOwn,
   type AiAttempt,
   type Exit,
   type RequestContext,
 } from '@tollgate/core';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { AiInstanceConf } from './instance';
 import { llmCallEnded, llmCallStarted } from '../prometheus/llm-connections';
 import { relayAnswer } from './relay';
@@ -52,16 +50,6 @@ function parseRetryAfter(value: string | string[] | undefined): number | undefin
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/** The client's headers as the upstream should see them (plugin removals and additions applied). */
-function clientHeaders(ctx: RequestContext): IncomingHttpHeaders {
-  const headers: IncomingHttpHeaders = { ...ctx.req.headers };
-  for (const [name, value] of ctx.upstreamHeaders) {
-    if (value === null) delete headers[name];
-    else setOwn(headers, name, value);
-  }
-  return headers;
 }
 
 /** An OpenAI-shaped error body for failures Tollgate itself reports (style §1.4). */
@@ -143,7 +131,7 @@ export async function attemptInstance(
       origin: target.origin,
       path: target.path,
       query: target.query,
-      headers: buildUpstreamHeaders(clientHeaders(ctx), instance.auth?.header),
+      headers: buildUpstreamHeaders(ctx.req.headers, instance.auth?.header, ctx.upstreamHeaders),
       hostHeader: target.hostHeader,
       body: built.bytes,
       timeoutMs: settings.timeoutMs,
