@@ -5,11 +5,12 @@
  */
 import path from 'node:path';
 import { startAdminServer, type RunningAdminServer } from '@tollgate/admin-api';
-import { createConfigStore, type ConfigStore } from '@tollgate/config-store';
+import { createConfigStore, MemoryStore, type ConfigStore } from '@tollgate/config-store';
 import { GatewayNode } from '@tollgate/gateway';
 import { ConfigInvalidError, createLogger } from '@tollgate/core';
 import { resolveAdminKeys } from '../admin-key';
 import { loadConfig } from '../config/load';
+import { watchStandaloneFile } from '../standalone/file-source';
 import { listenForStop } from '../stop-signal';
 import type { Role, TollgateConfig } from '../config/types';
 
@@ -21,7 +22,7 @@ export interface StartOptions {
 }
 
 function checkRole(config: TollgateConfig): void {
-  if (config.role !== 'traditional' && !config.etcd) {
+  if (config.role !== 'traditional' && !config.etcd && config.standalone?.mode !== 'file') {
     throw new ConfigInvalidError(
       `invalid config file ${config.source}: deployment.etcd: is required for role ${config.role} (only traditional can use the embedded store)`,
     );
@@ -39,16 +40,23 @@ export async function start(options: StartOptions): Promise<void> {
     log.warn('config key not supported yet, ignored', { setting: key, file: config.source });
   }
 
-  const store: ConfigStore = await createConfigStore({
-    dataDir: path.join(config.dataDir, 'store'),
-    etcd: config.etcd && {
-      hosts: config.etcd.hosts,
-      timeoutMs: config.etcd.timeoutSeconds * 1000,
-      username: config.etcd.user,
-      password: config.etcd.password,
-    },
-  });
+  const standalone = config.standalone ? new MemoryStore() : undefined;
+  const store: ConfigStore =
+    standalone ??
+    (await createConfigStore({
+      dataDir: path.join(config.dataDir, 'store'),
+      etcd: config.etcd && {
+        hosts: config.etcd.hosts,
+        timeoutMs: config.etcd.timeoutSeconds * 1000,
+        username: config.etcd.user,
+        password: config.etcd.password,
+      },
+    }));
   const closers: (() => Promise<void>)[] = [() => store.close()];
+  if (standalone && config.standalone?.mode === 'file') {
+    const source = await watchStandaloneFile(config, standalone);
+    closers.unshift(() => source.close());
+  }
 
   let admin: RunningAdminServer | undefined;
   if (config.role !== 'data_plane' && config.enableAdmin) {
@@ -62,6 +70,7 @@ export async function start(options: StartOptions): Promise<void> {
       plugins: config.plugins,
       dataEncryption: config.dataEncryption,
       streamProxy: config.streamProxy !== undefined,
+      standalone: config.standalone?.mode === 'api',
       host: config.admin.listen.ip,
       port: config.admin.listen.port,
     });
@@ -98,6 +107,7 @@ export async function start(options: StartOptions): Promise<void> {
   log.info('tollgate ready', {
     role: config.role,
     store: store.kind,
+    ...(config.standalone?.mode === 'file' ? { config_file: config.standalone.file } : {}),
     ...(config.etcd ? { etcd: config.etcd.hosts } : { data_dir: config.dataDir }),
     ...(admin ? { admin_api: `http://${config.admin.listen.ip}:${admin.port}/apisix/admin` } : {}),
     ...(gateway

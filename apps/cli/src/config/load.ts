@@ -180,6 +180,7 @@ export function parseConfig(
       keyRequired: (admin.admin_key_required as boolean | undefined) ?? true,
       allowAdmin: (admin.allow_admin as string[] | undefined) ?? ['127.0.0.0/24', '::1/128'],
     },
+    standalone: standaloneOf(deployment, source),
     etcd: etcdHosts
       ? {
           hosts: etcdHosts,
@@ -207,6 +208,23 @@ export function parseConfig(
     pluginAttr: (conf.plugin_attr ?? {}) as Record<string, Record<string, unknown>>,
     unsupportedKeys,
   };
+}
+
+/**
+ * `deployment.role_<role>.config_provider` other than etcd: APISIX's standalone modes. The file
+ * is `config_file` (a Tollgate extension), else `apisix.yaml` / `apisix.json` beside config.yaml
+ * (APISIX's `conf/apisix.yaml`).
+ */
+function standaloneOf(deployment: Raw, source: string): TollgateConfig['standalone'] {
+  const role = (deployment.role as Role | undefined) ?? 'traditional';
+  const settings = (deployment[`role_${role}`] ?? {}) as Raw;
+  const provider = settings.config_provider as string | undefined;
+  if (provider === undefined || provider === 'etcd') return undefined;
+  if (role === 'traditional') return { mode: 'api' };
+  const format = provider === 'json' ? 'json' : 'yaml';
+  const dir = source === 'defaults' ? 'conf' : path.dirname(source);
+  const file = (settings.config_file as string | undefined) ?? path.join(dir, `apisix.${format}`);
+  return { mode: 'file', format, file: path.resolve(file) };
 }
 
 /** `apisix.lru.secret`, with APISIX's fallbacks (secret.lua `new_lrucache`). */

@@ -61,9 +61,19 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       properties: {
         role: { enum: ['traditional', 'control_plane', 'data_plane'] },
-        role_traditional: { type: 'object', properties: { config_provider: { enum: ['etcd'] } } },
+        role_traditional: {
+          type: 'object',
+          properties: { config_provider: { enum: ['etcd', 'yaml'] } },
+        },
         role_control_plane: { type: 'object', properties: { config_provider: { enum: ['etcd'] } } },
-        role_data_plane: { type: 'object', properties: { config_provider: { enum: ['etcd'] } } },
+        role_data_plane: {
+          type: 'object',
+          properties: {
+            config_provider: { enum: ['etcd', 'yaml', 'json'] },
+            // Tollgate extension: where standalone mode reads its configuration.
+            config_file: { type: 'string', minLength: 1 },
+          },
+        },
         admin: {
           type: 'object',
           properties: {
@@ -149,6 +159,7 @@ export const SUPPORTED_KEYS = [
   'deployment.role_traditional.config_provider',
   'deployment.role_control_plane.config_provider',
   'deployment.role_data_plane.config_provider',
+  'deployment.role_data_plane.config_file',
   'deployment.admin.admin_key_required',
   'deployment.admin.admin_key',
   'deployment.admin.admin_listen.ip',

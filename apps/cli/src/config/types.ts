@@ -65,6 +65,12 @@ export interface TollgateConfig {
     user?: string;
     password?: string;
   };
+  /**
+   * Standalone mode (issue 15): `file` for `data_plane` with `config_provider: yaml`/`json` (the
+   * configuration comes from that file, reloaded when it changes); `api` for `traditional` with
+   * `config_provider: yaml` (it comes from `PUT /apisix/admin/configs`). Absent: etcd or embedded.
+   */
+  standalone?: { mode: 'file'; format: 'yaml' | 'json'; file: string } | { mode: 'api' };
   /** Embedded store files, generated admin key and saved data-plane config. */
   dataDir: string;
   /** nginx_config.worker_processes resolved to a number. */
