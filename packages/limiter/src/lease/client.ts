@@ -31,6 +31,8 @@ export interface LeaseClientOptions {
    * primary. Bounds the primary's work per key and worker, whatever the request rate. Default 100.
    */
   readonly viewTtlMs?: number;
+  /** Milliseconds between sweeps of leases whose window ended (keys never used again); default 10,000; 0 disables the timer. */
+  readonly sweepIntervalMs?: number;
 }
 
 interface Lease {
@@ -77,6 +79,7 @@ export class LeaseClient implements QuotaStore {
   private readonly reportEveryMs: number;
   private readonly viewTtlMs: number;
   private reportTimer: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
   private nextId = 0;
   /** Acquire answers received (see LeaseUsage.replies). */
   private replies = 0;
@@ -90,6 +93,23 @@ export class LeaseClient implements QuotaStore {
     this.timeoutMs = options.timeoutMs ?? 1000;
     this.reportEveryMs = options.reportEveryMs ?? 50;
     this.viewTtlMs = options.viewTtlMs ?? 100;
+    const every = options.sweepIntervalMs ?? 10_000;
+    if (every > 0) {
+      this.sweeper = setInterval(() => this.sweep(), every);
+      this.sweeper.unref();
+    }
+  }
+
+  /** Leases held (ended ones not yet swept included). */
+  get size(): number {
+    return this.leases.size;
+  }
+
+  /** Drop every lease whose window has ended; returns how many were dropped. */
+  sweep(): number {
+    const before = this.leases.size;
+    for (const key of [...this.leases.keys()]) this.live(key);
+    return before - this.leases.size;
   }
 
   /** Requests awaiting the primary. */
@@ -209,6 +229,8 @@ export class LeaseClient implements QuotaStore {
     this.fail(this.closedReason);
     if (this.reportTimer) clearTimeout(this.reportTimer);
     this.reportTimer = undefined;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
     return Promise.resolve();
   }
 

@@ -204,6 +204,20 @@ describe('node-wide quotas leased to workers', () => {
     expect(b.windowId).not.toBe(a.windowId);
   });
 
+  it('drops the leases of ended windows when swept, so keys never used again do not pile up', async () => {
+    let now = 1000;
+    const { clients, host } = node(1, { now: () => now });
+    const w = at(clients, 0);
+    for (let i = 0; i < 50; i++) await w.admit(`k${i}`, 100, 1 + (i % 2), 1);
+    expect(w.size).toBe(50);
+    now += 1000;
+    expect(w.sweep()).toBe(25);
+    expect(host.sweep()).toBe(25);
+    now += 1000;
+    expect(w.sweep()).toBe(25);
+    expect(w.size).toBe(0);
+  });
+
   it('a worker whose primary does not answer fails with a counter-unavailable error', async () => {
     const client = new LeaseClient(() => undefined, { timeoutMs: 20 });
     const err: unknown = await client.admit('x', 10, 60, 1).catch((e: unknown) => e);
