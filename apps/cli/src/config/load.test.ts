@@ -266,3 +266,36 @@ describe('deployment.admin.admin_key entries with an empty key', () => {
     ]);
   });
 });
+
+describe('deployment.role_<role>.config_provider (issue 15: standalone modes)', () => {
+  it('etcd, or nothing, is not standalone', () => {
+    expect(parse('').standalone).toBeUndefined();
+    expect(
+      parse('deployment:\n  role_traditional:\n    config_provider: etcd\n').standalone,
+    ).toBeUndefined();
+  });
+
+  it('yaml on traditional is API-driven; yaml or json on data_plane reads a file beside config.yaml', () => {
+    expect(
+      parse('deployment:\n  role_traditional:\n    config_provider: yaml\n').standalone,
+    ).toEqual({ mode: 'api' });
+    const file = parse(
+      'deployment:\n  role: data_plane\n  role_data_plane:\n    config_provider: json\n',
+    ).standalone;
+    expect(file).toEqual({ mode: 'file', format: 'json', file: path.resolve('apisix.json') });
+    const chosen = parse(
+      'deployment:\n  role: data_plane\n  role_data_plane:\n    config_provider: yaml\n    config_file: /etc/t/a.yaml\n',
+    );
+    expect(chosen.standalone).toEqual({ mode: 'file', format: 'yaml', file: '/etc/t/a.yaml' });
+    expect(chosen.unsupportedKeys).toEqual([]);
+  });
+
+  it('refuses xds and json on traditional, naming the key', () => {
+    expect(() =>
+      parse('deployment:\n  role: data_plane\n  role_data_plane:\n    config_provider: xds\n'),
+    ).toThrow(/deployment\.role_data_plane\.config_provider/);
+    expect(() => parse('deployment:\n  role_traditional:\n    config_provider: json\n')).toThrow(
+      /deployment\.role_traditional\.config_provider/,
+    );
+  });
+});
