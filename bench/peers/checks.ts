@@ -21,7 +21,15 @@ export interface Verdict {
   problems: string[];
 }
 
-export function verify(outcomes: readonly Outcome[], place: Layout): Verdict {
+/**
+ * `optional` names targets that may go unmeasured (Portkey, installed from the network); any
+ * other target that could not be measured makes the run invalid.
+ */
+export function verify(
+  outcomes: readonly Outcome[],
+  place: Layout,
+  optional: ReadonlySet<string>,
+): Verdict {
   const problems: string[] = [];
   let mockPeak = 0;
   let loadgenPeak = 0;
@@ -34,7 +42,10 @@ export function verify(outcomes: readonly Outcome[], place: Layout): Verdict {
   const loadgenThreads = Math.max(1, place.loadgenThreads);
   for (const o of outcomes) {
     const x = o.measured;
-    if (!x) continue;
+    if (!x) {
+      if (!optional.has(o.name)) problems.push(`${o.name} not measured: ${o.error ?? 'unknown'}`);
+      continue;
+    }
     for (const s of x.steps) {
       const cores = (micros: number) => micros / 1e6 / s.wallSeconds;
       const loadgen = cores(s.loadgenMicros) / loadgenThreads;
