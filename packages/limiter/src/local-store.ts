@@ -23,6 +23,18 @@ import {
   slidingDecision,
 } from './charge-args';
 
+/** Delete the entries of `map` that `ended` says are over; returns how many. */
+export function dropWhere<V>(map: Map<string, V>, ended: (value: V) => boolean): number {
+  let dropped = 0;
+  for (const [key, value] of map) {
+    if (ended(value)) {
+      map.delete(key);
+      dropped++;
+    }
+  }
+  return dropped;
+}
+
 /** A monotonic millisecond clock; inject a fake one in tests. */
 export interface Clock {
   now(): number;
@@ -191,26 +203,11 @@ export class LocalCounterStore implements CounterStore, TrafficStore, QuotaStore
   /** Drop every ended window and drained bucket; returns how many were dropped. */
   sweep(): number {
     const now = this.clock.now();
-    let dropped = 0;
-    for (const [key, window] of this.windows) {
-      if (window.endsAt <= now) {
-        this.windows.delete(key);
-        dropped++;
-      }
-    }
-    for (const [key, slide] of this.slides) {
-      if (slide.expiresAt <= now) {
-        this.slides.delete(key);
-        dropped++;
-      }
-    }
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.drainedAt <= now) {
-        this.buckets.delete(key);
-        dropped++;
-      }
-    }
-    return dropped;
+    return (
+      dropWhere(this.windows, (w) => w.endsAt <= now) +
+      dropWhere(this.slides, (s) => s.expiresAt <= now) +
+      dropWhere(this.buckets, (b) => b.drainedAt <= now)
+    );
   }
 
   /** Stop the sweep timer and forget every counter. */

@@ -12,7 +12,7 @@
  * primary then revokes the others' unused slices before it answers, so a client's next request
  * sees the overdraft wherever it lands.
  */
-import { monotonicClock, type Clock } from '../local-store';
+import { dropWhere, monotonicClock, type Clock } from '../local-store';
 import type {
   LeaseReply,
   LeaseRevoke,
@@ -134,14 +134,7 @@ export class LeaseHost {
   /** Drop every ended window; returns how many were dropped. */
   sweep(): number {
     const now = this.clock.now();
-    let dropped = 0;
-    for (const [key, window] of this.windows) {
-      if (window.endsAt <= now) {
-        this.windows.delete(key);
-        dropped++;
-      }
-    }
-    return dropped;
+    return dropWhere(this.windows, (w) => w.endsAt <= now);
   }
 
   /** Stop the sweep timer, forget every window and give up pending revocations. */
