@@ -1,29 +1,66 @@
 /**
  * @module main
- * The `tollgate` command line.
+ * The `tollgate` command line: APISIX's verbs (`start`, `test`, `quit`, `stop`, `init`,
+ * `version`, `help`) plus `mock-llm`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isGatewayError } from '@tollgate/core';
+import { TEST_SUCCESS, testConfig } from './commands/config-test';
 import { mockLlmCommand } from './commands/mock-llm';
 import { start } from './commands/start';
 import type { Role } from './config/types';
+
+const CONFIG_OPTION =
+  '  -c, --config FILE   config file (default: $TOLLGATE_CONFIG, else conf/config.yaml)\n';
+
+/** Each verb's own help (`tollgate <verb> --help`). */
+const VERB_USAGE = new Map<string, string>(
+  Object.entries({
+    start: `Usage: tollgate start [-c FILE] [--role traditional|control_plane|data_plane]
+
+Start Tollgate in the foreground. Without etcd in the config, runs on the embedded store in the
+data directory (./.tollgate by default). Writes <data_dir>/tollgate.pid while it runs; refuses to
+start when the node in that file is alive. SIGTERM or SIGINT: finish in-flight requests and exit;
+a second signal: exit at once.
+
+Options:
+${CONFIG_OPTION}  --role ROLE         override deployment.role
+`,
+    test: `Usage: tollgate test [-c FILE]
+
+Check the config file and, in standalone file mode, the apisix.yaml (or .json) it names. Prints
+"${TEST_SUCCESS}" and exits 0, or prints the first error and exits 1.
+
+Options:
+${CONFIG_OPTION}`,
+    version: `Usage: tollgate version
+
+Print the version (same as tollgate --version).
+`,
+  }),
+);
 
 const USAGE = `Usage: tollgate <command> [options]
 
 Commands:
   start [-c FILE] [--role traditional|control_plane|data_plane]
-        Start Tollgate. Without etcd in the config, runs on the embedded store in the data
-        directory (./.tollgate by default). The config defaults to conf/config.yaml when present.
+        Start Tollgate in the foreground. Without etcd in the config, runs on the embedded store
+        in the data directory (./.tollgate by default). The config defaults to conf/config.yaml
+        when present.
+  test [-c FILE]
+        Check the config file (and the standalone apisix.yaml it names) without starting.
   mock-llm [--port 16724] [--host 127.0.0.1] [--name NAME] [--api-key KEY]... [--status N]
         [--delay-ms N] [--ttft-ms N] [--tokens-per-second N] [--slots N [--max-queue N]...]
         Run a fake OpenAI/Anthropic-compatible LLM in the foreground (docs/mock-llm.md).
-  help  Show this help.
+  version
+        Print the version.
+  help  Show this help (tollgate <command> --help: that command's).
 
 Options:
   -c, --config FILE   config file (APISIX's conf/config.yaml shape)
-  --role ROLE         override deployment.role
+  --role ROLE         override deployment.role (start)
   -h, --help          show this help
   -v, --version       print the version
 `;
@@ -34,6 +71,16 @@ function exitWith(message: string, code = 1): never {
   process.stderr.write(`tollgate: ${message}\n`);
   process.exit(code);
 }
+
+function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return `tollgate ${pkg.version}\n`;
+}
+
+/** Options each verb accepts besides -c and -h. */
+const VERB_OPTIONS = new Map<string, string[]>([['start', ['role']]]);
 
 async function main(argv: string[]): Promise<void> {
   // mock-llm has options of its own.
@@ -54,27 +101,43 @@ async function main(argv: string[]): Promise<void> {
     exitWith(`${(err as Error).message}\n\n${USAGE}`, 2);
   }
   const { values, positionals } = parsed;
-  const [command] = positionals;
-  if (values.version) {
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
-      version: string;
-    };
-    process.stdout.write(`tollgate ${pkg.version}\n`);
+  const [command, extra] = positionals;
+  if (values.version || (command === 'version' && !values.help)) {
+    process.stdout.write(version());
     return;
   }
-  if (values.help || command === undefined || command === 'help') {
+  if (command === undefined || command === 'help') {
     process.stdout.write(USAGE);
     return;
   }
-  if (command === 'start') {
-    const role = values.role;
-    if (role !== undefined && !ROLES.has(role as Role)) {
-      exitWith(`--role must be one of traditional, control_plane, data_plane (got "${role}")`, 2);
-    }
-    await start({ configFile: values.config, role: role as Role | undefined });
+  const usage = VERB_USAGE.get(command);
+  if (usage === undefined) exitWith(`unknown command "${command}"\n\n${USAGE}`, 2);
+  if (values.help) {
+    process.stdout.write(usage);
     return;
   }
-  exitWith(`unknown command "${command}"\n\n${USAGE}`, 2);
+  if (extra !== undefined) exitWith(`unexpected argument "${extra}"\n\n${usage}`, 2);
+  for (const option of ['role'] as const) {
+    if (values[option] !== undefined && !VERB_OPTIONS.get(command)?.includes(option)) {
+      exitWith(`${command} takes no --${option}\n\n${usage}`, 2);
+    }
+  }
+  switch (command) {
+    case 'start': {
+      const role = values.role;
+      if (role !== undefined && !ROLES.has(role as Role)) {
+        exitWith(`--role must be one of traditional, control_plane, data_plane (got "${role}")`, 2);
+      }
+      await start({ configFile: values.config, role: role as Role | undefined });
+      return;
+    }
+    case 'test': {
+      const error = await testConfig(values.config);
+      if (error !== undefined) exitWith(`${error}\nconfiguration test failed`);
+      process.stdout.write(`${TEST_SUCCESS}\n`);
+      return;
+    }
+  }
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
