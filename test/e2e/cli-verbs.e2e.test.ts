@@ -1,24 +1,44 @@
 /**
  * Issue 15 item 2: APISIX's CLI verbs as users type them against real `tollgate` processes:
- * `version` and `test`.
+ * `version`, `test`, and `quit` / `stop` through `<data_dir>/tollgate.pid`.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, runTollgate } from '@tollgate/testkit';
+import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
+import {
+  AdminClient,
+  freePort,
+  httpRequest,
+  runTollgate,
+  TOLLGATE_BIN,
+  waitFor,
+} from '@tollgate/testkit';
 
 jest.setTimeout(20_000);
 
 const ADMIN_KEY = 'cli-verbs-key-3c9e';
 
 let dir: string;
+const children: ChildProcess[] = [];
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-cli-verbs-'));
 });
 afterEach(() => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+interface Node {
+  child: ChildProcess;
+  exited: Promise<number | string | null>;
+  gatewayPort: number;
+  adminPort: number;
+}
 
 /** A config on the embedded store with every listener on a free loopback port. */
 async function writeConfig(): Promise<{ file: string; gatewayPort: number; adminPort: number }> {
@@ -43,6 +63,26 @@ async function writeConfig(): Promise<{ file: string; gatewayPort: number; admin
   const file = path.join(dir, 'config.yaml');
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
   return { file, gatewayPort, adminPort };
+}
+
+const pidFile = () => path.join(dir, 'data', 'tollgate.pid');
+
+/** `tollgate start -c file`, ready once its pid file names it. */
+async function startNode(file: string, ports: { gatewayPort: number; adminPort: number }) {
+  const child = spawn(process.execPath, [TOLLGATE_BIN, 'start', '-c', file], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
+  children.push(child);
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
+  await waitFor(
+    'the pid file',
+    () => fs.existsSync(pidFile()) && fs.readFileSync(pidFile(), 'utf8').trim() === `${child.pid}`,
+    15_000,
+  );
+  return { child, exited, ...ports } satisfies Node;
 }
 
 it('version and --version print the same line', async () => {
@@ -79,4 +119,74 @@ it('test checks the apisix.yaml of standalone file mode', async () => {
   const bad = await runTollgate(['test', '-c', file]);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toMatch(/apisix\.yaml|uri/);
+});
+
+/** Routes the node to `mock` and sends a request the mock answers after 1.5 s. */
+async function slowRequest(node: Node, mock: MockLlm) {
+  const admin = new AdminClient(`http://127.0.0.1:${node.adminPort}`, ADMIN_KEY);
+  const route = {
+    uri: '/v1/chat/completions',
+    upstream: { nodes: { [`127.0.0.1:${mock.port}`]: 1 }, type: 'roundrobin' },
+  };
+  expect((await admin.put('/apisix/admin/routes/slow', route)).status).toBe(201);
+  const url = `http://127.0.0.1:${node.gatewayPort}/v1/chat/completions`;
+  const body = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+  await waitFor('the route', async () => (await httpRequest('POST', url, { body })).status === 200);
+  const seen = mock.requests.filter((r) => r.headers['x-mock-delay-ms']).length;
+  const slow = httpRequest('POST', url, { body, headers: { 'X-Mock-Delay-Ms': '1500' } }).then(
+    (res) => res.status,
+    () => 'cut',
+  );
+  await waitFor(
+    'the slow request',
+    () => mock.requests.filter((r) => r.headers['x-mock-delay-ms']).length > seen,
+  );
+  return { answer: slow };
+}
+
+describe('with a running node', () => {
+  let mock: MockLlm;
+  beforeAll(async () => {
+    mock = await startMockLlm({ name: 'slow' });
+  });
+  afterAll(() => mock.close());
+
+  it('quit drains an in-flight request, removes the pid file; a second start is refused', async () => {
+    const { file, ...ports } = await writeConfig();
+    const node = await startNode(file, ports);
+
+    const twice = await runTollgate(['start', '-c', file], { cwd: dir });
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain(`tollgate is already running on ${path.join(dir, 'data')}`);
+
+    const { answer } = await slowRequest(node, mock);
+    const quit = await runTollgate(['quit', '-c', file]);
+    expect(quit.code).toBe(0);
+    expect(quit.stdout).toBe(`tollgate (pid ${node.child.pid}) has exited\n`);
+    expect(await answer).toBe(200);
+    expect(await node.exited).toBe(0);
+    expect(fs.existsSync(pidFile())).toBe(false);
+
+    const again = await runTollgate(['quit', '-c', file]);
+    expect(again).toMatchObject({ code: 1, stderr: 'tollgate is not running\n' });
+  });
+
+  it('stop cuts an in-flight request and exits at once; a stale pid file is replaced', async () => {
+    const { file, ...ports } = await writeConfig();
+    expect(await runTollgate(['stop', '-c', file])).toMatchObject({
+      code: 1,
+      stderr: 'tollgate is not running\n',
+    });
+    fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
+    // A pid that no longer runs: a node killed without clean-up.
+    fs.writeFileSync(pidFile(), '999999999\n');
+    const node = await startNode(file, ports);
+    const { answer } = await slowRequest(node, mock);
+    const stop = await runTollgate(['stop', '-c', file]);
+    expect(stop.code).toBe(0);
+    // The second signal: exit 1 without waiting for the request, which is cut.
+    expect(await node.exited).toBe(1);
+    expect(await answer).toBe('cut');
+    expect(fs.existsSync(pidFile())).toBe(false);
+  });
 });

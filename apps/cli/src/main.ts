@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { isGatewayError } from '@tollgate/core';
 import { TEST_SUCCESS, testConfig } from './commands/config-test';
 import { mockLlmCommand } from './commands/mock-llm';
+import { NotStoppedError, stopNode } from './commands/quit';
 import { start } from './commands/start';
 import type { Role } from './config/types';
 
@@ -35,6 +36,20 @@ Check the config file and, in standalone file mode, the apisix.yaml (or .json) i
 
 Options:
 ${CONFIG_OPTION}`,
+    quit: `Usage: tollgate quit [-c FILE]
+
+Stop the node running on the config's data directory gracefully (SIGTERM: in-flight requests
+finish first) and wait until it has exited (up to 60 s).
+
+Options:
+${CONFIG_OPTION}`,
+    stop: `Usage: tollgate stop [-c FILE]
+
+Stop the node running on the config's data directory at once (SIGINT twice: in-flight requests
+are cut) and wait until it has exited (up to 60 s).
+
+Options:
+${CONFIG_OPTION}`,
     version: `Usage: tollgate version
 
 Print the version (same as tollgate --version).
@@ -51,6 +66,10 @@ Commands:
         when present.
   test [-c FILE]
         Check the config file (and the standalone apisix.yaml it names) without starting.
+  quit [-c FILE]
+        Stop the running node gracefully (in-flight requests finish) and wait for it.
+  stop [-c FILE]
+        Stop the running node at once and wait for it.
   mock-llm [--port 16724] [--host 127.0.0.1] [--name NAME] [--api-key KEY]... [--status N]
         [--delay-ms N] [--ttft-ms N] [--tokens-per-second N] [--slots N [--max-queue N]...]
         Run a fake OpenAI/Anthropic-compatible LLM in the foreground (docs/mock-llm.md).
@@ -135,6 +154,20 @@ async function main(argv: string[]): Promise<void> {
       const error = await testConfig(values.config);
       if (error !== undefined) exitWith(`${error}\nconfiguration test failed`);
       process.stdout.write(`${TEST_SUCCESS}\n`);
+      return;
+    }
+    case 'quit':
+    case 'stop': {
+      try {
+        const pid = await stopNode(values.config, { graceful: command === 'quit' });
+        process.stdout.write(`tollgate (pid ${pid}) has exited\n`);
+      } catch (err) {
+        if (err instanceof NotStoppedError) {
+          process.stderr.write(`${err.message}\n`);
+          process.exit(1);
+        }
+        throw err;
+      }
       return;
     }
   }

@@ -12,6 +12,7 @@ import { resolveAdminKeys } from '../admin-key';
 import { loadConfig } from '../config/load';
 import { watchStandaloneFile } from '../standalone/file-source';
 import { listenForStop } from '../stop-signal';
+import { assertNotRunning, writePidFile } from './pid-file';
 import type { Role, TollgateConfig } from '../config/types';
 
 const log = createLogger('cli');
@@ -36,6 +37,7 @@ export async function start(options: StartOptions): Promise<void> {
   const config = loadConfig(options.configFile);
   if (options.role) config.role = options.role;
   checkRole(config);
+  assertNotRunning(config.dataDir);
   for (const key of config.unsupportedKeys) {
     log.warn('config key not supported yet, ignored', { setting: key, file: config.source });
   }
@@ -119,8 +121,10 @@ export async function start(options: StartOptions): Promise<void> {
   });
 
   stop.started();
+  const releasePidFile = writePidFile(config.dataDir);
   log.info('shutting down', { signal: await stop.requested });
   for (const close of closers) await close();
+  releasePidFile();
   stop.dispose();
   log.info('stopped');
 }
