@@ -1,6 +1,6 @@
 /**
  * Issue 15 item 2: APISIX's CLI verbs as users type them against real `tollgate` processes:
- * `version`, `test`, and `quit` / `stop` through `<data_dir>/tollgate.pid`.
+ * `version`, `test`, `init`, and `quit` / `stop` through `<data_dir>/tollgate.pid`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -119,6 +119,20 @@ it('test checks the apisix.yaml of standalone file mode', async () => {
   const bad = await runTollgate(['test', '-c', file]);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toMatch(/apisix\.yaml|uri/);
+});
+
+it('init writes conf/config.yaml that test accepts, and keeps it without --force', async () => {
+  const env = { TOLLGATE_CONFIG: '' };
+  const first = await runTollgate(['init'], { cwd: dir, env });
+  expect(first.code).toBe(0);
+  expect(fs.existsSync(path.join(dir, 'conf', 'config.yaml'))).toBe(true);
+  expect((await runTollgate(['test'], { cwd: dir, env })).stdout).toBe(
+    'configuration test is successful\n',
+  );
+  const again = await runTollgate(['init'], { cwd: dir, env });
+  expect(again.code).toBe(1);
+  expect(again.stderr).toContain('conf/config.yaml already exists (use --force to overwrite it)');
+  expect((await runTollgate(['init', '--force'], { cwd: dir, env })).code).toBe(0);
 });
 
 /** Routes the node to `mock` and sends a request the mock answers after 1.5 s. */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isGatewayError } from '@tollgate/core';
 import { TEST_SUCCESS, testConfig } from './commands/config-test';
+import { initConfig } from './commands/init';
 import { mockLlmCommand } from './commands/mock-llm';
 import { NotStoppedError, stopNode } from './commands/quit';
 import { start } from './commands/start';
@@ -50,6 +51,14 @@ are cut) and wait until it has exited (up to 60 s).
 
 Options:
 ${CONFIG_OPTION}`,
+    init: `Usage: tollgate init [-c FILE] [--force]
+
+Write a starter config file (default conf/config.yaml) that \`tollgate start\` runs as is.
+
+Options:
+  -c, --config FILE   where to write it (default conf/config.yaml)
+  --force             overwrite an existing file
+`,
     version: `Usage: tollgate version
 
 Print the version (same as tollgate --version).
@@ -70,6 +79,8 @@ Commands:
         Stop the running node gracefully (in-flight requests finish) and wait for it.
   stop [-c FILE]
         Stop the running node at once and wait for it.
+  init [-c FILE] [--force]
+        Write a starter conf/config.yaml.
   mock-llm [--port 16724] [--host 127.0.0.1] [--name NAME] [--api-key KEY]... [--status N]
         [--delay-ms N] [--ttft-ms N] [--tokens-per-second N] [--slots N [--max-queue N]...]
         Run a fake OpenAI/Anthropic-compatible LLM in the foreground (docs/mock-llm.md).
@@ -80,6 +91,7 @@ Commands:
 Options:
   -c, --config FILE   config file (APISIX's conf/config.yaml shape)
   --role ROLE         override deployment.role (start)
+  --force             overwrite an existing file (init)
   -h, --help          show this help
   -v, --version       print the version
 `;
@@ -99,7 +111,10 @@ function version(): string {
 }
 
 /** Options each verb accepts besides -c and -h. */
-const VERB_OPTIONS = new Map<string, string[]>([['start', ['role']]]);
+const VERB_OPTIONS = new Map<string, string[]>([
+  ['start', ['role']],
+  ['init', ['force']],
+]);
 
 async function main(argv: string[]): Promise<void> {
   // mock-llm has options of its own.
@@ -112,6 +127,7 @@ async function main(argv: string[]): Promise<void> {
       options: {
         config: { type: 'string', short: 'c' },
         role: { type: 'string' },
+        force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -136,7 +152,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (extra !== undefined) exitWith(`unexpected argument "${extra}"\n\n${usage}`, 2);
-  for (const option of ['role'] as const) {
+  for (const option of ['role', 'force'] as const) {
     if (values[option] !== undefined && !VERB_OPTIONS.get(command)?.includes(option)) {
       exitWith(`${command} takes no --${option}\n\n${usage}`, 2);
     }
@@ -168,6 +184,11 @@ async function main(argv: string[]): Promise<void> {
         }
         throw err;
       }
+      return;
+    }
+    case 'init': {
+      const file = initConfig(values.config, { force: values.force === true });
+      process.stdout.write(`wrote ${file}; check it with: tollgate test -c ${file}\n`);
       return;
     }
   }

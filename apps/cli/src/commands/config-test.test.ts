@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { testConfig } from './config-test';
+import { initConfig, STARTER_CONFIG } from './init';
 
 let dir: string;
 const file = (name: string, text: string): string => {
@@ -53,5 +54,21 @@ describe('testConfig', () => {
     expect(await testConfig(config)).toMatch(/cannot read .*apisix\.json: ENOENT/);
     file('apisix.json', '{"routes": [');
     expect(await testConfig(config)).toMatch(/cannot parse .*apisix\.json/);
+  });
+});
+
+describe('initConfig', () => {
+  it('writes a starter config that testConfig accepts, and keeps an existing one', async () => {
+    const target = path.join(dir, 'conf', 'config.yaml');
+    expect(initConfig(target, { force: false })).toBe(target);
+    expect(fs.readFileSync(target, 'utf8')).toBe(STARTER_CONFIG);
+    expect(await testConfig(target)).toBeUndefined();
+    fs.writeFileSync(target, 'mine\n');
+    expect(() => initConfig(target, { force: false })).toThrow(
+      `${target} already exists (use --force to overwrite it)`,
+    );
+    expect(fs.readFileSync(target, 'utf8')).toBe('mine\n');
+    initConfig(target, { force: true });
+    expect(fs.readFileSync(target, 'utf8')).toBe(STARTER_CONFIG);
   });
 });
