@@ -23,7 +23,10 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{packages,apps}/*/src/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{packages,apps}/*/src/**/*.test.ts',
+        '<rootDir>/test/deploy/**/*.test.ts',
+      ],
     },
     {
       ...common,
