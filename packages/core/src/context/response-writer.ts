@@ -30,8 +30,6 @@ export class ResponseWriter {
   /** True while the last chunk goes through the body filters (nginx's `ngx.arg[2]`). */
   ending = false;
   private started = false;
-  /** The body chunk queued by {@link writeLast}, sent by {@link end}. */
-  private last: Buffer | undefined;
   bytesSent = 0;
 
   constructor(readonly res: ServerResponse) {}
@@ -90,23 +88,9 @@ export class ResponseWriter {
     this.res.writeHead(this.status, this.headers);
   }
 
-  /**
-   * Queues `chunk` to go out with {@link end}: the head, the chunk and the end of the response
-   * then leave in one socket write instead of two. A later {@link write} sends it first.
-   */
-  writeLast(chunk: Buffer): void {
-    if (!this.started) this.begin(this.status, this.headers);
-    this.last = this.last ? Buffer.concat([this.last, chunk]) : chunk;
-  }
-
   /** Writes a chunk; resolves when the socket can take more (back-pressure). */
   async write(chunk: Buffer): Promise<void> {
     if (!this.started) this.begin(this.status, this.headers);
-    if (this.last) {
-      const last = this.last;
-      this.last = undefined;
-      await this.write(last);
-    }
     const out = this.filters.chunk(chunk);
     if (!out || out.length === 0 || this.res.destroyed) return;
     this.bytesSent += out.length;
@@ -126,10 +110,6 @@ export class ResponseWriter {
   /** Ends the response (writing `chunk` first); a no-op once ended. */
   end(chunk?: Buffer): void {
     if (this.res.writableEnded) return;
-    if (this.last) {
-      chunk = chunk ? Buffer.concat([this.last, chunk]) : this.last;
-      this.last = undefined;
-    }
     if (!this.started) {
       if (chunk) this.headers['content-length'] = chunk.length;
       this.begin(this.status, this.headers);

@@ -78,10 +78,9 @@ async function relayBody(
     contentType = checked.contentType ?? contentType;
     answer = checked.body;
   }
-  // The caller ends the response once the request is settled (quota charges), see
-  // settleAiRequest; the body goes out with that end, in one write with the head.
+  // The caller ends the response once the request is settled (quota charges), see settleAiRequest.
   ctx.response.begin(status, contentType ? { 'content-type': contentType } : {});
-  ctx.response.writeLast(answer);
+  await ctx.response.write(answer);
   return { sent: true };
 }
 

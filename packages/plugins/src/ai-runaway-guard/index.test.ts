@@ -98,12 +98,8 @@ function loopPieces(phrase: string): (i: number) => string {
   };
 }
 
-/** Relay, then end the response as the proxy plugins do once the request is settled. */
-const relay = async (ctx: RequestContext, up: AiUpstreamResponse) => {
-  const result = await relayAnswer(ctx, up, transportSettings({}), performance.now());
-  ctx.response.end();
-  return result;
-};
+const relay = (ctx: RequestContext, up: AiUpstreamResponse) =>
+  relayAnswer(ctx, up, transportSettings({}), performance.now());
 
 const LOOP = 'All work and no play makes Jack a dull boy.'; // 11 tokens, 43 characters + a space
 
