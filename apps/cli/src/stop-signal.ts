@@ -7,6 +7,7 @@
  * start to finish and then shuts down gracefully. Only a second signal, or a start-up still not
  * finished {@link STARTUP_GRACE_MS} after the signal, ends the process at once.
  */
+import cluster from 'node:cluster';
 import { createLogger } from '@tollgate/core';
 
 const log = createLogger('cli');
@@ -24,15 +25,22 @@ export interface StopSignal {
 }
 
 /**
+ * Ends the process at once, and its gateway workers with it: a worker left behind would go on
+ * answering the requests it holds, which is what the second signal refuses to wait for.
+ */
+function exitNow(code: number): void {
+  for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+  process.exit(code);
+}
+
+/**
  * @example
  * const stop = listenForStop();
  * await startEverything();
  * stop.started();
  * log.info('shutting down', { signal: await stop.requested });
  */
-export function listenForStop(
-  exit: (code: number) => void = (code) => process.exit(code),
-): StopSignal {
+export function listenForStop(exit: (code: number) => void = exitNow): StopSignal {
   let started = false;
   let signalled = false;
   let resolveRequested: (signal: NodeJS.Signals) => void = () => undefined;

@@ -25,7 +25,8 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * Stops the node that runs with config `file`: `graceful` sends SIGTERM, else SIGINT twice.
+ * Stops the node that runs with config `file`: `graceful` sends SIGTERM, else SIGINT until it
+ * has exited (the second one ends it without waiting for in-flight requests).
  * Resolves with its pid once it has exited; throws {@link NotStoppedError} when none runs or it
  * did not exit within `timeoutMs`.
  *
@@ -42,14 +43,30 @@ export async function stopNode(
   if (options.graceful) {
     process.kill(pid, 'SIGTERM');
   } else {
+    // The first SIGINT starts the drain, the next ends it. Signals sent before the node's handler
+    // ran count as one, so repeat until it is gone (after its handlers are removed, SIGINT's
+    // default action ends it).
     process.kill(pid, 'SIGINT');
-    // The node's handler must have seen the first before the second means "now".
-    await sleep(100);
-    if (isAlive(pid)) process.kill(pid, 'SIGINT');
+    const repeat = setInterval(() => {
+      try {
+        process.kill(pid, 'SIGINT');
+      } catch {
+        // Gone already (ESRCH): waitOrFail sees it.
+      }
+    }, 200);
+    try {
+      return await waitOrFail(pid, options.timeoutMs);
+    } finally {
+      clearInterval(repeat);
+    }
   }
-  if (!(await waitForExit(pid, options.timeoutMs ?? EXIT_WAIT_MS))) {
+  return waitOrFail(pid, options.timeoutMs);
+}
+
+async function waitOrFail(pid: number, timeoutMs = EXIT_WAIT_MS): Promise<number> {
+  if (!(await waitForExit(pid, timeoutMs))) {
     throw new NotStoppedError(
-      `tollgate (pid ${pid}) has not exited after ${Math.round((options.timeoutMs ?? EXIT_WAIT_MS) / 1000)} s`,
+      `tollgate (pid ${pid}) has not exited after ${Math.round(timeoutMs / 1000)} s`,
     );
   }
   return pid;
