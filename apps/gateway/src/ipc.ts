@@ -16,7 +16,8 @@ export type PrimaryMessage =
   | { t: 'health-change'; key: string; healthy: boolean }
   /** A probe of a healthy target passed (ends passive rests, decision D4). */
   | { t: 'health-ok'; key: string }
-  | { t: 'shutdown' };
+  /** Stop serving; `reload`: a reload retires this worker (drain its keep-alive connections gently). */
+  | { t: 'shutdown'; reload?: boolean };
 
 export type WorkerMessage =
   { t: 'hello' } | { t: 'listening' } | { t: 'applied'; revision: number; problems: number };

@@ -2,7 +2,8 @@
  * @module node
  * A gateway node: the primary process syncs config from the store (one watch per node) and
  * feeds its workers (node:cluster) the same updates in the same order, so every worker of the
- * node serves the same revision. Crashed workers are replaced; shutdown is graceful.
+ * node serves the same revision. Crashed workers are replaced; shutdown is graceful; a reload
+ * replaces the workers one at a time with new options ({@link GatewayNode.reload}).
  */
 import cluster, { type Worker } from 'node:cluster';
 import path from 'node:path';
@@ -69,8 +70,40 @@ export interface GatewayNodeOptions {
   logger?: Logger;
 }
 
+/**
+ * What `tollgate reload` may change on a running node: the options its workers get and how many
+ * there are. The store, the control API, the metrics listener and the stream proxy keep what the
+ * node started with.
+ */
+export type GatewayReloadOptions = Pick<
+  GatewayNodeOptions,
+  | 'workers'
+  | 'listen'
+  | 'tls'
+  | 'shutdownGraceMs'
+  | 'accessLog'
+  | 'disableUpstreamHealthcheck'
+  | 'plugins'
+  | 'pluginAttr'
+  | 'secretCache'
+>;
+
+/** What one reload did. */
+export interface GatewayReloadResult {
+  /** Pids of the workers that serve now. */
+  workers: (number | undefined)[];
+  /** Pids of the workers retired: they accept nothing more and exit once their in-flight
+   * requests are done (or at the grace), which `drained` waits for. */
+  retired: (number | undefined)[];
+  drained: Promise<void>;
+}
+
 interface WorkerState {
   worker: Worker;
+  /** Whether its exit starts another (false while it starts in a reload, and once retired). */
+  respawn: boolean;
+  /** Told to stop accepting by a reload; it finishes its in-flight requests, then exits. */
+  retiring: boolean;
   /** Set once the worker has been sent the full config; only then does it get deltas. */
   synced: boolean;
   listening: boolean;
@@ -106,10 +139,16 @@ export class GatewayNode {
   private readonly sslExpiry = new SslExpiryIndex();
   private exporter: MetricsExporter | undefined;
   private stopping = false;
+  /** The reload in progress: reloads run one after the other. */
+  private reloading: Promise<unknown> = Promise.resolve();
   /** The worker bound to the UDP stream ports: one process, so a client's session stays in it. */
   private udpOwner: number | undefined;
 
-  private constructor(private readonly options: GatewayNodeOptions) {
+  /** The options new workers get: those of the start, then of the latest reload. */
+  private options: GatewayNodeOptions;
+
+  private constructor(options: GatewayNodeOptions) {
+    this.options = options;
     this.log = options.logger ?? createLogger('gateway');
     this.health = new ActiveHealthChecker({
       disabled: options.disableUpstreamHealthcheck,
@@ -182,6 +221,11 @@ export class GatewayNode {
   }
 
   private fork(): Promise<void> {
+    return this.spawn().listening;
+  }
+
+  /** Forks a worker with the current options; `listening` resolves once it serves. */
+  private spawn(respawn = true): { state: WorkerState; listening: Promise<void> } {
     const workerOptions: WorkerOptions = {
       listen: this.options.listen,
       tls: this.options.tls,
@@ -199,7 +243,14 @@ export class GatewayNode {
     }
     const worker = cluster.fork({ [WORKER_OPTIONS_ENV]: JSON.stringify(workerOptions) });
     if (ownsUdp) this.udpOwner = worker.id;
-    const state: WorkerState = { worker, synced: false, listening: false, appliedRevision: 0 };
+    const state: WorkerState = {
+      worker,
+      respawn,
+      retiring: false,
+      synced: false,
+      listening: false,
+      appliedRevision: 0,
+    };
     this.workers.set(worker.id, state);
     this.quotaLeases.attach(worker.id, (m) => {
       if (worker.isConnected()) worker.send(m);
@@ -235,21 +286,19 @@ export class GatewayNode {
       this.quotaLeases.detach(worker.id);
       this.load.workerExited(worker.id);
       if (this.udpOwner === worker.id) this.udpOwner = undefined;
-      if (this.stopping) return;
+      if (this.stopping || !state.respawn) return;
       this.log.error('gateway worker died; starting another', {
         pid: worker.process.pid,
         code,
         signal,
       });
-      setTimeout(
-        () =>
-          void this.fork().catch((err: unknown) =>
-            this.log.error('worker restart failed', { err }),
-          ),
-        500,
-      ).unref();
+      setTimeout(() => {
+        // A reload may have set the count meanwhile.
+        if (this.stopping || this.workers.size >= this.options.workers) return;
+        void this.fork().catch((err: unknown) => this.log.error('worker restart failed', { err }));
+      }, 500).unref();
     });
-    return new Promise<void>((resolve, reject) => {
+    const listening = new Promise<void>((resolve, reject) => {
       const onMessage = (msg: unknown) => {
         if (isWorkerMessage(msg) && msg.t === 'listening') {
           worker.off('message', onMessage);
@@ -260,6 +309,114 @@ export class GatewayNode {
       worker.once('exit', (code) =>
         reject(new Error(`gateway worker exited with code ${code} before listening`)),
       );
+    });
+    return { state, listening };
+  }
+
+  /**
+   * Replaces the workers one at a time with workers started with `next` (nginx's reload, done
+   * like a rolling update): fork a new worker, wait until it listens with the full config, then
+   * retire an old one (it stops accepting and finishes its in-flight requests, streams included,
+   * as at shutdown), until `next.workers` new workers serve. The listening ports are the
+   * primary's (node:cluster), so a connection is always accepted by some worker: no request
+   * fails. A new worker that does not start stops the reload: the old workers not yet retired
+   * keep serving, the node keeps the options it had, and the promise rejects. Reloads queue.
+   *
+   * @example
+   * await node.reload({ ...reloadOptions(loadConfig(file)), workers: 4 });
+   */
+  reload(next: GatewayReloadOptions): Promise<GatewayReloadResult> {
+    const run = this.reloading.then(() => this.rollWorkers(next));
+    this.reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  private async rollWorkers(next: GatewayReloadOptions): Promise<GatewayReloadResult> {
+    if (this.stopping) throw new Error('the node is shutting down');
+    const previous = this.options;
+    this.options = { ...previous, ...next };
+    // The UDP owner goes first, and before its successor starts: one process binds those ports.
+    const old = [...this.workers.values()]
+      .filter((s) => s.respawn)
+      .sort(
+        (a, b) => Number(b.worker.id === this.udpOwner) - Number(a.worker.id === this.udpOwner),
+      );
+    const retired: Promise<void>[] = [];
+    const retiredPids: (number | undefined)[] = [];
+    const retire = (state: WorkerState): void => {
+      state.respawn = false;
+      state.retiring = true;
+      retiredPids.push(state.worker.process.pid);
+      retired.push(this.retire(state));
+      // Its successor binds the UDP ports as this one lets them go.
+      if (this.udpOwner === state.worker.id) this.udpOwner = undefined;
+    };
+    const steps = Math.max(old.length, next.workers);
+    for (let i = 0; i < steps; i++) {
+      const outgoing = old[i];
+      const ownsUdp = outgoing !== undefined && outgoing.worker.id === this.udpOwner;
+      if (outgoing && ownsUdp) retire(outgoing);
+      if (i < next.workers) {
+        if (this.stopping) break;
+        const { state, listening } = this.spawn(false);
+        try {
+          await listening;
+          await this.untilApplied(state);
+        } catch (err) {
+          this.options = previous;
+          if (!state.worker.isDead()) state.worker.kill('SIGKILL');
+          throw new Error(`new gateway worker did not start: ${(err as Error).message}`);
+        }
+        state.respawn = true;
+      }
+      if (outgoing && !ownsUdp) retire(outgoing);
+    }
+    return {
+      workers: [...this.workers.values()]
+        .filter((s) => !s.retiring)
+        .map((s) => s.worker.process.pid),
+      retired: retiredPids,
+      drained: Promise.all(retired).then(() => undefined),
+    };
+  }
+
+  /** Resolves once `state`'s worker has applied the full config (at once when there is none yet). */
+  private untilApplied(state: WorkerState): Promise<void> {
+    if (!this.items.loaded) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (state.appliedRevision >= this.items.revision) done(resolve);
+      };
+      const onMessage = (msg: unknown): void => {
+        if (isWorkerMessage(msg) && msg.t === 'applied') check();
+      };
+      const onExit = (): void => done(() => reject(new Error('it exited')));
+      const done = (finish: () => void): void => {
+        state.worker.off('message', onMessage);
+        state.worker.off('exit', onExit);
+        finish();
+      };
+      state.worker.on('message', onMessage);
+      state.worker.once('exit', onExit);
+      check();
+    });
+  }
+
+  /** Asks a worker to stop accepting and drain; kills it if it is not gone after the grace. */
+  private retire(state: WorkerState): Promise<void> {
+    const { worker } = state;
+    return new Promise<void>((resolve) => {
+      if (worker.isDead()) return resolve();
+      const grace = (this.options.shutdownGraceMs ?? 30_000) + 5_000;
+      const timer = setTimeout(() => {
+        if (!worker.isDead()) worker.kill('SIGKILL');
+      }, grace);
+      timer.unref();
+      worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      worker.send({ t: 'shutdown', reload: true } satisfies PrimaryMessage);
     });
   }
 
@@ -279,11 +436,14 @@ export class GatewayNode {
     return {
       sync: this.sync.status(),
       health: this.health.status(),
-      workers: [...this.workers.values()].map((s) => ({
-        pid: s.worker.process.pid,
-        listening: s.listening,
-        appliedRevision: s.appliedRevision,
-      })),
+      // Workers a reload retired finish their requests but no longer count as the node's.
+      workers: [...this.workers.values()]
+        .filter((s) => !s.retiring)
+        .map((s) => ({
+          pid: s.worker.process.pid,
+          listening: s.listening,
+          appliedRevision: s.appliedRevision,
+        })),
       load: this.load.snapshot(),
     };
   }

@@ -9,6 +9,7 @@ import { PLUGINS } from '@tollgate/plugins';
 import { ConfigItems } from './config/config-items';
 import { Snapshot } from './config/snapshot';
 import { createRequestHandler } from './http/handler';
+import { GentleDrain } from './http/drain';
 import { createGatewayServer } from './http/server';
 import { HttpsListeners } from './tls/https-listeners';
 import { isPrimaryMessage, type WorkerMessage, type WorkerOptions } from './ipc';
@@ -96,6 +97,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
 
   // Listen to the primary before anything asynchronous: IPC messages that arrive while no
   // listener is attached are dropped, and the first one is the full config.
+  let retiredByReload = false;
   const shutdownRequested = new Promise<void>((resolve) => {
     process.on('message', (msg: unknown) => {
       if (localCounters.onMessage(msg)) return;
@@ -115,6 +117,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       } else if (msg.t === 'health-change') {
         health.set(msg.key, msg.healthy);
       } else {
+        retiredByReload = msg.reload === true;
         resolve();
       }
     });
@@ -158,6 +161,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       : []),
   ];
   const servers = bound.map(({ server }) => server);
+  const gentleDrain = new GentleDrain(servers);
   await Promise.all(
     bound.map(
       ({ addr, server }) =>
@@ -181,17 +185,22 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   load.stop();
   const streamClosed = stream?.close(options.shutdownGraceMs);
 
-  const closed = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-  // Keep-alive connections go idle as their last response ends; close them as they do, or
-  // close() would wait for the keep-alive timeout.
-  const sweep = setInterval(() => {
+  if (retiredByReload) {
+    // The port stays open for the new workers: no keep-alive client may be cut.
+    await gentleDrain.drain({ graceMs: options.shutdownGraceMs });
+  } else {
+    const closed = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    // Keep-alive connections go idle as their last response ends; close them as they do, or
+    // close() would wait for the keep-alive timeout.
+    const sweep = setInterval(() => {
+      for (const s of servers) s.closeIdleConnections();
+    }, 50);
     for (const s of servers) s.closeIdleConnections();
-  }, 50);
-  for (const s of servers) s.closeIdleConnections();
-  const grace = new Promise<void>((r) => setTimeout(r, options.shutdownGraceMs).unref());
-  await Promise.race([closed, grace]);
-  clearInterval(sweep);
-  for (const s of servers) s.closeAllConnections();
+    const grace = new Promise<void>((r) => setTimeout(r, options.shutdownGraceMs).unref());
+    await Promise.race([closed, grace]);
+    clearInterval(sweep);
+    for (const s of servers) s.closeAllConnections();
+  }
   await streamClosed;
   await proxy.close();
   await accessLog.close();
