@@ -12,7 +12,8 @@ import { resolveAdminKeys } from '../admin-key';
 import { loadConfig } from '../config/load';
 import { watchStandaloneFile } from '../standalone/file-source';
 import { listenForStop } from '../stop-signal';
-import { assertNotRunning, writePidFile } from './pid-file';
+import { assertNotRunning, isAlive, pidFilePath, readPid, writePidFile } from './pid-file';
+import { listenForReload, reloadNode } from './reload';
 import type { Role, TollgateConfig } from '../config/types';
 
 const log = createLogger('cli');
@@ -38,6 +39,8 @@ export async function start(options: StartOptions): Promise<void> {
   if (options.role) config.role = options.role;
   checkRole(config);
   assertNotRunning(config.dataDir);
+  // Until start-up is over a reload is refused; SIGHUP must not end the node meanwhile.
+  const hup = listenForReload(config.dataDir);
   for (const key of config.unsupportedKeys) {
     log.warn('config key not supported yet, ignored', { setting: key, file: config.source });
   }
@@ -121,10 +124,22 @@ export async function start(options: StartOptions): Promise<void> {
   });
 
   stop.started();
+  const stale = readPid(pidFilePath(config.dataDir));
+  if (stale !== undefined && !isAlive(stale)) {
+    log.warn(
+      `tollgate.pid exists but there's no corresponding process with pid ${stale}, the file will be overwritten`,
+      { file: pidFilePath(config.dataDir) },
+    );
+  }
   const releasePidFile = writePidFile(config.dataDir);
+  hup.started(() =>
+    reloadNode({ config, configFile: options.configFile, role: options.role }, gateway),
+  );
   log.info('shutting down', { signal: await stop.requested });
   for (const close of closers) await close();
   releasePidFile();
+  // Only now: a SIGHUP during the shutdown is answered (the node is shutting down), not fatal.
+  hup.dispose();
   stop.dispose();
   log.info('stopped');
 }
