@@ -24,11 +24,11 @@ async function listeningPorts(): Promise<number[]> {
     .filter((p) => p > 0);
 }
 
-/** A block of 60 ports (base .. base+59) with nothing listening, away from the usual ones. */
+/** A block of 60 ports (base .. base+59) with nothing listening, in 20000-31999. */
 async function freeBlock(): Promise<number> {
   const taken = new Set(await listeningPorts());
   for (let tries = 0; tries < 50; tries++) {
-    const base = 20_000 + 100 * Math.floor(Math.random() * 300);
+    const base = 20_000 + 100 * Math.floor(Math.random() * 120); // below the ephemeral range
     if (![...Array(60).keys()].some((i) => taken.has(base + i))) return base;
   }
   throw new Error('no free block of 60 ports');
