@@ -323,7 +323,8 @@ export class GatewayNode {
    * keep serving, the node keeps the options it had, and the promise rejects. Reloads queue.
    *
    * @example
-   * await node.reload({ ...reloadOptions(loadConfig(file)), workers: 4 });
+   * const next = { workers: 4, listen: [{ ip: '0.0.0.0', port: 9080 }] };
+   * const { workers, drained } = await node.reload(next);
    */
   reload(next: GatewayReloadOptions): Promise<GatewayReloadResult> {
     const run = this.reloading.then(() => this.rollWorkers(next));
