@@ -9,3 +9,4 @@ export {
   STANDALONE_RESOURCES,
   type CompileOptions,
 } from './standalone/compile';
+export { parseBody } from './request-body';

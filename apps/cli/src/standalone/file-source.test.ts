@@ -70,6 +70,18 @@ describe('standalone config files', () => {
     await expect(readStandaloneFile(broken, 'json', options, {})).rejects.toThrow(/cannot parse/);
   });
 
+  it('refuses prototype keys anywhere in the file, as the Admin API refuses them in a body', async () => {
+    const file = write(
+      'apisix.yaml',
+      'routes:\n  - id: r1\n    uri: /a\n    __proto__:\n      plugins: {}\n#END\n',
+    );
+    await expect(readStandaloneFile(file, 'yaml', options, {})).rejects.toThrow(
+      StandaloneFileError,
+    );
+    const json = write('apisix.json', '{"routes":[{"id":"r1","uri":"/a","constructor":{}}]}');
+    await expect(readStandaloneFile(json, 'json', options, {})).rejects.toThrow(/constructor/);
+  });
+
   it('keeps the last good configuration when the file turns bad', async () => {
     process.env.UPSTREAM_PORT = '1980';
     const file = write('apisix.yaml', `${ROUTE}#END\n`);

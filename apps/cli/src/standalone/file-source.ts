@@ -12,7 +12,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { compileStandalone, EnabledPlugins, type CompileOptions } from '@tollgate/admin-api';
+import {
+  compileStandalone,
+  EnabledPlugins,
+  parseBody,
+  type CompileOptions,
+} from '@tollgate/admin-api';
 import type { MemoryStore } from '@tollgate/config-store';
 import { createLogger, environment, type Logger } from '@tollgate/core';
 import { DataEncryption } from '@tollgate/schema';
@@ -75,7 +80,14 @@ async function compileText(
   } catch (err) {
     throw new StandaloneFileError(`${file}: ${(err as Error).message}`);
   }
-  return compileStandalone(resolved as Record<string, unknown>, options);
+  // Through the Admin API's body checks, as a PUT body: depth, text, and no prototype keys (a
+  // YAML `__proto__` key would otherwise have set the parsed object's prototype).
+  const checked = parseBody(Buffer.from(JSON.stringify(resolved)));
+  if (!checked.ok) {
+    const body = checked.response.body as { error_msg?: string } | undefined;
+    throw new StandaloneFileError(`${file}: ${body?.error_msg ?? 'invalid content'}`);
+  }
+  return compileStandalone(checked.value as Record<string, unknown>, options);
 }
 
 /**
