@@ -231,20 +231,23 @@ export async function admitsInstance(
   return exhausted === -1;
 }
 
+/** Where client protocols put the most completion tokens a request may take. */
+const MAX_TOKEN_FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
+
+const tokenCount = (v: unknown): number | undefined =>
+  Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : undefined;
+
 /** Completion tokens a request asks for at most, when its body says (any client protocol). */
 function maxTokensOf(body: Record<string, unknown> | undefined): number | undefined {
   if (!body) return undefined;
+  for (const field of MAX_TOKEN_FIELDS) {
+    const found = tokenCount(body[field]);
+    if (found !== undefined) return found;
+  }
   const generation = body.generationConfig;
-  const candidates = [
-    ownValue(body, 'max_tokens'),
-    ownValue(body, 'max_completion_tokens'),
-    ownValue(body, 'max_output_tokens'),
-    typeof generation === 'object' && generation !== null
-      ? ownValue(generation as Record<string, unknown>, 'maxOutputTokens')
-      : undefined,
-  ];
-  const found = candidates.find((v): v is number => Number.isSafeInteger(v) && (v as number) >= 0);
-  return found;
+  return typeof generation === 'object' && generation !== null
+    ? tokenCount(ownValue(generation as Record<string, unknown>, 'maxOutputTokens'))
+    : undefined;
 }
 
 /**
