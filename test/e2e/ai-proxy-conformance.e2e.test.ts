@@ -61,6 +61,15 @@ const instance = (name: string, mock: MockLlm, over: Record<string, unknown> = {
   ...over,
 });
 
+/**
+ * The last request the gateway proxied to `mock`, leaving out active health probes: #25's
+ * route keeps probing `/status_*` on the same mocks for the rest of the file, and a probe
+ * can land between a test's request and its check.
+ */
+function lastProxied(mock: MockLlm) {
+  return mock.requests.filter((r) => !r.path.startsWith('/status_')).at(-1);
+}
+
 function gatewayUrl(path: string): string {
   const gateway = cluster.gateways[0];
   if (!gateway) throw new Error('no gateway');
@@ -164,7 +173,7 @@ describe('request handling (ai-proxy-multi.t)', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('"content": "1 + 1 = 2."');
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    const sent = openai.requests.at(-1);
+    const sent = lastProxied(openai);
     expect(sent?.path).toBe('/v1/chat/completions');
     expect(sent?.json).toMatchObject({ ...B, model: 'gpt-4', max_tokens: 512, temperature: 1.0 });
     expect(sent?.headers.authorization).toBe('Bearer token');
@@ -207,7 +216,7 @@ describe('request handling (ai-proxy-multi.t)', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(asGet.status).toBe(200);
-    expect(openai.requests.at(-1)?.method).toBe('POST');
+    expect(lastProxied(openai)?.method).toBe('POST');
   });
 
   it('#9 options are merged into the body; #10 the endpoint path is used verbatim', async () => {
@@ -222,7 +231,7 @@ describe('request handling (ai-proxy-multi.t)', () => {
       },
     });
     expect((await post(uri)).status).toBe(200);
-    const sent = openai.requests.at(-1);
+    const sent = lastProxied(openai);
     expect(sent?.path).toBe('/random');
     expect(sent?.json).toMatchObject({ model: 'some-model', foo: 'bar', temperature: 1.0 });
   });
@@ -237,14 +246,14 @@ describe('request handling (ai-proxy-multi.t)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(res.text.endsWith('data: [DONE]\n\n')).toBe(true);
-    expect(openai.requests.at(-1)?.json).not.toHaveProperty('stream_options');
+    expect(lastProxied(openai)?.json).not.toHaveProperty('stream_options');
   });
 
   it('a client stream gets stream_options.include_usage injected', async () => {
     const uri = await route({ 'ai-proxy-multi': { instances: [instance('a', openai)] } });
     const res = await post(uri, { ...B, stream: true, stream_options: { include_usage: false } });
     expect(res.status).toBe(200);
-    expect(openai.requests.at(-1)?.json).toMatchObject({
+    expect(lastProxied(openai)?.json).toMatchObject({
       stream: true,
       stream_options: { include_usage: true },
     });
@@ -269,7 +278,7 @@ describe('request handling (ai-proxy-multi.t)', () => {
       },
     });
     expect((await post(right, B, { 'X-AI-Fixture': 'openai/chat-basic.json' })).status).toBe(200);
-    const query = openai.requests.at(-1)?.query;
+    const query = lastProxied(openai)?.query;
     expect(query).toMatchObject({ api_key: 'apikey', some_query: 'yes' });
   });
 
@@ -510,13 +519,13 @@ describe('ai-proxy (ai-proxy.t)', () => {
   it('#37 the endpoint path is used', async () => {
     const uri = await route(single({ override: { endpoint: `${openai.url}/post` } }));
     expect((await post(uri, { messages: [{ role: 'user', content: 'hello' }] })).status).toBe(200);
-    expect(openai.requests.at(-1)?.path).toBe('/post');
+    expect(lastProxied(openai)?.path).toBe('/post');
   });
 
   it('#38 client headers are forwarded, #39 accept-encoding is not', async () => {
     const uri = await route(single());
     await post(uri, B, { 'test-type': 'header_forwarding', 'accept-encoding': 'gzip, deflate' });
-    const headers = openai.requests.at(-1)?.headers ?? {};
+    const headers = lastProxied(openai)?.headers ?? {};
     expect(headers['test-type']).toBe('header_forwarding');
     expect(headers['accept-encoding']).toBeUndefined();
     expect(headers.authorization).toBe('Bearer token');
@@ -536,7 +545,7 @@ describe('ai-proxy (ai-proxy.t)', () => {
     const res = await post(embeddings, { input: 'hello', model: 'text-embedding-3-small' });
     expect(res.status).toBe(200);
     expect((res.json as { object: string }).object).toBe('list');
-    expect(openai.requests.at(-1)?.path).toBe('/v1/embeddings');
+    expect(lastProxied(openai)?.path).toBe('/v1/embeddings');
   });
 
   it('anthropic messages go to /v1/messages of an anthropic instance', async () => {
@@ -557,7 +566,7 @@ describe('ai-proxy (ai-proxy.t)', () => {
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(res.status).toBe(200);
-    expect(openai.requests.at(-1)?.path).toBe('/v1/messages');
+    expect(lastProxied(openai)?.path).toBe('/v1/messages');
     expect((res.json as { type: string }).type).toBe('message');
   });
 });
