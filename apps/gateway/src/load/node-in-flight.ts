@@ -3,7 +3,8 @@
  * The primary's sums of its workers' load reports: per worker the in-flight counts it last
  * reported and its cumulative sends, and, for each worker, the sums over all the *others*. A
  * worker that exits leaves its sends behind (node totals never go back) and its in-flight counts
- * with it. The primary sends {@link NodeInFlight.othersFor} to each worker when something changed.
+ * with it. The primary sends {@link NodeInFlight.othersFor} to a worker when its
+ * {@link NodeInFlight.othersVersion} moved since the last send.
  */
 import { MAX_LOAD_KEYS, type CountPairs, type LoadOthers, type LoadReport } from './load-messages';
 
@@ -16,7 +17,9 @@ export class NodeInFlight {
   private readonly workers = new Map<number, WorkerCounts>();
   /** Cumulative sends of workers that exited. */
   private readonly exitedSent = new Map<string, number>();
-  private changed = false;
+  /** Reports and exits so far, and each worker's own reports among them. */
+  private changes = 0;
+  private readonly ownChanges = new Map<number, number>();
 
   /** A worker's report (`workerId`: cluster's worker id). */
   apply(workerId: number, report: LoadReport): void {
@@ -29,26 +32,29 @@ export class NodeInFlight {
     for (const [key, sent] of report.sent) {
       if (counts.sent.has(key) || counts.sent.size < MAX_LOAD_KEYS) counts.sent.set(key, sent);
     }
-    this.changed = true;
+    this.changes++;
+    this.ownChanges.set(workerId, (this.ownChanges.get(workerId) ?? 0) + 1);
   }
 
   removeWorker(workerId: number): void {
     const counts = this.workers.get(workerId);
     if (!counts) return;
     this.workers.delete(workerId);
+    this.ownChanges.delete(workerId);
     for (const [key, sent] of counts.sent) {
       if (this.exitedSent.has(key) || this.exitedSent.size < MAX_LOAD_KEYS) {
         this.exitedSent.set(key, (this.exitedSent.get(key) ?? 0) + sent);
       }
     }
-    this.changed = true;
+    this.changes++;
   }
 
-  /** True once after any report or exit: the workers need fresh sums. */
-  takeChanged(): boolean {
-    const changed = this.changed;
-    this.changed = false;
-    return changed;
+  /**
+   * A number that moves whenever what worker `workerId` hears about the others changes (another
+   * worker reported or exited), and only then: a worker's own reports leave it as it was.
+   */
+  othersVersion(workerId: number): number {
+    return this.changes - (this.ownChanges.get(workerId) ?? 0);
   }
 
   /** What worker `workerId` hears about the others. */

@@ -1,8 +1,11 @@
 /**
  * @module load/node-load-hub
  * The primary's side of the node's load sharing (issue 12): sums the workers' in-flight reports
- * and answers each worker with the others' sums every {@link SHARE_INTERVAL_MS} when they changed;
- * scrapes the metrics endpoints the config asks for and broadcasts each round of readings.
+ * and answers each report with the others' sums when they changed since that worker last heard
+ * them; a worker that has not reported for {@link MAX_VIEW_AGE_MS} gets changed sums unasked.
+ * Messages so follow the requests (workers report per batch of requests, load/worker-wiring),
+ * not the worker count: issue 14 wants the primary's work per request flat as workers are added.
+ * Also scrapes the metrics endpoints the config asks for and broadcasts each round of readings.
  */
 import { isLoadReport, type LoadOthers, type LoadScrapes } from './load-messages';
 import type { InstanceLoadSnapshot } from './load-metrics';
@@ -11,8 +14,10 @@ import { NodePickStats, isPickReport } from './pick-stats';
 import { scrapeTargets } from './scrape-targets';
 import { InstanceScraper, type ScrapeStatus, type ScraperLogger } from './scraper';
 
-/** How often the primary passes changed sums on to the workers. */
-export const SHARE_INTERVAL_MS = 25;
+/** The oldest the others' sums a worker holds may be, once they changed. */
+export const MAX_VIEW_AGE_MS = 100;
+/** How often the primary looks for workers whose view is older than that. */
+const SWEEP_INTERVAL_MS = 25;
 
 /** A worker the hub can talk to: cluster's id and a send. */
 export interface LoadHubWorker {
@@ -25,11 +30,14 @@ export class NodeLoadHub {
   private readonly picks = new NodePickStats();
   private readonly scraper: InstanceScraper;
   private readonly timer: NodeJS.Timeout;
+  /** Per worker: the others' version it last heard, and when. */
+  private readonly heard = new Map<number, { version: number; at: number }>();
 
   /** `workers`: the workers that have their full config (and so listen to load messages). */
   constructor(
     private readonly workers: () => Iterable<LoadHubWorker>,
     logger: ScraperLogger,
+    private readonly now: () => number = Date.now,
   ) {
     this.scraper = new InstanceScraper({
       logger,
@@ -38,21 +46,25 @@ export class NodeLoadHub {
         for (const worker of this.workers()) worker.send(round);
       },
     });
-    this.timer = setInterval(() => this.share(), SHARE_INTERVAL_MS);
+    this.timer = setInterval(() => this.shareAged(), SWEEP_INTERVAL_MS);
     this.timer.unref();
   }
 
   /** True when `msg` from worker `workerId` was a load or picks report (now counted). */
   onWorkerMessage(workerId: number, msg: unknown): boolean {
-    if (isLoadReport(msg)) this.inFlight.apply(workerId, msg);
-    else if (isPickReport(msg)) this.picks.apply(workerId, msg);
+    if (isLoadReport(msg)) {
+      this.inFlight.apply(workerId, msg);
+      for (const worker of this.workers()) {
+        if (worker.id === workerId && this.stale(worker.id)) this.tell(worker);
+      }
+    } else if (isPickReport(msg)) this.picks.apply(workerId, msg);
     else return false;
     return true;
   }
 
   /** A worker just got its full config: it hears the others' sums at once. */
   workerSynced(worker: LoadHubWorker): void {
-    worker.send(this.inFlight.othersFor(worker.id));
+    this.tell(worker);
     worker.send({ t: 'load-scrapes', readings: this.scraper.readings(), gone: [] });
   }
 
@@ -68,6 +80,7 @@ export class NodeLoadHub {
 
   workerExited(workerId: number): void {
     this.inFlight.removeWorker(workerId);
+    this.heard.delete(workerId);
     this.picks.removeWorker(workerId);
   }
 
@@ -90,8 +103,21 @@ export class NodeLoadHub {
     await this.scraper.close();
   }
 
-  private share(): void {
-    if (!this.inFlight.takeChanged()) return;
-    for (const worker of this.workers()) worker.send(this.inFlight.othersFor(worker.id));
+  /** Workers that did not report lately hear changed sums here. */
+  private shareAged(): void {
+    const now = this.now();
+    for (const worker of this.workers()) {
+      const heard = this.heard.get(worker.id);
+      if (this.stale(worker.id) && (!heard || now - heard.at >= MAX_VIEW_AGE_MS)) this.tell(worker);
+    }
+  }
+
+  private stale(workerId: number): boolean {
+    return this.heard.get(workerId)?.version !== this.inFlight.othersVersion(workerId);
+  }
+
+  private tell(worker: LoadHubWorker): void {
+    this.heard.set(worker.id, { version: this.inFlight.othersVersion(worker.id), at: this.now() });
+    worker.send(this.inFlight.othersFor(worker.id));
   }
 }

@@ -7,12 +7,17 @@ import { RECENT_SENDS_CAPACITY, RecentSends } from './recent-sends';
 function twoWorkers(clock: { now: number }) {
   const primary = new NodeInFlight();
   const workers = [1, 2].map((id) => ({ id, view: new WorkerInstanceLoad(() => clock.now) }));
+  const heard = new Map<number, number>();
   const exchange = () => {
     for (const { id, view } of workers) {
       const report = view.report();
       if (report) primary.apply(id, report);
     }
-    if (primary.takeChanged()) for (const w of workers) w.view.applyOthers(primary.othersFor(w.id));
+    for (const w of workers) {
+      if (heard.get(w.id) === primary.othersVersion(w.id)) continue;
+      heard.set(w.id, primary.othersVersion(w.id));
+      w.view.applyOthers(primary.othersFor(w.id));
+    }
   };
   return { primary, workers, exchange };
 }
@@ -67,8 +72,9 @@ describe('WorkerInstanceLoad', () => {
     two.begin('k');
     exchange();
     expect(one.inFlight('k')).toBe(1);
+    const before = primary.othersVersion(1);
     primary.removeWorker(2);
-    expect(primary.takeChanged()).toBe(true);
+    expect(primary.othersVersion(1)).not.toBe(before);
     one.applyOthers(primary.othersFor(1));
     expect(one.inFlight('k')).toBe(0);
     expect(primary.othersFor(1).sent).toEqual([['k', 1]]);

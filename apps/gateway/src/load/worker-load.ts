@@ -3,8 +3,8 @@
  * A worker's {@link InstanceLoadView}: its own in-flight and sent counts, exact and local (a
  * request costs a map lookup and a few additions, no IPC), plus what the primary last said about
  * the other workers and about the instances' scraped metrics. The worker's loop calls
- * {@link WorkerInstanceLoad.report} every few tens of milliseconds and sends what it returns,
- * which is nothing while the counts have not changed.
+ * {@link WorkerInstanceLoad.report} when enough changed or enough time passed (load/worker-wiring)
+ * and sends what it returns, which is nothing while the counts have not changed.
  */
 import type { InstanceLoadView, PickNote, ScrapedLoad } from '@tollgate/core';
 import {
@@ -41,6 +41,8 @@ export class WorkerInstanceLoad implements InstanceLoadView {
   private othersSent: OthersSnapshot[] = [];
   private readonly scrapes = new Map<string, ScrapedLoad>();
   private changed = false;
+  /** begin/end calls since the last report: what paces the reports (see worker-wiring). */
+  private changesSinceReport = 0;
   private readonly picks = new WorkerPickStats();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -56,6 +58,7 @@ export class WorkerInstanceLoad implements InstanceLoadView {
     counts.sent++;
     counts.recent.record(this.now());
     this.changed = true;
+    this.changesSinceReport++;
   }
 
   end(loadKey: string): void {
@@ -63,6 +66,7 @@ export class WorkerInstanceLoad implements InstanceLoadView {
     if (!counts || counts.inFlight === 0) return;
     counts.inFlight--;
     this.changed = true;
+    this.changesSinceReport++;
   }
 
   sentSince(loadKey: string, sinceMs: number): number {
@@ -83,10 +87,16 @@ export class WorkerInstanceLoad implements InstanceLoadView {
     return this.picks.report();
   }
 
+  /** begin/end calls since the last {@link report}. */
+  get pendingChanges(): number {
+    return this.changesSinceReport;
+  }
+
   /** The report to send the primary, or undefined when nothing changed since the last one. */
   report(): LoadReport | undefined {
     if (!this.changed) return undefined;
     this.changed = false;
+    this.changesSinceReport = 0;
     const inFlight: CountPairs = [];
     const sent: CountPairs = [];
     for (const [key, counts] of this.own) {

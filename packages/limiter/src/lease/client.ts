@@ -2,9 +2,10 @@
  * @module lease/client
  * The workers' side of node-wide token quotas (issue 14): a QuotaStore that admits and settles
  * within the slice of each window its primary leased to it, and asks the primary ({@link LeaseHost})
- * only when the slice runs out, when a settlement overdraws it, or to answer a revocation. Usage
- * reaches the primary in one batched report every `reportEveryMs`, so the primary's work does not
- * grow with requests.
+ * only when the slice runs out, when a settlement overdraws it, when its view of the others is
+ * older than `viewTtlMs`, or to answer a revocation. Usage reaches the primary with those
+ * requests, else in one batched report every `reportEveryMs`, so the primary's work does not grow
+ * with requests.
  */
 import type { CounterState, QuotaAdmission, QuotaSettlement, QuotaStore } from '@tollgate/core';
 import { checkChargeArgs, checkReserve } from '../charge-args';
@@ -23,7 +24,7 @@ export interface LeaseClientOptions {
   readonly clock?: Clock;
   /** How long a request to the primary may take before it fails (allow_degradation decides). Default 1000. */
   readonly timeoutMs?: number;
-  /** Milliseconds between usage reports to the primary. Default 50. */
+  /** Milliseconds between usage reports of keys no request to the primary carried. Default 100. */
   readonly reportEveryMs?: number;
   /**
    * How old the other workers' usage may be in an admission answered from the lease (it feeds
@@ -91,7 +92,7 @@ export class LeaseClient implements QuotaStore {
   ) {
     this.clock = options.clock ?? monotonicClock;
     this.timeoutMs = options.timeoutMs ?? 1000;
-    this.reportEveryMs = options.reportEveryMs ?? 50;
+    this.reportEveryMs = options.reportEveryMs ?? 100;
     this.viewTtlMs = options.viewTtlMs ?? 100;
     const every = options.sweepIntervalMs ?? 10_000;
     if (every > 0) {
@@ -143,7 +144,7 @@ export class LeaseClient implements QuotaStore {
       windowSeconds,
       want,
       admit: true,
-      ...(lease ? { usage: this.usageOf(lease) } : {}),
+      ...(lease ? { usage: this.outgoingUsage(key, lease) } : {}),
     });
     lease = this.apply(key, reply);
     return this.take(key, lease, want, reply.admitted === true);
@@ -234,6 +235,12 @@ export class LeaseClient implements QuotaStore {
     return Promise.resolve();
   }
 
+  /** The usage an acquire carries: it reports the key, so the next batched report can skip it. */
+  private outgoingUsage(key: string, lease: Lease): LeaseUsage {
+    this.dirty.delete(key);
+    return this.usageOf(lease);
+  }
+
   private usageOf(lease: Lease): LeaseUsage {
     return {
       windowId: lease.windowId,
@@ -284,7 +291,7 @@ export class LeaseClient implements QuotaStore {
       windowSeconds,
       want: 0,
       admit: false,
-      ...(lease ? { usage: this.usageOf(lease) } : {}),
+      ...(lease ? { usage: this.outgoingUsage(key, lease) } : {}),
     });
   }
 
