@@ -1,0 +1,125 @@
+/**
+ * Issue 14: load messages follow the requests, not the clock or the worker count. A worker
+ * reports after a batch of begins/ends or once a change is old; the primary answers a report
+ * only when the reporter's view of the others moved, and tells a quiet worker unasked once its
+ * view is old.
+ */
+import type { LoadOthers, LoadReport, LoadScrapes } from './load-messages';
+import { MAX_VIEW_AGE_MS, NodeLoadHub, type LoadHubWorker } from './node-load-hub';
+import type { PickReport } from './pick-stats';
+import { MAX_REPORT_AGE_MS, REPORT_AFTER_CHANGES, startWorkerLoadSharing } from './worker-wiring';
+
+// undici's close (the hub's scraper) needs real ticks and immediates.
+beforeEach(() =>
+  jest.useFakeTimers({ now: 1_000_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] }),
+);
+afterEach(() => jest.useRealTimers());
+
+describe('a worker reports per batch of requests', () => {
+  function worker() {
+    const sent: (LoadReport | PickReport)[] = [];
+    const sharing = startWorkerLoadSharing((m) => sent.push(m));
+    return { sent, sharing, reports: () => sent.filter((m) => m.t === 'load-report') };
+  }
+
+  it('sends nothing while fewer than REPORT_AFTER_CHANGES changes are younger than MAX_REPORT_AGE_MS', () => {
+    const { sharing, reports } = worker();
+    for (let i = 0; i < (REPORT_AFTER_CHANGES - 2) / 2; i++) sharing.view.begin('k');
+    jest.advanceTimersByTime(MAX_REPORT_AGE_MS - 30);
+    expect(reports()).toHaveLength(0);
+    jest.advanceTimersByTime(30);
+    expect(reports()).toHaveLength(1);
+    sharing.stop();
+  });
+
+  it('reports at the next tick once a batch of changes is reached', () => {
+    const { sharing, reports } = worker();
+    jest.advanceTimersByTime(MAX_REPORT_AGE_MS); // nothing changed: nothing sent
+    expect(reports()).toHaveLength(0);
+    for (let i = 0; i < REPORT_AFTER_CHANGES / 2; i++) {
+      sharing.view.begin('k');
+      sharing.view.end('k');
+    }
+    jest.advanceTimersByTime(30);
+    expect(reports()).toEqual([{ t: 'load-report', inFlight: [], sent: [['k', 64]] }]);
+    sharing.stop();
+  });
+
+  it('at a given request rate, two workers send no more reports than one', () => {
+    const count = (workers: number) => {
+      const all = Array.from({ length: workers }, worker);
+      // 4,000 requests a second for one second, shared evenly, each ending at once.
+      for (let ms = 0; ms < 1000; ms++) {
+        for (let r = 0; r < 4; r++) {
+          const w = all[(ms * 4 + r) % workers];
+          w?.sharing.view.begin('k');
+          w?.sharing.view.end('k');
+        }
+        jest.advanceTimersByTime(1);
+      }
+      for (const w of all) w.sharing.stop();
+      return all.reduce((n, w) => n + w.reports().length, 0);
+    };
+    const one = count(1);
+    const two = count(2);
+    expect(one).toBeGreaterThan(0);
+    expect(two).toBeLessThanOrEqual(one);
+  });
+});
+
+describe('the primary answers reports only when the others moved', () => {
+  function node(ids: number[]) {
+    const inbox = new Map<number, (LoadOthers | LoadScrapes)[]>(ids.map((id) => [id, []]));
+    const workers: LoadHubWorker[] = ids.map((id) => ({
+      id,
+      send: (m) => inbox.get(id)?.push(m),
+    }));
+    const hub = new NodeLoadHub(() => workers, { warn: () => undefined });
+    for (const w of workers) hub.workerSynced(w);
+    const others = (id: number) => (inbox.get(id) ?? []).filter((m) => m.t === 'load-others');
+    const report = (id: number, n: number): void => {
+      hub.onWorkerMessage(id, { t: 'load-report', inFlight: [['k', n]], sent: [['k', n]] });
+    };
+    return { hub, others, report };
+  }
+
+  it('one worker hears nothing back: its own reports never change what it hears', async () => {
+    const { hub, others, report } = node([1]);
+    const synced = others(1).length;
+    for (let i = 1; i <= 10; i++) report(1, i);
+    jest.advanceTimersByTime(5 * MAX_VIEW_AGE_MS);
+    expect(others(1)).toHaveLength(synced);
+    await hub.close();
+  });
+
+  it("a reporter gets the others' sums with its report's answer, once per change of theirs", async () => {
+    const { hub, others, report } = node([1, 2]);
+    const synced = others(1).length;
+    report(1, 1); // nothing new from worker 2: no answer
+    expect(others(1)).toHaveLength(synced);
+    report(2, 3);
+    report(1, 2);
+    expect(others(1)).toHaveLength(synced + 1);
+    expect(others(1).at(-1)).toMatchObject({ inFlight: [['k', 3]] });
+    report(1, 3); // worker 2 did not move since
+    expect(others(1)).toHaveLength(synced + 1);
+    await hub.close();
+  });
+
+  it('a worker that does not report hears changed sums MAX_VIEW_AGE_MS after it last heard', async () => {
+    const { hub, others, report } = node([1, 2]);
+    const synced = others(2).length;
+    jest.advanceTimersByTime(MAX_VIEW_AGE_MS);
+    expect(others(2)).toHaveLength(synced); // nothing changed: nothing sent
+    report(1, 5);
+    jest.advanceTimersByTime(30);
+    expect(others(2)).toHaveLength(synced + 1);
+    expect(others(2).at(-1)).toMatchObject({ inFlight: [['k', 5]] });
+    report(1, 6);
+    jest.advanceTimersByTime(MAX_VIEW_AGE_MS - 30);
+    expect(others(2)).toHaveLength(synced + 1);
+    jest.advanceTimersByTime(30);
+    expect(others(2)).toHaveLength(synced + 2);
+    await hub.close();
+  });
+});
