@@ -75,6 +75,8 @@ interface PoolEntry {
   /** The connection settings the pool was made with (see {@link sameSettings}). */
   settings: PoolSettings;
   pool: Pool;
+  /** Requests sent on the pool whose response body has not closed yet. */
+  inFlight: number;
 }
 
 type PoolSettings = Pick<
@@ -123,48 +125,54 @@ export class AiTransport {
     if (this.closed) throw new Error('AiTransport is closed');
     const started = performance.now();
     req.signal?.throwIfAborted();
-    const pool = this.poolFor(req);
+    const entry = this.poolFor(req);
+    const pool = entry.pool;
 
     // A connection whose response just ended becomes free a macrotask later; dispatching now
     // would open a second socket, so let it settle first (keeps sequential requests on one).
-    const stats = pool.stats;
-    if (stats.connected > stats.free + stats.running) {
-      await new Promise(setImmediate);
-      req.signal?.throwIfAborted();
+    // Only a pool with nothing in flight can be in that state for a sequential client, and
+    // pool.stats walks every connection: under load (requests in flight) it is not read.
+    if (entry.inFlight === 0) {
+      const stats = pool.stats;
+      if (stats.connected > stats.free + stats.running) {
+        await new Promise(setImmediate);
+        req.signal?.throwIfAborted();
+      }
     }
-
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort(req.signal?.reason);
-    req.signal?.addEventListener('abort', onAbort, { once: true });
-    const release = (): void => req.signal?.removeEventListener('abort', onAbort);
 
     const query = req.query?.toString();
     const headers = { ...req.headers };
     if (req.hostHeader) headers.host = req.hostHeader;
     let res: Awaited<ReturnType<Pool['request']>>;
+    entry.inFlight++;
     try {
+      // The client's signal goes to undici as it is (no controller of our own per request):
+      // it aborts the exchange before the headers and the body after them; abort() below
+      // destroys the body, which undici turns into an abort of the request and its socket.
       res = await pool.request({
         method: req.method ?? 'POST',
         path: query ? `${req.path}?${query}` : req.path,
         headers,
         body: req.body,
-        signal: controller.signal,
+        ...(req.signal ? { signal: req.signal } : {}),
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
         reset: !req.keepalive,
       });
     } catch (err) {
-      release();
+      entry.inFlight--;
       throw toTransportError(err, req.origin, true);
     }
     const ttfbMs = performance.now() - started;
     const raw = res.body as unknown as Readable;
-    raw.once('close', release);
+    raw.once('close', () => entry.inFlight--);
     return {
       status: res.statusCode,
       headers: definedHeaders(res.headers),
       body: streamBody(raw, req.origin),
-      abort: () => controller.abort(),
+      abort: () => {
+        if (!raw.destroyed) raw.destroy(abortError());
+      },
       receivedAt: Date.now(),
       ttfbMs,
     };
@@ -189,10 +197,10 @@ export class AiTransport {
     await Promise.all(entries.map((e) => e.pool.close()));
   }
 
-  private poolFor(req: AiSendRequest): Pool {
+  private poolFor(req: AiSendRequest): PoolEntry {
     let byOrigin = this.pools.get(req.key);
     const existing = byOrigin?.get(req.origin);
-    if (existing && sameSettings(existing.settings, req)) return existing.pool;
+    if (existing && sameSettings(existing.settings, req)) return existing;
     // Settings of this key and origin changed: the old pool drains and closes.
     if (existing) this.drop(existing, 'settings changed');
 
@@ -216,9 +224,10 @@ export class AiTransport {
       timeoutMs: req.timeoutMs,
     };
     if (!byOrigin) this.pools.set(req.key, (byOrigin = new Map<string, PoolEntry>()));
-    byOrigin.set(req.origin, { key: req.key, origin: req.origin, settings, pool });
+    const entry: PoolEntry = { key: req.key, origin: req.origin, settings, pool, inFlight: 0 };
+    byOrigin.set(req.origin, entry);
     this.logger?.debug('upstream pool created', { key: req.key, origin: req.origin });
-    return pool;
+    return entry;
   }
 
   private drop(entry: PoolEntry, reason: string): void {
@@ -245,6 +254,11 @@ function definedHeaders(
     if (value !== undefined) setOwn(out, name, value);
   }
   return out;
+}
+
+/** What `abort()` ends a body with: the error an AbortController's abort() would give. */
+function abortError(): DOMException {
+  return new DOMException('This operation was aborted', 'AbortError');
 }
 
 async function* streamBody(
