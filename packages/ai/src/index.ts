@@ -11,6 +11,7 @@ export * from './target';
 export * from './request-body';
 export * from './request-headers';
 export * from './protocols';
+export * from './convert';
 export * from './providers';
 export * from './transport';
 export * from './content';

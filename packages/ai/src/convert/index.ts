@@ -1,0 +1,34 @@
+/**
+ * @module convert
+ * The converter registry (APISIX `ai-protocols/converters/init.lua`): one line per pair.
+ */
+import type { ProtocolName } from '../types';
+import { anthropicMessagesToOpenaiChat } from './anthropic-messages-to-openai-chat';
+import { openaiChatToAnthropicMessages } from './openai-chat-to-anthropic-messages';
+import type { ProtocolConverter } from './types';
+
+export * from './types';
+export { anthropicMessagesToOpenaiChat, openaiChatToAnthropicMessages };
+export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './openai-chat-to-anthropic-messages';
+
+/** Every converter; the order is the preference when a provider offers several targets. */
+const CONVERTERS: readonly ProtocolConverter[] = [
+  anthropicMessagesToOpenaiChat,
+  openaiChatToAnthropicMessages,
+];
+
+const BY_PAIR = new Map<string, ProtocolConverter>(CONVERTERS.map((c) => [`${c.from}>${c.to}`, c]));
+
+/**
+ * The converter from the client protocol to the provider protocol, or undefined when the pair is
+ * not converted.
+ *
+ * @example
+ * converterFor('anthropic-messages', 'openai-chat')?.request(body);
+ */
+export function converterFor(
+  client: ProtocolName,
+  target: ProtocolName,
+): ProtocolConverter | undefined {
+  return BY_PAIR.get(`${client}>${target}`);
+}

@@ -1,0 +1,145 @@
+/**
+ * @module convert/util
+ * Mappings shared by the Anthropic ↔ OpenAI converters: stop reasons, usage, images, errors.
+ */
+import { asNumber, asObject, type JsonObject } from '../json';
+
+/** OpenAI `finish_reason` → Anthropic `stop_reason` (APISIX's table). */
+const TO_ANTHROPIC_STOP: Readonly<Record<string, string>> = {
+  stop: 'end_turn',
+  length: 'max_tokens',
+  content_filter: 'end_turn',
+  tool_calls: 'tool_use',
+  function_call: 'tool_use',
+};
+
+/** Anthropic `stop_reason` → OpenAI `finish_reason` (APISIX's table). */
+const TO_OPENAI_FINISH: Readonly<Record<string, string>> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  pause_turn: 'stop',
+  refusal: 'content_filter',
+};
+
+export function anthropicStopReason(finish: unknown): string {
+  return (
+    (typeof finish === 'string' && Object.hasOwn(TO_ANTHROPIC_STOP, finish)
+      ? TO_ANTHROPIC_STOP[finish]
+      : undefined) ?? 'end_turn'
+  );
+}
+
+export function openaiFinishReason(stop: unknown): string {
+  return (
+    (typeof stop === 'string' && Object.hasOwn(TO_OPENAI_FINISH, stop)
+      ? TO_OPENAI_FINISH[stop]
+      : undefined) ?? 'stop'
+  );
+}
+
+/**
+ * OpenAI usage → Anthropic usage, as APISIX maps it: `input_tokens` = `prompt_tokens` (cached
+ * tokens included, so totals stay equal in both protocols), `cache_read_input_tokens` =
+ * `prompt_tokens_details.cached_tokens` when present.
+ */
+export function anthropicUsageFromOpenai(usage: JsonObject): JsonObject {
+  const out: JsonObject = {
+    input_tokens: asNumber(usage.prompt_tokens) ?? 0,
+    output_tokens: asNumber(usage.completion_tokens) ?? 0,
+  };
+  const cached = asNumber(asObject(usage.prompt_tokens_details)?.cached_tokens);
+  if (cached !== undefined) out.cache_read_input_tokens = cached;
+  return out;
+}
+
+/**
+ * Anthropic usage → OpenAI usage, as APISIX maps it: Anthropic's `input_tokens` excludes cache
+ * reads and writes, OpenAI's `prompt_tokens` includes them, so they are added back.
+ */
+export function openaiUsageFromAnthropic(usage: JsonObject): JsonObject {
+  const cacheRead = asNumber(usage.cache_read_input_tokens) ?? 0;
+  const cacheWrite = asNumber(usage.cache_creation_input_tokens) ?? 0;
+  const prompt = (asNumber(usage.input_tokens) ?? 0) + cacheRead + cacheWrite;
+  const completion = asNumber(usage.output_tokens) ?? 0;
+  const out: JsonObject = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+  };
+  if (cacheRead > 0 || cacheWrite > 0) out.prompt_tokens_details = { cached_tokens: cacheRead };
+  return out;
+}
+
+/** An Anthropic image block from an OpenAI `image_url` part (data URL → base64 source). */
+export function anthropicImage(part: JsonObject): JsonObject | undefined {
+  const ref = part.image_url;
+  const url = typeof ref === 'string' ? ref : asObject(ref)?.url;
+  if (typeof url !== 'string' || url === '') return undefined;
+  const m = /^data:([^;,]+);base64,(.+)$/s.exec(url);
+  if (m) return { type: 'image', source: { type: 'base64', media_type: m[1], data: m[2] } };
+  return { type: 'image', source: { type: 'url', url } };
+}
+
+/** An OpenAI `image_url` part from an Anthropic image block. */
+export function openaiImage(block: JsonObject): JsonObject | undefined {
+  const source = asObject(block.source);
+  if (source?.type === 'base64' && typeof source.data === 'string') {
+    const mediaType = typeof source.media_type === 'string' ? source.media_type : 'image/png';
+    return { type: 'image_url', image_url: { url: `data:${mediaType};base64,${source.data}` } };
+  }
+  if (source?.type === 'url' && typeof source.url === 'string') {
+    return { type: 'image_url', image_url: { url: source.url } };
+  }
+  return undefined;
+}
+
+/** Anthropic's error `type` for an HTTP status. */
+export function anthropicErrorType(status: number): string {
+  if (status === 400) return 'invalid_request_error';
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 413) return 'request_too_large';
+  if (status === 429) return 'rate_limit_error';
+  if (status === 529 || status === 503) return 'overloaded_error';
+  return 'api_error';
+}
+
+/** The message and type of an error body in either shape (`{error:{...}}` or a plain string). */
+export function errorParts(
+  json: JsonObject | undefined,
+  text: string,
+): { message: string; type?: string } {
+  const err = json?.error;
+  if (typeof err === 'string') return { message: err };
+  const obj = asObject(err);
+  if (obj) {
+    const message = typeof obj.message === 'string' ? obj.message : text;
+    return typeof obj.type === 'string' ? { message, type: obj.type } : { message };
+  }
+  if (typeof json?.message === 'string') return { message: json.message };
+  return { message: text };
+}
+
+/** Parse a JSON object, or undefined. */
+export function parseObject(text: string): JsonObject | undefined {
+  try {
+    return asObject(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Text of an OpenAI content value (string, or the text parts of an array). */
+export function openaiText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let out = '';
+  for (const part of content) {
+    const p = asObject(part);
+    if (p?.type === 'text' && typeof p.text === 'string') out += p.text;
+  }
+  return out;
+}
