@@ -20,6 +20,7 @@ import {
   type Exit,
   type RequestContext,
 } from '@tollgate/core';
+import { dialectOf, gatewayErrorBody } from './client-errors';
 import type { AiInstanceConf } from './instance';
 import { llmCallEnded, llmCallStarted } from '../prometheus/llm-connections';
 import { relayAnswer } from './relay';
@@ -52,9 +53,18 @@ function parseRetryAfter(value: string | string[] | undefined): number | undefin
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** An OpenAI-shaped error body for failures Tollgate itself reports (style §1.4). */
-export function errorBody(message: string, type = 'upstream_error'): Buffer {
-  return Buffer.from(`${JSON.stringify({ error: { message, type } })}\n`);
+/**
+ * The error body for failures Tollgate itself reports (style §1.4): OpenAI-shaped, or
+ * Anthropic-shaped for a `/v1/messages` client (issue 16), so the client's SDK reads it.
+ */
+export function errorBody(
+  message: string,
+  type = 'upstream_error',
+  ctx?: RequestContext,
+  status = 502,
+): Buffer {
+  const dialect = ctx ? dialectOf(ctx.ai?.protocol, ctx.vars.uri) : 'openai';
+  return gatewayErrorBody(dialect, status, message, type);
 }
 
 async function readBounded(body: AsyncIterable<Buffer>): Promise<Buffer> {
@@ -167,7 +177,7 @@ export async function attemptInstance(
         kind: 'failed',
         failure: {
           status: relayed.status,
-          body: errorBody(relayed.message),
+          body: errorBody(relayed.message, undefined, ctx, relayed.status),
           contentType: 'application/json',
           elapsedMs: performance.now() - startedAt,
         },
@@ -187,6 +197,9 @@ export async function attemptInstance(
             err.kind === 'timeout'
               ? 'the LLM did not answer in time'
               : 'the LLM could not be reached',
+            undefined,
+            ctx,
+            err.status,
           ),
           contentType: 'application/json',
           transport: err.kind,

@@ -5,6 +5,7 @@
  */
 import { exit, type Exit, type RequestContext } from '@tollgate/core';
 import { acceptAiRequest } from '../ai-common/accept-request';
+import { answerModels } from '../ai-common/models-list';
 import { transportSettings } from '../ai-common/settings';
 import { pickInstance, setPicked } from './pick';
 import { configState, requestState, type AiProxyMultiConfLike } from './route-state';
@@ -13,6 +14,8 @@ export async function access(
   conf: AiProxyMultiConfLike,
   ctx: RequestContext,
 ): Promise<Exit | undefined> {
+  const models = answerModels(ctx, conf.instances);
+  if (models) return models;
   const refused = await acceptAiRequest(ctx, transportSettings(conf).maxRequestBytes);
   if (refused) return refused;
   const state = configState(conf);

@@ -3,6 +3,7 @@
  * checks and fallback (spec §1, decision D4).
  */
 import { definePlugin } from '@tollgate/core';
+import { clientErrorBodyFilter, clientErrorHeaderFilter } from '../ai-common/client-errors';
 import { settleAiRequest } from '../ai-common/finish';
 import { closeAiRuntime, initAiRuntime } from '../ai-common/runtime';
 import { access } from './access';
@@ -17,5 +18,8 @@ export const aiProxyMulti = definePlugin<AiProxyMultiConfLike>({
   destroy: () => closeAiRuntime(),
   access,
   beforeProxy,
+  headerFilter: (conf, ctx) =>
+    clientErrorHeaderFilter('ai-proxy-multi', conf.client_protocol_errors, ctx),
+  bodyFilter: (_conf, ctx, chunk) => clientErrorBodyFilter('ai-proxy-multi', ctx, chunk),
   log: (_conf, ctx) => settleAiRequest(ctx),
 });

@@ -31,6 +31,8 @@ export interface AiProxyMultiConfLike {
     prefix_affinity?: { prefix_chars: number };
   };
   fallback_strategy?: string | string[];
+  /** Tollgate extension: add the client protocol's error object to refusals (default true). */
+  client_protocol_errors?: boolean;
   fallback_http_statuses?: number[];
   max_retries?: number;
   retry_on_failure_within_ms?: number;

@@ -5,8 +5,10 @@
 import { definePlugin, exit, ownerOf, type RequestContext } from '@tollgate/core';
 import { acceptAiRequest } from '../ai-common/accept-request';
 import { attemptInstance } from '../ai-common/attempt';
+import { clientErrorBodyFilter, clientErrorHeaderFilter } from '../ai-common/client-errors';
 import { settleAiRequest } from '../ai-common/finish';
 import type { AiInstanceConf } from '../ai-common/instance';
+import { answerModels } from '../ai-common/models-list';
 import { closeAiRuntime, initAiRuntime } from '../ai-common/runtime';
 import { transportSettings } from '../ai-common/settings';
 import { setPicked } from '../ai-proxy-multi/pick';
@@ -14,6 +16,8 @@ import { setPicked } from '../ai-proxy-multi/pick';
 export type AiProxyConfLike = Omit<AiInstanceConf, 'name' | 'weight'> & {
   timeout?: number;
   max_req_body_size?: number;
+  /** Tollgate extension: add the client protocol's error object to refusals (default true). */
+  client_protocol_errors?: boolean;
 };
 
 const instances = new WeakMap<object, AiInstanceConf>();
@@ -34,6 +38,8 @@ export const aiProxy = definePlugin<AiProxyConfLike>({
   init: (env) => initAiRuntime(env),
   destroy: () => closeAiRuntime(),
   async access(conf, ctx: RequestContext) {
+    const models = answerModels(ctx, [instanceOf(conf)]);
+    if (models) return models;
     const refused = await acceptAiRequest(ctx, transportSettings(conf).maxRequestBytes);
     if (refused) return refused;
     setPicked(ctx, instanceOf(conf));
@@ -62,5 +68,8 @@ export const aiProxy = definePlugin<AiProxyConfLike>({
       failure.contentType ? { 'content-type': failure.contentType } : {},
     );
   },
+  headerFilter: (conf, ctx) =>
+    clientErrorHeaderFilter('ai-proxy', conf.client_protocol_errors, ctx),
+  bodyFilter: (_conf, ctx, chunk) => clientErrorBodyFilter('ai-proxy', ctx, chunk),
   log: (_conf, ctx) => settleAiRequest(ctx),
 });

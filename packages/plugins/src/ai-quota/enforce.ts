@@ -17,6 +17,7 @@ import {
   type RequestContext,
 } from '@tollgate/core';
 import { compileCostExpr } from '@tollgate/schema';
+import { noteClientError } from '../ai-common/client-errors';
 import {
   QuotaResolutionError,
   quotasFor,
@@ -188,10 +189,34 @@ export async function enforceQuota(
   }
   state.rejected = true;
   ctx.vars.set(`${flavour.plugin}_decision`, 'rejected');
+  const exhausted = quotas[refused] as Quota;
+  noteClientError(ctx, {
+    message:
+      conf.rejected_msg ??
+      `token rate limit exceeded: ${exhausted.limit} tokens per ${exhausted.windowSeconds} seconds`,
+    code: 'rate_limit_exceeded',
+  });
   return exit(
     conf.rejected_code,
     conf.rejected_msg === undefined ? undefined : { error_msg: conf.rejected_msg },
+    {
+      'Retry-After': retryAfterSeconds(
+        admissions[refused]?.resetInMs ?? exhausted.windowSeconds * 1000,
+      ),
+    },
   );
+}
+
+/**
+ * `Retry-After` of a quota refusal (issue 16): whole seconds until the exhausted window resets,
+ * rounded up and at least 1, so an SDK waits for the window instead of retrying at once.
+ *
+ * @example
+ * retryAfterSeconds(1500); // '2'
+ */
+export function retryAfterSeconds(resetInMs: number): string {
+  const seconds = Number.isFinite(resetInMs) ? Math.ceil(resetInMs / 1000) : 1;
+  return String(Math.max(1, seconds));
 }
 
 /**

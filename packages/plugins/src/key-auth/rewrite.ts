@@ -23,6 +23,13 @@ function hideHeader(conf: KeyAuthConf, ctx: RequestContext): void {
   ctx.upstreamHeaders.set(conf.header.toLowerCase(), null);
 }
 
+/** With `sdk_key_headers`, the SDK headers are credentials too: hidden like `header`. */
+function hideSdkHeaders(conf: KeyAuthConf, ctx: RequestContext): void {
+  if (!conf.sdk_key_headers) return;
+  ctx.upstreamHeaders.set('authorization', null);
+  ctx.upstreamHeaders.set('x-api-key', null);
+}
+
 function hideQuery(conf: KeyAuthConf, ctx: RequestContext): void {
   ctx.removedQueryArgs.add(conf.query);
 }
@@ -47,7 +54,8 @@ export function rewrite(conf: KeyAuthConf, ctx: RequestContext): Exit | undefine
     if (consumer) {
       if (conf.hide_credentials) {
         if (presented.source === 'header') hideHeader(conf, ctx);
-        else hideQuery(conf, ctx);
+        else if (presented.source === 'query') hideQuery(conf, ctx);
+        else ctx.upstreamHeaders.set(presented.source, null);
       }
       attachConsumer(ctx, consumer);
       return undefined;
@@ -58,6 +66,7 @@ export function rewrite(conf: KeyAuthConf, ctx: RequestContext): Exit | undefine
   if (conf.anonymous_consumer === undefined) return unauthorized(conf, failure);
   if (conf.hide_credentials) {
     hideHeader(conf, ctx);
+    hideSdkHeaders(conf, ctx);
     hideQuery(conf, ctx);
   }
   const anonymous = ctx.consumers.get(conf.anonymous_consumer);

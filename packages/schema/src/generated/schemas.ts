@@ -2507,6 +2507,10 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "maximum": 600000,
         "default": 30000
       },
+      "client_protocol_errors": {
+        "description": "Tollgate extension: refusals the gateway makes on this route (401, 429, 413, 5xx) keep APISIX's body and add the client protocol's error object (OpenAI `error`, Anthropic `type`/`error`) so SDKs report the reason; false sends APISIX's bodies only. Unset means true, applied at run time and not stored, so stored routes stay APISIX's.",
+        "type": "boolean"
+      },
       "max_req_body_size": {
         "description": "Largest accepted client request body in bytes; larger bodies get 413.",
         "type": "integer",
@@ -2799,6 +2803,10 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "minimum": 1,
         "maximum": 600000,
         "default": 30000
+      },
+      "client_protocol_errors": {
+        "description": "Tollgate extension: refusals the gateway makes on this route (401, 429, 413, 5xx) keep APISIX's body and add the client protocol's error object (OpenAI `error`, Anthropic `type`/`error`) so SDKs report the reason; false sends APISIX's bodies only. Unset means true, applied at run time and not stored, so stored routes stay APISIX's.",
+        "type": "boolean"
       },
       "max_req_body_size": {
         "description": "Largest accepted client request body in bytes; larger bodies get 413.",
@@ -4512,6 +4520,10 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "description": "Query parameter that carries the key (read when the header is absent).",
         "type": "string",
         "default": "apikey"
+      },
+      "sdk_key_headers": {
+        "description": "Tollgate extension: also read the key from `Authorization: Bearer <key>` (scheme case-insensitive, stripped) and from `x-api-key`, where the OpenAI and Anthropic SDKs send it; checked after `header`, before `query`. Unset means false (APISIX's behaviour), applied at run time and not stored.",
+        "type": "boolean"
       },
       "hide_credentials": {
         "description": "Remove the key from the request before it is proxied.",

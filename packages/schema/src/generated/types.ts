@@ -2313,6 +2313,10 @@ export interface AiProxyConf {
    */
   timeout: number;
   /**
+   * Tollgate extension: refusals the gateway makes on this route (401, 429, 413, 5xx) keep APISIX's body and add the client protocol's error object (OpenAI `error`, Anthropic `type`/`error`) so SDKs report the reason; false sends APISIX's bodies only. Unset means true, applied at run time and not stored, so stored routes stay APISIX's.
+   */
+  client_protocol_errors?: boolean;
+  /**
    * Largest accepted client request body in bytes; larger bodies get 413.
    */
   max_req_body_size: number;
@@ -2600,6 +2604,10 @@ export interface AiProxyMultiConf {
    * Timeout in milliseconds of each socket operation (connect, send, read).
    */
   timeout: number;
+  /**
+   * Tollgate extension: refusals the gateway makes on this route (401, 429, 413, 5xx) keep APISIX's body and add the client protocol's error object (OpenAI `error`, Anthropic `type`/`error`) so SDKs report the reason; false sends APISIX's bodies only. Unset means true, applied at run time and not stored, so stored routes stay APISIX's.
+   */
+  client_protocol_errors?: boolean;
   /**
    * Largest accepted client request body in bytes; larger bodies get 413.
    */
@@ -3723,6 +3731,10 @@ export interface KeyAuthConf {
    * Query parameter that carries the key (read when the header is absent).
    */
   query: string;
+  /**
+   * Tollgate extension: also read the key from `Authorization: Bearer <key>` (scheme case-insensitive, stripped) and from `x-api-key`, where the OpenAI and Anthropic SDKs send it; checked after `header`, before `query`. Unset means false (APISIX's behaviour), applied at run time and not stored.
+   */
+  sdk_key_headers?: boolean;
   /**
    * Remove the key from the request before it is proxied.
    */
@@ -7609,6 +7621,10 @@ export interface AiProxyConfInput {
    */
   timeout?: number;
   /**
+   * Tollgate extension: refusals the gateway makes on this route (401, 429, 413, 5xx) keep APISIX's body and add the client protocol's error object (OpenAI `error`, Anthropic `type`/`error`) so SDKs report the reason; false sends APISIX's bodies only. Unset means true, applied at run time and not stored, so stored routes stay APISIX's.
+   */
+  client_protocol_errors?: boolean;
+  /**
    * Largest accepted client request body in bytes; larger bodies get 413.
    */
   max_req_body_size?: number;
@@ -7896,6 +7912,10 @@ export interface AiProxyMultiConfInput {
    * Timeout in milliseconds of each socket operation (connect, send, read).
    */
   timeout?: number;
+  /**
+   * Tollgate extension: refusals the gateway makes on this route (401, 429, 413, 5xx) keep APISIX's body and add the client protocol's error object (OpenAI `error`, Anthropic `type`/`error`) so SDKs report the reason; false sends APISIX's bodies only. Unset means true, applied at run time and not stored, so stored routes stay APISIX's.
+   */
+  client_protocol_errors?: boolean;
   /**
    * Largest accepted client request body in bytes; larger bodies get 413.
    */
@@ -9019,6 +9039,10 @@ export interface KeyAuthConfInput {
    * Query parameter that carries the key (read when the header is absent).
    */
   query?: string;
+  /**
+   * Tollgate extension: also read the key from `Authorization: Bearer <key>` (scheme case-insensitive, stripped) and from `x-api-key`, where the OpenAI and Anthropic SDKs send it; checked after `header`, before `query`. Unset means false (APISIX's behaviour), applied at run time and not stored.
+   */
+  sdk_key_headers?: boolean;
   /**
    * Remove the key from the request before it is proxied.
    */
