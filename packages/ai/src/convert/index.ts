@@ -10,6 +10,7 @@ import type { ProtocolConverter } from './types';
 export * from './types';
 export { anthropicMessagesToOpenaiChat, openaiChatToAnthropicMessages };
 export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './openai-chat-to-anthropic-messages';
+export * from './reframe';
 
 /** Every converter; the order is the preference when a provider offers several targets. */
 const CONVERTERS: readonly ProtocolConverter[] = [
