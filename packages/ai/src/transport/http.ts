@@ -5,10 +5,10 @@
  * typed transport errors (spec §1.7 step 2, decisions D4/D5).
  */
 import { isIP } from 'node:net';
-import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import { setOwn, type Logger } from '@tollgate/core';
 import { toTransportError } from './map-error';
+import { ResponseSink, type ResponseHead } from './response-sink';
 
 /** One upstream request. */
 export interface AiSendRequest {
@@ -143,38 +143,42 @@ export class AiTransport {
     const query = req.query?.toString();
     const headers = { ...req.headers };
     if (req.hostHeader) headers.host = req.hostHeader;
-    let res: Awaited<ReturnType<Pool['request']>>;
+    const signal = req.signal;
+    const onAbort = (): void => sink.abort(abortReason(signal));
+    const sink = new ResponseSink(
+      () => {
+        entry.inFlight--;
+        signal?.removeEventListener('abort', onAbort);
+      },
+      (err) => toTransportError(err, req.origin, false),
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
     entry.inFlight++;
-    try {
-      // The client's signal goes to undici as it is (no controller of our own per request):
-      // it aborts the exchange before the headers and the body after them; abort() below
-      // destroys the body, which undici turns into an abort of the request and its socket.
-      res = await pool.request({
+    pool.dispatch(
+      {
         method: req.method ?? 'POST',
         path: query ? `${req.path}?${query}` : req.path,
         headers,
         body: req.body,
-        ...(req.signal ? { signal: req.signal } : {}),
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
         reset: !req.keepalive,
-      });
+      },
+      sink,
+    );
+    let head: ResponseHead;
+    try {
+      head = await sink.head;
     } catch (err) {
-      entry.inFlight--;
       throw toTransportError(err, req.origin, true);
     }
-    const ttfbMs = performance.now() - started;
-    const raw = res.body as unknown as Readable;
-    raw.once('close', () => entry.inFlight--);
     return {
-      status: res.statusCode,
-      headers: definedHeaders(res.headers),
-      body: streamBody(raw, req.origin),
-      abort: () => {
-        if (!raw.destroyed) raw.destroy(abortError());
-      },
+      status: head.statusCode,
+      headers: definedHeaders(head.headers),
+      body: sink,
+      abort: () => sink.abort(abortError()),
       receivedAt: Date.now(),
-      ttfbMs,
+      ttfbMs: performance.now() - started,
     };
   }
 
@@ -261,16 +265,8 @@ function abortError(): DOMException {
   return new DOMException('This operation was aborted', 'AbortError');
 }
 
-async function* streamBody(
-  body: Readable,
-  origin: string,
-): AsyncGenerator<Buffer, void, undefined> {
-  try {
-    for await (const chunk of body) yield chunk as Buffer;
-  } catch (err) {
-    throw toTransportError(err, origin, false);
-  } finally {
-    // Reached early when the consumer stops iterating: release the socket now.
-    if (!body.destroyed) body.destroy();
-  }
+/** The client signal's reason, as an Error (an abort with a non-Error reason still aborts). */
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : abortError();
 }

@@ -1,0 +1,150 @@
+import type { Dispatcher } from 'undici';
+import { ResponseSink } from './response-sink';
+
+/** A stand-in for undici's controller: records pause, resume and abort. */
+function controller() {
+  const calls: string[] = [];
+  let paused = false;
+  let aborted: Error | null = null;
+  const c: Dispatcher.DispatchController = {
+    get aborted() {
+      return aborted !== null;
+    },
+    get paused() {
+      return paused;
+    },
+    get reason() {
+      return aborted;
+    },
+    abort(reason) {
+      aborted = reason;
+      calls.push(`abort:${reason.name}`);
+    },
+    pause() {
+      paused = true;
+      calls.push('pause');
+    },
+    resume() {
+      paused = false;
+      calls.push('resume');
+    },
+  };
+  return { c, calls };
+}
+
+const chunk = (i: number) => Buffer.from(`chunk ${i};`);
+
+function sink(done: string[] = []) {
+  return new ResponseSink(
+    () => done.push('done'),
+    (err) => new Error(`typed: ${err.message}`),
+  );
+}
+
+describe('ResponseSink', () => {
+  it('resolves the head, then yields the chunks in order and ends', async () => {
+    const done: string[] = [];
+    const s = sink(done);
+    const { c } = controller();
+    s.onRequestStart(c);
+    s.onResponseStart(c, 201, { 'content-type': 'text/plain' });
+    await expect(s.head).resolves.toEqual({
+      statusCode: 201,
+      headers: { 'content-type': 'text/plain' },
+    });
+    s.onResponseData(c, chunk(1));
+    const read = (async () => {
+      const got: string[] = [];
+      for await (const b of s) got.push(b.toString());
+      return got;
+    })();
+    s.onResponseData(c, chunk(2));
+    s.onResponseEnd();
+    await expect(read).resolves.toEqual(['chunk 1;', 'chunk 2;']);
+    expect(done).toEqual(['done']);
+  });
+
+  it('pauses the socket at 16 queued chunks and resumes once the consumer drained them', async () => {
+    const s = sink();
+    const { c, calls } = controller();
+    s.onRequestStart(c);
+    s.onResponseStart(c, 200, {});
+    for (let i = 0; i < 16; i++) s.onResponseData(c, chunk(i));
+    expect(calls).toEqual(['pause']);
+    const it = s[Symbol.asyncIterator]();
+    for (let i = 0; i < 15; i++) await it.next();
+    expect(calls).toEqual(['pause']);
+    await it.next();
+    expect(calls).toEqual(['pause', 'resume']);
+    s.onResponseEnd();
+    await expect(it.next()).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it('an error before the head rejects the head with it as it is', async () => {
+    const done: string[] = [];
+    const s = sink(done);
+    const { c } = controller();
+    s.onRequestStart(c);
+    const refused = new Error('connect ECONNREFUSED');
+    s.onResponseError(c, refused);
+    await expect(s.head).rejects.toBe(refused);
+    expect(done).toEqual(['done']);
+  });
+
+  it('an error after the head ends the iteration with the typed error', async () => {
+    const s = sink();
+    const { c } = controller();
+    s.onRequestStart(c);
+    s.onResponseStart(c, 200, {});
+    s.onResponseData(c, chunk(1));
+    s.onResponseError(c, new Error('other side closed'));
+    const got: string[] = [];
+    await expect(
+      (async () => {
+        for await (const b of s) got.push(b.toString());
+      })(),
+    ).rejects.toThrow('typed: other side closed');
+    expect(got).toEqual(['chunk 1;']);
+  });
+
+  it('leaving the iteration early aborts the exchange; a finished one is not aborted', async () => {
+    const s = sink();
+    const { c, calls } = controller();
+    s.onRequestStart(c);
+    s.onResponseStart(c, 200, {});
+    s.onResponseData(c, chunk(1));
+    s.onResponseData(c, chunk(2));
+    for await (const b of s) {
+      expect(b.toString()).toBe('chunk 1;');
+      break;
+    }
+    expect(calls).toEqual(['abort:AbortError']);
+
+    const finished = sink();
+    const second = controller();
+    finished.onRequestStart(second.c);
+    finished.onResponseStart(second.c, 200, {});
+    finished.onResponseEnd();
+    for await (const b of finished) throw new Error(`unexpected ${b.toString()}`);
+    finished.abort(new Error('late'));
+    expect(second.calls).toEqual([]);
+  });
+
+  it('an abort before undici handed over its controller is applied when it does', () => {
+    const s = sink();
+    s.abort(new DOMException('This operation was aborted', 'AbortError'));
+    const { c, calls } = controller();
+    s.onRequestStart(c);
+    expect(calls).toEqual(['abort:AbortError']);
+  });
+
+  it('is read once', async () => {
+    const s = sink();
+    const { c } = controller();
+    s.onRequestStart(c);
+    s.onResponseStart(c, 200, {});
+    s.onResponseEnd();
+    for await (const b of s) throw new Error(`unexpected ${b.toString()}`);
+    await expect(s[Symbol.asyncIterator]().next()).rejects.toThrow('read once');
+  });
+});
