@@ -5,10 +5,15 @@
 import type { ProtocolName } from '../types';
 import { anthropicMessagesToOpenaiChat } from './anthropic-messages-to-openai-chat';
 import { openaiChatToAnthropicMessages } from './openai-chat-to-anthropic-messages';
+import { openaiResponsesToOpenaiChat } from './openai-responses-to-openai-chat';
 import type { ProtocolConverter } from './types';
 
 export * from './types';
-export { anthropicMessagesToOpenaiChat, openaiChatToAnthropicMessages };
+export {
+  anthropicMessagesToOpenaiChat,
+  openaiChatToAnthropicMessages,
+  openaiResponsesToOpenaiChat,
+};
 export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './openai-chat-to-anthropic-messages';
 export * from './reframe';
 
@@ -16,6 +21,7 @@ export * from './reframe';
 const CONVERTERS: readonly ProtocolConverter[] = [
   anthropicMessagesToOpenaiChat,
   openaiChatToAnthropicMessages,
+  openaiResponsesToOpenaiChat,
 ];
 
 const BY_PAIR = new Map<string, ProtocolConverter>(CONVERTERS.map((c) => [`${c.from}>${c.to}`, c]));
