@@ -246,6 +246,10 @@ export class PassiveHealth {
   }
 
   private fire(entry: Entry, outcome: RecordedFailure | undefined): void {
+    // A closed breaker only trips through count(), and its rolling stats are read by nothing:
+    // firing it would cost a promise and two events on every request for no effect. Open and
+    // half-open breakers get the outcome (a half-open trial closes or re-opens on it).
+    if (entry.breaker.closed) return;
     // A rejection is the recorded failure itself, or opossum refusing while open: nothing to do.
     entry.breaker.fire(outcome).catch(() => undefined);
   }
