@@ -297,7 +297,7 @@ describe('SSE passthrough', () => {
       const fixture = fs.readFileSync(path.join(FIXTURES, 'openai/chat-streaming.sse'));
       const res = await streamPost(
         uri,
-        { messages: MESSAGES, stream: true },
+        { messages: MESSAGES, stream: true, stream_options: { include_usage: true } },
         { headers: { 'X-AI-Fixture': 'openai/chat-streaming.sse' } },
       );
       expect(res.status).toBe(200);
@@ -305,11 +305,20 @@ describe('SSE passthrough', () => {
       const sent = relay.responseBody();
       expect(sent.equals(fixture)).toBe(true);
       expect(res.body.equals(sent)).toBe(true);
-      // The gateway asked for usage on the client's behalf (stream_options injection).
-      expect(recordOf(llm, res.testId)?.json).toMatchObject({
+      // A client that did not ask for usage gets the same bytes but the usage-only chunk, which
+      // the gateway asked for on its behalf (stream_options injection) and kept (issue 16 item 7).
+      const quiet = await streamPost(
+        uri,
+        { messages: MESSAGES, stream: true },
+        { headers: { 'X-AI-Fixture': 'openai/chat-streaming.sse' } },
+      );
+      expect(recordOf(llm, quiet.testId)?.json).toMatchObject({
         stream: true,
         stream_options: { include_usage: true },
       });
+      const usageChunk = events(fixture.toString()).find((e) => e.includes('"choices":[]'));
+      expect(usageChunk).toBeDefined();
+      expect(quiet.text).toBe(fixture.toString().replace(`${usageChunk ?? ''}\n\n`, ''));
     } finally {
       await relay.close();
     }
@@ -321,7 +330,7 @@ describe('SSE passthrough', () => {
       const uri = await route(multi(`${relay.url}/v1/chat/completions`));
       const res = await streamPost(
         uri,
-        { messages: MESSAGES, stream: true },
+        { messages: MESSAGES, stream: true, stream_options: { include_usage: true } },
         { headers: { 'X-Mock-Content': CONTENT, 'X-Mock-Tokens-Per-Second': '50' } },
       );
       expect(res.status).toBe(200);

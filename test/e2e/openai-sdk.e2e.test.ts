@@ -113,7 +113,7 @@ it('stream: true with include_usage: the deltas make the answer, the last chunk 
   });
 });
 
-it('a stream without stream_options still ends with usage (the gateway asks for it)', async () => {
+it('a stream without stream_options gets no usage chunk (the gateway asks for it, records it, keeps it)', async () => {
   const stream = await sdk.chat.completions.create({
     model: 'gpt-4o',
     messages: MESSAGES,
@@ -122,11 +122,14 @@ it('a stream without stream_options still ends with usage (the gateway asks for 
   let text = '';
   let usage: OpenAI.Completions.CompletionUsage | null | undefined;
   for await (const chunk of stream) {
+    // Every chunk has choices[0] (issue 16 item 7): no usage-only chunk with `choices: []`.
+    expect(chunk.choices[0]).toBeDefined();
     text += chunk.choices[0]?.delta?.content ?? '';
     usage = chunk.usage ?? usage;
   }
   expect(text).toBe(ANSWER);
-  expect(usage).toMatchObject({ prompt_tokens: 17, completion_tokens: 9 });
+  expect(usage).toBeUndefined();
+  expect(llm.requests.at(-1)?.json).toMatchObject({ stream_options: { include_usage: true } });
 });
 
 it('embeddings.create: vectors (base64 by default in the SDK) and usage', async () => {

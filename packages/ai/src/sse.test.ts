@@ -1,5 +1,12 @@
 import { isGatewayError } from '@tollgate/core';
-import { createSseParser, formatSseError, SSE_MAX_CARRY_BYTES, type SseEvent } from './sse';
+import {
+  createSseParser,
+  formatSseError,
+  formatStreamError,
+  nextEventEnd,
+  SSE_MAX_CARRY_BYTES,
+  type SseEvent,
+} from './sse';
 
 function parseAll(chunks: (string | Buffer)[], end = true): SseEvent[] {
   const events: SseEvent[] = [];
@@ -158,5 +165,44 @@ describe('formatSseError', () => {
     expect(JSON.parse(formatSseError('m').slice(6))).toEqual({
       error: { message: 'm', type: 'upstream_error' },
     });
+  });
+});
+
+describe('formatStreamError', () => {
+  it("frames a cut in the client protocol's own error event", () => {
+    expect(parseAll([formatStreamError('anthropic-messages', 'cut')])).toEqual([
+      {
+        event: 'error',
+        data: '{"type":"error","error":{"type":"api_error","message":"cut"}}',
+      },
+    ]);
+    const [failed] = parseAll([formatStreamError('openai-responses', 'cut')]);
+    expect(failed?.event).toBe('response.failed');
+    expect(JSON.parse(failed?.data ?? '')).toMatchObject({
+      type: 'response.failed',
+      response: { status: 'failed', error: { code: 'server_error', message: 'cut' } },
+    });
+    expect(formatStreamError('openai-chat', 'cut')).toBe(formatSseError('cut'));
+    expect(formatStreamError(undefined, 'cut', 'gateway_error')).toBe(
+      formatSseError('cut', 'gateway_error'),
+    );
+  });
+});
+
+describe('nextEventEnd', () => {
+  const ends = (text: string): number[] => {
+    const buf = Buffer.from(text);
+    const out: number[] = [];
+    for (let at = nextEventEnd(buf, 0); at !== -1; at = nextEventEnd(buf, at)) out.push(at);
+    return out;
+  };
+
+  it('finds each blank line, whatever the line ends', () => {
+    expect(ends('data: a\n\ndata: b\n\n')).toEqual([9, 18]);
+    expect(ends('data: a\r\n\r\nevent: x\rdata: b\r\r')).toEqual([11, 29]);
+    expect(ends('data: a\n\ndata: b')).toEqual([9]);
+    expect(ends('data: a\n')).toEqual([]);
+    // A stray blank line between events is an "event" of its own (the parser ignores it).
+    expect(ends('data: a\n\n\ndata: b\n\n')).toEqual([9, 10, 19]);
   });
 });

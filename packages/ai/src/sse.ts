@@ -230,3 +230,93 @@ export function createSseParser(
 export function formatSseError(message: string, type = 'upstream_error'): string {
   return `data: ${JSON.stringify({ error: { message, type } })}\n\n`;
 }
+
+/**
+ * The SSE event that ends a cut Anthropic Messages stream: what Anthropic sends when a stream
+ * fails part-way (`event: error`), which the Anthropic SDKs raise as an `APIError` from their
+ * `for await` loop (decision D4).
+ *
+ * @example
+ * formatAnthropicSseError('upstream connection reset');
+ * // 'event: error\ndata: {"type":"error","error":{"type":"api_error","message":"upstream connection reset"}}\n\n'
+ */
+export function formatAnthropicSseError(message: string): string {
+  return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
+}
+
+/** Where a Responses stream stood when it was cut, so `response.failed` continues it. */
+export interface ResponsesStreamMarks {
+  /** The response id announced by `response.created`. */
+  id?: string;
+  /** The last `sequence_number` sent; the failure event takes the next one. */
+  sequenceNumber?: number;
+  model?: string;
+  createdAt?: number;
+}
+
+/**
+ * The SSE event that ends a cut OpenAI Responses stream: `response.failed`, the terminal event
+ * OpenAI sends for a failed response, with the response (`status: "failed"`,
+ * `error: {code: "server_error", message}`); its id and sequence number continue the stream's.
+ *
+ * @example
+ * formatResponsesFailed('upstream connection reset', { id: 'resp_1', sequenceNumber: 7 });
+ * // 'event: response.failed\ndata: {"type":"response.failed","sequence_number":8,"response":{"id":"resp_1",…}}\n\n'
+ */
+export function formatResponsesFailed(message: string, marks: ResponsesStreamMarks = {}): string {
+  const response = {
+    ...(marks.id === undefined ? {} : { id: marks.id }),
+    object: 'response',
+    ...(marks.createdAt === undefined ? {} : { created_at: marks.createdAt }),
+    status: 'failed',
+    error: { code: 'server_error', message },
+    incomplete_details: null,
+    ...(marks.model === undefined ? {} : { model: marks.model }),
+    output: [],
+    usage: null,
+  };
+  const data = {
+    type: 'response.failed',
+    ...(marks.sequenceNumber === undefined ? {} : { sequence_number: marks.sequenceNumber + 1 }),
+    response,
+  };
+  return `event: response.failed\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * The event that ends a cut stream of `protocol` in that protocol's error framing:
+ * anthropic-messages → `event: error`; openai-responses → `response.failed` (without the
+ * stream's id, see the reader's `errorEvent` for that); anything else → OpenAI's
+ * `data: {"error":{…}}` with `type`.
+ */
+export function formatStreamError(
+  protocol: string | undefined,
+  message: string,
+  type = 'upstream_error',
+): string {
+  if (protocol === 'anthropic-messages') return formatAnthropicSseError(message);
+  if (protocol === 'openai-responses') return formatResponsesFailed(message);
+  return formatSseError(message, type);
+}
+
+/**
+ * The offset just past the first blank line of `buf` at or after `from` (where the next whole
+ * event ends), or -1 when `buf` holds no whole event from there. Lines end with `\n`, `\r\n` or
+ * `\r`, as in the parser; a `\r` that ends `buf` counts as a whole terminator (a `\n` that
+ * follows it in the next chunk is a blank line the parser skips).
+ *
+ * @example
+ * nextEventEnd(Buffer.from('data: a\n\ndata: b\n\n'), 0); // 9
+ */
+export function nextEventEnd(buf: Buffer, from: number): number {
+  let lineStart = from;
+  for (let i = from; i < buf.length; i += 1) {
+    const c = buf[i];
+    if (c !== LF && c !== CR) continue;
+    const blank = i === lineStart;
+    if (c === CR && buf[i + 1] === LF) i += 1;
+    if (blank) return i + 1;
+    lineStart = i + 1;
+  }
+  return -1;
+}

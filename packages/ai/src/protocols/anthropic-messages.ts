@@ -2,10 +2,13 @@
  * @module protocols/anthropic-messages
  * Anthropic Messages (`/v1/messages`): matched by the URI alone (any non-empty JSON body).
  * Streams split usage across events: `message_start` carries input and cache tokens,
- * `message_delta` the output tokens; the reader merges them.
+ * `message_delta` the output tokens; the reader merges them. `message_start`'s `output_tokens` is
+ * a placeholder (1): a stream cut before `message_delta` is charged the text relayed instead
+ * (`finishAiRequest`, decision D5). A cut stream ends with Anthropic's `event: error` (D4).
  */
 import type { TokenUsage } from '@tollgate/core';
 import { asNumber, asObject, isPlainObject, setOwn, type JsonObject } from '../json';
+import { formatAnthropicSseError } from '../sse';
 import type { ProtocolModule, StreamEventResult, StreamReader } from './types';
 import { eventType, joinText, parseEventData, withExtras } from './util';
 
@@ -74,6 +77,7 @@ function createReader(): StreamReader {
           return {};
       }
     },
+    errorEvent: formatAnthropicSseError,
   };
 }
 

@@ -14,7 +14,7 @@ import { passthrough } from './passthrough';
 import type { ProtocolModule, ProtocolName } from './types';
 
 export * from './types';
-export { openaiChatUsage } from './openai-chat';
+export { clientAskedUsage, openaiChatUsage } from './openai-chat';
 export { anthropicUsage } from './anthropic-messages';
 export { responsesUsage } from './openai-responses';
 export {

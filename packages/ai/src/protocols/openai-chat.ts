@@ -1,7 +1,9 @@
 /**
  * @module protocols/openai-chat
  * OpenAI Chat Completions (`/v1/chat/completions`): the default protocol, matched by any body
- * with a `messages` array.
+ * with a `messages` array. Streams always ask for usage upstream (`include_usage`, as APISIX
+ * does); the reader marks the usage-only chunk so the relay can keep it from a client that did
+ * not ask for it ({@link clientAskedUsage}).
  */
 import type { TokenUsage } from '@tollgate/core';
 import { asNumber, asObject, isPlainObject, type JsonObject } from '../json';
@@ -54,8 +56,18 @@ function readChunk(data: string): StreamEventResult {
   if (isPlainObject(chunk.usage)) {
     result.usage = openaiChatUsage(chunk.usage, true);
     result.raw = chunk.usage;
+    // The chunk `stream_options.include_usage` adds: usage with an empty `choices` array.
+    if (Array.isArray(chunk.choices) && chunk.choices.length === 0) result.usageOnly = true;
   }
   return result;
+}
+
+/**
+ * Whether the client's own body asked for the usage chunk (`stream_options.include_usage: true`);
+ * when not, the chunk the gateway asked for is recorded but not forwarded (issue 16 item 7).
+ */
+export function clientAskedUsage(body: JsonObject | undefined): boolean {
+  return asObject(body?.stream_options)?.include_usage === true;
 }
 
 /** The openai-chat protocol module. */

@@ -1,11 +1,13 @@
 /**
  * @module protocols/openai-responses
  * OpenAI Responses (`/v1/responses`): matched by the URI plus an `input` field. Streams carry
- * text in `response.output_text.delta` and usage in `response.completed`, which also ends them.
+ * text in `response.output_text.delta` and usage in `response.completed`, which also ends them;
+ * a stream the gateway cuts ends with `response.failed` (decision D4).
  */
 import type { TokenUsage } from '@tollgate/core';
 import { asNumber, asObject, type JsonObject } from '../json';
-import type { ProtocolModule, StreamEventResult } from './types';
+import { formatResponsesFailed, type ResponsesStreamMarks } from '../sse';
+import type { ProtocolModule, StreamEventResult, StreamReader } from './types';
 import { eventType, joinText, nestedNumber, parseEventData, withExtras } from './util';
 
 /**
@@ -48,6 +50,42 @@ function completed(payload: JsonObject | undefined): StreamEventResult {
   return result;
 }
 
+/** Remember the response's id, model and latest sequence number, for `response.failed`. */
+function mark(marks: ResponsesStreamMarks, payload: JsonObject | undefined): void {
+  const sequence = asNumber(payload?.sequence_number);
+  if (sequence !== undefined) marks.sequenceNumber = sequence;
+  const response = asObject(payload?.response);
+  if (!response) return;
+  if (typeof response.id === 'string') marks.id = response.id;
+  if (typeof response.model === 'string') marks.model = response.model;
+  const createdAt = asNumber(response.created_at);
+  if (createdAt !== undefined) marks.createdAt = createdAt;
+}
+
+function createReader(): StreamReader {
+  const marks: ResponsesStreamMarks = {};
+  return {
+    onEvent(ev) {
+      const payload = parseEventData(ev.data);
+      mark(marks, payload);
+      switch (eventType(ev.event, payload)) {
+        case 'response.output_text.delta':
+          return typeof payload?.delta === 'string' ? { text: payload.delta } : {};
+        case 'response.completed':
+          return completed(payload);
+        case 'response.failed':
+        case 'response.incomplete':
+        case 'error':
+          return { done: true };
+        default:
+          return {};
+      }
+    },
+    // A cut stream ends with `response.failed`, continuing the stream's id and sequence (D4).
+    errorEvent: (message) => formatResponsesFailed(message, marks),
+  };
+}
+
 /** The openai-responses protocol module. */
 export const openaiResponses: ProtocolModule = {
   name: 'openai-responses',
@@ -72,21 +110,5 @@ export const openaiResponses: ProtocolModule = {
     }
     return joinText(parts);
   },
-  createStreamReader: () => ({
-    onEvent(ev) {
-      const payload = parseEventData(ev.data);
-      switch (eventType(ev.event, payload)) {
-        case 'response.output_text.delta':
-          return typeof payload?.delta === 'string' ? { text: payload.delta } : {};
-        case 'response.completed':
-          return completed(payload);
-        case 'response.failed':
-        case 'response.incomplete':
-        case 'error':
-          return { done: true };
-        default:
-          return {};
-      }
-    },
-  }),
+  createStreamReader: createReader,
 };

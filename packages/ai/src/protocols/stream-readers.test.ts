@@ -40,9 +40,22 @@ describe('openai-chat stream reader', () => {
         total_tokens: 11,
         prompt_tokens_details: { cached_tokens: 4 },
       },
+      usageOnly: true,
     });
     expect(rs.at(-1)).toEqual({ done: true });
     expect(rs.filter((r) => r.done)).toHaveLength(1);
+  });
+
+  it('marks only the usage chunk with empty choices as usage-only (the one include_usage adds)', () => {
+    const rs = read('openai-chat', body);
+    expect(rs.map((r) => r.usageOnly === true)).toEqual([false, false, false, true, false]);
+    // Usage riding on a chunk that has choices (some providers do this) is not usage-only.
+    const [mixed] = read(
+      'openai-chat',
+      'data: {"choices":[{"delta":{"content":"x"}}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}\n\n',
+    );
+    expect(mixed?.usage).toBeDefined();
+    expect(mixed?.usageOnly).toBeUndefined();
   });
 
   it('stream usage without total_tokens counts total as 0 (spec §1.9)', () => {
@@ -171,5 +184,52 @@ describe('openai-responses stream reader', () => {
 describe('protocols without SSE usage', () => {
   it.each(['passthrough', 'openai-embeddings', 'bedrock-converse'] as const)('%s', (name) => {
     expect(read(name, 'data: {"usage":{"prompt_tokens":1}}\n\ndata: [DONE]\n\n')).toEqual([{}, {}]);
+  });
+});
+
+describe('the error event that ends a cut stream, per protocol (decision D4)', () => {
+  it("anthropic-messages: Anthropic's own `event: error` with an api_error", () => {
+    const reader = getProtocol('anthropic-messages').createStreamReader();
+    expect(reader.errorEvent?.('upstream reset')).toBe(
+      'event: error\ndata: {"type":"error","error":{"type":"api_error","message":"upstream reset"}}\n\n',
+    );
+  });
+
+  it('openai-responses: response.failed continuing the stream id, model and sequence numbers', () => {
+    const reader = getProtocol('openai-responses').createStreamReader();
+    const parser = createSseParser((ev) => reader.onEvent(ev));
+    parser.push(
+      [
+        'event: response.created',
+        'data: {"type":"response.created","sequence_number":0,"response":{"id":"resp_9","object":"response","created_at":1700000000,"status":"in_progress","model":"gpt-4o"}}',
+        '',
+        'event: response.output_text.delta',
+        'data: {"type":"response.output_text.delta","sequence_number":4,"delta":"Hi"}',
+        '',
+        '',
+      ].join('\n'),
+    );
+    const frame = reader.errorEvent?.('upstream reset') ?? '';
+    expect(frame.startsWith('event: response.failed\ndata: ')).toBe(true);
+    expect(frame.endsWith('\n\n')).toBe(true);
+    expect(JSON.parse(frame.split('\n')[1]?.slice(6) ?? '')).toEqual({
+      type: 'response.failed',
+      sequence_number: 5,
+      response: {
+        id: 'resp_9',
+        object: 'response',
+        created_at: 1700000000,
+        status: 'failed',
+        error: { code: 'server_error', message: 'upstream reset' },
+        incomplete_details: null,
+        model: 'gpt-4o',
+        output: [],
+        usage: null,
+      },
+    });
+  });
+
+  it("openai-chat and the rest: no reader framing (the relay sends OpenAI's data: {error})", () => {
+    expect(getProtocol('openai-chat').createStreamReader().errorEvent).toBeUndefined();
   });
 });

@@ -34,11 +34,21 @@ export interface StreamEventResult {
    * event (0 when it only continues earlier ones).
    */
   toolCalls?: number;
+  /**
+   * The event carries usage and nothing else (an OpenAI chat chunk with `"choices": []`), the
+   * chunk that exists only because `stream_options.include_usage` was asked for.
+   */
+  usageOnly?: boolean;
 }
 
 /** Stateful reader of one response stream; create one per upstream response. */
 export interface StreamReader {
   onEvent(ev: SseEvent): StreamEventResult;
+  /**
+   * The SSE event that ends this stream when the gateway has to cut it, in the protocol's own
+   * error framing (decision D4); absent: OpenAI's `data: {"error":{…}}` (`formatSseError`).
+   */
+  errorEvent?: (message: string) => string;
 }
 
 /** One client protocol. Modules are stateless; `createStreamReader` holds per-stream state. */

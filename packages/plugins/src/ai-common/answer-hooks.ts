@@ -5,7 +5,7 @@
  * sees half an event (APISIX's `lua_body_filter` sees whole events too, spec A.0). A hook that
  * throws fails closed: the answer becomes an error, because an unchecked answer must not pass.
  */
-import { getProtocol, type ProtocolName } from '@tollgate/ai';
+import { formatStreamError, getProtocol, type ProtocolName } from '@tollgate/ai';
 import {
   createLogger,
   type AiAnswerVerdict,
@@ -140,6 +140,9 @@ export class HookedStream {
     private readonly sink: ChunkSink,
     /** Past this many bytes without an event boundary, the held bytes are delivered as they are. */
     private readonly maxHeldBytes: number,
+    /** The client protocol's error event, ending the stream when a hook fails (decision D4). */
+    private readonly errorEvent: (message: string, type: string) => string = (message, type) =>
+      formatStreamError(ctx.ai?.protocol, message, type),
   ) {}
 
   /** True once a hook ended the stream. */
@@ -204,7 +207,7 @@ export class HookedStream {
         });
       } catch (err) {
         hookError(this.ctx, hook, err);
-        verdict = { end: Buffer.from(streamFailureEvent()) };
+        verdict = { end: Buffer.from(this.errorEvent('content check failed', 'gateway_error')) };
       }
       if (this.ctx.response.clientGone) return 'end';
       if (!verdict) continue;
@@ -218,9 +221,4 @@ export class HookedStream {
     if (out.length > 0) await this.sink.write(out);
     return 'more';
   }
-}
-
-/** The SSE error event a failing chunk hook ends the stream with. */
-function streamFailureEvent(): string {
-  return `data: ${JSON.stringify({ error: { message: 'content check failed', type: 'gateway_error' } })}\n\n`;
 }

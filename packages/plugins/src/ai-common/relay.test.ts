@@ -231,3 +231,182 @@ describe('relayAnswer, response hooks', () => {
     expect(written.join('')).toBe('{"no":1}');
   });
 });
+
+/** An upstream whose body yields `chunks` and then fails (a connection cut mid-stream). */
+function cutUpstream(chunks: string[]): AiUpstreamResponse {
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream' },
+    body: (async function* () {
+      for (const c of chunks) {
+        await Promise.resolve();
+        yield Buffer.from(c);
+      }
+      throw new Error('other side closed');
+    })(),
+    abort: () => undefined,
+    receivedAt: Date.now(),
+    ttfbMs: 1,
+  };
+}
+
+describe("relayAnswer, a cut stream ends with the client protocol's error event (D4)", () => {
+  const relay = (ctx: RequestContext, up: AiUpstreamResponse) =>
+    relayAnswer(ctx, up, transportSettings({}), performance.now());
+
+  it("openai-chat keeps OpenAI's data: {error} and sends no [DONE]", async () => {
+    const ctx = context();
+    const written = capture(ctx);
+    await relay(ctx, cutUpstream([event('Hel')]));
+    expect(written.join('')).toBe(
+      `${event('Hel')}data: {"error":{"message":"upstream stream failed: other side closed","type":"upstream_error"}}\n\n`,
+    );
+    expect(ctx.ai?.streamCut).toBe(true);
+  });
+
+  it('anthropic-messages ends with event: error and an api_error', async () => {
+    const ctx = context();
+    if (ctx.ai) ctx.ai.protocol = 'anthropic-messages';
+    const written = capture(ctx);
+    const start =
+      'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":5,"output_tokens":1}}}\n\n';
+    const delta =
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}\n\n';
+    await relay(ctx, cutUpstream([start, delta]));
+    const out = written.join('');
+    expect(out.startsWith(start + delta)).toBe(true);
+    expect(out.slice((start + delta).length)).toBe(
+      'event: error\ndata: {"type":"error","error":{"type":"api_error","message":"upstream stream failed: other side closed"}}\n\n',
+    );
+    expect(out).not.toContain('data: {"error"');
+    expect(ctx.ai?.streamCut).toBe(true);
+  });
+
+  it('openai-responses ends with response.failed, continuing the id and sequence numbers', async () => {
+    const ctx = context();
+    if (ctx.ai) ctx.ai.protocol = 'openai-responses';
+    const written = capture(ctx);
+    const created =
+      'event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":{"id":"resp_1","object":"response","status":"in_progress","model":"gpt-4o"}}\n\n';
+    const delta =
+      'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":3,"delta":"Hi"}\n\n';
+    await relay(ctx, cutUpstream([created, delta]));
+    const tail = written.join('').slice((created + delta).length);
+    expect(tail.startsWith('event: response.failed\ndata: ')).toBe(true);
+    expect(JSON.parse(tail.split('\n')[1]?.slice(6) ?? '')).toMatchObject({
+      type: 'response.failed',
+      sequence_number: 4,
+      response: {
+        id: 'resp_1',
+        status: 'failed',
+        error: { code: 'server_error', message: 'upstream stream failed: other side closed' },
+      },
+    });
+  });
+
+  it('a cut in the middle of an event first ends that event, so the error event stands alone', async () => {
+    const ctx = context();
+    if (ctx.ai) ctx.ai.protocol = 'anthropic-messages';
+    const written = capture(ctx);
+    await relay(ctx, cutUpstream(['event: content_block_delta\ndata: {"type":"content_bl']));
+    const out = written.join('');
+    expect(out).toContain('data: {"type":"content_bl\n\nevent: error\n');
+  });
+});
+
+describe('relayAnswer, the usage chunk the gateway asked for (issue 16 item 7)', () => {
+  const relay = (ctx: RequestContext, up: AiUpstreamResponse) =>
+    relayAnswer(ctx, up, transportSettings({}), performance.now());
+  const usageChunk =
+    'data: {"id":"c","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":7,"completion_tokens":2,"total_tokens":9}}\n\n';
+  const stream = event('Hel') + event('lo') + usageChunk + 'data: [DONE]\n\n';
+
+  function chatContext(body: Record<string, unknown>): RequestContext {
+    const ctx = context();
+    if (ctx.ai) ctx.ai.body = { model: 'm', messages: [], stream: true, ...body };
+    return ctx;
+  }
+
+  it('is recorded but not forwarded to a client that did not ask for usage, even split mid-event', async () => {
+    const ctx = chatContext({});
+    const written = capture(ctx);
+    // Chunks that cut events anywhere, the usage chunk included.
+    const cuts = [5, 40, stream.length - 30, stream.length - 8];
+    const chunks = [0, ...cuts].map((at, i) => stream.slice(at, [...cuts, stream.length][i]));
+    await relay(ctx, upstream(chunks));
+    expect(written.join('')).toBe(event('Hel') + event('lo') + 'data: [DONE]\n\n');
+    expect(ctx.ai?.usage).toEqual({ prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 });
+    expect(ctx.ai?.completionChars).toBe(5);
+    expect(ctx.ai?.streamCut).toBe(false);
+  });
+
+  it('is forwarded unchanged, byte for byte and chunk for chunk, to a client that asked', async () => {
+    const ctx = chatContext({ stream_options: { include_usage: true } });
+    const written = capture(ctx);
+    const chunks = [stream.slice(0, 50), stream.slice(50)];
+    await relay(ctx, upstream(chunks));
+    expect(written).toEqual(chunks);
+    expect(ctx.ai?.usage).toEqual({ prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 });
+  });
+
+  it('other protocols pass through untouched', async () => {
+    const ctx = chatContext({});
+    if (ctx.ai) ctx.ai.protocol = 'passthrough';
+    const written = capture(ctx);
+    await relay(ctx, upstream([stream]));
+    expect(written.join('')).toBe(stream);
+  });
+
+  it('works with response hooks too: they never see the dropped chunk', async () => {
+    const ctx = chatContext({});
+    const seen: string[] = [];
+    ctx.ai?.responseHooks.push({
+      plugin: 'spy',
+      onChunk: ({ bytes }) => {
+        seen.push(bytes.toString());
+        return undefined;
+      },
+    });
+    const written = capture(ctx);
+    await relay(ctx, upstream([stream.slice(0, 60), stream.slice(60)]));
+    expect(written.join('')).toBe(event('Hel') + event('lo') + 'data: [DONE]\n\n');
+    expect(seen.join('')).not.toContain('"choices":[]');
+  });
+
+  it('a last event without its blank line is still sent (and a usage-only one still dropped)', async () => {
+    const ctx = chatContext({});
+    const written = capture(ctx);
+    await relay(ctx, upstream([event('a'), usageChunk, 'data: [DONE]']));
+    expect(written.join('')).toBe(`${event('a')}data: [DONE]`);
+    expect(ctx.ai?.streamCut).toBe(false);
+    // The usage chunk last, without its blank line and without [DONE]: recorded, not sent.
+    const ctx2 = chatContext({});
+    const written2 = capture(ctx2);
+    await relay(ctx2, upstream([event('a'), usageChunk.trimEnd()]));
+    expect(ctx2.ai?.usage?.total_tokens).toBe(9);
+    expect(written2.join('')).not.toContain('"choices":[]');
+  });
+});
+
+describe('relayAnswer, a stream counts as cut until its terminator (D5)', () => {
+  it('is marked cut while in flight, so a client that leaves is charged by the log phase that runs on close', async () => {
+    const ctx = context();
+    const marks: boolean[] = [];
+    const written = capture(ctx);
+    const res = ctx.response.res;
+    const write = res.write.bind(res);
+    res.write = ((chunk: Buffer) => {
+      marks.push(ctx.ai?.streamCut ?? false);
+      return write(chunk);
+    }) as typeof res.write;
+    await relayAnswer(
+      ctx,
+      upstream([event('a'), event('b'), 'data: [DONE]\n\n']),
+      transportSettings({}),
+      performance.now(),
+    );
+    expect(written.join('')).toContain('[DONE]');
+    expect(marks).toEqual([true, true, false]);
+    expect(ctx.ai?.streamCut).toBe(false);
+  });
+});

@@ -2,19 +2,24 @@
  * @module ai-common/relay
  * Sends an LLM's successful answer to the client. Non-streamed bodies are read whole (bounded by
  * `max_response_bytes`) and passed on unchanged; streams are passed through byte for byte as they
- * arrive, with back-pressure, while being parsed for usage. A stream cut short ends with an SSE
- * error event and no terminator (decision D4).
+ * arrive, with back-pressure, while being parsed for usage. A stream cut short ends with the
+ * client protocol's own error event and no terminator (decision D4): `data: {"error":…}` for
+ * OpenAI chat, `event: error` for Anthropic, `response.failed` for the Responses API. An OpenAI
+ * chat client that did not ask for usage does not get the usage-only chunk the gateway asked
+ * for (the stream is then cut into whole events, holding at most one).
  */
 import {
+  clientAskedUsage,
   createSseParser,
-  formatSseError,
+  formatStreamError,
+  nextEventEnd,
   SSE_MAX_CARRY_BYTES,
   getProtocol,
   type AiUpstreamResponse,
   type ProtocolName,
 } from '@tollgate/ai';
 import type { RequestContext } from '@tollgate/core';
-import { answerHooks, checkAnswer, chunkHooks, HookedStream } from './answer-hooks';
+import { answerHooks, checkAnswer, chunkHooks, HookedStream, lastEventEnd } from './answer-hooks';
 import type { AiTransportSettings } from './settings';
 
 /** Protocols whose streams end with a terminator event ([DONE], message_stop, response.completed). */
@@ -84,6 +89,11 @@ async function relayBody(
   return { sent: true };
 }
 
+/** True when `tail` (the last bytes sent) ends where an event ends, or nothing was sent. */
+function atEventBoundary(tail: Buffer): boolean {
+  return tail.length === 0 || lastEventEnd(tail) === tail.length;
+}
+
 /** Relay a stream (text/event-stream). */
 async function relayStream(
   ctx: RequestContext,
@@ -94,6 +104,11 @@ async function relayStream(
   const ai = ctx.ai;
   const protocolName = (ai?.protocol ?? 'passthrough') as ProtocolName;
   const reader = getProtocol(protocolName).createStreamReader();
+  const errorEvent = (message: string, type = 'upstream_error'): string =>
+    reader.errorEvent?.(message) ?? formatStreamError(protocolName, message, type);
+  // The usage chunk the gateway asked for (include_usage) is recorded but kept from a client
+  // that did not ask for it (issue 16 item 7); the stream is then cut into whole events.
+  const dropUsageChunk = protocolName === 'openai-chat' && !clientAskedUsage(ai?.body);
   const contentType = contentTypeOf(upstream.headers) ?? 'text/event-stream';
   const begin = () => {
     if (ctx.response.headersSent) return;
@@ -103,24 +118,28 @@ async function relayStream(
       'cache-control': 'no-cache',
     });
   };
+  // The last bytes sent, to tell whether a cut lands between events.
+  let tail: Buffer = Buffer.alloc(0);
+  const send = (bytes: Buffer): Promise<void> => {
+    begin();
+    if (bytes.length >= 4) tail = bytes.subarray(bytes.length - 4);
+    else if (bytes.length > 0) tail = Buffer.concat([tail, bytes]).subarray(-4);
+    return ctx.response.write(bytes);
+  };
   const hooks = chunkHooks(ctx);
   const hooked =
     hooks.length === 0
       ? undefined
-      : new HookedStream(
-          ctx,
-          hooks,
-          {
-            write: (bytes) => {
-              begin();
-              return ctx.response.write(bytes);
-            },
-          },
-          SSE_MAX_CARRY_BYTES,
-        );
+      : new HookedStream(ctx, hooks, { write: send }, SSE_MAX_CARRY_BYTES, errorEvent);
   let done = false;
+  // Until its terminator, a stream counts as cut: a client that leaves is settled by the log
+  // phase (on close) before the relay learns that it left, and must be charged what it got (D5).
+  if (ai && TERMINATED.has(protocolName)) ai.streamCut = true;
+  // Whether the event the parser dispatched last is one to keep from the client.
+  let dropEvent = false;
   const parser = createSseParser((event) => {
     const seen = reader.onEvent(event);
+    if (seen.usageOnly && dropUsageChunk) dropEvent = true;
     if (!ai) return;
     if (seen.text) {
       hooked?.noteText(seen.text);
@@ -135,8 +154,53 @@ async function relayStream(
       ai.hasToolCalls = true;
       ai.toolCount += seen.toolCalls;
     }
-    if (seen.done) done = true;
+    if (seen.done) {
+      done = true;
+      ai.streamCut = false;
+    }
   });
+  const parse = (bytes: Buffer): void => {
+    try {
+      parser.push(bytes);
+    } catch {
+      // An oversized event is skipped by the parser; the bytes still reach the client.
+    }
+  };
+  // Filtering: the bytes of an event not yet whole (at most one event, then passed on as is).
+  let held: Buffer = Buffer.alloc(0);
+  /** Parse `chunk` event by event; the bytes to send, without the events to drop. */
+  const filter = (chunk: Buffer): Buffer => {
+    const joined = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
+    const kept: Buffer[] = [];
+    let from = 0;
+    let keptFrom = 0;
+    for (let end = nextEventEnd(joined, 0); end !== -1; end = nextEventEnd(joined, from)) {
+      dropEvent = false;
+      parse(joined.subarray(from, end));
+      if (dropEvent) {
+        if (from > keptFrom) kept.push(joined.subarray(keptFrom, from));
+        keptFrom = end;
+      }
+      from = end;
+    }
+    held = joined.subarray(from);
+    if (held.length > SSE_MAX_CARRY_BYTES) {
+      parse(held);
+      from = joined.length;
+      held = Buffer.alloc(0);
+    }
+    if (from > keptFrom) kept.push(joined.subarray(keptFrom, from));
+    return kept.length === 1 ? (kept[0] as Buffer) : Buffer.concat(kept);
+  };
+  /** The upstream ended: the last event, if it lacked its blank line, unless it is dropped. */
+  const flushHeld = (): Buffer => {
+    const rest = held;
+    held = Buffer.alloc(0);
+    dropEvent = false;
+    parse(rest);
+    parser.end();
+    return dropEvent ? Buffer.alloc(0) : rest;
+  };
   let cutReason: string | undefined;
   // A plugin may end the stream between chunks (ai.endStream): the bytes to end it with.
   let endedWith: Buffer | undefined;
@@ -156,6 +220,17 @@ async function relayStream(
         }, settings.maxStreamDurationMs);
   let size = 0;
   let endedByHook = false;
+  /** Send what the upstream gave (through the hooks, if any); false once a hook ended it. */
+  const forward = async (bytes: Buffer): Promise<boolean> => {
+    if (hooked) {
+      if ((await hooked.feed(bytes, done)) === 'end') {
+        endedByHook = true;
+        upstream.abort();
+        return false;
+      }
+    } else if (bytes.length > 0) await send(bytes);
+    return true;
+  };
   try {
     for await (const chunk of upstream.body) {
       // The limit is checked before the head goes out: a first chunk already over it means
@@ -167,25 +242,23 @@ async function relayStream(
         break;
       }
       begin();
-      try {
-        parser.push(chunk);
-      } catch {
-        // An oversized event is skipped by the parser; the bytes still reach the client.
-      }
-      if (hooked) {
-        if ((await hooked.feed(chunk, done)) === 'end') {
-          endedByHook = true;
-          upstream.abort();
-          break;
-        }
-      } else await ctx.response.write(chunk);
+      let bytes: Buffer = chunk;
+      if (dropUsageChunk) bytes = filter(chunk);
+      else parse(chunk);
+      if (!(await forward(bytes))) break;
       if (endedWith !== undefined) break;
       if (ctx.response.clientGone) {
         upstream.abort();
         break;
       }
     }
-    parser.end();
+    const ended = cutReason === undefined && !endedByHook && endedWith === undefined;
+    if (ended && dropUsageChunk && !ctx.response.clientGone) {
+      // An event that lacked only its blank line still counts (and is still sent).
+      const rest = flushHeld();
+      if (rest.length > 0) await forward(rest);
+    } else parser.end();
+    // A cut leaves the held part of an event unsent: it could never be whole.
   } catch (err) {
     if (endedWith === undefined) cutReason ??= `upstream stream failed: ${(err as Error).message}`;
   } finally {
@@ -193,8 +266,7 @@ async function relayStream(
     if (ai) ai.endStream = undefined;
   }
   if (endedWith !== undefined && !ctx.response.clientGone) {
-    begin();
-    await ctx.response.write(endedWith);
+    await send(endedWith);
     return { sent: true };
   }
   if (hooked && !endedByHook && !ctx.response.clientGone && ctx.response.headersSent) {
@@ -206,20 +278,17 @@ async function relayStream(
     return { sent: true };
   }
   if (!ctx.response.headersSent) {
+    if (ai) ai.streamCut = false;
     // Nothing reached the client: answer like APISIX (504 on duration, 502 otherwise).
     const status = cutReason?.startsWith('max_stream_duration') ? 504 : 502;
     return { sent: false, status, message: cutReason ?? 'upstream closed the stream without data' };
   }
   if (!done && (cutReason !== undefined || TERMINATED.has(protocolName))) {
     if (ai) ai.streamCut = true;
-    await ctx.response.write(
-      Buffer.from(
-        formatSseError(
-          cutReason ?? 'upstream closed the stream before it finished',
-          'upstream_error',
-        ),
-      ),
-    );
+    // The client protocol's own error event (decision D4), on an event of its own: a cut in
+    // the middle of an event first ends that event.
+    const frame = errorEvent(cutReason ?? 'upstream closed the stream before it finished');
+    await send(Buffer.from(atEventBoundary(tail) ? frame : `\n\n${frame}`));
   }
   return { sent: true };
 }
