@@ -13,9 +13,7 @@ import { renderConfigReference } from '../../apps/cli/src/config/reference';
 
 const repo = path.resolve(__dirname, '../..');
 const target = path.join(repo, 'docs/configuration-reference.md');
-const text = renderConfigReference(
-  fs.readFileSync(path.join(repo, 'docs/configuration.md'), 'utf8'),
-);
+const text = renderConfigReference();
 const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
 if (process.argv.includes('--check')) {
   if (current !== text) {

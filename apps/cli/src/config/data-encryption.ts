@@ -16,8 +16,19 @@ export const DATA_ENCRYPTION_SCHEMA = {
   data_encryption: {
     type: 'object',
     properties: {
-      enable_encrypt_fields: { type: 'boolean' },
-      keyring: { anyOf: [key, { type: 'array', minItems: 1, items: key }] },
+      enable_encrypt_fields: {
+        type: 'boolean',
+        description:
+          'plugin fields marked `encrypt_fields` stored encrypted ([security.md](security.md#encrypted-fields))',
+        default: APISIX_DATA_ENCRYPTION.enableEncryptFields,
+      },
+      keyring: {
+        anyOf: [key, { type: 'array', minItems: 1, items: key }],
+        description:
+          "16- (AES-128) or 32-char (AES-256) keys: the first encrypts, any decrypts; APISIX's are public",
+        default: APISIX_DATA_ENCRYPTION.keyring,
+        'x-default-text': "APISIX's two keys",
+      },
     },
   },
 } as const;

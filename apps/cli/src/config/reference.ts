@@ -1,10 +1,9 @@
 /**
  * @module config/reference
  * Renders docs/configuration-reference.md from CONFIG_SCHEMA, the JSON Schema config.yaml is
- * checked against. The schema carries no defaults or descriptions, so those two columns come from
- * the "Supported keys" table of docs/configuration.md, matched by key path; a key the table does
- * not describe says so. Run by docs/tools/gen-config-reference.ts; reference.test.ts fails when
- * the committed file differs from the output.
+ * checked against and the one source of every key's type, rules, default and description. Run by
+ * docs/tools/gen-config-reference.ts; reference.test.ts fails when the committed file differs
+ * from the output or a key Tollgate reads has no description.
  */
 
 import { CONFIG_SCHEMA, SUPPORTED_KEYS } from './schema';
@@ -26,18 +25,35 @@ type Node = {
   minItems?: number;
   uniqueItems?: boolean;
   pattern?: string;
+  description?: string;
+  default?: unknown;
+  'x-default-text'?: string;
 };
 
-/** One key of config.yaml: its path (`[]` for array items), type and constraints. */
+/** One key of config.yaml: its path (`[]` for array items), type, constraints and meaning. */
 export interface ReferenceRow {
   key: string;
   type: string;
   rules: string;
+  /** Markdown: the schema's `x-default-text`, else its `default` as code; `''` when none. */
+  default: string;
+  /** Markdown: the schema's `description`; `''` when none. */
+  description: string;
 }
 
 /** Text of a value in a table cell: JSON, with `|` escaped. */
 function code(value: unknown): string {
   return `\`${JSON.stringify(value).replace(/\|/g, '\\|')}\``;
+}
+
+function defaultOf(node: Node): string {
+  if (node['x-default-text'] !== undefined) return cell(node['x-default-text']);
+  return node.default === undefined ? '' : code(node.default);
+}
+
+/** A description as one table cell: on one line, `|` escaped. */
+function cell(text: string | undefined): string {
+  return (text ?? '').replace(/\s*\n\s*/g, ' ').replace(/(?<!\\)\|/g, '\\|');
 }
 
 function typeOf(node: Node): string {
@@ -82,65 +98,32 @@ function rulesOf(node: Node): string {
  */
 export function referenceRows(schema: Node = CONFIG_SCHEMA): ReferenceRow[] {
   const rows: ReferenceRow[] = [];
+  const row = (key: string, node: Node, type: string, rules: string): ReferenceRow => ({
+    key,
+    type,
+    rules,
+    default: defaultOf(node),
+    description: cell(node.description),
+  });
   const walk = (node: Node, key: string): void => {
     if (node.properties && key !== '' && node.additionalProperties === undefined) {
-      if (node.required) rows.push({ key, type: 'object', rules: rulesOf(node) });
+      if (node.required) rows.push(row(key, node, 'object', rulesOf(node)));
     } else if (key !== '') {
-      rows.push({ key, type: typeOf(node), rules: rulesOf(node) });
+      rows.push(row(key, node, typeOf(node), rulesOf(node)));
     }
     for (const [name, child] of Object.entries(node.properties ?? {})) {
       walk(child, key === '' ? name : `${key}.${name}`);
     }
-    if (typeof node.additionalProperties === 'object') {
-      rows.push({ key: `${key}.<name>`, type: typeOf(node.additionalProperties), rules: '' });
-    }
+    const map = node.additionalProperties;
+    if (typeof map === 'object') rows.push(row(`${key}.<name>`, map, typeOf(map), ''));
     const items = node.items;
-    if (items?.properties)
-      walk({ properties: items.properties, required: items.required }, `${key}[]`);
+    if (items?.properties) {
+      const { properties, required, description } = items;
+      walk({ properties, required, description }, `${key}[]`);
+    }
   };
   walk(schema, '');
   return rows;
-}
-
-/** Default and meaning of a key, from the `| key | default | meaning |` rows of a markdown table. */
-export interface KeyDescription {
-  pattern: RegExp;
-  defaultValue: string;
-  meaning: string;
-}
-
-/**
- * The rows of docs/configuration.md's "Supported keys" table. A key cell may name siblings
- * (`` `a.ip` / `.port` ``), a placeholder segment (`role_<role>`) or array items (`key[]`).
- */
-export function keyDescriptions(markdown: string): KeyDescription[] {
-  const section = markdown.split(/^## Supported keys$/m)[1]?.split(/^## /m)[0] ?? '';
-  const out: KeyDescription[] = [];
-  for (const line of section.split('\n')) {
-    const cells = line
-      .match(/^\|(.*)\|$/)?.[1]
-      ?.split(/(?<!\\)\|/)
-      .map((c) => c.trim());
-    if (!cells || cells.length !== 3) continue;
-    const [keyCell = '', defaultValue = '', meaning = ''] = cells;
-    const names = [...keyCell.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? '');
-    const first = names[0];
-    if (first === undefined) continue;
-    const paths = names.map((n) => (n.startsWith('.') ? first.replace(/\.[^.]+$/, n) : n));
-    for (const p of paths) {
-      const source = p
-        .replace(/\[\]$/, '')
-        .split(/(<[^>]+>)/)
-        .map((part) =>
-          /^<.+>$/.test(part) ? '[^.]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-        )
-        .join('');
-      // Links to the page's own sections point back at configuration.md from the reference.
-      const linked = meaning.replace(/\]\(#/g, '](configuration.md#');
-      out.push({ pattern: new RegExp(`^${source}(\\[\\])?$`), defaultValue, meaning: linked });
-    }
-  }
-  return out;
 }
 
 /** A markdown table with its columns padded as prettier pads them, so the file stays as written. */
@@ -152,31 +135,26 @@ function alignTable(rows: string[][]): string[] {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
 }
 
-/**
- * The whole reference page, formatted as prettier leaves it. `configurationMd` is the text of
- * docs/configuration.md.
- */
-export function renderConfigReference(configurationMd: string): string {
-  const descriptions = keyDescriptions(configurationMd);
+/** The whole reference page, formatted as prettier leaves it. */
+export function renderConfigReference(schema: Node = CONFIG_SCHEMA): string {
   const supported = new Set<string>(SUPPORTED_KEYS);
   const lines = [
     '<!-- Generated by `pnpm exec tsx docs/tools/gen-config-reference.ts` from',
-    'apps/cli/src/config/schema.ts and configuration.md. Do not edit. -->',
+    'apps/cli/src/config/schema.ts. Do not edit: change the schema and run it. -->',
     '',
     '# Configuration reference',
     '',
     'Every config.yaml key Tollgate reads, generated from `CONFIG_SCHEMA`',
     '(`apps/cli/src/config/schema.ts`), the JSON Schema `tollgate start` and `tollgate test` check',
-    'the file against. Type and rules come from the schema. The schema has no defaults or',
-    'descriptions: those two columns are the "Supported keys" table of',
-    '[configuration.md](configuration.md#supported-keys), matched by key path (`—`: not described',
-    'there). A key marked † is checked but not read (the keys Tollgate acts on are `SUPPORTED_KEYS`',
-    'in the same file); keys the schema does not name are accepted and logged as unsupported.',
+    'the file against: type, rules, default and meaning all come from the schema. A default of',
+    '`none` means the key has no value unless set. A key marked † is checked but not read (the keys',
+    'Tollgate acts on are `SUPPORTED_KEYS` in the same file); keys the schema does not name are',
+    'accepted and logged as unsupported. [configuration.md](configuration.md) says how the file is',
+    'found and read.',
     '',
   ];
   const table: string[][] = [['key', 'type', 'rules', 'default', 'meaning']];
-  for (const row of referenceRows()) {
-    const found = descriptions.find((d) => d.pattern.test(row.key));
+  for (const row of referenceRows(schema)) {
     const read =
       supported.has(row.key) ||
       [...supported].some(
@@ -186,14 +164,13 @@ export function renderConfigReference(configurationMd: string): string {
           row.key.startsWith(`${k}[]`),
       ) ||
       row.key === 'plugin_attr.<name>';
-    const cells = [
+    table.push([
       `\`${row.key}\`${read ? '' : ' †'}`,
       row.type,
       row.rules || '—',
-      found?.defaultValue ?? '—',
-      found?.meaning ?? '—',
-    ];
-    table.push(cells);
+      row.default || 'none',
+      row.description || '—',
+    ]);
   }
   return `${[...lines, ...alignTable(table)].join('\n')}\n`;
 }

@@ -22,27 +22,68 @@ const DEFAULT_CIPHERS =
 
 /** JSON Schema of the keys (merged into CONFIG_SCHEMA under `apisix`). */
 export const SSL_SCHEMA = {
-  enable_http2: { type: 'boolean' },
+  enable_http2: {
+    type: 'boolean',
+    description:
+      "HTTPS listeners offer `h2` beside `http/1.1` by ALPN ([gateway.md](gateway.md#http2)); `enable_http2` on an `ssl.listen` entry is refused at startup with APISIX 3.9's message",
+    default: true,
+  },
   ssl: {
     type: 'object',
     properties: {
-      enable: { type: 'boolean' },
+      enable: {
+        type: 'boolean',
+        description:
+          'serve HTTPS on `apisix.ssl.listen` ([gateway.md](gateway.md#https-tls-termination))',
+        default: true,
+      },
       listen: {
         type: 'array',
+        description: 'HTTPS listeners, `{ip, port}`; `enable_http3` is accepted and ignored',
+        default: [{ port: 9443 }],
         items: {
           type: 'object',
+          description: 'one HTTPS listener',
           required: ['port'],
           properties: {
-            ip: { type: 'string', minLength: 1 },
-            port: { type: 'integer', minimum: 1, maximum: 65535 },
-            enable_http3: { type: 'boolean' },
-            enable_http2: {},
+            ip: {
+              type: 'string',
+              minLength: 1,
+              description: 'address it binds',
+              default: '0.0.0.0',
+            },
+            port: { type: 'integer', minimum: 1, maximum: 65535, description: 'port it binds' },
+            enable_http3: {
+              type: 'boolean',
+              description: 'accepted and ignored: HTTP/3 is not served',
+            },
+            enable_http2: {
+              description:
+                "refused at startup with APISIX 3.9's message: use `apisix.enable_http2`",
+            },
           },
         },
       },
-      ssl_protocols: { type: 'string', pattern: '^\\s*TLSv1\\.[123](\\s+TLSv1\\.[123])*\\s*$' },
-      ssl_ciphers: { type: 'string', minLength: 1, maxLength: 4096 },
-      fallback_sni: { type: 'string', maxLength: 255 },
+      ssl_protocols: {
+        type: 'string',
+        pattern: '^\\s*TLSv1\\.[123](\\s+TLSv1\\.[123])*\\s*$',
+        description:
+          "TLS versions accepted (space separated; an SSL's own `ssl_protocols` narrows them)",
+        default: 'TLSv1.2 TLSv1.3',
+      },
+      ssl_ciphers: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 4096,
+        description: "OpenSSL cipher list for TLS 1.2; TLS 1.3 suites stay OpenSSL's",
+        default: DEFAULT_CIPHERS,
+        'x-default-text': "APISIX's list",
+      },
+      fallback_sni: {
+        type: 'string',
+        maxLength: 255,
+        description: 'SNI assumed for clients that send none (the handshake fails without it)',
+      },
     },
   },
 } as const;

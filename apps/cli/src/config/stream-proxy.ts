@@ -19,13 +19,24 @@ const address = {
 };
 
 export const STREAM_PROXY_SCHEMA = {
-  proxy_mode: { enum: ['http', 'stream', 'http&stream'] },
+  proxy_mode: {
+    enum: ['http', 'stream', 'http&stream'],
+    description:
+      '`http`, `stream` (L4 only, no HTTP listeners) or `http&stream` ([stream.md](stream.md))',
+    default: 'http',
+  },
   stream_proxy: {
     type: 'object',
     properties: {
-      only: { type: 'boolean' },
+      only: {
+        type: 'boolean',
+        description:
+          "APISIX 2.x's switch for a stream-only node: accepted and ignored, `apisix.proxy_mode` decides",
+      },
       tcp: {
         type: 'array',
+        description:
+          'TCP stream listeners: a port, `"ip:port"`, or `{addr, tls_passthrough}`; `tls: true` (termination) is refused ([stream.md](stream.md))',
         items: {
           anyOf: [
             address,
@@ -43,6 +54,7 @@ export const STREAM_PROXY_SCHEMA = {
       },
       udp: {
         type: 'array',
+        description: 'UDP stream listeners: a port or `"ip:port"` (bound by one worker per node)',
         items: {
           anyOf: [address, { type: 'object', required: ['addr'], properties: { addr: address } }],
         },
