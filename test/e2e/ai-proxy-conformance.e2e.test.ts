@@ -5,6 +5,7 @@
 import { Client } from 'undici';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import { httpRequest, startCluster, sleep, untilServed, type Cluster } from '@tollgate/testkit';
+import { withClientError } from './support/client-error';
 
 jest.setTimeout(120_000);
 
@@ -187,7 +188,9 @@ describe('request handling (ai-proxy-multi.t)', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(empty.status).toBe(400);
-    expect(empty.json).toEqual({ message: 'could not get body: request body is empty' });
+    expect(empty.json).toEqual(
+      withClientError({ message: 'could not get body: request body is empty' }, 400),
+    );
     const invalid = await httpRequest('POST', url, {
       raw: '{}"messages": [',
       headers: { 'content-type': 'application/json' },

@@ -10,6 +10,7 @@ import {
   type Cluster,
   type HttpReply,
 } from '@tollgate/testkit';
+import { withClientError } from './support/client-error';
 
 jest.setTimeout(120_000);
 
@@ -122,7 +123,9 @@ describe('ai-rate-limiting (spec §8.2)', () => {
     }
     const refused = await post(uri);
     expect(refused.status).toBe(403);
-    expect(refused.text).toBe('{"error_msg":"rate limit exceeded"}\n');
+    expect(refused.json).toEqual(
+      withClientError({ error_msg: 'rate limit exceeded' }, 403, 'openai', 'rate_limit_exceeded'),
+    );
   });
 
   it('#44 headers on a fresh counter: Remaining is the limit, Reset the window', async () => {

@@ -16,6 +16,7 @@ import {
   type RedisServer,
 } from '@tollgate/testkit';
 import http from 'node:http';
+import { withClientError } from './support/client-error';
 
 jest.setTimeout(180_000);
 
@@ -156,7 +157,9 @@ describe('scenario 2 on one node (policy local, two workers)', () => {
       }
       const refused = await ask(cluster, name);
       expect(refused.status).toBe(429);
-      expect(refused.text).toBe('{"error_msg":"Insufficient token, try in one hour"}\n');
+      expect(refused.json).toEqual(
+        withClientError({ error_msg: 'Insufficient token, try in one hour' }, 429),
+      );
       expect(refused.headers.get('x-ai-consumer-ratelimit-remaining-qwen2.5-32b-instruct-b')).toBe(
         '0',
       );

@@ -6,6 +6,7 @@
  * Responses API and (beyond APISIX's file) Anthropic messages.
  */
 import { PATHS, startPromptNode, type PromptNode, type Protocol } from './support/prompt-node';
+import { withClientError } from '../support/client-error';
 
 jest.setTimeout(120_000);
 
@@ -120,9 +121,14 @@ describe('ai-prompt-decorator.t: openai chat', () => {
     const big = JSON.stringify({ messages: [user('y'.repeat(100))] });
     const tooBig = await node.post(uri, big);
     expect(tooBig.status).toBe(400);
-    expect(tooBig.json).toEqual({
-      message: `could not get body: request size ${big.length} is greater than the maximum size 64 allowed`,
-    });
+    expect(tooBig.json).toEqual(
+      withClientError(
+        {
+          message: `could not get body: request size ${big.length} is greater than the maximum size 64 allowed`,
+        },
+        400,
+      ),
+    );
     expect(node.llm.requests).toHaveLength(0);
   });
 });

@@ -10,6 +10,7 @@
  */
 import type { HttpReply } from '@tollgate/testkit';
 import { waitFor } from '@tollgate/testkit';
+import { withClientError } from '../support/client-error';
 import { PATHS, startPromptNode, type PromptNode, type Protocol } from './support/prompt-node';
 
 jest.setTimeout(120_000);
@@ -60,10 +61,17 @@ function passed(res: HttpReply): void {
   expect(node.llm.requests).toHaveLength(1);
 }
 
-/** The guard refused the request with `body`; the LLM was never called. */
-function refused(res: HttpReply, body: unknown): void {
+/**
+ * The guard refused the request with APISIX's `body` (plus the client protocol's error object,
+ * Tollgate's extension on AI routes, issue 16); the LLM was never called.
+ */
+function refused(
+  res: HttpReply,
+  body: { message: string },
+  dialect: 'openai' | 'anthropic' = 'openai',
+): void {
   expect(res.status).toBe(400);
-  expect(res.json).toEqual(body);
+  expect(res.json).toEqual(withClientError(body, 400, dialect));
   expect(node.llm.requests).toHaveLength(0);
 }
 
@@ -265,10 +273,11 @@ describe('ai-prompt-guard.t: the Responses API', () => {
 describe('ai-prompt-guard: anthropic messages (the same rules through the protocol layer)', () => {
   it('the last user message, string or text blocks, is checked', async () => {
     const uri = await guarded({ deny_patterns: ['badword'] }, 'messages');
-    refused(await node.post(uri, anthropic([['user', 'a badword']])), DENIED);
+    refused(await node.post(uri, anthropic([['user', 'a badword']])), DENIED, 'anthropic');
     refused(
       await node.post(uri, anthropic([['user', [{ type: 'text', text: 'badword' }]]])),
       DENIED,
+      'anthropic',
     );
     passed(await node.post(uri, anthropic([['user', 'fine']])));
   });
@@ -281,7 +290,11 @@ describe('ai-prompt-guard: anthropic messages (the same rules through the protoc
       { match_all_roles: true, match_all_conversation_history: true, deny_patterns: ['badword'] },
       'messages',
     );
-    refused(await node.post(strict, anthropic([['user', 'hi']], 'say badword')), DENIED);
+    refused(
+      await node.post(strict, anthropic([['user', 'hi']], 'say badword')),
+      DENIED,
+      'anthropic',
+    );
   });
 });
 

@@ -7,6 +7,7 @@
  * messages templates are rendered for routes of each.
  */
 import { PATHS, startPromptNode, type PromptNode, type Protocol } from './support/prompt-node';
+import { withClientError } from '../support/client-error';
 
 jest.setTimeout(120_000);
 
@@ -128,14 +129,16 @@ describe('ai-prompt-template.t', () => {
   it('TEST 7: an unknown template is refused', async () => {
     const res = await node.post(uri, { template_name: 'random', 'some-key': 'some-value' });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ message: 'template: random not configured.' });
+    expect(res.json).toEqual(withClientError({ message: 'template: random not configured.' }, 400));
     expect(node.llm.requests).toHaveLength(0);
   });
 
   it('TEST 8: a request without template_name is refused', async () => {
     const res = await node.post(uri, { 'missing-template-name': 'haha' });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ message: 'template name is missing in request.' });
+    expect(res.json).toEqual(
+      withClientError({ message: 'template name is missing in request.' }, 400),
+    );
     expect(node.llm.requests).toHaveLength(0);
   });
 
@@ -201,9 +204,12 @@ describe('ai-prompt-template: beyond the APISIX file', () => {
     );
     const res = await node.post(uri, { template_name: 'greet' });
     expect(res.status).toBe(503);
-    expect(res.json).toEqual({
-      message: "request template rendering: attempt to index 'user' (a nil value)",
-    });
+    expect(res.json).toEqual(
+      withClientError(
+        { message: "request template rendering: attempt to index 'user' (a nil value)" },
+        503,
+      ),
+    );
   });
 
   it('tags that would run code or are not plain lookups are refused by the Admin API', async () => {
@@ -276,7 +282,9 @@ describe('ai-prompt-template: beyond the APISIX file', () => {
     node.llm.clear();
     const res = await node.post(uri, { template_name: 'level of detail', topic: 'forbidden' });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ message: 'Request contains prohibited content' });
+    expect(res.json).toEqual(
+      withClientError({ message: 'Request contains prohibited content' }, 400),
+    );
     expect(node.llm.requests).toHaveLength(0);
   });
 });
