@@ -57,6 +57,18 @@ export class TOLLGATE_ERR_UPSTREAM_RESET extends UpstreamTransportError {
 }
 
 /**
+ * Authenticating the request to the provider failed before it was sent: the GCP service-account
+ * token exchange (vertex-ai) failed or answered no token, the service account JSON is unusable,
+ * or the AWS SigV4 signing (bedrock) failed. A transport failure of kind `connect`: nothing was
+ * sent, so ai-proxy-multi falls back to the next instance.
+ */
+export class TOLLGATE_ERR_PROVIDER_AUTH extends UpstreamTransportError {
+  readonly code = 'TOLLGATE_ERR_PROVIDER_AUTH';
+  readonly status = 502;
+  readonly kind = 'connect' as const;
+}
+
+/**
  * The provider is accepted by the schema but Tollgate cannot call it yet (vertex-ai needs GCP
  * token exchange, bedrock needs SigV4 and AWS event streams).
  */
@@ -105,7 +117,7 @@ export class TOLLGATE_ERR_SSE_EVENT_TOO_LARGE extends GatewayError {
   override readonly expose = false;
 }
 
-/** True for the three transport failures (connect, timeout, reset). */
+/** True for the transport failures (connect, timeout, reset, and a failed provider auth). */
 export function isUpstreamTransportError(err: unknown): err is UpstreamTransportError {
   return isGatewayError(err) && TRANSPORT_CODES.has(err.code);
 }
@@ -114,12 +126,14 @@ const TRANSPORT_CODES: ReadonlySet<string> = new Set([
   'TOLLGATE_ERR_UPSTREAM_CONNECT',
   'TOLLGATE_ERR_UPSTREAM_TIMEOUT',
   'TOLLGATE_ERR_UPSTREAM_RESET',
+  'TOLLGATE_ERR_PROVIDER_AUTH',
 ]);
 
 export {
   TOLLGATE_ERR_UPSTREAM_CONNECT as UpstreamConnectError,
   TOLLGATE_ERR_UPSTREAM_TIMEOUT as UpstreamTimeoutError,
   TOLLGATE_ERR_UPSTREAM_RESET as UpstreamResetError,
+  TOLLGATE_ERR_PROVIDER_AUTH as ProviderAuthError,
   TOLLGATE_ERR_PROVIDER_NOT_IMPLEMENTED as ProviderNotImplementedError,
   TOLLGATE_ERR_PROVIDER_ENDPOINT_MISSING as ProviderEndpointMissingError,
   TOLLGATE_ERR_PROVIDER_ENDPOINT_INVALID as ProviderEndpointInvalidError,

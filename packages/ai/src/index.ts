@@ -14,5 +14,6 @@ export * from './protocols';
 export * from './convert';
 export * from './providers';
 export * from './transport';
+export * from './auth';
 export * from './content';
 export { canonicalJson, deepMerge } from './json';

@@ -1,11 +1,14 @@
 /**
  * @module protocols/bedrock-converse
  * Amazon Bedrock Converse (`/model/<id>/converse`): matched by a URI ending in `/converse` with
- * a `messages` array. Responses are JSON (streams use AWS event streams, not SSE, and are not
- * read here). The bedrock provider itself is not implemented yet.
+ * a `messages` array. Responses are JSON; ConverseStream (`/converse-stream`) answers in AWS
+ * event-stream framing, which `transport/aws-eventstream.ts` decodes into events named by their
+ * `:event-type` (`contentBlockDelta`, `messageStop`, `metadata`, ...) for this module's stream
+ * reader.
  */
 import { asNumber, asObject } from '../json';
-import type { ProtocolModule } from './types';
+import type { SseEvent } from '../sse';
+import type { ProtocolModule, StreamEventResult, StreamReader } from './types';
 import { joinText } from './util';
 
 /** The bedrock-converse protocol module. */
@@ -17,13 +20,7 @@ export const bedrockConverse: ProtocolModule = {
   usageFromResponse(json) {
     const raw = asObject(asObject(json)?.usage);
     if (!raw) return {};
-    const prompt = asNumber(raw.inputTokens) ?? 0;
-    const completion = asNumber(raw.outputTokens) ?? 0;
-    const total = asNumber(raw.totalTokens) ?? prompt + completion;
-    return {
-      usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: total },
-      raw,
-    };
+    return { usage: usageOf(raw), raw };
   },
   responseText(json) {
     const content = asObject(asObject(asObject(json)?.output)?.message)?.content;
@@ -35,5 +32,48 @@ export const bedrockConverse: ProtocolModule = {
     }
     return joinText(parts);
   },
-  createStreamReader: () => ({ onEvent: () => ({}) }),
+  createStreamReader: createConverseStreamReader,
 };
+
+function usageOf(raw: Record<string, unknown>) {
+  const prompt = asNumber(raw.inputTokens) ?? 0;
+  const completion = asNumber(raw.outputTokens) ?? 0;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: asNumber(raw.totalTokens) ?? prompt + completion,
+  };
+}
+
+/**
+ * Reader of a decoded ConverseStream: text from `contentBlockDelta` (`delta.text`), tool calls
+ * from a `contentBlockStart` with `start.toolUse`, usage from `metadata` (`usage.inputTokens`,
+ * `outputTokens`, `totalTokens`), which is the stream's last event and so its terminator.
+ */
+function createConverseStreamReader(): StreamReader {
+  return {
+    onEvent(ev: SseEvent): StreamEventResult {
+      let payload: Record<string, unknown> | undefined;
+      try {
+        payload = asObject(JSON.parse(ev.data) as unknown);
+      } catch {
+        return {};
+      }
+      if (!payload) return {};
+      switch (ev.event) {
+        case 'contentBlockDelta': {
+          const text = asObject(payload.delta)?.text;
+          return typeof text === 'string' ? { text } : {};
+        }
+        case 'contentBlockStart':
+          return asObject(asObject(payload.start)?.toolUse) ? { toolCalls: 1 } : {};
+        case 'metadata': {
+          const raw = asObject(payload.usage);
+          return raw ? { usage: usageOf(raw), raw, done: true } : { done: true };
+        }
+        default:
+          return {};
+      }
+    },
+  };
+}

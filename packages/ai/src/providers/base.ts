@@ -5,7 +5,18 @@
  * quirks (`removeModel`, the field `override.llm_options.max_tokens` maps to). All behaviour
  * lives in `target.ts` and `request-body.ts`.
  */
-import type { ProtocolName } from '../types';
+import type { AiProviderConfLike, ProtocolName } from '../types';
+
+/** What a provider's {@link ProviderSpec.pathFor} may read. */
+export interface ProviderPathInput {
+  protocol: ProtocolName;
+  /** `provider_conf` of the instance (vertex-ai project and region, bedrock region). */
+  providerConf?: AiProviderConfLike;
+  /** The model sent (`options.model`, else the client's `model`): bedrock's path names it. */
+  model?: string;
+  /** The client asked for a stream (bedrock: `converse-stream`). */
+  stream?: boolean;
+}
 
 /** How a provider serves one protocol. */
 export interface ProviderCapability {
@@ -22,6 +33,18 @@ export interface ProviderSpec {
   name: string;
   /** Default host; none for providers that need `override.endpoint`. */
   host?: string;
+  /**
+   * The host for an instance's `provider_conf`, when it depends on it (vertex-ai
+   * `<region>-aiplatform.googleapis.com`, bedrock `bedrock-runtime.<region>.amazonaws.com`);
+   * undefined falls back to {@link host}.
+   */
+  hostFor?(providerConf: AiProviderConfLike | undefined): string | undefined;
+  /**
+   * The request path when it depends on the instance or the request (vertex-ai's project and
+   * region, bedrock's model and stream), replacing the capability's `path` template; undefined
+   * when the inputs are missing (APISIX: `could not resolve upstream path`).
+   */
+  pathFor?(input: ProviderPathInput): string | undefined;
   port: number;
   scheme: 'https' | 'http';
   /** Native protocols and their paths, in the order listed in error messages. */

@@ -40,14 +40,37 @@ describe('providers', () => {
       const p = getProvider(name);
       expect(p?.supports('passthrough')).toBe(true);
       expect(p?.maxTokensField('passthrough')).toBeUndefined();
-      expect(Boolean(p?.removeModel)).toBe(name === 'azure-openai');
+      expect(Boolean(p?.removeModel)).toBe(name === 'azure-openai' || name === 'bedrock');
     }
   });
 
-  it('vertex-ai and bedrock are declared but not implemented', () => {
-    expect(getProvider('vertex-ai')?.notImplemented).toBe(true);
-    expect(getProvider('bedrock')?.notImplemented).toBe(true);
-    expect(getProvider('bedrock')?.supports('bedrock-converse')).toBe(true);
+  it('vertex-ai: regional host and the project/region OpenAI-compatible chat path', () => {
+    const p = getProvider('vertex-ai');
+    expect(p?.notImplemented).toBeFalsy();
+    const providerConf = { project_id: 'proj-1', region: 'us-central1' };
+    expect(p?.hostFor?.(providerConf)).toBe('us-central1-aiplatform.googleapis.com');
+    expect(p?.hostFor?.({})).toBeUndefined();
+    expect(p?.pathFor?.({ protocol: 'openai-chat', providerConf })).toBe(
+      '/v1beta1/projects/proj-1/locations/us-central1/endpoints/openapi/chat/completions',
+    );
+    expect(p?.pathFor?.({ protocol: 'openai-chat', providerConf: { region: 'x' } })).toBe(
+      undefined,
+    );
+  });
+
+  it('bedrock: regional host, converse / converse-stream with the model escaped', () => {
+    const p = getProvider('bedrock');
+    expect(p?.notImplemented).toBeFalsy();
+    expect(p?.supports('bedrock-converse')).toBe(true);
+    expect(p?.hostFor?.({ region: 'eu-west-1' })).toBe('bedrock-runtime.eu-west-1.amazonaws.com');
+    const model = 'arn:aws:bedrock:us-east-1:1:application-inference-profile/abc';
+    expect(p?.pathFor?.({ protocol: 'bedrock-converse', model })).toBe(
+      '/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A1%3Aapplication-inference-profile%2Fabc/converse',
+    );
+    expect(p?.pathFor?.({ protocol: 'bedrock-converse', model: 'm', stream: true })).toBe(
+      '/model/m/converse-stream',
+    );
+    expect(p?.pathFor?.({ protocol: 'bedrock-converse' })).toBeUndefined();
   });
 
   it('providers are frozen data', () => {

@@ -1,16 +1,31 @@
 /**
  * @module providers/vertex-ai
- * Google Vertex AI. Declared only: calling it needs GCP service-account token exchange and a
- * region/project-specific host and path, which Tollgate does not implement yet, so resolving a
- * target throws `TOLLGATE_ERR_PROVIDER_NOT_IMPLEMENTED` (501).
+ * Google Vertex AI (APISIX `ai-providers/vertex-ai.lua`): the OpenAI-compatible chat endpoint of
+ * a project and region, so openai-chat clients need no conversion, authenticated with a
+ * service-account access token (`auth.gcp`, `auth/gcp.ts`); embeddings through the publisher
+ * model's `:predict`.
  */
+import type { AiProviderConfLike } from '../types';
 import { defineProvider, maxTokensFor } from './base';
 
+/** `<region>-aiplatform.googleapis.com`, or undefined without a region. */
+export function vertexAiHost(providerConf: AiProviderConfLike | undefined): string | undefined {
+  const region = providerConf?.region;
+  return region ? `${region}-aiplatform.googleapis.com` : undefined;
+}
+
 /**
- * Vertex AI (not implemented yet). In APISIX the host is `<region>-aiplatform.googleapis.com`
- * (else `aiplatform.googleapis.com`) and the chat path
- * `/v1beta1/projects/<project>/locations/<region>/endpoints/openapi/chat/completions`.
+ * The chat path of a project and region.
+ *
+ * @example
+ * vertexAiChatPath('my-project', 'us-central1');
+ * // '/v1beta1/projects/my-project/locations/us-central1/endpoints/openapi/chat/completions'
  */
+export function vertexAiChatPath(projectId: string, region: string): string {
+  return `/v1beta1/projects/${projectId}/locations/${region}/endpoints/openapi/chat/completions`;
+}
+
+/** Vertex AI. */
 export const vertexAi = defineProvider({
   name: 'vertex-ai',
   host: 'aiplatform.googleapis.com',
@@ -24,6 +39,16 @@ export const vertexAi = defineProvider({
       path: '/v1/projects/{project_id}/locations/{region}/publishers/google/models/{model}:predict',
     },
   },
+  hostFor: vertexAiHost,
+  pathFor({ protocol, providerConf, model }) {
+    const project = providerConf?.project_id;
+    const region = providerConf?.region;
+    if (!project || !region) return undefined;
+    if (protocol === 'openai-chat') return vertexAiChatPath(project, region);
+    if (protocol === 'openai-embeddings' && model) {
+      return `/v1/projects/${project}/locations/${region}/publishers/google/models/${encodeURIComponent(model)}:predict`;
+    }
+    return undefined;
+  },
   maxTokensField: maxTokensFor({ 'openai-chat': 'max_completion_tokens' }),
-  notImplemented: true,
 });

@@ -10,6 +10,29 @@ import { setOwn, type Logger } from '@tollgate/core';
 import { toTransportError } from './map-error';
 import { ResponseSink, type ResponseHead } from './response-sink';
 
+/** The finished request, as a {@link RequestSigner} sees it (headers final, `host` included). */
+export interface SignableRequest {
+  method: string;
+  /** `scheme://host:port`. */
+  origin: string;
+  path: string;
+  /** Encoded query string without `?`; empty when none. */
+  query: string;
+  /** Lower-case names; the signer must not modify them. */
+  headers: Readonly<Record<string, string>>;
+  body: Buffer;
+}
+
+/**
+ * Signs or authenticates one request to the provider (AWS SigV4, a GCP access token): returns
+ * the headers to set on it. Called by `send` for every attempt, after the headers are final,
+ * so a signature covers exactly what is sent. A failure should be `TOLLGATE_ERR_PROVIDER_AUTH`.
+ */
+export type RequestSigner = (
+  request: SignableRequest,
+  signal?: AbortSignal,
+) => Promise<Record<string, string>>;
+
 /** One upstream request. */
 export interface AiSendRequest {
   /** Instance identity (e.g. `<route id>#<instance name>`); pools are kept per key. */
@@ -46,6 +69,8 @@ export interface AiSendRequest {
   tlsServername?: string;
   /** Client disconnect: aborts the request and closes the upstream socket. */
   signal?: AbortSignal;
+  /** The provider's request signer (`upstreamSigner` in `auth/`), when it needs one. */
+  sign?: RequestSigner;
 }
 
 /** The upstream response, available once its headers arrived. */
@@ -143,6 +168,23 @@ export class AiTransport {
     const query = req.query?.toString();
     const headers = { ...req.headers };
     if (req.hostHeader) headers.host = req.hostHeader;
+    if (req.sign) {
+      headers.host ??= new URL(req.origin).host;
+      const signed = await req.sign(
+        {
+          method: req.method ?? 'POST',
+          origin: req.origin,
+          path: req.path,
+          query: query ?? '',
+          headers,
+          body: req.body,
+        },
+        req.signal,
+      );
+      for (const [name, value] of Object.entries(signed))
+        setOwn(headers, name.toLowerCase(), value);
+      req.signal?.throwIfAborted();
+    }
     const signal = req.signal;
     const onAbort = (): void => sink.abort(abortReason(signal));
     const sink = new ResponseSink(
