@@ -4,9 +4,11 @@
  * body is never mutated, so every attempt (and every retry on another instance) starts from the
  * same client body (APISIX 3.18 fixed the leak of instance A's options into instance B's request).
  */
+import { converterFor } from './convert';
 import { canonicalJson, cloneJson, deepMerge, setOwn, type JsonObject } from './json';
 import { getProtocol } from './protocols';
 import { getProvider, type Provider } from './providers';
+import { conversionFor } from './target';
 import type { AiOverrideLike, ProtocolName } from './types';
 
 /** Inputs of {@link buildUpstreamBody}. */
@@ -18,8 +20,9 @@ export interface BuildBodyArgs {
   /** Client protocol (detected). */
   protocol: ProtocolName;
   /**
-   * Protocol spoken to the provider. Converters are not implemented, so callers pass the client
-   * protocol when the provider supports it natively; the body is not converted here.
+   * Protocol spoken to the provider. When it equals `protocol`, the target is chosen here as
+   * `resolveTarget` chooses it (`targetProtocol`): a provider that lacks the client protocol gets
+   * the body converted (convert/*) before the steps below.
    */
   targetProtocol: ProtocolName;
   provider: Provider | string;
@@ -62,11 +65,17 @@ export function buildUpstreamBody(args: BuildBodyArgs): UpstreamBody {
   const provider = typeof args.provider === 'string' ? getProvider(args.provider) : args.provider;
   // A copy of the top level only: the steps below replace top-level members and never write
   // into a nested value, except the deep merge, which works on a deep copy of its own.
-  let body: JsonObject = { ...args.body };
-  let changed = false;
+  const converter =
+    args.targetProtocol !== args.protocol
+      ? converterFor(args.protocol, args.targetProtocol)
+      : provider && conversionFor(provider, { override: args.override }, args.protocol);
+  const target = converter ? converter.to : args.targetProtocol;
+  // The converter builds a new body (it never mutates the client's), so it is always changed.
+  let body: JsonObject = converter ? converter.request(args.body) : { ...args.body };
+  let changed = converter !== undefined;
 
-  getProtocol(args.targetProtocol).prepareTarget(body);
-  if (!shallowEqual(args.body, body)) changed = true;
+  getProtocol(target).prepareTarget(body);
+  if (!changed && !shallowEqual(args.body, body)) changed = true;
 
   if (args.options) {
     for (const [key, value] of Object.entries(args.options)) {
@@ -76,14 +85,14 @@ export function buildUpstreamBody(args: BuildBodyArgs): UpstreamBody {
   }
 
   const maxTokens = args.override?.llm_options?.max_tokens;
-  const field = provider?.maxTokensField(args.targetProtocol);
+  const field = provider?.maxTokensField(target);
   if (maxTokens !== undefined && field) {
     setOwn(body, field, maxTokens);
     if (field === 'max_completion_tokens') delete body.max_tokens;
     changed = true;
   }
 
-  const patch = args.override?.request_body?.[args.targetProtocol];
+  const patch = args.override?.request_body?.[target];
   if (patch) {
     body = deepMerge(cloneJson(body), patch, args.override?.request_body_force_override === true);
     changed = true;

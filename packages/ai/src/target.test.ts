@@ -182,14 +182,15 @@ describe('resolveTarget', () => {
   it('unsupported protocol: typed 400 with the APISIX message', () => {
     let err: unknown;
     try {
-      resolveTarget('deepseek', {}, 'anthropic-messages');
+      // anthropic-messages converts to openai-chat; embeddings convert to nothing.
+      resolveTarget('deepseek', {}, 'openai-embeddings');
     } catch (e) {
       err = e;
     }
     expect(isGatewayError(err) && [err.code, err.status, err.message]).toEqual([
       'TOLLGATE_ERR_PROVIDER_PROTOCOL_UNSUPPORTED',
       400,
-      'provider deepseek does not support anthropic-messages protocol (supported: openai-chat, passthrough)',
+      'provider deepseek does not support openai-embeddings protocol (supported: openai-chat, passthrough)',
     ]);
     const openai = getProvider('openai');
     expect(openai && unsupportedProtocolMessage(openai, 'anthropic-messages')).toBe(

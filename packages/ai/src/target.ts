@@ -9,6 +9,7 @@ import {
   ProviderNotImplementedError,
   ProviderProtocolUnsupportedError,
 } from './errors';
+import { converterFor, type ProtocolConverter } from './convert';
 import { getProvider, type Provider } from './providers';
 import type { AiInstanceLike, ProtocolName } from './types';
 
@@ -28,6 +29,8 @@ export interface ResolvedTarget {
   query: URLSearchParams;
   /** TLS SNI server name: the target host without brackets. */
   tlsServername: string;
+  /** The protocol spoken to the provider ({@link targetProtocol}); differs from the client's when converted. */
+  protocol: ProtocolName;
 }
 
 /** The client request, needed only for the passthrough protocol. */
@@ -54,6 +57,62 @@ export function unsupportedProtocolMessage(provider: Provider, protocol: Protoco
     `provider ${provider.name} does not support ${protocol} protocol ` +
     `(supported: ${provider.protocols.join(', ')})`
   );
+}
+
+/**
+ * The protocol spoken to the provider for a client protocol (spec §1.8 step 1):
+ * 1. Tollgate extension: when `override.endpoint` has a path that is the provider's path for
+ *    another protocol it speaks natively (an anthropic instance at `…/v1/messages`) and the client
+ *    protocol converts to it, that protocol;
+ * 2. the client protocol, when the provider speaks it;
+ * 3. else the first of the provider's protocols the client protocol converts to.
+ * Throws `TOLLGATE_ERR_PROVIDER_PROTOCOL_UNSUPPORTED` when none applies.
+ *
+ * @example
+ * targetProtocol('openai-compatible', { override: { endpoint: 'http://vllm:8000' } }, 'anthropic-messages');
+ * // 'openai-chat'
+ */
+export function targetProtocol(
+  provider: Provider | string,
+  instance: AiInstanceLike,
+  protocol: ProtocolName,
+): ProtocolName {
+  const p = typeof provider === 'string' ? getProvider(provider) : provider;
+  if (!p || p.notImplemented) throw new ProviderNotImplementedError(p?.name ?? provider);
+  const endpoint = instance.override?.endpoint;
+  const path = endpoint ? parseEndpointCached(endpoint).path : undefined;
+  if (path !== undefined && path !== '/') {
+    for (const name of p.protocols) {
+      if (name !== protocol && p.capabilities[name]?.path === path && converterFor(protocol, name))
+        return name;
+    }
+  }
+  if (p.supports(protocol)) return protocol;
+  const converted = p.protocols.find((name) => converterFor(protocol, name) !== undefined);
+  if (converted) return converted;
+  throw new ProviderProtocolUnsupportedError(unsupportedProtocolMessage(p, protocol));
+}
+
+/**
+ * The converter an attempt at `instance` uses for a client speaking `protocol`, or undefined when
+ * the provider takes that protocol natively (or cannot take it at all: resolving the target
+ * reports that).
+ *
+ * @example
+ * conversionFor('deepseek', {}, 'anthropic-messages')?.to; // 'openai-chat'
+ */
+export function conversionFor(
+  provider: Provider | string,
+  instance: AiInstanceLike,
+  protocol: ProtocolName,
+): ProtocolConverter | undefined {
+  let target: ProtocolName;
+  try {
+    target = targetProtocol(provider, instance, protocol);
+  } catch {
+    return undefined;
+  }
+  return target === protocol ? undefined : converterFor(protocol, target);
 }
 
 interface ParsedEndpoint {
@@ -116,7 +175,8 @@ function overlay(into: URLSearchParams, from: Iterable<[string, string]>): void 
 }
 
 /**
- * Resolve the upstream target of `instance` for the target protocol.
+ * Resolve the upstream target of `instance` for the client `protocol`: the target protocol is
+ * {@link targetProtocol}'s choice (the client's, or one it converts to).
  *
  * - With `override.endpoint`: scheme, host and port from it (port defaults to 443 for https,
  *   else 80); its path verbatim when it has one (a lone `/` included), else the provider's path
@@ -143,7 +203,8 @@ export function resolveTarget(
 ): ResolvedTarget {
   const p = typeof provider === 'string' ? getProvider(provider) : provider;
   if (!p || p.notImplemented) throw new ProviderNotImplementedError(p?.name ?? provider);
-  const capability = p.capabilities[protocol];
+  const target = targetProtocol(p, instance, protocol);
+  const capability = p.capabilities[target];
   if (!capability) {
     throw new ProviderProtocolUnsupportedError(unsupportedProtocolMessage(p, protocol));
   }
@@ -169,5 +230,6 @@ export function resolveTarget(
     path: parsed?.path ?? capability.path ?? client.path ?? '/',
     query,
     tlsServername: host.replace(/^\[(.*)\]$/, '$1'),
+    protocol: target,
   };
 }

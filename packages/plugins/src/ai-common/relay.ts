@@ -6,16 +6,23 @@
  * client protocol's own error event and no terminator (decision D4): `data: {"error":…}` for
  * OpenAI chat, `event: error` for Anthropic, `response.failed` for the Responses API. An OpenAI
  * chat client that did not ask for usage does not get the usage-only chunk the gateway asked
- * for (the stream is then cut into whole events, holding at most one).
+ * for (the stream is then cut into whole events, holding at most one). When the instance's
+ * provider speaks another protocol than the client (protocol conversion, docs/protocol-conversion.md),
+ * the answer is converted first, a stream event by event, and everything after (usage, hooks, the
+ * error event of a cut) works on the client protocol's bytes.
  */
 import {
   clientAskedUsage,
+  conversionFor,
+  convertResponseBody,
   createSseParser,
+  createStreamReframer,
   formatStreamError,
   nextEventEnd,
   SSE_MAX_CARRY_BYTES,
   getProtocol,
   type AiUpstreamResponse,
+  type ProtocolConverter,
   type ProtocolName,
 } from '@tollgate/ai';
 import type { RequestContext } from '@tollgate/core';
@@ -32,6 +39,14 @@ const TERMINATED: ReadonlySet<ProtocolName> = new Set([
 function contentTypeOf(headers: AiUpstreamResponse['headers']): string | undefined {
   const value = headers['content-type'];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The converter of this attempt, when its provider does not speak the client protocol. */
+function conversionOf(ctx: RequestContext): ProtocolConverter | undefined {
+  const instance = ctx.ai?.instance;
+  const protocol = ctx.ai?.protocol;
+  if (!instance || !protocol) return undefined;
+  return conversionFor(instance.provider, instance.conf, protocol as ProtocolName);
 }
 
 /** What happened to a relayed answer. */
@@ -54,7 +69,16 @@ async function relayBody(
     }
     chunks.push(chunk);
   }
-  const body = Buffer.concat(chunks);
+  let body: Buffer = Buffer.concat(chunks);
+  let status = upstream.status;
+  let contentType = contentTypeOf(upstream.headers);
+  const converter = conversionOf(ctx);
+  if (converter) {
+    const converted = convertResponseBody(converter, status, body, { model: ai?.model });
+    if (converted.body !== body) contentType = 'application/json';
+    status = converted.status;
+    body = converted.body;
+  }
   if (ai?.protocol) {
     const protocol = getProtocol(ai.protocol as ProtocolName);
     try {
@@ -72,8 +96,6 @@ async function relayBody(
       ai.completionChars += body.length;
     }
   }
-  let status = upstream.status;
-  let contentType = contentTypeOf(upstream.headers);
   let answer: Buffer = body;
   const hooks = answerHooks(ctx);
   if (hooks.length > 0) {
@@ -109,7 +131,12 @@ async function relayStream(
   // The usage chunk the gateway asked for (include_usage) is recorded but kept from a client
   // that did not ask for it (issue 16 item 7); the stream is then cut into whole events.
   const dropUsageChunk = protocolName === 'openai-chat' && !clientAskedUsage(ai?.body);
-  const contentType = contentTypeOf(upstream.headers) ?? 'text/event-stream';
+  const converter = conversionOf(ctx);
+  // Upstream bytes → the client protocol's events, one upstream event at a time.
+  const reframer = converter && createStreamReframer(converter, { model: ai?.model });
+  const contentType = reframer
+    ? 'text/event-stream'
+    : (contentTypeOf(upstream.headers) ?? 'text/event-stream');
   const begin = () => {
     if (ctx.response.headersSent) return;
     if (ai) ai.ttftMs = performance.now() - startedAt;
@@ -242,9 +269,9 @@ async function relayStream(
         break;
       }
       begin();
-      let bytes: Buffer = chunk;
-      if (dropUsageChunk) bytes = filter(chunk);
-      else parse(chunk);
+      let bytes: Buffer = reframer ? reframer.push(chunk) : chunk;
+      if (dropUsageChunk) bytes = filter(bytes);
+      else parse(bytes);
       if (!(await forward(bytes))) break;
       if (endedWith !== undefined) break;
       if (ctx.response.clientGone) {
@@ -253,6 +280,13 @@ async function relayStream(
       }
     }
     const ended = cutReason === undefined && !endedByHook && endedWith === undefined;
+    if (ended && reframer && !ctx.response.clientGone) {
+      // What the converter held back (the last event, completed by the upstream's end).
+      let last = reframer.end();
+      if (dropUsageChunk) last = filter(last);
+      else parse(last);
+      if (last.length > 0) await forward(last);
+    }
     if (ended && dropUsageChunk && !ctx.response.clientGone) {
       // An event that lacked only its blank line still counts (and is still sent).
       const rest = flushHeld();
