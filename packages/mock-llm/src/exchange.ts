@@ -72,7 +72,7 @@ export class Exchange {
   }
 
   /** Write `text`; resolves once the socket can take more (or the exchange closed). */
-  write(text: string): Promise<void> {
+  write(text: string | Buffer): Promise<void> {
     if (this.closed) return Promise.resolve();
     if (this.res.write(text)) return Promise.resolve();
     return new Promise((resolve) => {

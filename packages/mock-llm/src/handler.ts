@@ -11,6 +11,8 @@
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isAuthorised } from './auth';
+import { GCP_UNAUTHENTICATED, hasIssuedToken, issueToken } from './cloud/gcp';
+import { verifySigV4 } from './cloud/sigv4';
 import { BehaviourError, mergeBehaviour, parseBehaviourHeaders } from './behaviour';
 import { requestedTokens } from './capacity-settings';
 import { handleControl } from './control';
@@ -111,6 +113,70 @@ function errorText(state: MockState, status: number): string {
   return `${STATUS_CODES[status] ?? 'Error'} (status ${status} simulated by mock-llm "${state.name}")`;
 }
 
+const VERTEX_PATH = /^\/v1(beta1)?\/projects\//;
+
+/**
+ * Cloud authentication (step 3, before API keys): the OAuth token endpoint, SigV4 on Bedrock
+ * paths, issued bearer tokens on Vertex paths. `answered`: the exchange got its answer (a token,
+ * or a refusal); `passed`: the request is authenticated (API keys do not apply); `none`: not a
+ * cloud-authenticated request.
+ */
+function cloudAuth(
+  state: MockState,
+  ex: Exchange,
+  url: URL,
+  rec: RecordedRequest,
+  protocol: Protocol | undefined,
+): 'answered' | 'passed' | 'none' {
+  const json = 'application/json';
+  if (state.gcp && rec.method === 'POST' && rec.path === '/token') {
+    const tokenUrl = `http://${headerText(ex.req, 'host') ?? ''}/token`;
+    const answer = issueToken(
+      new URLSearchParams(rec.body),
+      tokenUrl,
+      state.gcp,
+      state.issuedTokens,
+      Date.now(),
+    );
+    ex.send(answer.status, { 'content-type': json }, JSON.stringify(answer.body));
+    return 'answered';
+  }
+  if (state.aws && protocol?.name === 'bedrock-converse') {
+    const rawPath = (ex.req.url ?? '/').split('?')[0] ?? '/';
+    const problem = verifySigV4(
+      {
+        method: rec.method,
+        rawPath,
+        query: url.searchParams,
+        headers: ex.req.headers,
+        body: Buffer.from(rec.body),
+      },
+      state.aws,
+    );
+    if (!problem) return 'passed';
+    ex.send(
+      403,
+      {
+        'content-type': json,
+        'x-amzn-errortype': `${problem.type}:http://internal.amazon.com/coral/com.amazon.coral.service/`,
+      },
+      JSON.stringify({ message: problem.message }),
+    );
+    return 'answered';
+  }
+  if (state.gcp && protocol && VERTEX_PATH.test(rec.path)) {
+    if (hasIssuedToken(headerText(ex.req, 'authorization'), state.issuedTokens, Date.now()))
+      return 'passed';
+    ex.send(
+      401,
+      { 'content-type': json, 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' },
+      GCP_UNAUTHENTICATED,
+    );
+    return 'answered';
+  }
+  return 'none';
+}
+
 /** Steps 3-5 of the pipeline, once the behaviour's faults have been applied. */
 async function answer(
   state: MockState,
@@ -124,7 +190,10 @@ async function answer(
     ex.send(status, { ...headers, 'content-type': TEXT }, body);
   const protocol: Protocol | undefined = protocolFor(rec.method, rec.path);
   const fixture = headerText(ex.req, FIXTURE_HEADER);
+  const cloud = cloudAuth(state, ex, url, rec, protocol);
+  if (cloud === 'answered') return;
   if (
+    cloud === 'none' &&
     (protocol || fixture !== undefined) &&
     !isAuthorised(state.apiKeys, ex.req.headers, url.searchParams)
   ) {
@@ -166,12 +235,18 @@ async function answer(
   const model = state.capacity;
   // A looping stream never finishes: it is not queued for a slot of the capacity model.
   if (!model || (b.loop && body.stream === true)) {
-    const generated = protocol.reply({ name: state.name, behaviour: b, body });
+    const generated = protocol.reply({ name: state.name, behaviour: b, body, path: rec.path });
     return sendReply(ex, { ...generated, status: b.status }, b, headers);
   }
   const embeddings = protocol.name === 'openai-embeddings';
   const wanted = embeddings ? 0 : requestedTokens(body, model.current.outputTokens);
-  const generated = protocol.reply({ name: state.name, behaviour: b, body, outputTokens: wanted });
+  const generated = protocol.reply({
+    name: state.name,
+    behaviour: b,
+    body,
+    outputTokens: wanted,
+    path: rec.path,
+  });
   const output = b.content === undefined || embeddings ? wanted : splitTokens(b.content).length;
   const tokens = { output, prompt: estimateTokens(rec.body.length) };
   const reply = { ...generated, status: b.status };

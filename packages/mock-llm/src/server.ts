@@ -35,6 +35,9 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
   const state: MockState = {
     name: options.name ?? 'mock-llm',
     apiKeys: options.apiKeys,
+    aws: options.aws,
+    gcp: options.gcp,
+    issuedTokens: new Map(),
     fixtureDirs: options.fixturesDir ? [options.fixturesDir, FIXTURES_DIR] : [FIXTURES_DIR],
     baseBehaviour,
     behaviour: baseBehaviour,

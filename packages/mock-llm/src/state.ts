@@ -5,6 +5,8 @@
  */
 import { CapacityModel } from './capacity';
 import { DEFAULT_CAPACITY } from './capacity-settings';
+import type { MockAwsCredentials } from './cloud/sigv4';
+import type { IssuedTokens, MockGcpOptions } from './cloud/gcp';
 import type { Exchange } from './exchange';
 import type { Behaviour, Capacity, CapacityReport, RecordedRequest } from './types';
 
@@ -12,6 +14,12 @@ import type { Behaviour, Capacity, CapacityReport, RecordedRequest } from './typ
 export interface MockState {
   readonly name: string;
   readonly apiKeys: readonly string[] | undefined;
+  /** Bedrock paths require a valid SigV4 signature with these credentials. */
+  readonly aws: MockAwsCredentials | undefined;
+  /** `POST /token` issues tokens to these service accounts; Vertex paths require one. */
+  readonly gcp: MockGcpOptions | undefined;
+  /** Access tokens issued by `POST /token`, with their expiry (epoch ms). */
+  readonly issuedTokens: IssuedTokens;
   /** Fixture directories, searched in order. */
   readonly fixtureDirs: readonly string[];
   /** The behaviour from the options: what `resetBehaviour()` and `PUT` start from. */

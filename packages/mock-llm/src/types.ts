@@ -4,6 +4,9 @@
  * and the handle returned by `startMockLlm`.
  */
 
+import type { MockGcpOptions } from './cloud/gcp';
+import type { MockAwsCredentials } from './cloud/sigv4';
+
 /** Fixed token counts to report instead of the estimated ones. */
 export interface UsageOverride {
   prompt: number;
@@ -67,6 +70,18 @@ export interface MockLlmOptions {
    * `x-api-key`, `api-key`, `?api_key=<k>` or `?key=<k>`; otherwise 401 `Unauthorized`.
    */
   apiKeys?: string[];
+  /**
+   * Bedrock (`/model/<id>/converse`, `/converse-stream`): when set, every request must carry a
+   * valid AWS SigV4 signature (service `bedrock`) made with these credentials, else 403 with
+   * AWS's error body and `x-amzn-ErrorType`; API keys do not apply to these paths then.
+   */
+  aws?: MockAwsCredentials;
+  /**
+   * Vertex AI: when set, `POST /token` exchanges a service account's RS256 JWT assertion for an
+   * access token, and the Vertex paths (`/v1beta1/projects/…`, `/v1/projects/…`) require
+   * `Authorization: Bearer <a token it issued>`, else 401 with Google's error body.
+   */
+  gcp?: MockGcpOptions;
   /** Default behaviour; `resetBehaviour()` and `PUT /__mock/behaviour` return to it. */
   behaviour?: Partial<Behaviour>;
   /** An extra fixture directory, searched before the bundled `fixtures/`. */

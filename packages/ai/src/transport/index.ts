@@ -5,3 +5,4 @@
 export * from './http';
 export { isAbortError, toTransportError } from './map-error';
 export * from './aws-sigv4';
+export * from './aws-eventstream';

@@ -9,7 +9,8 @@ import type { Behaviour } from '../types';
 
 /** One server-sent event, as written on the wire (blank line included). */
 export interface SseEvent {
-  text: string;
+  /** Text for SSE; bytes for binary framings (Bedrock's AWS event stream). */
+  text: string | Buffer;
   /** Carries generated text: paced by `tokensPerSecond`. */
   token?: boolean;
 }
@@ -34,6 +35,8 @@ export interface ProtocolRequest {
   body: Record<string, unknown>;
   /** Answer length in tokens, set by the capacity model (else the greeting's own length). */
   outputTokens?: number;
+  /** The request path (Bedrock chooses streaming by path: `/converse-stream`). */
+  path?: string;
 }
 
 /** Why a request is refused: OpenAI's error `message`, and the `param` and `code` it names. */
@@ -45,7 +48,12 @@ export interface Refusal {
 
 /** A client API the mock speaks. */
 export interface Protocol {
-  readonly name: 'openai-chat' | 'openai-embeddings' | 'openai-responses' | 'anthropic-messages';
+  readonly name:
+    | 'openai-chat'
+    | 'openai-embeddings'
+    | 'openai-responses'
+    | 'anthropic-messages'
+    | 'bedrock-converse';
   /** Whether a POST to `path` is for this protocol. */
   matches: (path: string) => boolean;
   /** Why `body` is not a valid request (answered with 400), or undefined. */

@@ -3,6 +3,7 @@
  * The protocols the mock speaks, in detection order (first match wins).
  */
 import { anthropicMessages } from './anthropic-messages';
+import { bedrockConverse } from './bedrock-converse';
 import type { Protocol } from './common';
 import { openAiChat } from './openai-chat';
 import { openAiEmbeddings } from './openai-embeddings';
@@ -11,6 +12,7 @@ import { openAiResponses } from './openai-responses';
 export type { Protocol, ProtocolRequest, Refusal, Reply, SseEvent } from './common';
 export { malformedReply, openAiErrorBody } from './common';
 export { embeddingFor, toBase64 } from './openai-embeddings';
+export { bedrockModelOf } from './bedrock-converse';
 
 /** Every protocol, in detection order. */
 export const PROTOCOLS: readonly Protocol[] = [
@@ -18,6 +20,7 @@ export const PROTOCOLS: readonly Protocol[] = [
   anthropicMessages,
   openAiResponses,
   openAiEmbeddings,
+  bedrockConverse,
 ];
 
 /** The protocol a `POST` to `path` speaks, if any. */
