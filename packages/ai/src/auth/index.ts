@@ -15,7 +15,7 @@ export * from './gcp';
 
 /** The parts of an instance {@link upstreamSigner} reads. */
 export interface SignedInstanceLike {
-  auth?: { gcp?: GcpAuthConf; aws?: AwsAuthConf };
+  auth?: { header?: unknown; query?: unknown; gcp?: GcpAuthConf; aws?: AwsAuthConf };
   provider_conf?: { region?: string };
 }
 
