@@ -8,7 +8,7 @@ import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import Anthropic0137 from 'anthropic-sdk-0137';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
-import { startCluster, untilServed, type Cluster } from '@tollgate/testkit';
+import { httpRequest, startCluster, untilServed, type Cluster } from '@tollgate/testkit';
 import OpenAI from 'openai';
 
 jest.setTimeout(90_000);
@@ -26,7 +26,11 @@ let responses: OpenAI;
 async function route(id: string, uri: string, plugins: Record<string, unknown>): Promise<void> {
   const res = await cluster.admin.put(`/apisix/admin/routes/${id}`, { uri, plugins });
   if (res.status !== 201) throw new Error(`route ${id}: ${res.status} ${res.text}`);
-  await untilServed(cluster.gateways, uri.replace('*', 'probe'), (status) => status !== 404);
+  await untilServed(
+    cluster.gateways,
+    uri.includes('*') ? uri.replace('*', 'probe') : uri,
+    (status) => status !== 404,
+  );
 }
 
 beforeAll(async () => {
@@ -59,6 +63,14 @@ beforeAll(async () => {
       override: { endpoint: `${claude.url}/v1/messages` },
     },
     'ai-rate-limiting': { limit: LIMIT, time_window: 3600 },
+  });
+  // APISIX t/plugin/ai-proxy-protocol-conversion.t: an openai provider at an exact /v1/messages URI.
+  await route('conv-apisix', '/v1/messages', {
+    'ai-proxy': {
+      provider: 'openai',
+      auth: { header: { Authorization: 'Bearer key-vllm' } },
+      override: { endpoint: `${vllm.url}/v1/chat/completions` },
+    },
   });
   await route('conv-responses', '/responses/*', {
     'ai-proxy': {
@@ -473,5 +485,132 @@ describe('openai SDK Responses API → deepseek (chat-only) provider', () => {
     const r = (h: Headers) => remaining(h, 'deepseek');
     expect(r(a.response.headers) - r(b.response.headers)).toBe(a.data.usage?.total_tokens);
     expect(a.data.usage?.total_tokens).toBe(26);
+  });
+});
+
+/** The events of an SSE body: `[event, data]`. */
+function sseEvents(text: string): [string, Record<string, unknown>][] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.trim() !== '')
+    .map((block) => {
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = /^data: (.*)$/m.exec(block)?.[1] ?? '{}';
+      return [event, JSON.parse(data) as Record<string, unknown>];
+    });
+}
+
+describe('APISIX t/plugin/ai-proxy-protocol-conversion.t, end to end', () => {
+  const post = (body: unknown, headers: Record<string, string> = {}) => {
+    const gateway = cluster.gateways[0];
+    if (!gateway) throw new Error('no gateway');
+    return httpRequest('POST', gateway.url('/v1/messages'), {
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+  };
+
+  it('TEST 2: an Anthropic request on /v1/messages is answered in Anthropic shape', async () => {
+    const res = await post({
+      model: 'claude-3-5-sonnet-20241022',
+      messages: [{ role: 'user', content: 'hello' }],
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ type: 'message', content: [{ type: 'text', text: ANSWER }] });
+  });
+
+  it.each([
+    ['TEST 3: no messages', { model: 'claude-3-5-sonnet-20241022' }],
+    ['TEST 5: messages not an array', { model: 'c', messages: 'hello' }],
+    ['TEST 6: empty messages', { model: 'c', messages: [] }],
+  ])('%s: 400 missing messages, the LLM not called', async (_name, body) => {
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('missing messages');
+    expect(vllm.requests).toHaveLength(0);
+  });
+
+  it('TEST 8/14: SSE converted in order; a finish chunk with content and usage ends it once', async () => {
+    const res = await post(
+      { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }], stream: true },
+      { 'X-AI-Fixture': 'openai/chat-finish-with-usage.sse' },
+    );
+    expect(res.status).toBe(200);
+    const events = sseEvents(res.text);
+    expect(events.map(([e]) => e)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
+    expect(events[3]?.[1]).toMatchObject({ delta: { type: 'text_delta', text: '!' } });
+    expect(events[5]?.[1]).toMatchObject({
+      delta: { stop_reason: 'end_turn' },
+      usage: { input_tokens: 5, output_tokens: 3 },
+    });
+  });
+
+  it('TEST 10: system prompt becomes messages[0] with role system', async () => {
+    await post({
+      model: 'c',
+      system: 'You are a helpful assistant.',
+      messages: [{ role: 'user', content: 'hello' }],
+    });
+    expect((vllm.requests.at(-1)?.json as { messages: unknown[] }).messages).toEqual([
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'user', content: 'hello' },
+    ]);
+  });
+
+  it('TEST 12: tool calling converted both ways', async () => {
+    const res = await post(
+      {
+        model: 'claude-3-5-sonnet-20241022',
+        messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
+        tools: [{ name: 'get_weather', description: 'Get weather', input_schema: WEATHER_PARAMS }],
+      },
+      { 'X-AI-Fixture': 'openai/chat-tool-call.json' },
+    );
+    expect(res.json).toMatchObject({
+      stop_reason: 'tool_use',
+      content: [{ type: 'tool_use', name: 'get_weather' }],
+    });
+    expect(vllm.requests.at(-1)?.json).toMatchObject({
+      tools: [{ type: 'function', function: { name: 'get_weather' } }],
+    });
+  });
+
+  it('TEST 16: two finish chunks (OpenRouter): one message_stop, no empty text delta', async () => {
+    const res = await post(
+      { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }], stream: true },
+      { 'X-AI-Fixture': 'openai/chat-double-finish.sse' },
+    );
+    const events = sseEvents(res.text);
+    expect(events.filter(([e]) => e === 'message_stop')).toHaveLength(1);
+    const deltas = events.filter(([e]) => e === 'content_block_delta').map(([, d]) => d.delta);
+    expect(deltas).toEqual([
+      { type: 'text_delta', text: 'Hi' },
+      { type: 'text_delta', text: '!' },
+    ]);
+    expect(events.find(([e]) => e === 'message_delta')?.[1]).toMatchObject({
+      usage: { input_tokens: 8, output_tokens: 2 },
+    });
+  });
+
+  it('TEST 18: usage:null on non-final chunks (DeepSeek) keeps the content', async () => {
+    const res = await post(
+      { model: 'deepseek-chat', messages: [{ role: 'user', content: 'Hi' }], stream: true },
+      { 'X-AI-Fixture': 'openai/chat-usage-null.sse' },
+    );
+    const events = sseEvents(res.text);
+    const text = events
+      .filter(([e]) => e === 'content_block_delta')
+      .map(([, d]) => (d.delta as { text: string }).text)
+      .join('');
+    expect(text).toBe('Hi there');
+    expect(events.at(-1)?.[0]).toBe('message_stop');
   });
 });
