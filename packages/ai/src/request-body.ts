@@ -89,6 +89,10 @@ export function buildUpstreamBody(args: BuildBodyArgs): UpstreamBody {
   if (maxTokens !== undefined && field) {
     setOwn(body, field, maxTokens);
     if (field === 'max_completion_tokens') delete body.max_tokens;
+    // A converted body carries both fields (as APISIX's converter sets them): keep them equal.
+    else if (converter && field === 'max_tokens' && body.max_completion_tokens !== undefined) {
+      body.max_completion_tokens = maxTokens;
+    }
     changed = true;
   }
 
