@@ -1,5 +1,5 @@
 import { converterFor } from './index';
-import { convertResponseBody, createStreamReframer } from './reframe';
+import { convertResponseBody, createStreamReframer, type UpstreamDecoder } from './reframe';
 
 const toAnthropic = converterFor('anthropic-messages', 'openai-chat');
 if (!toAnthropic) throw new Error('converter missing');
@@ -30,6 +30,24 @@ describe('createStreamReframer', () => {
       'event: message_stop',
     ]);
     expect(r.end().length).toBe(0);
+  });
+  it('takes another upstream framing through a decoder (e.g. AWS event-stream)', () => {
+    // A toy framing: one JSON chunk per line.
+    const lines: UpstreamDecoder = (onEvent) => ({
+      push: (chunk) =>
+        chunk
+          .toString()
+          .split('\n')
+          .filter(Boolean)
+          .forEach((data) => onEvent({ event: 'message', data })),
+      end: () => undefined,
+    });
+    const r = createStreamReframer(toAnthropic, {}, lines);
+    const out = r
+      .push(Buffer.from('{"id":"c","choices":[{"index":0,"delta":{"content":"Hi"}}]}\n'))
+      .toString();
+    expect(out).toContain('event: message_start');
+    expect(out).toContain('"text":"Hi"');
   });
 });
 

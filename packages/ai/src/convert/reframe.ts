@@ -4,7 +4,7 @@
  * at a time (nothing is held beyond what the converter holds, at most one event).
  */
 import { createSseParser } from '../sse';
-import type { ClientEvent, ConvertContext, ProtocolConverter } from './types';
+import type { ClientEvent, ConvertContext, ProtocolConverter, UpstreamEvent } from './types';
 import { formatClientEvents } from './types';
 
 /** A converting stream: feed upstream chunks, write what comes back. */
@@ -14,6 +14,15 @@ export interface StreamReframer {
   /** The upstream ended: the events still held back, as bytes (empty when none). */
   end(): Buffer;
 }
+
+/**
+ * Decodes the upstream framing into {@link UpstreamEvent}s: SSE by default; a framing such as
+ * AWS event-stream (Bedrock ConverseStream) passes its own decoder.
+ */
+export type UpstreamDecoder = (onEvent: (event: UpstreamEvent) => void) => {
+  push(chunk: Buffer): void;
+  end(): void;
+};
 
 /**
  * Re-frame an upstream stream into the client protocol with `converter`.
@@ -26,10 +35,11 @@ export interface StreamReframer {
 export function createStreamReframer(
   converter: ProtocolConverter,
   ctx: ConvertContext,
+  decoder: UpstreamDecoder = createSseParser,
 ): StreamReframer {
   const stream = converter.createStreamConverter(ctx);
   let out: ClientEvent[] = [];
-  const parser = createSseParser((ev) => {
+  const parser = decoder((ev) => {
     out.push(...stream.push(ev));
   });
   const take = (): Buffer => {
