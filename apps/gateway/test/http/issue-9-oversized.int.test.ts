@@ -16,7 +16,12 @@ jest.setTimeout(120_000);
 const MB = 1024 * 1024;
 const LIMIT = MB;
 const RUNS = 20;
-const TOO_LARGE = { message: `request size is greater than the maximum size ${LIMIT} allowed` };
+const TOO_LARGE_MESSAGE = `request size is greater than the maximum size ${LIMIT} allowed`;
+/** APISIX's body, plus OpenAI's error object on an AI route (issue 16). */
+const TOO_LARGE = {
+  message: TOO_LARGE_MESSAGE,
+  error: { message: TOO_LARGE_MESSAGE, type: 'invalid_request_error', code: null },
+};
 const HEADERS_TOO_LARGE = { error_msg: '431 Request Header Fields Too Large' };
 
 let plane: DataPlane;

@@ -12,7 +12,7 @@
  * plugin turns it off.
  */
 import { STATUS_CODES } from 'node:http';
-import { isPlainObject, type RequestContext } from '@tollgate/core';
+import { isPlainObject, type Exit, type RequestContext } from '@tollgate/core';
 
 /** The two error shapes the SDKs read. */
 export type ErrorDialect = 'openai' | 'anthropic';
@@ -27,6 +27,8 @@ export interface NotedError {
 const STATE = 'ai-common:client-errors';
 
 interface ClientErrorState {
+  /** The refusal was shaped where it was made (its length known): the filters leave it. */
+  shaped: boolean;
   /** The plugin whose filters rewrite this response (one, when both AI plugins are present). */
   owner?: string;
   /** True once the header filter decided to rewrite this response's body. */
@@ -36,7 +38,7 @@ interface ClientErrorState {
 }
 
 function stateOf(ctx: RequestContext): ClientErrorState {
-  return ctx.pluginState(STATE, () => ({ rewriting: false, chunks: [] }));
+  return ctx.pluginState(STATE, () => ({ shaped: false, rewriting: false, chunks: [] }));
 }
 
 /**
@@ -175,6 +177,52 @@ export function noteClientError(ctx: RequestContext, noted: NotedError): void {
   stateOf(ctx).noted = noted;
 }
 
+const AI_PLUGINS = new Set(['ai-proxy', 'ai-proxy-multi']);
+
+/**
+ * True when the request's route has ai-proxy or ai-proxy-multi and its `client_protocol_errors`
+ * is not false: the extension applies to this request's refusals.
+ */
+export function clientErrorsOn(ctx: RequestContext): boolean {
+  const ai = ctx.plugins.find((p) => AI_PLUGINS.has(p.plugin.name));
+  if (!ai) return false;
+  const conf = ai.conf as { client_protocol_errors?: boolean } | undefined;
+  return conf?.client_protocol_errors !== false;
+}
+
+/** The bytes ResponseWriter.send would write for an exit body; undefined for text. */
+function exitBytes(body: unknown): Buffer | undefined {
+  if (body === undefined) return Buffer.alloc(0);
+  if (Buffer.isBuffer(body)) return body;
+  if (typeof body === 'string') return undefined;
+  return Buffer.from(`${JSON.stringify(body)}\n`);
+}
+
+/**
+ * `refusal` with the client's error object added, for a plugin that refuses a request on an AI
+ * route (key-auth, the quotas, the AI plugins' own checks): shaped here, its length known, so
+ * the response keeps its Content-Length. Anything else (not a refusal, not an AI route, the
+ * extension off, a text body) is returned as it is.
+ *
+ * @example
+ * return shapeRefusal(ctx, exit(401, { message: 'Missing API key in request' }));
+ */
+export function shapeRefusal(ctx: RequestContext, refusal: Exit): Exit {
+  if (refusal.status < 400 || !clientErrorsOn(ctx)) return refusal;
+  const bytes = exitBytes(refusal.body);
+  if (bytes === undefined) return refusal;
+  const state = stateOf(ctx);
+  const dialect = dialectOf(ctx.ai?.protocol, ctx.vars.uri);
+  const shaped = withClientError(bytes, refusal.status, dialect, state.noted);
+  if (shaped === undefined) return refusal;
+  state.shaped = true;
+  return {
+    status: refusal.status,
+    body: shaped,
+    headers: { ...refusal.headers, 'content-type': 'application/json' },
+  };
+}
+
 function isJsonOrEmpty(ctx: RequestContext): boolean {
   const type = ctx.response.getHeader('content-type');
   if (type !== undefined) return String(type).toLowerCase().includes('json');
@@ -182,8 +230,9 @@ function isJsonOrEmpty(ctx: RequestContext): boolean {
 }
 
 /**
- * Header filter of the AI plugins: decide whether this response is a refusal to rewrite, and if
- * so drop its content-length (the body grows) and make it JSON.
+ * Header filter of the AI plugins, for refusals made by plugins that do not shape their own
+ * (ai-prompt-guard, ...): decide whether this response is one to rewrite, and if so drop its
+ * content-length (the body grows; it goes chunked) and make it JSON.
  */
 export function clientErrorHeaderFilter(
   plugin: string,
@@ -192,7 +241,7 @@ export function clientErrorHeaderFilter(
 ): void {
   if (enabled === false || ctx.response.status < 400) return;
   const state = stateOf(ctx);
-  if (state.owner !== undefined || !isJsonOrEmpty(ctx)) return;
+  if (state.shaped || state.owner !== undefined || !isJsonOrEmpty(ctx)) return;
   state.owner = plugin;
   state.rewriting = true;
   ctx.response.setHeader('content-length', undefined);

@@ -5,6 +5,7 @@
  */
 import { exit, type Exit, type RequestContext } from '@tollgate/core';
 import { acceptAiRequest } from '../ai-common/accept-request';
+import { shapeRefusal } from '../ai-common/client-errors';
 import { answerModels } from '../ai-common/models-list';
 import { transportSettings } from '../ai-common/settings';
 import { pickInstance, setPicked } from './pick';
@@ -17,7 +18,7 @@ export async function access(
   const models = answerModels(ctx, conf.instances);
   if (models) return models;
   const refused = await acceptAiRequest(ctx, transportSettings(conf).maxRequestBytes);
-  if (refused) return refused;
+  if (refused) return shapeRefusal(ctx, refused);
   const state = configState(conf);
   const instance = await pickInstance(conf, ctx, state, requestState(ctx));
   // APISIX answers a failed pick with the plain error text, no JSON, no newline.

@@ -8,6 +8,7 @@
  */
 import { exit, type Exit, type RequestContext } from '@tollgate/core';
 import { attemptInstance, type AttemptOutcome, type FailedAttempt } from '../ai-common/attempt';
+import { shapeRefusal } from '../ai-common/client-errors';
 import type { AiInstanceConf } from '../ai-common/instance';
 import type { AiTransportSettings } from '../ai-common/settings';
 import { workerLatencyTable } from './load/latency-table';
@@ -112,7 +113,7 @@ export async function beforeProxy(
     if (!instance) return exit(503, 'all servers tried');
     const key = instanceKey(state, instance.name);
     const outcome = await trackedAttempt(ctx, state, instance, settings, isFailure);
-    if (outcome.kind === 'exit') return outcome.exit;
+    if (outcome.kind === 'exit') return shapeRefusal(ctx, outcome.exit);
     if (outcome.kind === 'answered') {
       passive.recordSuccess(key);
       await settleAiRequest(ctx);

@@ -5,7 +5,11 @@
 import { definePlugin, exit, ownerOf, type RequestContext } from '@tollgate/core';
 import { acceptAiRequest } from '../ai-common/accept-request';
 import { attemptInstance } from '../ai-common/attempt';
-import { clientErrorBodyFilter, clientErrorHeaderFilter } from '../ai-common/client-errors';
+import {
+  clientErrorBodyFilter,
+  clientErrorHeaderFilter,
+  shapeRefusal,
+} from '../ai-common/client-errors';
 import { settleAiRequest } from '../ai-common/finish';
 import type { AiInstanceConf } from '../ai-common/instance';
 import { answerModels } from '../ai-common/models-list';
@@ -41,7 +45,7 @@ export const aiProxy = definePlugin<AiProxyConfLike>({
     const models = answerModels(ctx, [instanceOf(conf)]);
     if (models) return models;
     const refused = await acceptAiRequest(ctx, transportSettings(conf).maxRequestBytes);
-    if (refused) return refused;
+    if (refused) return shapeRefusal(ctx, refused);
     setPicked(ctx, instanceOf(conf));
     return undefined;
   },
@@ -55,7 +59,7 @@ export const aiProxy = definePlugin<AiProxyConfLike>({
       transportSettings(conf),
       (s) => s === 429 || s >= 500,
     );
-    if (outcome.kind === 'exit') return outcome.exit;
+    if (outcome.kind === 'exit') return shapeRefusal(ctx, outcome.exit);
     if (outcome.kind === 'answered') {
       await settleAiRequest(ctx);
       ctx.response.end();

@@ -17,7 +17,7 @@ import {
   type RequestContext,
 } from '@tollgate/core';
 import { compileCostExpr } from '@tollgate/schema';
-import { noteClientError } from '../ai-common/client-errors';
+import { noteClientError, shapeRefusal } from '../ai-common/client-errors';
 import {
   QuotaResolutionError,
   quotasFor,
@@ -127,7 +127,7 @@ export async function enforceQuota(
       request_id: ctx.requestId,
     });
     if (conf.allow_degradation) return undefined;
-    return exit(500, { error_msg: err.message });
+    return shapeRefusal(ctx, exit(500, { error_msg: err.message }));
   }
   if (quotas.length === 0) return undefined;
   const store = stores(conf);
@@ -173,9 +173,12 @@ export async function enforceQuota(
       ctx.vars.set(`${flavour.plugin}_decision`, 'degraded');
       return undefined;
     }
-    return exit(503, {
-      error_msg: 'rate limit counters unavailable, request refused (allow_degradation is false)',
-    });
+    return shapeRefusal(
+      ctx,
+      exit(503, {
+        error_msg: 'rate limit counters unavailable, request refused (allow_degradation is false)',
+      }),
+    );
   }
   quotas.forEach((q, i) => {
     const admission = admissions[i];
@@ -196,7 +199,7 @@ export async function enforceQuota(
       `token rate limit exceeded: ${exhausted.limit} tokens per ${exhausted.windowSeconds} seconds`,
     code: 'rate_limit_exceeded',
   });
-  return exit(
+  const refusal = exit(
     conf.rejected_code,
     conf.rejected_msg === undefined ? undefined : { error_msg: conf.rejected_msg },
     {
@@ -205,6 +208,7 @@ export async function enforceQuota(
       ),
     },
   );
+  return shapeRefusal(ctx, refusal);
 }
 
 /**

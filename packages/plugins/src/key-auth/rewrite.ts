@@ -6,6 +6,7 @@
  */
 import { attachConsumer, exit, type Exit, type RequestContext } from '@tollgate/core';
 import type { KeyAuthConf } from '@tollgate/schema';
+import { shapeRefusal } from '../ai-common/client-errors';
 import { readKey } from './read-key';
 
 /** Name under which consumers and credentials configure their key. */
@@ -15,8 +16,12 @@ const MISSING_KEY = 'Missing API key in request';
 const INVALID_KEY = 'Invalid API key in request';
 const NO_ANONYMOUS_CONSUMER = 'Invalid user authorization';
 
-function unauthorized(conf: KeyAuthConf, message: string): Exit {
-  return exit(401, { message }, { 'WWW-Authenticate': `apikey realm="${conf.realm}"` });
+/** The 401; on an AI route with the extension on, with the client's error object (issue 16). */
+function unauthorized(conf: KeyAuthConf, ctx: RequestContext, message: string): Exit {
+  return shapeRefusal(
+    ctx,
+    exit(401, { message }, { 'WWW-Authenticate': `apikey realm="${conf.realm}"` }),
+  );
 }
 
 function hideHeader(conf: KeyAuthConf, ctx: RequestContext): void {
@@ -63,14 +68,14 @@ export function rewrite(conf: KeyAuthConf, ctx: RequestContext): Exit | undefine
     failure = INVALID_KEY;
   }
 
-  if (conf.anonymous_consumer === undefined) return unauthorized(conf, failure);
+  if (conf.anonymous_consumer === undefined) return unauthorized(conf, ctx, failure);
   if (conf.hide_credentials) {
     hideHeader(conf, ctx);
     hideSdkHeaders(conf, ctx);
     hideQuery(conf, ctx);
   }
   const anonymous = ctx.consumers.get(conf.anonymous_consumer);
-  if (!anonymous) return unauthorized(conf, NO_ANONYMOUS_CONSUMER);
+  if (!anonymous) return unauthorized(conf, ctx, NO_ANONYMOUS_CONSUMER);
   attachConsumer(ctx, anonymous);
   return undefined;
 }
