@@ -150,4 +150,46 @@ describe('relayAnswer with protocol conversion', () => {
     await relayAnswer(ctx, upstream(sse, 'text/event-stream'), transportSettings({}), 0);
     expect(out.text()).toBe(sse.join(''));
   });
+
+  it('an OpenAI client that did not ask for usage gets no usage chunk, and usage is still read', async () => {
+    const ctx = context('openai-chat', 'anthropic');
+    (ctx.ai?.instance?.conf as { override: { endpoint: string } }).override.endpoint =
+      'http://127.0.0.1:1/v1/messages';
+    const out = capture(ctx);
+    const ev = (type: string, body: Record<string, unknown>) =>
+      `event: ${type}\ndata: ${JSON.stringify({ type, ...body })}\n\n`;
+    const sse = [
+      ev('message_start', {
+        message: { id: 'm1', model: 'c', usage: { input_tokens: 7, output_tokens: 1 } },
+      }),
+      ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'ok' } }),
+      ev('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 2 } }),
+      ev('message_stop', {}),
+    ];
+    await relayAnswer(ctx, upstream(sse, 'text/event-stream'), transportSettings({}), 0);
+    const datas = out
+      .text()
+      .split('\n\n')
+      .filter(Boolean)
+      .map((e) => e.replace(/^data: /, ''));
+    expect(datas.at(-1)).toBe('[DONE]');
+    expect(datas.some((d) => d.includes('"choices":[]'))).toBe(false);
+    expect(ctx.ai?.usage).toMatchObject({
+      prompt_tokens: 7,
+      completion_tokens: 2,
+      total_tokens: 9,
+    });
+  });
+
+  it('a converted stream cut mid-way ends with the client protocol error event', async () => {
+    const ctx = context();
+    const out = capture(ctx);
+    const sse = [chunk({ choices: [{ index: 0, delta: { content: 'partial' } }] })];
+    await relayAnswer(ctx, upstream(sse, 'text/event-stream'), transportSettings({}), 0);
+    const text = out.text();
+    expect(text).toContain('event: content_block_delta');
+    expect(text).not.toContain('message_stop');
+    expect(text).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"api_error"/);
+    expect(ctx.ai?.streamCut).toBe(true);
+  });
 });
