@@ -2508,7 +2508,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "default": 30000
       },
       "client_protocol_errors": {
-        "description": "Tollgate extension: refusals the gateway makes on this route (401, 429, 413, 5xx) keep APISIX's body and add the client protocol's error object (OpenAI `error`, Anthropic `type`/`error`) so SDKs report the reason; false sends APISIX's bodies only. Unset means true, applied at run time and not stored, so stored routes stay APISIX's.",
+        "description": "Refusals on this route add the client protocol's error object to APISIX's body (Tollgate extension; unset means true).",
         "type": "boolean"
       },
       "max_req_body_size": {
@@ -2805,7 +2805,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "default": 30000
       },
       "client_protocol_errors": {
-        "description": "Tollgate extension: refusals the gateway makes on this route (401, 429, 413, 5xx) keep APISIX's body and add the client protocol's error object (OpenAI `error`, Anthropic `type`/`error`) so SDKs report the reason; false sends APISIX's bodies only. Unset means true, applied at run time and not stored, so stored routes stay APISIX's.",
+        "description": "Refusals on this route add the client protocol's error object to APISIX's body (Tollgate extension; unset means true).",
         "type": "boolean"
       },
       "max_req_body_size": {
@@ -4522,7 +4522,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, Record<string, unknown>>> = {
         "default": "apikey"
       },
       "sdk_key_headers": {
-        "description": "Tollgate extension: also read the key from `Authorization: Bearer <key>` (scheme case-insensitive, stripped) and from `x-api-key`, where the OpenAI and Anthropic SDKs send it; checked after `header`, before `query`. Unset means false (APISIX's behaviour), applied at run time and not stored.",
+        "description": "Also read the key from `Authorization: Bearer` and `x-api-key` (Tollgate extension; unset means false).",
         "type": "boolean"
       },
       "hide_credentials": {

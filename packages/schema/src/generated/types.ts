@@ -2313,7 +2313,7 @@ export interface AiProxyConf {
    */
   timeout: number;
   /**
-   * Tollgate extension: refusals the gateway makes on this route (401, 429, 413, 5xx) keep APISIX's body and add the client protocol's error object (OpenAI `error`, Anthropic `type`/`error`) so SDKs report the reason; false sends APISIX's bodies only. Unset means true, applied at run time and not stored, so stored routes stay APISIX's.
+   * Refusals on this route add the client protocol's error object to APISIX's body (Tollgate extension; unset means true).
    */
   client_protocol_errors?: boolean;
   /**
@@ -2605,7 +2605,7 @@ export interface AiProxyMultiConf {
    */
   timeout: number;
   /**
-   * Tollgate extension: refusals the gateway makes on this route (401, 429, 413, 5xx) keep APISIX's body and add the client protocol's error object (OpenAI `error`, Anthropic `type`/`error`) so SDKs report the reason; false sends APISIX's bodies only. Unset means true, applied at run time and not stored, so stored routes stay APISIX's.
+   * Refusals on this route add the client protocol's error object to APISIX's body (Tollgate extension; unset means true).
    */
   client_protocol_errors?: boolean;
   /**
@@ -3732,7 +3732,7 @@ export interface KeyAuthConf {
    */
   query: string;
   /**
-   * Tollgate extension: also read the key from `Authorization: Bearer <key>` (scheme case-insensitive, stripped) and from `x-api-key`, where the OpenAI and Anthropic SDKs send it; checked after `header`, before `query`. Unset means false (APISIX's behaviour), applied at run time and not stored.
+   * Also read the key from `Authorization: Bearer` and `x-api-key` (Tollgate extension; unset means false).
    */
   sdk_key_headers?: boolean;
   /**
@@ -7621,7 +7621,7 @@ export interface AiProxyConfInput {
    */
   timeout?: number;
   /**
-   * Tollgate extension: refusals the gateway makes on this route (401, 429, 413, 5xx) keep APISIX's body and add the client protocol's error object (OpenAI `error`, Anthropic `type`/`error`) so SDKs report the reason; false sends APISIX's bodies only. Unset means true, applied at run time and not stored, so stored routes stay APISIX's.
+   * Refusals on this route add the client protocol's error object to APISIX's body (Tollgate extension; unset means true).
    */
   client_protocol_errors?: boolean;
   /**
@@ -7913,7 +7913,7 @@ export interface AiProxyMultiConfInput {
    */
   timeout?: number;
   /**
-   * Tollgate extension: refusals the gateway makes on this route (401, 429, 413, 5xx) keep APISIX's body and add the client protocol's error object (OpenAI `error`, Anthropic `type`/`error`) so SDKs report the reason; false sends APISIX's bodies only. Unset means true, applied at run time and not stored, so stored routes stay APISIX's.
+   * Refusals on this route add the client protocol's error object to APISIX's body (Tollgate extension; unset means true).
    */
   client_protocol_errors?: boolean;
   /**
@@ -9040,7 +9040,7 @@ export interface KeyAuthConfInput {
    */
   query?: string;
   /**
-   * Tollgate extension: also read the key from `Authorization: Bearer <key>` (scheme case-insensitive, stripped) and from `x-api-key`, where the OpenAI and Anthropic SDKs send it; checked after `header`, before `query`. Unset means false (APISIX's behaviour), applied at run time and not stored.
+   * Also read the key from `Authorization: Bearer` and `x-api-key` (Tollgate extension; unset means false).
    */
   sdk_key_headers?: boolean;
   /**
