@@ -100,6 +100,10 @@ beforeAll(async () => {
     ...QUOTA,
     'ai-proxy': anthropicProxy(),
   });
+  await route('down', '/down/v1/*', {
+    ...KEY_AUTH,
+    'ai-proxy': { ...anthropicProxy(), override: { endpoint: 'http://127.0.0.1:1' } },
+  });
   await route('apisix-bodies', '/plain/v1/*', {
     'key-auth': {},
     'ai-proxy-multi': {
@@ -194,6 +198,28 @@ describe('item 3: gateway-made refusals carry the client protocol’s error obje
     expect([plain.status, extended.status]).toEqual([401, 401]);
     expect(await plain.text()).toBe('{"message":"Missing API key in request"}\n');
     expect(await extended.text()).not.toBe('{"message":"Missing API key in request"}\n');
+  });
+});
+
+describe('item 3: failures only Tollgate reports, in the client’s shape', () => {
+  it('@anthropic-ai/sdk: an unreachable LLM is an api_error with the reason', async () => {
+    const err = await caught(() => anthropic('/down').messages.create(MESSAGE));
+    expect(err).toBeInstanceOf(AnthropicError);
+    expect((err as AnthropicError).status).toBe(500);
+    expect((err as AnthropicError).type).toBe('api_error');
+    expect((err as AnthropicError).message).toContain('the LLM could not be reached');
+  });
+});
+
+describe('the options through the Admin API', () => {
+  it('refuses sdk_key_headers and client_protocol_errors that are not booleans', async () => {
+    for (const plugins of [
+      { 'key-auth': { sdk_key_headers: 'yes' }, 'ai-proxy': anthropicProxy() },
+      { 'ai-proxy': { ...anthropicProxy(), client_protocol_errors: 'no' } },
+    ]) {
+      const res = await cluster.admin.put('/apisix/admin/routes/bad', { uri: '/bad', plugins });
+      expect(res.status).toBe(400);
+    }
   });
 });
 
