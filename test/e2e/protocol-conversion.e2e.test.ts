@@ -10,6 +10,9 @@ import Anthropic0137 from 'anthropic-sdk-0137';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import { httpRequest, startCluster, untilServed, type Cluster } from '@tollgate/testkit';
 import OpenAI from 'openai';
+import { createOpenAI } from '@ai-sdk/openai';
+import { ChatOpenAI } from '@langchain/openai';
+import { generateText, streamText } from 'ai';
 
 jest.setTimeout(90_000);
 
@@ -499,6 +502,66 @@ function sseEvents(text: string): [string, Record<string, unknown>][] {
       return [event, JSON.parse(data) as Record<string, unknown>];
     });
 }
+
+describe('Vercel ai 6 (@ai-sdk/openai, Responses API by default) → deepseek provider', () => {
+  const provider = () => {
+    const gateway = cluster.gateways[0];
+    if (!gateway) throw new Error('no gateway');
+    return createOpenAI({ apiKey: 'sk-client', baseURL: gateway.url('/responses/v1') });
+  };
+
+  it('generateText: the text and usage through responses → chat', async () => {
+    const res = await generateText({
+      model: provider()('deepseek-chat'),
+      prompt: 'What is 1+1?',
+      maxRetries: 0,
+    });
+    expect(res.text).toBe(ANSWER);
+    expect(res.finishReason).toBe('stop');
+    expect(res.usage).toMatchObject({ inputTokens: 17, outputTokens: 9, totalTokens: 26 });
+    expect(vllm.requests.at(-1)?.path).toBe('/chat/completions');
+  });
+
+  it('streamText: the deltas and usage', async () => {
+    const res = streamText({
+      model: provider()('deepseek-chat'),
+      prompt: 'What is 1+1?',
+      maxRetries: 0,
+    });
+    let text = '';
+    for await (const delta of res.textStream) text += delta;
+    expect(text).toBe(ANSWER);
+    expect(await res.usage).toMatchObject({ inputTokens: 17, outputTokens: 9, totalTokens: 26 });
+    expect(await res.finishReason).toBe('stop');
+  });
+});
+
+describe('@langchain/openai ChatOpenAI → anthropic provider at /v1/messages', () => {
+  const chat = () => {
+    const gateway = cluster.gateways[0];
+    if (!gateway) throw new Error('no gateway');
+    return new ChatOpenAI({
+      model: 'claude-sonnet-4',
+      apiKey: 'sk-client',
+      configuration: { baseURL: gateway.url('/openai/v1') },
+      maxRetries: 0,
+    });
+  };
+
+  it('invoke and stream: text and token usage', async () => {
+    const msg = await chat().invoke('What is 1+1?');
+    expect(msg.content).toBe(ANSWER);
+    expect(msg.usage_metadata).toMatchObject({
+      input_tokens: 21,
+      output_tokens: 11,
+      total_tokens: 32,
+    });
+    let text = '';
+    for await (const part of await chat().stream('What is 1+1?')) text += part.text;
+    expect(text).toBe(ANSWER);
+    expect(claude.requests.at(-1)?.json).toMatchObject({ stream: true, max_tokens: 4096 });
+  });
+});
 
 describe('APISIX t/plugin/ai-proxy-protocol-conversion.t, end to end', () => {
   const post = (body: unknown, headers: Record<string, string> = {}) => {
