@@ -75,6 +75,13 @@ beforeAll(async () => {
       override: { endpoint: `${vllm.url}/v1/chat/completions` },
     },
   });
+  await route('conv-chat-responses', '/chat-responses/*', {
+    'ai-proxy': {
+      provider: 'openai-compatible',
+      auth: { header: { Authorization: 'Bearer key-vllm' } },
+      override: { endpoint: `${vllm.url}/v1/responses` },
+    },
+  });
   await route('conv-responses', '/responses/*', {
     'ai-proxy': {
       provider: 'deepseek',
@@ -560,6 +567,49 @@ describe('@langchain/openai ChatOpenAI → anthropic provider at /v1/messages', 
     for await (const part of await chat().stream('What is 1+1?')) text += part.text;
     expect(text).toBe(ANSWER);
     expect(claude.requests.at(-1)?.json).toMatchObject({ stream: true, max_tokens: 4096 });
+  });
+});
+
+describe('openai SDK chat → an endpoint that serves only the Responses API', () => {
+  const sdk = () => {
+    const gateway = cluster.gateways[0];
+    if (!gateway) throw new Error('no gateway');
+    return new OpenAI({ apiKey: 'sk', baseURL: gateway.url('/chat-responses/v1'), maxRetries: 0 });
+  };
+
+  it('chat.completions.create and a stream, answered through /v1/responses', async () => {
+    const completion = await sdk().chat.completions.create({
+      model: 'gpt-5-pro',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'What is 1+1?' }],
+    });
+    expect(completion.choices[0]?.message.content).toBe(ANSWER);
+    expect(completion.usage).toMatchObject({
+      prompt_tokens: 17,
+      completion_tokens: 9,
+      total_tokens: 26,
+    });
+    const sent = vllm.requests.at(-1);
+    expect(sent?.path).toBe('/v1/responses');
+    expect(sent?.json).toEqual({
+      model: 'gpt-5-pro',
+      max_output_tokens: 64,
+      input: [{ role: 'user', content: 'What is 1+1?' }],
+    });
+    const stream = await sdk().chat.completions.create({
+      model: 'gpt-5-pro',
+      messages: [{ role: 'user', content: 'What is 1+1?' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let total = 0;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? '';
+      total = chunk.usage?.total_tokens ?? total;
+    }
+    expect(text).toBe(ANSWER);
+    expect(total).toBe(26);
   });
 });
 

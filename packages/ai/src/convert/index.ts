@@ -5,6 +5,7 @@
 import type { ProtocolName } from '../types';
 import { anthropicMessagesToOpenaiChat } from './anthropic-messages-to-openai-chat';
 import { openaiChatToAnthropicMessages } from './openai-chat-to-anthropic-messages';
+import { openaiChatToOpenaiResponses } from './openai-chat-to-openai-responses';
 import { openaiResponsesToOpenaiChat } from './openai-responses-to-openai-chat';
 import type { ProtocolConverter } from './types';
 
@@ -13,15 +14,17 @@ export {
   anthropicMessagesToOpenaiChat,
   openaiChatToAnthropicMessages,
   openaiResponsesToOpenaiChat,
+  openaiChatToOpenaiResponses,
 };
 export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './openai-chat-to-anthropic-messages';
 export * from './reframe';
 
-/** Every converter; the order is the preference when a provider offers several targets. */
+/** Every converter (a provider's own protocol order decides between several targets). */
 const CONVERTERS: readonly ProtocolConverter[] = [
   anthropicMessagesToOpenaiChat,
   openaiChatToAnthropicMessages,
   openaiResponsesToOpenaiChat,
+  openaiChatToOpenaiResponses,
 ];
 
 const BY_PAIR = new Map<string, ProtocolConverter>(CONVERTERS.map((c) => [`${c.from}>${c.to}`, c]));
