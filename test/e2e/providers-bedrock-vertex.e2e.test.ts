@@ -6,6 +6,7 @@
  * charges it: the second request sees the first one's tokens gone from the quota).
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { createAwsEventStreamParser, type SseEvent } from '@tollgate/ai';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import { startCluster, untilServed, type Cluster } from '@tollgate/testkit';
 import OpenAI from 'openai';
@@ -75,6 +76,17 @@ beforeAll(async () => {
       auth: { aws: { access_key_id: AWS.accessKeyId, secret_access_key: AWS.secretAccessKey } },
       provider_conf: { region: 'us-east-1' },
       override: { endpoint: `${llm.url}/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse` },
+    },
+    'ai-rate-limiting': { limit: 1000, time_window: 60 },
+  });
+  // No path in the endpoint: the provider's own path, from the model and the client's path.
+  await route('bedrock-paths', '/bedrock-paths/model/*', {
+    'ai-proxy': {
+      provider: 'bedrock',
+      auth: { aws: { access_key_id: AWS.accessKeyId, secret_access_key: AWS.secretAccessKey } },
+      provider_conf: { region: 'us-east-1' },
+      options: { model: 'anthropic.claude-3-haiku-20240307-v1:0' },
+      override: { endpoint: llm.url },
     },
     'ai-rate-limiting': { limit: 1000, time_window: 60 },
   });
@@ -157,6 +169,48 @@ describe('bedrock: SigV4-signed Converse', () => {
     const remaining = Number(res.headers.get('x-ai-ratelimit-remaining-ai-proxy-bedrock'));
     const next = await converse('And 2+2?');
     expect(next.status).toBe(200);
+    expect(Number(next.headers.get('x-ai-ratelimit-remaining-ai-proxy-bedrock'))).toBe(
+      remaining - 12,
+    );
+  });
+});
+
+describe('bedrock: ConverseStream, AWS event-stream passed on and read for usage', () => {
+  const call = (path: string) =>
+    fetch(gatewayUrl(`/bedrock-paths/model/claude/${path}`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'What is 1+1?' }] }] }),
+    });
+
+  it('a converse-stream client gets the frames; the path names the model; usage is charged', async () => {
+    const res = await call('converse-stream');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/vnd\.amazon\.eventstream/);
+    const events: SseEvent[] = [];
+    const parser = createAwsEventStreamParser((e) => events.push(e));
+    parser.push(Buffer.from(await res.arrayBuffer()));
+    parser.end();
+    const text = events
+      .filter((e) => e.event === 'contentBlockDelta')
+      .map((e) => (JSON.parse(e.data) as { delta: { text: string } }).delta.text)
+      .join('');
+    expect(text).toBe(ANSWER);
+    const metadata = events.find((e) => e.event === 'metadata');
+    expect(JSON.parse(metadata?.data ?? '{}')).toMatchObject({
+      usage: { inputTokens: 7, outputTokens: 5 },
+    });
+    const sent = llm.requests.find((r) => r.path.includes('/model/'));
+    expect(sent?.path).toBe('/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse-stream');
+    expect(sent?.status).toBe(200);
+    // The stream's usage was charged: the next answer's Remaining is 12 lower.
+    const remaining = Number(res.headers.get('x-ai-ratelimit-remaining-ai-proxy-bedrock'));
+    const next = await call('converse');
+    expect(next.status).toBe(200);
+    await next.arrayBuffer();
+    expect(llm.requests.at(-1)?.path).toBe(
+      '/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse',
+    );
     expect(Number(next.headers.get('x-ai-ratelimit-remaining-ai-proxy-bedrock'))).toBe(
       remaining - 12,
     );

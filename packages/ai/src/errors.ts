@@ -89,6 +89,20 @@ export class TOLLGATE_ERR_PROVIDER_ENDPOINT_MISSING extends GatewayError {
   }
 }
 
+/**
+ * A provider whose path depends on the instance (vertex-ai: `provider_conf.project_id` and
+ * `region`; bedrock: the model) lacks what it needs, and no `override.endpoint` names a path.
+ */
+export class TOLLGATE_ERR_PROVIDER_PATH_UNRESOLVED extends GatewayError {
+  readonly code = 'TOLLGATE_ERR_PROVIDER_PATH_UNRESOLVED';
+  readonly status = 500;
+  constructor(provider: string) {
+    super(
+      `could not resolve upstream path: provider ${provider} needs its provider_conf (vertex-ai: project_id and region) or a model (bedrock), else an override.endpoint with a path`,
+    );
+  }
+}
+
 /** `override.endpoint` is not an absolute `scheme://host[:port][/path][?query]` URL. */
 export class TOLLGATE_ERR_PROVIDER_ENDPOINT_INVALID extends GatewayError {
   readonly code = 'TOLLGATE_ERR_PROVIDER_ENDPOINT_INVALID';
@@ -136,6 +150,7 @@ export {
   TOLLGATE_ERR_PROVIDER_AUTH as ProviderAuthError,
   TOLLGATE_ERR_PROVIDER_NOT_IMPLEMENTED as ProviderNotImplementedError,
   TOLLGATE_ERR_PROVIDER_ENDPOINT_MISSING as ProviderEndpointMissingError,
+  TOLLGATE_ERR_PROVIDER_PATH_UNRESOLVED as ProviderPathUnresolvedError,
   TOLLGATE_ERR_PROVIDER_ENDPOINT_INVALID as ProviderEndpointInvalidError,
   TOLLGATE_ERR_PROVIDER_PROTOCOL_UNSUPPORTED as ProviderProtocolUnsupportedError,
   TOLLGATE_ERR_SSE_EVENT_TOO_LARGE as SseEventTooLargeError,

@@ -163,20 +163,67 @@ describe('resolveTarget', () => {
     }
   });
 
-  it('vertex-ai and bedrock are not implemented (501)', () => {
-    for (const provider of ['vertex-ai', 'bedrock', 'nope']) {
-      let err: unknown;
-      try {
-        resolveTarget(provider, { override: { endpoint: 'http://127.0.0.1' } }, 'openai-chat');
-      } catch (e) {
-        err = e;
-      }
-      expect(isGatewayError(err) && [err.code, err.status, err.message]).toEqual([
-        'TOLLGATE_ERR_PROVIDER_NOT_IMPLEMENTED',
-        501,
-        `provider ${provider} is not implemented yet`,
-      ]);
+  it('an unknown provider is not implemented (501)', () => {
+    let err: unknown;
+    try {
+      resolveTarget('nope', { override: { endpoint: 'http://127.0.0.1' } }, 'openai-chat');
+    } catch (e) {
+      err = e;
     }
+    expect(isGatewayError(err) && [err.code, err.status, err.message]).toEqual([
+      'TOLLGATE_ERR_PROVIDER_NOT_IMPLEMENTED',
+      501,
+      'provider nope is not implemented yet',
+    ]);
+  });
+
+  it('vertex-ai: the host and path of provider_conf, escaped; 500 without them', () => {
+    const t = resolveTarget(
+      'vertex-ai',
+      { provider_conf: { project_id: 'my-proj', region: 'us-central1' } },
+      'openai-chat',
+    );
+    expect([t.origin, t.path]).toEqual([
+      'https://us-central1-aiplatform.googleapis.com:443',
+      '/v1beta1/projects/my-proj/locations/us-central1/endpoints/openapi/chat/completions',
+    ]);
+    const odd = resolveTarget(
+      'vertex-ai',
+      { provider_conf: { project_id: 'a/../b?x=1', region: 'r' } },
+      'openai-chat',
+    );
+    expect(odd.path).toBe(
+      '/v1beta1/projects/a%2F..%2Fb%3Fx%3D1/locations/r/endpoints/openapi/chat/completions',
+    );
+    let err: unknown;
+    try {
+      resolveTarget('vertex-ai', { provider_conf: { region: 'r' } }, 'openai-chat');
+    } catch (e) {
+      err = e;
+    }
+    expect(isGatewayError(err) && [err.code, err.status]).toEqual([
+      'TOLLGATE_ERR_PROVIDER_PATH_UNRESOLVED',
+      500,
+    ]);
+  });
+
+  it("bedrock: the region's host, the model's Converse path (converse-stream for streams)", () => {
+    const instance = { provider_conf: { region: 'eu-west-1' } };
+    const plain = resolveTarget('bedrock', instance, 'bedrock-converse', {
+      model: 'arn:aws:bedrock:eu-west-1:1:inference-profile/x',
+    });
+    expect([plain.origin, plain.path]).toEqual([
+      'https://bedrock-runtime.eu-west-1.amazonaws.com:443',
+      '/model/arn%3Aaws%3Abedrock%3Aeu-west-1%3A1%3Ainference-profile%2Fx/converse',
+    ]);
+    const streamed = resolveTarget('bedrock', instance, 'bedrock-converse', {
+      model: 'm',
+      stream: true,
+    });
+    expect(streamed.path).toBe('/model/m/converse-stream');
+    expect(() => resolveTarget('bedrock', instance, 'bedrock-converse')).toThrow(
+      'could not resolve upstream path',
+    );
   });
 
   it('unsupported protocol: typed 400 with the APISIX message', () => {

@@ -7,6 +7,7 @@ import {
   ProviderEndpointInvalidError,
   ProviderEndpointMissingError,
   ProviderNotImplementedError,
+  ProviderPathUnresolvedError,
   ProviderProtocolUnsupportedError,
 } from './errors';
 import { converterFor, type ProtocolConverter } from './convert';
@@ -39,6 +40,10 @@ export interface ClientRequestLine {
   path?: string;
   /** Client query: forwarded for passthrough, below `auth.query` and endpoint parameters. */
   query?: URLSearchParams | string;
+  /** The model sent upstream: bedrock's path names it. */
+  model?: string;
+  /** The client asked for a stream: bedrock's path is then `converse-stream`. */
+  stream?: boolean;
 }
 
 const ENDPOINT_RE = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#.*)?$/;
@@ -175,6 +180,29 @@ function overlay(into: URLSearchParams, from: Iterable<[string, string]>): void 
 }
 
 /**
+ * The provider's path for `target` when the endpoint names none: its `pathFor` (vertex-ai's
+ * project and region, bedrock's model and stream), else the capability's path.
+ */
+function providerPath(
+  p: Provider,
+  instance: AiInstanceLike,
+  target: ProtocolName,
+  client: ClientRequestLine,
+): string | undefined {
+  if (!p.pathFor) return p.capabilities[target]?.path;
+  const path = p.pathFor({
+    protocol: target,
+    providerConf: instance.provider_conf,
+    model: client.model,
+    stream: client.stream,
+  });
+  if (path === undefined) {
+    throw new ProviderPathUnresolvedError(p.name);
+  }
+  return path;
+}
+
+/**
  * Resolve the upstream target of `instance` for the client `protocol`: the target protocol is
  * {@link targetProtocol}'s choice (the client's, or one it converts to).
  *
@@ -211,7 +239,7 @@ export function resolveTarget(
 
   const endpoint = instance.override?.endpoint;
   const parsed = endpoint ? parseEndpointCached(endpoint) : undefined;
-  const host = parsed ? parsed.host : p.host;
+  const host = parsed ? parsed.host : (p.hostFor?.(instance.provider_conf) ?? p.host);
   if (!host) throw new ProviderEndpointMissingError(p.name);
   const scheme = parsed ? parsed.scheme : p.scheme;
   const port = parsed ? parsed.port : p.port;
@@ -227,7 +255,7 @@ export function resolveTarget(
     host,
     port,
     hostHeader: port === defaultPort(scheme) ? host : `${host}:${port}`,
-    path: parsed?.path ?? capability.path ?? client.path ?? '/',
+    path: parsed?.path ?? providerPath(p, instance, target, client) ?? client.path ?? '/',
     query,
     tlsServername: host.replace(/^\[(.*)\]$/, '$1'),
     protocol: target,

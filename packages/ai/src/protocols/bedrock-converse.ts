@@ -14,8 +14,9 @@ import { joinText } from './util';
 /** The bedrock-converse protocol module. */
 export const bedrockConverse: ProtocolModule = {
   name: 'bedrock-converse',
-  matches: (uri, body) => uri.endsWith('/converse') && Array.isArray(body.messages),
-  isStream: () => false,
+  matches: (uri, body) =>
+    (uri.endsWith('/converse') || uri.endsWith('/converse-stream')) && Array.isArray(body.messages),
+  isStream: (_body, uri) => uri.endsWith('/converse-stream'),
   prepareTarget: () => undefined,
   usageFromResponse(json) {
     const raw = asObject(asObject(json)?.usage);

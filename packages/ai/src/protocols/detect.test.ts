@@ -46,13 +46,18 @@ describe('detectProtocol (spec §1.8 order)', () => {
     for (const name of PROTOCOL_NAMES) expect(getProtocol(name).name).toBe(name);
   });
 
-  it('isStream follows body.stream === true, never for embeddings', () => {
-    expect(getProtocol('openai-chat').isStream({ stream: true })).toBe(true);
-    expect(getProtocol('openai-chat').isStream({ stream: 'yes' })).toBe(false);
-    expect(getProtocol('anthropic-messages').isStream({ stream: true })).toBe(true);
-    expect(getProtocol('openai-responses').isStream({ stream: true })).toBe(true);
-    expect(getProtocol('passthrough').isStream({ stream: true })).toBe(true);
-    expect(getProtocol('openai-embeddings').isStream({ stream: true })).toBe(false);
+  it('isStream follows body.stream === true, never for embeddings; Bedrock by its path', () => {
+    const uri = '/v1/chat/completions';
+    expect(getProtocol('openai-chat').isStream({ stream: true }, uri)).toBe(true);
+    expect(getProtocol('openai-chat').isStream({ stream: 'yes' }, uri)).toBe(false);
+    expect(getProtocol('anthropic-messages').isStream({ stream: true }, uri)).toBe(true);
+    expect(getProtocol('openai-responses').isStream({ stream: true }, uri)).toBe(true);
+    expect(getProtocol('passthrough').isStream({ stream: true }, uri)).toBe(true);
+    expect(getProtocol('openai-embeddings').isStream({ stream: true }, uri)).toBe(false);
+    const bedrock = getProtocol('bedrock-converse');
+    expect(bedrock.isStream({ stream: true }, '/model/m/converse')).toBe(false);
+    expect(bedrock.isStream({}, '/model/m/converse-stream')).toBe(true);
+    expect(detectProtocol('/model/m/converse-stream', { messages: [] })).toBe('bedrock-converse');
   });
 
   it('prepareTarget adds stream_options only for openai-chat streams', () => {

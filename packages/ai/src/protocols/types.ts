@@ -56,8 +56,11 @@ export interface ProtocolModule {
   readonly name: ProtocolName;
   /** Whether this module claims the request (used by `detectProtocol`, in its fixed order). */
   matches(uri: string, body: JsonObject): boolean;
-  /** Whether the client asked for a stream (`request_type` = `ai_stream`). */
-  isStream(body: JsonObject): boolean;
+  /**
+   * Whether the client asked for a stream (`request_type` = `ai_stream`): its body says so, or
+   * (Bedrock's ConverseStream) its path, `uri` without the query.
+   */
+  isStream(body: JsonObject, uri: string): boolean;
   /**
    * Prepare a body about to be sent with this protocol as target: sets or deletes top-level
    * members of `body` only (its nested values are shared with the client body).

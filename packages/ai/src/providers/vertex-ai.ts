@@ -22,7 +22,8 @@ export function vertexAiHost(providerConf: AiProviderConfLike | undefined): stri
  * // '/v1beta1/projects/my-project/locations/us-central1/endpoints/openapi/chat/completions'
  */
 export function vertexAiChatPath(projectId: string, region: string): string {
-  return `/v1beta1/projects/${projectId}/locations/${region}/endpoints/openapi/chat/completions`;
+  // Escaped into one segment each: a conf value can never add a path segment or a query.
+  return `/v1beta1/projects/${encodeURIComponent(projectId)}/locations/${encodeURIComponent(region)}/endpoints/openapi/chat/completions`;
 }
 
 /** Vertex AI. */
@@ -46,7 +47,7 @@ export const vertexAi = defineProvider({
     if (!project || !region) return undefined;
     if (protocol === 'openai-chat') return vertexAiChatPath(project, region);
     if (protocol === 'openai-embeddings' && model) {
-      return `/v1/projects/${project}/locations/${region}/publishers/google/models/${encodeURIComponent(model)}:predict`;
+      return `/v1/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(region)}/publishers/google/models/${encodeURIComponent(model)}:predict`;
     }
     return undefined;
   },

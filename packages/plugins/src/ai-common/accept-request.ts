@@ -13,7 +13,7 @@
  *   protocol matchers with a 500). The spec's plain-text `no matching AI protocol for the request`
  *   stays for objects that match no protocol (`{}`), as APISIX answers.
  */
-import { detectProtocol, promptCharsOf } from '@tollgate/ai';
+import { detectProtocol, getProtocol, promptCharsOf } from '@tollgate/ai';
 import {
   AiContext,
   BodyTooLargeError,
@@ -71,8 +71,7 @@ export async function acceptAiRequest(
   ai.body = body;
   ai.rawBody = raw;
   ai.requestModel = typeof body.model === 'string' ? body.model : undefined;
-  ai.requestType =
-    protocol !== 'openai-embeddings' && body.stream === true ? 'ai_stream' : 'ai_chat';
+  ai.requestType = getProtocol(protocol).isStream(body, ctx.vars.uri) ? 'ai_stream' : 'ai_chat';
   const endUser = body.safety_identifier ?? body.user;
   ai.endUserId = typeof endUser === 'string' ? endUser : undefined;
   ai.promptChars = promptCharsOf(body, protocol);

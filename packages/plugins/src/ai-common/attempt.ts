@@ -8,8 +8,10 @@ import {
   buildUpstreamBody,
   buildUpstreamHeaders,
   isAbortError,
+  converterFor,
   isUpstreamTransportError,
   resolveTarget,
+  upstreamSigner,
   type ProtocolName,
   type UpstreamFailureKind,
 } from '@tollgate/ai';
@@ -67,6 +69,18 @@ export function errorBody(
   return gatewayErrorBody(dialect, status, message, type);
 }
 
+/** The upstream request headers, adapted to the provider's protocol when the body is converted. */
+function upstreamHeaders(
+  ctx: RequestContext,
+  instance: AiInstanceConf,
+  protocol: ProtocolName,
+  target: ProtocolName,
+): Record<string, string> {
+  const headers = buildUpstreamHeaders(ctx.req.headers, instance.auth?.header, ctx.upstreamHeaders);
+  if (target !== protocol) converterFor(protocol, target)?.headers?.(headers);
+  return headers;
+}
+
 async function readBounded(body: AsyncIterable<Buffer>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -102,26 +116,36 @@ export async function attemptInstance(
   let target;
   let built;
   try {
+    const model = instance.options?.model ?? ai.body.model;
     target = resolveTarget(instance.provider, instance, protocol, {
       path: ctx.vars.uri,
       query: ctx.vars.queryString,
+      model: typeof model === 'string' ? model : undefined,
+      stream: ai.requestType === 'ai_stream',
     });
     // A fresh copy of the client body for every attempt: instance A's options never reach B.
     built = buildUpstreamBody({
       raw: ai.rawBody,
       body: ai.body,
       protocol,
-      targetProtocol: protocol,
+      targetProtocol: target.protocol,
       provider: instance.provider,
       options: instance.options,
       override: instance.override,
     });
   } catch (err) {
     record.endMs = performance.now();
+    // APISIX answers "provider ... does not support ..." as plain text, a body its converter
+    // cannot express as `{"error_msg": ...}`.
     if (isGatewayError(err))
       return {
         kind: 'exit',
-        exit: exit(err.status, err.status === 400 ? err.message : { error_msg: err.message }),
+        exit: exit(
+          err.status,
+          err.code === 'TOLLGATE_ERR_PROVIDER_PROTOCOL_UNSUPPORTED'
+            ? err.message
+            : { error_msg: err.message },
+        ),
       };
     throw err;
   }
@@ -141,7 +165,7 @@ export async function attemptInstance(
       origin: target.origin,
       path: target.path,
       query: target.query,
-      headers: buildUpstreamHeaders(ctx.req.headers, instance.auth?.header, ctx.upstreamHeaders),
+      headers: upstreamHeaders(ctx, instance, protocol, target.protocol),
       hostHeader: target.hostHeader,
       body: built.bytes,
       timeoutMs: settings.timeoutMs,
@@ -151,6 +175,7 @@ export async function attemptInstance(
       sslVerify: settings.sslVerify,
       tlsServername: target.tlsServername,
       signal: abort.signal,
+      sign: upstreamSigner(instance.provider, instance),
     });
     ai.upstreamStatus = upstream.status;
     record.status = upstream.status;

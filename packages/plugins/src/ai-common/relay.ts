@@ -15,8 +15,10 @@ import {
   clientAskedUsage,
   conversionFor,
   convertResponseBody,
+  createAwsEventStreamParser,
   createSseParser,
   createStreamReframer,
+  isAwsEventStream,
   formatStreamError,
   nextEventEnd,
   SSE_MAX_CARRY_BYTES,
@@ -116,7 +118,7 @@ function atEventBoundary(tail: Buffer): boolean {
   return tail.length === 0 || lastEventEnd(tail) === tail.length;
 }
 
-/** Relay a stream (text/event-stream). */
+/** Relay a stream (text/event-stream, or Bedrock's application/vnd.amazon.eventstream). */
 async function relayStream(
   ctx: RequestContext,
   upstream: AiUpstreamResponse,
@@ -164,7 +166,10 @@ async function relayStream(
   if (ai && TERMINATED.has(protocolName)) ai.streamCut = true;
   // Whether the event the parser dispatched last is one to keep from the client.
   let dropEvent = false;
-  const parser = createSseParser((event) => {
+  // Bedrock's ConverseStream is AWS binary event-stream, passed on as it is to a Converse
+  // client (converted streams are SSE by then): its frames are decoded for usage and text.
+  const binary = !reframer && isAwsEventStream(contentTypeOf(upstream.headers));
+  const parser = (binary ? createAwsEventStreamParser : createSseParser)((event) => {
     const seen = reader.onEvent(event);
     if (seen.usageOnly && dropUsageChunk) dropEvent = true;
     if (!ai) return;
@@ -317,7 +322,8 @@ async function relayStream(
     const status = cutReason?.startsWith('max_stream_duration') ? 504 : 502;
     return { sent: false, status, message: cutReason ?? 'upstream closed the stream without data' };
   }
-  if (!done && (cutReason !== undefined || TERMINATED.has(protocolName))) {
+  // A binary stream cannot take a text error event: its client sees it end short.
+  if (!done && !binary && (cutReason !== undefined || TERMINATED.has(protocolName))) {
     if (ai) ai.streamCut = true;
     // The client protocol's own error event (decision D4), on an event of its own: a cut in
     // the middle of an event first ends that event.
@@ -336,7 +342,7 @@ export function relayAnswer(
 ): Promise<RelayResult> {
   const contentType = contentTypeOf(upstream.headers) ?? '';
   if (ctx.ai) ctx.ai.upstreamStatus = upstream.status;
-  if (contentType.toLowerCase().startsWith('text/event-stream'))
+  if (contentType.toLowerCase().startsWith('text/event-stream') || isAwsEventStream(contentType))
     return relayStream(ctx, upstream, settings, startedAt);
   if (ctx.ai) ctx.ai.ttftMs = upstream.ttfbMs;
   return relayBody(ctx, upstream, settings);
