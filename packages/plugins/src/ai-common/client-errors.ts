@@ -240,6 +240,8 @@ export function clientErrorHeaderFilter(
   ctx: RequestContext,
 ): void {
   if (enabled === false || ctx.response.status < 400) return;
+  // An answer after the LLM was called is the LLM's (relayed, or its last failure): left alone.
+  if (ctx.ai?.upstreamStatus !== undefined) return;
   const state = stateOf(ctx);
   if (state.shaped || state.owner !== undefined || !isJsonOrEmpty(ctx)) return;
   state.owner = plugin;
