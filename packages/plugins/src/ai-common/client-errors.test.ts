@@ -2,7 +2,17 @@
  * The client protocol's error object on gateway-made refusals (issue 16 item 3): APISIX's fields
  * kept, OpenAI's `error` or Anthropic's `type`/`error` added.
  */
-import { dialectOf, errorFields, gatewayErrorBody, withClientError } from './client-errors';
+import http from 'node:http';
+import net from 'node:net';
+import { exit, RequestContext } from '@tollgate/core';
+import {
+  dialectOf,
+  errorFields,
+  gatewayErrorBody,
+  noteClientError,
+  shapeRefusal,
+  withClientError,
+} from './client-errors';
 
 const json = (b: Buffer | undefined): unknown =>
   b === undefined ? undefined : JSON.parse(b.toString());
@@ -104,6 +114,53 @@ describe('errorFields and gatewayErrorBody', () => {
     expect(json(gatewayErrorBody('anthropic', 504, 'the LLM did not answer in time'))).toEqual({
       type: 'error',
       error: { type: 'api_error', message: 'the LLM did not answer in time' },
+    });
+  });
+});
+
+describe('shapeRefusal', () => {
+  function context(uri: string, aiConf?: Record<string, unknown>): RequestContext {
+    const req = new http.IncomingMessage(new net.Socket());
+    req.url = uri;
+    req.method = 'POST';
+    const ctx = new RequestContext(req, new http.ServerResponse(req));
+    if (aiConf) {
+      ctx.plugins = [
+        { plugin: { name: 'ai-proxy-multi' }, conf: aiConf, priority: 1041, owner: 'routes/1' },
+      ] as unknown as RequestContext['plugins'];
+    }
+    return ctx;
+  }
+  const refusal = exit(401, { message: 'Missing API key in request' }, { 'WWW-Authenticate': 'x' });
+
+  it('adds the error object on an AI route, keeping status and headers', () => {
+    const shaped = shapeRefusal(context('/v1/messages', {}), refusal);
+    expect(shaped.status).toBe(401);
+    expect(shaped.headers).toEqual({ 'WWW-Authenticate': 'x', 'content-type': 'application/json' });
+    expect(json(shaped.body as Buffer)).toEqual({
+      message: 'Missing API key in request',
+      type: 'error',
+      error: { type: 'authentication_error', message: 'Missing API key in request' },
+    });
+  });
+
+  it('leaves the refusal alone off AI routes, with the switch off, and for text', () => {
+    expect(shapeRefusal(context('/v1/messages'), refusal)).toBe(refusal);
+    const off = context('/v1/messages', { client_protocol_errors: false });
+    expect(shapeRefusal(off, refusal)).toBe(refusal);
+    const text = exit(503, 'all servers tried');
+    expect(shapeRefusal(context('/v1/chat/completions', {}), text)).toBe(text);
+  });
+
+  it('uses the noted reason for an empty quota refusal', () => {
+    const ctx = context('/v1/chat/completions', {});
+    noteClientError(ctx, { message: 'token rate limit exceeded', code: 'rate_limit_exceeded' });
+    expect(json(shapeRefusal(ctx, exit(403)).body as Buffer)).toEqual({
+      error: {
+        message: 'token rate limit exceeded',
+        type: 'invalid_request_error',
+        code: 'rate_limit_exceeded',
+      },
     });
   });
 });
