@@ -88,8 +88,9 @@ export function targetProtocol(
   const path = endpoint ? parseEndpointCached(endpoint).path : undefined;
   if (path !== undefined && path !== '/') {
     for (const name of p.protocols) {
-      if (name !== protocol && p.capabilities[name]?.path === path && converterFor(protocol, name))
-        return name;
+      const capability = p.capabilities[name];
+      const matches = capability?.path === path || capability?.pathPattern?.test(path) === true;
+      if (name !== protocol && matches && converterFor(protocol, name)) return name;
     }
   }
   if (p.supports(protocol)) return protocol;
@@ -202,6 +203,23 @@ function providerPath(
   return path;
 }
 
+/** The endpoint's path, as the provider adapts it to the request (bedrock's stream path). */
+function endpointPath(
+  p: Provider,
+  path: string,
+  instance: AiInstanceLike,
+  target: ProtocolName,
+  client: ClientRequestLine,
+): string {
+  if (!p.endpointPath) return path;
+  return p.endpointPath(path, {
+    protocol: target,
+    providerConf: instance.provider_conf,
+    model: client.model,
+    stream: client.stream,
+  });
+}
+
 /**
  * Resolve the upstream target of `instance` for the client `protocol`: the target protocol is
  * {@link targetProtocol}'s choice (the client's, or one it converts to).
@@ -248,6 +266,8 @@ export function resolveTarget(
   if (protocol === 'passthrough' && client.query) overlay(query, new URLSearchParams(client.query));
   overlay(query, Object.entries(instance.auth?.query ?? {}));
   if (parsed?.query) overlay(query, new URLSearchParams(parsed.query));
+  // Gemini's stream method answers SSE only when asked; its default is one JSON array.
+  if (target === 'gemini-generate-content' && client.stream === true) query.set('alt', 'sse');
 
   return {
     origin: `${scheme}://${host}:${port}`,
@@ -255,7 +275,13 @@ export function resolveTarget(
     host,
     port,
     hostHeader: port === defaultPort(scheme) ? host : `${host}:${port}`,
-    path: parsed?.path ?? providerPath(p, instance, target, client) ?? client.path ?? '/',
+    path:
+      (parsed?.path !== undefined
+        ? endpointPath(p, parsed.path, instance, target, client)
+        : undefined) ??
+      providerPath(p, instance, target, client) ??
+      client.path ??
+      '/',
     query,
     tlsServername: host.replace(/^\[(.*)\]$/, '$1'),
     protocol: target,

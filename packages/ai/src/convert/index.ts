@@ -3,8 +3,11 @@
  * The converter registry (APISIX `ai-protocols/converters/init.lua`): one line per pair.
  */
 import type { ProtocolName } from '../types';
+import { anthropicMessagesToBedrockConverse } from './anthropic-messages-to-bedrock-converse';
 import { anthropicMessagesToOpenaiChat } from './anthropic-messages-to-openai-chat';
 import { openaiChatToAnthropicMessages } from './openai-chat-to-anthropic-messages';
+import { openaiChatToBedrockConverse } from './openai-chat-to-bedrock-converse';
+import { openaiChatToGeminiGenerateContent } from './openai-chat-to-gemini-generate-content';
 import { openaiChatToOpenaiResponses } from './openai-chat-to-openai-responses';
 import { openaiResponsesToOpenaiChat } from './openai-responses-to-openai-chat';
 import type { ProtocolConverter } from './types';
@@ -15,8 +18,11 @@ export {
   openaiChatToAnthropicMessages,
   openaiResponsesToOpenaiChat,
   openaiChatToOpenaiResponses,
+  openaiChatToBedrockConverse,
+  anthropicMessagesToBedrockConverse,
 };
 export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './openai-chat-to-anthropic-messages';
+export { openaiChatToGeminiGenerateContent };
 export * from './reframe';
 
 /** Every converter (a provider's own protocol order decides between several targets). */
@@ -25,6 +31,9 @@ const CONVERTERS: readonly ProtocolConverter[] = [
   openaiChatToAnthropicMessages,
   openaiResponsesToOpenaiChat,
   openaiChatToOpenaiResponses,
+  openaiChatToBedrockConverse,
+  anthropicMessagesToBedrockConverse,
+  openaiChatToGeminiGenerateContent,
 ];
 
 const BY_PAIR = new Map<string, ProtocolConverter>(CONVERTERS.map((c) => [`${c.from}>${c.to}`, c]));

@@ -25,6 +25,11 @@ export interface ProviderCapability {
    * own request path.
    */
   path?: string;
+  /**
+   * Other `override.endpoint` paths that select this protocol (target choice step 1), for paths
+   * that name a model or project (Gemini's `…/models/<m>:generateContent`).
+   */
+  pathPattern?: RegExp;
 }
 
 /** What a provider file declares. */
@@ -45,6 +50,11 @@ export interface ProviderSpec {
    * when the inputs are missing (APISIX: `could not resolve upstream path`).
    */
   pathFor?(input: ProviderPathInput): string | undefined;
+  /**
+   * The path of `override.endpoint` adapted to the request, for a provider that serves streams
+   * at another path (bedrock: `…/converse` → `…/converse-stream`); the path as is otherwise.
+   */
+  endpointPath?(path: string, input: ProviderPathInput): string;
   port: number;
   scheme: 'https' | 'http';
   /** Native protocols and their paths, in the order listed in error messages. */

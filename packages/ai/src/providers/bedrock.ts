@@ -2,7 +2,8 @@
  * @module providers/bedrock
  * Amazon Bedrock (APISIX `ai-providers/bedrock.lua`): the Converse API at
  * `bedrock-runtime.<region>.amazonaws.com/model/<model>/converse` (`converse-stream` for a
- * stream, answered in AWS event-stream framing, `transport/aws-eventstream.ts`), every request
+ * stream, answered in AWS event-stream framing, `transport/aws-eventstream.ts`; an endpoint ending
+ * in `/converse` also becomes `/converse-stream` for a stream), every request
  * SigV4-signed with `auth.aws` (`auth/aws.ts`), the model taken out of the body (it is in the
  * path), and `override.llm_options.max_tokens` written to `inferenceConfig.maxTokens`.
  */
@@ -36,5 +37,11 @@ export const bedrock = defineProvider({
   removeModel: true,
   hostFor: bedrockHost,
   pathFor: ({ model, stream }) => (model ? bedrockConversePath(model, stream) : undefined),
+  // An endpoint that names the Converse path gets ConverseStream's for a stream (a converted
+  // OpenAI or Anthropic stream, or a Converse client at `/converse-stream`).
+  endpointPath: (path, { protocol, stream }) =>
+    stream && protocol === 'bedrock-converse' && path.endsWith('/converse')
+      ? `${path}-stream`
+      : path,
   maxTokensField: () => undefined,
 });

@@ -134,8 +134,16 @@ async function relayStream(
   // that did not ask for it (issue 16 item 7); the stream is then cut into whole events.
   const dropUsageChunk = protocolName === 'openai-chat' && !clientAskedUsage(ai?.body);
   const converter = conversionOf(ctx);
-  // Upstream bytes → the client protocol's events, one upstream event at a time.
-  const reframer = converter && createStreamReframer(converter, { model: ai?.model });
+  // Upstream bytes → the client protocol's events, one upstream event at a time; a converted
+  // Bedrock ConverseStream is AWS event-stream, decoded frame by frame.
+  const upstreamBinary = isAwsEventStream(contentTypeOf(upstream.headers));
+  const reframer =
+    converter &&
+    createStreamReframer(
+      converter,
+      { model: ai?.model },
+      upstreamBinary ? createAwsEventStreamParser : undefined,
+    );
   const contentType = reframer
     ? 'text/event-stream'
     : (contentTypeOf(upstream.headers) ?? 'text/event-stream');
@@ -168,7 +176,7 @@ async function relayStream(
   let dropEvent = false;
   // Bedrock's ConverseStream is AWS binary event-stream, passed on as it is to a Converse
   // client (converted streams are SSE by then): its frames are decoded for usage and text.
-  const binary = !reframer && isAwsEventStream(contentTypeOf(upstream.headers));
+  const binary = !reframer && upstreamBinary;
   const parser = (binary ? createAwsEventStreamParser : createSseParser)((event) => {
     const seen = reader.onEvent(event);
     if (seen.usageOnly && dropUsageChunk) dropEvent = true;
