@@ -102,6 +102,12 @@ export function buildUpstreamBody(args: BuildBodyArgs): UpstreamBody {
     changed = true;
   }
 
+  const targetModule = getProtocol(target);
+  if (targetModule.finishTarget) {
+    targetModule.finishTarget(body);
+    changed = true;
+  }
+
   if (provider?.removeModel && body.model !== undefined) {
     delete body.model;
     changed = true;

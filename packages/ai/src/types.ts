@@ -12,7 +12,8 @@ export type ProtocolName =
   | 'openai-embeddings'
   | 'anthropic-messages'
   | 'passthrough'
-  | 'bedrock-converse';
+  | 'bedrock-converse'
+  | 'gemini-generate-content';
 
 /** `auth`: credentials sent to the provider. */
 export interface AiAuthLike {

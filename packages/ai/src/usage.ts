@@ -40,6 +40,7 @@ const PROMPT_FIELDS: Record<ProtocolName, readonly string[]> = {
   'openai-responses': ['instructions', 'input'],
   'openai-embeddings': ['input'],
   'bedrock-converse': ['system', 'messages'],
+  'gemini-generate-content': ['systemInstruction', 'contents'],
   passthrough: ['system', 'instructions', 'messages', 'input', 'prompt'],
 };
 

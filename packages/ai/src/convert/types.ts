@@ -65,8 +65,12 @@ export interface ProtocolConverter {
   response(json: JsonObject, ctx: ConvertContext): JsonObject;
   /** An upstream error body (parsed JSON, or undefined when not JSON) in the client protocol. */
   error(json: JsonObject | undefined, status: number, text: string): JsonObject;
-  /** Adapt the upstream request headers (auth scheme, version headers); mutates `headers`. */
-  headers?(headers: Record<string, string>): void;
+  /**
+   * Adapt the upstream request headers (auth scheme, version headers); mutates `headers`.
+   * `provider` is the instance's provider (one target protocol may serve several: Gemini API
+   * and Vertex AI authenticate differently).
+   */
+  headers?(headers: Record<string, string>, provider?: string): void;
   createStreamConverter(ctx: ConvertContext): StreamConverter;
 }
 

@@ -7,6 +7,7 @@
 import { isPlainObject } from '../json';
 import { anthropicMessages } from './anthropic-messages';
 import { bedrockConverse } from './bedrock-converse';
+import { geminiGenerateContent } from './gemini-generate-content';
 import { openaiChat } from './openai-chat';
 import { openaiEmbeddings } from './openai-embeddings';
 import { openaiResponses } from './openai-responses';
@@ -17,9 +18,11 @@ export * from './types';
 export { clientAskedUsage, openaiChatUsage } from './openai-chat';
 export { anthropicUsage } from './anthropic-messages';
 export { responsesUsage } from './openai-responses';
+export { geminiUsage } from './gemini-generate-content';
 export {
   anthropicMessages,
   bedrockConverse,
+  geminiGenerateContent,
   openaiChat,
   openaiEmbeddings,
   openaiResponses,
@@ -36,7 +39,12 @@ const DETECTION_ORDER: readonly ProtocolModule[] = [
   passthrough,
 ];
 
-const BY_NAME = new Map<string, ProtocolModule>(DETECTION_ORDER.map((m) => [m.name, m]));
+/** Target-only protocols (reached by conversion, never detected), as in APISIX 3.18. */
+const TARGET_ONLY: readonly ProtocolModule[] = [geminiGenerateContent];
+
+const BY_NAME = new Map<string, ProtocolModule>(
+  [...DETECTION_ORDER, ...TARGET_ONLY].map((m) => [m.name, m]),
+);
 
 /** Every protocol name, in detection order. */
 export const PROTOCOL_NAMES: readonly ProtocolName[] = DETECTION_ORDER.map((m) => m.name);

@@ -66,6 +66,12 @@ export interface ProtocolModule {
    * members of `body` only (its nested values are shared with the client body).
    */
   prepareTarget(body: JsonObject): void;
+  /**
+   * Last step of the body built for this target, after `options`, `override.llm_options` and
+   * `override.request_body` (which write OpenAI-style top-level fields): move or drop what the
+   * target protocol keeps elsewhere (Gemini: `generationConfig`, the model in the path).
+   */
+  finishTarget?(body: JsonObject): void;
   /** Usage of a non-streamed response (spec §1.9 table); `{}` when it has no usage object. */
   usageFromResponse(json: unknown): UsageResult;
   /** Text of a non-streamed response (`llm_response_text`), parts joined with a space. */

@@ -77,7 +77,7 @@ function upstreamHeaders(
   target: ProtocolName,
 ): Record<string, string> {
   const headers = buildUpstreamHeaders(ctx.req.headers, instance.auth?.header, ctx.upstreamHeaders);
-  if (target !== protocol) converterFor(protocol, target)?.headers?.(headers);
+  if (target !== protocol) converterFor(protocol, target)?.headers?.(headers, instance.provider);
   return headers;
 }
 
