@@ -11,13 +11,13 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
 
 /**
  * The keys a request presents: `Authorization: Bearer <k>`, `x-api-key` (Anthropic), `api-key`
- * (Azure), and the `api_key` / `key` query parameters.
+ * (Azure), `x-goog-api-key` (Gemini), and the `api_key` / `key` query parameters.
  */
 export function presentedKeys(headers: IncomingHttpHeaders, query: URLSearchParams): string[] {
   const keys: string[] = [];
   const bearer = /^Bearer\s+(.+)$/i.exec(headerValue(headers, 'authorization') ?? '');
   if (bearer?.[1]) keys.push(bearer[1].trim());
-  for (const name of ['x-api-key', 'api-key']) {
+  for (const name of ['x-api-key', 'api-key', 'x-goog-api-key']) {
     const v = headerValue(headers, name);
     if (v) keys.push(v.trim());
   }

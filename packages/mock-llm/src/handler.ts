@@ -235,7 +235,13 @@ async function answer(
   const model = state.capacity;
   // A looping stream never finishes: it is not queued for a slot of the capacity model.
   if (!model || (b.loop && body.stream === true)) {
-    const generated = protocol.reply({ name: state.name, behaviour: b, body, path: rec.path });
+    const generated = protocol.reply({
+      name: state.name,
+      behaviour: b,
+      body,
+      path: rec.path,
+      query: url.searchParams,
+    });
     return sendReply(ex, { ...generated, status: b.status }, b, headers);
   }
   const embeddings = protocol.name === 'openai-embeddings';
@@ -246,6 +252,7 @@ async function answer(
     body,
     outputTokens: wanted,
     path: rec.path,
+    query: url.searchParams,
   });
   const output = b.content === undefined || embeddings ? wanted : splitTokens(b.content).length;
   const tokens = { output, prompt: estimateTokens(rec.body.length) };

@@ -37,6 +37,8 @@ export interface ProtocolRequest {
   outputTokens?: number;
   /** The request path (Bedrock chooses streaming by path: `/converse-stream`). */
   path?: string;
+  /** The query (Gemini streams SSE only with `alt=sse`). */
+  query?: URLSearchParams;
 }
 
 /** Why a request is refused: OpenAI's error `message`, and the `param` and `code` it names. */
@@ -53,7 +55,8 @@ export interface Protocol {
     | 'openai-embeddings'
     | 'openai-responses'
     | 'anthropic-messages'
-    | 'bedrock-converse';
+    | 'bedrock-converse'
+    | 'gemini-generate-content';
   /** Whether a POST to `path` is for this protocol. */
   matches: (path: string) => boolean;
   /** Why `body` is not a valid request (answered with 400), or undefined. */

@@ -5,6 +5,7 @@
 import { anthropicMessages } from './anthropic-messages';
 import { bedrockConverse } from './bedrock-converse';
 import type { Protocol } from './common';
+import { geminiGenerateContent } from './gemini-generate-content';
 import { openAiChat } from './openai-chat';
 import { openAiEmbeddings } from './openai-embeddings';
 import { openAiResponses } from './openai-responses';
@@ -21,6 +22,7 @@ export const PROTOCOLS: readonly Protocol[] = [
   openAiResponses,
   openAiEmbeddings,
   bedrockConverse,
+  geminiGenerateContent,
 ];
 
 /** The protocol a `POST` to `path` speaks, if any. */
