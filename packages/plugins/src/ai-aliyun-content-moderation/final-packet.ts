@@ -7,18 +7,13 @@
  * `[DONE]`), Anthropic's `content_block_delta` and `message_delta`, the Responses API's
  * `response.completed`.
  *
- * Tollgate decision: the relay cuts chunks where the upstream's reads end, so the final chunk of
- * a paced stream may hold nothing but the terminator. The plugin therefore holds back the
- * text-less chunks that follow the text (finish reason, usage, `message_delta`,
- * `response.output_text.done`...) and releases them with the final chunk, where they are
- * annotated; an OpenAI chat stream whose final chunk still has no data event gets one
- * `chat.completion.chunk` with empty `choices` carrying `risk_level` before `[DONE]`.
+ * Tollgate decision: the text-less chunks after the text are held back and released with the
+ * final chunk (ai-content-common's FinalPacketTail), where they are annotated; an OpenAI chat
+ * stream whose final chunk still has no data event gets one `chat.completion.chunk` with empty
+ * `choices` carrying `risk_level` before `[DONE]`.
  */
 import crypto from 'node:crypto';
 import { createSseParser, type SseEvent } from '@tollgate/ai';
-
-/** Most bytes held back before they are let through un-annotated (a long tool-call tail). */
-export const MAX_HELD_BYTES = 64 * 1024;
 
 function isDataEvent(protocol: string, event: SseEvent): boolean {
   switch (protocol) {

@@ -21,8 +21,8 @@ import type {
 } from '@tollgate/core';
 import { createLogger } from '@tollgate/core';
 import type { AiAliyunContentModerationConf } from '@tollgate/schema';
-import { denyAnswer } from '../ai-content-common';
-import { annotateFinalChunk, MAX_HELD_BYTES } from './final-packet';
+import { denyAnswer, FinalPacketTail } from '../ai-content-common';
+import { annotateFinalChunk } from './final-packet';
 import { denyText, moderate, PLUGIN, type ModerationSession } from './moderate';
 
 const log = createLogger(PLUGIN);
@@ -74,29 +74,14 @@ export function responseHook(
   }
 
   // final_packet: the text-less chunks after the text, held until the final chunk.
-  let held: Buffer[] = [];
-  let heldBytes = 0;
-  let textStarted = false;
-
-  function release(chunk: AiStreamChunk): Buffer {
-    if (held.length === 0) return chunk.bytes;
-    const out = Buffer.concat([...held, chunk.bytes]);
-    held = [];
-    heldBytes = 0;
-    return out;
-  }
+  const tail = new FinalPacketTail();
 
   async function finalPacket(chunk: AiStreamChunk): Promise<AiChunkVerdict> {
     if (!chunk.last) {
-      if (chunk.texts.some((t) => t !== '')) textStarted = true;
-      else if (textStarted && heldBytes + chunk.bytes.length <= MAX_HELD_BYTES) {
-        held.push(chunk.bytes);
-        heldBytes += chunk.bytes.length;
-        return { replace: Buffer.alloc(0) };
-      }
-      return held.length === 0 ? undefined : { replace: release(chunk) };
+      const now = tail.hold(chunk);
+      return now === undefined ? undefined : { replace: now };
     }
-    const bytes = release(chunk);
+    const bytes = tail.release(chunk);
     const outcome = await moderate(ctx, conf, session, 'response', chunk.text);
     if (outcome.riskLevel === undefined) {
       return bytes === chunk.bytes ? undefined : { replace: bytes };

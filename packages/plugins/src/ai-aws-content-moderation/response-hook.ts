@@ -5,8 +5,9 @@
  * - A whole answer is scored before it is sent: a hit is refused with `deny_code` and the
  *   completion-shaped deny (the LLM's usage kept); a Comprehend failure is a 500 with the error
  *   (fail closed: nothing unmoderated has reached the client yet).
- * - A stream in `final_packet` mode flows untouched; its whole text is scored on the last chunk,
- *   whose data events get `"risk_level"`. If Comprehend failed the chunk is not annotated (the
+ * - A stream in `final_packet` mode flows as it comes, but for the text-less chunks after the
+ *   text (FinalPacketTail), which wait for the last chunk; its whole text is scored then, and its
+ *   data events get `"risk_level"`. If Comprehend failed the chunk is not annotated (the
  *   failure is only logged): the content is out already, and no verdict is better than a wrong one.
  * - A stream in `realtime` mode collects the text deltas until `stream_check_cache_size` bytes,
  *   `stream_check_interval` seconds since the last check, or the end; the batch is then scored.
@@ -15,7 +16,13 @@
  */
 import { createLogger, type AiResponseHook, type RequestContext } from '@tollgate/core';
 import type { AiAwsContentModerationConf } from '@tollgate/schema';
-import { aiSlot, annotateStreamChunk, denyAnswer, noteRiskLevel } from '../ai-content-common';
+import {
+  aiSlot,
+  annotateStreamChunk,
+  denyAnswer,
+  FinalPacketTail,
+  noteRiskLevel,
+} from '../ai-content-common';
 import { moderate, PLUGIN, type Verdict } from './moderate';
 
 const log = createLogger(PLUGIN);
@@ -73,6 +80,7 @@ export function responseHook(
   ctx: RequestContext,
 ): AiResponseHook {
   const batch: Batch = { text: '', bytes: 0, lastCheck: undefined };
+  const tail = new FinalPacketTail();
   return {
     plugin: PLUGIN,
     async onAnswer(answer) {
@@ -97,9 +105,13 @@ export function responseHook(
       if (upstreamFailed(ctx, ctx.ai?.upstreamStatus)) return undefined;
       const protocol = aiSlot(ctx).protocol ?? 'openai-chat';
       if (conf.stream_check_mode === 'final_packet') {
-        if (!chunk.last) return undefined;
+        if (!chunk.last) {
+          const now = tail.hold(chunk);
+          return now === undefined ? undefined : { replace: now };
+        }
+        const bytes = tail.release(chunk);
         const verdict = await scoreAnswer(conf, ctx, chunk.text, chunk.signal);
-        if (verdict.kind === 'gone') return undefined;
+        if (verdict.kind === 'gone') return { replace: bytes };
         const scored = verdict.kind !== 'error';
         if (!scored) {
           log.warn('response was not scored, streaming without a risk_level annotation', {
@@ -111,7 +123,7 @@ export function responseHook(
         return {
           replace: annotateStreamChunk(
             protocol,
-            chunk.bytes,
+            bytes,
             scored ? { risk_level: level } : undefined,
             chunk.complete,
           ),

@@ -92,8 +92,9 @@ export function annotateStreamChunk(
 ): Buffer {
   const rules = RULES[protocol as ProtocolName];
   if (!rules) return bytes;
-  let out = '';
-  let sawTerminator = false;
+  const blocks: string[] = [];
+  let terminatorAt = -1;
+  let annotated = 0;
   for (const block of bytes.toString('utf8').split(/\r\n\r\n|\n\n|\r\r/)) {
     if (block.replace(/[\r\n]/g, '') === '') continue;
     const lines = block.split(/\r\n|\n|\r/);
@@ -108,11 +109,20 @@ export function annotateStreamChunk(
     // Events typed only in their JSON (`{"type":"message_stop"}` without an `event:` line).
     type ??= rules.typeInData ? typeInData(data) : undefined;
     type ??= 'message';
-    if (rules.isDone(type, data)) sawTerminator = true;
+    if (rules.isDone(type, data) && terminatorAt === -1) terminatorAt = blocks.length;
     const json =
       fields && dataLines.length > 0 && rules.isData(type, data) ? parseObject(data) : undefined;
-    out += renderBlock(lines, json ? JSON.stringify({ ...json, ...fields }) : undefined);
+    if (json) annotated += 1;
+    blocks.push(renderBlock(lines, json ? JSON.stringify({ ...json, ...fields }) : undefined));
   }
-  if (addTerminator && !sawTerminator) out += rules.terminator;
+  if (fields && annotated === 0 && protocol === 'openai-chat') {
+    // The final chunk of an OpenAI chat stream may hold nothing but [DONE] (the usage chunk is
+    // kept from clients that did not ask for it): the verdict goes in a chunk of its own.
+    const carrier = `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [], ...fields })}\n\n`;
+    blocks.splice(terminatorAt === -1 ? blocks.length : terminatorAt, 0, carrier);
+    if (terminatorAt !== -1) terminatorAt += 1;
+  }
+  let out = blocks.join('');
+  if (addTerminator && terminatorAt === -1) out += rules.terminator;
   return Buffer.from(out, 'utf8');
 }

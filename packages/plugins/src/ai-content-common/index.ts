@@ -7,4 +7,5 @@ export * from './fail-mode';
 export * from './notes';
 export * from './deny';
 export * from './annotate-stream';
+export * from './final-packet-tail';
 export * from './request-json';
