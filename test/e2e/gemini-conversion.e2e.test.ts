@@ -45,6 +45,7 @@ const TOOLS: OpenAI.ChatCompletionTool[] = [
 
 let cluster: Cluster;
 let llm: MockLlm;
+let serviceAccount: string;
 
 async function route(id: string, uri: string, plugins: Record<string, unknown>): Promise<void> {
   const res = await cluster.admin.put(`/apisix/admin/routes/${id}`, { uri, plugins });
@@ -79,7 +80,7 @@ beforeAll(async () => {
     behaviour: { content: ANSWER, usage: { prompt: 7, completion: 5 } },
   });
   cluster = await startCluster(1, 1);
-  const serviceAccount = JSON.stringify({
+  serviceAccount = JSON.stringify({
     type: 'service_account',
     project_id: 'proj-e2e',
     private_key_id: 'e2e-key',
@@ -348,5 +349,111 @@ describe('vertex-ai, native generateContent through ai-proxy-multi (Tollgate ext
     expect(call.choices[0]?.message.tool_calls?.[0]).toMatchObject({
       function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
     });
+  });
+});
+
+/** APISIX's mock answer (t/assets/ai-proxy-response.json): `1 + 1 = 2.` */
+const FIXTURE = { 'X-AI-Fixture': 'openai/chat-basic.json' };
+const APISIX_BODY = JSON.stringify({ messages: MESSAGES });
+
+async function multiRoute(id: string, instances: Record<string, unknown>[]): Promise<void> {
+  await route(id, `/${id}`, { 'ai-proxy-multi': { instances, ssl_verify: false } });
+}
+
+const post = (uri: string, headers: Record<string, string> = {}, body = APISIX_BODY) =>
+  fetch(gatewayUrl(uri), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+
+describe('APISIX t/plugin/ai-proxy-gemini-openai.t (provider gemini, OpenAI-compatible chat)', () => {
+  const instance = (options: Record<string, unknown>) => ({
+    name: 'gemini-openai',
+    provider: 'gemini',
+    weight: 1,
+    auth: { header: { Authorization: 'Bearer token' } },
+    options: { model: 'gemini-1.5-flash', max_tokens: 512, temperature: 1.0, ...options },
+    override: { endpoint: `${llm.url}/v1/chat/completions` },
+  });
+
+  it('TEST 1–2: route with the auth header; the answer passes through, unconverted', async () => {
+    await multiRoute('gemini-openai-t', [instance({})]);
+    const res = await post('/gemini-openai-t', { Authorization: 'Bearer token', ...FIXTURE });
+    expect(res.status).toBe(200);
+    const json = (await res.json()) as { choices: { message: { content: string } }[] };
+    expect(json.choices[0]?.message).toEqual({ role: 'assistant', content: '1 + 1 = 2.' });
+    const sent = llm.requests[0];
+    expect(sent?.path).toBe('/v1/chat/completions');
+    expect(sent?.headers.authorization).toBe('Bearer token');
+    expect(sent?.json).toMatchObject({ model: 'gemini-1.5-flash', max_tokens: 512 });
+  });
+
+  it('TEST 3–4: options.stream = true answers SSE ending with data: [DONE]', async () => {
+    await multiRoute('gemini-openai-sse-t', [instance({ stream: true })]);
+    const res = await post(
+      '/gemini-openai-sse-t',
+      {},
+      JSON.stringify({ messages: [{ role: 'system', content: 'some content' }], stream: true }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const text = await res.text();
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(text.split('\n\n').filter(Boolean).length).toBeGreaterThan(2);
+  });
+});
+
+describe('APISIX t/plugin/ai-proxy-vertex-ai.t (provider vertex-ai, OpenAI-compatible chat)', () => {
+  // APISIX's mock takes the OAuth token at /v1/chat/completions; ours checks tokens on Vertex
+  // paths only, so the gcp cases use the Vertex OpenAI-compatible path.
+  const OPENAPI =
+    '/v1beta1/projects/proj-e2e/locations/us-central1/endpoints/openapi/chat/completions';
+  const instance = (
+    name: string,
+    auth: Record<string, unknown>,
+    path = '/v1/chat/completions',
+    query = '',
+  ) => ({
+    name,
+    provider: 'vertex-ai',
+    weight: 1,
+    auth,
+    options: { model: 'gemini-2.0-flash', max_tokens: 512, temperature: 1.0 },
+    override: { endpoint: `${llm.url}${path}${query}` },
+  });
+
+  it('TEST 1–2: auth header Bearer token → 200 with the answer', async () => {
+    await multiRoute('vertex-t-header', [
+      instance('vertex-ai', { header: { Authorization: 'Bearer token' } }),
+    ]);
+    const res = await post('/vertex-t-header', { Authorization: 'Bearer token', ...FIXTURE });
+    expect(res.status).toBe(200);
+    expect(
+      ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message
+        .content,
+    ).toBe('1 + 1 = 2.');
+    expect(llm.requests[0]?.headers.authorization).toBe('Bearer token');
+  });
+
+  it('TEST 5–6: gcp service account → the OAuth token reaches the LLM', async () => {
+    await multiRoute('vertex-t-gcp', [
+      instance('vertex-ai', { gcp: { service_account_json: serviceAccount } }, OPENAPI),
+    ]);
+    const res = await post('/vertex-t-gcp', FIXTURE);
+    expect(res.status).toBe(200);
+    const chat = llm.requests.find((r) => r.path === OPENAPI);
+    expect(chat?.headers.authorization).toMatch(/^Bearer ya29\.mock-/);
+  });
+
+  it('TEST 8–9: two gcp instances: 12 requests all succeed and both instances serve', async () => {
+    const gcp = { gcp: { service_account_json: serviceAccount } };
+    await multiRoute('vertex-t-multi', [
+      instance('vertex-ai-one', gcp, OPENAPI, '?i=one'),
+      instance('vertex-ai-multi', gcp, OPENAPI, '?i=multi'),
+    ]);
+    for (let i = 0; i < 12; i++) expect((await post('/vertex-t-multi', FIXTURE)).status).toBe(200);
+    const served = new Set(llm.requests.filter((r) => r.path === OPENAPI).map((r) => r.query.i));
+    expect(served).toEqual(new Set(['one', 'multi']));
   });
 });
