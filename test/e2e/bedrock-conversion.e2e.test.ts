@@ -82,7 +82,10 @@ beforeAll(async () => {
   // An endpoint naming /converse: a stream goes to /converse-stream.
   await route('bedrock-endpoint', '/bedrock-endpoint/*', {
     'ai-proxy': bedrockInstance({
-      override: { endpoint: `${bedrock.url}${MODEL_PATH}/converse` },
+      override: {
+        endpoint: `${bedrock.url}${MODEL_PATH}/converse`,
+        llm_options: { max_tokens: 64 },
+      },
     }),
   });
   await route('bedrock-fallback', '/fallback/*', {
@@ -315,7 +318,7 @@ describe('openai SDK → bedrock provider (Converse, SigV4)', () => {
     expect(converseCalls()[0]?.path).toBe(`${MODEL_PATH}/converse-stream`);
   });
 
-  it('an endpoint naming /converse: a stream is sent to /converse-stream and re-framed', async () => {
+  it('an endpoint naming /converse: a stream is sent to /converse-stream, re-framed; llm_options.max_tokens applied', async () => {
     const sdk = new OpenAI({
       apiKey: 'sk',
       baseURL: gatewayUrl('/bedrock-endpoint/v1'),
@@ -330,6 +333,8 @@ describe('openai SDK → bedrock provider (Converse, SigV4)', () => {
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe(ANSWER);
     expect(converseCalls()[0]?.path).toBe(`${MODEL_PATH}/converse-stream`);
+    // override.llm_options.max_tokens lands in inferenceConfig.maxTokens (APISIX's bedrock rule).
+    expect(converseCalls()[0]?.json).toMatchObject({ inferenceConfig: { maxTokens: 64 } });
   });
 
   it('a Bedrock error reaches the client in OpenAI shape', async () => {

@@ -5,7 +5,8 @@
  * same client body (APISIX 3.18 fixed the leak of instance A's options into instance B's request).
  */
 import { converterFor } from './convert';
-import { canonicalJson, cloneJson, deepMerge, setOwn, type JsonObject } from './json';
+import { ownValue } from '@tollgate/core';
+import { asObject, canonicalJson, cloneJson, deepMerge, setOwn, type JsonObject } from './json';
 import { getProtocol } from './protocols';
 import { getProvider, type Provider } from './providers';
 import { conversionFor } from './target';
@@ -46,8 +47,10 @@ export interface UpstreamBody {
  *    before the options merge, so `stream: true` coming only from `options` adds nothing;
  * 2. `options` merged flat (instance wins);
  * 3. `override.llm_options.max_tokens` written to the provider/protocol's field (always
- *    overwrites; `max_tokens` deleted when the field is `max_completion_tokens`); no effect when
- *    the provider has no field for the protocol;
+ *    overwrites; `max_tokens` deleted when the field is `max_completion_tokens`; a nested field,
+ *    bedrock's `inferenceConfig.maxTokens`, only when unset unless
+ *    `request_body_force_override`, as APISIX); no effect when the provider has no field for the
+ *    protocol;
  * 4. `override.request_body[targetProtocol]` deep-merged (objects recurse, arrays and scalars
  *    replace; client values win unless `request_body_force_override`);
  * 5. provider `removeModel` (azure-openai) deletes `model`.
@@ -86,7 +89,20 @@ export function buildUpstreamBody(args: BuildBodyArgs): UpstreamBody {
 
   const maxTokens = args.override?.llm_options?.max_tokens;
   const field = provider?.maxTokensField(target);
-  if (maxTokens !== undefined && field) {
+  const [outer, inner] = field?.split('.', 2) ?? [];
+  if (maxTokens !== undefined && outer && inner) {
+    // A nested field (bedrock's `inferenceConfig.maxTokens`, APISIX `rewrite_request_body`):
+    // set when the body has none, or always with `request_body_force_override`.
+    const nested: JsonObject = { ...(asObject(ownValue(body, outer)) ?? {}) };
+    if (
+      args.override?.request_body_force_override === true ||
+      ownValue(nested, inner) === undefined
+    ) {
+      setOwn(nested, inner, maxTokens);
+    }
+    setOwn(body, outer, nested);
+    changed = true;
+  } else if (maxTokens !== undefined && field) {
     setOwn(body, field, maxTokens);
     if (field === 'max_completion_tokens') delete body.max_tokens;
     // A converted body carries both fields (as APISIX's converter sets them): keep them equal.

@@ -108,6 +108,34 @@ describe('openai-chat → bedrock-converse: request', () => {
     expect(c.request({ messages: msgs }).inferenceConfig).toBeUndefined();
   });
 
+  it('override.llm_options.max_tokens → inferenceConfig.maxTokens when unset (APISIX), or forced', () => {
+    const sent = (body: Record<string, unknown>, force = false, protocol = 'openai-chat') =>
+      JSON.parse(
+        buildUpstreamBody({
+          raw: Buffer.from(JSON.stringify(body)),
+          body,
+          protocol: protocol as 'openai-chat',
+          targetProtocol: 'bedrock-converse',
+          provider: 'bedrock',
+          override: { llm_options: { max_tokens: 64 }, request_body_force_override: force },
+        }).bytes.toString(),
+      ) as { inferenceConfig?: unknown; max_tokens?: unknown };
+    const msgs = [{ role: 'user', content: 'hi' }];
+    expect(sent({ messages: msgs }).inferenceConfig).toEqual({ maxTokens: 64 });
+    expect(sent({ messages: msgs, max_tokens: 9, temperature: 1 }).inferenceConfig).toEqual({
+      maxTokens: 9,
+      temperature: 1,
+    });
+    expect(sent({ messages: msgs, max_tokens: 9 }, true).inferenceConfig).toEqual({
+      maxTokens: 64,
+    });
+    // A Converse client (no conversion) gets the same rule.
+    const converse = { messages: [{ role: 'user', content: [{ text: 'hi' }] }] };
+    const native = sent(converse, false, 'bedrock-converse');
+    expect(native.inferenceConfig).toEqual({ maxTokens: 64 });
+    expect(native.max_tokens).toBeUndefined();
+  });
+
   it('tools, tool_choice, tool calls and grouped tool results in one user turn', () => {
     const out = c.request({
       messages: [

@@ -64,7 +64,8 @@ export interface ProviderSpec {
   /**
    * The body field `override.llm_options.max_tokens` is written to for a target protocol, or
    * undefined when the option does not apply. When it is `max_completion_tokens`, a client
-   * `max_tokens` is deleted.
+   * `max_tokens` is deleted. A dotted name (bedrock's `inferenceConfig.maxTokens`) is a nested
+   * field, set only when the body has none (APISIX's rule for it).
    */
   maxTokensField(protocol: ProtocolName): string | undefined;
   /**

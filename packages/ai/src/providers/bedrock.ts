@@ -43,5 +43,5 @@ export const bedrock = defineProvider({
     stream && protocol === 'bedrock-converse' && path.endsWith('/converse')
       ? `${path}-stream`
       : path,
-  maxTokensField: () => undefined,
+  maxTokensField: (p) => (p === 'bedrock-converse' ? 'inferenceConfig.maxTokens' : undefined),
 });
