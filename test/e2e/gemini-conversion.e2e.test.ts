@@ -11,6 +11,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import { startCluster, untilServed, type Cluster } from '@tollgate/testkit';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 
 jest.setTimeout(60_000);
@@ -297,6 +298,77 @@ describe('gemini provider, native generateContent (Tollgate extension)', () => {
     expect(data.choices[0]?.message.content).toBe(ANSWER);
     expect(llm.requests[0]?.path).toBe(GEMINI_PATH);
     expect(llm.requests[0]?.query).toEqual({ key: KEY });
+  });
+});
+
+describe('@anthropic-ai/sdk → gemini native generateContent (Tollgate extension)', () => {
+  const anthropic = () =>
+    new Anthropic({ apiKey: 'sk-ant-client', baseURL: gatewayUrl('/gemini'), maxRetries: 0 });
+
+  it('messages: converted through, usage charged exactly; the client key is not forwarded', async () => {
+    const { data, response } = await anthropic()
+      .messages.create({
+        model: 'claude-sonnet-4',
+        max_tokens: 100,
+        system: 'You are a mathematician',
+        messages: [{ role: 'user', content: 'What is 1+1?' }],
+      })
+      .withResponse();
+    expect(data.content).toEqual([{ type: 'text', text: ANSWER }]);
+    expect(data.stop_reason).toBe('end_turn');
+    expect(data.usage).toMatchObject({ input_tokens: 7, output_tokens: 5 });
+    const sent = llm.requests.find((r) => r.path === GEMINI_PATH);
+    expect(sent?.json).toMatchObject({
+      systemInstruction: { parts: [{ text: 'You are a mathematician' }] },
+      generationConfig: { maxOutputTokens: 100 },
+    });
+    expect(sent?.headers['x-goog-api-key']).toBe(KEY);
+    expect(sent?.headers['x-api-key']).toBeUndefined();
+    expect(sent?.headers['anthropic-version']).toBeUndefined();
+    const remaining = remainingOf(response.headers, 'ai-proxy-gemini');
+    const stream = anthropic().messages.stream({
+      model: 'claude-sonnet-4',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'What is 1+1?' }],
+    });
+    let text = '';
+    stream.on('text', (t) => (text += t));
+    const final = await stream.finalMessage();
+    expect(text).toBe(ANSWER);
+    expect(final.usage).toMatchObject({ input_tokens: 7, output_tokens: 5 });
+    expect(llm.requests.at(-1)?.path).toBe(GEMINI_STREAM_PATH);
+    const after = await anthropic()
+      .messages.create({
+        model: 'claude-sonnet-4',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'What is 1+1?' }],
+      })
+      .withResponse();
+    expect(remainingOf(after.response.headers, 'ai-proxy-gemini')).toBe(remaining - 24);
+  });
+
+  it('tool use: functionCall → tool_use block', async () => {
+    const msg = await anthropic().messages.create(
+      {
+        model: 'claude-sonnet-4',
+        max_tokens: 100,
+        tools: [
+          {
+            name: 'get_weather',
+            description: 'Weather of a city',
+            input_schema: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        ],
+        messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      },
+      { headers: { 'X-AI-Fixture': 'gemini/generate-content-function-call.json' } },
+    );
+    expect(msg.stop_reason).toBe('tool_use');
+    expect(msg.content[0]).toMatchObject({
+      type: 'tool_use',
+      name: 'get_weather',
+      input: { city: 'Paris' },
+    });
   });
 });
 

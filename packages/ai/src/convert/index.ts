@@ -4,6 +4,7 @@
  */
 import type { ProtocolName } from '../types';
 import { anthropicMessagesToBedrockConverse } from './anthropic-messages-to-bedrock-converse';
+import { anthropicMessagesToGeminiGenerateContent } from './anthropic-messages-to-gemini-generate-content';
 import { anthropicMessagesToOpenaiChat } from './anthropic-messages-to-openai-chat';
 import { openaiChatToAnthropicMessages } from './openai-chat-to-anthropic-messages';
 import { openaiChatToBedrockConverse } from './openai-chat-to-bedrock-converse';
@@ -22,7 +23,7 @@ export {
   anthropicMessagesToBedrockConverse,
 };
 export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './openai-chat-to-anthropic-messages';
-export { openaiChatToGeminiGenerateContent };
+export { openaiChatToGeminiGenerateContent, anthropicMessagesToGeminiGenerateContent };
 export * from './reframe';
 
 /** Every converter (a provider's own protocol order decides between several targets). */
@@ -34,6 +35,7 @@ const CONVERTERS: readonly ProtocolConverter[] = [
   openaiChatToBedrockConverse,
   anthropicMessagesToBedrockConverse,
   openaiChatToGeminiGenerateContent,
+  anthropicMessagesToGeminiGenerateContent,
 ];
 
 const BY_PAIR = new Map<string, ProtocolConverter>(CONVERTERS.map((c) => [`${c.from}>${c.to}`, c]));
