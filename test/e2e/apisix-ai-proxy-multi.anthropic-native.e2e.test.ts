@@ -213,12 +213,9 @@ describe('APISIX t/plugin/ai-proxy-multi.anthropic-native.t', () => {
     });
   });
 
-  // Fails on Tollgate: a native (unconverted) anthropic-messages request gets no
-  // `anthropic-version` header upstream; only the openai-chat → anthropic-messages converter adds
-  // it (packages/ai/src/convert/openai-chat-to-anthropic-messages.ts, `headers`). Documented as a
-  // current limit in docs/protocol-conversion.md, "Current limits" ("for Anthropic's own API,
-  // give the instance `auth.header` with `x-api-key` and `anthropic-version: 2023-06-01`").
-  it.failing('TEST 3: anthropic-version header is injected into upstream request', async () => {
+  // Tollgate sends anthropic-version 2023-06-01 to any anthropic-messages upstream that neither
+  // the client nor the route gave one (packages/plugins/src/ai-common/attempt.ts).
+  it('TEST 3: anthropic-version header is injected into upstream request', async () => {
     const res = await postGateway(
       cluster,
       URI,
@@ -229,10 +226,8 @@ describe('APISIX t/plugin/ai-proxy-multi.anthropic-native.t', () => {
     expect(res.text).toMatch(/"anthropic_version":"2023-06-01"/);
   });
 
-  // Fails on Tollgate (bug): packages/ai/src/protocols/anthropic-messages.ts `prepareTarget` is
-  // a no-op, so a client's `stream_options` (an OpenAI-only field, which Anthropic's API refuses
-  // as an extra input) reaches the Messages API unchanged. Expected: dropped, as APISIX does.
-  it.failing('TEST 4: stream_options is stripped from upstream request', async () => {
+  // anthropic-messages' prepareTarget drops OpenAI's stream_options, as APISIX does.
+  it('TEST 4: stream_options is stripped from upstream request', async () => {
     const res = await postGateway(
       cluster,
       URI,

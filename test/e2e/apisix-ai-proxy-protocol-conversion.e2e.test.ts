@@ -296,14 +296,10 @@ describe('APISIX t/plugin/ai-proxy-protocol-conversion.t (cases not in protocol-
     });
   });
 
-  // Fails on Tollgate (bug): APISIX ends the stream on an Anthropic `error` event
-  // (`parse_sse_event` → `done`). Tollgate converts the event into an OpenAI error chunk
-  // (packages/ai/src/convert/openai-chat-to-anthropic-messages.ts, stream converter, `case
-  // 'error'`), but the relay reads the converted stream with the openai-chat reader, which does
-  // not take `{"error":…}` as the end; so the relay (packages/plugins/src/ai-common/relay.ts,
-  // after the read loop) marks the stream cut and appends a second error,
-  // `upstream closed the stream before it finished`. Expected: one error, the last frame.
-  it.failing('TEST 26: Anthropic SSE error event should be logged at warn level', async () => {
+  // APISIX ends the stream on an Anthropic `error` event (`parse_sse_event` → `done`); so does
+  // Tollgate: the converted error chunk is the openai-chat reader's end of stream, and the relay
+  // appends nothing after it.
+  it('TEST 26: Anthropic SSE error event should be logged at warn level', async () => {
     await putRoute(cluster, 'pc26', '/pc26/v1/chat/completions', {
       'ai-proxy': {
         provider: 'anthropic',

@@ -86,7 +86,11 @@ export const anthropicMessages: ProtocolModule = {
   name: 'anthropic-messages',
   matches: (uri) => uri.endsWith('/v1/messages'),
   isStream: (body) => body.stream === true,
-  prepareTarget: () => undefined,
+  prepareTarget(body) {
+    // OpenAI's stream_options means nothing to the Messages API, which refuses unknown fields
+    // (APISIX drops it too).
+    delete body.stream_options;
+  },
   usageFromResponse(json) {
     const raw = asObject(asObject(json)?.usage);
     return raw ? { usage: anthropicUsage(raw), raw } : {};

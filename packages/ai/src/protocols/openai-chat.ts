@@ -40,6 +40,9 @@ function readChunk(data: string): StreamEventResult {
   if (data === '[DONE]') return { done: true };
   const chunk = parseEventData(data);
   if (!chunk) return {};
+  // An error chunk (`data: {"error": ...}`, an upstream's or a converted Anthropic `error`
+  // event) ends the stream, as APISIX's parse_sse_event does: nothing is appended after it.
+  if (isPlainObject(chunk.error)) return { done: true };
   const result: StreamEventResult = {};
   const texts: string[] = [];
   for (const choice of choicesOf(chunk)) {

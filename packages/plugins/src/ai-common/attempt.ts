@@ -69,6 +69,9 @@ export function errorBody(
   return gatewayErrorBody(dialect, status, message, type);
 }
 
+/** `anthropic-version` when none is given (APISIX's). */
+const ANTHROPIC_VERSION = '2023-06-01';
+
 /** The upstream request headers, adapted to the provider's protocol when the body is converted. */
 function upstreamHeaders(
   ctx: RequestContext,
@@ -78,6 +81,9 @@ function upstreamHeaders(
 ): Record<string, string> {
   const headers = buildUpstreamHeaders(ctx.req.headers, instance.auth?.header, ctx.upstreamHeaders);
   if (target !== protocol) converterFor(protocol, target)?.headers?.(headers, instance.provider);
+  // The Messages API requires a version; APISIX sends this one when neither the client nor the
+  // route set it.
+  if (target === 'anthropic-messages') headers['anthropic-version'] ??= ANTHROPIC_VERSION;
   return headers;
 }
 
