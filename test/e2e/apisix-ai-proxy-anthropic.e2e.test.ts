@@ -1,12 +1,16 @@
 /**
- * APISIX 3.18 `t/plugin/ai-proxy-anthropic.t`, end to end: Admin API → etcd → gateway →
- * a local server that answers exactly what the test's nginx mock (port 6724, and the SSE
- * example server on 7737) answered, and records what the gateway sent it.
+ * APISIX 3.18 `t/plugin/ai-proxy-anthropic.t` and `t/plugin/ai-proxy-anthropic-openai.t` (the
+ * same four cases with another provider name, model and mock port), end to end: Admin API → etcd
+ * → gateway → a local server that answers exactly what the tests' nginx mock (ports 6724/6725,
+ * and the SSE example server on 7737) answered, and records what the gateway sent it.
  *
  * Adapted:
- * - None in the configuration: the `anthropic` provider with an endpoint at
- *   `/v1/chat/completions` takes OpenAI chat natively there (docs/protocol-conversion.md, "Which
- *   protocol goes upstream", 1.), so no conversion happens, as in APISIX.
+ * - The `anthropic` provider with an endpoint at `/v1/chat/completions` takes OpenAI chat
+ *   natively there (docs/protocol-conversion.md, "Which protocol goes upstream", 1.), so no
+ *   conversion happens, as in APISIX.
+ * - APISIX's `anthropic-openai` provider (Anthropic's OpenAI-compatible endpoint) is not in
+ *   Tollgate's provider list (`schemas/common/ai-provider.json`); its equivalent is exactly that
+ *   `anthropic` instance, so ai-proxy-anthropic-openai.t runs with it.
  * - TEST 4 reads nginx's chunks (`#final_res .. final_res[6]`); chunk boundaries are
  *   transport-specific, so the six SSE events are counted instead.
  *
@@ -27,10 +31,10 @@ import {
 jest.setTimeout(90_000);
 
 let cluster: Cluster;
-let upstream: ScriptedUpstream; // APISIX's `server_name openai; listen 6724`
+let upstream: ScriptedUpstream; // APISIX's mock (`listen 6724`, 6725 in anthropic-openai.t)
 let sseServer: ScriptedUpstream; // APISIX's t/sse_server_example on 7737
 
-/** The 6724 mock's `/v1/chat/completions` location. */
+/** The mock's `/v1/chat/completions` location. */
 const chatLocation: Handler = (req, res) => {
   const body = req.json as { messages?: { content?: unknown }[] } | undefined;
   if (req.headers.authorization !== 'Bearer token' && !req.path.includes('apikey=apikey')) {
@@ -60,14 +64,11 @@ async function streamFramesPaced(res: Parameters<Handler>[1], frames: string[]):
   res.end();
 }
 
-const instance = (endpoint: string, options: Record<string, unknown>) => ({
-  name: 'anthropic',
-  provider: 'anthropic',
-  weight: 1,
-  auth: { header: { Authorization: 'Bearer token' } },
-  options: { model: 'claude-sonnet-4-20250514', max_tokens: 512, temperature: 1.0, ...options },
-  override: { endpoint },
-});
+/** The two APISIX files: their instance name and model (the provider is `anthropic` in both). */
+const FILES = [
+  { file: 'ai-proxy-anthropic.t', name: 'anthropic', model: 'claude-sonnet-4-20250514' },
+  { file: 'ai-proxy-anthropic-openai.t', name: 'anthropic-openai', model: 'claude-sonnet-4-5' },
+];
 
 beforeAll(async () => {
   upstream = await startScriptedUpstream(chatLocation);
@@ -84,7 +85,16 @@ beforeEach(() => {
   sseServer.clear();
 });
 
-describe('APISIX t/plugin/ai-proxy-anthropic.t', () => {
+describe.each(FILES)('APISIX t/plugin/$file', ({ name, model }) => {
+  const instance = (endpoint: string, options: Record<string, unknown>) => ({
+    name,
+    provider: 'anthropic',
+    weight: 1,
+    auth: { header: { Authorization: 'Bearer token' } },
+    options: { model, max_tokens: 512, temperature: 1.0, ...options },
+    override: { endpoint },
+  });
+
   it('TEST 1: set route with right auth header', async () => {
     await putRoute(cluster, '1', '/anything', {
       'ai-proxy-multi': {
@@ -113,7 +123,7 @@ describe('APISIX t/plugin/ai-proxy-anthropic.t', () => {
     expect(sent?.path).toBe('/v1/chat/completions');
     expect(sent?.headers.authorization).toBe('Bearer token');
     expect(sent?.json).toMatchObject({
-      model: 'claude-sonnet-4-20250514',
+      model,
       max_tokens: 512,
       temperature: 1,
       messages: [
