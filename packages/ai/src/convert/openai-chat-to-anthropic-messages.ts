@@ -6,7 +6,7 @@
  * APISIX refuses (Tollgate extension): Anthropic events re-framed as `chat.completion.chunk`s,
  * a usage chunk (`choices: []`) and `data: [DONE]`.
  */
-import { asNumber, asObject, isPlainObject, setOwn, type JsonObject } from '../json';
+import { asNumber, asObject, setOwn, type JsonObject } from '../json';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
 import {
@@ -16,6 +16,7 @@ import {
   openaiText,
   openaiUsageFromAnthropic,
   parseObject,
+  typedEvent,
 } from './util';
 
 /** Anthropic requires `max_tokens`; APISIX's default when the OpenAI client sends none. */
@@ -309,11 +310,8 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
 
   return {
     push(ev) {
-      if (done) return [];
-      const payload = parseObject(ev.data);
-      if (!payload) return [];
-      const type = ev.event !== 'message' ? ev.event : payload.type;
-      return typeof type === 'string' && isPlainObject(payload) ? onEvent(type, payload) : [];
+      const typed = done ? undefined : typedEvent(ev);
+      return typed ? onEvent(typed.type, typed.payload) : [];
     },
     end: () => [],
   };

@@ -6,10 +6,10 @@
  * `function_call_output`), `max_tokens` → `max_output_tokens`, `response_format` → `text.format`.
  * Streams: Responses events re-framed as `chat.completion.chunk`s, a usage chunk and `[DONE]`.
  */
-import { asNumber, asObject, isPlainObject, type JsonObject } from '../json';
+import { asNumber, asObject, type JsonObject } from '../json';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
-import { errorParts, parseObject } from './util';
+import { errorParts, typedEvent } from './util';
 
 const COPIED = ['model', 'temperature', 'top_p', 'stream', 'parallel_tool_calls', 'user'] as const;
 
@@ -246,11 +246,8 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
 
   return {
     push(ev) {
-      if (done) return [];
-      const payload = parseObject(ev.data);
-      if (!payload) return [];
-      const type = ev.event !== 'message' ? ev.event : payload.type;
-      return typeof type === 'string' && isPlainObject(payload) ? onEvent(type, payload) : [];
+      const typed = done ? undefined : typedEvent(ev);
+      return typed ? onEvent(typed.type, typed.payload) : [];
     },
     end: () => [],
   };

@@ -143,3 +143,17 @@ export function openaiText(content: unknown): string {
   }
   return out;
 }
+
+/**
+ * An upstream event whose type is its `event:` line, else its JSON's `type` (Anthropic and the
+ * Responses API send both), with its JSON object; undefined when it has neither.
+ */
+export function typedEvent(ev: {
+  event: string;
+  data: string;
+}): { type: string; payload: JsonObject } | undefined {
+  const payload = parseObject(ev.data);
+  if (!payload) return undefined;
+  const type = ev.event !== 'message' ? ev.event : payload.type;
+  return typeof type === 'string' ? { type, payload } : undefined;
+}
