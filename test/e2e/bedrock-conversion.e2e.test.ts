@@ -353,6 +353,36 @@ describe('openai SDK → bedrock provider (Converse, SigV4)', () => {
   });
 });
 
+describe('openai SDK Responses API → bedrock provider (responses → chat → Converse)', () => {
+  it('responses.create and responses.stream: signed Converse upstream, a Response back, quota exact', async () => {
+    const created = await openai.responses
+      .create({ model: 'm', instructions: 'You are a mathematician', input: 'What is 1+1?' })
+      .withResponse();
+    expect(created.data.output_text).toBe(ANSWER);
+    expect(created.data.usage).toMatchObject({
+      input_tokens: 10,
+      output_tokens: 8,
+      total_tokens: 18,
+    });
+    const sent = converseCalls().at(-1);
+    expect(sent?.path).toBe(`${MODEL_PATH}/converse`);
+    expect(sent?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
+    expect(sent?.json).toMatchObject({
+      system: [{ text: 'You are a mathematician' }],
+      messages: [{ role: 'user', content: [{ text: 'What is 1+1?' }] }],
+    });
+    const stream = openai.responses.stream({ model: 'm', input: 'What is 1+1?' });
+    let text = '';
+    for await (const ev of stream) if (ev.type === 'response.output_text.delta') text += ev.delta;
+    const final = await stream.finalResponse();
+    expect(text).toBe(ANSWER);
+    expect(final.usage).toMatchObject({ total_tokens: 18 });
+    expect(converseCalls().at(-1)?.path).toBe(`${MODEL_PATH}/converse-stream`);
+    const next = await openai.responses.create({ model: 'm', input: 'hi' }).withResponse();
+    expect(remaining(created.response.headers) - remaining(next.response.headers)).toBe(36);
+  });
+});
+
 describe('@anthropic-ai/sdk → bedrock provider', () => {
   it('messages.create: Converse request, Anthropic message back, quota exact', async () => {
     const first = await anthropic.messages

@@ -498,6 +498,44 @@ describe('openai SDK Responses API → deepseek (chat-only) provider', () => {
   });
 });
 
+describe('openai SDK Responses API → anthropic provider at /v1/messages (responses → chat → messages)', () => {
+  const sdk = () => openai;
+
+  it('responses.create and responses.stream: Messages upstream, a Response back, quota exact', async () => {
+    const res = await sdk()
+      .responses.create({
+        model: 'claude-sonnet-4-5',
+        instructions: 'You are a mathematician',
+        input: 'What is 1+1?',
+        max_output_tokens: 64,
+      })
+      .withResponse();
+    expect(res.data.output_text).toBe(ANSWER);
+    expect(res.data.usage).toMatchObject({ input_tokens: 21, output_tokens: 11, total_tokens: 32 });
+    const sent = claude.requests.at(-1);
+    expect(sent?.path).toBe('/v1/messages');
+    expect(sent?.headers['x-api-key']).toBe('key-claude');
+    expect(sent?.json).toMatchObject({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 64,
+      system: 'You are a mathematician',
+      messages: [{ role: 'user', content: 'What is 1+1?' }],
+    });
+    const stream = sdk().responses.stream({ model: 'claude-sonnet-4-5', input: 'What is 1+1?' });
+    let text = '';
+    for await (const ev of stream) if (ev.type === 'response.output_text.delta') text += ev.delta;
+    const final = await stream.finalResponse();
+    expect(text).toBe(ANSWER);
+    expect(final.usage).toMatchObject({ input_tokens: 21, output_tokens: 11 });
+    const next = await sdk().responses.create({ model: 'm', input: 'hi' }).withResponse();
+    const r = (h: Headers) => remaining(h, 'anthropic');
+    // Two requests later (the stream between), Remaining fell by exactly both totals.
+    expect(r(res.response.headers) - r(next.response.headers)).toBe(
+      (final.usage?.total_tokens ?? 0) + (next.data.usage?.total_tokens ?? 0),
+    );
+  });
+});
+
 /** The events of an SSE body: `[event, data]`. */
 function sseEvents(text: string): [string, Record<string, unknown>][] {
   return text

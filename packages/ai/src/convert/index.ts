@@ -11,6 +11,7 @@ import { openaiChatToBedrockConverse } from './openai-chat-to-bedrock-converse';
 import { openaiChatToGeminiGenerateContent } from './openai-chat-to-gemini-generate-content';
 import { openaiChatToOpenaiResponses } from './openai-chat-to-openai-responses';
 import { openaiResponsesToOpenaiChat } from './openai-responses-to-openai-chat';
+import { chainConverters } from './chain';
 import type { ProtocolConverter } from './types';
 
 export * from './types';
@@ -36,6 +37,10 @@ const CONVERTERS: readonly ProtocolConverter[] = [
   anthropicMessagesToBedrockConverse,
   openaiChatToGeminiGenerateContent,
   anthropicMessagesToGeminiGenerateContent,
+  // The Responses API reaches every provider that OpenAI chat reaches, through chat.
+  chainConverters(openaiResponsesToOpenaiChat, openaiChatToAnthropicMessages),
+  chainConverters(openaiResponsesToOpenaiChat, openaiChatToBedrockConverse),
+  chainConverters(openaiResponsesToOpenaiChat, openaiChatToGeminiGenerateContent),
 ];
 
 const BY_PAIR = new Map<string, ProtocolConverter>(CONVERTERS.map((c) => [`${c.from}>${c.to}`, c]));
