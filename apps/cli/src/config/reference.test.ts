@@ -40,7 +40,15 @@ function schemaDefault(key: string): unknown {
 }
 
 it("the schema's defaults are the values load.ts applies to an empty file", () => {
-  const env: TollgateEnv = { logLevel: 'info', logFormat: 'json' };
+  const env: TollgateEnv = {
+    logLevel: 'info',
+    logFormat: 'json',
+    configFile: undefined,
+    dataDir: undefined,
+    adminKey: undefined,
+    etcdHost: undefined,
+    etcdPrefix: undefined,
+  };
   const config = parseConfig('', 'test.yaml', env, {});
   const withEtcd = parseConfig(
     'deployment:\n  etcd:\n    host: ["http://127.0.0.1:2379"]\n',

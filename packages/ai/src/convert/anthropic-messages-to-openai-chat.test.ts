@@ -3,7 +3,7 @@ import { anthropicMessages } from '../protocols';
 import { anthropicMessagesToOpenaiChat as c } from './anthropic-messages-to-openai-chat';
 import { formatClientEvents, type ClientEvent } from './types';
 
-const parse = (events: ClientEvent[]) =>
+const parse = (events: ClientEvent[]): Record<string, unknown>[] =>
   events.map((e) => ({ event: e.event, ...(JSON.parse(e.data) as Record<string, unknown>) }));
 
 describe('anthropic-messages → openai-chat: request', () => {

@@ -89,7 +89,8 @@ describe('AWS event-stream framing', () => {
 
   it('throws a framing error on a corrupted message and ignores input afterwards', () => {
     const bytes = Buffer.from(event('metadata', { usage: {} }));
-    bytes[bytes.length - 6] ^= 0xff; // payload byte: message CRC no longer matches
+    const at = bytes.length - 6; // a payload byte: the message CRC no longer matches
+    bytes.writeUInt8((bytes.readUInt8(at) ^ 0xff) & 0xff, at);
     const out: SseEvent[] = [];
     const parser = createAwsEventStreamParser((e) => out.push(e));
     expect(() => parser.push(bytes)).toThrow(EventStreamFramingError);

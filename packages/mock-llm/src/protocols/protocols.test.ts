@@ -27,7 +27,8 @@ function json(reply: Reply): any {
 /** [event name, parsed data] of every event; `[DONE]` stays a string. */
 function events(reply: Reply): [string | undefined, any][] {
   if (reply.kind !== 'sse') throw new Error('expected sse');
-  return reply.events.map(({ text }) => {
+  return reply.events.map(({ text: raw }) => {
+    const text = raw.toString();
     expect(text.endsWith('\n\n')).toBe(true);
     const event = /^event: (.*)$/m.exec(text)?.[1];
     const data = /^data: (.*)$/m.exec(text)?.[1] ?? '';
@@ -272,7 +273,9 @@ describe('loop', () => {
     expect(head.map(([, d]) => d.choices[0].delta.content)).toEqual(['', 'ab c', 'd']);
     const more = [0, 1, 2, 3].map((n) => next(n));
     expect(more.every((e) => e.token)).toBe(true);
-    const text = more.map((e) => JSON.parse(e.text.slice(6)).choices[0].delta.content).join('');
+    const text = more
+      .map((e) => JSON.parse(e.text.toString().slice(6)).choices[0].delta.content)
+      .join('');
     expect(text).toBe(' ab cd ab cd ab ');
     expect(head.some(([, d]) => d === '[DONE]' || d.choices[0].finish_reason)).toBe(false);
   });
@@ -281,7 +284,7 @@ describe('loop', () => {
     const { head, next } = looped(openAiResponses, { model: 'm', input: 'hi' });
     expect(head.map(([e]) => e).at(-1)).toBe('response.output_text.delta');
     const last = head.at(-1)?.[1].sequence_number as number;
-    const following = JSON.parse(/^data: (.*)$/m.exec(next(0).text)?.[1] ?? '');
+    const following = JSON.parse(/^data: (.*)$/m.exec(next(0).text.toString())?.[1] ?? '');
     expect(following).toMatchObject({
       type: 'response.output_text.delta',
       sequence_number: last + 1,
