@@ -7,7 +7,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { createAwsEventStreamParser, type SseEvent } from '@tollgate/ai';
-import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
+import { embeddingFor, startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import { startCluster, untilServed, type Cluster } from '@tollgate/testkit';
 import OpenAI from 'openai';
 
@@ -90,11 +90,26 @@ beforeAll(async () => {
     },
     'ai-rate-limiting': { limit: 1000, time_window: 60 },
   });
+  await vertexEmbeddingsRoute(serviceAccount);
 });
 afterAll(async () => {
   await cluster?.destroy();
   await llm?.close();
 });
+
+async function vertexEmbeddingsRoute(serviceAccount: string): Promise<void> {
+  // No path in the endpoint: :predict of the project, region and model (APISIX's vertex-predict).
+  await route('vertex-embeddings', '/vertex-embeddings/v1/*', {
+    'ai-proxy': {
+      provider: 'vertex-ai',
+      auth: { gcp: { service_account_json: serviceAccount } },
+      provider_conf: { project_id: 'proj-e2e', region: 'us-central1' },
+      options: { model: 'text-embedding-005' },
+      override: { endpoint: llm.url },
+    },
+    'ai-rate-limiting': { limit: 1000, time_window: 60 },
+  });
+}
 beforeEach(() => llm.clear());
 
 describe('vertex-ai: service-account token exchange, OpenAI-compatible chat', () => {
@@ -213,6 +228,40 @@ describe('bedrock: ConverseStream, AWS event-stream passed on and read for usage
     );
     expect(Number(next.headers.get('x-ai-ratelimit-remaining-ai-proxy-bedrock'))).toBe(
       remaining - 12,
+    );
+  });
+});
+
+describe('vertex-ai embeddings: OpenAI embeddings converted to :predict (APISIX vertex-predict)', () => {
+  it('openai SDK embeddings.create: instances upstream, vectors and usage back, quota charged', async () => {
+    const sdk = new OpenAI({
+      apiKey: 'sk-client',
+      baseURL: gatewayUrl('/vertex-embeddings/v1'),
+      maxRetries: 0,
+    });
+    // The SDK asks for base64 and decodes it: the vectors arrive as the mock computed them.
+    const { data, response } = await sdk.embeddings
+      .create({ model: 'ignored', input: ['hello', 'world'] })
+      .withResponse();
+    expect(data.data.map((d) => d.embedding)).toEqual([
+      embeddingFor('hello', 8),
+      embeddingFor('world', 8),
+    ]);
+    expect(data.usage).toEqual({ prompt_tokens: 7, total_tokens: 7 });
+    const sent = llm.requests.find((r) => r.path.endsWith(':predict'));
+    expect(sent?.path).toBe(
+      '/v1/projects/proj-e2e/locations/us-central1/publishers/google/models/text-embedding-005:predict',
+    );
+    expect(sent?.json).toEqual({ instances: [{ content: 'hello' }, { content: 'world' }] });
+    expect(sent?.headers.authorization).toMatch(/^Bearer ya29\.mock-/);
+    expect(sent?.status).toBe(200);
+    const remaining = Number(response.headers.get('x-ai-ratelimit-remaining-ai-proxy-vertex-ai'));
+    const next = await sdk.embeddings
+      .create({ model: 'ignored', input: 'again', encoding_format: 'float' })
+      .withResponse();
+    expect(next.data.data[0]?.embedding).toEqual(embeddingFor('again', 8));
+    expect(Number(next.response.headers.get('x-ai-ratelimit-remaining-ai-proxy-vertex-ai'))).toBe(
+      remaining - 7,
     );
   });
 });

@@ -13,7 +13,8 @@ export type ProtocolName =
   | 'anthropic-messages'
   | 'passthrough'
   | 'bedrock-converse'
-  | 'gemini-generate-content';
+  | 'gemini-generate-content'
+  | 'vertex-predict';
 
 /** `auth`: credentials sent to the provider. */
 export interface AiAuthLike {

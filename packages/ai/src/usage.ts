@@ -41,6 +41,7 @@ const PROMPT_FIELDS: Record<ProtocolName, readonly string[]> = {
   'openai-embeddings': ['input'],
   'bedrock-converse': ['system', 'messages'],
   'gemini-generate-content': ['systemInstruction', 'contents'],
+  'vertex-predict': ['instances'],
   passthrough: ['system', 'instructions', 'messages', 'input', 'prompt'],
 };
 

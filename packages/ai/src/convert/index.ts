@@ -10,6 +10,7 @@ import { openaiChatToAnthropicMessages } from './openai-chat-to-anthropic-messag
 import { openaiChatToBedrockConverse } from './openai-chat-to-bedrock-converse';
 import { openaiChatToGeminiGenerateContent } from './openai-chat-to-gemini-generate-content';
 import { openaiChatToOpenaiResponses } from './openai-chat-to-openai-responses';
+import { openaiEmbeddingsToVertexPredict } from './openai-embeddings-to-vertex-predict';
 import { openaiResponsesToOpenaiChat } from './openai-responses-to-openai-chat';
 import { chainConverters } from './chain';
 import type { ProtocolConverter } from './types';
@@ -37,6 +38,7 @@ const CONVERTERS: readonly ProtocolConverter[] = [
   anthropicMessagesToBedrockConverse,
   openaiChatToGeminiGenerateContent,
   anthropicMessagesToGeminiGenerateContent,
+  openaiEmbeddingsToVertexPredict,
   // The Responses API reaches every provider that OpenAI chat reaches, through chat.
   chainConverters(openaiResponsesToOpenaiChat, openaiChatToAnthropicMessages),
   chainConverters(openaiResponsesToOpenaiChat, openaiChatToBedrockConverse),

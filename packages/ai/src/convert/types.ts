@@ -36,6 +36,8 @@ export interface ClientEvent {
 export interface ConvertContext {
   /** The model requested upstream (`llm_model`), used when the response names none. */
   model?: string;
+  /** The client's body, for answers shaped by what it asked (OpenAI's `encoding_format`). */
+  clientBody?: JsonObject;
 }
 
 /**

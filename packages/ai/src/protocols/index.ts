@@ -8,6 +8,7 @@ import { isPlainObject } from '../json';
 import { anthropicMessages } from './anthropic-messages';
 import { bedrockConverse } from './bedrock-converse';
 import { geminiGenerateContent } from './gemini-generate-content';
+import { vertexPredict } from './vertex-predict';
 import { openaiChat } from './openai-chat';
 import { openaiEmbeddings } from './openai-embeddings';
 import { openaiResponses } from './openai-responses';
@@ -40,7 +41,7 @@ const DETECTION_ORDER: readonly ProtocolModule[] = [
 ];
 
 /** Target-only protocols (reached by conversion, never detected), as in APISIX 3.18. */
-const TARGET_ONLY: readonly ProtocolModule[] = [geminiGenerateContent];
+const TARGET_ONLY: readonly ProtocolModule[] = [geminiGenerateContent, vertexPredict];
 
 const BY_NAME = new Map<string, ProtocolModule>(
   [...DETECTION_ORDER, ...TARGET_ONLY].map((m) => [m.name, m]),

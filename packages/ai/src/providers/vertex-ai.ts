@@ -43,7 +43,8 @@ export const vertexAi = defineProvider({
     'openai-chat': {
       path: '/v1beta1/projects/{project_id}/locations/{region}/endpoints/openapi/chat/completions',
     },
-    'openai-embeddings': {
+    // OpenAI embeddings clients are converted to it (convert/openai-embeddings-to-vertex-predict).
+    'vertex-predict': {
       path: '/v1/projects/{project_id}/locations/{region}/publishers/google/models/{model}:predict',
     },
     'gemini-generate-content': {
@@ -57,7 +58,7 @@ export const vertexAi = defineProvider({
     const region = providerConf?.region;
     if (!project || !region) return undefined;
     if (protocol === 'openai-chat') return vertexAiChatPath(project, region);
-    if (protocol === 'openai-embeddings' && model) {
+    if (protocol === 'vertex-predict' && model) {
       return `/v1/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(region)}/publishers/google/models/${encodeURIComponent(model)}:predict`;
     }
     if (protocol === 'gemini-generate-content') {

@@ -56,7 +56,8 @@ export interface Protocol {
     | 'openai-responses'
     | 'anthropic-messages'
     | 'bedrock-converse'
-    | 'gemini-generate-content';
+    | 'gemini-generate-content'
+    | 'vertex-predict';
   /** Whether a POST to `path` is for this protocol. */
   matches: (path: string) => boolean;
   /** Why `body` is not a valid request (answered with 400), or undefined. */

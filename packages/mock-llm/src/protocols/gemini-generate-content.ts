@@ -18,6 +18,7 @@ import {
   sseReply,
   type Protocol,
   type ProtocolRequest,
+  type Refusal,
   type Reply,
   type SseEvent,
 } from './common';
@@ -113,7 +114,8 @@ function complete(req: ProtocolRequest): Reply {
 }
 
 /** Google's `status` for an HTTP status. */
-function googleStatus(status: number): string {
+/** Google's `error.status` for an HTTP status. */
+export function googleStatus(status: number): string {
   if (status === 400) return 'INVALID_ARGUMENT';
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 403) return 'PERMISSION_DENIED';
@@ -132,8 +134,12 @@ export const geminiGenerateContent: Protocol = {
       ? undefined
       : { message: '* GenerateContentRequest.contents: contents is not specified' },
   reply: (req) => (req.path?.endsWith(':streamGenerateContent') ? streamReply(req) : complete(req)),
-  errorBody: (status, refusal) =>
-    JSON.stringify({
-      error: { code: status, message: refusal.message, status: googleStatus(status) },
-    }),
+  errorBody: googleErrorBody,
 };
+
+/** Google's error body: `{"error": {code, message, status}}`. */
+export function googleErrorBody(status: number, refusal: Refusal): string {
+  return JSON.stringify({
+    error: { code: status, message: refusal.message, status: googleStatus(status) },
+  });
+}

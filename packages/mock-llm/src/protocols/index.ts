@@ -9,6 +9,7 @@ import { geminiGenerateContent } from './gemini-generate-content';
 import { openAiChat } from './openai-chat';
 import { openAiEmbeddings } from './openai-embeddings';
 import { openAiResponses } from './openai-responses';
+import { vertexPredict } from './vertex-predict';
 
 export type { Protocol, ProtocolRequest, Refusal, Reply, SseEvent } from './common';
 export { malformedReply, openAiErrorBody } from './common';
@@ -23,6 +24,7 @@ export const PROTOCOLS: readonly Protocol[] = [
   openAiEmbeddings,
   bedrockConverse,
   geminiGenerateContent,
+  vertexPredict,
 ];
 
 /** The protocol a `POST` to `path` speaks, if any. */

@@ -76,7 +76,10 @@ async function relayBody(
   let contentType = contentTypeOf(upstream.headers);
   const converter = conversionOf(ctx);
   if (converter) {
-    const converted = convertResponseBody(converter, status, body, { model: ai?.model });
+    const converted = convertResponseBody(converter, status, body, {
+      model: ai?.model,
+      clientBody: ai?.body,
+    });
     if (converted.body !== body) contentType = 'application/json';
     status = converted.status;
     body = converted.body;
