@@ -266,6 +266,45 @@ describe('(1) a stream the client aborts is charged what was delivered', () => {
     expectWithin10Percent(await settledCharge(r, true), deltas);
   });
 
+  it('anthropic-messages converted to an OpenAI-compatible instance (cut by the LLM, then aborted)', async () => {
+    const r = await route('openai');
+    // Cut upstream: the converted stream ends with Anthropic's error event, the SDK throws.
+    const cut = claude(r.prefix).messages.stream(
+      { model: 'claude-x', max_tokens: 1024, messages: MESSAGES },
+      { headers: { 'X-Mock-Cut-After-Events': String(CUT_AFTER) } },
+    );
+    let cutDeltas = 0;
+    await expect(
+      (async () => {
+        for await (const event of cut) {
+          if (event.type === 'content_block_delta') cutDeltas += 1;
+        }
+      })(),
+    ).rejects.toBeInstanceOf(AnthropicApiError);
+    expectWithin10Percent(await settledCharge(r, true), cutDeltas);
+    const before = await charged(r, true);
+    const stream = await claude(r.prefix).messages.create({
+      model: 'claude-x',
+      max_tokens: 1024,
+      messages: MESSAGES,
+      stream: true,
+    });
+    let deltas = 0;
+    for await (const event of stream) {
+      if (event.type === 'content_block_delta') deltas += 1;
+      if (deltas === ABORT_AFTER) break; // aborts the request
+    }
+    const after = await waitFor(
+      `the aborted stream's charge on ${r.prefix}`,
+      async () => {
+        const n = await charged(r, true);
+        return n > before ? n : undefined;
+      },
+      10_000,
+    );
+    expectWithin10Percent(after - before, deltas);
+  });
+
   it('openai-chat', async () => {
     const r = await route('openai');
     const stream = await openai(r.prefix).chat.completions.create({
