@@ -12,9 +12,8 @@
  *   would in a terminal of its own; the next block starts once the node has written
  *   `.tollgate/tollgate.pid` (every listener open). A node still running from an earlier `server`
  *   block is stopped first with `tollgate quit`, as the user would press Ctrl-C;
- * - `npm test` (the CI command, which runs this test) and the README's Development block (the
- *   commands `npm test` itself runs: install, build, check, the unit tier) are not run here;
- *   their text is pinned below so a change to them is seen.
+ * - `npm test` (the CI command, which runs this very test) is not run here; its line is pinned
+ *   below so a change to it is seen.
  * At the end the node is stopped with `tollgate quit`, the terminal's process group (mocks left
  * in the background, the node's workers) is killed, and no port the documents use is left open.
  * The ports are the documents' own fixed loopback ports (9080, 9180, 9090, 9091, 9443, 16724,
@@ -36,8 +35,7 @@ const TEST_LINE = 'npm test      # install what is missing';
 
 type Step =
   | { kind: 'terminal'; expect: (string | RegExp)[] }
-  | { kind: 'server'; env?: Record<string, string> }
-  | { kind: 'not-run'; why: string };
+  | { kind: 'server'; env?: Record<string, string> };
 
 interface Block {
   text: string;
@@ -65,30 +63,14 @@ function streamedText(output: string): string {
 const etcdPrefix = uniquePrefix('docs-commands');
 
 function readmeSteps(blocks: string[]): Block[] {
-  expect(blocks).toHaveLength(6);
-  const [start, quick, plain, observe, etcd, development] = blocks as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  expect(blocks).toHaveLength(5);
+  const [start, quick, plain, observe, etcd] = blocks as [string, string, string, string, string];
   // Block 1: `npm start` runs; `npm test` is the CI command that runs this very test.
   const lines = start.split('\n');
   expect(lines).toHaveLength(3);
   expect(lines[0]?.startsWith(START_LINE)).toBe(true);
   expect(lines[1]?.startsWith(TEST_LINE)).toBe(true);
   expect(lines[2]).toBe('');
-  expect(development).toBe(
-    [
-      'pnpm install          # after `npm i -g pnpm@12.4.2`',
-      'pnpm build            # tsc -b',
-      'pnpm check            # schema drift, lint, format, typecheck',
-      'pnpm test:unit        # unit tier; test:int and test:e2e start their own etcd and Redis',
-      '',
-    ].join('\n'),
-  );
   expect(etcd.split('\n')[0]).toBe('npm start -- -c deploy/conf/config.example.yaml');
   return [
     { text: `${lines[0] ?? ''}\n`, step: { kind: 'server' } },
@@ -135,7 +117,6 @@ function readmeSteps(blocks: string[]): Block[] {
         env: { TOLLGATE_ETCD_HOST: testEtcdEndpoint(), TOLLGATE_ETCD_PREFIX: etcdPrefix },
       },
     },
-    { text: development, step: { kind: 'not-run', why: 'part of npm test (CI)' } },
   ];
 }
 
@@ -225,7 +206,7 @@ function driver(blocks: Block[], blockDir: string): string {
       // `( … & )`: not a job of this terminal, so the blocks' `kill %1` names their own jobs.
       out.push(`( ${env}bash -euo pipefail '${file}' >'${log}' 2>&1 & )`);
       out.push(`wait_node '${log}'`);
-    } else if (step.kind === 'terminal') {
+    } else {
       out.push(`source '${file}'`);
     }
     out.push(`echo '@@block ${i + 1} done@@'`);
