@@ -23,7 +23,7 @@ import {
 } from './bedrock-util';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
-import { anthropicErrorType, errorParts, parseObject } from './util';
+import { anthropicError, anthropicEvent as event, parseObject } from './util';
 
 function imageBlock(block: JsonObject): JsonObject {
   const source = asObject(block.source);
@@ -191,11 +191,6 @@ function response(json: JsonObject, ctx: ConvertContext): JsonObject {
   };
 }
 
-function error(json: JsonObject | undefined, status: number, text: string): JsonObject {
-  const { message } = errorParts(json, text);
-  return { type: 'error', error: { type: anthropicErrorType(status), message } };
-}
-
 function createStreamConverter(ctx: ConvertContext): StreamConverter {
   const id = `msg_${randomUUID().replaceAll('-', '')}`;
   const model = ctx.model ?? '';
@@ -206,10 +201,6 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
   let stopReason: string | undefined;
   let done = false;
 
-  const event = (type: string, body: JsonObject): ClientEvent => ({
-    event: type,
-    data: JSON.stringify({ type, ...body }),
-  });
   const start = (): ClientEvent[] => {
     if (started) return [];
     started = true;
@@ -351,7 +342,7 @@ export const anthropicMessagesToBedrockConverse: ProtocolConverter = {
   to: 'bedrock-converse',
   request,
   response,
-  error,
+  error: anthropicError,
   headers(headers) {
     // SigV4 signs the request: the client's key and Anthropic headers do not go to AWS.
     delete headers.authorization;

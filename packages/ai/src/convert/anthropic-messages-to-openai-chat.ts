@@ -10,7 +10,8 @@ import { asObject, isPlainObject, type JsonObject } from '../json';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
 import {
-  anthropicErrorType,
+  anthropicError,
+  anthropicEvent as event,
   anthropicStopReason,
   anthropicUsageFromOpenai,
   errorParts,
@@ -201,16 +202,6 @@ function response(json: JsonObject, ctx: ConvertContext): JsonObject {
   };
 }
 
-function error(json: JsonObject | undefined, status: number, text: string): JsonObject {
-  const { message } = errorParts(json, text);
-  return { type: 'error', error: { type: anthropicErrorType(status), message } };
-}
-
-const event = (type: string, payload: JsonObject): ClientEvent => ({
-  event: type,
-  data: JSON.stringify({ type, ...payload }),
-});
-
 type OpenBlock = { kind: 'text' | 'thinking' } | { kind: 'tool'; call: number };
 
 function createStreamConverter(ctx: ConvertContext): StreamConverter {
@@ -351,6 +342,6 @@ export const anthropicMessagesToOpenaiChat: ProtocolConverter = {
   to: 'openai-chat',
   request,
   response,
-  error,
+  error: anthropicError,
   createStreamConverter,
 };

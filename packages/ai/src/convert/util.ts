@@ -3,6 +3,7 @@
  * Mappings shared by the Anthropic ↔ OpenAI converters: stop reasons, usage, images, errors.
  */
 import { asNumber, asObject, type JsonObject } from '../json';
+import type { ClientEvent } from './types';
 
 /** OpenAI `finish_reason` → Anthropic `stop_reason` (APISIX's table). */
 const TO_ANTHROPIC_STOP: Readonly<Record<string, string>> = {
@@ -96,7 +97,7 @@ export function openaiImage(block: JsonObject): JsonObject | undefined {
 }
 
 /** Anthropic's error `type` for an HTTP status. */
-export function anthropicErrorType(status: number): string {
+function anthropicErrorType(status: number): string {
   if (status === 400) return 'invalid_request_error';
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
@@ -122,6 +123,22 @@ export function errorParts(
   if (typeof json?.message === 'string') return { message: json.message };
   return { message: text };
 }
+
+/** An upstream error body (either shape) as Anthropic's `{"type":"error","error":{...}}`. */
+export function anthropicError(
+  json: JsonObject | undefined,
+  status: number,
+  text: string,
+): JsonObject {
+  const { message } = errorParts(json, text);
+  return { type: 'error', error: { type: anthropicErrorType(status), message } };
+}
+
+/** An Anthropic stream event: the `event:` line and the payload's `type` are both `type`. */
+export const anthropicEvent = (type: string, payload: JsonObject): ClientEvent => ({
+  event: type,
+  data: JSON.stringify({ type, ...payload }),
+});
 
 /** Parse a JSON object, or undefined. */
 export function parseObject(text: string): JsonObject | undefined {
