@@ -211,39 +211,67 @@ export function createAwsEventStreamParser(
   opts: { maxMessageBytes?: number } = {},
 ): AwsEventStreamParser {
   const maxBytes = opts.maxMessageBytes ?? EVENTSTREAM_MAX_MESSAGE_BYTES;
-  let carry: Buffer = Buffer.alloc(0);
+  // The bytes of an incomplete message, copied so the caller's chunks (often pooled buffers) are
+  // not retained; joined once the message is complete, so a large message split into many
+  // chunks is copied once, not once per chunk.
+  let parts: Buffer[] = [];
+  let held = 0;
+  /** Bytes to hold before decoding is worth trying: the message length once its prelude is in. */
+  let needed = 0;
   let broken = false;
+  /** The stream is unusable: drop what is held, ignore further input, and return `err`. */
+  const breakOn = (err: unknown): unknown => {
+    broken = true;
+    parts = [];
+    held = 0;
+    return err;
+  };
   return {
     push(chunk) {
       if (broken) return;
-      let buf = carry.length === 0 ? Buffer.from(chunk) : Buffer.concat([carry, chunk]);
+      const bytes = Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (held + bytes.length < needed) {
+        parts.push(Buffer.from(bytes));
+        held += bytes.length;
+        return;
+      }
+      let buf = held === 0 ? bytes : Buffer.concat([...parts, bytes], held + bytes.length);
+      parts = [];
+      held = 0;
+      needed = 0;
       while (buf.length >= 4) {
         const total = buf.readUInt32BE(0);
         if (total < MIN_MESSAGE_BYTES || total > maxBytes) {
-          broken = true;
-          carry = Buffer.alloc(0);
-          throw new EventStreamFramingError(`message length ${total}`);
+          throw breakOn(new EventStreamFramingError(`message length ${total}`));
         }
-        if (buf.length < total) break;
+        if (buf.length < total) {
+          needed = total;
+          break;
+        }
         let message: EventStreamMessage;
         try {
           message = decodeEventStreamMessage(buf.subarray(0, total));
         } catch (err) {
-          broken = true;
-          carry = Buffer.alloc(0);
-          throw err;
+          throw breakOn(err);
         }
         buf = buf.subarray(total);
         onEvent(eventStreamMessageToEvent(message));
       }
-      // Copy the remainder so the caller's chunk (often a pooled buffer) is not retained.
-      carry = Buffer.from(buf);
+      if (buf.length > 0) {
+        parts.push(Buffer.from(buf));
+        held = buf.length;
+        needed ||= 4;
+      }
     },
     end() {
-      carry = Buffer.alloc(0);
+      parts = [];
+      held = 0;
+      needed = 0;
     },
     get pending() {
-      return carry.length;
+      return held;
     },
   };
 }
