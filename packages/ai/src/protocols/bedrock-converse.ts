@@ -6,10 +6,10 @@
  * `:event-type` (`contentBlockDelta`, `messageStop`, `metadata`, ...) for this module's stream
  * reader.
  */
-import { asNumber, asObject } from '../json';
+import { asNumber, asObject, type JsonObject } from '../json';
 import type { SseEvent } from '../sse';
 import type { ProtocolModule, StreamEventResult, StreamReader } from './types';
-import { joinText } from './util';
+import { joinText, parseEventData } from './util';
 
 /** The bedrock-converse protocol module. */
 export const bedrockConverse: ProtocolModule = {
@@ -36,7 +36,7 @@ export const bedrockConverse: ProtocolModule = {
   createStreamReader: createConverseStreamReader,
 };
 
-function usageOf(raw: Record<string, unknown>) {
+function usageOf(raw: JsonObject) {
   const prompt = asNumber(raw.inputTokens) ?? 0;
   const completion = asNumber(raw.outputTokens) ?? 0;
   return {
@@ -54,12 +54,7 @@ function usageOf(raw: Record<string, unknown>) {
 function createConverseStreamReader(): StreamReader {
   return {
     onEvent(ev: SseEvent): StreamEventResult {
-      let payload: Record<string, unknown> | undefined;
-      try {
-        payload = asObject(JSON.parse(ev.data) as unknown);
-      } catch {
-        return {};
-      }
+      const payload = parseEventData(ev.data);
       if (!payload) return {};
       switch (ev.event) {
         case 'contentBlockDelta': {
