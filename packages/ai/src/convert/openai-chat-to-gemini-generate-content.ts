@@ -251,13 +251,11 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
       const { error } = openaiErrorFromGemini(payload, 500, 'upstream error');
       return [{ data: JSON.stringify({ error }) }];
     }
-    if (!started) {
-      if (typeof payload.responseId === 'string') id = payload.responseId;
-      if (typeof payload.modelVersion === 'string') model = payload.modelVersion;
-    }
     const out: ClientEvent[] = [];
     if (!started) {
       started = true;
+      if (typeof payload.responseId === 'string') id = payload.responseId;
+      if (typeof payload.modelVersion === 'string') model = payload.modelVersion;
       out.push(chunk({ role: 'assistant', content: '' }));
     }
     const meta = asObject(payload.usageMetadata);
@@ -265,7 +263,8 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
     const candidate = firstCandidate(payload);
     const { text, reasoning, calls } = readParts(candidate);
     if (reasoning.length > 0) out.push(chunk({ reasoning_content: reasoning.join('') }));
-    if (text.length > 0 && text.join('') !== '') out.push(chunk({ content: text.join('') }));
+    const content = text.join('');
+    if (content !== '') out.push(chunk({ content }));
     // Gemini sends each function call whole, in one event: one tool_calls chunk per call.
     for (const call of calls) {
       calledTools = true;
