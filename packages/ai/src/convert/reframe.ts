@@ -6,6 +6,7 @@
 import { createSseParser } from '../sse';
 import type { ClientEvent, ConvertContext, ProtocolConverter, UpstreamEvent } from './types';
 import { formatClientEvents } from './types';
+import { parseObject } from './util';
 
 /** A converting stream: feed upstream chunks, write what comes back. */
 export interface StreamReframer {
@@ -73,15 +74,7 @@ export function convertResponseBody(
   ctx: ConvertContext,
 ): { status: number; body: Buffer } {
   const text = body.toString('utf8');
-  let obj: Record<string, unknown> | undefined;
-  try {
-    const json: unknown = JSON.parse(text);
-    if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
-      obj = json as Record<string, unknown>;
-    }
-  } catch {
-    obj = undefined;
-  }
+  const obj = parseObject(text);
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
   if (status >= 400) return { status, body: encode(converter.error(obj, status, text)) };
   if (!obj) return { status, body };
