@@ -39,6 +39,8 @@ export const GCP_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 const DEFAULT_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 const ASSERTION_LIFETIME_S = 3600;
 const DEFAULT_EXPIRE_EARLY_S = 60;
+/** A token endpoint's answer larger than this is not parsed (treated as no JSON). */
+const MAX_TOKEN_ANSWER_BYTES = 64 * 1024;
 
 /** Performs the token exchange: POSTs the form to `tokenUri`, returns status and JSON body. */
 export type TokenExchange = (
@@ -117,10 +119,19 @@ export const httpTokenExchange: TokenExchange = async (tokenUri, form, signal) =
     headersTimeout: 10_000,
     bodyTimeout: 10_000,
   });
-  const text = await res.body.text();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_TOKEN_ANSWER_BYTES) {
+      res.body.destroy();
+      return { status: res.statusCode, body: undefined };
+    }
+    chunks.push(chunk as Buffer);
+  }
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
   } catch {
     body = undefined;
   }
