@@ -160,6 +160,8 @@ export interface GcpTokenCacheOptions {
 export class GcpTokenCache {
   private readonly tokens = new Map<string, CachedToken>();
   private readonly inFlight = new Map<string, Promise<CachedToken>>();
+  /** The cache key last computed for a conf object, so a request does not hash the JSON again. */
+  private readonly keys = new WeakMap<GcpAuthConf, { json: string; conf: string; key: string }>();
   private readonly exchange: TokenExchange;
   private readonly now: () => number;
   /** Token exchanges started (for tests and metrics). */
@@ -174,9 +176,7 @@ export class GcpTokenCache {
   async token(conf: GcpAuthConf, signal?: AbortSignal): Promise<string> {
     const json = conf.service_account_json;
     if (!json) throw new ProviderAuthError('missing gcp service_account_json');
-    const key = createHash('sha256')
-      .update(`${json}\0${conf.max_ttl ?? ''}\0${conf.expire_early_secs ?? ''}`)
-      .digest('hex');
+    const key = this.keyOf(conf, json);
     const cached = this.tokens.get(key);
     if (cached && this.now() < cached.refreshAt) return cached.token;
     let pending = this.inFlight.get(key);
@@ -188,6 +188,15 @@ export class GcpTokenCache {
     const fresh = await (signal ? raceAbort(pending, signal) : pending);
     this.tokens.set(key, fresh);
     return fresh.token;
+  }
+
+  private keyOf(conf: GcpAuthConf, json: string): string {
+    const rest = `${conf.max_ttl ?? ''}\0${conf.expire_early_secs ?? ''}`;
+    const known = this.keys.get(conf);
+    if (known && known.json === json && known.conf === rest) return known.key;
+    const key = createHash('sha256').update(`${json}\0${rest}`).digest('hex');
+    this.keys.set(conf, { json, conf: rest, key });
+    return key;
   }
 
   /** Forget every cached token. */
