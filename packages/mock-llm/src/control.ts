@@ -13,6 +13,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BehaviourError, mergeBehaviour, parseBehaviour } from './behaviour';
 import { parseCapacity } from './capacity-settings';
+import { readText } from './exchange';
 import { applyCapacity, capacityReport, type MockState } from './state';
 
 function json(res: ServerResponse, status: number, payload: unknown): void {
@@ -25,9 +26,8 @@ function json(res: ServerResponse, status: number, payload: unknown): void {
 }
 
 async function readJson(req: IncomingMessage, what = 'behaviour'): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readText(req);
+  if (text === undefined) throw new BehaviourError(`invalid ${what}: body too large`);
   try {
     return text.trim() === '' ? {} : (JSON.parse(text) as unknown);
   } catch {

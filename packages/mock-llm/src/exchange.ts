@@ -5,6 +5,33 @@
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
+/**
+ * Largest request body the mock keeps, in bytes: far above any prompt a test sends, low enough
+ * that a runaway upload cannot exhaust the test process's memory. A larger body is answered 413.
+ */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The body of `req` as text (what arrived so far if the upload is aborted), or undefined when it
+ * is over `limit` bytes: the rest is read and discarded, so the request can still be answered.
+ */
+export async function readText(
+  req: IncomingMessage,
+  limit = MAX_BODY_BYTES,
+): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size <= limit) chunks.push(chunk as Buffer);
+    }
+  } catch {
+    // Aborted upload: the caller sees the connection closed and gives up.
+  }
+  return size > limit ? undefined : Buffer.concat(chunks).toString('utf8');
+}
+
 /** How the exchange ended. */
 export interface ExchangeEnd {
   /** The client went away before the response was complete. */
@@ -37,15 +64,12 @@ export class Exchange {
     });
   }
 
-  /** The request body as text; what arrived so far if the client goes away. */
-  async readBody(): Promise<string> {
-    const chunks: Buffer[] = [];
-    try {
-      for await (const chunk of this.req) chunks.push(chunk as Buffer);
-    } catch {
-      // Aborted upload: `closed` tells the caller to give up.
-    }
-    return Buffer.concat(chunks).toString('utf8');
+  /**
+   * The request body as text, undefined when over MAX_BODY_BYTES; what arrived so far if the
+   * client goes away (`closed` tells the caller to give up).
+   */
+  readBody(): Promise<string | undefined> {
+    return readText(this.req);
   }
 
   /** Resolves after `ms`, or as soon as the exchange closes. */

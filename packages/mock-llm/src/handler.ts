@@ -16,7 +16,7 @@ import { verifySigV4 } from './cloud/sigv4';
 import { BehaviourError, mergeBehaviour, parseBehaviourHeaders } from './behaviour';
 import { requestedTokens } from './capacity-settings';
 import { handleControl } from './control';
-import { Exchange } from './exchange';
+import { Exchange, MAX_BODY_BYTES } from './exchange';
 import {
   FIXTURE_HEADER,
   FIXTURE_STATUS_HEADER,
@@ -281,7 +281,11 @@ async function handleRecorded(
     state.live.delete(ex);
   });
   state.live.add(ex);
-  rec.body = await ex.readBody();
+  const body = await ex.readBody();
+  if (body === undefined) {
+    return ex.send(413, { 'content-type': TEXT }, `request body over ${MAX_BODY_BYTES} bytes`);
+  }
+  rec.body = body;
   rec.json = parseJson(rec.body);
   if (ex.closed) return;
   let b: Behaviour;

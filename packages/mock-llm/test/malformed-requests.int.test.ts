@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { startMockLlm, type MockLlm } from '../src';
+import { MAX_BODY_BYTES } from '../src/exchange';
 import { send, type Answer } from './client';
 
 jest.setTimeout(60_000);
@@ -116,6 +117,19 @@ describe('malformed request bodies', () => {
     expect((await post(CHAT, deep)).status).toBe(400);
     const listed = await send(`${llm.url}/__mock/requests`);
     expect(listed.status).toBe(200);
+  });
+
+  it('answers a body over MAX_BODY_BYTES with 413, without keeping it, and goes on serving', async () => {
+    const big = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }] }).padEnd(
+      MAX_BODY_BYTES + 1,
+      ' ',
+    );
+    llm.clear();
+    const answer = await post(CHAT, big);
+    expect(answer.status).toBe(413);
+    expect(answer.body).toBe(`request body over ${MAX_BODY_BYTES} bytes`);
+    expect(llm.requests.map((r) => r.body)).toEqual(['']);
+    expect((await post(CHAT, VALID[CHAT])).status).toBe(200);
   });
 
   it("answers any JSON in any field with a 200 or a 400 in the provider's shape", async () => {
