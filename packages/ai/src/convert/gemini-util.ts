@@ -4,6 +4,7 @@
  * usage, errors, images and tool-parameter schemas.
  */
 import { asNumber, asObject, setOwn, type JsonObject } from '../json';
+import { imageUrlOf, parseDataUrl } from './util';
 
 /** Gemini `finishReason` → OpenAI `finish_reason` (Google's OpenAI-compatible endpoint's table). */
 const TO_OPENAI_FINISH: Readonly<Record<string, string>> = {
@@ -79,11 +80,10 @@ export function openaiErrorFromGemini(
 
 /** An OpenAI `image_url` part → a Gemini part (`inlineData` for a data URL, else `fileData`). */
 export function geminiImagePart(part: JsonObject): JsonObject | undefined {
-  const ref = part.image_url;
-  const url = typeof ref === 'string' ? ref : asObject(ref)?.url;
-  if (typeof url !== 'string' || url === '') return undefined;
-  const m = /^data:([^;,]+);base64,(.+)$/s.exec(url);
-  if (m) return { inlineData: { mimeType: m[1], data: m[2] } };
+  const url = imageUrlOf(part);
+  if (url === undefined || url === '') return undefined;
+  const inline = parseDataUrl(url);
+  if (inline) return { inlineData: { mimeType: inline.mediaType, data: inline.data } };
   return { fileData: { mimeType: mimeOf(url), fileUri: url } };
 }
 

@@ -21,7 +21,14 @@ import {
 } from './bedrock-util';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
-import { errorParts, openaiText, openaiUsageFromAnthropic, parseObject } from './util';
+import {
+  errorParts,
+  imageUrlOf,
+  openaiText,
+  openaiUsageFromAnthropic,
+  parseDataUrl,
+  parseObject,
+} from './util';
 
 /** OpenAI content (string or parts) → Converse content blocks. */
 function contentBlocks(content: unknown): JsonObject[] {
@@ -35,12 +42,11 @@ function contentBlocks(content: unknown): JsonObject[] {
     if ((part.type === 'text' || part.type === undefined) && typeof part.text === 'string') {
       if (part.text !== '') blocks.push({ text: part.text });
     } else if (part.type === 'image_url') {
-      const ref = part.image_url;
-      const url = typeof ref === 'string' ? ref : asObject(ref)?.url;
-      if (typeof url !== 'string') continue;
-      const m = /^data:([^;,]+);base64,(.+)$/s.exec(url);
-      if (!m) imageUrlUnsupported();
-      blocks.push(bedrockImage(m[1] as string, m[2] as string));
+      const url = imageUrlOf(part);
+      if (url === undefined) continue;
+      const inline = parseDataUrl(url);
+      if (!inline) imageUrlUnsupported();
+      blocks.push(bedrockImage(inline.mediaType, inline.data));
     }
   }
   return blocks;

@@ -9,7 +9,7 @@
 import { asNumber, asObject, type JsonObject } from '../json';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
-import { errorParts, typedEvent } from './util';
+import { errorParts, imageUrlOf, typedEvent } from './util';
 
 const COPIED = ['model', 'temperature', 'top_p', 'stream', 'parallel_tool_calls', 'user'] as const;
 
@@ -23,10 +23,9 @@ function inputContent(content: unknown, role: string): string | JsonObject[] {
     if (part?.type === 'text' && typeof part.text === 'string') {
       parts.push({ type: textType, text: part.text });
     } else if (part?.type === 'image_url') {
-      const ref = part.image_url;
-      const url = typeof ref === 'string' ? ref : asObject(ref)?.url;
-      const detail = asObject(ref)?.detail;
-      if (typeof url === 'string') {
+      const url = imageUrlOf(part);
+      const detail = asObject(part.image_url)?.detail;
+      if (url !== undefined) {
         parts.push({ type: 'input_image', image_url: url, detail: detail ?? 'auto' });
       }
     }

@@ -73,13 +73,32 @@ export function openaiUsageFromAnthropic(usage: JsonObject): JsonObject {
   return out;
 }
 
-/** An Anthropic image block from an OpenAI `image_url` part (data URL → base64 source). */
-export function anthropicImage(part: JsonObject): JsonObject | undefined {
+/** The URL of an OpenAI `image_url` part (`"image_url": url` or `{"url": url}`), or undefined. */
+export function imageUrlOf(part: JsonObject): string | undefined {
   const ref = part.image_url;
   const url = typeof ref === 'string' ? ref : asObject(ref)?.url;
-  if (typeof url !== 'string' || url === '') return undefined;
-  const m = /^data:([^;,]+);base64,(.+)$/s.exec(url);
-  if (m) return { type: 'image', source: { type: 'base64', media_type: m[1], data: m[2] } };
+  return typeof url === 'string' ? url : undefined;
+}
+
+const DATA_URL = /^data:([^;,]+);base64,(.+)$/s;
+
+/** The media type and base64 data of a `data:…;base64,` URL, or undefined. */
+export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
+  const m = DATA_URL.exec(url);
+  return m ? { mediaType: m[1] as string, data: m[2] as string } : undefined;
+}
+
+/** An Anthropic image block from an OpenAI `image_url` part (data URL → base64 source). */
+export function anthropicImage(part: JsonObject): JsonObject | undefined {
+  const url = imageUrlOf(part);
+  if (url === undefined || url === '') return undefined;
+  const inline = parseDataUrl(url);
+  if (inline) {
+    return {
+      type: 'image',
+      source: { type: 'base64', media_type: inline.mediaType, data: inline.data },
+    };
+  }
   return { type: 'image', source: { type: 'url', url } };
 }
 
