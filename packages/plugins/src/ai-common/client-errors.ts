@@ -31,15 +31,21 @@ interface ClientErrorState {
   shaped: boolean;
   /** The plugin whose filters rewrite this response (one, when both AI plugins are present). */
   owner?: string;
-  /** True once the header filter decided to rewrite this response's body. */
-  rewriting: boolean;
   chunks: Buffer[];
   noted?: NotedError;
 }
 
+const newState = (): ClientErrorState => ({ shaped: false, chunks: [] });
+
 function stateOf(ctx: RequestContext): ClientErrorState {
-  return ctx.pluginState(STATE, () => ({ shaped: false, rewriting: false, chunks: [] }));
+  return ctx.pluginState(STATE, newState);
 }
+
+/**
+ * The responses the header filter decided to rewrite, so the body filter (on every chunk of every
+ * response of an AI route) finds the others with one lookup, allocating nothing.
+ */
+const rewriting = new WeakMap<RequestContext, ClientErrorState>();
 
 /**
  * The dialect of a request: Anthropic for the Messages API, OpenAI otherwise. Before the AI
@@ -245,15 +251,15 @@ export function clientErrorHeaderFilter(
   const state = stateOf(ctx);
   if (state.shaped || state.owner !== undefined || !isJsonOrEmpty(ctx)) return;
   state.owner = plugin;
-  state.rewriting = true;
+  rewriting.set(ctx, state);
   ctx.response.setHeader('content-length', undefined);
   ctx.response.setHeader('content-type', 'application/json');
 }
 
 /** Body filter of the AI plugins: hold the refusal's body, and send it rewritten at its end. */
 export function clientErrorBodyFilter(plugin: string, ctx: RequestContext, chunk: Buffer): Buffer {
-  const state = stateOf(ctx);
-  if (!state.rewriting || state.owner !== plugin) return chunk;
+  const state = rewriting.get(ctx);
+  if (state?.owner !== plugin) return chunk;
   if (chunk.length > 0) state.chunks.push(chunk);
   if (!ctx.response.ending) return Buffer.alloc(0);
   const body = Buffer.concat(state.chunks);
