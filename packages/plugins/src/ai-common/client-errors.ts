@@ -127,9 +127,7 @@ export function gatewayErrorBody(
   type = 'upstream_error',
 ): Buffer {
   const body =
-    dialect === 'anthropic'
-      ? { type: 'error', error: { type: anthropicType(status), message } }
-      : { error: { message, type } };
+    dialect === 'anthropic' ? errorFields(dialect, status, message) : { error: { message, type } };
   return Buffer.from(`${JSON.stringify(body)}\n`);
 }
 
