@@ -40,7 +40,6 @@ export class WorkerInstanceLoad implements InstanceLoadView {
   /** The other workers' cumulative sends, oldest first; the last entry is the latest. */
   private othersSent: OthersSnapshot[] = [];
   private readonly scrapes = new Map<string, ScrapedLoad>();
-  private changed = false;
   /** begin/end calls since the last report: what paces the reports (see worker-wiring). */
   private changesSinceReport = 0;
   private readonly picks = new WorkerPickStats();
@@ -57,7 +56,6 @@ export class WorkerInstanceLoad implements InstanceLoadView {
     counts.inFlight++;
     counts.sent++;
     counts.recent.record(this.now());
-    this.changed = true;
     this.changesSinceReport++;
   }
 
@@ -65,7 +63,6 @@ export class WorkerInstanceLoad implements InstanceLoadView {
     const counts = this.own.get(loadKey);
     if (!counts || counts.inFlight === 0) return;
     counts.inFlight--;
-    this.changed = true;
     this.changesSinceReport++;
   }
 
@@ -94,8 +91,7 @@ export class WorkerInstanceLoad implements InstanceLoadView {
 
   /** The report to send the primary, or undefined when nothing changed since the last one. */
   report(): LoadReport | undefined {
-    if (!this.changed) return undefined;
-    this.changed = false;
+    if (this.changesSinceReport === 0) return undefined;
     this.changesSinceReport = 0;
     const inFlight: CountPairs = [];
     const sent: CountPairs = [];
