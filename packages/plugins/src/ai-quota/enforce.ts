@@ -270,7 +270,7 @@ const tokenCount = (v: unknown): number | undefined =>
 function maxTokensOf(body: Record<string, unknown> | undefined): number | undefined {
   if (!body) return undefined;
   for (const field of MAX_TOKEN_FIELDS) {
-    const found = tokenCount(body[field]);
+    const found = tokenCount(ownValue(body, field));
     if (found !== undefined) return found;
   }
   const generation = body.generationConfig;
