@@ -6,11 +6,9 @@
  * them. Only `host`, `content-type` and the `x-amz-*` headers are signed: the forwarded client
  * headers may be rewritten by proxies on the way and must not break the signature.
  */
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { ProviderAuthError } from '../errors';
 import type { RequestSigner } from '../transport/http';
-import type { AwsCredentials } from '../transport/aws-sigv4';
+import { createSigV4, type AwsCredentials } from '../transport/aws-sigv4';
 
 /** `auth.aws` as configured (APISIX's field names). */
 export interface AwsAuthConf {
@@ -50,13 +48,7 @@ function queryObject(query: string): Record<string, string | string[]> {
  * await transport.send({ ...request, sign });
  */
 export function awsSigV4Signer(opts: AwsSignerOptions): RequestSigner {
-  const signer = new SignatureV4({
-    service: opts.service,
-    region: opts.region,
-    credentials: opts.credentials,
-    sha256: Hash.bind(null, 'sha256'),
-    applyChecksum: false,
-  });
+  const signer = createSigV4({ ...opts, applyChecksum: false });
   return async (req) => {
     const url = new URL(req.origin);
     const headers = Object.fromEntries(

@@ -28,6 +28,26 @@ export interface AwsJsonRequest {
 }
 
 /**
+ * The AWS SDK's SigV4 signer for `service` in `region` (SHA-256 from `@smithy/hash-node`); one per
+ * credentials, so its signing-key cache serves every request it signs.
+ */
+export function createSigV4(opts: {
+  service: string;
+  region: string;
+  credentials: AwsCredentials;
+  /** false: no `x-amz-content-sha256` header (the SDK adds it by default). */
+  applyChecksum?: boolean;
+}): SignatureV4 {
+  return new SignatureV4({
+    service: opts.service,
+    region: opts.region,
+    credentials: opts.credentials,
+    sha256: Hash.bind(null, 'sha256'),
+    ...(opts.applyChecksum === false ? { applyChecksum: false } : {}),
+  });
+}
+
+/**
  * The headers of a signed JSON 1.1 POST: `host`, `content-type`, `x-amz-target`, `x-amz-date`,
  * `authorization` (and `x-amz-security-token` with temporary credentials).
  *
@@ -38,12 +58,7 @@ export interface AwsJsonRequest {
  */
 export async function signAwsJsonRequest(request: AwsJsonRequest): Promise<Record<string, string>> {
   const { endpoint } = request;
-  const signer = new SignatureV4({
-    service: request.service,
-    region: request.region,
-    credentials: request.credentials,
-    sha256: Hash.bind(null, 'sha256'),
-  });
+  const signer = createSigV4(request);
   const signed = await signer.sign({
     method: 'POST',
     protocol: endpoint.protocol,
