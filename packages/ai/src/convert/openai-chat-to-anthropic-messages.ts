@@ -17,6 +17,7 @@ import {
   openaiUsageFromAnthropic,
   parseObject,
   typedEvent,
+  openaiStreamError,
 } from './util';
 
 /** Anthropic requires `max_tokens`; APISIX's default when the OpenAI client sends none. */
@@ -299,9 +300,7 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
       }
       case 'error': {
         const { message, type: kind } = errorParts(payload, 'upstream error');
-        return [
-          { data: JSON.stringify({ error: { message, type: kind ?? 'api_error', code: null } }) },
-        ];
+        return [openaiStreamError(message, kind)];
       }
       default:
         return [];

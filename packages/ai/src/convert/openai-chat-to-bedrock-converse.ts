@@ -28,6 +28,7 @@ import {
   openaiUsageFromAnthropic,
   parseDataUrl,
   parseObject,
+  openaiStreamError,
 } from './util';
 
 /** OpenAI content (string or parts) → Converse content blocks. */
@@ -260,7 +261,7 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
         if (type.startsWith('exception:')) {
           done = true;
           const message = bedrockExceptionMessage(type, payload);
-          return [{ data: JSON.stringify({ error: { message, type: 'api_error', code: null } }) }];
+          return [openaiStreamError(message)];
         }
         return [];
     }

@@ -9,7 +9,7 @@
 import { asNumber, asObject, type JsonObject } from '../json';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
-import { errorParts, imageUrlOf, typedEvent } from './util';
+import { errorParts, imageUrlOf, openaiStreamError, typedEvent } from './util';
 
 const COPIED = ['model', 'temperature', 'top_p', 'stream', 'parallel_tool_calls', 'user'] as const;
 
@@ -236,7 +236,7 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
         done = true;
         const err = asObject(asObject(payload.response)?.error) ?? payload;
         const message = typeof err.message === 'string' ? err.message : 'upstream error';
-        return [{ data: JSON.stringify({ error: { message, type: 'api_error', code: null } }) }];
+        return [openaiStreamError(message)];
       }
       default:
         return [];

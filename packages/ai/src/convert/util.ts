@@ -159,6 +159,11 @@ export const anthropicEvent = (type: string, payload: JsonObject): ClientEvent =
   data: JSON.stringify({ type, ...payload }),
 });
 
+/** The OpenAI-shaped SSE error event sent when an upstream stream fails (no `event:` line). */
+export function openaiStreamError(message: string, type = 'api_error'): ClientEvent {
+  return { data: JSON.stringify({ error: { message, type, code: null } }) };
+}
+
 /** Parse a JSON object, or undefined. */
 export function parseObject(text: string): JsonObject | undefined {
   try {
