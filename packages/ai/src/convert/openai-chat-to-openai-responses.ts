@@ -9,7 +9,7 @@
 import { asNumber, asObject, type JsonObject } from '../json';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
-import { errorParts, imageUrlOf, openaiStreamError, typedEvent } from './util';
+import { imageUrlOf, openaiError, openaiStreamError, typedEvent } from './util';
 
 const COPIED = ['model', 'temperature', 'top_p', 'stream', 'parallel_tool_calls', 'user'] as const;
 
@@ -155,12 +155,6 @@ function response(json: JsonObject, ctx: ConvertContext): JsonObject {
   };
 }
 
-function error(json: JsonObject | undefined, status: number, text: string): JsonObject {
-  const { message, type } = errorParts(json, text);
-  const kind = type ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
-  return { error: { message, type: kind, code: null, param: null } };
-}
-
 function createStreamConverter(ctx: ConvertContext): StreamConverter {
   let id = 'chatcmpl-tollgate';
   let model = ctx.model ?? '';
@@ -258,6 +252,6 @@ export const openaiChatToOpenaiResponses: ProtocolConverter = {
   to: 'openai-responses',
   request,
   response,
-  error,
+  error: openaiError,
   createStreamConverter,
 };

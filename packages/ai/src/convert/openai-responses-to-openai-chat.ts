@@ -10,7 +10,7 @@
 import { asNumber, asObject, isPlainObject, type JsonObject } from '../json';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
-import { errorParts, parseObject } from './util';
+import { errorParts, openaiError, parseObject } from './util';
 
 const COPIED = ['model', 'temperature', 'top_p', 'stream', 'parallel_tool_calls', 'user'] as const;
 
@@ -203,12 +203,6 @@ function response(json: JsonObject, ctx: ConvertContext): JsonObject {
   );
 }
 
-function error(json: JsonObject | undefined, status: number, text: string): JsonObject {
-  const { message, type } = errorParts(json, text);
-  const kind = type ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
-  return { error: { message, type: kind, code: null, param: null } };
-}
-
 interface OpenItem {
   index: number;
   id: string;
@@ -398,6 +392,6 @@ export const openaiResponsesToOpenaiChat: ProtocolConverter = {
   to: 'openai-chat',
   request,
   response,
-  error,
+  error: openaiError,
   createStreamConverter,
 };

@@ -159,6 +159,20 @@ export const anthropicEvent = (type: string, payload: JsonObject): ClientEvent =
   data: JSON.stringify({ type, ...payload }),
 });
 
+/**
+ * An upstream error body (either shape) as OpenAI's `{"error":{message,type,code,param}}`, its
+ * `type` kept when it has one (the Responses API and chat completions share this shape).
+ */
+export function openaiError(
+  json: JsonObject | undefined,
+  status: number,
+  text: string,
+): JsonObject {
+  const { message, type } = errorParts(json, text);
+  const kind = type ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
+  return { error: { message, type: kind, code: null, param: null } };
+}
+
 /** The OpenAI-shaped SSE error event sent when an upstream stream fails (no `event:` line). */
 export function openaiStreamError(message: string, type = 'api_error'): ClientEvent {
   return { data: JSON.stringify({ error: { message, type, code: null } }) };
