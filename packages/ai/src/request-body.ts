@@ -77,7 +77,8 @@ export function buildUpstreamBody(args: BuildBodyArgs): UpstreamBody {
   let body: JsonObject = converter ? converter.request(args.body) : { ...args.body };
   let changed = converter !== undefined;
 
-  getProtocol(target).prepareTarget(body);
+  const targetModule = getProtocol(target);
+  targetModule.prepareTarget(body);
   if (!changed && !shallowEqual(args.body, body)) changed = true;
 
   if (args.options) {
@@ -88,7 +89,8 @@ export function buildUpstreamBody(args: BuildBodyArgs): UpstreamBody {
   }
 
   const maxTokens = args.override?.llm_options?.max_tokens;
-  const field = provider?.maxTokensField(target);
+  // Looked up (and split) only when the option is set: most requests have none.
+  const field = maxTokens === undefined ? undefined : provider?.maxTokensField(target);
   const [outer, inner] = field?.split('.', 2) ?? [];
   if (maxTokens !== undefined && outer && inner) {
     // A nested field (bedrock's `inferenceConfig.maxTokens`, APISIX `rewrite_request_body`):
@@ -118,7 +120,6 @@ export function buildUpstreamBody(args: BuildBodyArgs): UpstreamBody {
     changed = true;
   }
 
-  const targetModule = getProtocol(target);
   if (targetModule.finishTarget) {
     targetModule.finishTarget(body);
     changed = true;
