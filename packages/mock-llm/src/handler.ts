@@ -27,6 +27,7 @@ import {
 } from './fixtures';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics';
 import {
+  googleErrorBody,
   malformedReply,
   openAiErrorBody,
   protocolFor,
@@ -170,7 +171,7 @@ function cloudAuth(
     ex.send(
       401,
       { 'content-type': json, 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' },
-      GCP_UNAUTHENTICATED,
+      googleErrorBody(401, { message: GCP_UNAUTHENTICATED }),
     );
     return 'answered';
   }

@@ -150,13 +150,19 @@ describe('mock Vertex AI (OAuth token endpoint, bearer verified)', () => {
     expect(llm.requests.filter((r) => r.path === '/token')).toHaveLength(1);
   });
 
-  it('refuses a missing or unknown bearer with 401 UNAUTHENTICATED', async () => {
-    const res = await call(PATH, CHAT, () =>
-      Promise.resolve({ authorization: 'Bearer ya29.forged' }),
-    );
+  it.each([
+    ['a missing', undefined],
+    ['an unknown', () => Promise.resolve({ authorization: 'Bearer ya29.forged' })],
+  ] as const)('refuses %s bearer with 401 UNAUTHENTICATED', async (_case, sign) => {
+    const res = await call(PATH, CHAT, sign);
     expect(res.status).toBe(401);
-    expect(JSON.parse(res.bytes.toString())).toMatchObject({
-      error: { status: 'UNAUTHENTICATED' },
+    expect(JSON.parse(res.bytes.toString())).toEqual({
+      error: {
+        code: 401,
+        message:
+          'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+        status: 'UNAUTHENTICATED',
+      },
     });
   });
 

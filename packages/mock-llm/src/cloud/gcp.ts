@@ -100,12 +100,6 @@ export function hasIssuedToken(
   return expires !== undefined && nowMs < expires;
 }
 
-/** Google's 401 body. */
-export const GCP_UNAUTHENTICATED = JSON.stringify({
-  error: {
-    code: 401,
-    message:
-      'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
-    status: 'UNAUTHENTICATED',
-  },
-});
+/** The message of Google's 401 (sent in its error body, `googleErrorBody`). */
+export const GCP_UNAUTHENTICATED =
+  'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.';

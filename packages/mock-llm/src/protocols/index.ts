@@ -15,6 +15,7 @@ export type { Protocol, ProtocolRequest, Refusal, Reply, SseEvent } from './comm
 export { malformedReply, openAiErrorBody } from './common';
 export { embeddingFor, toBase64 } from './openai-embeddings';
 export { bedrockModelOf } from './bedrock-converse';
+export { googleErrorBody } from './gemini-generate-content';
 
 /** Every protocol, in detection order. */
 export const PROTOCOLS: readonly Protocol[] = [
