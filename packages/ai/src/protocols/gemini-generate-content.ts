@@ -32,7 +32,7 @@ export function geminiUsage(raw: JsonObject): TokenUsage {
 }
 
 /** The text parts of a Gemini answer's first candidate (thoughts excluded). */
-export function geminiText(json: unknown): string[] {
+function geminiText(json: unknown): string[] {
   const candidates = asObject(json)?.candidates;
   const first = Array.isArray(candidates) ? asObject(candidates[0]) : undefined;
   const parts = asObject(first?.content)?.parts;
