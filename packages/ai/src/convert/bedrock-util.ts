@@ -7,6 +7,7 @@
  */
 import { asNumber, asObject, type JsonObject } from '../json';
 import { ProtocolConversionError } from './types';
+import { lookup } from './util';
 
 /** The image formats Converse takes (`image.format`), by media type. */
 const IMAGE_FORMATS: Readonly<Record<string, string>> = {
@@ -83,9 +84,6 @@ const TO_ANTHROPIC_STOP: Readonly<Record<string, string>> = {
   guardrail_intervened: 'refusal',
   content_filtered: 'refusal',
 };
-
-const lookup = (table: Readonly<Record<string, string>>, key: unknown, dflt: string): string =>
-  (typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined) ?? dflt;
 
 export const finishFromBedrock = (stop: unknown): string => lookup(TO_OPENAI_FINISH, stop, 'stop');
 export const anthropicStopFromBedrock = (stop: unknown): string =>

@@ -24,21 +24,18 @@ const TO_OPENAI_FINISH: Readonly<Record<string, string>> = {
   refusal: 'content_filter',
 };
 
-export function anthropicStopReason(finish: unknown): string {
-  return (
-    (typeof finish === 'string' && Object.hasOwn(TO_ANTHROPIC_STOP, finish)
-      ? TO_ANTHROPIC_STOP[finish]
-      : undefined) ?? 'end_turn'
-  );
-}
+/** `table[key]` when `key` is a string the table holds (own keys only), else `dflt`. */
+export const lookup = (
+  table: Readonly<Record<string, string>>,
+  key: unknown,
+  dflt: string,
+): string =>
+  (typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined) ?? dflt;
 
-export function openaiFinishReason(stop: unknown): string {
-  return (
-    (typeof stop === 'string' && Object.hasOwn(TO_OPENAI_FINISH, stop)
-      ? TO_OPENAI_FINISH[stop]
-      : undefined) ?? 'stop'
-  );
-}
+export const anthropicStopReason = (finish: unknown): string =>
+  lookup(TO_ANTHROPIC_STOP, finish, 'end_turn');
+
+export const openaiFinishReason = (stop: unknown): string => lookup(TO_OPENAI_FINISH, stop, 'stop');
 
 /**
  * OpenAI usage → Anthropic usage, as APISIX maps it: `input_tokens` = `prompt_tokens` (cached
