@@ -6,7 +6,7 @@
  * `could not get body: request body is empty` (a GET carries no body, so no AI request is lost).
  * The route must match that path (a `/v1/*` route does); auth plugins run first as for any request.
  */
-import { exit, type Exit, type RequestContext } from '@tollgate/core';
+import { exit, type Exit } from '@tollgate/core';
 import type { AiInstanceConf } from './instance';
 
 /** One entry of OpenAI's `GET /v1/models` list. */
@@ -55,11 +55,13 @@ export function modelsOf(instances: readonly AiInstanceConf[]): ModelEntry[] {
   return out;
 }
 
-/** The answer to `GET /v1/models`, or undefined when the request is not one. */
-export function answerModels(
-  ctx: RequestContext,
-  instances: readonly AiInstanceConf[],
-): Exit | undefined {
-  if (!isModelsRequest(ctx.req.method, ctx.vars.uri)) return undefined;
+/**
+ * The answer to `GET /v1/models` (see {@link isModelsRequest}); callers test the request first,
+ * so other requests build nothing.
+ *
+ * @example
+ * if (isModelsRequest(ctx.req.method, ctx.vars.uri)) return answerModels(conf.instances);
+ */
+export function answerModels(instances: readonly AiInstanceConf[]): Exit {
   return exit(200, { object: 'list', data: modelsOf(instances) });
 }

@@ -6,7 +6,7 @@
 import { exit, type Exit, type RequestContext } from '@tollgate/core';
 import { acceptAiRequest } from '../ai-common/accept-request';
 import { shapeRefusal } from '../ai-common/client-errors';
-import { answerModels } from '../ai-common/models-list';
+import { answerModels, isModelsRequest } from '../ai-common/models-list';
 import { transportSettings } from '../ai-common/settings';
 import { pickInstance, setPicked } from './pick';
 import { configState, requestState, type AiProxyMultiConfLike } from './route-state';
@@ -15,8 +15,7 @@ export async function access(
   conf: AiProxyMultiConfLike,
   ctx: RequestContext,
 ): Promise<Exit | undefined> {
-  const models = answerModels(ctx, conf.instances);
-  if (models) return models;
+  if (isModelsRequest(ctx.req.method, ctx.vars.uri)) return answerModels(conf.instances);
   const refused = await acceptAiRequest(ctx, transportSettings(conf).maxRequestBytes);
   if (refused) return shapeRefusal(ctx, refused);
   const state = configState(conf);

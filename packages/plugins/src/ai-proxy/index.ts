@@ -12,7 +12,7 @@ import {
 } from '../ai-common/client-errors';
 import { settleAiRequest } from '../ai-common/finish';
 import type { AiInstanceConf } from '../ai-common/instance';
-import { answerModels } from '../ai-common/models-list';
+import { answerModels, isModelsRequest } from '../ai-common/models-list';
 import { closeAiRuntime, initAiRuntime } from '../ai-common/runtime';
 import { transportSettings } from '../ai-common/settings';
 import { setPicked } from '../ai-proxy-multi/pick';
@@ -42,8 +42,7 @@ export const aiProxy = definePlugin<AiProxyConfLike>({
   init: (env) => initAiRuntime(env),
   destroy: () => closeAiRuntime(),
   async access(conf, ctx: RequestContext) {
-    const models = answerModels(ctx, [instanceOf(conf)]);
-    if (models) return models;
+    if (isModelsRequest(ctx.req.method, ctx.vars.uri)) return answerModels([instanceOf(conf)]);
     const refused = await acceptAiRequest(ctx, transportSettings(conf).maxRequestBytes);
     if (refused) return shapeRefusal(ctx, refused);
     setPicked(ctx, instanceOf(conf));
