@@ -6,6 +6,7 @@
  * them. Only `host`, `content-type` and the `x-amz-*` headers are signed: the forwarded client
  * headers may be rewritten by proxies on the way and must not break the signature.
  */
+import { ownValue, setOwn } from '@tollgate/core';
 import { ProviderAuthError } from '../errors';
 import type { RequestSigner } from '../transport/http';
 import { createSigV4, type AwsCredentials } from '../transport/aws-sigv4';
@@ -32,9 +33,8 @@ const SIGNED_HEADER = /^(host|content-type|x-amz-.*)$/;
 function queryObject(query: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of new URLSearchParams(query)) {
-    const prev = Object.hasOwn(out, k) ? out[k] : undefined;
-    const next = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-    Object.defineProperty(out, k, { value: next, enumerable: true, writable: true });
+    const prev = ownValue(out, k);
+    setOwn(out, k, prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v]);
   }
   return out;
 }

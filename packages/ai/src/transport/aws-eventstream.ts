@@ -12,6 +12,7 @@
  * whose `:message-type` is `exception` and whose `:exception-type` names it.
  */
 import { crc32 } from 'node:zlib';
+import { setOwn } from '@tollgate/core';
 import type { SseEvent } from '../sse';
 
 /** The content type of an AWS event stream. */
@@ -110,7 +111,7 @@ function decodeHeaders(buf: Buffer): Record<string, EventStreamHeaderValue> {
         throw new EventStreamFramingError(`unknown header type ${type}`);
     }
     // Own property even for a `__proto__` header name.
-    Object.defineProperty(headers, name, { value, enumerable: true, writable: true });
+    setOwn(headers, name, value);
   }
   return headers;
 }
