@@ -8,11 +8,6 @@
 import type { ProtocolName } from '../types';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 
-/** The middle protocol's events, as upstream events of the first converter. */
-function asUpstream(events: ClientEvent[]): { event: string; data: string }[] {
-  return events.map((e) => ({ event: e.event ?? 'message', data: e.data }));
-}
-
 /**
  * Compose `first` (client → middle) and `second` (middle → target) into one client → target
  * converter. `headers` applies both converters' header steps, first then second.
@@ -48,8 +43,14 @@ export function chainConverters(
     createStreamConverter(ctx): StreamConverter {
       const inner = second.createStreamConverter(ctx);
       const outer = first.createStreamConverter(ctx);
-      const through = (events: ClientEvent[]): ClientEvent[] =>
-        asUpstream(events).flatMap((e) => outer.push(e));
+      // The middle protocol's events, fed to the first converter as its upstream events.
+      const through = (events: ClientEvent[]): ClientEvent[] => {
+        const out: ClientEvent[] = [];
+        for (const e of events) {
+          for (const c of outer.push({ event: e.event ?? 'message', data: e.data })) out.push(c);
+        }
+        return out;
+      };
       return {
         push: (event) => through(inner.push(event)),
         end: () => [...through(inner.end()), ...outer.end()],
