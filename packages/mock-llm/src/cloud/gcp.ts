@@ -4,7 +4,8 @@
  * grant) and the bearer check of the Vertex AI paths. The assertion must be an RS256 JWT signed
  * by the private key of one of the configured service accounts (checked with its public key),
  * with `iss` = its `client_email`, `aud` = the token URL, and an unexpired `exp`. Issued tokens
- * are remembered until they expire; Vertex requests must present one.
+ * are remembered until they expire (expired ones are dropped at the next issue); Vertex requests
+ * must present one.
  */
 import { randomBytes, verify } from 'node:crypto';
 
@@ -84,6 +85,8 @@ export function issueToken(
   if (typeof claims.scope !== 'string' || claims.scope === '')
     return invalidGrant('Invalid JWT: no scope.');
   const ttl = gcp.tokenTtlSeconds ?? 3600;
+  // Forget expired tokens, so a long run that keeps refreshing does not grow the map forever.
+  for (const [t, expires] of issued) if (expires <= nowMs) issued.delete(t);
   const token = `ya29.mock-${randomBytes(16).toString('hex')}`;
   issued.set(token, nowMs + ttl * 1000);
   return { status: 200, body: { access_token: token, expires_in: ttl, token_type: 'Bearer' } };
