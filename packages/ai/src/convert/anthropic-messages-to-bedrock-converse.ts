@@ -11,7 +11,7 @@
  * `metadata` frame that follows `messageStop`) and `message_stop`.
  */
 import { randomUUID } from 'node:crypto';
-import { asNumber, asObject, isPlainObject, type JsonObject } from '../json';
+import { asNumber, asObject, type JsonObject } from '../json';
 import {
   alternateRoles,
   anthropicStopFromBedrock,
@@ -328,8 +328,7 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
   return {
     push(ev) {
       if (done) return [];
-      const payload = parseObject(ev.data) ?? {};
-      return isPlainObject(payload) ? onEvent(ev.event, payload) : [];
+      return onEvent(ev.event, parseObject(ev.data) ?? {});
     },
     // A stream that stopped without its metadata frame: ended, its usage unknown (estimated).
     end: () => (stopReason !== undefined && !done ? finish(undefined) : []),
