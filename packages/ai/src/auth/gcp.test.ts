@@ -1,5 +1,12 @@
 import { generateKeyPairSync, verify } from 'node:crypto';
-import { GcpTokenCache, parseServiceAccount, signAssertion, type TokenExchange } from './gcp';
+import { MockAgent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
+import {
+  GcpTokenCache,
+  httpTokenExchange,
+  parseServiceAccount,
+  signAssertion,
+  type TokenExchange,
+} from './gcp';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const serviceAccount = JSON.stringify({
@@ -144,5 +151,38 @@ describe('GCP service-account tokens', () => {
     await expect(aborted).rejects.toThrow();
     fake.release();
     expect(await other).toBe('tok-1');
+  });
+});
+
+describe('httpTokenExchange', () => {
+  const previous = getGlobalDispatcher();
+  const agent = new MockAgent();
+  beforeAll(() => {
+    agent.disableNetConnect();
+    setGlobalDispatcher(agent);
+  });
+  afterAll(async () => {
+    setGlobalDispatcher(previous);
+    await agent.close();
+  });
+
+  it('parses the JSON answer', async () => {
+    agent
+      .get('http://token.test')
+      .intercept({ path: '/token', method: 'POST' })
+      .reply(200, { access_token: 'tok', expires_in: 3600 });
+    expect(await httpTokenExchange('http://token.test/token', 'a=b')).toEqual({
+      status: 200,
+      body: { access_token: 'tok', expires_in: 3600 },
+    });
+  });
+
+  it('treats an answer over 64 KiB as no JSON', async () => {
+    const huge = JSON.stringify({ access_token: 'tok', pad: 'x'.repeat(70 * 1024) });
+    agent.get('http://token.test').intercept({ path: '/token', method: 'POST' }).reply(200, huge);
+    expect(await httpTokenExchange('http://token.test/token', 'a=b')).toEqual({
+      status: 200,
+      body: undefined,
+    });
   });
 });
