@@ -18,6 +18,7 @@ import {
   parseObject,
   typedEvent,
   openaiStreamError,
+  ChatChunks,
 } from './util';
 
 /** Anthropic requires `max_tokens`; APISIX's default when the OpenAI client sends none. */
@@ -210,22 +211,11 @@ function error(json: JsonObject | undefined, status: number, text: string): Json
 }
 
 function createStreamConverter(ctx: ConvertContext): StreamConverter {
-  let id = 'chatcmpl-tollgate';
-  let model = ctx.model ?? '';
-  const created = Math.floor(Date.now() / 1000);
+  const chunks = new ChatChunks('chatcmpl-tollgate', ctx.model ?? '');
   let usage: JsonObject = {};
   const toolIndex = new Map<number, number>();
   let done = false;
 
-  const chunk = (delta: JsonObject, finish: string | null = null): ClientEvent => ({
-    data: JSON.stringify({
-      id,
-      object: 'chat.completion.chunk',
-      created,
-      model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    }),
-  });
   const addUsage = (part: unknown): void => {
     const u = asObject(part);
     if (!u) return;
@@ -236,11 +226,11 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
     switch (type) {
       case 'message_start': {
         const message = asObject(payload.message);
-        if (typeof message?.id === 'string') id = message.id;
-        if (typeof message?.model === 'string') model = message.model;
+        if (typeof message?.id === 'string') chunks.id = message.id;
+        if (typeof message?.model === 'string') chunks.model = message.model;
         usage = {};
         addUsage(message?.usage);
-        return [chunk({ role: 'assistant', content: '' })];
+        return [chunks.delta({ role: 'assistant', content: '' })];
       }
       case 'content_block_start': {
         const block = asObject(payload.content_block);
@@ -248,7 +238,7 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
         const n = toolIndex.size;
         toolIndex.set(asNumber(payload.index) ?? n, n);
         return [
-          chunk({
+          chunks.delta({
             tool_calls: [
               {
                 index: n,
@@ -263,16 +253,18 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
       case 'content_block_delta': {
         const delta = asObject(payload.delta);
         if (delta?.type === 'text_delta' && typeof delta.text === 'string') {
-          return [chunk({ content: delta.text })];
+          return [chunks.delta({ content: delta.text })];
         }
         if (delta?.type === 'thinking_delta' && typeof delta.thinking === 'string') {
-          return [chunk({ reasoning_content: delta.thinking })];
+          return [chunks.delta({ reasoning_content: delta.thinking })];
         }
         if (delta?.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
           const n = toolIndex.get(asNumber(payload.index) ?? -1);
           if (n === undefined || delta.partial_json === '') return [];
           return [
-            chunk({ tool_calls: [{ index: n, function: { arguments: delta.partial_json } }] }),
+            chunks.delta({
+              tool_calls: [{ index: n, function: { arguments: delta.partial_json } }],
+            }),
           ];
         }
         return [];
@@ -280,23 +272,11 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
       case 'message_delta': {
         addUsage(payload.usage);
         const stop = asObject(payload.delta)?.stop_reason;
-        return [chunk({}, openaiFinishReason(stop))];
+        return [chunks.delta({}, openaiFinishReason(stop))];
       }
       case 'message_stop': {
         done = true;
-        return [
-          {
-            data: JSON.stringify({
-              id,
-              object: 'chat.completion.chunk',
-              created,
-              model,
-              choices: [],
-              usage: openaiUsageFromAnthropic(usage),
-            }),
-          },
-          { data: '[DONE]' },
-        ];
+        return chunks.done(openaiUsageFromAnthropic(usage));
       }
       case 'error': {
         const { message, type: kind } = errorParts(payload, 'upstream error');

@@ -29,6 +29,7 @@ import {
   parseDataUrl,
   parseObject,
   openaiStreamError,
+  ChatChunks,
 } from './util';
 
 /** OpenAI content (string or parts) → Converse content blocks. */
@@ -202,24 +203,16 @@ function error(json: JsonObject | undefined, status: number, text: string): Json
 }
 
 function createStreamConverter(ctx: ConvertContext): StreamConverter {
-  const id = `chatcmpl-${randomUUID()}`;
-  const model = ctx.model ?? '';
-  const created = Math.floor(Date.now() / 1000);
+  const chunks = new ChatChunks(`chatcmpl-${randomUUID()}`, ctx.model ?? '');
   // Converse block index → OpenAI tool_calls index.
   const toolIndex = new Map<number, number>();
   let stopped = false;
   let done = false;
 
-  const frame = (body: JsonObject): ClientEvent => ({
-    data: JSON.stringify({ id, object: 'chat.completion.chunk', created, model, ...body }),
-  });
-  const chunk = (delta: JsonObject, finish: string | null = null): ClientEvent =>
-    frame({ choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
-
   function onEvent(type: string, payload: JsonObject): ClientEvent[] {
     switch (type) {
       case 'messageStart':
-        return [chunk({ role: 'assistant', content: '' })];
+        return [chunks.delta({ role: 'assistant', content: '' })];
       case 'contentBlockStart': {
         const use = asObject(asObject(payload.start)?.toolUse);
         if (!use) return [];
@@ -228,7 +221,7 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
         const name = typeof use.name === 'string' ? use.name : '';
         const callId = typeof use.toolUseId === 'string' ? use.toolUseId : '';
         return [
-          chunk({
+          chunks.delta({
             tool_calls: [
               { index: n, id: callId, type: 'function', function: { name, arguments: '' } },
             ],
@@ -237,26 +230,23 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
       }
       case 'contentBlockDelta': {
         const delta = asObject(payload.delta);
-        if (typeof delta?.text === 'string') return [chunk({ content: delta.text })];
+        if (typeof delta?.text === 'string') return [chunks.delta({ content: delta.text })];
         const input = asObject(delta?.toolUse)?.input;
         if (typeof input === 'string') {
           const n = toolIndex.get(asNumber(payload.contentBlockIndex) ?? -1);
           if (n === undefined || input === '') return [];
-          return [chunk({ tool_calls: [{ index: n, function: { arguments: input } }] })];
+          return [chunks.delta({ tool_calls: [{ index: n, function: { arguments: input } }] })];
         }
         const thought = asObject(delta?.reasoningContent)?.text;
-        if (typeof thought === 'string') return [chunk({ reasoning_content: thought })];
+        if (typeof thought === 'string') return [chunks.delta({ reasoning_content: thought })];
         return [];
       }
       case 'messageStop':
         stopped = true;
-        return [chunk({}, finishFromBedrock(payload.stopReason))];
+        return [chunks.delta({}, finishFromBedrock(payload.stopReason))];
       case 'metadata':
         done = true;
-        return [
-          frame({ choices: [], usage: openaiUsage(asObject(payload.usage)) }),
-          { data: '[DONE]' },
-        ];
+        return chunks.done(openaiUsage(asObject(payload.usage)));
       default:
         if (type.startsWith('exception:')) {
           done = true;

@@ -20,7 +20,7 @@ import {
 } from './gemini-util';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
-import { openaiText, parseObject } from './util';
+import { ChatChunks, openaiText, parseObject } from './util';
 
 /** OpenAI content → Gemini parts (text, images). */
 function contentParts(content: unknown): JsonObject[] {
@@ -227,24 +227,12 @@ function response(json: JsonObject, ctx: ConvertContext): JsonObject {
 }
 
 function createStreamConverter(ctx: ConvertContext): StreamConverter {
-  let id = 'chatcmpl-tollgate';
-  let model = ctx.model ?? '';
-  const created = Math.floor(Date.now() / 1000);
+  const chunks = new ChatChunks('chatcmpl-tollgate', ctx.model ?? '');
   let started = false;
   let finished = false;
   let calledTools = false;
   let toolIndex = 0;
   let usage: JsonObject | undefined;
-
-  const chunk = (delta: JsonObject, finish: string | null = null): ClientEvent => ({
-    data: JSON.stringify({
-      id,
-      object: 'chat.completion.chunk',
-      created,
-      model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    }),
-  });
 
   function onPayload(payload: JsonObject): ClientEvent[] {
     if (asObject(payload.error)) {
@@ -254,29 +242,29 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
     const out: ClientEvent[] = [];
     if (!started) {
       started = true;
-      if (typeof payload.responseId === 'string') id = payload.responseId;
-      if (typeof payload.modelVersion === 'string') model = payload.modelVersion;
-      out.push(chunk({ role: 'assistant', content: '' }));
+      if (typeof payload.responseId === 'string') chunks.id = payload.responseId;
+      if (typeof payload.modelVersion === 'string') chunks.model = payload.modelVersion;
+      out.push(chunks.delta({ role: 'assistant', content: '' }));
     }
     const meta = asObject(payload.usageMetadata);
     if (meta) usage = meta;
     const candidate = firstCandidate(payload);
     const { text, reasoning, calls } = readParts(candidate);
-    if (reasoning.length > 0) out.push(chunk({ reasoning_content: reasoning.join('') }));
+    if (reasoning.length > 0) out.push(chunks.delta({ reasoning_content: reasoning.join('') }));
     const content = text.join('');
-    if (content !== '') out.push(chunk({ content }));
+    if (content !== '') out.push(chunks.delta({ content }));
     // Gemini sends each function call whole, in one event: one tool_calls chunk per call.
     for (const call of calls) {
       calledTools = true;
-      out.push(chunk({ tool_calls: [{ index: toolIndex++, ...toolCall(call) }] }));
+      out.push(chunks.delta({ tool_calls: [{ index: toolIndex++, ...toolCall(call) }] }));
     }
     const reason = candidate?.finishReason;
     if (typeof reason === 'string' && reason !== '' && !finished) {
       finished = true;
-      out.push(chunk({}, finishFromGemini(reason, calledTools)));
+      out.push(chunks.delta({}, finishFromGemini(reason, calledTools)));
     } else if (!candidate && asObject(payload.promptFeedback)?.blockReason && !finished) {
       finished = true;
-      out.push(chunk({}, 'content_filter'));
+      out.push(chunks.delta({}, 'content_filter'));
     }
     return out;
   }
@@ -289,19 +277,7 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
     // Gemini's stream has no terminator: its end, after a finish reason, completes it.
     end() {
       if (!finished) return [];
-      return [
-        {
-          data: JSON.stringify({
-            id,
-            object: 'chat.completion.chunk',
-            created,
-            model,
-            choices: [],
-            usage: openaiUsageFromGemini(usage),
-          }),
-        },
-        { data: '[DONE]' },
-      ];
+      return chunks.done(openaiUsageFromGemini(usage));
     },
   };
 }

@@ -9,7 +9,7 @@
 import { asNumber, asObject, type JsonObject } from '../json';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
-import { imageUrlOf, openaiError, openaiStreamError, typedEvent } from './util';
+import { ChatChunks, imageUrlOf, openaiError, openaiStreamError, typedEvent } from './util';
 
 const COPIED = ['model', 'temperature', 'top_p', 'stream', 'parallel_tool_calls', 'user'] as const;
 
@@ -156,38 +156,16 @@ function response(json: JsonObject, ctx: ConvertContext): JsonObject {
 }
 
 function createStreamConverter(ctx: ConvertContext): StreamConverter {
-  let id = 'chatcmpl-tollgate';
-  let model = ctx.model ?? '';
-  let created = Math.floor(Date.now() / 1000);
+  const chunks = new ChatChunks('chatcmpl-tollgate', ctx.model ?? '');
   const calls = new Map<string, number>();
   let done = false;
-
-  const chunk = (delta: JsonObject, finish: string | null = null): ClientEvent => ({
-    data: JSON.stringify({
-      id,
-      object: 'chat.completion.chunk',
-      created,
-      model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    }),
-  });
 
   function finish(payload: JsonObject): ClientEvent[] {
     done = true;
     const res = asObject(payload.response) ?? {};
     return [
-      chunk({}, finishReason(res, calls.size)),
-      {
-        data: JSON.stringify({
-          id,
-          object: 'chat.completion.chunk',
-          created,
-          model,
-          choices: [],
-          usage: chatUsage(asObject(res.usage)),
-        }),
-      },
-      { data: '[DONE]' },
+      chunks.delta({}, finishReason(res, calls.size)),
+      ...chunks.done(chatUsage(asObject(res.usage))),
     ];
   }
 
@@ -195,18 +173,18 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
     switch (type) {
       case 'response.created': {
         const res = asObject(payload.response);
-        if (typeof res?.id === 'string') id = res.id;
-        if (typeof res?.model === 'string') model = res.model;
-        created = asNumber(res?.created_at) ?? created;
-        return [chunk({ role: 'assistant', content: '' })];
+        if (typeof res?.id === 'string') chunks.id = res.id;
+        if (typeof res?.model === 'string') chunks.model = res.model;
+        chunks.created = asNumber(res?.created_at) ?? chunks.created;
+        return [chunks.delta({ role: 'assistant', content: '' })];
       }
       case 'response.output_text.delta':
         return typeof payload.delta === 'string' && payload.delta !== ''
-          ? [chunk({ content: payload.delta })]
+          ? [chunks.delta({ content: payload.delta })]
           : [];
       case 'response.reasoning_summary_text.delta':
         return typeof payload.delta === 'string'
-          ? [chunk({ reasoning_content: payload.delta })]
+          ? [chunks.delta({ reasoning_content: payload.delta })]
           : [];
       case 'response.output_item.added': {
         const item = asObject(payload.item);
@@ -215,12 +193,16 @@ function createStreamConverter(ctx: ConvertContext): StreamConverter {
         calls.set(item.id, n);
         const fn = { name: typeof item.name === 'string' ? item.name : '', arguments: '' };
         const callId = typeof item.call_id === 'string' ? item.call_id : item.id;
-        return [chunk({ tool_calls: [{ index: n, id: callId, type: 'function', function: fn }] })];
+        return [
+          chunks.delta({ tool_calls: [{ index: n, id: callId, type: 'function', function: fn }] }),
+        ];
       }
       case 'response.function_call_arguments.delta': {
         const n = typeof payload.item_id === 'string' ? calls.get(payload.item_id) : undefined;
         if (n === undefined || typeof payload.delta !== 'string' || payload.delta === '') return [];
-        return [chunk({ tool_calls: [{ index: n, function: { arguments: payload.delta } }] })];
+        return [
+          chunks.delta({ tool_calls: [{ index: n, function: { arguments: payload.delta } }] }),
+        ];
       }
       case 'response.completed':
       case 'response.incomplete':

@@ -170,6 +170,38 @@ export function openaiError(
   return { error: { message, type: kind, code: null, param: null } };
 }
 
+/**
+ * The `chat.completion.chunk` events of one stream converted for an OpenAI chat client: every
+ * chunk carries the same `id`, `created` and `model`, which the upstream's first event may set.
+ */
+export class ChatChunks {
+  created = Math.floor(Date.now() / 1000);
+  id: string;
+  model: string;
+
+  constructor(id: string, model: string) {
+    this.id = id;
+    this.model = model;
+  }
+
+  /** A chunk of one choice: `delta`, with `finish` as its `finish_reason`. */
+  delta(delta: JsonObject, finish: string | null = null): ClientEvent {
+    return this.frame({ choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+  }
+
+  /** The stream's close: the usage chunk (no choices), then `[DONE]`. */
+  done(usage: JsonObject): ClientEvent[] {
+    return [this.frame({ choices: [], usage }), { data: '[DONE]' }];
+  }
+
+  private frame(body: JsonObject): ClientEvent {
+    const { id, created, model } = this;
+    return {
+      data: JSON.stringify({ id, object: 'chat.completion.chunk', created, model, ...body }),
+    };
+  }
+}
+
 /** The OpenAI-shaped SSE error event sent when an upstream stream fails (no `event:` line). */
 export function openaiStreamError(message: string, type = 'api_error'): ClientEvent {
   return { data: JSON.stringify({ error: { message, type, code: null } }) };
