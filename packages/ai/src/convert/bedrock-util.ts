@@ -59,7 +59,8 @@ export function alternateRoles(messages: readonly JsonObject[]): JsonObject[] {
     const content = msg.content as JsonObject[];
     if (content.length === 0) continue;
     if (last && last.role === msg.role) {
-      last.content = [...(last.content as JsonObject[]), ...content];
+      // `last.content` is this function's own copy: appended to, not copied again per merge.
+      for (const block of content) (last.content as JsonObject[]).push(block);
     } else out.push({ role: msg.role, content: [...content] });
   }
   return out;
