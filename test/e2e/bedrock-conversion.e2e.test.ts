@@ -8,7 +8,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
-import { startCluster, untilServed, type Cluster } from '@tollgate/testkit';
+import { startCluster, putRoute, type Cluster } from '@tollgate/testkit';
 import OpenAI from 'openai';
 
 jest.setTimeout(90_000);
@@ -29,16 +29,6 @@ let bedrock: MockLlm;
 let oai: MockLlm;
 let openai: OpenAI;
 let anthropic: Anthropic;
-
-async function route(id: string, uri: string, plugins: Record<string, unknown>): Promise<void> {
-  const res = await cluster.admin.put(`/apisix/admin/routes/${id}`, { uri, plugins });
-  if (res.status !== 201) throw new Error(`route ${id}: ${res.status} ${res.text}`);
-  await untilServed(
-    cluster.gateways,
-    uri.includes('*') ? uri.replace('*', 'probe') : uri,
-    (status) => status !== 404,
-  );
-}
 
 const gatewayUrl = (path: string): string => {
   const gateway = cluster.gateways[0];
@@ -75,12 +65,12 @@ beforeAll(async () => {
   });
   cluster = await startCluster(1, 1);
   // No path in the endpoint: the provider's path from the model, converse-stream for a stream.
-  await route('bedrock-sdk', '/bedrock/*', {
+  await putRoute(cluster, 'bedrock-sdk', '/bedrock/*', {
     'ai-proxy': bedrockInstance(),
     'ai-rate-limiting': { limit: LIMIT, time_window: 3600 },
   });
   // An endpoint naming /converse: a stream goes to /converse-stream.
-  await route('bedrock-endpoint', '/bedrock-endpoint/*', {
+  await putRoute(cluster, 'bedrock-endpoint', '/bedrock-endpoint/*', {
     'ai-proxy': bedrockInstance({
       override: {
         endpoint: `${bedrock.url}${MODEL_PATH}/converse`,
@@ -88,7 +78,7 @@ beforeAll(async () => {
       },
     }),
   });
-  await route('bedrock-fallback', '/fallback/*', {
+  await putRoute(cluster, 'bedrock-fallback', '/fallback/*', {
     'ai-proxy-multi': {
       fallback_strategy: ['http_5xx'],
       instances: [
@@ -549,13 +539,15 @@ describe('APISIX t/plugin/ai-proxy-bedrock.t and ai-proxy-bedrock-single.t', () 
   // TEST 1 (both files): routes with the bedrock provider, in ai-proxy-multi and ai-proxy.
   beforeAll(async () => {
     const endpoint = `${bedrock.url}/model/${MODEL}/converse`;
-    await route('apisix-bedrock-1', '/ai/converse', {
+    await putRoute(cluster, 'apisix-bedrock-1', '/ai/converse', {
       'ai-proxy-multi': { instances: [apisixInstance('bedrock', MODEL, endpoint)] },
     });
     const { name: _name, weight: _weight, ...single } = apisixInstance('b', MODEL, endpoint);
-    await route('apisix-bedrock-single-1', '/single-ai/converse', { 'ai-proxy': single });
+    await putRoute(cluster, 'apisix-bedrock-single-1', '/single-ai/converse', {
+      'ai-proxy': single,
+    });
     const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/test123';
-    await route('apisix-bedrock-4', '/ai/arn/converse', {
+    await putRoute(cluster, 'apisix-bedrock-4', '/ai/arn/converse', {
       'ai-proxy-multi': {
         instances: [
           apisixInstance(
@@ -566,7 +558,7 @@ describe('APISIX t/plugin/ai-proxy-bedrock.t and ai-proxy-bedrock-single.t', () 
         ],
       },
     });
-    await route('apisix-bedrock-5', '/ai/session/converse', {
+    await putRoute(cluster, 'apisix-bedrock-5', '/ai/session/converse', {
       'ai-proxy-multi': {
         instances: [
           apisixInstance('bedrock-session', MODEL, endpoint, {
@@ -576,7 +568,7 @@ describe('APISIX t/plugin/ai-proxy-bedrock.t and ai-proxy-bedrock-single.t', () 
         ],
       },
     });
-    await route('apisix-bedrock-3', '/ai/bedrock-chat', {
+    await putRoute(cluster, 'apisix-bedrock-3', '/ai/bedrock-chat', {
       'ai-proxy-multi': { instances: [apisixInstance('bedrock', MODEL, endpoint)] },
     });
   });

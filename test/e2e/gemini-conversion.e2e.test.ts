@@ -10,7 +10,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
-import { startCluster, untilServed, type Cluster } from '@tollgate/testkit';
+import { startCluster, putRoute, type Cluster } from '@tollgate/testkit';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 
@@ -47,12 +47,6 @@ const TOOLS: OpenAI.ChatCompletionTool[] = [
 let cluster: Cluster;
 let llm: MockLlm;
 let serviceAccount: string;
-
-async function route(id: string, uri: string, plugins: Record<string, unknown>): Promise<void> {
-  const res = await cluster.admin.put(`/apisix/admin/routes/${id}`, { uri, plugins });
-  if (res.status !== 201) throw new Error(`route ${id}: ${res.status} ${res.text}`);
-  await untilServed(cluster.gateways, uri.replace('*', 'x'), (status) => status !== 404);
-}
 
 const gatewayUrl = (path: string): string => {
   const gateway = cluster.gateways[0];
@@ -91,7 +85,7 @@ beforeAll(async () => {
   });
   // Gemini API, native: the key configured as APISIX users configure gemini (a bearer header),
   // sent to Google as x-goog-api-key; {model} from options.model.
-  await route('gemini-native', '/gemini/v1/*', {
+  await putRoute(cluster, 'gemini-native', '/gemini/v1/*', {
     'ai-proxy': {
       provider: 'gemini',
       auth: { header: { Authorization: `Bearer ${KEY}` } },
@@ -100,7 +94,7 @@ beforeAll(async () => {
     },
     'ai-rate-limiting': { limit: 1000, time_window: 60 },
   });
-  await route('gemini-query-key', '/gemini-query/v1/*', {
+  await putRoute(cluster, 'gemini-query-key', '/gemini-query/v1/*', {
     'ai-proxy': {
       provider: 'gemini',
       auth: { query: { key: KEY } },
@@ -108,7 +102,7 @@ beforeAll(async () => {
     },
   });
   // Vertex AI, native generateContent, through ai-proxy-multi with a service account.
-  await route('vertex-native', '/vertex/v1/*', {
+  await putRoute(cluster, 'vertex-native', '/vertex/v1/*', {
     'ai-proxy-multi': {
       instances: [
         {
@@ -429,7 +423,7 @@ const FIXTURE = { 'X-AI-Fixture': 'openai/chat-basic.json' };
 const APISIX_BODY = JSON.stringify({ messages: MESSAGES });
 
 async function multiRoute(id: string, instances: Record<string, unknown>[]): Promise<void> {
-  await route(id, `/${id}`, { 'ai-proxy-multi': { instances, ssl_verify: false } });
+  await putRoute(cluster, id, `/${id}`, { 'ai-proxy-multi': { instances, ssl_verify: false } });
 }
 
 const post = (uri: string, headers: Record<string, string> = {}, body = APISIX_BODY) =>

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import Anthropic0137 from 'anthropic-sdk-0137';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
-import { httpRequest, startCluster, untilServed, type Cluster } from '@tollgate/testkit';
+import { httpRequest, startCluster, putRoute, type Cluster } from '@tollgate/testkit';
 import OpenAI from 'openai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { ChatOpenAI } from '@langchain/openai';
@@ -26,16 +26,6 @@ let anthropic: Anthropic;
 let openai: OpenAI;
 let responses: OpenAI;
 
-async function route(id: string, uri: string, plugins: Record<string, unknown>): Promise<void> {
-  const res = await cluster.admin.put(`/apisix/admin/routes/${id}`, { uri, plugins });
-  if (res.status !== 201) throw new Error(`route ${id}: ${res.status} ${res.text}`);
-  await untilServed(
-    cluster.gateways,
-    uri.includes('*') ? uri.replace('*', 'probe') : uri,
-    (status) => status !== 404,
-  );
-}
-
 beforeAll(async () => {
   const fixturesDir = path.join(__dirname, 'fixtures', 'protocol-conversion');
   vllm = await startMockLlm({
@@ -50,7 +40,7 @@ beforeAll(async () => {
     behaviour: { content: ANSWER, usage: { prompt: 21, completion: 11 } },
   });
   cluster = await startCluster(1, 1);
-  await route('conv-anthropic', '/anthropic/*', {
+  await putRoute(cluster, 'conv-anthropic', '/anthropic/*', {
     'ai-proxy': {
       provider: 'openai-compatible',
       auth: { header: { Authorization: 'Bearer key-vllm' } },
@@ -59,7 +49,7 @@ beforeAll(async () => {
     },
     'ai-rate-limiting': { limit: LIMIT, time_window: 3600 },
   });
-  await route('conv-openai', '/openai/*', {
+  await putRoute(cluster, 'conv-openai', '/openai/*', {
     'ai-proxy': {
       provider: 'anthropic',
       auth: { header: { 'x-api-key': 'key-claude' } },
@@ -68,21 +58,21 @@ beforeAll(async () => {
     'ai-rate-limiting': { limit: LIMIT, time_window: 3600 },
   });
   // APISIX t/plugin/ai-proxy-protocol-conversion.t: an openai provider at an exact /v1/messages URI.
-  await route('conv-apisix', '/v1/messages', {
+  await putRoute(cluster, 'conv-apisix', '/v1/messages', {
     'ai-proxy': {
       provider: 'openai',
       auth: { header: { Authorization: 'Bearer key-vllm' } },
       override: { endpoint: `${vllm.url}/v1/chat/completions` },
     },
   });
-  await route('conv-chat-responses', '/chat-responses/*', {
+  await putRoute(cluster, 'conv-chat-responses', '/chat-responses/*', {
     'ai-proxy': {
       provider: 'openai-compatible',
       auth: { header: { Authorization: 'Bearer key-vllm' } },
       override: { endpoint: `${vllm.url}/v1/responses` },
     },
   });
-  await route('conv-responses', '/responses/*', {
+  await putRoute(cluster, 'conv-responses', '/responses/*', {
     'ai-proxy': {
       provider: 'deepseek',
       auth: { header: { Authorization: 'Bearer key-vllm' } },

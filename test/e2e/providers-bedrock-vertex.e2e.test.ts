@@ -8,7 +8,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createAwsEventStreamParser, type SseEvent } from '@tollgate/ai';
 import { embeddingFor, startMockLlm, type MockLlm } from '@tollgate/mock-llm';
-import { startCluster, untilServed, type Cluster } from '@tollgate/testkit';
+import { startCluster, putRoute, type Cluster } from '@tollgate/testkit';
 import OpenAI from 'openai';
 
 jest.setTimeout(60_000);
@@ -22,12 +22,6 @@ const ANSWER = 'Two, as always.';
 
 let cluster: Cluster;
 let llm: MockLlm;
-
-async function route(id: string, uri: string, plugins: Record<string, unknown>): Promise<void> {
-  const res = await cluster.admin.put(`/apisix/admin/routes/${id}`, { uri, plugins });
-  if (res.status !== 201) throw new Error(`route ${id}: ${res.status} ${res.text}`);
-  await untilServed(cluster.gateways, uri.replace('*', 'x'), (status) => status !== 404);
-}
 
 const gatewayUrl = (path: string): string => {
   const gateway = cluster.gateways[0];
@@ -60,7 +54,7 @@ beforeAll(async () => {
     client_email: EMAIL,
     token_uri: `${llm.url}/token`,
   });
-  await route('vertex', '/vertex/v1/*', {
+  await putRoute(cluster, 'vertex', '/vertex/v1/*', {
     'ai-proxy': {
       provider: 'vertex-ai',
       auth: { gcp: { service_account_json: serviceAccount } },
@@ -70,7 +64,7 @@ beforeAll(async () => {
     },
     'ai-rate-limiting': { limit: 1000, time_window: 60 },
   });
-  await route('bedrock', '/bedrock/model/*', {
+  await putRoute(cluster, 'bedrock', '/bedrock/model/*', {
     'ai-proxy': {
       provider: 'bedrock',
       auth: { aws: { access_key_id: AWS.accessKeyId, secret_access_key: AWS.secretAccessKey } },
@@ -80,7 +74,7 @@ beforeAll(async () => {
     'ai-rate-limiting': { limit: 1000, time_window: 60 },
   });
   // No path in the endpoint: the provider's own path, from the model and the client's path.
-  await route('bedrock-paths', '/bedrock-paths/model/*', {
+  await putRoute(cluster, 'bedrock-paths', '/bedrock-paths/model/*', {
     'ai-proxy': {
       provider: 'bedrock',
       auth: { aws: { access_key_id: AWS.accessKeyId, secret_access_key: AWS.secretAccessKey } },
@@ -99,7 +93,7 @@ afterAll(async () => {
 
 async function vertexEmbeddingsRoute(serviceAccount: string): Promise<void> {
   // No path in the endpoint: :predict of the project, region and model (APISIX's vertex-predict).
-  await route('vertex-embeddings', '/vertex-embeddings/v1/*', {
+  await putRoute(cluster, 'vertex-embeddings', '/vertex-embeddings/v1/*', {
     'ai-proxy': {
       provider: 'vertex-ai',
       auth: { gcp: { service_account_json: serviceAccount } },

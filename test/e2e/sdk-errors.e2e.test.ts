@@ -7,7 +7,7 @@ import AnthropicSdk, { APIError as AnthropicError } from '@anthropic-ai/sdk';
 import { createOpenAI } from '@ai-sdk/openai';
 import { ChatOpenAI } from '@langchain/openai';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
-import { startCluster, untilServed, waitFor, type Cluster } from '@tollgate/testkit';
+import { startCluster, putRoute, waitFor, type Cluster } from '@tollgate/testkit';
 import { APICallError, generateText } from 'ai';
 import Anthropic0137 from 'anthropic-sdk-0137';
 import OpenAI, { AuthenticationError, RateLimitError } from 'openai';
@@ -41,12 +41,6 @@ const KEY_AUTH = { 'key-auth': { sdk_key_headers: true, hide_credentials: true }
 const QUOTA = {
   'ai-rate-limiting': { limit: 20, time_window: 3600, rejected_code: 429 },
 };
-
-async function route(id: string, uri: string, plugins: Record<string, unknown>): Promise<void> {
-  const res = await cluster.admin.put(`/apisix/admin/routes/${id}`, { uri, plugins });
-  if (res.status !== 201) throw new Error(`route ${id}: ${res.status} ${res.text}`);
-  await untilServed(cluster.gateways, uri.replace('*', 'models'), (status) => status !== 404);
-}
 
 const openai = (prefix: string, apiKey = KEY) =>
   new OpenAI({ apiKey, baseURL: gateway(`${prefix}/v1`), maxRetries: 0 });
@@ -84,27 +78,27 @@ beforeAll(async () => {
     plugins: { 'key-auth': { key: KEY } },
   });
   if (consumer.status !== 201 && consumer.status !== 200) throw new Error(consumer.text);
-  await route('open', '/open/v1/*', {
+  await putRoute(cluster, 'open', '/open/v1/*', {
     ...KEY_AUTH,
     'ai-proxy-multi': {
       instances: [openaiInstance('gpt', 'gpt-4o'), openaiInstance('mini', 'gpt-4o-mini')],
     },
   });
-  await route('open-quota', '/quota/v1/*', {
+  await putRoute(cluster, 'open-quota', '/quota/v1/*', {
     ...KEY_AUTH,
     ...QUOTA,
     'ai-proxy-multi': { instances: [openaiInstance('gpt', 'gpt-4o')] },
   });
-  await route('claude', '/claude/v1/*', {
+  await putRoute(cluster, 'claude', '/claude/v1/*', {
     ...KEY_AUTH,
     ...QUOTA,
     'ai-proxy': anthropicProxy(),
   });
-  await route('down', '/down/v1/*', {
+  await putRoute(cluster, 'down', '/down/v1/*', {
     ...KEY_AUTH,
     'ai-proxy': { ...anthropicProxy(), override: { endpoint: 'http://127.0.0.1:1' } },
   });
-  await route('apisix-bodies', '/plain/v1/*', {
+  await putRoute(cluster, 'apisix-bodies', '/plain/v1/*', {
     'key-auth': {},
     'ai-proxy-multi': {
       client_protocol_errors: false,

@@ -137,3 +137,23 @@ export async function untilServed(
     });
   }
 }
+
+/**
+ * PUT route `id` (`uri` and `plugins`) on the control plane, then wait until every gateway serves
+ * it (`untilServed`, anything but 404). A `*` in `uri` is probed as `fill`.
+ * @example
+ * await putRoute(cluster, 'chat', '/chat/*', { 'ai-proxy': conf }, 'models');
+ */
+export async function putRoute(
+  cluster: Cluster,
+  id: string,
+  uri: string,
+  plugins: Record<string, unknown>,
+  fill = 'probe',
+): Promise<void> {
+  const res = await cluster.admin.put(`/apisix/admin/routes/${id}`, { uri, plugins });
+  if (res.status !== 201 && res.status !== 200) {
+    throw new Error(`route ${id}: ${res.status} ${res.text}`);
+  }
+  await untilServed(cluster.gateways, uri.replace('*', fill), (status) => status !== 404);
+}
