@@ -187,7 +187,7 @@ describe('APISIX t/plugin/ai-proxy-openai-to-anthropic.t', () => {
     });
     const tools = sentBody().tools as Record<string, unknown>[];
     expect(tools[0]?.name).toBe('get_weather');
-    expect(tools[0]?.input_schema).toBeDefined();
+    expect(tools[0]?.input_schema).toEqual({ type: 'object', properties: {} });
     expect(tools[0]?.function).toBeUndefined();
     expect(sentBody().tool_choice).toMatchObject({ type: 'any' });
   });
