@@ -3,11 +3,13 @@ import { hasIssuedToken, issueToken, type IssuedTokens } from './gcp';
 
 const URL = 'http://127.0.0.1:1/token';
 const EMAIL = 'sa@test.iam.gserviceaccount.com';
-const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const keys = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
 const gcp = {
-  serviceAccounts: [
-    { client_email: EMAIL, public_key: keys.publicKey.export({ type: 'spki', format: 'pem' }) },
-  ],
+  serviceAccounts: [{ client_email: EMAIL, public_key: keys.publicKey }],
   tokenTtlSeconds: 60,
 };
 
