@@ -8,7 +8,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
-import { startCluster, putRoute, type Cluster } from '@tollgate/testkit';
+import { startCluster, gatewayUrl, putRoute, type Cluster } from '@tollgate/testkit';
 import OpenAI from 'openai';
 
 jest.setTimeout(90_000);
@@ -29,12 +29,6 @@ let bedrock: MockLlm;
 let oai: MockLlm;
 let openai: OpenAI;
 let anthropic: Anthropic;
-
-const gatewayUrl = (path: string): string => {
-  const gateway = cluster.gateways[0];
-  if (!gateway) throw new Error('no gateway');
-  return gateway.url(path);
-};
 
 const bedrockInstance = (over: Record<string, unknown> = {}) => ({
   provider: 'bedrock',
@@ -97,12 +91,12 @@ beforeAll(async () => {
   });
   openai = new OpenAI({
     apiKey: 'sk-client',
-    baseURL: gatewayUrl('/bedrock/v1'),
+    baseURL: gatewayUrl(cluster, '/bedrock/v1'),
     maxRetries: 0,
   });
   anthropic = new Anthropic({
     apiKey: 'sk-ant-client',
-    baseURL: gatewayUrl('/bedrock'),
+    baseURL: gatewayUrl(cluster, '/bedrock'),
     maxRetries: 0,
   });
 });
@@ -311,7 +305,7 @@ describe('openai SDK → bedrock provider (Converse, SigV4)', () => {
   it('an endpoint naming /converse: a stream is sent to /converse-stream, re-framed; llm_options.max_tokens applied', async () => {
     const sdk = new OpenAI({
       apiKey: 'sk',
-      baseURL: gatewayUrl('/bedrock-endpoint/v1'),
+      baseURL: gatewayUrl(cluster, '/bedrock-endpoint/v1'),
       maxRetries: 0,
     });
     const stream = await sdk.chat.completions.create({
@@ -474,7 +468,11 @@ describe('@anthropic-ai/sdk → bedrock provider', () => {
 
 describe('ai-proxy-multi: an OpenAI-protocol instance fails mid-run, Bedrock takes over', () => {
   it('40 requests, the primary answers 500 then is closed: 0 failed, the later ones from Bedrock', async () => {
-    const sdk = new OpenAI({ apiKey: 'sk', baseURL: gatewayUrl('/fallback/v1'), maxRetries: 0 });
+    const sdk = new OpenAI({
+      apiKey: 'sk',
+      baseURL: gatewayUrl(cluster, '/fallback/v1'),
+      maxRetries: 0,
+    });
     const answers: string[] = [];
     const failures: unknown[] = [];
     try {
@@ -520,7 +518,7 @@ describe('ai-proxy-multi: an OpenAI-protocol instance fails mid-run, Bedrock tak
 
 describe('APISIX t/plugin/ai-proxy-bedrock.t and ai-proxy-bedrock-single.t', () => {
   const converse = (uri: string, body: unknown) =>
-    fetch(gatewayUrl(uri), {
+    fetch(gatewayUrl(cluster, uri), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),

@@ -10,7 +10,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
-import { startCluster, putRoute, type Cluster } from '@tollgate/testkit';
+import { startCluster, gatewayUrl, putRoute, type Cluster } from '@tollgate/testkit';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 
@@ -48,14 +48,8 @@ let cluster: Cluster;
 let llm: MockLlm;
 let serviceAccount: string;
 
-const gatewayUrl = (path: string): string => {
-  const gateway = cluster.gateways[0];
-  if (!gateway) throw new Error('no gateway');
-  return gateway.url(path);
-};
-
 const sdk = (prefix: string) =>
-  new OpenAI({ apiKey: 'sk-client', baseURL: gatewayUrl(`${prefix}/v1`), maxRetries: 0 });
+  new OpenAI({ apiKey: 'sk-client', baseURL: gatewayUrl(cluster, `${prefix}/v1`), maxRetries: 0 });
 
 const remainingOf = (headers: Headers, instance: string): number =>
   Number(headers.get(`x-ai-ratelimit-remaining-${instance}`));
@@ -297,7 +291,11 @@ describe('gemini provider, native generateContent (Tollgate extension)', () => {
 
 describe('@anthropic-ai/sdk → gemini native generateContent (Tollgate extension)', () => {
   const anthropic = () =>
-    new Anthropic({ apiKey: 'sk-ant-client', baseURL: gatewayUrl('/gemini'), maxRetries: 0 });
+    new Anthropic({
+      apiKey: 'sk-ant-client',
+      baseURL: gatewayUrl(cluster, '/gemini'),
+      maxRetries: 0,
+    });
 
   it('messages: converted through, usage charged exactly; the client key is not forwarded', async () => {
     const { data, response } = await anthropic()
@@ -427,7 +425,7 @@ async function multiRoute(id: string, instances: Record<string, unknown>[]): Pro
 }
 
 const post = (uri: string, headers: Record<string, string> = {}, body = APISIX_BODY) =>
-  fetch(gatewayUrl(uri), {
+  fetch(gatewayUrl(cluster, uri), {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import Anthropic0137 from 'anthropic-sdk-0137';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
-import { httpRequest, startCluster, putRoute, type Cluster } from '@tollgate/testkit';
+import { httpRequest, startCluster, gatewayUrl, putRoute, type Cluster } from '@tollgate/testkit';
 import OpenAI from 'openai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { ChatOpenAI } from '@langchain/openai';
@@ -80,19 +80,21 @@ beforeAll(async () => {
     },
     'ai-rate-limiting': { limit: LIMIT, time_window: 3600 },
   });
-  const gateway = cluster.gateways[0];
-  if (!gateway) throw new Error('no gateway');
   responses = new OpenAI({
     apiKey: 'sk-client',
-    baseURL: gateway.url('/responses/v1'),
+    baseURL: gatewayUrl(cluster, '/responses/v1'),
     maxRetries: 0,
   });
   anthropic = new Anthropic({
     apiKey: 'sk-ant-client',
-    baseURL: gateway.url('/anthropic'),
+    baseURL: gatewayUrl(cluster, '/anthropic'),
     maxRetries: 0,
   });
-  openai = new OpenAI({ apiKey: 'sk-client', baseURL: gateway.url('/openai/v1'), maxRetries: 0 });
+  openai = new OpenAI({
+    apiKey: 'sk-client',
+    baseURL: gatewayUrl(cluster, '/openai/v1'),
+    maxRetries: 0,
+  });
 });
 afterAll(async () => {
   await cluster?.destroy();
@@ -176,11 +178,9 @@ describe('@anthropic-ai/sdk → openai-compatible (vLLM-like) instance', () => {
   });
 
   it('@anthropic-ai/sdk 0.137: messages.stream over the same conversion', async () => {
-    const gateway = cluster.gateways[0];
-    if (!gateway) throw new Error('no gateway');
     const old = new Anthropic0137({
       apiKey: 'sk-ant-client',
-      baseURL: gateway.url('/anthropic'),
+      baseURL: gatewayUrl(cluster, '/anthropic'),
       maxRetries: 0,
     });
     const stream = old.messages.stream({
@@ -540,9 +540,7 @@ function sseEvents(text: string): [string, Record<string, unknown>][] {
 
 describe('Vercel ai 6 (@ai-sdk/openai, Responses API by default) → deepseek provider', () => {
   const provider = () => {
-    const gateway = cluster.gateways[0];
-    if (!gateway) throw new Error('no gateway');
-    return createOpenAI({ apiKey: 'sk-client', baseURL: gateway.url('/responses/v1') });
+    return createOpenAI({ apiKey: 'sk-client', baseURL: gatewayUrl(cluster, '/responses/v1') });
   };
 
   it('generateText: the text and usage through responses → chat', async () => {
@@ -573,12 +571,10 @@ describe('Vercel ai 6 (@ai-sdk/openai, Responses API by default) → deepseek pr
 
 describe('@langchain/openai ChatOpenAI → anthropic provider at /v1/messages', () => {
   const chat = () => {
-    const gateway = cluster.gateways[0];
-    if (!gateway) throw new Error('no gateway');
     return new ChatOpenAI({
       model: 'claude-sonnet-4',
       apiKey: 'sk-client',
-      configuration: { baseURL: gateway.url('/openai/v1') },
+      configuration: { baseURL: gatewayUrl(cluster, '/openai/v1') },
       maxRetries: 0,
     });
   };
@@ -600,9 +596,11 @@ describe('@langchain/openai ChatOpenAI → anthropic provider at /v1/messages', 
 
 describe('openai SDK chat → an endpoint that serves only the Responses API', () => {
   const sdk = () => {
-    const gateway = cluster.gateways[0];
-    if (!gateway) throw new Error('no gateway');
-    return new OpenAI({ apiKey: 'sk', baseURL: gateway.url('/chat-responses/v1'), maxRetries: 0 });
+    return new OpenAI({
+      apiKey: 'sk',
+      baseURL: gatewayUrl(cluster, '/chat-responses/v1'),
+      maxRetries: 0,
+    });
   };
 
   it('chat.completions.create and a stream, answered through /v1/responses', async () => {
@@ -643,9 +641,7 @@ describe('openai SDK chat → an endpoint that serves only the Responses API', (
 
 describe('APISIX t/plugin/ai-proxy-protocol-conversion.t, end to end', () => {
   const post = (body: unknown, headers: Record<string, string> = {}) => {
-    const gateway = cluster.gateways[0];
-    if (!gateway) throw new Error('no gateway');
-    return httpRequest('POST', gateway.url('/v1/messages'), {
+    return httpRequest('POST', gatewayUrl(cluster, '/v1/messages'), {
       body,
       headers: { 'content-type': 'application/json', ...headers },
     });

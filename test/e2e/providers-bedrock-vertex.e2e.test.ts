@@ -8,7 +8,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createAwsEventStreamParser, type SseEvent } from '@tollgate/ai';
 import { embeddingFor, startMockLlm, type MockLlm } from '@tollgate/mock-llm';
-import { startCluster, putRoute, type Cluster } from '@tollgate/testkit';
+import { startCluster, gatewayUrl, putRoute, type Cluster } from '@tollgate/testkit';
 import OpenAI from 'openai';
 
 jest.setTimeout(60_000);
@@ -22,12 +22,6 @@ const ANSWER = 'Two, as always.';
 
 let cluster: Cluster;
 let llm: MockLlm;
-
-const gatewayUrl = (path: string): string => {
-  const gateway = cluster.gateways[0];
-  if (!gateway) throw new Error('no gateway');
-  return gateway.url(path);
-};
 
 beforeAll(async () => {
   llm = await startMockLlm({
@@ -108,7 +102,7 @@ beforeEach(() => llm.clear());
 
 describe('vertex-ai: service-account token exchange, OpenAI-compatible chat', () => {
   const sdk = () =>
-    new OpenAI({ apiKey: 'sk-client', baseURL: gatewayUrl('/vertex/v1'), maxRetries: 0 });
+    new OpenAI({ apiKey: 'sk-client', baseURL: gatewayUrl(cluster, '/vertex/v1'), maxRetries: 0 });
   const MESSAGES = [{ role: 'user' as const, content: 'What is 1+1?' }];
 
   it('openai SDK chat: 200 with usage, the mock saw a token its OAuth endpoint issued', async () => {
@@ -154,7 +148,7 @@ describe('vertex-ai: service-account token exchange, OpenAI-compatible chat', ()
 
 describe('bedrock: SigV4-signed Converse', () => {
   const converse = (text: string) =>
-    fetch(gatewayUrl('/bedrock/model/claude/converse'), {
+    fetch(gatewayUrl(cluster, '/bedrock/model/claude/converse'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ messages: [{ role: 'user', content: [{ text }] }] }),
@@ -186,7 +180,7 @@ describe('bedrock: SigV4-signed Converse', () => {
 
 describe('bedrock: ConverseStream, AWS event-stream passed on and read for usage', () => {
   const call = (path: string) =>
-    fetch(gatewayUrl(`/bedrock-paths/model/claude/${path}`), {
+    fetch(gatewayUrl(cluster, `/bedrock-paths/model/claude/${path}`), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'What is 1+1?' }] }] }),
@@ -230,7 +224,7 @@ describe('vertex-ai embeddings: OpenAI embeddings converted to :predict (APISIX 
   it('openai SDK embeddings.create: instances upstream, vectors and usage back, quota charged', async () => {
     const sdk = new OpenAI({
       apiKey: 'sk-client',
-      baseURL: gatewayUrl('/vertex-embeddings/v1'),
+      baseURL: gatewayUrl(cluster, '/vertex-embeddings/v1'),
       maxRetries: 0,
     });
     // The SDK asks for base64 and decodes it: the vectors arrive as the mock computed them.

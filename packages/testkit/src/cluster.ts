@@ -157,3 +157,10 @@ export async function putRoute(
   }
   await untilServed(cluster.gateways, uri.replace('*', fill), (status) => status !== 404);
 }
+
+/** The URL of `path` on the cluster's first gateway. */
+export function gatewayUrl(cluster: Cluster, path: string): string {
+  const gateway = cluster.gateways[0];
+  if (!gateway) throw new Error('the cluster has no gateway');
+  return gateway.url(path);
+}
