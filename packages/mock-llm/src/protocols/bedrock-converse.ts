@@ -20,12 +20,6 @@ import {
 
 const PATH_RE = /^\/model\/[^/]+\/(converse|converse-stream)$/;
 
-/** The model id of a Converse path (percent-decoded), if it is one. */
-export function bedrockModelOf(path: string): string | undefined {
-  const m = /^\/model\/([^/]+)\//.exec(path);
-  return m?.[1] ? decodeURIComponent(m[1]) : undefined;
-}
-
 function generationOf(req: ProtocolRequest) {
   const messages = Array.isArray(req.body.messages)
     ? (req.body.messages as { role?: unknown; content?: unknown }[])

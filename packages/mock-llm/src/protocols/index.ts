@@ -14,7 +14,6 @@ import { vertexPredict } from './vertex-predict';
 export type { Protocol, ProtocolRequest, Refusal, Reply, SseEvent } from './common';
 export { malformedReply, openAiErrorBody } from './common';
 export { embeddingFor, toBase64 } from './openai-embeddings';
-export { bedrockModelOf } from './bedrock-converse';
 export { googleErrorBody } from './gemini-generate-content';
 
 /** Every protocol, in detection order. */
