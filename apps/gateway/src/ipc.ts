@@ -4,6 +4,7 @@
  * counters and LLM instance load have their own messages, in counters/counter-ipc.ts and
  * load/load-messages.ts.
  */
+import type { Serializable } from 'node:child_process';
 import type { ConfigUpdate } from './config/update';
 import type { StreamListeners } from './stream';
 import type { SecretCacheOptions } from './secrets/resolver';
@@ -41,6 +42,40 @@ export interface WorkerOptions {
   stream?: StreamListeners;
   /** `apisix.lru.secret`: how long resolved secret references are cached; absent = APISIX's defaults. */
   secretCache?: SecretCacheOptions;
+}
+
+/**
+ * Several messages in one write, so the other side wakes once for them (issue 14): a worker's
+ * background messages of one load tick (load report, pick report, token quota usage), and the
+ * primary's answers to them. Never nested.
+ */
+export interface IpcBatch {
+  t: 'batch';
+  messages: unknown[];
+}
+
+/** The most messages one batch may carry (a tick produces three, their answers two). */
+const MAX_BATCH = 16;
+
+export function isIpcBatch(msg: unknown): msg is IpcBatch {
+  const batch = msg as { t?: unknown; messages?: unknown } | null;
+  return (
+    batch?.t === 'batch' && Array.isArray(batch.messages) && batch.messages.length <= MAX_BATCH
+  );
+}
+
+/** Hand each message of `msg` (a batch, or one message) to `handle`. */
+export function unbatch(msg: unknown, handle: (message: unknown) => void): void {
+  if (!isIpcBatch(msg)) handle(msg);
+  else for (const message of msg.messages) if (!isIpcBatch(message)) handle(message);
+}
+
+/** `messages` as one message: the only one, or a batch. */
+export function asOneMessage(messages: Serializable[]): Serializable {
+  const [only] = messages;
+  return messages.length === 1 && only !== undefined
+    ? only
+    : ({ t: 'batch', messages } satisfies IpcBatch);
 }
 
 export const WORKER_OPTIONS_ENV = 'TOLLGATE_WORKER_OPTIONS';

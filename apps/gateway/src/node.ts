@@ -5,6 +5,7 @@
  * node serves the same revision. Crashed workers are replaced; shutdown is graceful; a reload
  * replaces the workers one at a time with new options ({@link GatewayNode.reload}).
  */
+import type { Serializable } from 'node:child_process';
 import cluster, { type Worker } from 'node:cluster';
 import path from 'node:path';
 import type { ConfigStore } from '@tollgate/config-store';
@@ -13,7 +14,9 @@ import { DataEncryption, type DataEncryptionSettings } from '@tollgate/schema';
 import { ConfigItems } from './config/config-items';
 import type { ConfigUpdate } from './config/update';
 import {
+  asOneMessage,
   isWorkerMessage,
+  unbatch,
   WORKER_OPTIONS_ENV,
   type PrimaryMessage,
   type WorkerOptions,
@@ -108,6 +111,8 @@ interface WorkerState {
   synced: boolean;
   listening: boolean;
   appliedRevision: number;
+  /** While a batch from the worker is handled: the answers, sent after it in one write. */
+  held?: Serializable[];
 }
 
 export interface GatewayNodeStatus {
@@ -252,18 +257,14 @@ export class GatewayNode {
       appliedRevision: 0,
     };
     this.workers.set(worker.id, state);
-    this.quotaLeases.attach(worker.id, (m) => {
-      if (worker.isConnected()) worker.send(m);
-    });
-    worker.on('message', (msg: unknown) => {
+    this.quotaLeases.attach(worker.id, (m) => toWorker(state, m));
+    const onMessage = (msg: unknown): void => {
       if (isWorkerLeaseMessage(msg)) {
         this.quotaLeases.handle(worker.id, msg);
         return;
       }
       if (isCounterRequest(msg)) {
-        this.counterHost.handle(msg, (result) => {
-          if (worker.isConnected()) worker.send(result);
-        });
+        this.counterHost.handle(msg, (result) => toWorker(state, result));
         return;
       }
       if (this.load.onWorkerMessage(worker.id, msg)) return;
@@ -273,12 +274,22 @@ export class GatewayNode {
         if (this.items.loaded)
           worker.send({ t: 'config', update: this.items.asFullUpdate() } satisfies PrimaryMessage);
         worker.send({ t: 'health', unhealthy: this.health.unhealthy() } satisfies PrimaryMessage);
-        this.load.workerSynced({ id: worker.id, send: (m) => worker.send(m) });
+        this.load.workerSynced({ id: worker.id, send: (m) => toWorker(state, m) });
         state.synced = true;
       } else if (msg.t === 'listening') {
         state.listening = true;
       } else {
         state.appliedRevision = msg.revision;
+      }
+    };
+    worker.on('message', (msg: unknown) => {
+      state.held = [];
+      try {
+        unbatch(msg, onMessage);
+      } finally {
+        const held = state.held;
+        state.held = undefined;
+        if (held.length > 0 && worker.isConnected()) worker.send(asOneMessage(held));
       }
     });
     worker.once('exit', (code, signal) => {
@@ -423,8 +434,9 @@ export class GatewayNode {
 
   /** The workers that have their full config, as the load hub talks to them. */
   private *loadHubWorkers(): Iterable<LoadHubWorker> {
-    for (const { worker, synced } of this.workers.values()) {
-      if (synced && worker.isConnected()) yield { id: worker.id, send: (m) => worker.send(m) };
+    for (const state of this.workers.values()) {
+      const { worker, synced } = state;
+      if (synced && worker.isConnected()) yield { id: worker.id, send: (m) => toWorker(state, m) };
     }
   }
 
@@ -472,4 +484,10 @@ export class GatewayNode {
     await this.localCounters.close();
     this.quotaLeases.close();
   }
+}
+
+/** Send `message` to a worker, or hold it for the answer to the batch being handled. */
+function toWorker(state: WorkerState, message: Serializable): void {
+  if (state.held) state.held.push(message);
+  else if (state.worker.isConnected()) state.worker.send(message);
 }

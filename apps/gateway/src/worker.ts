@@ -12,7 +12,13 @@ import { createRequestHandler } from './http/handler';
 import { GentleDrain } from './http/drain';
 import { createGatewayServer } from './http/server';
 import { HttpsListeners } from './tls/https-listeners';
-import { isPrimaryMessage, type WorkerMessage, type WorkerOptions } from './ipc';
+import {
+  asOneMessage,
+  isPrimaryMessage,
+  unbatch,
+  type WorkerMessage,
+  type WorkerOptions,
+} from './ipc';
 import { createAccessLogger } from './access-log';
 import { LeaseClient } from '@tollgate/limiter';
 import { IpcCounterStore } from './counters/counter-ipc';
@@ -63,9 +69,12 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       if (err) localQuotas.fail(err.message);
     });
   });
-  const load = startWorkerLoadSharing((report) => {
-    if (process.connected) process.send?.(report);
-  });
+  const load = startWorkerLoadSharing(
+    (messages) => {
+      if (process.connected) process.send?.(asOneMessage(messages));
+    },
+    { alongside: () => localQuotas.takeReport() },
+  );
   const registry = enabledPlugins(options.plugins);
   let snapshot: Snapshot | undefined;
   const httpsListeners = options.tls
@@ -99,7 +108,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   // listener is attached are dropped, and the first one is the full config.
   let retiredByReload = false;
   const shutdownRequested = new Promise<void>((resolve) => {
-    process.on('message', (msg: unknown) => {
+    const onMessage = (msg: unknown): void => {
       if (localCounters.onMessage(msg)) return;
       if (localQuotas.onMessage(msg)) return;
       if (load.onMessage(msg)) return;
@@ -120,7 +129,8 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         retiredByReload = msg.reload === true;
         resolve();
       }
-    });
+    };
+    process.on('message', (msg: unknown) => unbatch(msg, onMessage));
     process.once('disconnect', () => {
       localCounters.fail('the node primary went away');
       localQuotas.fail('the node primary went away');

@@ -18,7 +18,7 @@ afterEach(() => jest.useRealTimers());
 describe('a worker reports per batch of requests', () => {
   function worker() {
     const sent: (LoadReport | PickReport)[] = [];
-    const sharing = startWorkerLoadSharing((m) => sent.push(m));
+    const sharing = startWorkerLoadSharing((ms) => sent.push(...ms));
     return { sent, sharing, reports: () => sent.filter((m) => m.t === 'load-report') };
   }
 
@@ -65,6 +65,27 @@ describe('a worker reports per batch of requests', () => {
     expect(one).toBeGreaterThan(0);
     expect(two).toBeLessThanOrEqual(one);
   });
+
+  it('what else the worker reports in the background goes out in the same write as each due report', () => {
+    const writes: string[][] = [];
+    let asked = 0;
+    const sharing = startWorkerLoadSharing((ms) => writes.push(ms.map((m) => m.t)), {
+      alongside: () => (++asked === 2 ? undefined : { t: `extra-${asked}` }),
+    });
+    for (let i = 0; i < REPORT_AFTER_CHANGES / 2; i++) {
+      sharing.view.begin('k');
+      sharing.view.end('k');
+    }
+    jest.advanceTimersByTime(30);
+    expect(writes).toEqual([['load-report', 'extra-1']]);
+    jest.advanceTimersByTime(MAX_REPORT_AGE_MS - 30); // not due yet: not asked
+    expect(asked).toBe(1);
+    jest.advanceTimersByTime(30); // due by age, nothing at all to send: no write
+    expect(asked).toBe(2);
+    jest.advanceTimersByTime(MAX_REPORT_AGE_MS); // the companion alone has something
+    expect(writes).toEqual([['load-report', 'extra-1'], ['extra-3']]);
+    sharing.stop();
+  });
 });
 
 describe('the primary answers reports only when the others moved', () => {
@@ -87,6 +108,8 @@ describe('the primary answers reports only when the others moved', () => {
     const { hub, others, report } = node([1]);
     const synced = others(1).length;
     for (let i = 1; i <= 10; i++) report(1, i);
+    // Nothing to tell anyone: the primary holds no timer that would wake it.
+    expect(jest.getTimerCount()).toBe(0);
     jest.advanceTimersByTime(5 * MAX_VIEW_AGE_MS);
     expect(others(1)).toHaveLength(synced);
     await hub.close();
@@ -111,15 +134,16 @@ describe('the primary answers reports only when the others moved', () => {
     const synced = others(2).length;
     jest.advanceTimersByTime(MAX_VIEW_AGE_MS);
     expect(others(2)).toHaveLength(synced); // nothing changed: nothing sent
-    report(1, 5);
-    jest.advanceTimersByTime(30);
+    report(1, 5); // worker 2 last heard MAX_VIEW_AGE_MS ago: it hears at once
+    jest.advanceTimersByTime(0);
     expect(others(2)).toHaveLength(synced + 1);
     expect(others(2).at(-1)).toMatchObject({ inFlight: [['k', 5]] });
     report(1, 6);
-    jest.advanceTimersByTime(MAX_VIEW_AGE_MS - 30);
+    jest.advanceTimersByTime(MAX_VIEW_AGE_MS - 1);
     expect(others(2)).toHaveLength(synced + 1);
-    jest.advanceTimersByTime(30);
+    jest.advanceTimersByTime(1);
     expect(others(2)).toHaveLength(synced + 2);
+    expect(jest.getTimerCount()).toBe(0); // every view is current again: no timer left
     await hub.close();
   });
 });

@@ -14,10 +14,13 @@ import { NodePickStats, isPickReport } from './pick-stats';
 import { scrapeTargets } from './scrape-targets';
 import { InstanceScraper, type ScrapeStatus, type ScraperLogger } from './scraper';
 
-/** The oldest the others' sums a worker holds may be, once they changed. */
-export const MAX_VIEW_AGE_MS = 100;
-/** How often the primary looks for workers whose view is older than that. */
-const SWEEP_INTERVAL_MS = 25;
+/**
+ * The oldest the others' sums a worker holds may be, once they changed. A worker that serves
+ * hears them sooner, with the answer to each of its reports (at most 100 ms apart, see
+ * load/worker-wiring); this is for a quiet one, and above the report interval so the primary
+ * does not race a busy worker's next report with a message of its own.
+ */
+export const MAX_VIEW_AGE_MS = 250;
 
 /** A worker the hub can talk to: cluster's id and a send. */
 export interface LoadHubWorker {
@@ -29,7 +32,12 @@ export class NodeLoadHub {
   private readonly inFlight = new NodeInFlight();
   private readonly picks = new NodePickStats();
   private readonly scraper: InstanceScraper;
-  private readonly timer: NodeJS.Timeout;
+  /**
+   * Armed only while some worker's view is out of date, for when the oldest turns
+   * MAX_VIEW_AGE_MS old: an idle node, or one worker alone, never wakes the primary.
+   */
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
   /** Per worker: the others' version it last heard, and when. */
   private readonly heard = new Map<number, { version: number; at: number }>();
 
@@ -46,8 +54,6 @@ export class NodeLoadHub {
         for (const worker of this.workers()) worker.send(round);
       },
     });
-    this.timer = setInterval(() => this.shareAged(), SWEEP_INTERVAL_MS);
-    this.timer.unref();
   }
 
   /** True when `msg` from worker `workerId` was a load or picks report (now counted). */
@@ -57,6 +63,7 @@ export class NodeLoadHub {
       for (const worker of this.workers()) {
         if (worker.id === workerId && this.stale(worker.id)) this.tell(worker);
       }
+      this.armAged();
     } else if (isPickReport(msg)) this.picks.apply(workerId, msg);
     else return false;
     return true;
@@ -99,7 +106,8 @@ export class NodeLoadHub {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    this.closed = true;
+    clearTimeout(this.timer);
     await this.scraper.close();
   }
 
@@ -110,6 +118,25 @@ export class NodeLoadHub {
       const heard = this.heard.get(worker.id);
       if (this.stale(worker.id) && (!heard || now - heard.at >= MAX_VIEW_AGE_MS)) this.tell(worker);
     }
+  }
+
+  private armAged(): void {
+    if (this.timer || this.closed) return;
+    let due = Infinity;
+    for (const worker of this.workers()) {
+      if (!this.stale(worker.id)) continue;
+      due = Math.min(due, (this.heard.get(worker.id)?.at ?? 0) + MAX_VIEW_AGE_MS);
+    }
+    if (due === Infinity) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.shareAged();
+        this.armAged();
+      },
+      Math.max(0, due - this.now()),
+    );
+    this.timer.unref();
   }
 
   private stale(workerId: number): boolean {

@@ -5,7 +5,9 @@
  * began or ended, or, when anything changed, {@link MAX_REPORT_AGE_MS} after the last report.
  * Paced by requests, a node sends about as many reports at a given request rate whatever its
  * worker count (issue 14: the primary's work per request stays flat as workers are added); the
- * time bound keeps a quiet worker's counts fresh for the others.
+ * time bound keeps a quiet worker's counts fresh for the others. Whatever else the worker tells
+ * the primary in the background (its token quota usage) goes out in the same tick, so the
+ * primary wakes once for all of it.
  */
 import { isLoadOthers, isLoadScrapes } from './load-messages';
 import type { LoadReport } from './load-messages';
@@ -26,10 +28,20 @@ export interface WorkerLoadSharing {
   stop(): void;
 }
 
-/** Start sharing: `send` delivers a report to the primary. */
-export function startWorkerLoadSharing(
-  send: (report: LoadReport | PickReport) => void,
-  now: () => number = Date.now,
+/** Options of {@link startWorkerLoadSharing}. */
+export interface LoadSharingOptions<Extra> {
+  readonly now?: () => number;
+  /** Asked whenever a report is due (even one with nothing in it): one more message to send with it. */
+  readonly alongside?: () => Extra | undefined;
+}
+
+/**
+ * Start sharing: `send` delivers the messages of one due report to the primary (in one write,
+ * so the primary wakes once for them).
+ */
+export function startWorkerLoadSharing<Extra extends object = never>(
+  send: (messages: (LoadReport | PickReport | Extra)[]) => void,
+  { now = Date.now, alongside }: LoadSharingOptions<Extra> = {},
 ): WorkerLoadSharing {
   const view = new WorkerInstanceLoad();
   let reportedAt = now();
@@ -37,10 +49,14 @@ export function startWorkerLoadSharing(
     const at = now();
     if (view.pendingChanges < REPORT_AFTER_CHANGES && at - reportedAt < MAX_REPORT_AGE_MS) return;
     reportedAt = at;
+    const messages: (LoadReport | PickReport | Extra)[] = [];
     const report = view.report();
-    if (report) send(report);
+    if (report) messages.push(report);
     const picks = view.pickReport();
-    if (picks) send(picks);
+    if (picks) messages.push(picks);
+    const extra = alongside?.();
+    if (extra) messages.push(extra);
+    if (messages.length > 0) send(messages);
   }, TICK_MS);
   timer.unref();
   return {

@@ -4,8 +4,9 @@
  * within the slice of each window its primary leased to it, and asks the primary ({@link LeaseHost})
  * only when the slice runs out, when a settlement overdraws it, when its view of the others is
  * older than `viewTtlMs`, or to answer a revocation. Usage reaches the primary with those
- * requests, else in one batched report every `reportEveryMs`, so the primary's work does not grow
- * with requests.
+ * requests, else in one batched report the owner takes with {@link LeaseClient.takeReport} (a
+ * worker sends it with its load report, paced by requests), so the primary's work does not grow
+ * with requests or workers.
  */
 import type { CounterState, QuotaAdmission, QuotaSettlement, QuotaStore } from '@tollgate/core';
 import { checkChargeArgs, checkReserve } from '../charge-args';
@@ -14,6 +15,7 @@ import { monotonicClock, type Clock } from '../local-store';
 import {
   isLeaseReply,
   isLeaseRevoke,
+  isLeaseViews,
   type LeaseReply,
   type LeaseUsage,
   type WorkerLeaseMessage,
@@ -24,12 +26,12 @@ export interface LeaseClientOptions {
   readonly clock?: Clock;
   /** How long a request to the primary may take before it fails (allow_degradation decides). Default 1000. */
   readonly timeoutMs?: number;
-  /** Milliseconds between usage reports of keys no request to the primary carried. Default 100. */
-  readonly reportEveryMs?: number;
   /**
    * How old the other workers' usage may be in an admission answered from the lease (it feeds
    * the Remaining and Reserved headers, never the decision); older, the admission asks the
-   * primary. Bounds the primary's work per key and worker, whatever the request rate. Default 100.
+   * primary. A key the worker uses is renewed by the answer to each report
+   * ({@link LeaseClient.takeReport}; a worker sends one at least every 100 ms while it serves),
+   * so this is meant to be well above that interval: it bounds a quiet key's view. Default 250.
    */
   readonly viewTtlMs?: number;
   /** Milliseconds between sweeps of leases whose window ended (keys never used again); default 10,000; 0 disables the timer. */
@@ -77,9 +79,7 @@ export class LeaseClient implements QuotaStore {
   private readonly pending = new Map<number, Pending>();
   private readonly clock: Clock;
   private readonly timeoutMs: number;
-  private readonly reportEveryMs: number;
   private readonly viewTtlMs: number;
-  private reportTimer: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private nextId = 0;
   /** Acquire answers received (see LeaseUsage.replies). */
@@ -92,8 +92,7 @@ export class LeaseClient implements QuotaStore {
   ) {
     this.clock = options.clock ?? monotonicClock;
     this.timeoutMs = options.timeoutMs ?? 1000;
-    this.reportEveryMs = options.reportEveryMs ?? 100;
-    this.viewTtlMs = options.viewTtlMs ?? 100;
+    this.viewTtlMs = options.viewTtlMs ?? 250;
     const every = options.sweepIntervalMs ?? 10_000;
     if (every > 0) {
       this.sweeper = setInterval(() => this.sweep(), every);
@@ -164,7 +163,7 @@ export class LeaseClient implements QuotaStore {
       lease.consumed += actual;
     }
     if (!lease) return;
-    this.markDirty(key);
+    this.dirty.add(key);
     if (lease.committed > lease.granted) {
       // Overdrawn: the primary accounts it (and takes unused slices back from the other workers
       // if the node is over its limit) before this request's response ends.
@@ -204,6 +203,16 @@ export class LeaseClient implements QuotaStore {
       });
       return true;
     }
+    if (isLeaseViews(msg)) {
+      for (const view of msg.views) {
+        const lease = this.live(view.key);
+        if (lease?.windowId !== view.windowId) continue;
+        lease.othersConsumed = view.consumed;
+        lease.othersCommitted = view.committed;
+        lease.viewAt = this.clock.now();
+      }
+      return true;
+    }
     if (!isLeaseReply(msg)) return false;
     if (msg.windowId !== undefined) this.replies++;
     const entry = this.pending.get(msg.id);
@@ -213,6 +222,22 @@ export class LeaseClient implements QuotaStore {
     if (msg.error === undefined) entry.resolve(msg);
     else entry.reject(unavailable(`primary answered: ${msg.error}`));
     return true;
+  }
+
+  /**
+   * The usage of every lease that changed since it was last carried to the primary, as one
+   * report for the owner to deliver (a worker sends it with its load report); the primary's
+   * answer renews this worker's view of the others for those keys. Undefined: nothing changed.
+   */
+  takeReport(): WorkerLeaseMessage | undefined {
+    if (this.dirty.size === 0 || this.closedReason) return undefined;
+    const usages: (LeaseUsage & { key: string })[] = [];
+    for (const key of this.dirty) {
+      const lease = this.live(key);
+      if (lease) usages.push({ key, ...this.usageOf(lease) });
+    }
+    this.dirty.clear();
+    return usages.length > 0 ? { t: 'lease', op: 'report', usages } : undefined;
   }
 
   /** Reject every pending request (the channel closed or the primary is going away). */
@@ -228,8 +253,6 @@ export class LeaseClient implements QuotaStore {
   close(): Promise<void> {
     this.closedReason ??= 'store closed';
     this.fail(this.closedReason);
-    if (this.reportTimer) clearTimeout(this.reportTimer);
-    this.reportTimer = undefined;
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
     return Promise.resolve();
@@ -255,7 +278,7 @@ export class LeaseClient implements QuotaStore {
     const committed = lease.othersCommitted + lease.committed;
     if (admitted && want > 0) {
       lease.committed += want;
-      this.markDirty(key);
+      this.dirty.add(key);
     }
     return {
       admitted,
@@ -327,24 +350,6 @@ export class LeaseClient implements QuotaStore {
     lease.othersCommitted = reply.view?.committed ?? 0;
     lease.viewAt = this.clock.now();
     return lease;
-  }
-
-  private markDirty(key: string): void {
-    this.dirty.add(key);
-    if (this.reportTimer || this.closedReason) return;
-    this.reportTimer = setTimeout(() => this.report(), this.reportEveryMs);
-    this.reportTimer.unref();
-  }
-
-  private report(): void {
-    this.reportTimer = undefined;
-    const usages: (LeaseUsage & { key: string })[] = [];
-    for (const key of this.dirty) {
-      const lease = this.live(key);
-      if (lease) usages.push({ key, ...this.usageOf(lease) });
-    }
-    this.dirty.clear();
-    if (usages.length > 0) this.post({ t: 'lease', op: 'report', usages });
   }
 
   private post(msg: WorkerLeaseMessage): void {

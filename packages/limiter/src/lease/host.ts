@@ -15,9 +15,10 @@
 import { dropWhere, monotonicClock, type Clock } from '../local-store';
 import type {
   LeaseReply,
-  LeaseRevoke,
   LeaseUsage,
   LeaseView,
+  LeaseViews,
+  PrimaryLeaseMessage,
   WorkerLeaseMessage,
 } from './messages';
 
@@ -66,7 +67,7 @@ interface PendingRevoke {
  */
 export class LeaseHost {
   private readonly windows = new Map<string, LeaseWindow>();
-  private readonly senders = new Map<number, (m: LeaseReply | LeaseRevoke) => void>();
+  private readonly senders = new Map<number, (m: PrimaryLeaseMessage) => void>();
   /** Acquires of one key run one after another: a revocation in between is awaited. */
   private readonly queues = new Map<string, Promise<void>>();
   private readonly revokes = new Map<number, PendingRevoke>();
@@ -96,7 +97,7 @@ export class LeaseHost {
   }
 
   /** Start answering worker `id` through `send`. */
-  attach(id: number, send: (m: LeaseReply | LeaseRevoke) => void): void {
+  attach(id: number, send: (m: PrimaryLeaseMessage) => void): void {
     this.senders.set(id, send);
   }
 
@@ -117,7 +118,7 @@ export class LeaseHost {
   handle(id: number, msg: WorkerLeaseMessage): void {
     switch (msg.op) {
       case 'report':
-        for (const usage of msg.usages) this.record(id, usage.key, usage, false);
+        this.report(id, msg.usages);
         return;
       case 'revoked':
         if (msg.usage) this.record(id, msg.key, msg.usage, true);
@@ -158,6 +159,24 @@ export class LeaseHost {
     const window = this.live(key);
     if (!window) return { view: { consumed: 0, committed: 0 } };
     return { view: totals(window, undefined), resetInMs: window.endsAt - this.clock.now() };
+  }
+
+  /** Record a worker's usages and answer with the others' totals of those keys. */
+  private report(id: number, usages: (LeaseUsage & { key: string })[]): void {
+    const views: LeaseViews['views'] = [];
+    const now = this.clock.now();
+    for (const usage of usages) {
+      this.record(id, usage.key, usage, false);
+      const window = this.live(usage.key);
+      if (window?.id !== usage.windowId) continue;
+      views.push({
+        key: usage.key,
+        windowId: window.id,
+        resetInMs: window.endsAt - now,
+        ...totals(window, id),
+      });
+    }
+    if (views.length > 0) this.reply(id, { t: 'lease-views', views });
   }
 
   private record(id: number, key: string, usage: LeaseUsage, revoked: boolean): void {
@@ -264,7 +283,7 @@ export class LeaseHost {
     pending.resolve();
   }
 
-  private reply(id: number, msg: LeaseReply): void {
+  private reply(id: number, msg: LeaseReply | LeaseViews): void {
     try {
       this.senders.get(id)?.(msg);
     } catch {

@@ -16,7 +16,7 @@ function node(n: number, clock = { now: () => performance.now() }) {
           if (isWorkerLeaseMessage(m)) host.handle(id, m);
         });
       },
-      { clock, reportEveryMs: 5 },
+      { clock },
     );
     host.attach(id, (m) => setImmediate(() => client.onMessage(m)));
     return client;
@@ -116,10 +116,41 @@ describe('node-wide quotas leased to workers', () => {
     const b = await w1.admit('v', 1_000_000, 60, 10);
     expect(acquires()).toBe(before); // from w1's lease
     expect(b.reserved).toBe(0); // w0's reservation is not known to w1 yet
-    now += 100;
+    now += 250;
     const c = await w1.admit('v', 1_000_000, 60, 10);
     expect(acquires()).toBe(before + 1);
     expect(c).toMatchObject({ consumed: 10, reserved: 20 });
+  });
+
+  it("a worker's batched report is answered with the others' usage, so a busy key never waits for a refresh", async () => {
+    let now = 1000;
+    const { clients, host, acquires } = node(2, { now: () => now });
+    const [w0, w1] = [at(clients, 0), at(clients, 1)];
+    await w0.admit('s', 1_000_000, 60, 10);
+    const a = await w1.admit('s', 1_000_000, 60, 10);
+    await w1.settle('s', {
+      limit: 1_000_000,
+      windowSeconds: 60,
+      windowId: a.windowId,
+      reserved: 10,
+      actual: 7,
+    });
+    const before = acquires();
+    now += 200;
+    const report = w1.takeReport();
+    expect(report).toEqual({
+      t: 'lease',
+      op: 'report',
+      usages: [{ key: 's', windowId: a.windowId, committed: 7, consumed: 7, replies: 1 }],
+    });
+    expect(w1.takeReport()).toBeUndefined(); // nothing changed since
+    if (report) host.handle(1, report);
+    await new Promise((resolve) => setImmediate(resolve)); // the answer reaches the worker
+    now += 200; // 400 ms after w1's last acquire (older than viewTtlMs), 200 after the report's answer
+    const b = await w1.admit('s', 1_000_000, 60, 10);
+    expect(acquires()).toBe(before);
+    // w0's reservation, learnt from the report's answer; w1's own 7 consumed.
+    expect(b).toMatchObject({ admitted: true, consumed: 7, reserved: 10 });
   });
 
   it('concurrent requests on one worker, sent before any answer came back, admit exactly the quota', async () => {

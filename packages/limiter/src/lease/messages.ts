@@ -19,8 +19,9 @@ export interface LeaseUsage {
 /**
  * Worker → primary. `acquire`: admit a request the worker's lease cannot (`admit: true`), or
  * account a lease overdrawn by a settlement (`admit: false`); answered with a {@link LeaseReply}.
- * `report`: the usage of leases that changed (no answer). `revoked`: the answer to a
- * {@link LeaseRevoke}. `peek`: the node's view of a counter, for dry runs.
+ * `report`: the usage of leases that changed, answered with {@link LeaseViews} of those keys.
+ * `revoked`: the answer to a {@link LeaseRevoke}. `peek`: the node's view of a counter, for dry
+ * runs.
  */
 export type WorkerLeaseMessage =
   | {
@@ -61,6 +62,12 @@ export interface LeaseReply {
   resetInMs?: number;
   /** `acquire`: the other workers' usage as the primary knows it; `peek`: the node's. */
   view?: LeaseView;
+}
+
+/** Primary → worker: the other workers' usage of each key a `report` carried. */
+export interface LeaseViews {
+  t: 'lease-views';
+  views: (LeaseView & { key: string; windowId: string; resetInMs: number })[];
 }
 
 /** Primary → worker: give back the unused part of your lease of `key` in window `windowId`. */
@@ -129,6 +136,27 @@ export function isLeaseReply(msg: unknown): msg is LeaseReply {
     (msg.windowId === undefined || typeof msg.windowId === 'string') &&
     (msg.granted === undefined || isCount(msg.granted)) &&
     (msg.resetInMs === undefined || typeof msg.resetInMs === 'number')
+  );
+}
+
+/** Everything the primary sends a worker about leases. */
+export type PrimaryLeaseMessage = LeaseReply | LeaseViews | LeaseRevoke;
+
+/** True for a well-formed {@link LeaseViews}. */
+export function isLeaseViews(msg: unknown): msg is LeaseViews {
+  return (
+    isObject(msg) &&
+    msg.t === 'lease-views' &&
+    Array.isArray(msg.views) &&
+    msg.views.every(
+      (v: unknown) =>
+        isObject(v) &&
+        typeof v.key === 'string' &&
+        typeof v.windowId === 'string' &&
+        isCount(v.consumed) &&
+        isCount(v.committed) &&
+        typeof v.resetInMs === 'number',
+    )
   );
 }
 
