@@ -104,8 +104,9 @@ async function burst(cluster: Cluster, id: string): Promise<void> {
   expect(llm.requests).toHaveLength(admitted);
 
   // Settlement: each admitted request replaced its 100 reserved tokens by the 60 it used. Once
-  // the workers' views are refreshed (100 ms), the next request sees exactly that.
-  await sleep(150);
+  // every worker reported it (~100 ms) and the views are renewed (200 ms), the next request sees
+  // exactly that (docs/plugins/ai-rate-limiting.md: approximate headers).
+  await sleep(400);
   llm.setBehaviour({ usage: { prompt: 1, completion: USED - 1 }, delayMs: 0 });
   const header = `x-ai-consumer-ratelimit-remaining-${INSTANCE}`;
   for (let node = 0; node < nodes; node++) {

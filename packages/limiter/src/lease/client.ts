@@ -31,7 +31,7 @@ export interface LeaseClientOptions {
    * the Remaining and Reserved headers, never the decision); older, the admission asks the
    * primary. A key the worker uses is renewed by the answer to each report
    * ({@link LeaseClient.takeReport}; a worker sends one at least every 100 ms while it serves),
-   * so this is meant to be well above that interval: it bounds a quiet key's view. Default 250.
+   * so this is meant to be above that interval: it bounds a quiet key's view. Default 200.
    */
   readonly viewTtlMs?: number;
   /** Milliseconds between sweeps of leases whose window ended (keys never used again); default 10,000; 0 disables the timer. */
@@ -92,7 +92,7 @@ export class LeaseClient implements QuotaStore {
   ) {
     this.clock = options.clock ?? monotonicClock;
     this.timeoutMs = options.timeoutMs ?? 1000;
-    this.viewTtlMs = options.viewTtlMs ?? 250;
+    this.viewTtlMs = options.viewTtlMs ?? 200;
     const every = options.sweepIntervalMs ?? 10_000;
     if (every > 0) {
       this.sweeper = setInterval(() => this.sweep(), every);

@@ -116,7 +116,7 @@ describe('node-wide quotas leased to workers', () => {
     const b = await w1.admit('v', 1_000_000, 60, 10);
     expect(acquires()).toBe(before); // from w1's lease
     expect(b.reserved).toBe(0); // w0's reservation is not known to w1 yet
-    now += 250;
+    now += 200;
     const c = await w1.admit('v', 1_000_000, 60, 10);
     expect(acquires()).toBe(before + 1);
     expect(c).toMatchObject({ consumed: 10, reserved: 20 });
@@ -136,7 +136,7 @@ describe('node-wide quotas leased to workers', () => {
       actual: 7,
     });
     const before = acquires();
-    now += 200;
+    now += 150;
     const report = w1.takeReport();
     expect(report).toEqual({
       t: 'lease',
@@ -146,7 +146,7 @@ describe('node-wide quotas leased to workers', () => {
     expect(w1.takeReport()).toBeUndefined(); // nothing changed since
     if (report) host.handle(1, report);
     await new Promise((resolve) => setImmediate(resolve)); // the answer reaches the worker
-    now += 200; // 400 ms after w1's last acquire (older than viewTtlMs), 200 after the report's answer
+    now += 150; // 300 ms after w1's last acquire (older than viewTtlMs), 150 after the report's answer
     const b = await w1.admit('s', 1_000_000, 60, 10);
     expect(acquires()).toBe(before);
     // w0's reservation, learnt from the report's answer; w1's own 7 consumed.
