@@ -29,6 +29,7 @@ import { ActiveHealthChecker } from './health/active-checker';
 import { nodeControlSource, startControlServer, type RunningControlServer } from './control';
 import type { ConfigValue } from './config/update';
 import { ConfigSync } from './sync/config-sync';
+import { workerExecArgv } from './worker-heap';
 import type { StreamListeners } from './stream';
 import {
   ModifyIndexTracker,
@@ -193,7 +194,10 @@ export class GatewayNode {
           }),
       });
     }
-    cluster.setupPrimary({ exec: path.join(__dirname, 'worker-main.js') });
+    cluster.setupPrimary({
+      exec: path.join(__dirname, 'worker-main.js'),
+      execArgv: workerExecArgv(),
+    });
     await Promise.all(Array.from({ length: options.workers }, () => node.fork()));
     if (options.control) {
       node.control = await startControlServer({

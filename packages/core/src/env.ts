@@ -19,6 +19,8 @@ export interface TollgateEnv {
   etcdHost: string | undefined;
   /** TOLLGATE_ETCD_PREFIX: overrides deployment.etcd.prefix. */
   etcdPrefix: string | undefined;
+  /** NODE_OPTIONS (Node's own, inherited by workers): read to keep an operator's heap sizes. */
+  nodeOptions: string;
 }
 
 /**
@@ -40,5 +42,6 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): TollgateEnv {
     adminKey: empty(source.TOLLGATE_ADMIN_KEY),
     etcdHost: empty(source.TOLLGATE_ETCD_HOST),
     etcdPrefix: empty(source.TOLLGATE_ETCD_PREFIX),
+    nodeOptions: source.NODE_OPTIONS ?? '',
   };
 }
