@@ -3,7 +3,12 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { isGatewayError } from '@tollgate/core';
-import { AiTransport, type AiSendRequest, type UpstreamTransportError } from '../src';
+import {
+  AiTransport,
+  ExchangeCancel,
+  type AiSendRequest,
+  type UpstreamTransportError,
+} from '../src';
 
 interface TestServer {
   origin: string;
@@ -241,20 +246,20 @@ describe('AiTransport', () => {
     ]);
   });
 
-  it('abort via signal mid-stream closes the upstream socket promptly', async () => {
+  it('a cancel mid-stream closes the upstream socket promptly', async () => {
     const serverSawClose = deferred();
     const s = await serve((req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write('data: first\n\n');
       req.socket.on('close', () => serverSawClose.resolve());
     });
-    const client = new AbortController();
-    const res = await transport.send(request(s.origin, { signal: client.signal }));
+    const cancel = new ExchangeCancel();
+    const res = await transport.send(request(s.origin, { cancel }));
     const iterator = res.body[Symbol.asyncIterator]();
     const first = await iterator.next();
     expect(String(first.value)).toBe('data: first\n\n');
     const abortedAt = Date.now();
-    client.abort();
+    cancel.cancel();
     await serverSawClose.promise;
     expect(Date.now() - abortedAt).toBeLessThan(500);
     const err = await rejection(iterator.next());
@@ -263,14 +268,14 @@ describe('AiTransport', () => {
 
   // undici opens a fresh idle connection after an aborted request's socket is destroyed, so
   // these tests watch the socket that carried the request, not the socket count.
-  it('abort before headers rejects send with the abort error and closes the socket', async () => {
+  it('a cancel before headers rejects send with the abort error and closes the socket', async () => {
     const socketClosed = deferred();
     const s = await serve((req) => req.socket.on('close', () => socketClosed.resolve()));
-    const client = new AbortController();
-    const pending = transport.send(request(s.origin, { signal: client.signal }));
+    const cancel = new ExchangeCancel();
+    const pending = transport.send(request(s.origin, { cancel }));
     await waitFor(() => s.requests.length === 1);
     const abortedAt = Date.now();
-    client.abort();
+    cancel.cancel();
     const err = (await rejection(pending)) as Error;
     expect(isGatewayError(err)).toBe(false);
     expect(err.name).toBe('AbortError');
@@ -278,11 +283,13 @@ describe('AiTransport', () => {
     expect(Date.now() - abortedAt).toBeLessThan(500);
   });
 
-  it('an already aborted signal never reaches the server', async () => {
+  it('an exchange following an already aborted signal never reaches the server', async () => {
     const s = await serve((_req, res) => res.end('ok'));
     const client = new AbortController();
     client.abort();
-    await rejection(transport.send(request(s.origin, { signal: client.signal })));
+    await rejection(
+      transport.send(request(s.origin, { cancel: ExchangeCancel.following(client.signal) })),
+    );
     expect(s.connections).toBe(0);
   });
 

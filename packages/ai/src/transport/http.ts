@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import { Pool } from 'undici';
 import { setOwn, type Logger } from '@tollgate/core';
+import { abortError, type ExchangeCancel } from './exchange-cancel';
 import { toTransportError } from './map-error';
 import { ResponseSink, type ResponseHead } from './response-sink';
 
@@ -67,8 +68,8 @@ export interface AiSendRequest {
   sslVerify: boolean;
   /** TLS SNI name (ignored for IP addresses, which SNI does not allow). */
   tlsServername?: string;
-  /** Client disconnect: aborts the request and closes the upstream socket. */
-  signal?: AbortSignal;
+  /** Ends the exchange early (the client left): the request is aborted, the upstream socket closed. */
+  cancel?: ExchangeCancel;
   /** The provider's request signer (`upstreamSigner` in `auth/`), when it needs one. */
   sign?: RequestSigner;
 }
@@ -127,12 +128,12 @@ function sameSettings(a: PoolSettings, b: PoolSettings): boolean {
  * Errors from `send` (and from iterating the body) are `TOLLGATE_ERR_UPSTREAM_CONNECT` (500),
  * `TOLLGATE_ERR_UPSTREAM_TIMEOUT` (504) or `TOLLGATE_ERR_UPSTREAM_RESET` (500), with `kind` and
  * `beforeResponse` (true for every error `send` throws: nothing was received, retrying is safe).
- * An abort through `signal` rejects with the abort error itself.
+ * A cancel through `cancel` rejects with its reason (an AbortError by default).
  *
  * @example
  * const transport = new AiTransport({ logger });
  * const res = await transport.send({ key, origin, path, query, headers, body, timeoutMs: 30000,
- *   keepalive: true, keepaliveTimeoutMs: 60000, keepalivePool: 30, sslVerify: true, signal });
+ *   keepalive: true, keepaliveTimeoutMs: 60000, keepalivePool: 30, sslVerify: true, cancel });
  * for await (const chunk of res.body) client.write(chunk);
  */
 export class AiTransport {
@@ -149,7 +150,8 @@ export class AiTransport {
   async send(req: AiSendRequest): Promise<AiUpstreamResponse> {
     if (this.closed) throw new Error('AiTransport is closed');
     const started = performance.now();
-    req.signal?.throwIfAborted();
+    const cancel = req.cancel;
+    cancel?.throwIfCancelled();
     const entry = this.poolFor(req);
     const pool = entry.pool;
 
@@ -161,7 +163,7 @@ export class AiTransport {
       const stats = pool.stats;
       if (stats.connected > stats.free + stats.running) {
         await new Promise(setImmediate);
-        req.signal?.throwIfAborted();
+        cancel?.throwIfCancelled();
       }
     }
 
@@ -179,22 +181,21 @@ export class AiTransport {
           headers,
           body: req.body,
         },
-        req.signal,
+        cancel?.signal,
       );
       for (const [name, value] of Object.entries(signed))
         setOwn(headers, name.toLowerCase(), value);
-      req.signal?.throwIfAborted();
+      cancel?.throwIfCancelled();
     }
-    const signal = req.signal;
-    const onAbort = (): void => sink.abort(abortReason(signal));
     const sink = new ResponseSink(
       () => {
         entry.inFlight--;
-        signal?.removeEventListener('abort', onAbort);
+        stopFollowing?.();
       },
       (err) => toTransportError(err, req.origin, false),
     );
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // Before the dispatch an abort is only recorded by the sink, so onDone cannot run yet.
+    const stopFollowing = cancel?.onCancel((reason) => sink.abort(reason));
     entry.inFlight++;
     pool.dispatch(
       {
@@ -300,15 +301,4 @@ function definedHeaders(
     if (value !== undefined) setOwn(out, name, value);
   }
   return out;
-}
-
-/** What `abort()` ends a body with: the error an AbortController's abort() would give. */
-function abortError(): DOMException {
-  return new DOMException('This operation was aborted', 'AbortError');
-}
-
-/** The client signal's reason, as an Error (an abort with a non-Error reason still aborts). */
-function abortReason(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason;
-  return reason instanceof Error ? reason : abortError();
 }

@@ -9,6 +9,7 @@ import {
   buildUpstreamHeaders,
   isAbortError,
   converterFor,
+  ExchangeCancel,
   isUpstreamTransportError,
   resolveTarget,
   upstreamSigner,
@@ -159,9 +160,9 @@ export async function attemptInstance(
   record.model = built.model;
   if (built.model !== undefined) ctx.vars.set('llm_model', built.model);
 
-  const abort = new AbortController();
+  const cancel = new ExchangeCancel();
   const onClose = () => {
-    if (!ctx.response.res.writableFinished) abort.abort();
+    if (!ctx.response.res.writableFinished) cancel.cancel();
   };
   ctx.response.res.once('close', onClose);
   llmCallStarted(ctx);
@@ -180,7 +181,7 @@ export async function attemptInstance(
       keepalivePool: settings.keepalivePool,
       sslVerify: settings.sslVerify,
       tlsServername: target.tlsServername,
-      signal: abort.signal,
+      cancel,
       sign: upstreamSigner(instance.provider, instance),
     });
     ai.upstreamStatus = upstream.status;

@@ -9,7 +9,7 @@
  * A failed call says what the client gets, as APISIX's drivers do: the service's own status and
  * body when it answered with another status than 200, else 500 and the error text.
  */
-import { isUpstreamTransportError } from '@tollgate/ai';
+import { ExchangeCancel, isUpstreamTransportError } from '@tollgate/ai';
 import type { AiRagAzureAiSearch, AiRagAzureOpenai } from '@tollgate/schema';
 import { aiRuntime } from '../ai-common/runtime';
 
@@ -74,7 +74,7 @@ async function postJson(
       keepalivePool: 30,
       sslVerify: true,
       tlsServername: endpoint.tlsServername,
-      signal,
+      cancel: ExchangeCancel.following(signal),
     });
     const chunks: Buffer[] = [];
     let size = 0;

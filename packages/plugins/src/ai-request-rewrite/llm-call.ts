@@ -10,6 +10,7 @@ import {
   buildUpstreamBody,
   buildUpstreamHeaders,
   getProtocol,
+  ExchangeCancel,
   getProvider,
   isUpstreamTransportError,
   resolveTarget,
@@ -107,7 +108,7 @@ async function exchange(
     keepalivePool: conf.keepalive_pool,
     sslVerify: conf.ssl_verify,
     tlsServername: target.tlsServername,
-    signal,
+    cancel: ExchangeCancel.following(signal),
   });
   if (res.status !== 200) {
     await readUpTo(res, MAX_ERROR_BODY_BYTES);
