@@ -63,12 +63,16 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     });
   });
   // Token quotas (`policy: local`) leased by the primary: no round trip per request (issue 14).
-  const localQuotas = new LeaseClient((m) => {
-    if (!process.connected) throw new Error('the node primary went away');
-    process.send?.(m, undefined, undefined, (err: Error | null) => {
-      if (err) localQuotas.fail(err.message);
-    });
-  });
+  const localQuotas = new LeaseClient(
+    (m) => {
+      if (!process.connected) throw new Error('the node primary went away');
+      process.send?.(m, undefined, undefined, (err: Error | null) => {
+        if (err) localQuotas.fail(err.message);
+      });
+    },
+    // The usage report rides with the next load report (see startWorkerLoadSharing below).
+    { onReportDue: () => load.reportSoon() },
+  );
   const load = startWorkerLoadSharing(
     (messages) => {
       if (process.connected) process.send?.(asOneMessage(messages));

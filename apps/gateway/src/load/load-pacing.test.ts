@@ -22,31 +22,37 @@ describe('a worker reports per batch of requests', () => {
     return { sent, sharing, reports: () => sent.filter((m) => m.t === 'load-report') };
   }
 
-  it('sends nothing while fewer than REPORT_AFTER_CHANGES changes are younger than MAX_REPORT_AGE_MS', () => {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('sends nothing, and holds no timer, until a change; then reports MAX_REPORT_AGE_MS after it', () => {
     const { sharing, reports } = worker();
+    expect(jest.getTimerCount()).toBe(0); // an idle worker never wakes for load sharing
     for (let i = 0; i < (REPORT_AFTER_CHANGES - 2) / 2; i++) sharing.view.begin('k');
-    jest.advanceTimersByTime(MAX_REPORT_AGE_MS - 30);
+    jest.advanceTimersByTime(MAX_REPORT_AGE_MS - 1);
     expect(reports()).toHaveLength(0);
-    jest.advanceTimersByTime(30);
+    jest.advanceTimersByTime(1);
     expect(reports()).toHaveLength(1);
+    expect(jest.getTimerCount()).toBe(0);
     sharing.stop();
   });
 
-  it('reports at the next tick once a batch of changes is reached', () => {
+  it('reports right after the turn in which a batch of changes is reached', async () => {
     const { sharing, reports } = worker();
-    jest.advanceTimersByTime(MAX_REPORT_AGE_MS); // nothing changed: nothing sent
-    expect(reports()).toHaveLength(0);
     for (let i = 0; i < REPORT_AFTER_CHANGES / 2; i++) {
       sharing.view.begin('k');
       sharing.view.end('k');
     }
-    jest.advanceTimersByTime(30);
-    expect(reports()).toEqual([{ t: 'load-report', inFlight: [], sent: [['k', 64]] }]);
+    expect(reports()).toHaveLength(0);
+    await turn();
+    expect(reports()).toEqual([
+      { t: 'load-report', inFlight: [], sent: [['k', REPORT_AFTER_CHANGES / 2]] },
+    ]);
+    expect(jest.getTimerCount()).toBe(0); // the age timer of that batch is gone with it
     sharing.stop();
   });
 
-  it('at a given request rate, two workers send no more reports than one', () => {
-    const count = (workers: number) => {
+  it('at a given request rate, two workers send as many reports as one: one per batch of requests', async () => {
+    const count = async (workers: number) => {
       const all = Array.from({ length: workers }, worker);
       // 4,000 requests a second for one second, shared evenly, each ending at once.
       for (let ms = 0; ms < 1000; ms++) {
@@ -55,35 +61,44 @@ describe('a worker reports per batch of requests', () => {
           w?.sharing.view.begin('k');
           w?.sharing.view.end('k');
         }
+        await turn();
         jest.advanceTimersByTime(1);
       }
       for (const w of all) w.sharing.stop();
       return all.reduce((n, w) => n + w.reports().length, 0);
     };
-    const one = count(1);
-    const two = count(2);
-    expect(one).toBeGreaterThan(0);
+    const one = await count(1);
+    const two = await count(2);
+    expect(one).toBe(Math.floor((4000 * 2) / REPORT_AFTER_CHANGES));
+    // Each worker's last partial batch is still waiting for its age when the load stops.
+    expect(two).toBeGreaterThanOrEqual(one - 1);
     expect(two).toBeLessThanOrEqual(one);
   });
 
-  it('what else the worker reports in the background goes out in the same write as each due report', () => {
+  it('what else the worker reports goes out in the same write, and asks for a report of its own', async () => {
     const writes: string[][] = [];
-    let asked = 0;
+    let extra: { t: string } | undefined;
     const sharing = startWorkerLoadSharing((ms) => writes.push(ms.map((m) => m.t)), {
-      alongside: () => (++asked === 2 ? undefined : { t: `extra-${asked}` }),
+      alongside: () => {
+        const taken = extra;
+        extra = undefined;
+        return taken;
+      },
     });
+    extra = { t: 'extra-1' };
     for (let i = 0; i < REPORT_AFTER_CHANGES / 2; i++) {
       sharing.view.begin('k');
       sharing.view.end('k');
     }
-    jest.advanceTimersByTime(30);
+    await turn();
     expect(writes).toEqual([['load-report', 'extra-1']]);
-    jest.advanceTimersByTime(MAX_REPORT_AGE_MS - 30); // not due yet: not asked
-    expect(asked).toBe(1);
-    jest.advanceTimersByTime(30); // due by age, nothing at all to send: no write
-    expect(asked).toBe(2);
-    jest.advanceTimersByTime(MAX_REPORT_AGE_MS); // the companion alone has something
-    expect(writes).toEqual([['load-report', 'extra-1'], ['extra-3']]);
+    // Only the companion changed (a quota settled after the last request ended).
+    extra = { t: 'extra-2' };
+    sharing.reportSoon();
+    jest.advanceTimersByTime(MAX_REPORT_AGE_MS - 1);
+    expect(writes).toHaveLength(1);
+    jest.advanceTimersByTime(1);
+    expect(writes).toEqual([['load-report', 'extra-1'], ['extra-2']]);
     sharing.stop();
   });
 });

@@ -44,7 +44,11 @@ export class WorkerInstanceLoad implements InstanceLoadView {
   private changesSinceReport = 0;
   private readonly picks = new WorkerPickStats();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `onChange`: told the number of begin/end calls since the last report, at each one. */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly onChange?: (pending: number) => void,
+  ) {}
 
   inFlight(loadKey: string): number {
     return (this.own.get(loadKey)?.inFlight ?? 0) + (this.othersInFlight.get(loadKey) ?? 0);
@@ -57,6 +61,7 @@ export class WorkerInstanceLoad implements InstanceLoadView {
     counts.sent++;
     counts.recent.record(this.now());
     this.changesSinceReport++;
+    this.onChange?.(this.changesSinceReport);
   }
 
   end(loadKey: string): void {
@@ -64,6 +69,7 @@ export class WorkerInstanceLoad implements InstanceLoadView {
     if (!counts || counts.inFlight === 0) return;
     counts.inFlight--;
     this.changesSinceReport++;
+    this.onChange?.(this.changesSinceReport);
   }
 
   sentSince(loadKey: string, sinceMs: number): number {

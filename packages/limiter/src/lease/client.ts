@@ -34,6 +34,11 @@ export interface LeaseClientOptions {
    * so this is meant to be above that interval: it bounds a quiet key's view. Default 200.
    */
   readonly viewTtlMs?: number;
+  /**
+   * Called when a usage report becomes due (a lease changed after the last one was taken): the
+   * owner then takes it with {@link LeaseClient.takeReport} soon, e.g. with its next load report.
+   */
+  readonly onReportDue?: () => void;
   /** Milliseconds between sweeps of leases whose window ended (keys never used again); default 10,000; 0 disables the timer. */
   readonly sweepIntervalMs?: number;
 }
@@ -80,6 +85,7 @@ export class LeaseClient implements QuotaStore {
   private readonly clock: Clock;
   private readonly timeoutMs: number;
   private readonly viewTtlMs: number;
+  private readonly onReportDue: (() => void) | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private nextId = 0;
   /** Acquire answers received (see LeaseUsage.replies). */
@@ -93,6 +99,7 @@ export class LeaseClient implements QuotaStore {
     this.clock = options.clock ?? monotonicClock;
     this.timeoutMs = options.timeoutMs ?? 1000;
     this.viewTtlMs = options.viewTtlMs ?? 200;
+    this.onReportDue = options.onReportDue;
     const every = options.sweepIntervalMs ?? 10_000;
     if (every > 0) {
       this.sweeper = setInterval(() => this.sweep(), every);
@@ -163,7 +170,7 @@ export class LeaseClient implements QuotaStore {
       lease.consumed += actual;
     }
     if (!lease) return;
-    this.dirty.add(key);
+    this.markDirty(key);
     if (lease.committed > lease.granted) {
       // Overdrawn: the primary accounts it (and takes unused slices back from the other workers
       // if the node is over its limit) before this request's response ends.
@@ -278,7 +285,7 @@ export class LeaseClient implements QuotaStore {
     const committed = lease.othersCommitted + lease.committed;
     if (admitted && want > 0) {
       lease.committed += want;
-      this.dirty.add(key);
+      this.markDirty(key);
     }
     return {
       admitted,
@@ -350,6 +357,11 @@ export class LeaseClient implements QuotaStore {
     lease.othersCommitted = reply.view?.committed ?? 0;
     lease.viewAt = this.clock.now();
     return lease;
+  }
+
+  private markDirty(key: string): void {
+    if (this.dirty.size === 0) this.onReportDue?.();
+    this.dirty.add(key);
   }
 
   private post(msg: WorkerLeaseMessage): void {

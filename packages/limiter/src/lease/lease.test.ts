@@ -153,6 +153,25 @@ describe('node-wide quotas leased to workers', () => {
     expect(b).toMatchObject({ admitted: true, consumed: 7, reserved: 10 });
   });
 
+  it('asks its owner for a report once per batch of changes: when a lease first changes after one was taken', async () => {
+    let due = 0;
+    const host = new LeaseHost({ sweepIntervalMs: 0 });
+    const client: LeaseClient = new LeaseClient((m) => setImmediate(() => host.handle(0, m)), {
+      onReportDue: () => due++,
+    });
+    host.attach(0, (m) => setImmediate(() => client.onMessage(m)));
+    const settle = (windowId: string) =>
+      client.settle('d', { limit: 1000, windowSeconds: 60, windowId, reserved: 10, actual: 5 });
+    const a = await client.admit('d', 1000, 60, 10);
+    expect(due).toBe(1);
+    await settle(a.windowId);
+    const b = await client.admit('d', 1000, 60, 10);
+    expect(due).toBe(1); // still the same report
+    expect(client.takeReport()).toBeDefined();
+    await settle(b.windowId);
+    expect(due).toBe(2);
+  });
+
   it('concurrent requests on one worker, sent before any answer came back, admit exactly the quota', async () => {
     const { clients } = node(1);
     const w = at(clients, 0);
