@@ -22,6 +22,7 @@ const NO_ENV: TollgateEnv = {
   adminKey: undefined,
   etcdHost: undefined,
   etcdPrefix: undefined,
+  nodeOptions: '',
 };
 const parse = (text: string) => parseConfig(text, 'test.yaml', NO_ENV, {});
 

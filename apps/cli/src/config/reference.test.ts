@@ -48,6 +48,7 @@ it("the schema's defaults are the values load.ts applies to an empty file", () =
     adminKey: undefined,
     etcdHost: undefined,
     etcdPrefix: undefined,
+    nodeOptions: '',
   };
   const config = parseConfig('', 'test.yaml', env, {});
   const withEtcd = parseConfig(
