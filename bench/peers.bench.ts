@@ -17,6 +17,7 @@
  *   BENCH_SECONDS=5 (per load step)  BENCH_LATENCY_SECONDS=2 (per one-connection measurement)
  *   BENCH_WORKERS=1,2,4,8  BENCH_MOCK_PROCS=4  BENCH_PEERS_CACHE=/tmp/tollgate-bench-peers
  *   BENCH_PEERS_SKIP_PORTKEY=1  BENCH_PEERS_RETRIES=2 (runs of a load step disturbed by other programs)
+ *   BENCH_ROUNDS=3 (interleaved rounds over all targets; each row is a target's median round)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,7 +25,13 @@ import path from 'node:path';
 import { pin, printTable } from './lib';
 import { QUIET_CORES, verify } from './peers/checks';
 import { layout, machine } from './peers/machine';
-import { measure, type MeasureOptions, type Outcome } from './peers/measure';
+import {
+  measure,
+  perRequest,
+  type Measured,
+  type MeasureOptions,
+  type Outcome,
+} from './peers/measure';
 import { tableRows, writeReport } from './peers/report';
 import {
   PORTKEY_VERSION,
@@ -42,6 +49,22 @@ const WARMUP_SECONDS = 1;
 const CONNECTIONS = [64, 256];
 const BARE = 'bare node:http pass-through';
 const PORTKEY = `Portkey OSS ${PORTKEY_VERSION}`;
+
+const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 3)) || 1);
+
+function fail(row: Outcome, err: unknown): void {
+  row.error = (err as Error).message.split('\n')[0] ?? String(err);
+  process.stdout.write(`  ${row.name} not measured: ${row.error}\n`);
+}
+
+/** The round whose CPU per request is the median of a target's rounds (the lower middle one). */
+function medianRound(rounds: Measured[]): Measured {
+  const cpu = (x: Measured) => perRequest(x, (s) => s.targetMicros);
+  const sorted = [...rounds].sort((a, b) => cpu(a) - cpu(b));
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (!median) throw new Error('no round was measured');
+  return median;
+}
 
 function workerCounts(nproc: number): number[] {
   const env = process.env.BENCH_WORKERS;
@@ -106,25 +129,41 @@ async function main() {
     });
   }
 
+  // Every target runs for the whole benchmark and is measured in ROUNDS interleaved rounds, so
+  // a slow spell of the machine (a shared VM's neighbours, invisible from inside) falls on
+  // every target alike rather than on one; a target's row is its round of median CPU per request.
+  const running: { entry: Planned; row: Outcome; target?: Target; rounds: Measured[] }[] = [];
   try {
     for (const entry of plan) {
       process.stdout.write(
         `· ${entry.name} on core${entry.cores.length > 1 ? 's' : ''} ${entry.cores}\n`,
       );
       const row: Outcome = { name: entry.name, cores: entry.cores, workers: entry.workers };
-      let target: Target | undefined;
+      const slot: (typeof running)[number] = { entry, row, rounds: [] };
+      running.push(slot);
       try {
-        target = await entry.start();
-        row.measured = await measure(target, mock, options);
+        slot.target = await entry.start();
       } catch (err) {
-        row.error = (err as Error).message.split('\n')[0] ?? String(err);
-        process.stdout.write(`  not measured: ${row.error}\n`);
-      } finally {
-        await target?.stop();
+        fail(row, err);
       }
+    }
+    for (let round = 1; round <= ROUNDS; round++) {
+      process.stdout.write(`· round ${round} of ${ROUNDS}\n`);
+      for (const slot of running) {
+        if (!slot.target || slot.row.error) continue;
+        try {
+          slot.rounds.push(await measure(slot.target, mock, options));
+        } catch (err) {
+          fail(slot.row, err);
+        }
+      }
+    }
+    for (const { row, rounds } of running) {
+      if (!row.error) row.measured = medianRound(rounds);
       outcomes.push(row);
     }
   } finally {
+    for (const slot of running) await slot.target?.stop();
     await mock.stop();
     fs.rmSync(logDir, { recursive: true, force: true });
   }
@@ -145,6 +184,7 @@ async function main() {
     machine: m,
     layout: place.describe,
     settings:
+      `${ROUNDS} interleaved rounds over all targets, each row the target's round of median CPU per request; ` +
       `${SECONDS} s per load step (autocannon 9, keep-alive, after ${WARMUP_SECONDS} s at 64 connections); ` +
       `added p50 at one connection from undici, ${LATENCY_SECONDS} s through the target and ` +
       `${LATENCY_SECONDS} s straight to the mock in alternating slices`,
