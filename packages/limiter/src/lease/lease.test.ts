@@ -25,6 +25,15 @@ function node(n: number, clock = { now: () => performance.now() }) {
   return { host, clients, sent, acquires };
 }
 
+/** A request that reserved 10 tokens of a quota far from its limit, settled at `actual`. */
+const settledFar = (windowId: string, actual: number) => ({
+  limit: 1_000_000,
+  windowSeconds: 60,
+  windowId,
+  reserved: 10,
+  actual,
+});
+
 const at = <T>(xs: T[], i: number): T => {
   const x = xs[i];
   if (x === undefined) throw new Error(`no element ${i}`);
@@ -104,13 +113,7 @@ describe('node-wide quotas leased to workers', () => {
     const { clients, acquires } = node(2, { now: () => now });
     const [w0, w1] = [at(clients, 0), at(clients, 1)];
     const a = await w1.admit('v', 1_000_000, 60, 10);
-    await w1.settle('v', {
-      limit: 1_000_000,
-      windowSeconds: 60,
-      windowId: a.windowId,
-      reserved: 10,
-      actual: 10,
-    });
+    await w1.settle('v', settledFar(a.windowId, 10));
     await w0.admit('v', 1_000_000, 60, 10);
     const before = acquires();
     const b = await w1.admit('v', 1_000_000, 60, 10);
@@ -128,13 +131,7 @@ describe('node-wide quotas leased to workers', () => {
     const [w0, w1] = [at(clients, 0), at(clients, 1)];
     await w0.admit('s', 1_000_000, 60, 10);
     const a = await w1.admit('s', 1_000_000, 60, 10);
-    await w1.settle('s', {
-      limit: 1_000_000,
-      windowSeconds: 60,
-      windowId: a.windowId,
-      reserved: 10,
-      actual: 7,
-    });
+    await w1.settle('s', settledFar(a.windowId, 7));
     const before = acquires();
     now += 150;
     const report = w1.takeReport();
