@@ -29,7 +29,7 @@ import { ActiveHealthChecker } from './health/active-checker';
 import { nodeControlSource, startControlServer, type RunningControlServer } from './control';
 import type { ConfigValue } from './config/update';
 import { ConfigSync } from './sync/config-sync';
-import { schedulingPolicy, workerExecArgv } from './worker-setup';
+import { workerExecArgv } from './worker-heap';
 import type { StreamListeners } from './stream';
 import {
   ModifyIndexTracker,
@@ -194,7 +194,6 @@ export class GatewayNode {
           }),
       });
     }
-    cluster.schedulingPolicy = schedulingPolicy();
     cluster.setupPrimary({
       exec: path.join(__dirname, 'worker-main.js'),
       execArgv: workerExecArgv(),

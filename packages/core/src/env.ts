@@ -21,8 +21,6 @@ export interface TollgateEnv {
   etcdPrefix: string | undefined;
   /** NODE_OPTIONS (Node's own, inherited by workers): read to keep an operator's heap sizes. */
   nodeOptions: string;
-  /** NODE_CLUSTER_SCHED_POLICY (Node's own, `rr` or `none`): when set, who accepts connections. */
-  nodeClusterSchedPolicy: string | undefined;
 }
 
 /**
@@ -45,6 +43,5 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): TollgateEnv {
     etcdHost: empty(source.TOLLGATE_ETCD_HOST),
     etcdPrefix: empty(source.TOLLGATE_ETCD_PREFIX),
     nodeOptions: source.NODE_OPTIONS ?? '',
-    nodeClusterSchedPolicy: empty(source.NODE_CLUSTER_SCHED_POLICY),
   };
 }

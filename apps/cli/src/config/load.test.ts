@@ -23,7 +23,6 @@ const NO_ENV: TollgateEnv = {
   etcdHost: undefined,
   etcdPrefix: undefined,
   nodeOptions: '',
-  nodeClusterSchedPolicy: undefined,
 };
 const parse = (text: string) => parseConfig(text, 'test.yaml', NO_ENV, {});
 

@@ -49,7 +49,6 @@ it("the schema's defaults are the values load.ts applies to an empty file", () =
     etcdHost: undefined,
     etcdPrefix: undefined,
     nodeOptions: '',
-    nodeClusterSchedPolicy: undefined,
   };
   const config = parseConfig('', 'test.yaml', env, {});
   const withEtcd = parseConfig(
