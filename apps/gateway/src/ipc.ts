@@ -46,7 +46,7 @@ export interface WorkerOptions {
 
 /**
  * Several messages in one write, so the other side wakes once for them (issue 14): a worker's
- * background messages of one load tick (load report, pick report, token quota usage), and the
+ * background messages of one report (load report, pick report, token quota usage), and the
  * primary's answers to them. Never nested.
  */
 export interface IpcBatch {
@@ -54,7 +54,7 @@ export interface IpcBatch {
   messages: unknown[];
 }
 
-/** The most messages one batch may carry (a tick produces three, their answers two). */
+/** The most messages one batch may carry (a report carries three, their answers two). */
 const MAX_BATCH = 16;
 
 export function isIpcBatch(msg: unknown): msg is IpcBatch {
