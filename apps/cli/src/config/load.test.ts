@@ -14,16 +14,7 @@ import { parseConfig } from './load';
 import type { TollgateConfig } from './types';
 
 /** No TOLLGATE_* overrides and no environment variables. */
-const NO_ENV: TollgateEnv = {
-  logLevel: 'info',
-  logFormat: 'json',
-  configFile: undefined,
-  dataDir: undefined,
-  adminKey: undefined,
-  etcdHost: undefined,
-  etcdPrefix: undefined,
-  nodeOptions: '',
-};
+const NO_ENV: TollgateEnv = readEnv({});
 const parse = (text: string) => parseConfig(text, 'test.yaml', NO_ENV, {});
 
 describe('apisix.disable_upstream_healthcheck', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import type { TollgateEnv } from '@tollgate/core';
+import { readEnv } from '@tollgate/core';
 import { parseConfig } from './load';
 import { referenceRows, renderConfigReference } from './reference';
 import { CONFIG_SCHEMA, SUPPORTED_KEYS } from './schema';
@@ -40,16 +40,8 @@ function schemaDefault(key: string): unknown {
 }
 
 it("the schema's defaults are the values load.ts applies to an empty file", () => {
-  const env: TollgateEnv = {
-    logLevel: 'info',
-    logFormat: 'json',
-    configFile: undefined,
-    dataDir: undefined,
-    adminKey: undefined,
-    etcdHost: undefined,
-    etcdPrefix: undefined,
-    nodeOptions: '',
-  };
+  // No TOLLGATE_* overrides.
+  const env = readEnv({});
   const config = parseConfig('', 'test.yaml', env, {});
   const withEtcd = parseConfig(
     'deployment:\n  etcd:\n    host: ["http://127.0.0.1:2379"]\n',
