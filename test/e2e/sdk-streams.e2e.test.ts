@@ -96,6 +96,22 @@ const settledCharge = (r: { prefix: string; name: string }, anthropic: boolean) 
     10_000,
   );
 
+/** Stream a message with the Anthropic SDK and leave after ABORT_AFTER deltas; the deltas seen. */
+async function abortedClaudeStream(prefix: string): Promise<number> {
+  const stream = await claude(prefix).messages.create({
+    model: 'claude-x',
+    max_tokens: 1024,
+    messages: MESSAGES,
+    stream: true,
+  });
+  let deltas = 0;
+  for await (const event of stream) {
+    if (event.type === 'content_block_delta') deltas += 1;
+    if (deltas === ABORT_AFTER) break; // aborts the request
+  }
+  return deltas;
+}
+
 function expectWithin10Percent(chargedTokens: number, delivered: number): void {
   process.stdout.write(`delivered ${delivered} tokens, charged ${chargedTokens}\n`);
   expect(delivered).toBeGreaterThan(10);
@@ -252,17 +268,7 @@ describe('(1) a stream the client aborts is charged what was delivered', () => {
 
   it('anthropic-messages (message_start reported 1 output token)', async () => {
     const r = await route('anthropic');
-    const stream = await claude(r.prefix).messages.create({
-      model: 'claude-x',
-      max_tokens: 1024,
-      messages: MESSAGES,
-      stream: true,
-    });
-    let deltas = 0;
-    for await (const event of stream) {
-      if (event.type === 'content_block_delta') deltas += 1;
-      if (deltas === ABORT_AFTER) break; // aborts the request
-    }
+    const deltas = await abortedClaudeStream(r.prefix);
     expectWithin10Percent(await settledCharge(r, true), deltas);
   });
 
@@ -283,17 +289,7 @@ describe('(1) a stream the client aborts is charged what was delivered', () => {
     ).rejects.toBeInstanceOf(AnthropicApiError);
     expectWithin10Percent(await settledCharge(r, true), cutDeltas);
     const before = await charged(r, true);
-    const stream = await claude(r.prefix).messages.create({
-      model: 'claude-x',
-      max_tokens: 1024,
-      messages: MESSAGES,
-      stream: true,
-    });
-    let deltas = 0;
-    for await (const event of stream) {
-      if (event.type === 'content_block_delta') deltas += 1;
-      if (deltas === ABORT_AFTER) break; // aborts the request
-    }
+    const deltas = await abortedClaudeStream(r.prefix);
     const after = await waitFor(
       `the aborted stream's charge on ${r.prefix}`,
       async () => {
