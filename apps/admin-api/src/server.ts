@@ -47,6 +47,11 @@ export interface AdminApiOptions {
    * read-only.
    */
   standalone?: boolean;
+  /**
+   * The gateway node in the same process, if any: resolves once its workers serve the store's
+   * `revision`. A write is answered only then, so a request sent after the answer meets it.
+   */
+  serving?: (revision: number) => Promise<void>;
   logger?: Logger;
 }
 
@@ -98,6 +103,7 @@ export function createAdminApp(options: AdminApiOptions): express.Express {
       log.warn('failed to decrypt a stored field, kept as stored', { field }),
     ),
     log,
+    options.serving,
   );
   const required = options.adminKeyRequired ?? true;
   if (required && options.adminKeys.length === 0) {

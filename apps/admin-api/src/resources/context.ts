@@ -31,6 +31,8 @@ export class AdminContext {
     readonly encryption = new DataEncryption(),
     /** The Admin API's log, for what a check reports without refusing (an expired certificate). */
     readonly log: Logger = createLogger('admin-api'),
+    /** Resolves once the gateway in this process serves the store's `revision` (read-your-writes). */
+    readonly serving: (revision: number) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /** Decode a stored value; non-objects (APISIX's `init_dir` placeholders) are not resources. */

@@ -188,6 +188,7 @@ export class ResourceEngine {
     if (tooLarge) return tooLarge;
     const result = await this.ctx.store.put(key, text, { ttlSeconds: args.ttl });
     this.def.written?.(this.ctx, conf, checked.id);
+    await this.ctx.serving(result.revision);
     return { status: result.prev ? 200 : 201, body: { key, value: conf } };
   }
 
@@ -215,8 +216,9 @@ export class ResourceEngine {
     const id = await this.ctx.store.generateId(this.ctx.keys.genId);
     const stored = storedAs(id);
     const key = this.key(id);
-    await this.ctx.store.put(key, JSON.stringify(stored), { ttlSeconds: args.ttl });
+    const result = await this.ctx.store.put(key, JSON.stringify(stored), { ttlSeconds: args.ttl });
     this.def.written?.(this.ctx, stored, id);
+    await this.ctx.serving(result.revision);
     return { status: 201, body: { key, value: stored } };
   }
 
@@ -262,6 +264,7 @@ export class ResourceEngine {
       this.def.deleteChildren ? { withPrefix: `${key}/` } : undefined,
     );
     if (deleted === 0) return KEY_NOT_FOUND;
+    await this.ctx.serving(await this.ctx.store.revision());
     return { status: 200, body: { deleted: '1', key } };
   }
 
@@ -295,6 +298,7 @@ export class ResourceEngine {
     const result = await this.ctx.store.putIfUnchanged(key, text, old.modRevision);
     if (!result) return errorResponse(503, 'value changed before overwritten');
     this.def.written?.(this.ctx, conf, id);
+    await this.ctx.serving(result.revision);
     return { status: 200, body: { key, value: conf } };
   }
 }

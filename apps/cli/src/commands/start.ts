@@ -64,6 +64,7 @@ export async function start(options: StartOptions): Promise<void> {
   }
 
   let admin: RunningAdminServer | undefined;
+  let gateway: GatewayNode | undefined;
   if (config.role !== 'data_plane' && config.enableAdmin) {
     const { keys, generatedFile } = resolveAdminKeys(config.admin.keys, config.dataDir);
     admin = await startAdminServer({
@@ -78,13 +79,14 @@ export async function start(options: StartOptions): Promise<void> {
       standalone: config.standalone?.mode === 'api',
       host: config.admin.listen.ip,
       port: config.admin.listen.port,
+      // Read-your-writes on this node: the gateway starts below, and writes before it wait for nothing.
+      serving: (revision) => gateway?.whenServing(revision) ?? Promise.resolve(),
     });
     closers.unshift(() => admin?.close() ?? Promise.resolve());
     if (generatedFile)
       log.info('admin key is in a file (no key configured)', { file: generatedFile });
   }
 
-  let gateway: GatewayNode | undefined;
   if (config.role !== 'control_plane') {
     gateway = await GatewayNode.start({
       store,
