@@ -89,6 +89,14 @@ async function setUp(
   policy?: Record<string, unknown>,
   consumers: [string, number][] = [],
 ): Promise<void> {
+  // Consumers first: the watch delivers writes in revision order, so a node that serves the route
+  // (checked below) has its consumers too. Written after it, a consumer could still be on its way
+  // to a data plane when the first keyed request arrives.
+  for (const [name, limit] of consumers) {
+    expect(
+      (await cluster.admin.put('/apisix/admin/consumers', consumer(name, limit, policy))).status,
+    ).toBe(201);
+  }
   expect(
     (
       await cluster.admin.request('PUT', '/apisix/admin/routes', {
@@ -96,11 +104,6 @@ async function setUp(
       })
     ).status,
   ).toBe(201);
-  for (const [name, limit] of consumers) {
-    expect(
-      (await cluster.admin.put('/apisix/admin/consumers', consumer(name, limit, policy))).status,
-    ).toBe(201);
-  }
   // The route takes POST only: wait until every node answers a key-less POST with 401.
   for (const gateway of cluster.gateways) {
     await waitFor(

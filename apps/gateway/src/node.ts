@@ -30,6 +30,8 @@ import { nodeControlSource, startControlServer, type RunningControlServer } from
 import type { ConfigValue } from './config/update';
 import { ConfigSync } from './sync/config-sync';
 import { workerExecArgv } from './worker-heap';
+import { useWorkerAccept, workerAcceptEnv } from './accept';
+import { AppliedWaiters } from './sync/applied-waiters';
 import type { StreamListeners } from './stream';
 import {
   ModifyIndexTracker,
@@ -153,6 +155,11 @@ export class GatewayNode {
   /** The options new workers get: those of the start, then of the latest reload. */
   private options: GatewayNodeOptions;
 
+  /** Writes of this process's Admin API waiting for the workers to serve them. */
+  private readonly appliedWaiters = new AppliedWaiters(() =>
+    [...this.workers.values()].filter((s) => s.synced && !s.retiring).map((s) => s.appliedRevision),
+  );
+
   private constructor(options: GatewayNodeOptions) {
     this.options = options;
     this.log = options.logger ?? createLogger('gateway');
@@ -194,6 +201,7 @@ export class GatewayNode {
           }),
       });
     }
+    useWorkerAccept();
     cluster.setupPrimary({
       exec: path.join(__dirname, 'worker-main.js'),
       execArgv: workerExecArgv(),
@@ -250,7 +258,10 @@ export class GatewayNode {
       const { tcp, udp } = this.options.stream;
       workerOptions.stream = { tcp, udp: ownsUdp ? udp : [] };
     }
-    const worker = cluster.fork({ [WORKER_OPTIONS_ENV]: JSON.stringify(workerOptions) });
+    const worker = cluster.fork({
+      ...workerAcceptEnv(this.options.workers),
+      [WORKER_OPTIONS_ENV]: JSON.stringify(workerOptions),
+    });
     if (ownsUdp) this.udpOwner = worker.id;
     const state: WorkerState = {
       worker,
@@ -284,6 +295,7 @@ export class GatewayNode {
         state.listening = true;
       } else {
         state.appliedRevision = msg.revision;
+        this.appliedWaiters.check();
       }
     };
     worker.on('message', (msg: unknown) => {
@@ -298,6 +310,7 @@ export class GatewayNode {
     });
     worker.once('exit', (code, signal) => {
       this.workers.delete(worker.id);
+      this.appliedWaiters.check();
       this.quotaLeases.detach(worker.id);
       this.load.workerExited(worker.id);
       if (this.udpOwner === worker.id) this.udpOwner = undefined;
@@ -362,6 +375,7 @@ export class GatewayNode {
     const retire = (state: WorkerState): void => {
       state.respawn = false;
       state.retiring = true;
+      this.appliedWaiters.check();
       retiredPids.push(state.worker.process.pid);
       retired.push(this.retire(state));
       // Its successor binds the UDP ports as this one lets them go.
@@ -447,6 +461,14 @@ export class GatewayNode {
   /** The node's validated config items (relative key → value), for the control API. */
   configItems(): ReadonlyMap<string, ConfigValue> {
     return this.items.items;
+  }
+
+  /**
+   * Resolves once every serving worker has applied the store's `revision` (at most about a second
+   * later): what this process's Admin API waits for before it answers a write.
+   */
+  whenServing(revision: number): Promise<void> {
+    return this.appliedWaiters.until(revision);
   }
 
   status(): GatewayNodeStatus {

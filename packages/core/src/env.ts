@@ -21,6 +21,10 @@ export interface TollgateEnv {
   etcdPrefix: string | undefined;
   /** NODE_OPTIONS (Node's own, inherited by workers): read to keep an operator's heap sizes. */
   nodeOptions: string;
+  /** NODE_CLUSTER_SCHED_POLICY (Node's own): `rr` or `none`, kept when set (see apps/gateway accept). */
+  clusterSchedPolicy: string | undefined;
+  /** UV_TCP_SINGLE_ACCEPT (libuv's own): kept when set (see apps/gateway accept). */
+  singleAccept: string | undefined;
 }
 
 /**
@@ -43,5 +47,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): TollgateEnv {
     etcdHost: empty(source.TOLLGATE_ETCD_HOST),
     etcdPrefix: empty(source.TOLLGATE_ETCD_PREFIX),
     nodeOptions: source.NODE_OPTIONS ?? '',
+    clusterSchedPolicy: empty(source.NODE_CLUSTER_SCHED_POLICY),
+    singleAccept: empty(source.UV_TCP_SINGLE_ACCEPT),
   };
 }

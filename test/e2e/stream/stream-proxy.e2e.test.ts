@@ -255,14 +255,22 @@ describe('TCP stream routes', () => {
       },
       upstream: upstream(echoC.port),
     });
-    await served(tcp.limited, 'C');
+    // Readiness from addresses of their own, one connection each: back-to-back connections from one
+    // address would race the limit itself (a closed connection is counted until its worker sees
+    // the close).
+    await waitFor('the limited route on every worker', async () => {
+      for (const last of [4, 5, 6, 7])
+        if ((await banner(tcp.limited, `127.0.0.${last}`)) !== 'C') return false;
+      return true;
+    });
     const held = await waitFor('a connection admitted and held', () => holdConnection(tcp.limited));
     // The second concurrent connection from the same address is closed unanswered.
     expect(await tcpExchange(tcp.limited, { end: false })).toEqual(Buffer.alloc(0));
     // Another address has its own count.
     expect(await banner(tcp.limited, '127.0.0.3')).toBe('C');
     held.destroy();
-    await served(tcp.limited, 'C');
+    // Once the close is counted, the address is admitted again.
+    await waitFor('the held connection released', async () => (await banner(tcp.limited)) === 'C');
   });
 });
 
