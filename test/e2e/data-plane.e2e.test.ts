@@ -47,7 +47,7 @@ describe('config changes reach every node', () => {
         .status,
     ).toBe(201);
     await untilServed(gateways, '/r1', servedBy('a'));
-    // Several requests per node, so both workers of each node answer.
+    // Every worker has it now: fresh connections are all served.
     for (const g of gateways) {
       for (let i = 0; i < 6; i++) expect((await freshGet(g.url('/r1'))).status).toBe(200);
     }

@@ -12,7 +12,7 @@ import {
   ADMIN_KEY,
   AdminClient,
   freePort,
-  freshGet,
+  listenerPorts,
   sleep,
   startCluster,
   startEchoServer,
@@ -20,6 +20,7 @@ import {
   startLoad,
   startTollgate,
   untilServed,
+  untilWorkersServe,
   waitFor,
   type Cluster,
   type EchoServer,
@@ -160,20 +161,11 @@ describe('a 3-member etcd cluster loses its leader', () => {
 
   const gatewayUrls = (path: string) => nodes.map(({ port }) => `http://127.0.0.1:${port}${path}`);
 
-  /** Every node answers `path` as `expect` says, 6 fresh connections in a row (every worker). */
+  /** Every node answers `path` as `expect` says, in every worker. */
   async function untilEveryNode(path: string, expect: (s: number, b: string) => boolean) {
-    for (const url of gatewayUrls(path)) {
-      let streak = 0;
-      await waitFor(
-        `${url} to be served`,
-        async () => {
-          const res = await freshGet(url).catch(() => undefined);
-          streak = res && expect(res.status, res.body) ? streak + 1 : 0;
-          return streak >= 6;
-        },
-        20_000,
-        10,
-      );
+    for (const { node, port } of nodes) {
+      const url = `http://127.0.0.1:${port}${path}`;
+      await untilWorkersServe(url, listenerPorts(node).control, expect, 20_000);
     }
   }
 

@@ -15,9 +15,11 @@ import http from 'node:http';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import {
   freshGet,
+  listenerPorts,
   startCluster,
   startEchoServer,
   waitFor,
+  workersCaughtUp,
   waitForPort,
   type Cluster,
   type EchoServer,
@@ -35,10 +37,11 @@ let beta: MockLlm;
 let echo: EchoServer;
 let port: number;
 let metricsPort: number;
+let controlPort: number;
 
 const url = (path: string) => `http://127.0.0.1:${port}${path}`;
 
-/** One request over a new connection (node:cluster hands connections to workers in turn). */
+/** One request over a new connection. */
 function send(
   method: string,
   path: string,
@@ -136,6 +139,7 @@ beforeAll(async () => {
     plugin_attr: { prometheus: { export_addr: { port: number } } };
   };
   metricsPort = config.plugin_attr.prometheus.export_addr.port;
+  controlPort = listenerPorts(gateway.node).control;
   await waitForPort(metricsPort);
 
   await put('/apisix/admin/consumers', {
@@ -182,7 +186,7 @@ afterAll(async () => {
 });
 
 it('one scrape of a two-worker node shows the exact counts and token sums of a scripted run', async () => {
-  // Both workers record once six probes over fresh connections (three per worker) all count.
+  // The node records once six probes all count and every worker has caught up with its primary.
   const probe =
     'apisix_http_status{code="404",route="",matched_uri="",matched_host="",service="",consumer="",node="",request_type="traditional_http",request_llm_model="",llm_model="",response_source="apisix"}';
   let before = new Map<string, number>();
@@ -196,7 +200,7 @@ it('one scrape of a two-worker node shows the exact counts and token sums of a s
       const after = await scrape();
       if (after.status !== 200) return false;
       before = samples(after.text);
-      return (before.get(probe) ?? 0) - start === 6;
+      return (before.get(probe) ?? 0) - start === 6 && (await workersCaughtUp(controlPort));
     },
     30_000,
     200,
@@ -332,8 +336,8 @@ it('plugin_metadata disabled_labels, set through the Admin API, merges the serie
     'apisix_http_status{code="200",route="",matched_uri="",matched_host="",service="",consumer="",node="",request_type="traditional_http",request_llm_model="",llm_model="",response_source="upstream"}';
   const latency =
     'apisix_http_latency_count{type="upstream",route="plain",service="",consumer="",node="127.0.0.1",request_type="traditional_http",request_llm_model="",llm_model=""}';
-  // Metadata reaches the workers on their own; wait until six requests over fresh connections
-  // (three per worker) all land in the blanked series.
+  // Metadata reaches the workers on their own; wait until six requests all land in the blanked
+  // series and every worker has caught up with the node's primary.
   await waitFor(
     'both workers blanking the disabled labels',
     async () => {
@@ -341,7 +345,7 @@ it('plugin_metadata disabled_labels, set through the Admin API, merges the serie
       for (let i = 0; i < 6; i++) await send('GET', '/m/plain');
       const second = samples((await scrape()).text);
       const delta = (s: string) => (second.get(s) ?? 0) - (first.get(s) ?? 0);
-      return delta(blanked) === 6 && delta(labelled) === 0;
+      return delta(blanked) === 6 && delta(labelled) === 0 && (await workersCaughtUp(controlPort));
     },
     30_000,
     200,

@@ -20,11 +20,11 @@ import path from 'node:path';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import {
   freePort,
-  freshGet,
   httpRequest,
   startCluster,
   startEchoServer,
   TOLLGATE_BIN,
+  untilWorkersServe,
   waitFor,
   waitForPort,
   type Cluster,
@@ -249,16 +249,7 @@ beforeAll(async () => {
     upstream: { type: 'roundrobin', nodes: { [`127.0.0.1:${echo.port}`]: 1 } },
   });
   // Updates reach every worker in order: once both serve the last route, they have them all.
-  let streak = 0;
-  await waitFor(
-    'every worker to serve the routes',
-    async () => {
-      const res = await freshGet(gw('/obs/plain')).catch(() => undefined);
-      streak = res?.status === 200 ? streak + 1 : 0;
-      return streak >= 8;
-    },
-    20_000,
-  );
+  await untilWorkersServe(gw('/obs/plain'), node.controlPort, (status) => status === 200, 20_000);
 });
 
 afterAll(async () => {

@@ -34,8 +34,9 @@ beforeAll(async () => {
 afterAll(() => llm?.close());
 beforeEach(() => {
   llm.clear();
-  // Long enough that all 64 requests are in flight together.
-  llm.setBehaviour({ usage: { prompt: 1, completion: USED - 1 }, delayMs: 300 });
+  // Long enough that all 64 requests are in flight together, even on a loaded CI machine: once
+  // the first answers settle (60 tokens used of 100 reserved), more requests may rightly be admitted.
+  llm.setBehaviour({ usage: { prompt: 1, completion: USED - 1 }, delayMs: 2000 });
 });
 
 async function setUp(cluster: Cluster, id: string, policy: Record<string, unknown>): Promise<void> {

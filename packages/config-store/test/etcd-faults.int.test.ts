@@ -2,6 +2,7 @@
  * EtcdStore under etcd faults, on a private etcd this file may stop, freeze, kill and compact,
  * with a TCP proxy in front of the watcher for partitions and half-open connections.
  */
+import fs from 'node:fs';
 import { StoreCompactedError, StoreUnavailableError } from '@tollgate/core';
 import { startEtcd, type EtcdServer } from '@tollgate/testkit';
 import { EtcdStore, type EtcdStoreOptions } from '../src';
@@ -41,6 +42,22 @@ function etcdPid(): number {
   const pid = etcd.process.pid;
   if (pid === undefined) throw new Error('etcd is not running');
   return pid;
+}
+
+/**
+ * SIGSTOP etcd and wait until the kernel reports it stopped: kill(2) only queues the signal, and
+ * on a loaded machine etcd may still answer a request sent right after it.
+ */
+async function freezeEtcd(): Promise<void> {
+  const pid = etcdPid();
+  process.kill(pid, 'SIGSTOP');
+  // /proc/<pid>/stat: "pid (comm) state ..."; `T` once every thread has stopped.
+  await waitFor(
+    'etcd to stop',
+    () => /\) T /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')),
+    5000,
+    5,
+  );
 }
 
 beforeAll(async () => {
@@ -105,7 +122,7 @@ describe('EtcdStore with etcd down', () => {
   it('rejects within timeoutMs while etcd hangs (SIGSTOP), and recovers after SIGCONT', async () => {
     const s = store(etcd.endpoint);
     await s.put(`${p}before`, 'kept');
-    process.kill(etcdPid(), 'SIGSTOP');
+    await freezeEtcd();
     let slowest = 0;
     try {
       const ops: Array<() => Promise<unknown>> = [

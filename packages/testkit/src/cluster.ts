@@ -7,13 +7,10 @@ import { startEtcd, type EtcdServer } from './etcd';
 import { AdminClient } from './http-client';
 import { freePort } from './ports';
 import { TcpProxy } from './tcp-proxy';
-import { startTollgate, type TollgateNode } from './tollgate';
-import { waitFor } from './wait';
-
-import { freshGet } from './fresh-get';
+import { listenerPorts, startTollgate, type TollgateNode } from './tollgate';
+import { untilWorkersServe } from './workers-serve';
 
 export const ADMIN_KEY = 'e2e-cluster-admin-key';
-const STABLE_CHECKS = 6;
 
 export interface GatewayHandle {
   node: TollgateNode;
@@ -105,8 +102,8 @@ export async function startCluster(nodes = 2, workers = 2): Promise<Cluster> {
 }
 
 /**
- * Wait until `path` satisfies `expect` on every gateway, for `STABLE_CHECKS` requests in a row
- * over fresh connections (so every worker of the node has applied the change).
+ * Wait until `path` satisfies `expect` on every gateway, in every worker of each
+ * (`untilWorkersServe`).
  */
 export async function untilServed(
   gateways: GatewayHandle[],
@@ -115,26 +112,7 @@ export async function untilServed(
   timeoutMs = 15_000,
 ): Promise<void> {
   for (const g of gateways) {
-    let streak = 0;
-    let last = '';
-    const seen = new Map<string, number>();
-    await waitFor(
-      `${g.url(path)} to be served`,
-      async () => {
-        const res = await freshGet(g.url(path)).catch((err: Error) => {
-          last = err.message;
-          return undefined;
-        });
-        if (res) last = `${res.status} ${res.body.slice(-60)}`;
-        seen.set(last, (seen.get(last) ?? 0) + 1);
-        streak = res && expect(res.status, res.body) ? streak + 1 : 0;
-        return streak >= STABLE_CHECKS;
-      },
-      timeoutMs,
-      10,
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}; answers: ${JSON.stringify([...seen])}`);
-    });
+    await untilWorkersServe(g.url(path), listenerPorts(g.node).control, expect, timeoutMs);
   }
 }
 

@@ -12,6 +12,7 @@ export * from './load';
 export * from './echo-server';
 export * from './cluster';
 export * from './fresh-get';
+export * from './workers-serve';
 export * from './error-catalogue';
 export * from './keep-alive-connection';
 export * from './certs';

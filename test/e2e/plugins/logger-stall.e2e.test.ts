@@ -14,9 +14,11 @@ import { Pool } from 'undici';
 import {
   freePort,
   freshGet,
+  listenerPorts,
   startEchoServer,
   testEtcdEndpoint,
   uniquePrefix,
+  untilWorkersServe,
   waitFor,
   waitForPort,
   type AdminClient,
@@ -175,14 +177,12 @@ async function putRoute(
     upstream: { type: 'roundrobin', nodes: { [`127.0.0.1:${echo.port}`]: 1 } },
   });
   expect(res.status).toBeLessThan(300);
-  // Both workers serve the route (consecutive 200s on fresh connections); the probes' lines
-  // carry no x-rid and are ignored.
-  let streak = 0;
-  await waitFor(`${routePath} on both workers`, async () => {
-    const r = await freshGet(`http://127.0.0.1:${gatewayPort}${routePath}`);
-    streak = r.status === 200 ? streak + 1 : 0;
-    return streak >= 6;
-  });
+  // Both workers serve the route; the probes' lines carry no x-rid and are ignored.
+  await untilWorkersServe(
+    `http://127.0.0.1:${gatewayPort}${routePath}`,
+    listenerPorts(node).control,
+    (status) => status === 200,
+  );
 }
 
 /** Accept for 2 s, stall for `stallMs`, then accept again. */

@@ -9,11 +9,13 @@ import {
   AdminClient,
   freePort,
   httpRequest,
+  listenerPorts,
   startEchoServer,
   startRedis,
   startTollgate,
   testEtcdEndpoint,
   uniquePrefix,
+  untilWorkersServe,
   waitFor,
   type Echo,
   type EchoServer,
@@ -150,14 +152,11 @@ export function usePluginNodes(options: PluginNodesOptions): PluginNodes {
     });
     if (res.status >= 300) throw new Error(`marker ${id}: ${res.status} ${res.text}`);
     for (let node = 0; node < ports.length; node++) {
-      let streak = 0;
-      await waitFor(`marker ${id} on node ${node}`, async () => {
-        const r = await httpRequest('GET', `http://127.0.0.1:${ports[node] ?? 0}/__ready/${id}`, {
-          headers: { connection: 'close' },
-        });
-        streak = r.status === 200 ? streak + 1 : 0;
-        return streak >= 6;
-      });
+      await untilWorkersServe(
+        `http://127.0.0.1:${ports[node] ?? 0}/__ready/${id}`,
+        listenerPorts(need(`node ${node}`, started[node])).control,
+        (status) => status === 200,
+      );
     }
   };
   return {
