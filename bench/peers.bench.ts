@@ -18,6 +18,7 @@
  *   BENCH_WORKERS=1,2,4,8  BENCH_MOCK_PROCS=4  BENCH_PEERS_CACHE=/tmp/tollgate-bench-peers
  *   BENCH_PEERS_SKIP_PORTKEY=1  BENCH_PEERS_RETRIES=2 (runs of a load step disturbed by other programs)
  *   BENCH_ROUNDS=3 (interleaved rounds over all targets; each row is a target's median round)
+ *   BENCH_NEW_CONNECTIONS=1 (every load-step request on a new connection: what accepting costs)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,7 +33,7 @@ import {
   type MeasureOptions,
   type Outcome,
 } from './peers/measure';
-import { tableRows, writeReport } from './peers/report';
+import { tableRows, writeReport, type Variant } from './peers/report';
 import {
   PORTKEY_VERSION,
   installPortkey,
@@ -50,6 +51,8 @@ const CONNECTIONS = [64, 256];
 const BARE = 'bare node:http pass-through';
 const PORTKEY = `Portkey OSS ${PORTKEY_VERSION}`;
 
+/** Every load-step request on a new connection (`Connection: close`): what accepting costs. */
+const NEW_CONNECTIONS = process.env.BENCH_NEW_CONNECTIONS === '1';
 const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 3)) || 1);
 
 function fail(row: Outcome, err: unknown): void {
@@ -64,6 +67,26 @@ function medianRound(rounds: Measured[]): Measured {
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
   if (!median) throw new Error('no round was measured');
   return median;
+}
+
+/**
+ * What sets this run apart from the default one: new connections, and the accept policy Tollgate's
+ * workers inherit from Node (`NODE_CLUSTER_SCHED_POLICY`, see docs/gateway.md).
+ */
+function variant(): Variant | undefined {
+  const parts: Variant[] = [];
+  if (NEW_CONNECTIONS)
+    parts.push({ label: 'a new connection per request', slug: 'new-connections' });
+  const policy = process.env.NODE_CLUSTER_SCHED_POLICY;
+  if (policy) {
+    const slug = /^[a-z]{1,8}$/.test(policy) ? policy : 'other';
+    parts.push({ label: `NODE_CLUSTER_SCHED_POLICY=${policy}`, slug: `sched-${slug}` });
+  }
+  if (parts.length === 0) return undefined;
+  return {
+    label: parts.map((p) => p.label).join(', '),
+    slug: parts.map((p) => p.slug).join('-'),
+  };
 }
 
 function workerCounts(nproc: number): number[] {
@@ -91,6 +114,7 @@ async function main() {
     warmupSeconds: WARMUP_SECONDS,
     latencySeconds: LATENCY_SECONDS,
     threads: place.loadgenThreads,
+    newConnections: NEW_CONNECTIONS,
     quietCores: QUIET_CORES,
     retries: Number(process.env.BENCH_PEERS_RETRIES ?? 2),
   };
@@ -182,10 +206,11 @@ async function main() {
   }
   const file = await writeReport({
     machine: m,
+    variant: variant(),
     layout: place.describe,
     settings:
       `${ROUNDS} interleaved rounds over all targets, each row the target's round of median CPU per request; ` +
-      `${SECONDS} s per load step (autocannon 9, keep-alive, after ${WARMUP_SECONDS} s at 64 connections); ` +
+      `${SECONDS} s per load step (autocannon 9, ${NEW_CONNECTIONS ? 'a new connection per request' : 'keep-alive'}, after ${WARMUP_SECONDS} s at 64 connections); ` +
       `added p50 at one connection from undici, ${LATENCY_SECONDS} s through the target and ` +
       `${LATENCY_SECONDS} s straight to the mock in alternating slices`,
     rows,

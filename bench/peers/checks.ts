@@ -77,7 +77,7 @@ export function verify(
   const lines = [
     `${place.shared ? 'mock + load generator' : 'mock'} at most ${fixed(mockPeak * 100, 0)}% of core${mockCores > 1 ? 's' : ''} ${place.mockCores}, ` +
       `load generator at most ${fixed(loadgenPeak * 100, 0)}% of ${loadgenThreads} thread${loadgenThreads > 1 ? 's' : ''} ` +
-      `(limit ${SATURATED * 100}%: neither was the bottleneck)`,
+      `(limit ${SATURATED * 100}%${Math.max(mockPeak, loadgenPeak) < SATURATED ? ': neither was the bottleneck' : ''})`,
     `${connections} connections on the benchmark's ports in /proc/net/tcp{,6} halfway through the 256-connection steps, ` +
       `${foreign === 0 ? 'all' : `${foreign} NOT`} between 127.0.0.1 addresses; every URL asserted to be 127.0.0.1 before use`,
     `other programs took up to ${fixed(otherPeak, 2)} cores during a kept load step` +

@@ -26,18 +26,27 @@ export interface Blast {
   p99Ms: number;
 }
 
-/** Closed-loop load with `connections` keep-alive connections for `seconds`. */
+/**
+ * Closed-loop load with `connections` connections for `seconds`: kept alive, or with
+ * `newConnections` closed after each answer (`Connection: close`), so that every request is
+ * accepted on a new one.
+ */
 export async function blast(
   target: Request,
   body: string,
   connections: number,
   seconds: number,
   threads: number,
+  newConnections = false,
 ): Promise<Blast> {
   const result = await autocannon({
     url: assertLoopback(target.url),
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...target.headers },
+    headers: {
+      'content-type': 'application/json',
+      ...target.headers,
+      ...(newConnections ? { connection: 'close' } : {}),
+    },
     body,
     connections,
     duration: seconds,

@@ -52,6 +52,8 @@ export interface MeasureOptions {
   latencySeconds: number;
   /** autocannon worker threads (0: on this thread). */
   threads: number;
+  /** Every load-step request on a new connection instead of kept-alive ones. */
+  newConnections: boolean;
   /** A load step during which other programs took more cores than this is run again… */
   quietCores: number;
   /** …at most this many times. */
@@ -85,7 +87,7 @@ async function step(
   const read = snapshot(target, mock);
   const halfway = onHalfway ? setTimeout(onHalfway, o.seconds * 500) : undefined;
   const before = read();
-  const result = await blast(target, BODY, connections, o.seconds, o.threads);
+  const result = await blast(target, BODY, connections, o.seconds, o.threads, o.newConnections);
   const after = read();
   clearTimeout(halfway);
   const spent = (k: 'target' | 'primary' | 'mock' | 'loadgen' | 'others' | 'softirq') =>
@@ -108,7 +110,7 @@ export const otherCores = (s: Step) => s.otherMicros / 1e6 / s.wallSeconds;
 
 export async function measure(target: Target, mock: Mock, o: MeasureOptions): Promise<Measured> {
   await probe(target, BODY, STREAM_BODY);
-  await blast(target, BODY, 64, o.warmupSeconds, o.threads);
+  await blast(target, BODY, 64, o.warmupSeconds, o.threads, o.newConnections);
   const steps: Step[] = [];
   let sockets: SocketCheck = { connections: 0, foreign: [] };
   const most = Math.max(...o.connections);

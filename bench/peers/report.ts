@@ -76,8 +76,17 @@ export function markdownTable(rows: readonly Row[]): string {
   ].join('\n');
 }
 
+/** What sets a run apart from the default one: in its title, and its file name's suffix. */
+export interface Variant {
+  label: string;
+  /** Lower-case letters, digits and dashes. */
+  slug: string;
+}
+
 export interface Report {
   machine: Machine;
+  /** Absent for the default run. */
+  variant?: Variant;
   layout: string;
   settings: string;
   rows: readonly Row[];
@@ -86,7 +95,7 @@ export interface Report {
 }
 
 /**
- * Writes bench/results/peers-<date>-<nproc>core.md, formatted by the repository's prettier
+ * Writes bench/results/peers-<date>-<nproc>core[-<variant>].md, formatted by the repository's prettier
  * settings (so `pnpm run format` passes on the committed file); returns its path.
  */
 export async function writeReport(report: Report, date = new Date()): Promise<string> {
@@ -95,7 +104,7 @@ export async function writeReport(report: Report, date = new Date()): Promise<st
     __dirname,
     '..',
     'results',
-    `peers-${day}-${report.machine.nproc}core.md`,
+    `peers-${day}-${report.machine.nproc}core${report.variant ? `-${report.variant.slug}` : ''}.md`,
   );
   const m = report.machine;
   const built =
@@ -103,7 +112,7 @@ export async function writeReport(report: Report, date = new Date()): Promise<st
       ? m.commit
       : `${m.commit} plus uncommitted changes to ${m.uncommitted.join(', ')}`;
   const text = [
-    `# pnpm bench peers, ${day}, ${m.nproc} cores`,
+    `# pnpm bench peers, ${day}, ${m.nproc} cores${report.variant ? `, ${report.variant.label}` : ''}`,
     '',
     `- machine: ${m.nproc} cores (nproc), ${m.cpuModel}`,
     `- node ${m.node}; Tollgate built from ${built}`,

@@ -8,13 +8,13 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import {
-  AdminClient,
   freePort,
   freshGet,
-  startTollgate,
   waitFor,
+  type AdminClient,
   type TollgateNode,
 } from '@tollgate/testkit';
+import { startTraditionalNode } from './plugins/support/plugin-nodes';
 
 jest.setTimeout(60_000);
 
@@ -24,21 +24,10 @@ let admin: AdminClient;
 
 beforeAll(async () => {
   gatewayPort = await freePort();
-  const adminPort = await freePort();
-  node = await startTollgate({
-    config: {
-      apisix: { node_listen: [{ ip: '127.0.0.1', port: gatewayPort }] },
-      nginx_config: { worker_processes: 2 },
-      deployment: {
-        admin: {
-          admin_key: [{ name: 'admin', key: 'worker-processes-key', role: 'admin' }],
-          admin_listen: { ip: '127.0.0.1', port: adminPort },
-        },
-      },
-    },
-    readyPorts: [adminPort, gatewayPort],
-  });
-  admin = new AdminClient(`http://127.0.0.1:${adminPort}`, 'worker-processes-key');
+  ({ node, admin } = await startTraditionalNode('worker-processes', {
+    port: gatewayPort,
+    workers: 2,
+  }));
   // The port answers once the first worker listens; the second follows within moments.
   await waitFor('both workers listening', () => workerPids().every(holdsListener));
 });

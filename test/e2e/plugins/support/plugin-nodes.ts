@@ -66,10 +66,13 @@ interface EtcdConf {
   timeout: number;
 }
 
-/** Start a traditional node (gateway on `port` and an Admin API) with `name`'s admin key. */
+/**
+ * Start a traditional node (gateway on `port` and an Admin API) with `name`'s admin key, on
+ * `etcd` or, without it, the embedded store.
+ */
 export async function startTraditionalNode(
   name: string,
-  options: { port: number; workers: number; etcd: EtcdConf },
+  options: { port: number; workers: number; etcd?: EtcdConf },
 ): Promise<{ node: TollgateNode; admin: AdminClient }> {
   const key = `${name}-e2e-admin-key`;
   const adminPort = await freePort();
