@@ -16,16 +16,19 @@ interface ConfigStatus {
 }
 
 /**
- * True once the node has loaded a config and every worker listens and has applied the revision
- * its primary holds. A node without workers (one process) has nothing to catch up.
+ * True once the node has loaded a config and has workers, each listening and holding the revision
+ * its primary holds. A node always reports its workers: an answer without any is not caught up.
  */
 export async function workersCaughtUp(controlPort: number): Promise<boolean> {
   const res = await httpRequest('GET', `http://127.0.0.1:${controlPort}/status/config`);
   if (res.status !== 200) return false;
   const status = res.json as ConfigStatus;
-  if (!status.loaded) return false;
   const workers = status.workers ?? [];
-  return workers.every((w) => w.listening && w.applied_revision >= status.revision);
+  return (
+    status.loaded &&
+    workers.length > 0 &&
+    workers.every((w) => w.listening && w.applied_revision >= status.revision)
+  );
 }
 
 /**
