@@ -142,13 +142,16 @@ it('refuses an answer over 1 MiB, times out a slow one, never overlaps, and logs
 });
 
 it('keeps the last reading of an endpoint that starts failing, and sends rounds only on news', async () => {
-  let healthy = true;
+  // Exactly one healthy answer: a flag flipped by the test after it sees the reading would race
+  // a scrape the server has already answered healthily but the scraper has not yet read.
+  let healthyAnswers = 1;
   const endpoint = await serve((_req, res) => {
-    if (!healthy) {
+    if (healthyAnswers === 0) {
       res.statusCode = 503;
       res.end('busy');
       return;
     }
+    healthyAnswers -= 1;
     res.end('sglang:num_queue_reqs 3\nsglang:num_running_reqs 5\nsglang:token_usage 0.5\n');
   });
   const h = harness();
@@ -156,7 +159,6 @@ it('keeps the last reading of an endpoint that starts failing, and sends rounds 
     h.scraper.update(new Map([[endpoint.url, 30]]));
     const first = await waitFor('a reading', () => h.latest.get(endpoint.url));
     expect(first).toMatchObject({ waiting: 3, running: 5, kvCacheUsage: 0.5 });
-    healthy = false;
     await waitFor('2 failures', () => (statusOf(h, endpoint.url)?.failures ?? 0) >= 2);
     const rounds = h.rounds.length;
     await waitFor('2 more failures', () => (statusOf(h, endpoint.url)?.failures ?? 0) >= 4);
