@@ -101,9 +101,14 @@ async function runRequestPhases(
     chains.global = global;
     installFilters(ctx, global);
   }
+  // A phase whose handlers were all synchronous answers without a promise: it is awaited only
+  // when it returned one (an await costs a microtask even on a plain value).
+  let exit: Exit | undefined | Promise<Exit | undefined>;
   if (!match) {
-    const exit =
-      (await runPhase('rewrite', global, ctx)) ?? (await runPhase('access', global, ctx));
+    exit = runPhase('rewrite', global, ctx);
+    if (exit instanceof Promise) exit = await exit;
+    exit ??= runPhase('access', global, ctx);
+    if (exit instanceof Promise) exit = await exit;
     sendExit(ctx, exit ?? ROUTE_NOT_FOUND);
     return;
   }
@@ -123,14 +128,20 @@ async function runRequestPhases(
   const routeChain = withSecrets(route.chain, options);
   ctx.plugins = routeChain instanceof Promise ? await routeChain : routeChain;
 
-  let exit =
-    (await runPhase('rewrite', global, ctx)) ?? (await runPhase('rewrite', ctx.plugins, ctx));
+  exit = runPhase('rewrite', global, ctx);
+  if (exit instanceof Promise) exit = await exit;
+  exit ??= runPhase('rewrite', ctx.plugins, ctx);
+  if (exit instanceof Promise) exit = await exit;
   if (!exit && ctx.consumer) {
     const merged = withSecrets(snapshot.chainFor(route, ctx.consumer), options);
     ctx.plugins = merged instanceof Promise ? await merged : merged;
   }
-  exit ??= (await runPhase('access', global, ctx)) ?? (await runPhase('access', ctx.plugins, ctx));
-  exit ??= await runPhase('beforeProxy', ctx.plugins, ctx);
+  exit ??= runPhase('access', global, ctx);
+  if (exit instanceof Promise) exit = await exit;
+  exit ??= runPhase('access', ctx.plugins, ctx);
+  if (exit instanceof Promise) exit = await exit;
+  exit ??= runPhase('beforeProxy', ctx.plugins, ctx);
+  if (exit instanceof Promise) exit = await exit;
   if (exit) {
     sendExit(ctx, exit);
   } else if (ctx.response.headersSent) {
@@ -180,13 +191,15 @@ export function createRequestHandler(
     res.once('close', () => {
       if (logged) return;
       logged = true;
-      void runLogPhase(ctx, [chains.global, ctx.plugins], (err) =>
+      const logging = runLogPhase(ctx, [chains.global, ctx.plugins], (err) =>
         log.error('plugin log phase failed', {
           plugin: err.plugin,
           request_id: ctx.requestId,
           err: err.cause,
         }),
-      ).finally(() => options.accessLog?.log(ctx));
+      );
+      if (logging) void logging.finally(() => options.accessLog?.log(ctx));
+      else options.accessLog?.log(ctx);
     });
     runRequestPhases(ctx, snapshot, options, chains).catch((err: unknown) => {
       if (err instanceof PluginSecretError) {

@@ -41,12 +41,7 @@ function responseSink(ctx: RequestContext): AttemptSink {
       ctx.vars.set('upstream_status', status);
       response.begin(status, withoutHopByHop(headers));
     },
-    data(chunk) {
-      const written = response.write(chunk);
-      if (response.res.writableNeedDrain) return written;
-      void written;
-      return undefined;
-    },
+    data: (chunk) => response.write(chunk),
   };
 }
 

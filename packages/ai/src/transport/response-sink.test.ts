@@ -1,4 +1,6 @@
 import type { Dispatcher } from 'undici';
+import type { AiUpstreamResponse } from './http';
+import { readBodyUpTo } from './read-body';
 import { ResponseSink } from './response-sink';
 
 /** A stand-in for undici's controller: records pause, resume and abort. */
@@ -146,5 +148,75 @@ describe('ResponseSink', () => {
     s.onResponseEnd();
     for await (const b of s) throw new Error(`unexpected ${b.toString()}`);
     await expect(s[Symbol.asyncIterator]().next()).rejects.toThrow('read once');
+  });
+});
+
+describe('ResponseSink.collect and readBodyUpTo', () => {
+  /** A sink past its head, as AiTransport.send hands it over. */
+  function started() {
+    const s = sink();
+    const ctl = controller();
+    s.onRequestStart(ctl.c);
+    s.onResponseStart(ctl.c, 200, {});
+    return { s, ...ctl };
+  }
+
+  const response = (body: AsyncIterable<Buffer>, aborted: string[]): AiUpstreamResponse => ({
+    status: 200,
+    headers: {},
+    body,
+    abort: () => aborted.push('abort'),
+    receivedAt: Date.now(),
+    ttfbMs: 1,
+  });
+
+  it('collects chunks that arrived before and after it was asked, resuming a paused socket', async () => {
+    const { s, c, calls } = started();
+    for (let i = 0; i < 16; i++) s.onResponseData(c, chunk(i));
+    const whole = s.collect(undefined);
+    expect(calls).toEqual(['pause', 'resume']);
+    s.onResponseData(c, chunk(16));
+    s.onResponseEnd();
+    const expected = Array.from({ length: 17 }, (_, i) => `chunk ${i};`).join('');
+    await expect(whole).resolves.toEqual(Buffer.from(expected));
+    await expect(s.collect(undefined)).rejects.toThrow('read once');
+  });
+
+  it('stops past the limit, and ends with the typed error of a failed body', async () => {
+    const over = started();
+    over.s.onResponseData(over.c, Buffer.alloc(6));
+    over.s.onResponseData(over.c, Buffer.alloc(6));
+    await expect(over.s.collect(10)).resolves.toBeUndefined();
+
+    const failed = started();
+    failed.s.onResponseData(failed.c, chunk(1));
+    const whole = failed.s.collect(100);
+    failed.s.onResponseError(failed.c, new Error('other side closed'));
+    await expect(whole).rejects.toThrow('typed: other side closed');
+  });
+
+  it('readBodyUpTo reads a sink or any other body alike, aborting past the limit', async () => {
+    const aborted: string[] = [];
+    const { s, c } = started();
+    s.onResponseData(c, chunk(1));
+    s.onResponseData(c, chunk(2));
+    s.onResponseEnd();
+    await expect(readBodyUpTo(response(s, aborted), 100)).resolves.toEqual(
+      Buffer.from('chunk 1;chunk 2;'),
+    );
+    async function* other() {
+      yield chunk(3);
+      await new Promise((r) => setImmediate(r));
+      yield chunk(4);
+    }
+    await expect(readBodyUpTo(response(other(), aborted), undefined)).resolves.toEqual(
+      Buffer.from('chunk 3;chunk 4;'),
+    );
+    expect(aborted).toEqual([]);
+    await expect(readBodyUpTo(response(other(), aborted), 10)).resolves.toBeUndefined();
+    const big = started();
+    big.s.onResponseData(big.c, Buffer.alloc(11));
+    await expect(readBodyUpTo(response(big.s, aborted), 10)).resolves.toBeUndefined();
+    expect(aborted).toEqual(['abort', 'abort']);
   });
 });

@@ -125,7 +125,7 @@ export class AiContext {
    * Work to do once the LLM's answer is complete and its usage known, before the response ends
    * (token charges), so a client's next request already sees the charge.
    */
-  readonly settlers: (() => Promise<void>)[] = [];
+  readonly settlers: (() => void | Promise<void>)[] = [];
   /** Set once the settlers ran. */
   settled = false;
   /**

@@ -90,6 +90,8 @@ export class RequestContext {
   upstreamOverride?: UpstreamOverride;
   private readonly state = new Map<string, unknown>();
   private bodyPromise: Promise<Buffer> | undefined;
+  /** The limit `bodyPromise` enforces (Infinity for a replaced body, which enforces none). */
+  private bodyLimit = Infinity;
   private clientAbort: AbortController | undefined;
 
   constructor(
@@ -142,6 +144,7 @@ export class RequestContext {
    * BodyTooLargeError past `limit` bytes, without buffering the rest.
    */
   readBody(limit: number): Promise<Buffer> {
+    if (!this.bodyPromise) this.bodyLimit = limit;
     this.bodyPromise ??= new Promise<Buffer>((resolve, reject) => {
       const declared = Number(this.req.headers['content-length']);
       if (Number.isFinite(declared) && declared > limit) {
@@ -162,7 +165,9 @@ export class RequestContext {
       this.req.on('end', () => resolve(Buffer.concat(chunks)));
       this.req.on('error', reject);
     });
-    // A body read earlier under a larger limit is still too large for this caller.
+    // A body read earlier under a larger limit is still too large for this caller; one read
+    // under a limit at most this one needs no check (and no second promise).
+    if (limit >= this.bodyLimit) return this.bodyPromise;
     return this.bodyPromise.then((body) => {
       if (body.length > limit) throw new BodyTooLargeError(limit);
       return body;
@@ -174,6 +179,7 @@ export class RequestContext {
    * `ngx.req.set_body_data`). Call it only after `readBody` resolved.
    */
   replaceBody(data: Buffer): void {
+    this.bodyLimit = Infinity;
     this.bodyPromise = Promise.resolve(data);
   }
 

@@ -88,23 +88,26 @@ export class ResponseWriter {
     this.res.writeHead(this.status, this.headers);
   }
 
-  /** Writes a chunk; resolves when the socket can take more (back-pressure). */
-  async write(chunk: Buffer): Promise<void> {
+  /**
+   * Writes a chunk. A promise, resolved when the socket can take more, only when the socket is
+   * behind (back-pressure); undefined when it took the chunk, so a caller that awaits only a
+   * promise costs no microtask per chunk (issue 14).
+   */
+  write(chunk: Buffer): Promise<void> | undefined {
     if (!this.started) this.begin(this.status, this.headers);
     const out = this.filters.chunk(chunk);
-    if (!out || out.length === 0 || this.res.destroyed) return;
+    if (!out || out.length === 0 || this.res.destroyed) return undefined;
     this.bytesSent += out.length;
-    if (!this.res.write(out)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.res.off('drain', done);
-          this.res.off('close', done);
-          resolve();
-        };
-        this.res.on('drain', done);
-        this.res.on('close', done);
-      });
-    }
+    if (this.res.write(out)) return undefined;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.res.on('close', done);
+    });
   }
 
   /** Ends the response (writing `chunk` first); a no-op once ended. */

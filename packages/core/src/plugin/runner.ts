@@ -39,30 +39,53 @@ function withErrorResponse(instance: PluginInstance, result: Exit): Exit {
 }
 
 /**
- * Run `phase` of every plugin in `chain`. Resolves the first Exit, or undefined. Stops early, with
+ * Run `phase` of every plugin in `chain`: the first Exit, or undefined. Stops early, with
  * undefined, once a plugin has answered the request itself (beforeProxy writing the response).
+ * Synchronous while the handlers are: most are, and a promise per phase and chain (two with the
+ * caller's await) on every request is measurable (issue 14). A crash is a rejected promise
+ * either way.
  */
-export async function runPhase(
+export function runPhase(
   phase: RequestPhase,
   chain: readonly PluginInstance[],
   ctx: RequestContext,
-): Promise<Exit | undefined> {
-  for (const instance of chain) {
+  from = 0,
+): Exit | undefined | Promise<Exit | undefined> {
+  for (let index = from; index < chain.length; index++) {
+    const instance = chain[index] as PluginInstance;
     const handler = instance.plugin[phase];
     if (!handler || !applies(instance, ctx)) continue;
-    let result: Exit | void;
+    let result: Exit | void | Promise<Exit | void>;
     try {
-      const returned = handler(instance.conf, ctx);
-      // Most handlers are synchronous: awaiting only a promise saves an event-loop microtask
-      // per plugin and phase on every request.
-      result = returned instanceof Promise ? await returned : returned;
+      result = handler(instance.conf, ctx);
     } catch (err) {
-      throw new PluginCrashError(instance.plugin.name, phase, err);
+      return Promise.reject(new PluginCrashError(instance.plugin.name, phase, err));
     }
+    if (result instanceof Promise) return resumePhase(phase, chain, ctx, index, result);
     if (result) return withErrorResponse(instance, result);
     if (ctx.response.headersSent) return undefined;
   }
   return undefined;
+}
+
+/** The rest of {@link runPhase} once the handler at `index` returned a promise. */
+async function resumePhase(
+  phase: RequestPhase,
+  chain: readonly PluginInstance[],
+  ctx: RequestContext,
+  index: number,
+  pending: Promise<Exit | void>,
+): Promise<Exit | undefined> {
+  const instance = chain[index] as PluginInstance;
+  let result: Exit | void;
+  try {
+    result = await pending;
+  } catch (err) {
+    throw new PluginCrashError(instance.plugin.name, phase, err);
+  }
+  if (result) return withErrorResponse(instance, result);
+  if (ctx.response.headersSent) return undefined;
+  return runPhase(phase, chain, ctx, index + 1);
 }
 
 function runHeaderFilters(chain: readonly PluginInstance[], ctx: RequestContext): void {
@@ -106,22 +129,38 @@ export function installFilters(ctx: RequestContext, global: readonly PluginInsta
   };
 }
 
-/** Run the log phase of `chains`; failures are reported through `onError`, never thrown. */
-export async function runLogPhase(
+/**
+ * Run the log phase of `chains`; failures are reported through `onError`, never thrown.
+ * Synchronous (undefined) while the handlers are, like {@link runPhase}.
+ */
+export function runLogPhase(
   ctx: RequestContext,
   chains: readonly (readonly PluginInstance[])[],
   onError: (err: PluginCrashError) => void,
-): Promise<void> {
-  for (const chain of chains) {
-    for (const instance of chain) {
+  fromChain = 0,
+  fromIndex = 0,
+): Promise<void> | undefined {
+  for (let c = fromChain; c < chains.length; c++) {
+    const chain = chains[c] as readonly PluginInstance[];
+    for (let index = c === fromChain ? fromIndex : 0; index < chain.length; index++) {
+      const instance = chain[index] as PluginInstance;
       const handler = instance.plugin.log;
       if (!handler || !applies(instance, ctx)) continue;
       try {
         const returned = handler(instance.conf, ctx);
-        if (returned instanceof Promise) await returned;
+        if (returned instanceof Promise) {
+          return returned.then(
+            () => runLogPhase(ctx, chains, onError, c, index + 1),
+            (err: unknown) => {
+              onError(new PluginCrashError(instance.plugin.name, 'log', err));
+              return runLogPhase(ctx, chains, onError, c, index + 1);
+            },
+          );
+        }
       } catch (err) {
         onError(new PluginCrashError(instance.plugin.name, 'log', err));
       }
     }
   }
+  return undefined;
 }

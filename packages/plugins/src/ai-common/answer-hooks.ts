@@ -116,7 +116,7 @@ export function lastEventEnd(buf: Buffer): number {
 /** Where a hooked stream's chunks go. */
 export interface ChunkSink {
   /** Write bytes to the client (begins the response on first use). */
-  write(bytes: Buffer): Promise<void>;
+  write(bytes: Buffer): Promise<void> | undefined;
 }
 
 /** The outcome of feeding a chunk: `end` when a hook ended the stream. */

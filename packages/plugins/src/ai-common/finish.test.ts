@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { AiContext, RequestContext } from '@tollgate/core';
-import { finishAiRequest } from './finish';
+import { finishAiRequest, settleAiRequest } from './finish';
 
 /** An Anthropic stream that relayed 400 characters of text and read `message_start`'s usage. */
 function relayedStream(cut: boolean): RequestContext {
@@ -54,5 +54,39 @@ describe('finishAiRequest', () => {
     finishAiRequest(ctx);
     expect(ai.usage).toEqual({ prompt_tokens: 20, completion_tokens: 100, total_tokens: 120 });
     expect(ai.usageEstimated).toBe(true);
+  });
+});
+
+describe('settleAiRequest', () => {
+  it('settles once, without a promise while the settlers are synchronous', () => {
+    const ctx = relayedStream(false);
+    const ran: string[] = [];
+    ctx.ai?.settlers.push(() => void ran.push('quota'));
+    expect(settleAiRequest(ctx)).toBeUndefined();
+    expect(ran).toEqual(['quota']);
+    expect(ctx.ai?.settled).toBe(true);
+    expect(settleAiRequest(ctx)).toBeUndefined();
+    expect(ran).toEqual(['quota']);
+  });
+
+  it('runs the settlers in order, waiting for asynchronous ones, past a failing one', async () => {
+    const ctx = relayedStream(false);
+    const ran: string[] = [];
+    ctx.ai?.settlers.push(
+      async () => {
+        await new Promise((r) => setImmediate(r));
+        ran.push('slow');
+      },
+      () => Promise.reject(new Error('counters down')),
+      () => {
+        throw new Error('sync failure');
+      },
+      () => void ran.push('last'),
+    );
+    const settling = settleAiRequest(ctx);
+    expect(settling).toBeInstanceOf(Promise);
+    expect(ran).toEqual([]);
+    await settling;
+    expect(ran).toEqual(['slow', 'last']);
   });
 });

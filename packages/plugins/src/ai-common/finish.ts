@@ -56,17 +56,39 @@ export function finishAiRequest(ctx: RequestContext): void {
 /**
  * Settle an AI request once: usage and variables (`finishAiRequest`), then the registered
  * settlers (quota charges). Called before the response ends, and again (a no-op) in the log phase.
+ * A promise only while a settler is asynchronous: the no-op call, and a request without
+ * settlers, cost no promise (issue 14).
  */
-export async function settleAiRequest(ctx: RequestContext): Promise<void> {
+export function settleAiRequest(ctx: RequestContext): Promise<void> | undefined {
   const ai = ctx.ai;
-  if (!ai || ai.settled) return;
+  if (!ai || ai.settled) return undefined;
   ai.settled = true;
   finishAiRequest(ctx);
-  for (const settle of ai.settlers) {
+  return runSettlers(ctx, ai.settlers, 0);
+}
+
+function runSettlers(
+  ctx: RequestContext,
+  settlers: readonly (() => void | Promise<void>)[],
+  from: number,
+): Promise<void> | undefined {
+  const failed = (err: unknown) =>
+    log.error('settling the AI request failed', { err, request_id: ctx.requestId });
+  for (let index = from; index < settlers.length; index++) {
     try {
-      await settle();
+      const pending = (settlers[index] as () => void | Promise<void>)();
+      if (pending instanceof Promise) {
+        return pending.then(
+          () => runSettlers(ctx, settlers, index + 1),
+          (err: unknown) => {
+            failed(err);
+            return runSettlers(ctx, settlers, index + 1);
+          },
+        );
+      }
     } catch (err) {
-      log.error('settling the AI request failed', { err, request_id: ctx.requestId });
+      failed(err);
     }
   }
+  return undefined;
 }

@@ -21,6 +21,7 @@ import {
   isAwsEventStream,
   formatStreamError,
   nextEventEnd,
+  readBodyUpTo,
   SSE_MAX_CARRY_BYTES,
   getProtocol,
   type AiUpstreamResponse,
@@ -61,17 +62,9 @@ async function relayBody(
   settings: AiTransportSettings,
 ): Promise<RelayResult> {
   const ai = ctx.ai;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of upstream.body) {
-    size += chunk.length;
-    if (settings.maxResponseBytes !== undefined && size > settings.maxResponseBytes) {
-      upstream.abort();
-      return { sent: false, status: 502, message: 'max_response_bytes exceeded' };
-    }
-    chunks.push(chunk);
-  }
-  let body: Buffer = Buffer.concat(chunks);
+  const whole = await readBodyUpTo(upstream, settings.maxResponseBytes);
+  if (!whole) return { sent: false, status: 502, message: 'max_response_bytes exceeded' };
+  let body: Buffer = whole;
   let status = upstream.status;
   let contentType = contentTypeOf(upstream.headers);
   const converter = conversionOf(ctx);
@@ -112,7 +105,8 @@ async function relayBody(
   }
   // The caller ends the response once the request is settled (quota charges), see settleAiRequest.
   ctx.response.begin(status, contentType ? { 'content-type': contentType } : {});
-  await ctx.response.write(answer);
+  const writing = ctx.response.write(answer);
+  if (writing) await writing;
   return { sent: true };
 }
 
@@ -160,7 +154,7 @@ async function relayStream(
   };
   // The last bytes sent, to tell whether a cut lands between events.
   let tail: Buffer = Buffer.alloc(0);
-  const send = (bytes: Buffer): Promise<void> => {
+  const send = (bytes: Buffer): Promise<void> | undefined => {
     begin();
     if (bytes.length >= 4) tail = bytes.subarray(bytes.length - 4);
     else if (bytes.length > 0) tail = Buffer.concat([tail, bytes]).subarray(-4);
@@ -271,7 +265,10 @@ async function relayStream(
         upstream.abort();
         return false;
       }
-    } else if (bytes.length > 0) await send(bytes);
+    } else if (bytes.length > 0) {
+      const sending = send(bytes);
+      if (sending) await sending;
+    }
     return true;
   };
   try {

@@ -116,7 +116,8 @@ export async function beforeProxy(
     if (outcome.kind === 'exit') return shapeRefusal(ctx, outcome.exit);
     if (outcome.kind === 'answered') {
       passive.recordSuccess(key);
-      await settleAiRequest(ctx);
+      const settling = settleAiRequest(ctx);
+      if (settling) await settling;
       recordLatency(ctx, state, instance, outcome);
       ctx.response.end();
       return undefined;

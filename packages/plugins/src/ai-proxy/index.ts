@@ -60,7 +60,8 @@ export const aiProxy = definePlugin<AiProxyConfLike>({
     );
     if (outcome.kind === 'exit') return shapeRefusal(ctx, outcome.exit);
     if (outcome.kind === 'answered') {
-      await settleAiRequest(ctx);
+      const settling = settleAiRequest(ctx);
+      if (settling) await settling;
       ctx.response.end();
       return undefined;
     }

@@ -99,6 +99,29 @@ async function release(
 }
 
 /**
+ * Every quota's admission, settled (a fault does not hide the others). One quota, the common
+ * case, is awaited alone: Promise.allSettled costs a promise per element and one more.
+ */
+async function admitEach(
+  store: QuotaStore,
+  quotas: readonly Quota[],
+  reserves: readonly (number | undefined)[],
+): Promise<PromiseSettledResult<QuotaAdmission>[]> {
+  const [only] = quotas;
+  if (only && quotas.length === 1) {
+    try {
+      const value = await store.admit(only.counterKey, only.limit, only.windowSeconds, reserves[0]);
+      return [{ status: 'fulfilled', value }];
+    } catch (reason) {
+      return [{ status: 'rejected', reason }];
+    }
+  }
+  return Promise.allSettled(
+    quotas.map((q, i) => store.admit(q.counterKey, q.limit, q.windowSeconds, reserves[i])),
+  );
+}
+
+/**
  * Access phase: admit the request against every quota of the picked instance, reserving its
  * estimate where `reserve_tokens` is on, or refuse with `rejected_code` (and
  * `{"error_msg": rejected_msg}`) when one is used up. Counter faults follow `allow_degradation`.
@@ -116,7 +139,7 @@ export async function enforceQuota(
   // Settle as soon as the answer is complete, before the response ends, so the client's next
   // request already sees it (the log phase only catches what this missed).
   ctx.ai?.settlers.push(() => chargeQuota(conf, ctx, flavour, stores, log));
-  let quotas: Quota[];
+  let quotas: readonly Quota[];
   try {
     quotas = quotasFor(conf, ctx, instance, flavour);
   } catch (err) {
@@ -132,9 +155,7 @@ export async function enforceQuota(
   if (quotas.length === 0) return undefined;
   const store = stores(conf);
   const reserves = quotas.map((q) => reservationFor(conf, q, ctx));
-  const outcomes = await Promise.allSettled(
-    quotas.map((q, i) => store.admit(q.counterKey, q.limit, q.windowSeconds, reserves[i])),
-  );
+  const outcomes = await admitEach(store, quotas, reserves);
   const admissions: QuotaAdmission[] = [];
   let fault: unknown;
   outcomes.forEach((outcome, i) => {
@@ -236,7 +257,7 @@ export async function admitsInstance(
   flavour: QuotaFlavour,
   stores: StoreResolver,
 ): Promise<boolean> {
-  let quotas: Quota[];
+  let quotas: readonly Quota[];
   try {
     quotas = quotasFor(conf, ctx, instance, flavour);
   } catch {
@@ -338,22 +359,33 @@ function costOf(quota: Quota, ctx: RequestContext): number | undefined {
  * Settlement, when the answer is complete (or in the log phase): the usage replaces each
  * admission's reservation on every quota of the instance that served; reservations of quotas
  * that did not serve (a fallback, an LLM never called) are released. Nothing is charged for a
- * request this plugin refused. Failures are logged, never surfaced.
+ * request this plugin refused. Failures are logged, never surfaced. The second call (the log
+ * phase after the settlement) returns at once, without a promise.
  */
-export async function chargeQuota(
+export function chargeQuota(
   conf: QuotaConf,
   ctx: RequestContext,
   flavour: QuotaFlavour,
   stores: StoreResolver,
   log: Logger,
+): Promise<void> | undefined {
+  const state = requestState(ctx, flavour);
+  if (state.rejected || state.settled) return undefined;
+  state.settled = true;
+  return settle(conf, ctx, flavour, state, stores(conf), log);
+}
+
+async function settle(
+  conf: QuotaConf,
+  ctx: RequestContext,
+  flavour: QuotaFlavour,
+  state: QuotaRequestState,
+  store: QuotaStore,
+  log: Logger,
 ): Promise<void> {
   const ai = ctx.ai;
-  const state = requestState(ctx, flavour);
-  if (state.rejected || state.settled) return;
-  state.settled = true;
-  const store = stores(conf);
   const instance = ai?.instance?.name;
-  let quotas: Quota[] = [];
+  let quotas: readonly Quota[] = [];
   if (ai && instance !== undefined && ai.upstreamStatus !== undefined) {
     try {
       quotas = quotasFor(conf, ctx, instance, flavour);
@@ -402,5 +434,7 @@ export async function chargeQuota(
     settlements.push(release(store, key, admitted, log, flavour.plugin));
   }
   state.admitted.clear();
-  await Promise.all(settlements);
+  // One settlement, the common case, is awaited alone (Promise.all costs more promises).
+  if (settlements.length === 1) await settlements[0];
+  else if (settlements.length > 1) await Promise.all(settlements);
 }

@@ -77,15 +77,14 @@ function configHash(conf: QuotaConf): string {
   return hash;
 }
 
-function counterKey(
-  flavour: QuotaFlavour,
-  conf: QuotaConf,
-  ctx: RequestContext,
-  key: string,
-): string {
-  // Owner (`routes/1`, `consumers/jack`) + config hash + key: two routes, or two consumers with
-  // the same settings, never share a counter (APISIX #12896), and a changed limit starts afresh.
-  const owner = flavour.counterOwner?.(conf, ctx) ?? ownerOf(conf) ?? 'unbound';
+/** Whose counter it is: `routes/1`, `consumers/jack`. */
+function ownerFor(flavour: QuotaFlavour, conf: QuotaConf, ctx: RequestContext): string {
+  return flavour.counterOwner?.(conf, ctx) ?? ownerOf(conf) ?? 'unbound';
+}
+
+function counterKey(owner: string, flavour: QuotaFlavour, conf: QuotaConf, key: string): string {
+  // Owner + config hash + key: two routes, or two consumers with the same settings, never share
+  // a counter (APISIX #12896), and a changed limit starts afresh.
   return `tollgate:${flavour.plugin}:${owner}:${configHash(conf)}:${key}`;
 }
 
@@ -121,7 +120,7 @@ export function quotasFor(
   ctx: RequestContext,
   instanceName: string,
   flavour: QuotaFlavour,
-): Quota[] {
+): readonly Quota[] {
   if (conf.rules && conf.rules.length > 0) {
     const quotas: Quota[] = [];
     conf.rules.forEach((rule, index) => {
@@ -132,7 +131,12 @@ export function quotasFor(
       if (limit === undefined || window === undefined)
         throw new QuotaResolutionError(`invalid count or time_window in rule ${index + 1}`);
       quotas.push({
-        counterKey: counterKey(flavour, conf, ctx, `rule${index + 1}:${key.value}`),
+        counterKey: counterKey(
+          ownerFor(flavour, conf, ctx),
+          flavour,
+          conf,
+          `rule${index + 1}:${key.value}`,
+        ),
         limit,
         windowSeconds: window,
         headers: ruleHeaders(flavour, rule.header_prefix ?? String(index + 1)),
@@ -147,15 +151,19 @@ export function quotasFor(
   const limitSetting = listed ? listed.limit : conf.limit;
   const windowSetting = listed ? listed.time_window : conf.time_window;
   if (limitSetting === undefined || windowSetting === undefined) return [];
+  const fixed = typeof limitSetting === 'number' && typeof windowSetting === 'number';
+  const owner = ownerFor(flavour, conf, ctx);
+  const cached = fixed ? fixedQuotas.get(conf)?.get(owner)?.get(instanceName) : undefined;
+  if (cached) return cached;
   const limit = resolveCount(limitSetting, ctx);
   const window = resolveCount(windowSetting, ctx);
   if (limit === undefined || window === undefined)
     throw new QuotaResolutionError(`invalid limit or time_window for instance ${instanceName}`);
   const strategy =
     (listed?.limit_strategy as QuotaConf['limit_strategy'] | undefined) ?? conf.limit_strategy;
-  return [
+  const quotas: readonly Quota[] = [
     {
-      counterKey: counterKey(flavour, conf, ctx, `instance:${instanceName}`),
+      counterKey: counterKey(owner, flavour, conf, `instance:${instanceName}`),
       limit,
       windowSeconds: window,
       headers: instanceHeaders(flavour, instanceName),
@@ -163,6 +171,29 @@ export function quotasFor(
       costExpr: listed?.cost_expr ?? conf.cost_expr,
     },
   ];
+  if (fixed) remember(conf, owner, instanceName, quotas);
+  return quotas;
+}
+
+/**
+ * Quotas whose limit and window are plain numbers, by configuration, counter owner and instance:
+ * the same on every request, so built once (issue 14: two per request otherwise, each with five
+ * strings). Owners and instances come from the configuration, and a new configuration object
+ * starts afresh, so the map stays as small as the configuration.
+ */
+const fixedQuotas = new WeakMap<QuotaConf, Map<string, Map<string, readonly Quota[]>>>();
+
+function remember(
+  conf: QuotaConf,
+  owner: string,
+  instanceName: string,
+  quotas: readonly Quota[],
+): void {
+  let byOwner = fixedQuotas.get(conf);
+  if (!byOwner) fixedQuotas.set(conf, (byOwner = new Map<string, Map<string, readonly Quota[]>>()));
+  let byInstance = byOwner.get(owner);
+  if (!byInstance) byOwner.set(owner, (byInstance = new Map<string, readonly Quota[]>()));
+  byInstance.set(instanceName, quotas);
 }
 
 /** Seconds until reset as APISIX prints them: truncated to 2 decimals; the window when unopened. */

@@ -13,8 +13,8 @@ import {
   ExchangeCancel,
   getProvider,
   isUpstreamTransportError,
+  readBodyUpTo,
   resolveTarget,
-  type AiUpstreamResponse,
 } from '@tollgate/ai';
 import { isGatewayError } from '@tollgate/core';
 import type { AiRequestRewriteConf } from '@tollgate/schema';
@@ -49,21 +49,6 @@ export function answerText(json: unknown): string | undefined {
   const choices = (json as { choices?: unknown } | null)?.choices;
   if (!Array.isArray(choices) || choices.length === 0) return undefined;
   return getProtocol('openai-chat').responseText(json);
-}
-
-/** Read at most `limit` bytes; undefined when the body is longer (the exchange is aborted). */
-async function readUpTo(res: AiUpstreamResponse, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.length;
-    if (size > limit) {
-      res.abort();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 async function exchange(
@@ -111,11 +96,11 @@ async function exchange(
     cancel: ExchangeCancel.following(signal),
   });
   if (res.status !== 200) {
-    await readUpTo(res, MAX_ERROR_BODY_BYTES);
+    await readBodyUpTo(res, MAX_ERROR_BODY_BYTES);
     return { ok: false, reason: `LLM service returned error status: ${res.status}` };
   }
   // The answer becomes the request body, so it is held to the same limit as the client's.
-  const raw = await readUpTo(res, conf.max_req_body_size);
+  const raw = await readBodyUpTo(res, conf.max_req_body_size);
   if (!raw) {
     return {
       ok: false,

@@ -34,6 +34,7 @@ export function logRequest(conf: RecordConf, ctx: RequestContext): void | Promis
   state.recorded = true;
   // Settling is idempotent: normally done before the response ended; this catches refused and
   // failed calls, so usage and model are final. Plain requests stay synchronous.
-  if (ctx.ai && !ctx.ai.settled) return settleAiRequest(ctx).then(() => record(conf, ctx));
+  const settling = settleAiRequest(ctx);
+  if (settling) return settling.then(() => record(conf, ctx));
   record(conf, ctx);
 }
