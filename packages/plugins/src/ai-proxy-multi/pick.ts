@@ -50,13 +50,17 @@ export async function pickInstance(
   const gates = state.policy.rateLimitAware ? ctx.plugins.filter((p) => p.plugin.instanceGate) : [];
   return state.picker.pick({
     tried: request.tried,
-    isEligible: async (name) => {
-      if (!health.isHealthy(name)) return false;
-      for (const gate of gates) {
-        if (!(await gate.plugin.instanceGate?.(gate.conf, ctx, name))) return false;
-      }
-      return true;
-    },
+    // Health alone is a synchronous verdict, which the picker takes without awaiting.
+    isEligible:
+      gates.length === 0
+        ? (name) => health.isHealthy(name)
+        : async (name) => {
+            if (!health.isHealthy(name)) return false;
+            for (const gate of gates) {
+              if (!(await gate.plugin.instanceGate?.(gate.conf, ctx, name))) return false;
+            }
+            return true;
+          },
     hashKey: () => hashKeyOf(conf.balancer as never, ctx),
     onIneligible: (name) => request.tried.add(name),
     streaming: ctx.ai?.body?.stream === true,

@@ -7,7 +7,7 @@
  * node-wide value means.
  */
 import { Counter, Gauge, Histogram, register, type Registry } from 'prom-client';
-import { SeriesCounter, SeriesHistogram } from './series';
+import { SeriesCounter, SeriesGauge, SeriesHistogram } from './series';
 
 /** APISIX's `plugin_attr.prometheus.metric_prefix` default. */
 export const METRIC_PREFIX = 'apisix_';
@@ -164,7 +164,7 @@ export interface RequestMetrics {
   readonly llmCompletionTokens: SeriesCounter<L<'llmTokens'>>;
   readonly llmPromptTokensDist: SeriesHistogram<L<'llmTokens'>>;
   readonly llmCompletionTokensDist: SeriesHistogram<L<'llmTokens'>>;
-  readonly llmActiveConnections: Gauge<L<'llmActive'>>;
+  readonly llmActiveConnections: SeriesGauge<L<'llmActive'>>;
   readonly aiCacheHits: Counter<L<'aiCacheHits'>>;
   readonly aiCacheMisses: Counter<L<'aiCache'>>;
   readonly aiCacheBypasses: Counter<L<'aiCache'>>;
@@ -250,11 +250,10 @@ export function createRequestMetrics(
       buckets: buckets.completionTokens ?? TOKEN_BUCKETS,
       registers,
     }),
-    llmActiveConnections: new Gauge({
+    llmActiveConnections: new SeriesGauge({
       name: `${p}llm_active_connections`,
       help: 'Number of active connections to LLM service',
       labelNames: LABELS.llmActive,
-      aggregator: 'sum',
       registers,
     }),
     aiCacheHits: new Counter({

@@ -13,7 +13,8 @@ import { requestIdentity } from './labels';
 type ActiveLabels = LabelsOf<'llmActive'>;
 
 interface CallState {
-  labels: ActiveLabels | undefined;
+  /** The series the call was counted in, until it ends. */
+  series: { key: string; labels: ActiveLabels } | undefined;
 }
 
 const STATE = 'prometheus:llm-call';
@@ -45,20 +46,24 @@ export function activeConnectionLabels(ctx: RequestContext): ActiveLabels {
  * try { await send(); } finally { llmCallEnded(ctx); }
  */
 export function llmCallStarted(ctx: RequestContext, metrics = requestMetrics()): void {
-  const state = ctx.pluginState<CallState>(STATE, () => ({ labels: undefined }));
-  if (state.labels) return;
-  state.labels = withoutDisabled(
+  const state = ctx.pluginState<CallState>(STATE, () => ({ series: undefined }));
+  if (state.series) return;
+  const gauge = metrics.llmActiveConnections;
+  const labels = withoutDisabled(
     disabledLabels(ctx),
     'llm_active_connections',
     activeConnectionLabels(ctx),
   );
-  metrics.llmActiveConnections.inc(state.labels);
+  const series = { key: gauge.keyFor(labels), labels };
+  state.series = series;
+  gauge.add(series.key, () => series.labels, 1);
 }
 
 /** The LLM call of `ctx` is over; a no-op when none was started. */
 export function llmCallEnded(ctx: RequestContext, metrics = requestMetrics()): void {
-  const state = ctx.pluginState<CallState>(STATE, () => ({ labels: undefined }));
-  if (!state.labels) return;
-  metrics.llmActiveConnections.dec(state.labels);
-  state.labels = undefined;
+  const state = ctx.pluginState<CallState>(STATE, () => ({ series: undefined }));
+  const series = state.series;
+  if (!series) return;
+  metrics.llmActiveConnections.add(series.key, () => series.labels, -1);
+  state.series = undefined;
 }

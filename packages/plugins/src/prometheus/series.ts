@@ -15,7 +15,7 @@ type Labels<N extends string> = Readonly<Record<N, string>>;
 export interface SeriesJson {
   name: string;
   help: string;
-  type: 'counter' | 'histogram';
+  type: 'counter' | 'gauge' | 'histogram';
   aggregator: 'sum';
   values: (MetricValue<string> & { metricName?: string })[];
 }
@@ -42,11 +42,11 @@ function register(metric: object, registries: Registry[]): void {
   for (const registry of registries) registry.registerMetric(metric as unknown as Metric);
 }
 
-/** A monotonically increasing count per label set. */
-export class SeriesCounter<N extends string> {
+/** One number per label set: what counters and gauges share. */
+abstract class ValueSeries<N extends string> {
   readonly name: string;
   readonly help: string;
-  readonly type = 'counter';
+  abstract readonly type: 'counter' | 'gauge';
   readonly aggregator = 'sum';
   private readonly names: readonly N[];
   private series = new Map<string, { labels: Labels<N>; value: number }>();
@@ -58,9 +58,9 @@ export class SeriesCounter<N extends string> {
     register(this, options.registers);
   }
 
-  /** Add `value` (default 1) to the series of `labels`. */
-  inc(labels: Labels<N>, value = 1): void {
-    this.add(keyOf(this.names, labels), () => labels, value);
+  /** The key `add` takes for `labels`. */
+  keyFor(labels: Labels<N>): string {
+    return keyOf(this.names, labels);
   }
 
   /**
@@ -71,6 +71,10 @@ export class SeriesCounter<N extends string> {
     const series = this.series.get(key);
     if (series) series.value += value;
     else this.series.set(key, { labels: labels(), value });
+  }
+
+  protected setValue(labels: Labels<N>, value: number): void {
+    this.series.set(this.keyFor(labels), { labels, value });
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- prom-client awaits get()
@@ -86,6 +90,28 @@ export class SeriesCounter<N extends string> {
 
   reset(): void {
     this.series = new Map();
+  }
+}
+
+/** A monotonically increasing count per label set. */
+export class SeriesCounter<N extends string> extends ValueSeries<N> {
+  readonly type = 'counter';
+
+  /** Add `value` (default 1) to the series of `labels`. */
+  inc(labels: Labels<N>, value = 1): void {
+    this.add(this.keyFor(labels), () => labels, value);
+  }
+}
+
+/**
+ * A value per label set that moves both ways (calls in flight: `add(key, labels, 1)`, then
+ * `-1`). A series that returns to 0 stays, at 0, as prom-client's gauges keep theirs.
+ */
+export class SeriesGauge<N extends string> extends ValueSeries<N> {
+  readonly type = 'gauge';
+
+  set(labels: Labels<N>, value: number): void {
+    this.setValue(labels, value);
   }
 }
 
