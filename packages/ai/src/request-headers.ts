@@ -57,6 +57,9 @@ export function buildUpstreamHeaders(
             .map((t) => t.trim().toLowerCase())
             .filter(Boolean),
         );
+  // Dropped names are never added (rather than deleted at the end: a `delete` turns the object
+  // into a slow dictionary for everything that reads it after, undici included).
+  const sent = (key: string) => !DROPPED.has(key) && !nominated?.has(key);
   const out: Record<string, string> = {};
   for (const name of Object.keys(clientHeaders)) {
     if (changes?.has(name)) continue;
@@ -64,19 +67,20 @@ export function buildUpstreamHeaders(
     const value = clientHeaders[name];
     if (value === undefined) continue;
     const key = name.toLowerCase();
-    if (!nominated?.has(key)) setOwn(out, key, Array.isArray(value) ? value.join(', ') : value);
+    if (sent(key)) setOwn(out, key, Array.isArray(value) ? value.join(', ') : value);
   }
   if (changes) {
     for (const [name, value] of changes) {
       const key = name.toLowerCase();
-      if (value !== null && !nominated?.has(key)) setOwn(out, key, value);
+      if (value !== null && sent(key)) setOwn(out, key, value);
     }
   }
   if (authHeader) {
-    for (const name of Object.keys(authHeader))
-      setOwn(out, name.toLowerCase(), ownValue(authHeader, name));
+    for (const name of Object.keys(authHeader)) {
+      const key = name.toLowerCase();
+      if (!DROPPED.has(key)) setOwn(out, key, ownValue(authHeader, name));
+    }
   }
   out['content-type'] = 'application/json';
-  for (const key of DROPPED) delete out[key];
   return out;
 }
