@@ -19,6 +19,8 @@
  *   BENCH_PEERS_SKIP_PORTKEY=1  BENCH_PEERS_RETRIES=2 (runs of a load step disturbed by other programs)
  *   BENCH_ROUNDS=3 (interleaved rounds over all targets; each row is a target's median round)
  *   BENCH_NEW_CONNECTIONS=1 (every load-step request on a new connection: what accepting costs)
+ *   BENCH_BASELINE=<a built Tollgate checkout> (its nodes measured in the same rounds, rows
+ *   named by its commit: a change's effect measured in one run, not across two)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,6 +38,7 @@ import {
 import { tableRows, writeReport, type Variant } from './peers/report';
 import {
   PORTKEY_VERSION,
+  baselineAt,
   installPortkey,
   startBare,
   startMock,
@@ -50,6 +53,8 @@ const WARMUP_SECONDS = 1;
 const CONNECTIONS = [64, 256];
 const BARE = 'bare node:http pass-through';
 const PORTKEY = `Portkey OSS ${PORTKEY_VERSION}`;
+
+const BASELINE = process.env.BENCH_BASELINE;
 
 /** Every load-step request on a new connection (`Connection: close`): what accepting costs. */
 const NEW_CONNECTIONS = process.env.BENCH_NEW_CONNECTIONS === '1';
@@ -73,8 +78,12 @@ function medianRound(rounds: Measured[]): Measured {
  * What sets this run apart from the default one: new connections, and the accept policy Tollgate's
  * workers inherit from Node (`NODE_CLUSTER_SCHED_POLICY`, see docs/gateway.md).
  */
-function variant(): Variant | undefined {
+function variant(baselineCommit: string | undefined): Variant | undefined {
   const parts: Variant[] = [];
+  if (baselineCommit) {
+    const slug = /^[0-9a-f]{4,40}$/.test(baselineCommit) ? baselineCommit : 'baseline';
+    parts.push({ label: `beside ${baselineCommit} (BENCH_BASELINE)`, slug: `vs-${slug}` });
+  }
   if (NEW_CONNECTIONS)
     parts.push({ label: 'a new connection per request', slug: 'new-connections' });
   const policy = process.env.NODE_CLUSTER_SCHED_POLICY;
@@ -142,6 +151,8 @@ async function main() {
     const start = () => startPortkey(installed.entry, mock, single);
     plan.push({ name: PORTKEY, cores: single, start });
   }
+  const baseline = BASELINE === undefined ? undefined : baselineAt(BASELINE);
+  if (baseline && 'error' in baseline) throw new Error(`BENCH_BASELINE: ${baseline.error}`);
   for (const workers of counts) {
     const cores = place.targetCores(workers);
     const name = `Tollgate, ${workers} worker${workers === 1 ? '' : 's'}`;
@@ -151,6 +162,14 @@ async function main() {
       workers,
       start: () => startTollgateNode(workers, mock, cores, logDir),
     });
+    if (baseline) {
+      plan.push({
+        name: `${name} (${baseline.commit})`,
+        cores,
+        workers,
+        start: () => startTollgateNode(workers, mock, cores, logDir, baseline),
+      });
+    }
   }
 
   // Every target runs for the whole benchmark and is measured in ROUNDS interleaved rounds, so
@@ -206,7 +225,7 @@ async function main() {
   }
   const file = await writeReport({
     machine: m,
-    variant: variant(),
+    variant: variant(baseline?.commit),
     layout: place.describe,
     settings:
       `${ROUNDS} interleaved rounds over all targets, each row the target's round of median CPU per request; ` +
@@ -223,6 +242,11 @@ async function main() {
       "primary: a Tollgate node's primary process alone (cores busy during the 256-connection step, and its µs per request over both steps); it must not grow with the worker count.",
       `Portkey: @portkey-ai/gateway@${PORTKEY_VERSION} from npm, run as \`build/start-server.js --headless\`, with @hono/node-server pinned to the version its own lockfile uses (newer ones break its streaming on Node: Portkey-AI/gateway#1389); headers x-portkey-provider: openai, x-portkey-custom-host: the mock's /v1.`,
       'Tollgate route: key-auth + ai-proxy-multi (two openai-compatible instances, same mock endpoint) + ai-rate-limiting (local, a limit never reached); access log to a file; embedded store.',
+      ...(baseline
+        ? [
+            `rows ending in (${baseline.commit}): the Tollgate build at ${BASELINE} (commit ${baseline.commit}, BENCH_BASELINE), same route and settings, measured in the same interleaved rounds as this tree's.`,
+          ]
+        : []),
     ],
   });
   process.stdout.write(`written to ${path.relative(process.cwd(), file)}\n`);

@@ -95,17 +95,21 @@ export interface Report {
 }
 
 /**
- * Writes bench/results/peers-<date>-<nproc>core[-<variant>].md, formatted by the repository's prettier
- * settings (so `pnpm run format` passes on the committed file); returns its path.
+ * Writes bench/results/peers-<date>-<nproc>core[-<variant>][-<n>].md, formatted by the
+ * repository's prettier settings (so `pnpm run format` passes on the committed file); returns its
+ * path. An earlier run's file (one the docs may cite) is never overwritten: a later run of the
+ * same day and kind gets the next free `-<n>`.
  */
 export async function writeReport(report: Report, date = new Date()): Promise<string> {
   const day = date.toISOString().slice(0, 10);
-  const file = path.resolve(
+  const stem = path.resolve(
     __dirname,
     '..',
     'results',
-    `peers-${day}-${report.machine.nproc}core${report.variant ? `-${report.variant.slug}` : ''}.md`,
+    `peers-${day}-${report.machine.nproc}core${report.variant ? `-${report.variant.slug}` : ''}`,
   );
+  let file = `${stem}.md`;
+  for (let n = 2; fs.existsSync(file); n++) file = `${stem}-${n}.md`;
   const m = report.machine;
   const built =
     m.uncommitted.length === 0

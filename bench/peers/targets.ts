@@ -189,6 +189,28 @@ export async function startPortkey(entry: string, mock: Mock, cores: string): Pr
   };
 }
 
+/** Another build of Tollgate measured beside this one (`BENCH_BASELINE`). */
+export interface Baseline {
+  /** Its `apps/cli/bin/tollgate.js`. */
+  bin: string;
+  /** Its short commit, for the row names. */
+  commit: string;
+}
+
+/**
+ * The Tollgate checkout `dir` (built with `pnpm build`) as a baseline, or why it cannot be one.
+ */
+export function baselineAt(dir: string): Baseline | { error: string } {
+  const bin = path.resolve(dir, 'apps', 'cli', 'bin', 'tollgate.js');
+  const built = path.resolve(dir, 'apps', 'cli', 'dist');
+  if (!fs.existsSync(bin) || !fs.existsSync(built)) {
+    return { error: `${dir} holds no built Tollgate (run pnpm install and pnpm build there)` };
+  }
+  const git = spawnSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  const commit = git.status === 0 ? git.stdout.trim() : 'unknown';
+  return { bin, commit };
+}
+
 /** The route of the issue: key-auth + ai-proxy-multi over two instances + ai-rate-limiting. */
 function route(mock: Mock): Record<string, unknown> {
   const instance = (name: string) => ({
@@ -220,6 +242,7 @@ export async function startTollgateNode(
   mock: Mock,
   cores: string,
   logDir: string,
+  build?: Baseline,
 ): Promise<Target> {
   const port = await freePort();
   const adminPort = await freePort();
@@ -230,7 +253,7 @@ export async function startTollgateNode(
         worker_processes: workers,
         http: {
           enable_access_log: true,
-          access_log: path.join(logDir, `access-${workers}w.log`),
+          access_log: path.join(logDir, `access-${build ? `${build.commit}-` : ''}${workers}w.log`),
         },
       },
       deployment: {
@@ -243,6 +266,7 @@ export async function startTollgateNode(
     },
     env: { TOLLGATE_LOG_LEVEL: process.env.TOLLGATE_LOG_LEVEL ?? 'warn' },
     readyPorts: [port, adminPort],
+    ...(build ? { bin: build.bin } : {}),
   });
   const primary = pidOf(node.process);
   const stop = () => node.destroy();

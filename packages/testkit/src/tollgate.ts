@@ -17,6 +17,8 @@ export interface TollgateNodeOptions {
   config: Record<string, unknown>;
   /** Extra arguments after `start -c FILE`. */
   args?: string[];
+  /** The `tollgate` entry point to run (another checkout's build); this repository's by default. */
+  bin?: string;
   env?: NodeJS.ProcessEnv;
   /** Ports that must accept connections before the node counts as started. */
   readyPorts: number[];
@@ -71,7 +73,7 @@ export async function startTollgate(options: TollgateNodeOptions): Promise<Tollg
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
   const proc = new ManagedProcess({
     command: process.execPath,
-    args: [TOLLGATE_BIN, 'start', '-c', configFile, ...(options.args ?? [])],
+    args: [options.bin ?? TOLLGATE_BIN, 'start', '-c', configFile, ...(options.args ?? [])],
     env: {
       ...process.env,
       TOLLGATE_LOG_LEVEL: process.env.TOLLGATE_E2E_LOG_LEVEL ?? 'info',
