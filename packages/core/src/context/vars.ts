@@ -28,6 +28,7 @@ export class RequestVars {
   private readonly values = new Map<string, VarValue>();
   private query: URLSearchParams | undefined;
   private cookies: Map<string, string> | undefined;
+  private host: string | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -43,7 +44,8 @@ export class RequestVars {
 
   /** Resolve a variable by its APISIX name; undefined when absent. */
   get(name: string): unknown {
-    if (this.values.has(name)) return this.values.get(name);
+    const value = this.values.get(name);
+    if (value !== undefined || this.values.has(name)) return value;
     const req = this.req;
     switch (name) {
       case 'uri':
@@ -53,10 +55,10 @@ export class RequestVars {
       case 'query_string':
       case 'args':
         return this.queryString;
-      case 'host': {
-        const host = req.headers.host ?? '';
-        return host.replace(/:\d+$/, '').toLowerCase();
-      }
+      case 'host':
+        // Read by the router and the access log of every request: computed once.
+        this.host ??= (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+        return this.host;
       case 'request_method':
         return req.method;
       case 'remote_addr':
