@@ -60,19 +60,21 @@ export interface QuotaSettlement {
 export interface QuotaStore {
   /**
    * Admit one request against `limit` tokens per `windowSeconds` and reserve `reserve` tokens
-   * (an integer ≥ 0) when admitted. Opens the window when none is open.
+   * (an integer ≥ 0) when admitted. Opens the window when none is open. A store that can answer
+   * at once (a worker's leased slice) may answer without a promise; a fault is always a
+   * rejected promise.
    */
   admit(
     key: string,
     limit: number,
     windowSeconds: number,
     reserve: number | undefined,
-  ): Promise<QuotaAdmission>;
+  ): QuotaAdmission | Promise<QuotaAdmission>;
   /**
    * Settle an admission: release its reservation (ignored once its window has ended) and charge
-   * the usage to the window open now.
+   * the usage to the window open now. Undefined when it was settled at once, like `admit`.
    */
-  settle(key: string, settlement: QuotaSettlement): Promise<void>;
+  settle(key: string, settlement: QuotaSettlement): Promise<void> | undefined;
 }
 
 /** A leaky bucket's verdict for one request (APISIX limit-req, lua-resty-limit-traffic req). */

@@ -124,16 +124,39 @@ export class LeaseClient implements QuotaStore {
     return this.pending.size;
   }
 
-  async admit(
+  /**
+   * Answered from the lease, without a promise, while it covers the request and its view of the
+   * other workers is fresh (the common case: no promise per request, issue 14); else through
+   * the primary.
+   */
+  admit(
     key: string,
     limit: number,
     windowSeconds: number,
     reserve: number | undefined,
-  ): Promise<QuotaAdmission> {
-    checkChargeArgs(1, windowSeconds);
+  ): QuotaAdmission | Promise<QuotaAdmission> {
     const want = reserve ?? 0;
-    checkReserve(want);
-    let lease = this.live(key);
+    try {
+      checkChargeArgs(1, windowSeconds);
+      checkReserve(want);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    const lease = this.live(key);
+    if (lease && covers(lease, want) && this.clock.now() - lease.viewAt < this.viewTtlMs) {
+      return this.take(key, lease, want, true);
+    }
+    return this.admitThroughPrimary(key, limit, windowSeconds, want, lease);
+  }
+
+  private async admitThroughPrimary(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    want: number,
+    found: Lease | undefined,
+  ): Promise<QuotaAdmission> {
+    let lease = found;
     if (lease && covers(lease, want) && this.clock.now() - lease.viewAt >= this.viewTtlMs) {
       // One refresh per key at a time: admissions that find the view old wait for the same answer.
       lease.refreshing ??= this.refresh(key, limit, windowSeconds, lease);
@@ -156,26 +179,60 @@ export class LeaseClient implements QuotaStore {
     return this.take(key, lease, want, reply.admitted === true);
   }
 
-  async settle(key: string, settlement: QuotaSettlement): Promise<void> {
+  /**
+   * Settled in the lease, without a promise, unless the window ended since the admission (the
+   * usage goes to the window open now) or the settlement overdraws the slice: the primary
+   * accounts those before this request's response ends.
+   */
+  settle(key: string, settlement: QuotaSettlement): Promise<void> | undefined {
     const { limit, windowSeconds, windowId, reserved, actual } = settlement;
-    checkChargeArgs(1, windowSeconds);
-    checkReserve(reserved);
-    checkReserve(actual);
-    let lease = this.live(key);
-    if (lease?.windowId === windowId) lease.committed = Math.max(0, lease.committed - reserved);
-    if (actual > 0) {
-      // The window ended since the admission: the usage goes to the window open now.
-      lease ??= this.apply(key, await this.acquire(key, limit, windowSeconds, undefined));
-      lease.committed += actual;
-      lease.consumed += actual;
+    try {
+      checkChargeArgs(1, windowSeconds);
+      checkReserve(reserved);
+      checkReserve(actual);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    if (!lease) return;
+    const lease = this.live(key);
+    if (lease?.windowId === windowId) lease.committed = Math.max(0, lease.committed - reserved);
+    if (!lease) {
+      return actual > 0 ? this.chargeNewWindow(key, limit, windowSeconds, actual) : undefined;
+    }
+    lease.committed += actual;
+    lease.consumed += actual;
+    this.markDirty(key);
+    return lease.committed > lease.granted
+      ? this.accountOverdraft(key, limit, windowSeconds, lease)
+      : undefined;
+  }
+
+  /** The window ended since the admission: the usage goes to the window open now. */
+  private async chargeNewWindow(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    actual: number,
+  ): Promise<void> {
+    const lease = this.apply(key, await this.acquire(key, limit, windowSeconds, undefined));
+    lease.committed += actual;
+    lease.consumed += actual;
     this.markDirty(key);
     if (lease.committed > lease.granted) {
-      // Overdrawn: the primary accounts it (and takes unused slices back from the other workers
-      // if the node is over its limit) before this request's response ends.
-      this.apply(key, await this.acquire(key, limit, windowSeconds, lease));
+      await this.accountOverdraft(key, limit, windowSeconds, lease);
     }
+  }
+
+  /**
+   * Overdrawn: the primary accounts it (and takes unused slices back from the other workers if
+   * the node is over its limit).
+   */
+  private async accountOverdraft(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    lease: Lease,
+  ): Promise<void> {
+    this.apply(key, await this.acquire(key, limit, windowSeconds, lease));
   }
 
   /** The counter as this worker sees it: its own usage plus the others' as last reported. */

@@ -56,6 +56,35 @@ runQuotaStoreSuite('LeaseClient → LeaseHost (two workers, one asked)', () => {
 });
 
 describe('node-wide quotas leased to workers', () => {
+  it('answers from the lease without a promise, and asks the primary (a promise) only when it must', async () => {
+    let now = 1000;
+    const { clients, acquires } = node(2, { now: () => now });
+    const w = at(clients, 0);
+    const first = w.admit('s', 1000, 60, 10);
+    expect(first).toBeInstanceOf(Promise); // no lease yet: the primary grants one
+    const a = await first;
+    const again = w.admit('s', 1000, 60, 10);
+    expect(again).not.toBeInstanceOf(Promise);
+    expect(again).toMatchObject({ admitted: true, windowId: a.windowId });
+    expect(w.settle('s', { ...settledFar(a.windowId, 5), limit: 1000 })).toBeUndefined();
+    expect(acquires()).toBe(1);
+    // A settlement that overdraws the slice (1000 / (4 × 2) = 125 granted) goes to the primary.
+    const over = w.settle('s', { ...settledFar(a.windowId, 500), limit: 1000 });
+    expect(over).toBeInstanceOf(Promise);
+    await over;
+    expect(acquires()).toBe(2);
+    // A view of the others older than viewTtlMs (200 ms) is refreshed through the primary.
+    now += 250;
+    const stale = w.admit('s', 1000, 60, 0);
+    expect(stale).toBeInstanceOf(Promise);
+    await stale;
+    // Invalid arguments are a rejected promise, as from any store.
+    await expect(w.admit('s', 1000, 0, 1)).rejects.toThrow(RangeError);
+    await expect(w.settle('s', { ...settledFar(a.windowId, -1), limit: 1000 })).rejects.toThrow(
+      RangeError,
+    );
+  });
+
   it('a worker far from the limit admits and settles without asking the primary per request', async () => {
     // A clock that stands still: the other workers' usage never gets old enough to refresh.
     const { clients, acquires } = node(2, { now: () => 1000 });
@@ -79,17 +108,16 @@ describe('node-wide quotas leased to workers', () => {
   it('64 concurrent requests on two workers against a quota worth 10 admit at most 11, and settle exactly', async () => {
     const { clients } = node(2);
     const admissions = await Promise.all(
-      Array.from({ length: 64 }, (_, i) =>
-        at(clients, i % 2)
-          .admit('q', 1000, 60, 100)
-          .then((a) => ({ a, w: at(clients, i % 2) })),
-      ),
+      Array.from({ length: 64 }, async (_, i) => {
+        const w = at(clients, i % 2);
+        return { a: await w.admit('q', 1000, 60, 100), w };
+      }),
     );
     const admitted = admissions.filter(({ a }) => a.admitted);
     expect(admitted.length).toBeGreaterThanOrEqual(10);
     expect(admitted.length).toBeLessThanOrEqual(11);
     await Promise.all(
-      admitted.map(({ a, w }) =>
+      admitted.map(async ({ a, w }) =>
         w.settle('q', {
           limit: 1000,
           windowSeconds: 60,
@@ -172,7 +200,9 @@ describe('node-wide quotas leased to workers', () => {
   it('concurrent requests on one worker, sent before any answer came back, admit exactly the quota', async () => {
     const { clients } = node(1);
     const w = at(clients, 0);
-    const all = await Promise.all(Array.from({ length: 64 }, () => w.admit('one', 100, 60, 10)));
+    const all = await Promise.all(
+      Array.from({ length: 64 }, async () => w.admit('one', 100, 60, 10)),
+    );
     expect(all.filter((a) => a.admitted)).toHaveLength(10);
   });
 
@@ -267,7 +297,9 @@ describe('node-wide quotas leased to workers', () => {
 
   it('a worker whose primary does not answer fails with a counter-unavailable error', async () => {
     const client = new LeaseClient(() => undefined, { timeoutMs: 20 });
-    const err: unknown = await client.admit('x', 10, 60, 1).catch((e: unknown) => e);
+    const err: unknown = await Promise.resolve(client.admit('x', 10, 60, 1)).catch(
+      (e: unknown) => e,
+    );
     expect(isCounterStoreUnavailable(err)).toBe(true);
     client.fail('gone');
     await client.close();

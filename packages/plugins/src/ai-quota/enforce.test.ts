@@ -40,7 +40,7 @@ beforeEach(() => {
   store = new LocalCounterStore({ sweepIntervalMs: 0 });
 });
 
-const admit = (conf: QuotaConf, ctx: RequestContext): Promise<Exit | undefined> =>
+const admit = async (conf: QuotaConf, ctx: RequestContext): Promise<Exit | undefined> =>
   enforceQuota(conf, ctx, FLAVOUR, () => store, log);
 
 /** The usage reached the gateway: settle as the proxy does when the answer is complete. */

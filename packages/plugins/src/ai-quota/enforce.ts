@@ -13,6 +13,7 @@ import {
   type Exit,
   type Logger,
   type QuotaAdmission,
+  type QuotaSettlement,
   type QuotaStore,
   type RequestContext,
 } from '@tollgate/core';
@@ -83,42 +84,84 @@ function setHeaders(
  * Release what an admission reserved (a refusal, an error, an instance that did not serve).
  * Failures are logged: the reservation then ends with its window.
  */
-async function release(
+function release(
   store: QuotaStore,
   key: string,
   admitted: Admitted,
   log: Logger,
   plugin: string,
-): Promise<void> {
-  if (admitted.reserved === 0) return;
+): Promise<void> | undefined {
+  if (admitted.reserved === 0) return undefined;
+  return settleLogged(store, key, { ...admitted, actual: 0 }, (err) =>
+    log.warn('token reservation not released: counters unavailable', { plugin, err }),
+  );
+}
+
+/** `store.settle`, its failure (thrown or rejected) reported to `failed`, never thrown. */
+function settleLogged(
+  store: QuotaStore,
+  key: string,
+  settlement: QuotaSettlement,
+  failed: (err: unknown) => void,
+): Promise<void> | undefined {
   try {
-    await store.settle(key, { ...admitted, actual: 0 });
+    return store.settle(key, settlement)?.catch(failed);
   } catch (err) {
-    log.warn('token reservation not released: counters unavailable', { plugin, err });
+    failed(err);
+    return undefined;
   }
 }
 
+/** Waits for the pending ones of `settlements`; undefined when none is pending. */
+function allSettled(
+  settlements: readonly (Promise<void> | undefined)[],
+): Promise<void> | undefined {
+  const pending = settlements.filter((s): s is Promise<void> => s !== undefined);
+  if (pending.length === 0) return undefined;
+  return pending.length === 1 ? pending[0] : Promise.all(pending).then(() => undefined);
+}
+
+type Outcomes = PromiseSettledResult<QuotaAdmission>[];
+
 /**
- * Every quota's admission, settled (a fault does not hide the others). One quota, the common
- * case, is awaited alone: Promise.allSettled costs a promise per element and one more.
+ * Every quota's admission, settled (a fault does not hide the others). One quota answered at
+ * once by its store (a worker's leased slice), the common case, costs no promise at all.
  */
-async function admitEach(
+function admitEach(
   store: QuotaStore,
   quotas: readonly Quota[],
   reserves: readonly (number | undefined)[],
-): Promise<PromiseSettledResult<QuotaAdmission>[]> {
+): Outcomes | Promise<Outcomes> {
   const [only] = quotas;
   if (only && quotas.length === 1) {
+    let answer: QuotaAdmission | Promise<QuotaAdmission>;
     try {
-      const value = await store.admit(only.counterKey, only.limit, only.windowSeconds, reserves[0]);
-      return [{ status: 'fulfilled', value }];
+      answer = store.admit(only.counterKey, only.limit, only.windowSeconds, reserves[0]);
     } catch (reason) {
       return [{ status: 'rejected', reason }];
     }
+    if (!(answer instanceof Promise)) return [{ status: 'fulfilled', value: answer }];
+    return answer.then(
+      (value): Outcomes => [{ status: 'fulfilled', value }],
+      (reason: unknown): Outcomes => [{ status: 'rejected', reason }],
+    );
   }
-  return Promise.allSettled(
-    quotas.map((q, i) => store.admit(q.counterKey, q.limit, q.windowSeconds, reserves[i])),
-  );
+  return Promise.allSettled(quotas.map((q, i) => admitLater(store, q, reserves[i])));
+}
+
+/** `store.admit` as a promise, a synchronous throw included (for the promise aggregators). */
+function admitLater(
+  store: QuotaStore,
+  quota: Quota,
+  reserve: number | undefined,
+): Promise<QuotaAdmission> {
+  try {
+    return Promise.resolve(
+      store.admit(quota.counterKey, quota.limit, quota.windowSeconds, reserve),
+    );
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
 }
 
 /**
@@ -126,13 +169,13 @@ async function admitEach(
  * estimate where `reserve_tokens` is on, or refuse with `rejected_code` (and
  * `{"error_msg": rejected_msg}`) when one is used up. Counter faults follow `allow_degradation`.
  */
-export async function enforceQuota(
+export function enforceQuota(
   conf: QuotaConf,
   ctx: RequestContext,
   flavour: QuotaFlavour,
   stores: StoreResolver,
   log: Logger,
-): Promise<Exit | undefined> {
+): Exit | undefined | Promise<Exit | undefined> {
   const instance = ctx.ai?.instance?.name;
   if (instance === undefined) return undefined;
   const state = requestState(ctx, flavour);
@@ -155,7 +198,29 @@ export async function enforceQuota(
   if (quotas.length === 0) return undefined;
   const store = stores(conf);
   const reserves = quotas.map((q) => reservationFor(conf, q, ctx));
-  const outcomes = await admitEach(store, quotas, reserves);
+  const outcomes = admitEach(store, quotas, reserves);
+  const admission: Admission = { conf, ctx, flavour, log, state, store, quotas, reserves };
+  // Synchronous while the store answered at once (issue 14: no promise per request).
+  return outcomes instanceof Promise
+    ? outcomes.then((settled) => decide(admission, settled))
+    : decide(admission, outcomes);
+}
+
+/** One access-phase admission, as `decide` and `conclude` need it. */
+interface Admission {
+  conf: QuotaConf;
+  ctx: RequestContext;
+  flavour: QuotaFlavour;
+  log: Logger;
+  state: QuotaRequestState;
+  store: QuotaStore;
+  quotas: readonly Quota[];
+  reserves: readonly (number | undefined)[];
+}
+
+/** Records the admissions; on a fault or a refusal, releases what was reserved first. */
+function decide(a: Admission, outcomes: Outcomes): Exit | undefined | Promise<Exit | undefined> {
+  const { quotas, reserves, state } = a;
   const admissions: QuotaAdmission[] = [];
   let fault: unknown;
   outcomes.forEach((outcome, i) => {
@@ -174,14 +239,26 @@ export async function enforceQuota(
       });
     }
   });
-  const refused = fault === undefined ? admissions.findIndex((a) => !a.admitted) : -1;
-  if (fault !== undefined || refused !== -1) {
-    // Nothing this request reserved may stay held: it will not run (or counts as unmetered).
-    await Promise.all(
-      [...state.admitted].map(([key, a]) => release(store, key, a, log, flavour.plugin)),
-    );
-    state.admitted.clear();
-  }
+  const refused = fault === undefined ? admissions.findIndex((x) => !x.admitted) : -1;
+  if (fault === undefined && refused === -1) return conclude(a, admissions, fault, refused);
+  // Nothing this request reserved may stay held: it will not run (or counts as unmetered).
+  const releasing = allSettled(
+    [...state.admitted].map(([key, held]) => release(a.store, key, held, a.log, a.flavour.plugin)),
+  );
+  state.admitted.clear();
+  return releasing
+    ? releasing.then(() => conclude(a, admissions, fault, refused))
+    : conclude(a, admissions, fault, refused);
+}
+
+/** The decision: degraded or refused on a fault; the quota headers; allowed or refused. */
+function conclude(
+  a: Admission,
+  admissions: readonly QuotaAdmission[],
+  fault: unknown,
+  refused: number,
+): Exit | undefined {
+  const { conf, ctx, flavour, log, state, quotas, reserves } = a;
   if (fault !== undefined) {
     log.warn('token counters unavailable', {
       plugin: flavour.plugin,
@@ -267,9 +344,7 @@ export async function admitsInstance(
   let admissions: QuotaAdmission[];
   try {
     const store = stores(conf);
-    admissions = await Promise.all(
-      quotas.map((q) => store.admit(q.counterKey, q.limit, q.windowSeconds, undefined)),
-    );
+    admissions = await Promise.all(quotas.map((q) => admitLater(store, q, undefined)));
   } catch {
     return true;
   }
@@ -375,14 +450,14 @@ export function chargeQuota(
   return settle(conf, ctx, flavour, state, stores(conf), log);
 }
 
-async function settle(
+function settle(
   conf: QuotaConf,
   ctx: RequestContext,
   flavour: QuotaFlavour,
   state: QuotaRequestState,
   store: QuotaStore,
   log: Logger,
-): Promise<void> {
+): Promise<void> | undefined {
   const ai = ctx.ai;
   const instance = ai?.instance?.name;
   let quotas: readonly Quota[] = [];
@@ -393,7 +468,7 @@ async function settle(
       quotas = [];
     }
   }
-  const settlements: Promise<void>[] = [];
+  const settlements: (Promise<void> | undefined)[] = [];
   let settled = 0;
   for (const quota of quotas) {
     const admitted = state.admitted.get(quota.counterKey);
@@ -417,7 +492,7 @@ async function settle(
       actual,
     };
     settlements.push(
-      store.settle(quota.counterKey, settlement).catch((err: unknown) => {
+      settleLogged(store, quota.counterKey, settlement, (err) => {
         log.warn('token charge lost: counters unavailable', {
           plugin: flavour.plugin,
           instance,
@@ -434,7 +509,5 @@ async function settle(
     settlements.push(release(store, key, admitted, log, flavour.plugin));
   }
   state.admitted.clear();
-  // One settlement, the common case, is awaited alone (Promise.all costs more promises).
-  if (settlements.length === 1) await settlements[0];
-  else if (settlements.length > 1) await Promise.all(settlements);
+  return allSettled(settlements);
 }
