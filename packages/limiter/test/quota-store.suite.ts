@@ -67,7 +67,7 @@ export function runQuotaStoreSuite(
 
     it('64 concurrent admissions against a quota worth 10 admit 10', async () => {
       const all = await Promise.all(
-        Array.from({ length: 64 }, () => h.store.admit(key, 100, 60, 10)),
+        Array.from({ length: 64 }, async () => h.store.admit(key, 100, 60, 10)),
       );
       expect(all.filter((a) => a.admitted)).toHaveLength(10);
     });
