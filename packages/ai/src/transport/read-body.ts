@@ -8,20 +8,18 @@ import { ResponseSink } from './response-sink';
 /**
  * The body of `res`, or undefined when it is longer than `limit` bytes (no limit when undefined);
  * the exchange is then aborted. A body from {@link AiTransport.send} is collected without
- * iterating it: one promise for the body instead of several per chunk (issue 14).
+ * iterating it, and without any promise when it had arrived whole (issue 14).
  *
  * @example
  * const body = await readBodyUpTo(res, 10 * 1024 * 1024);
  * if (!body) return { status: 502, message: 'max_response_bytes exceeded' };
  */
-export async function readBodyUpTo(
+export function readBodyUpTo(
   res: AiUpstreamResponse,
   limit: number | undefined,
-): Promise<Buffer | undefined> {
-  const body =
-    res.body instanceof ResponseSink ? await res.body.collect(limit) : await iterate(res, limit);
-  if (!body) res.abort();
-  return body;
+): Buffer | undefined | Promise<Buffer | undefined> {
+  // The sink aborts the exchange itself past the limit, and answers at once when it can.
+  return res.body instanceof ResponseSink ? res.body.collect(limit) : iterate(res, limit);
 }
 
 async function iterate(
@@ -32,7 +30,10 @@ async function iterate(
   let size = 0;
   for await (const chunk of res.body) {
     size += chunk.length;
-    if (limit !== undefined && size > limit) return undefined;
+    if (limit !== undefined && size > limit) {
+      res.abort();
+      return undefined;
+    }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size);

@@ -6,6 +6,7 @@
  * no stream async iterator, no AbortController per request (issue 14).
  */
 import type { Dispatcher } from 'undici';
+import { abortError } from './exchange-cancel';
 
 type Controller = Dispatcher.DispatchController;
 
@@ -99,26 +100,37 @@ export class ResponseSink implements Dispatcher.DispatchHandler, AsyncIterable<B
   }
 
   /**
-   * The whole body, or undefined once it is longer than `limit` bytes (reading stops there; the
-   * caller aborts). The alternative to iterating, for a body read whole: an answer that arrived
-   * with its head costs no wait at all. Read once, like the iteration.
+   * The whole body, or undefined once it is longer than `limit` bytes (the exchange is then
+   * aborted). The alternative to iterating, for a body read whole: an answer that arrived with
+   * its head (the common case for a small one) is returned at once, without a promise. A failed
+   * body rejects with the typed error. Read once, like the iteration.
    */
-  async collect(limit: number | undefined): Promise<Buffer | undefined> {
-    if (this.iterated) throw new Error('a response body can be read once');
+  collect(limit: number | undefined): Buffer | undefined | Promise<Buffer | undefined> {
+    if (this.iterated) return Promise.reject(new Error('a response body can be read once'));
     this.iterated = true;
-    const parts: Buffer[] = [];
-    let size = 0;
-    for (;;) {
-      for (let chunk = this.chunks.shift(); chunk; chunk = this.chunks.shift()) {
-        size += chunk.length;
-        if (limit !== undefined && size > limit) return undefined;
-        parts.push(chunk);
+    return this.collectFrom([], 0, limit);
+  }
+
+  private collectFrom(
+    parts: Buffer[],
+    collected: number,
+    limit: number | undefined,
+  ): Buffer | undefined | Promise<Buffer | undefined> {
+    let size = collected;
+    for (let chunk = this.chunks.shift(); chunk; chunk = this.chunks.shift()) {
+      size += chunk.length;
+      if (limit !== undefined && size > limit) {
+        this.abort(abortError());
+        return undefined;
       }
-      if (this.controller?.paused) this.controller.resume();
-      if (this.failure) throw this.bodyError(this.failure);
-      if (this.ended) return parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      parts.push(chunk);
     }
+    if (this.controller?.paused) this.controller.resume();
+    if (this.failure) return Promise.reject(toError(this.bodyError(this.failure)));
+    if (this.ended) return parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
+    return new Promise<void>((resolve) => (this.wake = resolve)).then(() =>
+      this.collectFrom(parts, size, limit),
+    );
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {
@@ -151,4 +163,8 @@ export class ResponseSink implements Dispatcher.DispatchHandler, AsyncIterable<B
     this.wake = undefined;
     wake?.();
   }
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

@@ -68,8 +68,11 @@ export function runPhase(
   return undefined;
 }
 
-/** The rest of {@link runPhase} once the handler at `index` returned a promise. */
-async function resumePhase(
+/**
+ * The rest of {@link runPhase} once the handler at `index` returned a promise (a `then`, not an
+ * async function: one promise instead of two).
+ */
+function resumePhase(
   phase: RequestPhase,
   chain: readonly PluginInstance[],
   ctx: RequestContext,
@@ -77,15 +80,16 @@ async function resumePhase(
   pending: Promise<Exit | void>,
 ): Promise<Exit | undefined> {
   const instance = chain[index] as PluginInstance;
-  let result: Exit | void;
-  try {
-    result = await pending;
-  } catch (err) {
-    throw new PluginCrashError(instance.plugin.name, phase, err);
-  }
-  if (result) return withErrorResponse(instance, result);
-  if (ctx.response.headersSent) return undefined;
-  return runPhase(phase, chain, ctx, index + 1);
+  return pending.then(
+    (result) => {
+      if (result) return withErrorResponse(instance, result);
+      if (ctx.response.headersSent) return undefined;
+      return runPhase(phase, chain, ctx, index + 1);
+    },
+    (err: unknown) => {
+      throw new PluginCrashError(instance.plugin.name, phase, err);
+    },
+  );
 }
 
 function runHeaderFilters(chain: readonly PluginInstance[], ctx: RequestContext): void {

@@ -62,7 +62,8 @@ async function relayBody(
   settings: AiTransportSettings,
 ): Promise<RelayResult> {
   const ai = ctx.ai;
-  const whole = await readBodyUpTo(upstream, settings.maxResponseBytes);
+  let whole = readBodyUpTo(upstream, settings.maxResponseBytes);
+  if (whole instanceof Promise) whole = await whole;
   if (!whole) return { sent: false, status: 502, message: 'max_response_bytes exceeded' };
   let body: Buffer = whole;
   let status = upstream.status;
