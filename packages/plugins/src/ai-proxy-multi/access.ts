@@ -19,7 +19,8 @@ export async function access(
   const refused = await acceptAiRequest(ctx, transportSettings(conf).maxRequestBytes);
   if (refused) return shapeRefusal(ctx, refused);
   const state = configState(conf);
-  const instance = await pickInstance(conf, ctx, state, requestState(ctx));
+  let instance = pickInstance(conf, ctx, state, requestState(ctx));
+  if (instance instanceof Promise) instance = await instance;
   // APISIX answers a failed pick with the plain error text, no JSON, no newline.
   if (!instance) return exit(503, 'all servers tried');
   setPicked(ctx, instance);

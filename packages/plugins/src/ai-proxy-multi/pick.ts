@@ -33,13 +33,16 @@ function noteChoice(ctx: RequestContext, state: ConfigState, choice: PickedChoic
   });
 }
 
-/** The next instance to try, or undefined when none is left (`all servers tried`). */
-export async function pickInstance(
+/**
+ * The next instance to try, or undefined when none is left (`all servers tried`); a promise only
+ * when a rate-limit gate had to be asked.
+ */
+export function pickInstance(
   conf: AiProxyMultiConfLike,
   ctx: RequestContext,
   state: ConfigState,
   request: RequestState,
-): Promise<AiInstanceConf | undefined> {
+): AiInstanceConf | undefined | Promise<AiInstanceConf | undefined> {
   const { active, passive } = aiRuntime();
   const health = requestHealth(conf.instances, {
     owner: state.owner,

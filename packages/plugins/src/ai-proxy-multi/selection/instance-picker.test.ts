@@ -282,3 +282,43 @@ describe('requestHealth', () => {
     expect(allUnhealthy(['x', 'y'], (n) => n === 'y')).toBe(false);
   });
 });
+
+describe('synchronous verdicts (issue 14)', () => {
+  const groups = () =>
+    new InstancePicker<Inst>([inst('a', 1, 1), inst('b', 1, 1), inst('c', 1, 0)]);
+
+  it('answers without a promise while every verdict is a boolean, spilling as usual', () => {
+    const picker = groups();
+    const ineligible: string[] = [];
+    const picked = picker.pick({
+      tried: new Set(),
+      isEligible: (name) => name === 'c',
+      onIneligible: (name) => ineligible.push(name),
+    });
+    expect(picked).not.toBeInstanceOf(Promise);
+    expect((picked as Inst | undefined)?.name).toBe('c');
+    expect(ineligible.sort()).toEqual(['a', 'b']);
+    expect(picker.pick({ tried: new Set(), isEligible: () => false })).toBeUndefined();
+  });
+
+  it('goes on through promises from the first verdict that is one, in the same order', async () => {
+    const asked: string[] = [];
+    const verdicts = new Map<string, boolean | Promise<boolean>>([
+      ['a', false],
+      ['b', Promise.resolve(false)],
+      ['c', Promise.resolve(true)],
+    ]);
+    const req: PickRequest = {
+      tried: new Set(),
+      isEligible: (name) => {
+        asked.push(name);
+        return verdicts.get(name) ?? false;
+      },
+    };
+    const picked = groups().pick(req);
+    expect(picked).toBeInstanceOf(Promise);
+    expect((await picked)?.name).toBe('c');
+    expect(asked).toHaveLength(3);
+    expect(asked[2]).toBe('c');
+  });
+});

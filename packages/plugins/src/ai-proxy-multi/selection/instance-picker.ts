@@ -122,7 +122,7 @@ export class InstancePicker<T extends PickableInstance = PickableInstance> {
    * algorithms) saturated in this request. A one-instance config always returns its instance,
    * without asking anything.
    */
-  async pick(req: PickRequest): Promise<T | undefined> {
+  pick(req: PickRequest): T | undefined | Promise<T | undefined> {
     if (this.instances.length === 1) return this.instances[0];
     const excluded = new Set(req.tried);
     let key: string | undefined;
@@ -136,20 +136,27 @@ export class InstancePicker<T extends PickableInstance = PickableInstance> {
         : {}),
     };
     const saturated = this.saturated;
-    const first = await this.pickOnce(req, excluded, input, saturated);
-    if (first || !saturated || this.instances.every((i) => excluded.has(i.name))) return first;
-    // Every group saturated: fail open rather than refuse (the endpoint picker's filter does so).
-    return this.pickOnce(req, excluded, input, undefined, 'all saturated: ');
+    const orFailOpen = (first: T | undefined): T | undefined | Promise<T | undefined> => {
+      if (first || !saturated || this.instances.every((i) => excluded.has(i.name))) return first;
+      // Every group saturated: fail open rather than refuse (the endpoint picker's filter does so).
+      return answer(req, this.walk(req, excluded, input, undefined, 'all saturated: '));
+    };
+    const first = answer(req, this.walk(req, excluded, input, saturated));
+    return first instanceof Promise ? first.then(orFailOpen) : orFailOpen(first);
   }
 
-  /** One walk over the groups; `saturated` (when given) skips members for this walk only. */
-  private async pickOnce(
+  /**
+   * One walk over the groups; `saturated` (when given) skips members for this walk only. It
+   * yields each candidate's name and takes the verdict back (see {@link answer}), so that a
+   * walk whose verdicts are all synchronous (health alone) runs without a promise.
+   */
+  private *walk(
     req: PickRequest,
     excluded: Set<string>,
     input: Omit<GroupPickInput, 'excluded'>,
     saturated: ((name: string) => boolean) | undefined,
     reasonPrefix = '',
-  ): Promise<T | undefined> {
+  ): Generator<string, T | undefined, boolean> {
     let spilledFrom: number | undefined;
     let spillWhy = '';
     for (const group of this.groups) {
@@ -168,8 +175,7 @@ export class InstancePicker<T extends PickableInstance = PickableInstance> {
       for (;;) {
         const choice = group.picker.next({ ...input, excluded: skipped });
         if (choice === undefined) break;
-        const verdict = req.isEligible(choice.name);
-        if (typeof verdict === 'boolean' ? verdict : await verdict) {
+        if (yield choice.name) {
           const spill =
             spilledFrom !== undefined ? `spill: group ${spilledFrom} ${spillWhy}; ` : '';
           req.onChosen?.({
@@ -193,5 +199,22 @@ export class InstancePicker<T extends PickableInstance = PickableInstance> {
       }
     }
     return undefined;
+  }
+}
+
+/**
+ * Runs a walk to its end, asking `req.isEligible` for each candidate it yields: synchronously
+ * while the verdicts are booleans, through their promises from the first one that is not.
+ */
+function answer<T>(
+  req: PickRequest,
+  walk: Generator<string, T, boolean>,
+  verdict?: boolean,
+): T | Promise<T> {
+  for (let step = verdict === undefined ? walk.next() : walk.next(verdict); ;) {
+    if (step.done) return step.value;
+    const next = req.isEligible(step.value);
+    if (typeof next !== 'boolean') return next.then((v) => answer(req, walk, v));
+    step = walk.next(next);
   }
 }
