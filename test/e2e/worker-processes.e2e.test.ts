@@ -105,45 +105,63 @@ it('every worker holds the gateway port listening socket and runs in single-acce
   }
 });
 
-it('a burst of 64 new connections is answered, and by both workers', async () => {
+/**
+ * 64 requests sent at once, so the agent opens 64 connections (kept open until counted); every
+ * one answered 404, and their server ends counted per worker from /proc.
+ */
+async function burst(): Promise<Map<number, number>> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const statuses: number[] = [];
-  // The 64 requests are sent at once, so the agent opens 64 connections, kept open afterwards;
-  // their server ends are then counted per worker.
-  const sockets = await Promise.all(
-    Array.from(
-      { length: 64 },
-      () =>
-        new Promise<number>((resolve, reject) => {
-          const req = http.request(
-            { host: '127.0.0.1', port: gatewayPort, path: '/no-such-route', agent },
-            (res) => {
-              statuses.push(res.statusCode ?? 0);
-              res.resume();
-              res.on('end', () => resolve(req.socket?.localPort ?? 0));
-            },
-          );
-          req.on('error', reject);
-          req.end();
-        }),
-    ),
-  );
-  expect(statuses).toHaveLength(64);
-  expect(new Set(statuses)).toEqual(new Set([404]));
-  const clientPorts = new Set(sockets);
-  const perWorker = workerPids().map((pid) => {
-    const held = socketInodesOf(pid);
-    let count = 0;
-    for (const line of fs.readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      const remotePort = parseInt(f[2]?.split(':')[1] ?? '', 16);
-      if (f[3] === '01' && clientPorts.has(remotePort) && f[9] && held.has(f[9])) count++;
+  try {
+    const sockets = await Promise.all(
+      Array.from(
+        { length: 64 },
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const req = http.request(
+              { host: '127.0.0.1', port: gatewayPort, path: '/no-such-route', agent },
+              (res) => {
+                statuses.push(res.statusCode ?? 0);
+                res.resume();
+                res.on('end', () => resolve(req.socket?.localPort ?? 0));
+              },
+            );
+            req.on('error', reject);
+            req.end();
+          }),
+      ),
+    );
+    expect(statuses).toHaveLength(64);
+    expect(new Set(statuses)).toEqual(new Set([404]));
+    const clientPorts = new Set(sockets);
+    const perWorker = new Map<number, number>();
+    for (const pid of workerPids()) {
+      const held = socketInodesOf(pid);
+      let count = 0;
+      for (const line of fs.readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/);
+        const remotePort = parseInt(f[2]?.split(':')[1] ?? '', 16);
+        if (f[3] === '01' && clientPorts.has(remotePort) && f[9] && held.has(f[9])) count++;
+      }
+      perWorker.set(pid, count);
     }
-    return count;
-  });
-  agent.destroy();
-  expect(perWorker.reduce((a, b) => a + b, 0)).toBe(clientPorts.size);
-  for (const count of perWorker) expect(count).toBeGreaterThan(0);
+    expect([...perWorker.values()].reduce((a, b) => a + b, 0)).toBe(clientPorts.size);
+    return perWorker;
+  } finally {
+    agent.destroy();
+  }
+}
+
+it('a burst of 64 new connections is answered, and by both workers', async () => {
+  // Which worker wins each accept is up to the kernel and the scheduler: on a loaded 2-core
+  // machine one worker can sleep through a whole burst of cheap 404s. A worker that never holds
+  // one of up to 5 bursts' connections does not accept at all.
+  const totals = new Map(workerPids().map((pid) => [pid, 0]));
+  for (let round = 0; round < 5 && [...totals.values()].some((n) => n === 0); round++) {
+    for (const [pid, count] of await burst()) totals.set(pid, (totals.get(pid) ?? 0) + count);
+  }
+  expect(totals.size).toBe(2);
+  for (const count of totals.values()) expect(count).toBeGreaterThan(0);
 });
 
 it('a route is served by the first request after its PUT is answered, on any worker', async () => {
