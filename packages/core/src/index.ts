@@ -10,6 +10,7 @@ export * from './balancer';
 export * from './backoff';
 export * from './json';
 export * from './json-depth';
+export * from './in-order';
 export * from './http-server';
 export * from './pcre';
 export * from './pcre-translate';

@@ -5,6 +5,7 @@
  * Filters and the log phase run over global rules and the route's chain alike.
  */
 import type { RequestContext } from '../context/request-context';
+import { eachInOrder } from '../in-order';
 import type { Exit } from './define-plugin';
 import type { PluginInstance } from './instance';
 
@@ -141,30 +142,14 @@ export function runLogPhase(
   ctx: RequestContext,
   chains: readonly (readonly PluginInstance[])[],
   onError: (err: PluginCrashError) => void,
-  fromChain = 0,
-  fromIndex = 0,
 ): Promise<void> | undefined {
-  for (let c = fromChain; c < chains.length; c++) {
-    const chain = chains[c] as readonly PluginInstance[];
-    for (let index = c === fromChain ? fromIndex : 0; index < chain.length; index++) {
-      const instance = chain[index] as PluginInstance;
+  return eachInOrder(
+    chains.flat(),
+    (instance) => {
       const handler = instance.plugin.log;
-      if (!handler || !applies(instance, ctx)) continue;
-      try {
-        const returned = handler(instance.conf, ctx);
-        if (returned instanceof Promise) {
-          return returned.then(
-            () => runLogPhase(ctx, chains, onError, c, index + 1),
-            (err: unknown) => {
-              onError(new PluginCrashError(instance.plugin.name, 'log', err));
-              return runLogPhase(ctx, chains, onError, c, index + 1);
-            },
-          );
-        }
-      } catch (err) {
-        onError(new PluginCrashError(instance.plugin.name, 'log', err));
-      }
-    }
-  }
-  return undefined;
+      if (handler && applies(instance, ctx)) return handler(instance.conf, ctx);
+      return undefined;
+    },
+    (instance, err) => onError(new PluginCrashError(instance.plugin.name, 'log', err)),
+  );
 }

@@ -4,7 +4,13 @@
  * the AI variables of spec §1.10 for logging.
  */
 import { estimateUsage, usageVars } from '@tollgate/ai';
-import { createLogger, type AiContext, type RequestContext, type TokenUsage } from '@tollgate/core';
+import {
+  createLogger,
+  eachInOrder,
+  type AiContext,
+  type RequestContext,
+  type TokenUsage,
+} from '@tollgate/core';
 
 const log = createLogger('ai-proxy');
 
@@ -64,31 +70,10 @@ export function settleAiRequest(ctx: RequestContext): Promise<void> | undefined 
   if (!ai || ai.settled) return undefined;
   ai.settled = true;
   finishAiRequest(ctx);
-  return runSettlers(ctx, ai.settlers, 0);
-}
-
-function runSettlers(
-  ctx: RequestContext,
-  settlers: readonly (() => void | Promise<void>)[],
-  from: number,
-): Promise<void> | undefined {
-  const failed = (err: unknown) =>
-    log.error('settling the AI request failed', { err, request_id: ctx.requestId });
-  for (let index = from; index < settlers.length; index++) {
-    try {
-      const pending = (settlers[index] as () => void | Promise<void>)();
-      if (pending instanceof Promise) {
-        return pending.then(
-          () => runSettlers(ctx, settlers, index + 1),
-          (err: unknown) => {
-            failed(err);
-            return runSettlers(ctx, settlers, index + 1);
-          },
-        );
-      }
-    } catch (err) {
-      failed(err);
-    }
-  }
-  return undefined;
+  return eachInOrder(
+    ai.settlers,
+    (settle) => settle(),
+    (_settle, err) =>
+      log.error('settling the AI request failed', { err, request_id: ctx.requestId }),
+  );
 }

@@ -113,55 +113,47 @@ function settleLogged(
 }
 
 /** Waits for the pending ones of `settlements`; undefined when none is pending. */
-function allSettled(
-  settlements: readonly (Promise<void> | undefined)[],
-): Promise<void> | undefined {
+function pendingOf(settlements: readonly (Promise<void> | undefined)[]): Promise<void> | undefined {
   const pending = settlements.filter((s): s is Promise<void> => s !== undefined);
   if (pending.length === 0) return undefined;
   return pending.length === 1 ? pending[0] : Promise.all(pending).then(() => undefined);
 }
 
-type Outcomes = PromiseSettledResult<QuotaAdmission>[];
+type Outcome = PromiseSettledResult<QuotaAdmission>;
+type Outcomes = Outcome[];
+
+/** One quota's admission, settled: at once when its store answered at once. */
+function admitOne(
+  store: QuotaStore,
+  quota: Quota,
+  reserve: number | undefined,
+): Outcome | Promise<Outcome> {
+  let answer: QuotaAdmission | Promise<QuotaAdmission>;
+  try {
+    answer = store.admit(quota.counterKey, quota.limit, quota.windowSeconds, reserve);
+  } catch (reason) {
+    return { status: 'rejected', reason };
+  }
+  if (!(answer instanceof Promise)) return { status: 'fulfilled', value: answer };
+  return answer.then(
+    (value): Outcome => ({ status: 'fulfilled', value }),
+    (reason: unknown): Outcome => ({ status: 'rejected', reason }),
+  );
+}
 
 /**
- * Every quota's admission, settled (a fault does not hide the others). One quota answered at
- * once by its store (a worker's leased slice), the common case, costs no promise at all.
+ * Every quota's admission, settled (a fault does not hide the others); no promise while every
+ * store answered at once (a worker's leased slice, the common case).
  */
 function admitEach(
   store: QuotaStore,
   quotas: readonly Quota[],
-  reserves: readonly (number | undefined)[],
+  reserves?: readonly (number | undefined)[],
 ): Outcomes | Promise<Outcomes> {
-  const [only] = quotas;
-  if (only && quotas.length === 1) {
-    let answer: QuotaAdmission | Promise<QuotaAdmission>;
-    try {
-      answer = store.admit(only.counterKey, only.limit, only.windowSeconds, reserves[0]);
-    } catch (reason) {
-      return [{ status: 'rejected', reason }];
-    }
-    if (!(answer instanceof Promise)) return [{ status: 'fulfilled', value: answer }];
-    return answer.then(
-      (value): Outcomes => [{ status: 'fulfilled', value }],
-      (reason: unknown): Outcomes => [{ status: 'rejected', reason }],
-    );
-  }
-  return Promise.allSettled(quotas.map((q, i) => admitLater(store, q, reserves[i])));
-}
-
-/** `store.admit` as a promise, a synchronous throw included (for the promise aggregators). */
-function admitLater(
-  store: QuotaStore,
-  quota: Quota,
-  reserve: number | undefined,
-): Promise<QuotaAdmission> {
-  try {
-    return Promise.resolve(
-      store.admit(quota.counterKey, quota.limit, quota.windowSeconds, reserve),
-    );
-  } catch (err) {
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-  }
+  const outcomes = quotas.map((q, i) => admitOne(store, q, reserves?.[i]));
+  return outcomes.some((o) => o instanceof Promise)
+    ? Promise.all(outcomes.map(async (o) => o))
+    : (outcomes as Outcomes);
 }
 
 /**
@@ -242,7 +234,7 @@ function decide(a: Admission, outcomes: Outcomes): Exit | undefined | Promise<Ex
   const refused = fault === undefined ? admissions.findIndex((x) => !x.admitted) : -1;
   if (fault === undefined && refused === -1) return conclude(a, admissions, fault, refused);
   // Nothing this request reserved may stay held: it will not run (or counts as unmetered).
-  const releasing = allSettled(
+  const releasing = pendingOf(
     [...state.admitted].map(([key, held]) => release(a.store, key, held, a.log, a.flavour.plugin)),
   );
   state.admitted.clear();
@@ -341,12 +333,16 @@ export async function admitsInstance(
     return true;
   }
   if (quotas.length === 0) return true;
-  let admissions: QuotaAdmission[];
+  let outcomes: Outcomes;
   try {
-    const store = stores(conf);
-    admissions = await Promise.all(quotas.map((q) => admitLater(store, q, undefined)));
+    outcomes = await admitEach(stores(conf), quotas);
   } catch {
     return true;
+  }
+  const admissions: QuotaAdmission[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.status === 'rejected') return true;
+    admissions.push(outcome.value);
   }
   const exhausted = admissions.findIndex((a) => !a.admitted);
   quotas.forEach((q, i) => {
@@ -509,5 +505,5 @@ function settle(
     settlements.push(release(store, key, admitted, log, flavour.plugin));
   }
   state.admitted.clear();
-  return allSettled(settlements);
+  return pendingOf(settlements);
 }
