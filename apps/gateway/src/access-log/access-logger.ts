@@ -74,7 +74,7 @@ export function createAccessLogger(options: AccessLogOptions): AccessLogger {
     destination,
     endDestination: file !== undefined,
     flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_MS,
-    // Entries are built from fields that cannot hold credentials (./entry, core's aiFields).
+    // Entries are built from fields that cannot hold credentials (./entry, core's addAiFields).
     trusted: true,
     onError: (err) => {
       if (failures++ === 0) log.error('access log write failed', { file: file ?? 'stdout', err });

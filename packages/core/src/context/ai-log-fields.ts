@@ -34,8 +34,10 @@ export function aiLogging(ctx: RequestContext): AiLogging {
   };
 }
 
-/** The quota plugins; each publishes its decision as the `<name>_decision` variable. */
-const QUOTA_PLUGINS = ['ai-rate-limiting', 'ai-consumer-rate-limiting'];
+/** The quota plugins and the variable each publishes its decision as (`<name>_decision`). */
+const QUOTA_DECISIONS = ['ai-rate-limiting', 'ai-consumer-rate-limiting'].map(
+  (name) => [name, `${name}_decision`] as const,
+);
 
 /**
  * `{ "<plugin>": "allowed" | "rejected" | "degraded" }` for every quota plugin that decided
@@ -43,8 +45,8 @@ const QUOTA_PLUGINS = ['ai-rate-limiting', 'ai-consumer-rate-limiting'];
  */
 export function quotaDecisions(ctx: RequestContext): Record<string, string> | undefined {
   let decisions: Record<string, string> | undefined;
-  for (const name of QUOTA_PLUGINS) {
-    const decision = ctx.vars.get(`${name}_decision`);
+  for (const [name, variable] of QUOTA_DECISIONS) {
+    const decision = ctx.vars.get(variable);
     if (typeof decision !== 'string') continue;
     decisions ??= {};
     setOwn(decisions, name, decision);
@@ -117,44 +119,59 @@ function llmRequest(ai: AiContext): Obj {
   };
 }
 
-/** The AI fields of an entry; `ai` is the request's AI slot. */
-export function aiFields(ctx: RequestContext, ai: AiContext): Obj {
+/**
+ * Adds the AI fields of an entry to `entry` (in place: the access log builds one object per
+ * request, not two merged); `ai` is the request's AI slot.
+ */
+export function addAiFields(entry: Obj, ctx: RequestContext, ai: AiContext): void {
   const usage = ai.usage;
-  const fields: Obj = {
-    request_llm_model: ai.requestModel ?? '',
-    llm_model: ai.model ?? ai.requestModel ?? '',
-    llm_prompt_tokens: usage?.prompt_tokens ?? 0,
-    llm_completion_tokens: usage?.completion_tokens ?? 0,
-    llm_total_tokens: usage?.total_tokens ?? 0,
-    llm_time_to_first_token: ai.ttftMs === undefined ? 0 : ms(ai.ttftMs),
-    llm_stream: ai.requestType === 'ai_stream',
-    instances_tried: [...ai.tried],
-    instance: servedInstance(ai),
-    fallback_reason: ai.fallbackReason,
-    balancer: ai.balancer,
-    usage_estimated: ai.usageEstimated,
-    stream_cut: ai.streamCut,
-    // The content plugins' verdicts (issue 13); absent for requests none of them saw.
-    llm_content_risk_level: ai.contentRiskLevel,
-    ai_cache_status: ai.cacheStatus,
-    content_denied: ai.denied,
-    content_checks: ai.contentChecks.length > 0 ? ai.contentChecks : undefined,
-  };
-  return Object.assign(fields, aiLoggingFields(ctx, ai));
+  entry.request_llm_model = ai.requestModel ?? '';
+  entry.llm_model = ai.model ?? ai.requestModel ?? '';
+  entry.llm_prompt_tokens = usage?.prompt_tokens ?? 0;
+  entry.llm_completion_tokens = usage?.completion_tokens ?? 0;
+  entry.llm_total_tokens = usage?.total_tokens ?? 0;
+  entry.llm_time_to_first_token = ai.ttftMs === undefined ? 0 : ms(ai.ttftMs);
+  entry.llm_stream = ai.requestType === 'ai_stream';
+  entry.instances_tried = ai.tried.slice();
+  entry.instance = servedInstance(ai);
+  entry.fallback_reason = ai.fallbackReason;
+  entry.balancer = ai.balancer;
+  entry.usage_estimated = ai.usageEstimated;
+  entry.stream_cut = ai.streamCut;
+  // The content plugins' verdicts (issue 13); absent for requests none of them saw.
+  entry.llm_content_risk_level = ai.contentRiskLevel;
+  entry.ai_cache_status = ai.cacheStatus;
+  entry.content_denied = ai.denied;
+  entry.content_checks = ai.contentChecks.length > 0 ? ai.contentChecks : undefined;
+  addAiLoggingFields(entry, ctx, ai);
+}
+
+/** The AI fields of an entry, as a new object (see {@link addAiFields}). */
+export function aiFields(ctx: RequestContext, ai: AiContext): Obj {
+  const fields: Obj = {};
+  addAiFields(fields, ctx, ai);
+  return fields;
 }
 
 /**
- * `llm_summary` (with `logging.summaries`) and `llm_request` / `llm_response_text` (with
- * `logging.payloads`) of the route's AI proxy plugin; empty when neither is on. The access log
- * and the logger plugins add these to their entries.
+ * Adds `llm_summary` (with `logging.summaries`) and `llm_request` / `llm_response_text` (with
+ * `logging.payloads`) of the route's AI proxy plugin to `entry`; nothing when neither is on.
+ */
+function addAiLoggingFields(entry: Obj, ctx: RequestContext, ai: AiContext): void {
+  const logging = aiLogging(ctx);
+  if (logging.summaries) entry.llm_summary = summary(ctx, ai);
+  if (logging.payloads) {
+    entry.llm_request = llmRequest(ai);
+    entry.llm_response_text = { content: ai.responseText ?? '' };
+  }
+}
+
+/**
+ * The logging fields of {@link addAiLoggingFields} as a new object; empty when neither option
+ * is on. The logger plugins add these to their entries.
  */
 export function aiLoggingFields(ctx: RequestContext, ai: AiContext): Obj {
   const fields: Obj = {};
-  const logging = aiLogging(ctx);
-  if (logging.summaries) fields.llm_summary = summary(ctx, ai);
-  if (logging.payloads) {
-    fields.llm_request = llmRequest(ai);
-    fields.llm_response_text = { content: ai.responseText ?? '' };
-  }
+  addAiLoggingFields(fields, ctx, ai);
   return fields;
 }
