@@ -83,8 +83,11 @@ export class ResponseWriter {
     this.headers = headers;
     this.filters.head(this);
     this.started = true;
-    for (const [name, value] of Object.entries(this.extraHeaders))
-      setOwn(this.headers, name, value);
+    const extra = this.extraHeaders;
+    for (const name of Object.keys(extra)) {
+      // eslint-disable-next-line tollgate/own-keys-only -- own keys, from Object.keys
+      setOwn(this.headers, name, extra[name]);
+    }
     this.res.writeHead(this.status, this.headers);
   }
 

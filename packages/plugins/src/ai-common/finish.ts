@@ -3,7 +3,7 @@
  * After the response: settle token usage (estimated when it is missing, decision D5) and publish
  * the AI variables of spec §1.10 for logging.
  */
-import { estimateUsage, usageVars } from '@tollgate/ai';
+import { estimateUsage, usageVars, type UsageVars } from '@tollgate/ai';
 import {
   createLogger,
   eachInOrder,
@@ -13,6 +13,9 @@ import {
 } from '@tollgate/core';
 
 const log = createLogger('ai-proxy');
+
+/** The names of the usage variables (`llm_prompt_tokens`, ...), listed once. */
+const USAGE_VARS = Object.keys(usageVars(undefined)) as (keyof UsageVars)[];
 
 /**
  * A cut stream's usage is partial (Anthropic's `message_start` reports 1 output token before the
@@ -55,8 +58,8 @@ export function finishAiRequest(ctx: RequestContext): void {
   vars.set('llm_end_user_id', ai.endUserId);
   vars.set('llm_usage_estimated', ai.usageEstimated ? 'true' : 'false');
   if (ai.instance) vars.set('picked_ai_instance_name', ai.instance.name);
-  for (const [name, value] of Object.entries(usageVars(ai.usage)))
-    vars.set(name, value as number | undefined);
+  const usage = usageVars(ai.usage);
+  for (const name of USAGE_VARS) vars.set(name, usage[name]);
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   type QuotaConf,
   type QuotaFlavour,
 } from './quota';
+import { quotaNames } from './variables';
 
 /** Picks the quota store of a configuration (local or Redis). */
 export type StoreResolver = (conf: QuotaConf) => QuotaStore;
@@ -51,7 +52,7 @@ interface QuotaRequestState {
 }
 
 function requestState(ctx: RequestContext, flavour: QuotaFlavour): QuotaRequestState {
-  return ctx.pluginState(`${flavour.plugin}:quota`, () => ({
+  return ctx.pluginState(quotaNames(flavour.plugin).state, () => ({
     rejected: false,
     settled: false,
     degraded: false,
@@ -260,7 +261,7 @@ function conclude(
     });
     if (conf.allow_degradation) {
       state.degraded = true;
-      ctx.vars.set(`${flavour.plugin}_decision`, 'degraded');
+      ctx.vars.set(quotaNames(flavour.plugin).decision, 'degraded');
       return undefined;
     }
     return shapeRefusal(
@@ -275,13 +276,13 @@ function conclude(
     if (admission) setHeaders(ctx, conf, q, admission, reserves[i], i === refused);
   });
   if (refused === -1) {
-    ctx.vars.set(`${flavour.plugin}_decision`, 'allowed');
+    ctx.vars.set(quotaNames(flavour.plugin).decision, 'allowed');
     const reserved = Math.max(0, ...reserves.map((r) => r ?? 0));
-    if (reserved > 0) ctx.vars.set(`${flavour.plugin}_reserved_tokens`, reserved);
+    if (reserved > 0) ctx.vars.set(quotaNames(flavour.plugin).reservedTokens, reserved);
     return undefined;
   }
   state.rejected = true;
-  ctx.vars.set(`${flavour.plugin}_decision`, 'rejected');
+  ctx.vars.set(quotaNames(flavour.plugin).decision, 'rejected');
   const exhausted = quotas[refused] as Quota;
   noteClientError(ctx, {
     message:
@@ -500,7 +501,7 @@ function settle(
     );
   }
   // The same usage goes to every quota of the instance: the metric counts it once.
-  if (settled > 0) ctx.vars.set(`${flavour.plugin}_settled_tokens`, settled);
+  if (settled > 0) ctx.vars.set(quotaNames(flavour.plugin).settledTokens, settled);
   for (const [key, admitted] of state.admitted) {
     settlements.push(release(store, key, admitted, log, flavour.plugin));
   }

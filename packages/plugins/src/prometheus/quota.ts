@@ -6,6 +6,7 @@
  * matching `Reset` header), so a worker never reports a window that has ended.
  */
 import { ownValue, type RequestContext } from '@tollgate/core';
+import { quotaNames } from '../ai-quota/variables';
 
 /** The token quota plugins, in the order they run (consumer quotas first). */
 export const QUOTA_PLUGINS = ['ai-consumer-rate-limiting', 'ai-rate-limiting'] as const;
@@ -21,7 +22,7 @@ export interface QuotaRejection {
 export function quotaRejections(ctx: RequestContext): QuotaRejection[] {
   const out: QuotaRejection[] = [];
   for (const plugin of QUOTA_PLUGINS) {
-    if (ctx.vars.get(`${plugin}_decision`) !== 'rejected') continue;
+    if (ctx.vars.get(quotaNames(plugin).decision) !== 'rejected') continue;
     out.push({
       plugin,
       consumer: ctx.consumer?.username ?? '',
@@ -42,8 +43,9 @@ export interface QuotaTokens {
 export function quotaTokens(ctx: RequestContext): QuotaTokens[] {
   const out: QuotaTokens[] = [];
   for (const plugin of QUOTA_PLUGINS) {
-    const reserved = ctx.vars.get(`${plugin}_reserved_tokens`);
-    const settled = ctx.vars.get(`${plugin}_settled_tokens`);
+    const names = quotaNames(plugin);
+    const reserved = ctx.vars.get(names.reservedTokens);
+    const settled = ctx.vars.get(names.settledTokens);
     if (typeof reserved !== 'number' && typeof settled !== 'number') continue;
     out.push({
       labels: {
