@@ -49,6 +49,7 @@ export function pickInstance(
     pluginName: state.pluginName,
     active,
     passive,
+    targetKeys: state.targetKeys,
   });
   const gates = state.policy.rateLimitAware ? ctx.plugins.filter((p) => p.plugin.instanceGate) : [];
   return state.picker.pick({

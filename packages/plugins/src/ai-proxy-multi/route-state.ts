@@ -104,5 +104,5 @@ export function requestState(ctx: RequestContext): RequestState {
 
 /** The node-wide key of an instance: its health verdicts, breaker and connection pool. */
 export function instanceKey(state: ConfigState, name: string): string {
-  return healthTargetKey(state.owner, state.pluginName, name);
+  return state.targetKeys.get(name) ?? healthTargetKey(state.owner, state.pluginName, name);
 }

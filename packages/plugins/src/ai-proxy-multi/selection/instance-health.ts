@@ -40,6 +40,8 @@ export interface HealthSources {
   readonly active: HealthView;
   /** This worker's passive breakers; absent = no passive health. */
   readonly passive?: PassiveView;
+  /** The instances' target keys, when the caller keeps them (else built per call). */
+  readonly targetKeys?: ReadonlyMap<string, string>;
 }
 
 /** One request's health verdicts. */
@@ -51,6 +53,12 @@ export interface RequestHealth {
   /** Instances that are unhealthy (reported even when `ignored`), for logs and metrics. */
   readonly unhealthy: readonly string[];
 }
+
+const ALL_HEALTHY: RequestHealth = Object.freeze({
+  isHealthy: () => true,
+  ignored: false,
+  unhealthy: Object.freeze([]),
+});
 
 /** True when `names` is non-empty and none of them is healthy. */
 export function allUnhealthy(
@@ -80,14 +88,19 @@ export function requestHealth(
   instances: readonly HealthCheckedInstance[],
   sources: HealthSources,
 ): RequestHealth {
-  if (instances.length <= 1) return { isHealthy: () => true, ignored: false, unhealthy: [] };
+  if (instances.length <= 1) return ALL_HEALTHY;
   const plugin = sources.pluginName ?? 'ai-proxy-multi';
-  const down = new Set<string>();
+  let down: Set<string> | undefined;
   for (const instance of instances) {
-    const key = healthTargetKey(sources.owner, plugin, instance.name);
+    const key =
+      sources.targetKeys?.get(instance.name) ??
+      healthTargetKey(sources.owner, plugin, instance.name);
     const activeDown = instance.checks?.active !== undefined && !sources.active.isHealthy(key);
-    if (activeDown || sources.passive?.isOpen(key) === true) down.add(instance.name);
+    if (activeDown || sources.passive?.isOpen(key) === true)
+      (down ??= new Set()).add(instance.name);
   }
+  // The common case, every instance up, shares one answer.
+  if (!down) return ALL_HEALTHY;
   const unhealthy = [...down];
   if (
     allUnhealthy(
@@ -97,5 +110,6 @@ export function requestHealth(
   ) {
     return { isHealthy: () => true, ignored: true, unhealthy };
   }
-  return { isHealthy: (name) => !down.has(name), ignored: false, unhealthy };
+  const resting = down;
+  return { isHealthy: (name) => !resting.has(name), ignored: false, unhealthy };
 }

@@ -160,20 +160,24 @@ export class InstancePicker<T extends PickableInstance = PickableInstance> {
     let spilledFrom: number | undefined;
     let spillWhy = '';
     for (const group of this.groups) {
-      const skipped = new Set(excluded);
+      // What this group skips: the excluded, and (this walk only) its saturated members; a
+      // copy of `excluded` only once one is saturated.
+      let skipped = excluded;
       let anySaturated = false;
       let anyIneligible = false;
       if (saturated) {
         for (const member of this.instances) {
           if ((member.priority ?? 0) !== group.priority || skipped.has(member.name)) continue;
           if (saturated(member.name)) {
+            if (skipped === excluded) skipped = new Set(excluded);
             skipped.add(member.name);
             anySaturated = true;
           }
         }
       }
+      const groupInput = { ...input, excluded: skipped };
       for (;;) {
-        const choice = group.picker.next({ ...input, excluded: skipped });
+        const choice = group.picker.next(groupInput);
         if (choice === undefined) break;
         if (yield choice.name) {
           const spill =
@@ -189,7 +193,7 @@ export class InstancePicker<T extends PickableInstance = PickableInstance> {
           return this.byName.get(choice.name);
         }
         excluded.add(choice.name);
-        skipped.add(choice.name);
+        if (skipped !== excluded) skipped.add(choice.name);
         anyIneligible = true;
         req.onIneligible?.(choice.name);
       }
