@@ -28,3 +28,49 @@ describe('findNestingOverflow', () => {
     expect(overflow).toEqual({ depth: MAX_JSON_DEPTH + 1, offset: 5 + MAX_JSON_DEPTH - 1 });
   });
 });
+
+/** The byte-by-byte scan the string skipping must agree with. */
+function byteByByte(text: Uint8Array, maxDepth: number) {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const byte = text[i];
+    if (inString) {
+      if (byte === 0x5c) i++;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      depth++;
+      if (depth > maxDepth) return { depth, offset: i };
+    } else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return undefined;
+}
+
+describe('findNestingOverflow across strings', () => {
+  it('skips strings with runs of backslashes before their quotes', () => {
+    // `"\\"` ends after its two backslashes; in `"\\\"[["` the quote is escaped, the brackets
+    // are text and the string ends at the next quote.
+    expect(findNestingOverflow(bytes('["\\\\",[[1]]]'), 2)).toEqual({ depth: 3, offset: 7 });
+    expect(findNestingOverflow(bytes('["\\\\\\"[[",[1]]'), 2)).toBeUndefined();
+    expect(findNestingOverflow(bytes('["\\\\\\"",[[1]]]'), 2)).toEqual({ depth: 3, offset: 9 });
+    // A string that never ends hides what follows it.
+    expect(findNestingOverflow(bytes('["[[[[['), 2)).toBeUndefined();
+  });
+
+  it('agrees with a byte-by-byte scan on random JSON-like text', () => {
+    const alphabet = ['[', ']', '{', '}', '"', '\\', 'a', ',', ':', 'é'];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let run = 0; run < 2000; run++) {
+      const length = Math.floor(random() * 60);
+      let text = '';
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+      const maxDepth = Math.floor(random() * 4);
+      expect(findNestingOverflow(bytes(text), maxDepth)).toEqual(byteByByte(bytes(text), maxDepth));
+    }
+  });
+});

@@ -39,17 +39,15 @@ export function findNestingOverflow(
   text: Uint8Array,
   maxDepth = MAX_JSON_DEPTH,
 ): NestingOverflow | undefined {
+  // Going past maxDepth takes maxDepth + 1 opening brackets: shorter text cannot.
+  if (text.length <= maxDepth) return undefined;
   let depth = 0;
-  let inString = false;
   // Quotes, backslashes and brackets are ASCII, so they never occur inside a multi-byte UTF-8
   // sequence and a byte scan is exact.
   for (let i = 0; i < text.length; i++) {
     const byte = text[i];
-    if (inString) {
-      if (byte === BACKSLASH) i++;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) {
-      inString = true;
+    if (byte === QUOTE) {
+      i = closingQuote(text, i + 1);
     } else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
       depth++;
       if (depth > maxDepth) return { depth, offset: i };
@@ -58,4 +56,23 @@ export function findNestingOverflow(
     }
   }
   return undefined;
+}
+
+/**
+ * The offset of the quote that ends a string whose content starts at `from` (the text's length
+ * when it never ends). Strings are most of a prompt's bytes: they are crossed with `indexOf`
+ * (memchr) rather than byte by byte. A quote is escaped when an odd run of backslashes precedes
+ * it: after `\"` and `\\\"` the string goes on, after `\\"` it ends.
+ */
+function closingQuote(text: Uint8Array, from: number): number {
+  for (let at = from; ;) {
+    const quote = text.indexOf(QUOTE, at);
+    if (quote === -1) return text.length;
+    let backslashes = 0;
+    while (quote - backslashes - 1 >= from && text[quote - backslashes - 1] === BACKSLASH) {
+      backslashes++;
+    }
+    if (backslashes % 2 === 0) return quote;
+    at = quote + 1;
+  }
 }
