@@ -33,6 +33,7 @@ export interface SseParser {
 /** The largest incomplete event the parser carries over between chunks: 1 MiB. */
 export const SSE_MAX_CARRY_BYTES = 1024 * 1024;
 
+const NO_BYTES = Buffer.alloc(0);
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -124,9 +125,10 @@ export function createSseParser(
     }
   }
 
-  function takeLine(tail: Buffer): string {
-    if (partial.length === 0) return tail.toString('utf8');
-    partial.push(tail);
+  /** The line ending at `end` of `buf`: the carried part, then `buf[start, end)`. */
+  function takeLine(buf: Buffer, start: number, end: number): string {
+    if (partial.length === 0) return start === end ? '' : buf.toString('utf8', start, end);
+    partial.push(buf.subarray(start, end));
     const line = Buffer.concat(partial).toString('utf8');
     partial = [];
     partialBytes = 0;
@@ -153,23 +155,24 @@ export function createSseParser(
     let nextCr = buf.indexOf(CR, pos);
     while (nextLf !== -1 || nextCr !== -1) {
       const end = nextCr === -1 || (nextLf !== -1 && nextLf < nextCr) ? nextLf : nextCr;
-      const segment = buf.subarray(pos, end);
+      // Decoded from `buf` in place: a subarray per line costs more than the line's decoding.
+      const segmentLength = end - pos;
       if (discarding) {
         // Only a blank line ends the dropped event.
-        if (segment.length === 0 && !discardLineHasBytes) {
+        if (segmentLength === 0 && !discardLineHasBytes) {
           discarding = false;
           resetEvent();
         }
         discardLineHasBytes = false;
       } else if (
-        partialBytes + segment.length > 0 &&
-        eventBytes + partialBytes + segment.length > maxCarry
+        partialBytes + segmentLength > 0 &&
+        eventBytes + partialBytes + segmentLength > maxCarry
       ) {
         overflowed = true;
         startDiscarding();
       } else {
-        const bytes = partialBytes + segment.length;
-        processLine(takeLine(segment), bytes);
+        const bytes = partialBytes + segmentLength;
+        processLine(takeLine(buf, pos, end), bytes);
       }
       pos = end + 1;
       if (buf[end] === CR) {
@@ -204,7 +207,7 @@ export function createSseParser(
   function end(): void {
     if (!discarding && partialBytes > 0) {
       const bytes = partialBytes;
-      processLine(takeLine(Buffer.alloc(0)), bytes);
+      processLine(takeLine(NO_BYTES, 0, 0), bytes);
     }
     partial = [];
     partialBytes = 0;
