@@ -8,20 +8,25 @@
 import type { RequestContext } from '@tollgate/core';
 import { requestMetrics, type LabelsOf } from './definitions';
 import { disabledLabels, withoutDisabled } from './disabled-labels';
-import { requestIdentity } from './labels';
+import { requestIdentity, type RequestIdentity } from './labels';
+import { SeriesKeys } from './series-keys';
 
 type ActiveLabels = LabelsOf<'llmActive'>;
 
+interface CallSeries {
+  key: string;
+  labels: () => ActiveLabels;
+}
+
 interface CallState {
   /** The series the call was counted in, until it ends. */
-  series: { key: string; labels: ActiveLabels } | undefined;
+  series: CallSeries | undefined;
 }
 
 const STATE = 'prometheus:llm-call';
 
-/** The labels of an LLM call: route name and id, service name and id, whatever prefer_name says. */
-export function activeConnectionLabels(ctx: RequestContext): ActiveLabels {
-  const id = requestIdentity(ctx, false);
+/** The labels of an LLM call, from its request's identity (names, ids, whatever prefer_name says). */
+function labelsOf(id: RequestIdentity): ActiveLabels {
   return {
     route: id.routeName,
     route_id: id.routeId,
@@ -37,6 +42,39 @@ export function activeConnectionLabels(ctx: RequestContext): ActiveLabels {
   };
 }
 
+/** The labels of an LLM call: route name and id, service name and id, whatever prefer_name says. */
+export function activeConnectionLabels(ctx: RequestContext): ActiveLabels {
+  return labelsOf(requestIdentity(ctx, false));
+}
+
+const activeKeys = new WeakMap<object, SeriesKeys>();
+
+/** The series of `id` in `gauge`: an interned key, the labels built only for a new series. */
+function seriesOfCall(
+  gauge: object,
+  id: RequestIdentity,
+): { key: string; labels: () => ActiveLabels } {
+  let keys = activeKeys.get(gauge);
+  if (!keys) {
+    keys = new SeriesKeys();
+    activeKeys.set(gauge, keys);
+  }
+  const key = keys.keyOf([
+    id.routeName,
+    id.routeId,
+    id.matchedUri,
+    id.matchedHost,
+    id.serviceName,
+    id.serviceId,
+    id.consumer,
+    id.node,
+    id.requestType,
+    id.requestLlmModel,
+    id.llmModel,
+  ]);
+  return { key, labels: () => labelsOf(id) };
+}
+
 /**
  * An LLM call of `ctx` starts (after the instance is picked and the upstream model is known).
  * A second start without an end is ignored.
@@ -49,14 +87,15 @@ export function llmCallStarted(ctx: RequestContext, metrics = requestMetrics()):
   const state = ctx.pluginState<CallState>(STATE, () => ({ series: undefined }));
   if (state.series) return;
   const gauge = metrics.llmActiveConnections;
-  const labels = withoutDisabled(
-    disabledLabels(ctx),
-    'llm_active_connections',
-    activeConnectionLabels(ctx),
-  );
-  const series = { key: gauge.keyFor(labels), labels };
+  const id = requestIdentity(ctx, false);
+  const off = disabledLabels(ctx);
+  let series: CallSeries;
+  if (off?.has('llm_active_connections')) {
+    const labels = withoutDisabled(off, 'llm_active_connections', labelsOf(id));
+    series = { key: gauge.keyFor(labels), labels: () => labels };
+  } else series = seriesOfCall(gauge, id);
   state.series = series;
-  gauge.add(series.key, () => series.labels, 1);
+  gauge.add(series.key, series.labels, 1);
 }
 
 /** The LLM call of `ctx` is over; a no-op when none was started. */
@@ -64,6 +103,6 @@ export function llmCallEnded(ctx: RequestContext, metrics = requestMetrics()): v
   const state = ctx.pluginState<CallState>(STATE, () => ({ series: undefined }));
   const series = state.series;
   if (!series) return;
-  metrics.llmActiveConnections.add(series.key, () => series.labels, -1);
+  metrics.llmActiveConnections.add(series.key, series.labels, -1);
   state.series = undefined;
 }

@@ -21,6 +21,7 @@ import {
   type RequestIdentity,
 } from './labels';
 import { quotaRejections, quotaTokens, type QuotaRemainingTable } from './quota';
+import { SeriesKeys } from './series-keys';
 
 /** The plugin configuration the recording reads. */
 export interface RecordConf {
@@ -52,45 +53,29 @@ function llmLabels(id: RequestIdentity) {
   };
 }
 
-interface KeyNode {
-  readonly next: Map<string, KeyNode>;
-  key?: string;
-}
-
-const identityKeys = new WeakMap<RequestMetrics, { root: KeyNode; size: number }>();
-
-function step(node: KeyNode, value: string): KeyNode {
-  let next = node.next.get(value);
-  if (!next) {
-    next = { next: new Map() };
-    node.next.set(value, next);
-  }
-  return next;
-}
+const identityKeys = new WeakMap<RequestMetrics, SeriesKeys>();
 
 /**
  * A short key standing for the identity labels of a request, interned per metrics set, so the
- * series keys of one request are this plus the few labels that vary (type, code). Found through
- * one map per label: label values are mostly the same string objects request after request
- * (route ids, instance names), whose hashes V8 keeps, so no long key is built and hashed.
+ * series keys of one request are this plus the few labels that vary (type, code).
  */
 function identityKey(metrics: RequestMetrics, id: RequestIdentity): string {
   let keys = identityKeys.get(metrics);
   if (!keys) {
-    keys = { root: { next: new Map() }, size: 0 };
+    keys = new SeriesKeys();
     identityKeys.set(metrics, keys);
   }
-  let node = step(keys.root, id.route);
-  node = step(node, id.service);
-  node = step(node, id.matchedUri);
-  node = step(node, id.matchedHost);
-  node = step(node, id.consumer);
-  node = step(node, id.node);
-  node = step(node, id.requestType);
-  node = step(node, id.requestLlmModel);
-  node = step(node, id.llmModel);
-  node.key ??= `${keys.size++}|`;
-  return node.key;
+  return keys.keyOf([
+    id.route,
+    id.service,
+    id.matchedUri,
+    id.matchedHost,
+    id.consumer,
+    id.node,
+    id.requestType,
+    id.requestLlmModel,
+    id.llmModel,
+  ]);
 }
 
 function recordLlm(
