@@ -75,6 +75,18 @@ function medianRound(rounds: Measured[]): Measured {
 }
 
 /**
+ * The median over rounds of `rounds[i]`'s CPU per request over `bare[i]`'s; undefined unless
+ * both have every round.
+ */
+function pairedRatio(rounds: Measured[], bare: Measured[]): number | undefined {
+  if (rounds.length !== ROUNDS || bare.length !== ROUNDS) return undefined;
+  const cpu = (x: Measured) => perRequest(x, (s) => s.targetMicros);
+  const ratios = rounds.map((round, i) => cpu(round) / cpu(bare[i] as Measured));
+  ratios.sort((a, b) => a - b);
+  return ratios[Math.floor((ratios.length - 1) / 2)];
+}
+
+/**
  * What sets this run apart from the default one: new connections, and the accept policy Tollgate's
  * workers inherit from Node (`NODE_CLUSTER_SCHED_POLICY`, see docs/gateway.md).
  */
@@ -204,8 +216,12 @@ async function main() {
         }
       }
     }
+    const bareRounds = running.find((slot) => slot.entry.name === BARE)?.rounds ?? [];
     for (const { row, rounds } of running) {
-      if (!row.error) row.measured = medianRound(rounds);
+      if (!row.error) {
+        row.measured = medianRound(rounds);
+        row.bareRatio = pairedRatio(rounds, bareRounds);
+      }
       outcomes.push(row);
     }
   } finally {
@@ -240,7 +256,7 @@ async function main() {
     notes: [
       'rps: 2xx answers per second; p99 @256 from autocannon (1 ms resolution).',
       'added p50 @1: p50 through the target minus p50 straight to the mock, one keep-alive connection, same run; stream: the same for the time to the end of a short SSE stream (7 events).',
-      "CPU µs/req: user + system time of the target's whole process tree (/proc/<pid>/stat) over both load steps, divided by the answers; ×bare: against the bare proxy of the same run.",
+      "CPU µs/req: user + system time of the target's whole process tree (/proc/<pid>/stat) over both load steps, divided by the answers; ×bare: the median over the rounds of the target's CPU per request over the bare proxy's in the same round.",
       `others' cores: CPU that programs other than the benchmark's took during the target's load steps (the machine may be shared); a step above ${QUIET_CORES} cores was run again, up to ${process.env.BENCH_PEERS_RETRIES ?? 2} times, keeping the quietest attempt.`,
       "primary: a Tollgate node's primary process alone (cores busy during the 256-connection step, and its µs per request over both steps); it must not grow with the worker count.",
       `Portkey: @portkey-ai/gateway@${PORTKEY_VERSION} from npm, run as \`build/start-server.js --headless\`, with @hono/node-server pinned to the version its own lockfile uses (newer ones break its streaming on Node: Portkey-AI/gateway#1389); headers x-portkey-provider: openai, x-portkey-custom-host: the mock's /v1.`,

@@ -145,6 +145,12 @@ export interface Outcome {
   /** A Tollgate node's worker count (undefined for the single-process targets). */
   workers?: number;
   measured?: Measured;
+  /**
+   * The median, over the rounds, of this target's CPU per request over the bare proxy's in the
+   * same round (both measured within minutes of each other, so a slow spell of the machine
+   * weighs on both); undefined when a round is missing.
+   */
+  bareRatio?: number;
   error?: string;
 }
 

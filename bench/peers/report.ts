@@ -52,7 +52,7 @@ export function tableRows(outcomes: readonly Outcome[], bare: string): Row[] {
     row['added p50 @1 ms'] = fixed(x.plain.addedMs, 2);
     row['stream added p50 ms'] = fixed(x.streamed.addedMs, 2);
     row['CPU µs/req'] = fixed(cpu, 0);
-    row['CPU ×bare'] = fixed(cpu / bareCpu, 2);
+    row['CPU ×bare'] = fixed(o.bareRatio ?? cpu / bareCpu, 2);
     if (o.workers !== undefined && most) {
       row['primary cores busy @256'] = fixed(most.primaryMicros / 1e6 / most.wallSeconds, 3);
       row['primary µs/req'] = fixed(
