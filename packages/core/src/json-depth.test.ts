@@ -62,8 +62,8 @@ describe('findNestingOverflow across strings', () => {
     const alphabet = ['[', ']', '{', '}', '"', '\\', 'a', ',', ':', 'é'];
     let seed = 7;
     const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
     };
     for (let run = 0; run < 2000; run++) {
       const length = Math.floor(random() * 60);

@@ -146,13 +146,6 @@ export function addAiFields(entry: Obj, ctx: RequestContext, ai: AiContext): voi
   addAiLoggingFields(entry, ctx, ai);
 }
 
-/** The AI fields of an entry, as a new object (see {@link addAiFields}). */
-export function aiFields(ctx: RequestContext, ai: AiContext): Obj {
-  const fields: Obj = {};
-  addAiFields(fields, ctx, ai);
-  return fields;
-}
-
 /**
  * Adds `llm_summary` (with `logging.summaries`) and `llm_request` / `llm_response_text` (with
  * `logging.payloads`) of the route's AI proxy plugin to `entry`; nothing when neither is on.

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import { AiContext, aiFields, RequestContext } from '@tollgate/core';
+import { addAiFields, AiContext, RequestContext } from '@tollgate/core';
 import { aiRuntime } from '../ai-common/runtime';
 import { spillsOf } from '../prometheus/spills';
 import { pickInstance } from './pick';
@@ -42,7 +42,8 @@ describe('pickInstance with a load-aware balancer', () => {
     try {
       const { chosen, ctx } = await pick(conf);
       expect(chosen).toBe('idle');
-      const fields = aiFields(ctx, ctx.ai as AiContext);
+      const fields: Record<string, unknown> = {};
+      addAiFields(fields, ctx, ctx.ai as AiContext);
       expect(fields.balancer).toEqual({
         algorithm: 'least_busy',
         reason: 'least busy: 0 in flight',
