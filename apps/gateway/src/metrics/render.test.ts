@@ -41,20 +41,22 @@ async function worker(requests: number, breaker: number, active: number): Promis
     breaker === 2 ? 0 : 1,
   );
   m.quotaRemaining.set({ plugin: 'ai-rate-limiting', instance: 'a', consumer: '' }, 100 - requests);
-  m.llmActiveConnections.set(
-    {
-      route: '',
-      route_id: '1',
-      matched_uri: '/',
-      matched_host: '',
-      service: '',
-      service_id: '',
-      consumer: '',
-      node: 'a',
-      request_type: 'ai_chat',
-      request_llm_model: 'm',
-      llm_model: 'm',
-    },
+  const activeLabels = {
+    route: '',
+    route_id: '1',
+    matched_uri: '/',
+    matched_host: '',
+    service: '',
+    service_id: '',
+    consumer: '',
+    node: 'a',
+    request_type: 'ai_chat',
+    request_llm_model: 'm',
+    llm_model: 'm',
+  };
+  m.llmActiveConnections.add(
+    m.llmActiveConnections.keyFor(activeLabels),
+    () => activeLabels,
     active,
   );
   return await registry.getMetricsAsJSON();

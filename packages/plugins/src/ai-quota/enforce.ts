@@ -153,7 +153,7 @@ function admitEach(
 ): Outcomes | Promise<Outcomes> {
   const outcomes = quotas.map((q, i) => admitOne(store, q, reserves?.[i]));
   return outcomes.some((o) => o instanceof Promise)
-    ? Promise.all(outcomes.map(async (o) => o))
+    ? Promise.all(outcomes.map((o) => Promise.resolve(o)))
     : (outcomes as Outcomes);
 }
 
@@ -252,6 +252,7 @@ function conclude(
   refused: number,
 ): Exit | undefined {
   const { conf, ctx, flavour, log, state, quotas, reserves } = a;
+  const names = quotaNames(flavour.plugin);
   if (fault !== undefined) {
     log.warn('token counters unavailable', {
       plugin: flavour.plugin,
@@ -261,7 +262,7 @@ function conclude(
     });
     if (conf.allow_degradation) {
       state.degraded = true;
-      ctx.vars.set(quotaNames(flavour.plugin).decision, 'degraded');
+      ctx.vars.set(names.decision, 'degraded');
       return undefined;
     }
     return shapeRefusal(
@@ -276,13 +277,13 @@ function conclude(
     if (admission) setHeaders(ctx, conf, q, admission, reserves[i], i === refused);
   });
   if (refused === -1) {
-    ctx.vars.set(quotaNames(flavour.plugin).decision, 'allowed');
+    ctx.vars.set(names.decision, 'allowed');
     const reserved = Math.max(0, ...reserves.map((r) => r ?? 0));
-    if (reserved > 0) ctx.vars.set(quotaNames(flavour.plugin).reservedTokens, reserved);
+    if (reserved > 0) ctx.vars.set(names.reservedTokens, reserved);
     return undefined;
   }
   state.rejected = true;
-  ctx.vars.set(quotaNames(flavour.plugin).decision, 'rejected');
+  ctx.vars.set(names.decision, 'rejected');
   const exhausted = quotas[refused] as Quota;
   noteClientError(ctx, {
     message:

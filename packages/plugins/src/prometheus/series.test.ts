@@ -24,7 +24,7 @@ describe('SeriesGauge', () => {
       { labels: a, value: 1 },
       { labels: b, value: 0 },
     ]);
-    gauge.set(a, 5);
+    gauge.add(keyA, () => a, 4);
     const text = await registry.metrics();
     expect(text).toContain('# TYPE test_llm_active_connections gauge');
     expect(text).toContain('test_llm_active_connections{route="r1",llm_model="gpt-4o"} 5');

@@ -73,10 +73,6 @@ abstract class ValueSeries<N extends string> {
     else this.series.set(key, { labels: labels(), value });
   }
 
-  protected setValue(labels: Labels<N>, value: number): void {
-    this.series.set(this.keyFor(labels), { labels, value });
-  }
-
   // eslint-disable-next-line @typescript-eslint/require-await -- prom-client awaits get()
   async get(): Promise<SeriesJson> {
     return {
@@ -109,10 +105,6 @@ export class SeriesCounter<N extends string> extends ValueSeries<N> {
  */
 export class SeriesGauge<N extends string> extends ValueSeries<N> {
   readonly type = 'gauge';
-
-  set(labels: Labels<N>, value: number): void {
-    this.setValue(labels, value);
-  }
 }
 
 interface HistogramSeries<N extends string> {
