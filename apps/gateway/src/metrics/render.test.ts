@@ -20,20 +20,18 @@ async function worker(requests: number, breaker: number, active: number): Promis
     request_llm_model: 'm',
     llm_model: 'm',
   };
+  const llm = {
+    route_id: '1',
+    service_id: '',
+    consumer: '',
+    node: 'a',
+    request_type: 'ai_chat',
+    request_llm_model: 'm',
+    llm_model: 'm',
+  };
   for (let i = 0; i < requests; i++) {
     m.httpLatency.observe({ ...labels }, 3);
-    m.llmPromptTokens.inc(
-      {
-        route_id: '1',
-        service_id: '',
-        consumer: '',
-        node: 'a',
-        request_type: 'ai_chat',
-        request_llm_model: 'm',
-        llm_model: 'm',
-      },
-      10,
-    );
+    m.llmPromptTokens.inc(llm, 10);
   }
   m.breakerState.set({ owner: 'routes/1', instance: 'a' }, breaker);
   m.instanceHealth.set(
@@ -41,18 +39,15 @@ async function worker(requests: number, breaker: number, active: number): Promis
     breaker === 2 ? 0 : 1,
   );
   m.quotaRemaining.set({ plugin: 'ai-rate-limiting', instance: 'a', consumer: '' }, 100 - requests);
+  const { route_id, service_id, ...identity } = llm;
   const activeLabels = {
     route: '',
-    route_id: '1',
+    route_id,
     matched_uri: '/',
     matched_host: '',
     service: '',
-    service_id: '',
-    consumer: '',
-    node: 'a',
-    request_type: 'ai_chat',
-    request_llm_model: 'm',
-    llm_model: 'm',
+    service_id,
+    ...identity,
   };
   m.llmActiveConnections.add(
     m.llmActiveConnections.keyFor(activeLabels),
