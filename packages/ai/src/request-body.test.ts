@@ -47,6 +47,31 @@ describe('buildUpstreamBody', () => {
     expect(r.changed).toBe(true);
   });
 
+  it('step 2 keeps a client stream_options that is already {include_usage: true}: bytes unchanged', () => {
+    const raw = Buffer.from('{ "messages": [], "stream": true, "stream_options": { "include_usage": true } }');
+    const body = JSON.parse(raw.toString()) as Record<string, unknown>;
+    const out = buildUpstreamBody({
+      raw,
+      body,
+      protocol: 'openai-chat',
+      targetProtocol: 'openai-chat',
+      provider: 'openai',
+    });
+    expect(out.changed).toBe(false);
+    expect(out.bytes).toBe(raw);
+    // Anything more or else in it is replaced, and the body re-encoded.
+    for (const streamOptions of [
+      { include_usage: true, continuous_usage_stats: true },
+      { include_usage: 'true' },
+      {},
+      [],
+    ]) {
+      const r = build({ messages: [], stream: true, stream_options: streamOptions });
+      expect(r.json.stream_options).toEqual({ include_usage: true });
+      expect(r.changed).toBe(true);
+    }
+  });
+
   it('step 2 runs before options: stream only from options adds no stream_options', () => {
     const r = build({ messages: [] }, { options: { stream: true } });
     expect(r.json).toEqual({ messages: [], stream: true });

@@ -43,8 +43,9 @@ export interface UpstreamBody {
 
 /**
  * Build the upstream body, in APISIX's order, on a deep copy of the client body:
- * 1. target preparation (openai-chat: `stream` truthy → `stream_options: {include_usage: true}`),
- *    before the options merge, so `stream: true` coming only from `options` adds nothing;
+ * 1. target preparation (openai-chat: `stream` truthy → `stream_options: {include_usage: true}`,
+ *    unless the client's is exactly that already), before the options merge, so `stream: true`
+ *    coming only from `options` adds nothing;
  * 2. `options` merged flat (instance wins);
  * 3. `override.llm_options.max_tokens` written to the provider/protocol's field (always
  *    overwrites; `max_tokens` deleted when the field is `max_completion_tokens`; a nested field,

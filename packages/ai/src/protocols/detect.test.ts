@@ -64,6 +64,10 @@ describe('detectProtocol (spec §1.8 order)', () => {
     const chat = { stream: true, stream_options: { include_usage: false, x: 1 } };
     getProtocol('openai-chat').prepareTarget(chat);
     expect(chat.stream_options).toEqual({ include_usage: true });
+    const asked = { include_usage: true };
+    const already = { stream: true, stream_options: asked };
+    getProtocol('openai-chat').prepareTarget(already);
+    expect(already.stream_options).toBe(asked);
     const notStream: Record<string, unknown> = { stream: false };
     getProtocol('openai-chat').prepareTarget(notStream);
     expect(notStream).toEqual({ stream: false });

@@ -73,6 +73,13 @@ export function clientAskedUsage(body: JsonObject | undefined): boolean {
   return asObject(body?.stream_options)?.include_usage === true;
 }
 
+/** True for `{"include_usage": true}` and nothing else: what the gateway would set anyway. */
+function asksUsageOnly(options: unknown): boolean {
+  if (!isPlainObject(options)) return false;
+  const keys = Object.keys(options);
+  return keys.length === 1 && keys[0] === 'include_usage' && options.include_usage === true;
+}
+
 /** The openai-chat protocol module. */
 export const openaiChat: ProtocolModule = {
   name: 'openai-chat',
@@ -80,7 +87,10 @@ export const openaiChat: ProtocolModule = {
   isStream: (body) => body.stream === true,
   prepareTarget(body) {
     // Replaces any client stream_options: usage must arrive in the final chunk (decision D5).
-    if (body.stream) body.stream_options = { include_usage: true };
+    // One that already says exactly that is kept, so the body stays the client's bytes.
+    if (body.stream && !asksUsageOnly(body.stream_options)) {
+      body.stream_options = { include_usage: true };
+    }
   },
   usageFromResponse(json): UsageResult {
     const raw = asObject(asObject(json)?.usage);
