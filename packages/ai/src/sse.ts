@@ -67,14 +67,15 @@ export function createSseParser(
   let discarding = false;
   let discardLineHasBytes = false;
   let event: string | undefined;
-  let data: string[] = [];
+  // The data lines so far, joined with `\n` as they come (one line is the common case).
+  let data: string | undefined;
   let id: string | undefined;
   let retry: number | undefined;
   let hasField = false;
 
   function resetEvent(): void {
     event = undefined;
-    data = [];
+    data = undefined;
     id = undefined;
     retry = undefined;
     hasField = false;
@@ -83,7 +84,7 @@ export function createSseParser(
 
   function dispatch(): void {
     if (hasField) {
-      const ev: SseEvent = { event: event ?? 'message', data: data.join('\n') };
+      const ev: SseEvent = { event: event ?? 'message', data: data ?? '' };
       if (id !== undefined) ev.id = id;
       if (retry !== undefined) ev.retry = retry;
       resetEvent();
@@ -110,7 +111,7 @@ export function createSseParser(
         hasField = true;
         break;
       case 'data':
-        data.push(value);
+        data = data === undefined ? value : `${data}\n${value}`;
         hasField = true;
         break;
       case 'id':

@@ -44,18 +44,21 @@ function readChunk(data: string): StreamEventResult {
   // event) ends the stream, as APISIX's parse_sse_event does: nothing is appended after it.
   if (isPlainObject(chunk.error)) return { done: true };
   const result: StreamEventResult = {};
-  const texts: string[] = [];
+  // Concatenated as found: a chunk has one choice, rarely more.
+  let text: string | undefined;
   for (const choice of choicesOf(chunk)) {
     const delta = asObject(asObject(choice)?.delta);
     if (!delta) continue;
-    if (typeof delta.content === 'string') texts.push(delta.content);
+    if (typeof delta.content === 'string') {
+      text = text === undefined ? delta.content : text + delta.content;
+    }
     if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
       // Each tool call's first delta carries its id; later deltas only extend the arguments.
       const started = delta.tool_calls.filter((c) => typeof asObject(c)?.id === 'string').length;
       result.toolCalls = (result.toolCalls ?? 0) + started;
     }
   }
-  if (texts.length > 0) result.text = texts.join('');
+  if (text !== undefined) result.text = text;
   if (isPlainObject(chunk.usage)) {
     result.usage = openaiChatUsage(chunk.usage, true);
     result.raw = chunk.usage;

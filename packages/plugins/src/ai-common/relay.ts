@@ -32,6 +32,9 @@ import type { RequestContext } from '@tollgate/core';
 import { answerHooks, checkAnswer, chunkHooks, HookedStream, lastEventEnd } from './answer-hooks';
 import type { AiTransportSettings } from './settings';
 
+/** The empty buffer every relay starts from (a zero-length buffer cannot be written to). */
+const NO_BYTES = Buffer.alloc(0);
+
 /** Protocols whose streams end with a terminator event ([DONE], message_stop, response.completed). */
 const TERMINATED: ReadonlySet<ProtocolName> = new Set([
   'openai-chat',
@@ -154,7 +157,7 @@ async function relayStream(
     });
   };
   // The last bytes sent, to tell whether a cut lands between events.
-  let tail: Buffer = Buffer.alloc(0);
+  let tail: Buffer = NO_BYTES;
   const send = (bytes: Buffer): Promise<void> | undefined => {
     begin();
     if (bytes.length >= 4) tail = bytes.subarray(bytes.length - 4);
@@ -205,7 +208,7 @@ async function relayStream(
     }
   };
   // Filtering: the bytes of an event not yet whole (at most one event, then passed on as is).
-  let held: Buffer = Buffer.alloc(0);
+  let held: Buffer = NO_BYTES;
   /** Parse `chunk` event by event; the bytes to send, without the events to drop. */
   const filter = (chunk: Buffer): Buffer => {
     const joined = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
@@ -225,7 +228,7 @@ async function relayStream(
     if (held.length > SSE_MAX_CARRY_BYTES) {
       parse(held);
       from = joined.length;
-      held = Buffer.alloc(0);
+      held = NO_BYTES;
     }
     if (from > keptFrom) kept.push(joined.subarray(keptFrom, from));
     return kept.length === 1 ? (kept[0] as Buffer) : Buffer.concat(kept);
@@ -233,11 +236,11 @@ async function relayStream(
   /** The upstream ended: the last event, if it lacked its blank line, unless it is dropped. */
   const flushHeld = (): Buffer => {
     const rest = held;
-    held = Buffer.alloc(0);
+    held = NO_BYTES;
     dropEvent = false;
     parse(rest);
     parser.end();
-    return dropEvent ? Buffer.alloc(0) : rest;
+    return dropEvent ? NO_BYTES : rest;
   };
   let cutReason: string | undefined;
   // A plugin may end the stream between chunks (ai.endStream): the bytes to end it with.
