@@ -48,7 +48,9 @@ describe('buildUpstreamBody', () => {
   });
 
   it('step 2 keeps a client stream_options that is already {include_usage: true}: bytes unchanged', () => {
-    const raw = Buffer.from('{ "messages": [], "stream": true, "stream_options": { "include_usage": true } }');
+    const raw = Buffer.from(
+      '{ "messages": [], "stream": true, "stream_options": { "include_usage": true } }',
+    );
     const body = JSON.parse(raw.toString()) as Record<string, unknown>;
     const out = buildUpstreamBody({
       raw,
