@@ -24,19 +24,30 @@ function build(
   };
 }
 
+/** openai-chat to openai (as `build`) from the client's exact bytes, to see them passed on. */
+function buildFromBytes(
+  text: string,
+  rest: Partial<BuildBodyArgs> = {},
+): { raw: Buffer; out: ReturnType<typeof buildUpstreamBody> } {
+  const raw = Buffer.from(text);
+  const body = JSON.parse(text) as Record<string, unknown>;
+  const out = buildUpstreamBody({
+    raw,
+    body,
+    protocol: 'openai-chat',
+    targetProtocol: 'openai-chat',
+    provider: 'openai',
+    ...rest,
+  });
+  return { raw, out };
+}
+
 describe('buildUpstreamBody', () => {
   it('sends the client bytes verbatim when nothing applies', () => {
-    const raw = Buffer.from('{ "messages" : [ {"role":"user","content":"hi"} ],"z":1, "a":2 }');
-    const body = JSON.parse(raw.toString()) as Record<string, unknown>;
-    const out = buildUpstreamBody({
-      raw,
-      body,
-      protocol: 'openai-chat',
-      targetProtocol: 'openai-chat',
-      provider: 'openai',
-      options: {},
-      override: { request_body: { 'openai-responses': { x: 1 } } },
-    });
+    const { raw, out } = buildFromBytes(
+      '{ "messages" : [ {"role":"user","content":"hi"} ],"z":1, "a":2 }',
+      { options: {}, override: { request_body: { 'openai-responses': { x: 1 } } } },
+    );
     expect(out.bytes).toBe(raw);
     expect(out.changed).toBe(false);
   });
@@ -48,17 +59,9 @@ describe('buildUpstreamBody', () => {
   });
 
   it('step 2 keeps a client stream_options that is already {include_usage: true}: bytes unchanged', () => {
-    const raw = Buffer.from(
+    const { raw, out } = buildFromBytes(
       '{ "messages": [], "stream": true, "stream_options": { "include_usage": true } }',
     );
-    const body = JSON.parse(raw.toString()) as Record<string, unknown>;
-    const out = buildUpstreamBody({
-      raw,
-      body,
-      protocol: 'openai-chat',
-      targetProtocol: 'openai-chat',
-      provider: 'openai',
-    });
     expect(out.changed).toBe(false);
     expect(out.bytes).toBe(raw);
     // Anything more or else in it is replaced, and the body re-encoded.
