@@ -8,6 +8,7 @@
 import type { TokenUsage } from '@tollgate/core';
 import { asNumber, asObject, isPlainObject, type JsonObject } from '../json';
 import type { ProtocolModule, StreamEventResult, UsageResult } from './types';
+import { chunkContentLength } from './content-length';
 import { joinText, nestedNumber, parseEventData, withExtras } from './util';
 
 /**
@@ -109,5 +110,8 @@ export const openaiChat: ProtocolModule = {
   },
   createStreamReader: () => ({
     onEvent: (ev) => (ev.event === 'message' ? readChunk(ev.data) : {}),
+    // `[DONE]` and events of other types go through onEvent.
+    textLength: (ev) =>
+      ev.event === 'message' && ev.data !== '[DONE]' ? chunkContentLength(ev.data) : undefined,
   }),
 };

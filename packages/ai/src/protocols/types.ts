@@ -45,6 +45,13 @@ export interface StreamEventResult {
 export interface StreamReader {
   onEvent(ev: SseEvent): StreamEventResult;
   /**
+   * For a reader that can tell it without parsing the event: the length of the text an event
+   * adds when text is all it carries; undefined when it may carry more (usage, tool calls, an
+   * error, the end), and `onEvent` must read it. The relay asks this instead of `onEvent` when
+   * nothing needs the text itself (no hooks, no payload logging).
+   */
+  textLength?(ev: SseEvent): number | undefined;
+  /**
    * The SSE event that ends this stream when the gateway has to cut it, in the protocol's own
    * error framing (decision D4); absent: OpenAI's `data: {"error":{…}}` (`formatSseError`).
    */

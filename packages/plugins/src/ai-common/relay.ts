@@ -178,7 +178,17 @@ async function relayStream(
   // Bedrock's ConverseStream is AWS binary event-stream, passed on as it is to a Converse
   // client (converted streams are SSE by then): its frames are decoded for usage and text.
   const binary = !reframer && upstreamBinary;
+  // Nothing needs the text itself: an event that carries only text adds its length, read
+  // without parsing it when the reader can (issue 14).
+  const lengthOnly = ai !== undefined && hooked === undefined && !settings.logPayloads;
   const parser = (binary ? createAwsEventStreamParser : createSseParser)((event) => {
+    if (lengthOnly) {
+      const length = reader.textLength?.(event);
+      if (length !== undefined) {
+        ai.completionChars += length;
+        return;
+      }
+    }
     const seen = reader.onEvent(event);
     if (seen.usageOnly && dropUsageChunk) dropEvent = true;
     if (!ai) return;
