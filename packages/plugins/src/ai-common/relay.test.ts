@@ -410,3 +410,25 @@ describe('relayAnswer, a stream counts as cut until its terminator (D5)', () => 
     expect(ctx.ai?.streamCut).toBe(false);
   });
 });
+
+describe('relayAnswer, text of a stream read by length or parsed (issue 14)', () => {
+  const chunks = [event('Hel'), event('lo "w"'), event(''), 'data: [DONE]\n\n'];
+
+  it('counts the text of text-only chunks without keeping it when nothing needs the text', async () => {
+    const ctx = context();
+    capture(ctx);
+    await relayAnswer(ctx, upstream(chunks), transportSettings({}), performance.now());
+    expect(ctx.ai?.completionChars).toBe('Hel'.length + 'lo "w"'.length);
+    expect(ctx.ai?.responseText).toBeUndefined();
+    expect(ctx.ai?.streamCut).toBe(false);
+  });
+
+  it('parses every chunk when payloads are logged: the text itself is kept', async () => {
+    const ctx = context();
+    capture(ctx);
+    const settings = transportSettings({ logging: { payloads: true } });
+    await relayAnswer(ctx, upstream(chunks), settings, performance.now());
+    expect(ctx.ai?.responseText).toBe('Hello "w"');
+    expect(ctx.ai?.completionChars).toBe('Hello "w"'.length);
+  });
+});
