@@ -9,7 +9,7 @@ import type { RequestContext } from '@tollgate/core';
 import { requestMetrics, type LabelsOf } from './definitions';
 import { disabledLabels, withoutDisabled } from './disabled-labels';
 import { requestIdentity, type RequestIdentity } from './labels';
-import { SeriesKeys } from './series-keys';
+import { seriesKeysOf } from './series-keys';
 
 type ActiveLabels = LabelsOf<'llmActive'>;
 
@@ -47,19 +47,9 @@ export function activeConnectionLabels(ctx: RequestContext): ActiveLabels {
   return labelsOf(requestIdentity(ctx, false));
 }
 
-const activeKeys = new WeakMap<object, SeriesKeys>();
-
 /** The series of `id` in `gauge`: an interned key, the labels built only for a new series. */
-function seriesOfCall(
-  gauge: object,
-  id: RequestIdentity,
-): { key: string; labels: () => ActiveLabels } {
-  let keys = activeKeys.get(gauge);
-  if (!keys) {
-    keys = new SeriesKeys();
-    activeKeys.set(gauge, keys);
-  }
-  const key = keys.keyOf([
+function seriesOfCall(gauge: object, id: RequestIdentity): CallSeries {
+  const key = seriesKeysOf(gauge).keyOf([
     id.routeName,
     id.routeId,
     id.matchedUri,

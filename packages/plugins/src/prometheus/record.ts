@@ -21,7 +21,7 @@ import {
   type RequestIdentity,
 } from './labels';
 import { quotaRejections, quotaTokens, type QuotaRemainingTable } from './quota';
-import { SeriesKeys } from './series-keys';
+import { seriesKeysOf } from './series-keys';
 
 /** The plugin configuration the recording reads. */
 export interface RecordConf {
@@ -53,19 +53,12 @@ function llmLabels(id: RequestIdentity) {
   };
 }
 
-const identityKeys = new WeakMap<RequestMetrics, SeriesKeys>();
-
 /**
  * A short key standing for the identity labels of a request, interned per metrics set, so the
  * series keys of one request are this plus the few labels that vary (type, code).
  */
 function identityKey(metrics: RequestMetrics, id: RequestIdentity): string {
-  let keys = identityKeys.get(metrics);
-  if (!keys) {
-    keys = new SeriesKeys();
-    identityKeys.set(metrics, keys);
-  }
-  return keys.keyOf([
+  return seriesKeysOf(metrics).keyOf([
     id.route,
     id.service,
     id.matchedUri,

@@ -40,3 +40,15 @@ export class SeriesKeys {
     return node.key;
   }
 }
+
+const keysByOwner = new WeakMap<object, SeriesKeys>();
+
+/** The keys interned for `owner` (a metrics set, a gauge), made on first use. */
+export function seriesKeysOf(owner: object): SeriesKeys {
+  let keys = keysByOwner.get(owner);
+  if (!keys) {
+    keys = new SeriesKeys();
+    keysByOwner.set(owner, keys);
+  }
+  return keys;
+}
