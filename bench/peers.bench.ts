@@ -204,10 +204,12 @@ async function main() {
     }
     for (let round = 1; round <= ROUNDS; round++) {
       process.stdout.write(`· round ${round} of ${ROUNDS}\n`);
-      // Each round starts one target further along, so no target is always measured right
-      // after the same one (a target measured after a busy one was seen to cost up to 20% more).
+      // Each round starts one target further along, and every other round runs backwards, so
+      // no target is always measured right after the same one (a target measured after a busy
+      // one was seen to cost up to 20% more); a rotation alone keeps every target's predecessor.
       const shift = (round - 1) % running.length;
-      for (const slot of [...running.slice(shift), ...running.slice(0, shift)]) {
+      const rotated = [...running.slice(shift), ...running.slice(0, shift)];
+      for (const slot of round % 2 === 0 ? rotated.reverse() : rotated) {
         if (!slot.target || slot.row.error) continue;
         try {
           slot.rounds.push(await measure(slot.target, mock, options));
@@ -247,7 +249,7 @@ async function main() {
     variant: variant(baseline?.commit),
     layout: place.describe,
     settings:
-      `${ROUNDS} interleaved rounds over all targets (each round starting one target further along), each row the target's round of median CPU per request; ` +
+      `${ROUNDS} interleaved rounds over all targets (each round starting one target further along, every other one backwards), each row the target's round of median CPU per request; ` +
       `${SECONDS} s per load step (autocannon 9, ${NEW_CONNECTIONS ? 'a new connection per request' : 'keep-alive'}, after ${WARMUP_SECONDS} s at 64 connections); ` +
       `added p50 at one connection from undici, ${LATENCY_SECONDS} s through the target and ` +
       `${LATENCY_SECONDS} s straight to the mock in alternating slices`,
