@@ -66,7 +66,7 @@ describe('ResponseSink', () => {
     expect(done).toEqual(['done']);
   });
 
-  it('pauses the socket at 16 queued chunks and resumes once the consumer drained them', async () => {
+  it('pauses the socket at 16 queued chunks and resumes once the consumer took them', async () => {
     const s = sink();
     const { c, calls } = controller();
     s.onRequestStart(c);
@@ -74,12 +74,32 @@ describe('ResponseSink', () => {
     for (let i = 0; i < 16; i++) s.onResponseData(c, chunk(i));
     expect(calls).toEqual(['pause']);
     const it = s[Symbol.asyncIterator]();
-    for (let i = 0; i < 15; i++) await it.next();
-    expect(calls).toEqual(['pause']);
-    await it.next();
+    const first = await it.next();
+    expect(first.value?.toString()).toBe(
+      Array.from({ length: 16 }, (_, i) => `chunk ${i};`).join(''),
+    );
     expect(calls).toEqual(['pause', 'resume']);
     s.onResponseEnd();
     await expect(it.next()).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it('hands over fewer than 8 queued chunks one by one, and 8 or more as one buffer', async () => {
+    const s = sink();
+    const { c } = controller();
+    s.onRequestStart(c);
+    s.onResponseStart(c, 200, {});
+    for (let i = 0; i < 7; i++) s.onResponseData(c, chunk(i));
+    const it = s[Symbol.asyncIterator]();
+    expect((await it.next()).value?.toString()).toBe('chunk 0;');
+    for (let i = 7; i < 14; i++) s.onResponseData(c, chunk(i));
+    // 6 left and 7 more: 13 queued, taken together in order.
+    expect((await it.next()).value?.toString()).toBe(
+      Array.from({ length: 13 }, (_, i) => `chunk ${i + 1};`).join(''),
+    );
+    s.onResponseData(c, chunk(14));
+    s.onResponseEnd();
+    expect((await it.next()).value?.toString()).toBe('chunk 14;');
+    expect((await it.next()).done).toBe(true);
   });
 
   it('an error before the head rejects the head with it as it is', async () => {

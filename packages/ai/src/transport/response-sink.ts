@@ -1,8 +1,8 @@
 /**
  * @module transport/response-sink
  * One upstream exchange as an undici dispatch handler: a promise of the response head, then the
- * body as an async iterable of chunks, with back-pressure (undici pauses the socket while the
- * consumer is behind). It replaces `Pool.request`'s body stream for the hot path: no Readable,
+ * body as an async iterable of chunks (many that arrived together joined into one), with
+ * back-pressure (undici pauses the socket while the consumer is behind). It replaces `Pool.request`'s body stream for the hot path: no Readable,
  * no stream async iterator, no AbortController per request (issue 14).
  */
 import type { Dispatcher } from 'undici';
@@ -18,6 +18,8 @@ export interface ResponseHead {
 
 /** Chunks queued beyond this pause the socket until the consumer catches up. */
 const HIGH_WATER_CHUNKS = 16;
+/** Queued chunks from which the consumer gets them joined (see `takeQueued`). */
+const COALESCE_FROM_CHUNKS = 8;
 
 /**
  * The handler of one dispatched request. `head` settles once: with the response head, or with
@@ -139,8 +141,8 @@ export class ResponseSink implements Dispatcher.DispatchHandler, AsyncIterable<B
     let complete = false;
     try {
       for (;;) {
-        const chunk = this.chunks.shift();
-        if (chunk) {
+        if (this.chunks.length > 0) {
+          const chunk = this.takeQueued();
           if (this.chunks.length === 0 && this.controller?.paused) this.controller.resume();
           yield chunk;
           continue;
@@ -156,6 +158,22 @@ export class ResponseSink implements Dispatcher.DispatchHandler, AsyncIterable<B
       // Left early (break, a throw in the consumer): release the socket now.
       if (!complete) this.abort(new DOMException('This operation was aborted', 'AbortError'));
     }
+  }
+
+  /**
+   * The next chunk, or from {@link COALESCE_FROM_CHUNKS} queued chunks on, all of them as one
+   * buffer: a long stream's events, each its own HTTP chunk, arrive by the dozen in one socket
+   * read, and taken as one they cost the consumer one parse call and one client write instead
+   * of one each (issue 14: a 200-event stream 35% less CPU per request). Fewer are taken one by
+   * one: joining a short stream's few events saves little and, measured, made V8's young
+   * generation promote far more under load (scavenges 5 → 40 ms).
+   */
+  private takeQueued(): Buffer {
+    const chunks = this.chunks;
+    if (chunks.length < COALESCE_FROM_CHUNKS) return chunks.shift() as Buffer;
+    const joined = Buffer.concat(chunks);
+    chunks.length = 0;
+    return joined;
   }
 
   private signal(): void {
