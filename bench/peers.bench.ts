@@ -4,7 +4,8 @@
  * cache on first use), and Tollgate nodes with 1 and N workers on the route key-auth +
  * ai-proxy-multi (two openai-compatible instances) + ai-rate-limiting (local), access log to a
  * file, keep-alive. All of them send to the same OpenAI-compatible mock upstream (its own
- * processes). autocannon loads each target at 64 and 256 connections; undici measures the added
+ * processes). autocannon loads each target at 64 and 256 connections, and with long streams at
+ * 64 (CPU per streamed event); undici measures the added
  * p50 at one connection, plain and streamed, against the mock straight; /proc gives the CPU time
  * of each target's process tree (and a Tollgate primary's own) per request.
  *
@@ -29,6 +30,8 @@ import { pin, printTable } from './lib';
 import { QUIET_CORES, verify } from './peers/checks';
 import { layout, machine } from './peers/machine';
 import {
+  LONG_STREAM_CONNECTIONS,
+  LONG_STREAM_EVENTS,
   measure,
   perRequest,
   type Measured,
@@ -259,6 +262,7 @@ async function main() {
       'rps: 2xx answers per second; p99 @256 from autocannon (1 ms resolution).',
       'added p50 @1: p50 through the target minus p50 straight to the mock, one keep-alive connection, same run; stream: the same for the time to the end of a short SSE stream (7 events).',
       "CPU µs/req: user + system time of the target's whole process tree (/proc/<pid>/stat) over both load steps, divided by the answers; ×bare: the median over the rounds of the target's CPU per request over the bare proxy's in the same round.",
+      `long stream: one more load step, ${LONG_STREAM_CONNECTIONS} connections, each answer an SSE stream of ${LONG_STREAM_EVENTS} one-word content events (plus role, finish, usage and [DONE]): the CPU per request of the target's process tree in that step (the same round as the row's), and its ratio to the bare proxy's row.`,
       `others' cores: CPU that programs other than the benchmark's took during the target's load steps (the machine may be shared); a step above ${QUIET_CORES} cores was run again, up to ${process.env.BENCH_PEERS_RETRIES ?? 2} times, keeping the quietest attempt.`,
       "primary: a Tollgate node's primary process alone (cores busy during the 256-connection step, and its µs per request over both steps); it must not grow with the worker count.",
       `Portkey: @portkey-ai/gateway@${PORTKEY_VERSION} from npm, run as \`build/start-server.js --headless\`, with @hono/node-server pinned to the version its own lockfile uses (newer ones break its streaming on Node: Portkey-AI/gateway#1389); headers x-portkey-provider: openai, x-portkey-custom-host: the mock's /v1.`,

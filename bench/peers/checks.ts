@@ -7,7 +7,7 @@
  */
 import { fixed } from './report';
 import { coreCount, type Layout } from './machine';
-import type { Outcome } from './measure';
+import type { Outcome, Step } from './measure';
 
 /** Above this share of their cores, the mock or the load generator may be what was measured. */
 export const SATURATED = 0.9;
@@ -46,7 +46,11 @@ export function verify(
       if (!optional.has(o.name)) problems.push(`${o.name} not measured: ${o.error ?? 'unknown'}`);
       continue;
     }
-    for (const s of x.steps) {
+    const steps: [Step, string][] = [
+      ...x.steps.map((s): [Step, string] => [s, `${s.blast.connections} connections`]),
+      [x.longStream, `${x.longStream.blast.connections} connections, long streams`],
+    ];
+    for (const [s, load] of steps) {
       const cores = (micros: number) => micros / 1e6 / s.wallSeconds;
       const loadgen = cores(s.loadgenMicros) / loadgenThreads;
       // Sharing their cores, the mock and the load generator are saturated together.
@@ -58,7 +62,7 @@ export function verify(
       otherPeak = Math.max(otherPeak, cores(s.otherMicros));
       softirqPeak = Math.max(softirqPeak, cores(s.softirqMicros));
       repeated += s.attempts > 1 ? 1 : 0;
-      const during = `during ${o.name} at ${s.blast.connections} connections`;
+      const during = `during ${o.name} at ${load}`;
       if (mock >= SATURATED) {
         problems.push(
           `${place.shared ? 'mock + load generator' : 'mock'} at ${fixed(mock * 100, 0)}% ${during}`,

@@ -1,7 +1,8 @@
 /**
  * One target's measurement in the peers benchmark: a probe (a chat completion and a finished
  * stream), a warm-up, autocannon at each connection count with the CPU time of every party read
- * from /proc around the step, then the added p50 at one connection, plain and streamed.
+ * from /proc around the step, one load step of long streams, then the added p50 at one
+ * connection, plain and streamed.
  */
 import { cpuMicros } from '../lib';
 import { addedP50, blast, probe, type Added, type Blast, type Request } from './load';
@@ -21,6 +22,19 @@ export const STREAM_BODY = JSON.stringify({
   stream_options: { include_usage: true },
 });
 
+/** Content events in the long stream (the mock sends one per `max_tokens` above 16). */
+export const LONG_STREAM_EVENTS = 256;
+/** A streamed answer of LONG_STREAM_EVENTS one-word chunks: what a stream costs per event. */
+export const LONG_STREAM_BODY = JSON.stringify({
+  model: 'gpt-4o-mini',
+  messages: MESSAGES,
+  max_tokens: LONG_STREAM_EVENTS,
+  stream: true,
+  stream_options: { include_usage: true },
+});
+/** Connections of the long-stream load step. */
+export const LONG_STREAM_CONNECTIONS = 64;
+
 export interface Step {
   blast: Blast;
   wallSeconds: number;
@@ -39,7 +53,10 @@ export interface Step {
 }
 
 export interface Measured {
+  /** Chat completions at each connection count. */
   steps: Step[];
+  /** Long streams (LONG_STREAM_BODY) at LONG_STREAM_CONNECTIONS. */
+  longStream: Step;
   plain: Added;
   streamed: Added;
   sockets: SocketCheck;
@@ -82,12 +99,13 @@ async function step(
   mock: Mock,
   o: MeasureOptions,
   connections: number,
+  body: string,
   onHalfway?: () => void,
 ): Promise<Step> {
   const read = snapshot(target, mock);
   const halfway = onHalfway ? setTimeout(onHalfway, o.seconds * 500) : undefined;
   const before = read();
-  const result = await blast(target, BODY, connections, o.seconds, o.threads, o.newConnections);
+  const result = await blast(target, body, connections, o.seconds, o.threads, o.newConnections);
   const after = read();
   clearTimeout(halfway);
   const spent = (k: 'target' | 'primary' | 'mock' | 'loadgen' | 'others' | 'softirq') =>
@@ -122,20 +140,34 @@ export async function measure(target: Target, mock: Mock, o: MeasureOptions): Pr
             sockets = socketsOn([...target.ports, mock.port]);
           }
         : undefined;
-    // On a shared machine, a step during which other programs were busy is run again (up to
-    // `retries` times); the quietest attempt is kept.
-    let kept = await step(target, mock, o, connections, look);
-    for (let attempt = 2; attempt <= 1 + o.retries && otherCores(kept) > o.quietCores; attempt++) {
-      const again = await step(target, mock, o, connections, look);
-      kept = otherCores(again) < otherCores(kept) ? again : kept;
-      kept.attempts = attempt;
-    }
-    steps.push(kept);
+    steps.push(await quietStep(target, mock, o, connections, BODY, look));
   }
+  const longStream = await quietStep(target, mock, o, LONG_STREAM_CONNECTIONS, LONG_STREAM_BODY);
   const direct: Request = { url: mock.url, headers: { authorization: 'Bearer sk-bench' } };
   const plain = await addedP50(target, direct, BODY, false, o.latencySeconds);
   const streamed = await addedP50(target, direct, STREAM_BODY, true, o.latencySeconds);
-  return { steps, plain, streamed, sockets };
+  return { steps, longStream, plain, streamed, sockets };
+}
+
+/**
+ * A load step; on a shared machine, one during which other programs were busy is run again (up
+ * to `retries` times) and the quietest attempt is kept.
+ */
+async function quietStep(
+  target: Target,
+  mock: Mock,
+  o: MeasureOptions,
+  connections: number,
+  body: string,
+  onHalfway?: () => void,
+): Promise<Step> {
+  let kept = await step(target, mock, o, connections, body, onHalfway);
+  for (let attempt = 2; attempt <= 1 + o.retries && otherCores(kept) > o.quietCores; attempt++) {
+    const again = await step(target, mock, o, connections, body, onHalfway);
+    kept = otherCores(again) < otherCores(kept) ? again : kept;
+    kept.attempts = attempt;
+  }
+  return kept;
 }
 
 /** A target's row: measured, or the reason it could not be. */

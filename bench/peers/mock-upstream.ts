@@ -2,8 +2,10 @@
  * The peers benchmark's upstream: an OpenAI-compatible chat completions responder that does as
  * little as it can, so that it is never what limits a target. Every POST gets the same small
  * `chat.completion` with usage; a body with `"stream": true` gets a short SSE stream (role chunk,
- * three content chunks, finish chunk, usage chunk, `[DONE]`). It runs in its own processes
- * (`node:cluster`, sharing one port) and listens on 127.0.0.1 only.
+ * three content chunks, finish chunk, usage chunk, `[DONE]`), or, when its `max_tokens` is above
+ * {@link SHORT_MAX_TOKENS}, a long one with that many one-word content chunks (at most
+ * {@link LONG_MAX_EVENTS}). It runs in its own processes (`node:cluster`, sharing one port) and
+ * listens on 127.0.0.1 only.
  *
  *   node --import tsx bench/peers/mock-upstream.ts <port> <processes>
  */
@@ -38,15 +40,38 @@ const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: un
     ...(usage ? { usage } : {}),
   })}\n\n`;
 
-const STREAM = [
+/** A stream's events: role chunk, `words`, finish chunk, usage chunk, `[DONE]`. */
+const streamOf = (words: string[]) => [
   chunk({ role: 'assistant', content: '' }, null),
-  chunk({ content: 'Hello' }, null),
-  chunk({ content: '! How can I' }, null),
-  chunk({ content: ' help?' }, null),
+  ...words.map((content) => chunk({ content }, null)),
   chunk({}, 'stop'),
-  chunk({}, null, { prompt_tokens: 9, completion_tokens: 5, total_tokens: 14 }),
+  chunk({}, null, {
+    prompt_tokens: 9,
+    completion_tokens: words.length,
+    total_tokens: 9 + words.length,
+  }),
   'data: [DONE]\n\n',
 ];
+
+/** `max_tokens` up to this gets the short stream; above it, one content chunk per token. */
+const SHORT_MAX_TOKENS = 16;
+const LONG_MAX_EVENTS = 1024;
+const SHORT_STREAM = streamOf(['Hello', '! How can I', ' help?']);
+/** Long streams by length, built once each (at most LONG_MAX_EVENTS of them). */
+const longStreams = new Map<number, string[]>();
+
+function streamFor(body: string): string[] {
+  // A cheap look for the field instead of a JSON parse: the mock should cost little.
+  const maxTokens = Number(/"max_tokens"\s*:\s*(\d{1,7})/.exec(body)?.[1] ?? 0);
+  if (maxTokens <= SHORT_MAX_TOKENS) return SHORT_STREAM;
+  const length = Math.min(maxTokens, LONG_MAX_EVENTS);
+  let events = longStreams.get(length);
+  if (!events) {
+    events = streamOf(Array.from({ length }, (_, i) => ` word${i}`));
+    longStreams.set(length, events);
+  }
+  return events;
+}
 
 function serve(): void {
   const server = http.createServer((req, res) => {
@@ -54,10 +79,9 @@ function serve(): void {
     req.on('data', (part: Buffer) => parts.push(part));
     req.on('end', () => {
       const body = Buffer.concat(parts).toString('utf8');
-      // A cheap look for the flag instead of a JSON parse: the mock should cost little.
       if (/"stream"\s*:\s*true/.test(body)) {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-        for (const event of STREAM) res.write(event);
+        for (const event of streamFor(body)) res.write(event);
         res.end();
         return;
       }

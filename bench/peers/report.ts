@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import prettier from 'prettier';
 import { coreCount, type Machine } from './machine';
-import { otherCores, perRequest, type Outcome } from './measure';
+import { otherCores, perRequest, type Measured, type Outcome } from './measure';
 
 export type Row = Record<string, string>;
 
@@ -24,6 +24,8 @@ const COLUMNS = [
   'stream added p50 ms',
   'CPU µs/req',
   'CPU ×bare',
+  'long stream CPU µs/req',
+  'long stream ×bare',
   'primary cores busy @256',
   'primary µs/req',
   "others' cores",
@@ -34,6 +36,7 @@ const COLUMNS = [
 export function tableRows(outcomes: readonly Outcome[], bare: string): Row[] {
   const bareRun = outcomes.find((o) => o.name === bare)?.measured;
   const bareCpu = bareRun ? perRequest(bareRun, (s) => s.targetMicros) : NaN;
+  const bareLong = bareRun ? longStreamMicros(bareRun) : NaN;
   return outcomes.map((o) => {
     const row: Row = Object.fromEntries(COLUMNS.map((c) => [c, '-']));
     row.target = o.name;
@@ -53,6 +56,9 @@ export function tableRows(outcomes: readonly Outcome[], bare: string): Row[] {
     row['stream added p50 ms'] = fixed(x.streamed.addedMs, 2);
     row['CPU µs/req'] = fixed(cpu, 0);
     row['CPU ×bare'] = fixed(o.bareRatio ?? cpu / bareCpu, 2);
+    const long = longStreamMicros(x);
+    row['long stream CPU µs/req'] = fixed(long, 0);
+    row['long stream ×bare'] = fixed(long / bareLong, 2);
     if (o.workers !== undefined && most) {
       row['primary cores busy @256'] = fixed(most.primaryMicros / 1e6 / most.wallSeconds, 3);
       row['primary µs/req'] = fixed(
@@ -60,10 +66,16 @@ export function tableRows(outcomes: readonly Outcome[], bare: string): Row[] {
         1,
       );
     }
-    row["others' cores"] = fixed(Math.max(...x.steps.map(otherCores)), 2);
-    row.errors = String(x.steps.reduce((sum, s) => sum + s.blast.failed, 0));
+    const loads = [...x.steps, x.longStream];
+    row["others' cores"] = fixed(Math.max(...loads.map(otherCores)), 2);
+    row.errors = String(loads.reduce((sum, s) => sum + s.blast.failed, 0));
     return row;
   });
+}
+
+/** CPU µs per answer of the long-stream step. */
+function longStreamMicros(x: Measured): number {
+  return x.longStream.targetMicros / x.longStream.blast.completed;
 }
 
 export function markdownTable(rows: readonly Row[]): string {
