@@ -40,27 +40,37 @@ const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: un
     ...(usage ? { usage } : {}),
   })}\n\n`;
 
-/** A stream's events: role chunk, `words`, finish chunk, usage chunk, `[DONE]`. */
-const streamOf = (words: string[]) => [
-  chunk({ role: 'assistant', content: '' }, null),
-  ...words.map((content) => chunk({ content }, null)),
-  chunk({}, 'stop'),
-  chunk({}, null, {
-    prompt_tokens: 9,
-    completion_tokens: words.length,
-    total_tokens: 9 + words.length,
-  }),
-  'data: [DONE]\n\n',
-];
+/**
+ * A stream's events (role chunk, `words`, finish chunk, usage chunk, `[DONE]`), each framed as
+ * its own HTTP/1.1 chunk, as a provider flushes them, and joined: the whole stream goes out in
+ * one socket write instead of one `res.write` per event, which kept the mock's core busy for
+ * the bare proxy's long streams.
+ */
+const streamOf = (words: string[]): Buffer =>
+  Buffer.from(
+    [
+      chunk({ role: 'assistant', content: '' }, null),
+      ...words.map((content) => chunk({ content }, null)),
+      chunk({}, 'stop'),
+      chunk({}, null, {
+        prompt_tokens: 9,
+        completion_tokens: words.length,
+        total_tokens: 9 + words.length,
+      }),
+      'data: [DONE]\n\n',
+    ]
+      .map((event) => `${Buffer.byteLength(event).toString(16)}\r\n${event}\r\n`)
+      .join(''),
+  );
 
 /** `max_tokens` up to this gets the short stream; above it, one content chunk per token. */
 const SHORT_MAX_TOKENS = 16;
 const LONG_MAX_EVENTS = 1024;
 const SHORT_STREAM = streamOf(['Hello', '! How can I', ' help?']);
 /** Long streams by length, built once each (at most LONG_MAX_EVENTS of them). */
-const longStreams = new Map<number, string[]>();
+const longStreams = new Map<number, Buffer>();
 
-function streamFor(body: string): string[] {
+function streamFor(body: string): Buffer {
   // A cheap look for the field instead of a JSON parse: the mock should cost little.
   const maxTokens = Number(/"max_tokens"\s*:\s*(\d{1,7})/.exec(body)?.[1] ?? 0);
   if (maxTokens <= SHORT_MAX_TOKENS) return SHORT_STREAM;
@@ -81,7 +91,10 @@ function serve(): void {
       const body = Buffer.concat(parts).toString('utf8');
       if (/"stream"\s*:\s*true/.test(body)) {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-        for (const event of streamFor(body)) res.write(event);
+        // The head (chunked transfer encoding), the pre-framed events on the same socket, then
+        // node's own last chunk from res.end().
+        res.flushHeaders();
+        res.socket?.write(streamFor(body));
         res.end();
         return;
       }
