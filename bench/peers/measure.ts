@@ -93,14 +93,19 @@ function snapshot(target: Target, mock: Mock) {
   });
 }
 
-/** One load step at `connections`, with every party's CPU time read around it. */
+/** What a load step sends: `body` on `connections` connections; `onHalfway` runs midway. */
+interface Load {
+  connections: number;
+  body: string;
+  onHalfway?: () => void;
+}
+
+/** One load step, with every party's CPU time read around it. */
 async function step(
   target: Target,
   mock: Mock,
   o: MeasureOptions,
-  connections: number,
-  body: string,
-  onHalfway?: () => void,
+  { connections, body, onHalfway }: Load,
 ): Promise<Step> {
   const read = snapshot(target, mock);
   const halfway = onHalfway ? setTimeout(onHalfway, o.seconds * 500) : undefined;
@@ -140,9 +145,12 @@ export async function measure(target: Target, mock: Mock, o: MeasureOptions): Pr
             sockets = socketsOn([...target.ports, mock.port]);
           }
         : undefined;
-    steps.push(await quietStep(target, mock, o, connections, BODY, look));
+    steps.push(await quietStep(target, mock, o, { connections, body: BODY, onHalfway: look }));
   }
-  const longStream = await quietStep(target, mock, o, LONG_STREAM_CONNECTIONS, LONG_STREAM_BODY);
+  const longStream = await quietStep(target, mock, o, {
+    connections: LONG_STREAM_CONNECTIONS,
+    body: LONG_STREAM_BODY,
+  });
   const direct: Request = { url: mock.url, headers: { authorization: 'Bearer sk-bench' } };
   const plain = await addedP50(target, direct, BODY, false, o.latencySeconds);
   const streamed = await addedP50(target, direct, STREAM_BODY, true, o.latencySeconds);
@@ -153,17 +161,10 @@ export async function measure(target: Target, mock: Mock, o: MeasureOptions): Pr
  * A load step; on a shared machine, one during which other programs were busy is run again (up
  * to `retries` times) and the quietest attempt is kept.
  */
-async function quietStep(
-  target: Target,
-  mock: Mock,
-  o: MeasureOptions,
-  connections: number,
-  body: string,
-  onHalfway?: () => void,
-): Promise<Step> {
-  let kept = await step(target, mock, o, connections, body, onHalfway);
+async function quietStep(target: Target, mock: Mock, o: MeasureOptions, load: Load): Promise<Step> {
+  let kept = await step(target, mock, o, load);
   for (let attempt = 2; attempt <= 1 + o.retries && otherCores(kept) > o.quietCores; attempt++) {
-    const again = await step(target, mock, o, connections, body, onHalfway);
+    const again = await step(target, mock, o, load);
     kept = otherCores(again) < otherCores(kept) ? again : kept;
     kept.attempts = attempt;
   }
