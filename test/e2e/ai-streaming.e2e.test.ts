@@ -342,6 +342,35 @@ describe('SSE passthrough', () => {
     }
   });
 
+  it('(1c) a burst of events, read together and relayed joined, arrives whole: byte for byte, or less the usage chunk a client did not ask for', async () => {
+    // Unpaced, the mock writes every event (its own HTTP chunk) in one go: the gateway reads
+    // dozens at once and its response sink hands them over as one buffer (issue 14).
+    const long = Array.from({ length: 40 }, (_, i) => `w${String(i).padStart(2, '0')}.`).join('');
+    const through = async (body: Record<string, unknown>) => {
+      const relay = await TapRelay.start(llm.port);
+      try {
+        const uri = await route(multi(`${relay.url}/v1/chat/completions`));
+        const res = await streamPost(uri, body, { headers: { 'X-Mock-Content': long } });
+        return { res, sent: relay.responseBody().toString() };
+      } finally {
+        await relay.close();
+      }
+    };
+    const asked = await through({
+      messages: MESSAGES,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    expect(events(asked.sent).length).toBeGreaterThan(40);
+    expect(asked.res.text).toBe(asked.sent);
+    expect(deltas(asked.res.text)).toBe(long);
+    const quiet = await through({ messages: MESSAGES, stream: true });
+    const usageChunk = events(quiet.sent).find((e) => e.includes('"choices":[]'));
+    expect(usageChunk).toBeDefined();
+    expect(quiet.res.text).toBe(quiet.sent.replace(`${usageChunk ?? ''}\n\n`, ''));
+    expect(deltas(quiet.res.text)).toBe(long);
+  });
+
   it('(2) events are flushed as they arrive, not held back', async () => {
     const relay = await TapRelay.start(llm.port);
     try {
