@@ -2,8 +2,9 @@
  * @module transport/response-sink
  * One upstream exchange as an undici dispatch handler: a promise of the response head, then the
  * body as an async iterable of chunks (many that arrived together joined into one), with
- * back-pressure (undici pauses the socket while the consumer is behind). It replaces `Pool.request`'s body stream for the hot path: no Readable,
- * no stream async iterator, no AbortController per request (issue 14).
+ * back-pressure (undici pauses the socket while the consumer is behind). It replaces
+ * `Pool.request`'s body stream for the hot path: no Readable, no stream async iterator, no
+ * AbortController per request (issue 14).
  */
 import type { Dispatcher } from 'undici';
 import { abortError } from './exchange-cancel';

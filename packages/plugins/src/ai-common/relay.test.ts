@@ -423,6 +423,20 @@ describe('relayAnswer, text of a stream read by length or parsed (issue 14)', ()
     expect(ctx.ai?.streamCut).toBe(false);
   });
 
+  it('reads them by length, not by parsing: a chunk that is not JSON still counts its content', async () => {
+    // The two readings agree on JSON; on a chunk cut short they part: the parser finds no text,
+    // the length scan the content's 3 characters. So this tells which one ran.
+    const cutShort = 'data: {"choices":[{"delta":{"content":"abc"}}]\n\n';
+    const read = async (settings: ReturnType<typeof transportSettings>) => {
+      const ctx = context();
+      capture(ctx);
+      await relayAnswer(ctx, upstream([cutShort, 'data: [DONE]\n\n']), settings, performance.now());
+      return ctx.ai?.completionChars;
+    };
+    await expect(read(transportSettings({}))).resolves.toBe(3);
+    await expect(read(transportSettings({ logging: { payloads: true } }))).resolves.toBe(0);
+  });
+
   it('parses every chunk when payloads are logged: the text itself is kept', async () => {
     const ctx = context();
     capture(ctx);
