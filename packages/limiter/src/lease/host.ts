@@ -11,6 +11,13 @@
  * slice by a settlement (usage above the reservation) say so before their response ends, and the
  * primary then revokes the others' unused slices before it answers, so a client's next request
  * sees the overdraft wherever it lands.
+ *
+ * Each worker's view of the others' usage of a key (its Remaining and Reserved headers) is kept
+ * current by the primary, so a worker never asks for it: a change one worker reports is sent to
+ * the key's other holders, at once or, for a holder sent a view of that key less than
+ * `viewPushIntervalMs` ago, when that interval is up (unless the holder's own answer carried it
+ * meanwhile). A busy holder gets its views with the answers to its own reports; a quiet one gets
+ * them pushed, at most one message per interval, and an idle node sends nothing.
  */
 import { dropWhere, monotonicClock, type Clock } from '../local-store';
 import type {
@@ -34,12 +41,16 @@ export interface LeaseHostOptions {
   readonly revokeTimeoutMs?: number;
   /** Milliseconds between sweeps of ended windows; default 10,000; 0 disables the timer. */
   readonly sweepIntervalMs?: number;
+  /** The least time between two views of one key sent to one worker. Default 50. */
+  readonly viewPushIntervalMs?: number;
 }
 
 interface WorkerShare {
   granted: number;
   committed: number;
   consumed: number;
+  /** When this worker was last sent the others' usage of the window's key. */
+  viewSentAt: number;
 }
 
 interface LeaseWindow {
@@ -76,6 +87,10 @@ export class LeaseHost {
   private readonly clock: Clock;
   private readonly share: number;
   private readonly revokeTimeoutMs: number;
+  private readonly viewPushIntervalMs: number;
+  /** Per worker, the keys whose view it holds is out of date (another worker's usage changed). */
+  private readonly staleViews = new Map<number, Set<string>>();
+  private pushTimer: NodeJS.Timeout | undefined;
   private windowIds = 0;
   private revokeIds = 0;
   private sweeper: NodeJS.Timeout | undefined;
@@ -84,6 +99,7 @@ export class LeaseHost {
     this.clock = options.clock ?? monotonicClock;
     this.share = options.share ?? 4;
     this.revokeTimeoutMs = options.revokeTimeoutMs ?? 250;
+    this.viewPushIntervalMs = options.viewPushIntervalMs ?? 50;
     const every = options.sweepIntervalMs ?? 10_000;
     if (every > 0) {
       this.sweeper = setInterval(() => this.sweep(), every);
@@ -108,6 +124,7 @@ export class LeaseHost {
   detach(id: number): void {
     this.senders.delete(id);
     this.repliesSent.delete(id);
+    this.staleViews.delete(id);
     for (const window of this.windows.values()) {
       const share = window.workers.get(id);
       if (share) share.granted = Math.min(share.granted, share.committed);
@@ -119,10 +136,12 @@ export class LeaseHost {
     switch (msg.op) {
       case 'report':
         this.report(id, msg.usages);
+        this.pushViews();
         return;
       case 'revoked':
         if (msg.usage) this.record(id, msg.key, msg.usage, true);
         this.settleRevoke(msg.rid);
+        this.pushViews();
         return;
       case 'peek':
         this.reply(id, { t: 'lease-reply', id: msg.id, ...this.peek(msg.key) });
@@ -138,10 +157,12 @@ export class LeaseHost {
     return dropWhere(this.windows, (w) => w.endsAt <= now);
   }
 
-  /** Stop the sweep timer, forget every window and give up pending revocations. */
+  /** Stop the timers, forget every window and give up pending revocations. */
   close(): void {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
+    this.staleViews.clear();
+    this.schedulePush();
     for (const rid of [...this.revokes.keys()]) this.settleRevoke(rid);
     this.windows.clear();
   }
@@ -164,17 +185,11 @@ export class LeaseHost {
   /** Record a worker's usages and answer with the others' totals of those keys. */
   private report(id: number, usages: (LeaseUsage & { key: string })[]): void {
     const views: LeaseViews['views'] = [];
-    const now = this.clock.now();
     for (const usage of usages) {
       this.record(id, usage.key, usage, false);
       const window = this.live(usage.key);
       if (window?.id !== usage.windowId) continue;
-      views.push({
-        key: usage.key,
-        windowId: window.id,
-        resetInMs: window.endsAt - now,
-        ...totals(window, id),
-      });
+      views.push(this.viewFor(id, usage.key, window));
     }
     if (views.length > 0) this.reply(id, { t: 'lease-views', views });
   }
@@ -183,6 +198,7 @@ export class LeaseHost {
     const window = this.live(key);
     if (!window || window.id !== usage.windowId) return;
     const share = shareOf(window, id);
+    const { committed, consumed } = share;
     // A report sent before the worker saw every answer to its acquires misses the reservations
     // those answers admitted: it may only raise what the primary counts.
     const current = usage.replies === (this.repliesSent.get(id) ?? 0);
@@ -190,6 +206,70 @@ export class LeaseHost {
     share.consumed = usage.consumed;
     // A revoked worker kept only what it had committed.
     if (revoked) share.granted = Math.min(share.granted, usage.committed);
+    if (share.committed !== committed || share.consumed !== consumed) {
+      this.othersOutOfDate(key, window, id);
+    }
+  }
+
+  /**
+   * The others' usage of `key` as worker `id` is sent it now (in an answer or a push): what it
+   * was owed of that key goes with it.
+   */
+  private viewFor(id: number, key: string, window: LeaseWindow): LeaseViews['views'][number] {
+    const now = this.clock.now();
+    shareOf(window, id).viewSentAt = now;
+    this.staleViews.get(id)?.delete(key);
+    return { key, windowId: window.id, resetInMs: window.endsAt - now, ...totals(window, id) };
+  }
+
+  /** Worker `changed`'s usage of `key` changed: every other live holder is owed a view of it. */
+  private othersOutOfDate(key: string, window: LeaseWindow, changed: number): void {
+    for (const holder of window.workers.keys()) {
+      if (holder === changed || !this.senders.has(holder)) continue;
+      let keys = this.staleViews.get(holder);
+      if (!keys) {
+        keys = new Set();
+        this.staleViews.set(holder, keys);
+      }
+      keys.add(key);
+    }
+  }
+
+  /**
+   * Send each worker the views it is owed and was not sent within `viewPushIntervalMs` (one
+   * message per worker); the rest wait for a timer, or for the worker's own next answer.
+   */
+  private pushViews(): void {
+    const now = this.clock.now();
+    for (const [holder, keys] of this.staleViews) {
+      const views: LeaseViews['views'] = [];
+      for (const key of keys) {
+        const window = this.live(key);
+        const share = window?.workers.get(holder);
+        if (!window || !share) keys.delete(key);
+        else if (now - share.viewSentAt >= this.viewPushIntervalMs) {
+          views.push(this.viewFor(holder, key, window));
+        }
+      }
+      if (keys.size === 0) this.staleViews.delete(holder);
+      if (views.length > 0) this.reply(holder, { t: 'lease-views', views });
+    }
+    this.schedulePush();
+  }
+
+  /** A timer while views are owed, none otherwise (an idle primary does not wake). */
+  private schedulePush(): void {
+    if (this.staleViews.size === 0) {
+      if (this.pushTimer) clearTimeout(this.pushTimer);
+      this.pushTimer = undefined;
+      return;
+    }
+    if (this.pushTimer) return;
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = undefined;
+      this.pushViews();
+    }, this.viewPushIntervalMs);
+    this.pushTimer.unref();
   }
 
   private enqueue(key: string, run: () => Promise<void>): void {
@@ -232,18 +312,23 @@ export class LeaseHost {
       // An admitted request's own reservation always fits: it may cross the limit, as in APISIX.
       admitted = msg.admit;
       share.granted += admitted ? Math.max(grant, short) : grant;
-      if (admitted) share.committed += msg.want;
+      if (admitted && msg.want > 0) {
+        share.committed += msg.want;
+        this.othersOutOfDate(msg.key, window, id);
+      }
     }
     this.repliesSent.set(id, (this.repliesSent.get(id) ?? 0) + 1);
+    const { resetInMs, consumed, committed } = this.viewFor(id, msg.key, window);
     this.reply(id, {
       t: 'lease-reply',
       id: msg.id,
       windowId: window.id,
       granted: share.granted,
       admitted,
-      resetInMs: window.endsAt - this.clock.now(),
-      view: totals(window, id),
+      resetInMs,
+      view: { consumed, committed },
     });
+    this.pushViews();
   }
 
   private othersHoldSlack(window: LeaseWindow, id: number): boolean {
@@ -295,7 +380,7 @@ export class LeaseHost {
 function shareOf(window: LeaseWindow, id: number): WorkerShare {
   let share = window.workers.get(id);
   if (!share) {
-    share = { granted: 0, committed: 0, consumed: 0 };
+    share = { granted: 0, committed: 0, consumed: 0, viewSentAt: -Infinity };
     window.workers.set(id, share);
   }
   return share;

@@ -4,10 +4,20 @@ import { LeaseClient } from './client';
 import { LeaseHost } from './host';
 import { isWorkerLeaseMessage, type WorkerLeaseMessage } from './messages';
 
-/** A node: one host and `n` clients joined by asynchronous channels, as over IPC. */
-function node(n: number, clock = { now: () => performance.now() }) {
-  const host = new LeaseHost({ clock, sweepIntervalMs: 0 });
+const hosts: LeaseHost[] = [];
+afterEach(() => {
+  for (const host of hosts.splice(0)) host.close();
+});
+
+/**
+ * A node: one host and `n` clients joined by asynchronous channels, as over IPC; `pushes(id)`
+ * counts the views client `id` was sent unasked.
+ */
+function node(n: number, clock = { now: () => performance.now() }, viewPushIntervalMs?: number) {
+  const host = new LeaseHost({ clock, sweepIntervalMs: 0, viewPushIntervalMs });
+  hosts.push(host);
   const sent: WorkerLeaseMessage[] = [];
+  const viewsSent = new Map<number, number>();
   const clients = Array.from({ length: n }, (_, id) => {
     const client: LeaseClient = new LeaseClient(
       (m) => {
@@ -18,12 +28,19 @@ function node(n: number, clock = { now: () => performance.now() }) {
       },
       { clock },
     );
-    host.attach(id, (m) => setImmediate(() => client.onMessage(m)));
+    host.attach(id, (m) => {
+      if (m.t === 'lease-views') viewsSent.set(id, (viewsSent.get(id) ?? 0) + 1);
+      setImmediate(() => client.onMessage(m));
+    });
     return client;
   });
   const acquires = () => sent.filter((m) => m.op === 'acquire').length;
-  return { host, clients, sent, acquires };
+  const reports = () => sent.filter((m) => m.op === 'report').length;
+  const viewMessages = (id: number) => viewsSent.get(id) ?? 0;
+  return { host, clients, sent, acquires, reports, viewMessages };
 }
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 /** A request that reserved 10 tokens of a quota far from its limit, settled at `actual`. */
 const settledFar = (windowId: string, actual: number) => ({
@@ -73,11 +90,11 @@ describe('node-wide quotas leased to workers', () => {
     expect(over).toBeInstanceOf(Promise);
     await over;
     expect(acquires()).toBe(2);
-    // A view of the others older than viewTtlMs (200 ms) is refreshed through the primary.
-    now += 250;
-    const stale = w.admit('s', 1000, 60, 0);
-    expect(stale).toBeInstanceOf(Promise);
-    await stale;
+    // However long since the primary last wrote, a covered admission does not ask it (a quiet
+    // key's request waits for no round trip: the others' usage comes unasked).
+    now += 5000;
+    expect(w.admit('s', 1000, 60, 0)).not.toBeInstanceOf(Promise);
+    expect(acquires()).toBe(2);
     // Invalid arguments are a rejected promise, as from any store.
     await expect(w.admit('s', 1000, 0, 1)).rejects.toThrow(RangeError);
     await expect(w.settle('s', { ...settledFar(a.windowId, -1), limit: 1000 })).rejects.toThrow(
@@ -136,21 +153,57 @@ describe('node-wide quotas leased to workers', () => {
     expect(next.reserved).toBe(0);
   });
 
-  it("the other workers' usage is refreshed from the primary once it is older than viewTtlMs", async () => {
+  it("another worker's usage reaches a holder unasked: at once, or viewPushIntervalMs after the holder's last view", async () => {
     let now = 1000;
-    const { clients, acquires } = node(2, { now: () => now });
+    const { host, clients, acquires, reports, viewMessages } = node(2, { now: () => now }, 5);
     const [w0, w1] = [at(clients, 0), at(clients, 1)];
     const a = await w1.admit('v', 1_000_000, 60, 10);
     await w1.settle('v', settledFar(a.windowId, 10));
-    await w0.admit('v', 1_000_000, 60, 10);
+    // w0 reserves 10 at the same instant w1 was sent its view: w1's next view waits 5 ms.
+    const a0 = await w0.admit('v', 1_000_000, 60, 10);
+    await tick();
+    expect(viewMessages(1)).toBe(0);
     const before = acquires();
-    const b = await w1.admit('v', 1_000_000, 60, 10);
-    expect(acquires()).toBe(before); // from w1's lease
-    expect(b.reserved).toBe(0); // w0's reservation is not known to w1 yet
-    now += 200;
-    const c = await w1.admit('v', 1_000_000, 60, 10);
-    expect(acquires()).toBe(before + 1);
+    const b = w1.admit('v', 1_000_000, 60, 10);
+    expect(b).not.toBeInstanceOf(Promise); // from w1's lease, without asking
+    expect(b).toMatchObject({ reserved: 0 }); // w0's reservation is not known to w1 yet
+    now += 5;
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the primary's push timer
+    expect(viewMessages(1)).toBe(1);
+    const c = w1.admit('v', 1_000_000, 60, 10);
     expect(c).toMatchObject({ consumed: 10, reserved: 20 });
+    // Long after w1's last view, a change reaches it in the same turn as the report carrying it.
+    now += 1000;
+    expect(w0.settle('v', settledFar(a0.windowId, 4))).toBeUndefined();
+    const report = w0.takeReport();
+    if (report) host.handle(0, report);
+    expect(viewMessages(1)).toBe(2);
+    await tick();
+    expect(w1.admit('v', 1_000_000, 60, 0)).toMatchObject({ consumed: 14, reserved: 20 });
+    expect(acquires()).toBe(before);
+    expect(reports()).toBe(0); // the report above was handed over by hand
+    expect(viewMessages(0)).toBe(1); // the answer to it
+  });
+
+  it('a holder that reports the key itself gets its view with the answer, and no push', async () => {
+    let now = 1000;
+    const { host, clients, viewMessages } = node(2, { now: () => now }, 5);
+    const [w0, w1] = [at(clients, 0), at(clients, 1)];
+    const a1 = await w1.admit('b', 1_000_000, 60, 10);
+    await w0.admit('b', 1_000_000, 60, 10);
+    now += 2; // within w1's push interval: its view of w0's reservation is owed, not sent
+    await w1.settle('b', settledFar(a1.windowId, 3));
+    const report = w1.takeReport();
+    if (report) host.handle(1, report); // answered with w0's usage: nothing owed any more
+    await tick();
+    expect(viewMessages(1)).toBe(1); // the answer to its report
+    expect(w1.admit('b', 1_000_000, 60, 0)).toMatchObject({ consumed: 3, reserved: 10 });
+    now += 10;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(viewMessages(1)).toBe(1);
+    // w0 was owed w1's settlement, and got it pushed.
+    expect(viewMessages(0)).toBe(1);
+    expect(w0.admit('b', 1_000_000, 60, 0)).toMatchObject({ consumed: 3, reserved: 10 });
   });
 
   it("a worker's batched report is answered with the others' usage, so a busy key never waits for a refresh", async () => {
@@ -171,7 +224,7 @@ describe('node-wide quotas leased to workers', () => {
     expect(w1.takeReport()).toBeUndefined(); // nothing changed since
     if (report) host.handle(1, report);
     await new Promise((resolve) => setImmediate(resolve)); // the answer reaches the worker
-    now += 150; // 300 ms after w1's last acquire (older than viewTtlMs), 150 after the report's answer
+    now += 150;
     const b = await w1.admit('s', 1_000_000, 60, 10);
     expect(acquires()).toBe(before);
     // w0's reservation, learnt from the report's answer; w1's own 7 consumed.
