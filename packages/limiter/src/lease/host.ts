@@ -257,14 +257,21 @@ export class LeaseHost {
     this.schedulePush();
   }
 
-  /** A timer while views are owed, none otherwise (an idle primary does not wake). */
+  /**
+   * While views are owed, a timer that fires once the primary has had no lease message for
+   * `viewPushIntervalMs` (each message re-arms it): a busy node's owed views go out with the
+   * messages that wake it anyway, and only a quiet one wakes for them. None when nothing is owed.
+   */
   private schedulePush(): void {
     if (this.staleViews.size === 0) {
       if (this.pushTimer) clearTimeout(this.pushTimer);
       this.pushTimer = undefined;
       return;
     }
-    if (this.pushTimer) return;
+    if (this.pushTimer) {
+      this.pushTimer.refresh();
+      return;
+    }
     this.pushTimer = setTimeout(() => {
       this.pushTimer = undefined;
       this.pushViews();
