@@ -16,6 +16,7 @@
  *
  *   pnpm bench peers
  *   BENCH_SECONDS=5 (per load step)  BENCH_LATENCY_SECONDS=2 (per one-connection measurement)
+ *   BENCH_QUIET_REQUESTS=16 (each side of the quiet tenant's measurement, one every 250 ms)
  *   BENCH_WORKERS=1,2,4,8  BENCH_MOCK_PROCS=4  BENCH_PEERS_CACHE=/tmp/tollgate-bench-peers
  *   BENCH_PEERS_SKIP_PORTKEY=1  BENCH_PEERS_RETRIES=2 (runs of a load step disturbed by other programs)
  *   BENCH_ROUNDS=3 (interleaved rounds over all targets; each row is a target's median round)
@@ -32,6 +33,7 @@ import { layout, machine } from './peers/machine';
 import {
   LONG_STREAM_CONNECTIONS,
   LONG_STREAM_EVENTS,
+  QUIET_GAP_MS,
   measure,
   perRequest,
   type Measured,
@@ -52,6 +54,7 @@ import {
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 2);
+const QUIET_REQUESTS = Number(process.env.BENCH_QUIET_REQUESTS ?? 16);
 const WARMUP_SECONDS = 1;
 const CONNECTIONS = [64, 256];
 const BARE = 'bare node:http pass-through';
@@ -137,6 +140,7 @@ async function main() {
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
     latencySeconds: LATENCY_SECONDS,
+    quietRequests: QUIET_REQUESTS,
     threads: place.loadgenThreads,
     newConnections: NEW_CONNECTIONS,
     quietCores: QUIET_CORES,
@@ -255,12 +259,14 @@ async function main() {
       `${ROUNDS} interleaved rounds over all targets (each round starting one target further along, every other one backwards), each row the target's round of median CPU per request; ` +
       `${SECONDS} s per load step (autocannon 9, ${NEW_CONNECTIONS ? 'a new connection per request' : 'keep-alive'}, after ${WARMUP_SECONDS} s at 64 connections); ` +
       `added p50 at one connection from undici, ${LATENCY_SECONDS} s through the target and ` +
-      `${LATENCY_SECONDS} s straight to the mock in alternating slices`,
+      `${LATENCY_SECONDS} s straight to the mock in alternating slices; ` +
+      `a quiet tenant's: ${QUIET_REQUESTS} requests each way, one every ${QUIET_GAP_MS} ms`,
     rows,
     checks: verdict.lines,
     notes: [
       'rps: 2xx answers per second; p99 @256 from autocannon (1 ms resolution).',
       'added p50 @1: p50 through the target minus p50 straight to the mock, one keep-alive connection, same run; stream: the same for the time to the end of a short SSE stream (7 events).',
+      `quiet added p50: the same for plain requests sent one every ${QUIET_GAP_MS} ms, alternately through the target and straight (a quiet tenant: each side idle ${2 * QUIET_GAP_MS} ms before each request).`,
       "CPU µs/req: user + system time of the target's whole process tree (/proc/<pid>/stat) over both load steps, divided by the answers; ×bare: the median over the rounds of the target's CPU per request over the bare proxy's in the same round.",
       `long stream: one more load step, ${LONG_STREAM_CONNECTIONS} connections, each answer an SSE stream of ${LONG_STREAM_EVENTS} one-word content events (plus role, finish, usage and [DONE]): the CPU per request of the target's process tree in that step (the same round as the row's), and its ratio to the bare proxy's row.`,
       `others' cores: CPU that programs other than the benchmark's took during the target's load steps (the machine may be shared); a step above ${QUIET_CORES} cores was run again, up to ${process.env.BENCH_PEERS_RETRIES ?? 2} times, keeping the quietest attempt.`,

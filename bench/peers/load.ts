@@ -143,15 +143,59 @@ export async function addedP50(
       await straight.run(seconds / rounds / 2, d);
       await through.run(seconds / rounds / 2, t);
     }
-    t.sort((a, b) => a - b);
-    d.sort((a, b) => a - b);
-    const targetP50Ms = percentile(t, 50);
-    const directP50Ms = percentile(d, 50);
-    return { directP50Ms, targetP50Ms, addedMs: targetP50Ms - directP50Ms };
+    return added(t, d);
   } finally {
     await through.close();
     await straight.close();
   }
+}
+
+/**
+ * The same for a quiet tenant: `requests` plain requests one at a time, each `gapMs` after the
+ * one before, alternately through `target` and straight (each side then idle for 2 × `gapMs`),
+ * after a warm-up. Idle programs answer slower than busy ones (their caches and the CPU's state
+ * go cold), and whatever a gateway does only when a key was quiet for a while shows here.
+ */
+export async function quietAddedP50(
+  target: Request,
+  direct: Request,
+  body: string,
+  requests: number,
+  gapMs: number,
+): Promise<Added> {
+  const through = new Sequential(target, body, false);
+  const straight = new Sequential(direct, body, false);
+  const pause = () => new Promise((resolve) => setTimeout(resolve, gapMs));
+  try {
+    for (let i = 0; i < 20; i++) {
+      await through.once();
+      await straight.once();
+    }
+    const t: number[] = [];
+    const d: number[] = [];
+    for (let i = 0; i < requests; i++) {
+      await pause();
+      d.push(await straight.once());
+      await pause();
+      t.push(await through.once());
+    }
+    return added(t, d);
+  } finally {
+    await through.close();
+    await straight.close();
+  }
+}
+
+function added(through: number[], straight: number[]): Added {
+  const targetP50Ms = percentile(
+    [...through].sort((a, b) => a - b),
+    50,
+  );
+  const directP50Ms = percentile(
+    [...straight].sort((a, b) => a - b),
+    50,
+  );
+  return { directP50Ms, targetP50Ms, addedMs: targetP50Ms - directP50Ms };
 }
 
 /** One request of each kind must answer 200 with a chat completion / a finished stream. */

@@ -2,10 +2,18 @@
  * One target's measurement in the peers benchmark: a probe (a chat completion and a finished
  * stream), a warm-up, autocannon at each connection count with the CPU time of every party read
  * from /proc around the step, one load step of long streams, then the added p50 at one
- * connection, plain and streamed.
+ * connection, plain and streamed, and plain for a quiet tenant (a request every QUIET_GAP_MS).
  */
 import { cpuMicros } from '../lib';
-import { addedP50, blast, probe, type Added, type Blast, type Request } from './load';
+import {
+  addedP50,
+  blast,
+  probe,
+  quietAddedP50,
+  type Added,
+  type Blast,
+  type Request,
+} from './load';
 import { othersMicros, socketsOn, softirqMicros, type SocketCheck } from './machine';
 import type { Mock, Target } from './targets';
 
@@ -34,6 +42,11 @@ export const LONG_STREAM_BODY = JSON.stringify({
 });
 /** Connections of the long-stream load step. */
 export const LONG_STREAM_CONNECTIONS = 64;
+/**
+ * Milliseconds between a quiet tenant's requests: longer than a gateway's usual batching and
+ * caching intervals (Tollgate's workers report quota usage within 100 ms).
+ */
+export const QUIET_GAP_MS = 250;
 
 export interface Step {
   blast: Blast;
@@ -59,6 +72,8 @@ export interface Measured {
   longStream: Step;
   plain: Added;
   streamed: Added;
+  /** Plain requests, one every QUIET_GAP_MS. */
+  quiet: Added;
   sockets: SocketCheck;
 }
 
@@ -67,6 +82,8 @@ export interface MeasureOptions {
   seconds: number;
   warmupSeconds: number;
   latencySeconds: number;
+  /** Requests of the quiet tenant's measurement (each side), one every QUIET_GAP_MS. */
+  quietRequests: number;
   /** autocannon worker threads (0: on this thread). */
   threads: number;
   /** Every load-step request on a new connection instead of kept-alive ones. */
@@ -154,7 +171,8 @@ export async function measure(target: Target, mock: Mock, o: MeasureOptions): Pr
   const direct: Request = { url: mock.url, headers: { authorization: 'Bearer sk-bench' } };
   const plain = await addedP50(target, direct, BODY, false, o.latencySeconds);
   const streamed = await addedP50(target, direct, STREAM_BODY, true, o.latencySeconds);
-  return { steps, longStream, plain, streamed, sockets };
+  const quiet = await quietAddedP50(target, direct, BODY, o.quietRequests, QUIET_GAP_MS);
+  return { steps, longStream, plain, streamed, quiet, sockets };
 }
 
 /**

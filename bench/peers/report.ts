@@ -22,6 +22,7 @@ const COLUMNS = [
   'p99 @256 ms',
   'added p50 @1 ms',
   'stream added p50 ms',
+  'quiet added p50 ms',
   'CPU µs/req',
   'CPU ×bare',
   'long stream CPU µs/req',
@@ -54,6 +55,7 @@ export function tableRows(outcomes: readonly Outcome[], bare: string): Row[] {
     row['p99 @256 ms'] = fixed(most?.blast.p99Ms ?? NaN, 0);
     row['added p50 @1 ms'] = fixed(x.plain.addedMs, 2);
     row['stream added p50 ms'] = fixed(x.streamed.addedMs, 2);
+    row['quiet added p50 ms'] = fixed(x.quiet.addedMs, 2);
     row['CPU µs/req'] = fixed(cpu, 0);
     row['CPU ×bare'] = fixed(o.bareRatio ?? cpu / bareCpu, 2);
     const long = longStreamMicros(x);
