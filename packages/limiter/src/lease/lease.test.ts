@@ -14,7 +14,12 @@ afterEach(() => {
  * counts the views client `id` was sent unasked.
  */
 function node(n: number, clock = { now: () => performance.now() }, viewPushIntervalMs?: number) {
-  const host = new LeaseHost({ clock, sweepIntervalMs: 0, viewPushIntervalMs });
+  const host = new LeaseHost({
+    clock,
+    sweepIntervalMs: 0,
+    viewPushIntervalMs,
+    ownedViewsTimerMs: viewPushIntervalMs,
+  });
   hosts.push(host);
   const sent: WorkerLeaseMessage[] = [];
   const viewsSent = new Map<number, number>();
