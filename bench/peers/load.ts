@@ -122,7 +122,7 @@ export interface Added {
  * `rounds` alternating slices of `seconds` in all (so drift on a noisy machine hits both), after a
  * warm-up of both connections.
  */
-export async function addedP50(
+export function addedP50(
   target: Request,
   direct: Request,
   body: string,
@@ -130,24 +130,12 @@ export async function addedP50(
   seconds: number,
   rounds = 4,
 ): Promise<Added> {
-  const through = new Sequential(target, body, stream);
-  const straight = new Sequential(direct, body, stream);
-  try {
-    for (let i = 0; i < 50; i++) {
-      await through.once();
-      await straight.once();
-    }
-    const t: number[] = [];
-    const d: number[] = [];
+  return paired(target, direct, body, stream, 50, async (through, straight, t, d) => {
     for (let round = 0; round < rounds; round++) {
       await straight.run(seconds / rounds / 2, d);
       await through.run(seconds / rounds / 2, t);
     }
-    return added(t, d);
-  } finally {
-    await through.close();
-    await straight.close();
-  }
+  });
 }
 
 /**
@@ -156,29 +144,46 @@ export async function addedP50(
  * after a warm-up. Idle programs answer slower than busy ones (their caches and the CPU's state
  * go cold), and whatever a gateway does only when a key was quiet for a while shows here.
  */
-export async function quietAddedP50(
+export function quietAddedP50(
   target: Request,
   direct: Request,
   body: string,
   requests: number,
   gapMs: number,
 ): Promise<Added> {
-  const through = new Sequential(target, body, false);
-  const straight = new Sequential(direct, body, false);
   const pause = () => new Promise((resolve) => setTimeout(resolve, gapMs));
-  try {
-    for (let i = 0; i < 20; i++) {
-      await through.once();
-      await straight.once();
-    }
-    const t: number[] = [];
-    const d: number[] = [];
+  return paired(target, direct, body, false, 20, async (through, straight, t, d) => {
     for (let i = 0; i < requests; i++) {
       await pause();
       d.push(await straight.once());
       await pause();
       t.push(await through.once());
     }
+  });
+}
+
+/**
+ * One connection through `target` and one straight, warmed up with `warmups` requests each;
+ * `sample` fills the latencies through (`t`) and straight (`d`), and their p50s are compared.
+ */
+async function paired(
+  target: Request,
+  direct: Request,
+  body: string,
+  stream: boolean,
+  warmups: number,
+  sample: (through: Sequential, straight: Sequential, t: number[], d: number[]) => Promise<void>,
+): Promise<Added> {
+  const through = new Sequential(target, body, stream);
+  const straight = new Sequential(direct, body, stream);
+  try {
+    for (let i = 0; i < warmups; i++) {
+      await through.once();
+      await straight.once();
+    }
+    const t: number[] = [];
+    const d: number[] = [];
+    await sample(through, straight, t, d);
     return added(t, d);
   } finally {
     await through.close();

@@ -2,12 +2,11 @@
  * @module lease/client
  * The workers' side of node-wide token quotas (issue 14): a QuotaStore that admits and settles
  * within the slice of each window its primary leased to it, and asks the primary ({@link LeaseHost})
- * only when the slice runs out, when a settlement overdraws it, or to answer a revocation. Usage
- * reaches the primary with those requests, else in one batched report the owner takes with
- * {@link LeaseClient.takeReport} (a worker sends it with its load report, paced by requests), so
- * the primary's work does not grow with requests or workers. The others' usage (for headers
- * only) comes from the primary unasked: with the answers to this worker's reports, and pushed
- * when another worker's usage changes (see lease/host.ts), so no admission waits for it.
+ * only when the slice runs out, when a settlement overdraws it, when its view of the others may
+ * miss a change and is older than `viewTtlMs`, or to answer a revocation. Usage reaches the primary with those
+ * requests, else in one batched report the owner takes with {@link LeaseClient.takeReport} (a
+ * worker sends it with its load report, paced by requests), so the primary's work does not grow
+ * with requests or workers.
  */
 import type { CounterState, QuotaAdmission, QuotaSettlement, QuotaStore } from '@tollgate/core';
 import { checkChargeArgs, checkReserve } from '../charge-args';
@@ -28,6 +27,15 @@ export interface LeaseClientOptions {
   /** How long a request to the primary may take before it fails (allow_degradation decides). Default 1000. */
   readonly timeoutMs?: number;
   /**
+   * How old the other workers' usage may be in an admission answered from the lease (it feeds
+   * the Remaining and Reserved headers, never the decision) when the primary said it may not
+   * push every change (other workers were busy with the key); older, the admission asks the
+   * primary. A view the primary keeps current (see lease/host.ts) is used at any age. A key the worker uses is renewed by the answer to each report
+   * ({@link LeaseClient.takeReport}; a worker sends one at least every 100 ms while it serves),
+   * so this is meant to be above that interval: it bounds a quiet key's view. Default 200.
+   */
+  readonly viewTtlMs?: number;
+  /**
    * Called when a usage report becomes due (a lease changed after the last one was taken): the
    * owner then takes it with {@link LeaseClient.takeReport} soon, e.g. with its next load report.
    */
@@ -42,9 +50,14 @@ interface Lease {
   granted: number;
   committed: number;
   consumed: number;
-  /** The other workers' usage, as the primary last sent it. */
+  /** The other workers' usage, as of the primary's last answer (at `viewAt`). */
   othersConsumed: number;
   othersCommitted: number;
+  viewAt: number;
+  /** The primary may leave changes out for a while (others were busy): the view ages. */
+  othersBusy: boolean;
+  /** The refresh of the view in flight, if any. */
+  refreshing?: Promise<void>;
 }
 
 interface Pending {
@@ -74,6 +87,7 @@ export class LeaseClient implements QuotaStore {
   private readonly pending = new Map<number, Pending>();
   private readonly clock: Clock;
   private readonly timeoutMs: number;
+  private readonly viewTtlMs: number;
   private readonly onReportDue: (() => void) | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private nextId = 0;
@@ -87,6 +101,7 @@ export class LeaseClient implements QuotaStore {
   ) {
     this.clock = options.clock ?? monotonicClock;
     this.timeoutMs = options.timeoutMs ?? 1000;
+    this.viewTtlMs = options.viewTtlMs ?? 200;
     this.onReportDue = options.onReportDue;
     const every = options.sweepIntervalMs ?? 10_000;
     if (every > 0) {
@@ -113,8 +128,9 @@ export class LeaseClient implements QuotaStore {
   }
 
   /**
-   * Answered from the lease, without a promise, while it covers the request (the common case:
-   * no promise per request, issue 14); else through the primary.
+   * Answered from the lease, without a promise, while it covers the request and its view of the
+   * other workers is current (the common case: no promise per request, issue 14); else through
+   * the primary.
    */
   admit(
     key: string,
@@ -130,7 +146,9 @@ export class LeaseClient implements QuotaStore {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     const lease = this.live(key);
-    if (lease && covers(lease, want)) return this.take(key, lease, want, true);
+    if (lease && covers(lease, want) && this.current(lease)) {
+      return this.take(key, lease, want, true);
+    }
     return this.admitThroughPrimary(key, limit, windowSeconds, want, lease);
   }
 
@@ -139,8 +157,18 @@ export class LeaseClient implements QuotaStore {
     limit: number,
     windowSeconds: number,
     want: number,
-    lease: Lease | undefined,
+    found: Lease | undefined,
   ): Promise<QuotaAdmission> {
+    let lease = found;
+    if (lease && covers(lease, want) && !this.current(lease)) {
+      // One refresh per key at a time: admissions that find the view old wait for the same answer.
+      lease.refreshing ??= this.refresh(key, limit, windowSeconds, lease);
+      await lease.refreshing;
+      lease = this.live(key);
+    }
+    if (lease && covers(lease, want) && this.current(lease)) {
+      return this.take(key, lease, want, true);
+    }
     const reply = await this.request({
       op: 'acquire',
       key,
@@ -150,7 +178,8 @@ export class LeaseClient implements QuotaStore {
       admit: true,
       ...(lease ? { usage: this.outgoingUsage(key, lease) } : {}),
     });
-    return this.take(key, this.apply(key, reply), want, reply.admitted === true);
+    lease = this.apply(key, reply);
+    return this.take(key, lease, want, reply.admitted === true);
   }
 
   /**
@@ -247,6 +276,8 @@ export class LeaseClient implements QuotaStore {
         if (lease?.windowId !== view.windowId) continue;
         lease.othersConsumed = view.consumed;
         lease.othersCommitted = view.committed;
+        lease.viewAt = this.clock.now();
+        lease.othersBusy = view.othersBusy === true;
       }
       return true;
     }
@@ -327,6 +358,21 @@ export class LeaseClient implements QuotaStore {
     };
   }
 
+  private async refresh(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    lease: Lease,
+  ): Promise<void> {
+    try {
+      this.apply(key, await this.acquire(key, limit, windowSeconds, lease));
+    } catch {
+      // The admission asks the primary itself and fails (or degrades) there.
+    } finally {
+      lease.refreshing = undefined;
+    }
+  }
+
   /** Account this worker's usage with the primary without admitting anything (and top up). */
   private acquire(key: string, limit: number, windowSeconds: number, lease: Lease | undefined) {
     return this.request({
@@ -338,6 +384,14 @@ export class LeaseClient implements QuotaStore {
       admit: false,
       ...(lease ? { usage: this.outgoingUsage(key, lease) } : {}),
     });
+  }
+
+  /**
+   * Whether the view of the others can be used: the primary pushes every change to a worker
+   * whose view it did not mark busy; a busy one is used up to `viewTtlMs`.
+   */
+  private current(lease: Lease): boolean {
+    return !lease.othersBusy || this.clock.now() - lease.viewAt < this.viewTtlMs;
   }
 
   private live(key: string): Lease | undefined {
@@ -362,6 +416,8 @@ export class LeaseClient implements QuotaStore {
         consumed: 0,
         othersConsumed: 0,
         othersCommitted: 0,
+        viewAt: 0,
+        othersBusy: false,
       };
       this.leases.set(key, lease);
     }
@@ -369,6 +425,8 @@ export class LeaseClient implements QuotaStore {
     lease.granted = Math.max(lease.granted, reply.granted ?? 0);
     lease.othersConsumed = reply.view?.consumed ?? 0;
     lease.othersCommitted = reply.view?.committed ?? 0;
+    lease.viewAt = this.clock.now();
+    lease.othersBusy = reply.othersBusy === true;
     return lease;
   }
 

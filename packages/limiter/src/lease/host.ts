@@ -13,12 +13,13 @@
  * sees the overdraft wherever it lands.
  *
  * Each worker's view of the others' usage of a key (its Remaining and Reserved headers) is kept
- * current by the primary, so a worker never asks for it: a change one worker reports is sent to
- * the key's other holders, at once or, for a holder sent a view of that key less than
- * `viewPushIntervalMs` ago, with the first message the primary handles after that interval (or
- * by a timer, `ownedViewsTimerMs`, when none comes), unless the holder's own answer carried it
- * meanwhile. A busy holder gets its views with the answers to its own reports; a quiet one gets
- * them pushed, at most one message per interval, and an idle node sends nothing.
+ * current by the primary: when a message changes one worker's usage of a key, the key's other
+ * holders are sent the new totals in the same turn (one message per holder; no timer, the pushes
+ * ride on the wake-up the report caused), so a worker whose key is quiet never asks. Under load
+ * that would be a message per report per holder, so while a holder and another worker both
+ * changed the key within BUSY_MS, the view it is sent says `othersBusy`, and for BUSY_MS after
+ * such a view the holder is left out: it gets the totals with the answer to its own next report,
+ * and a busy view that ages past the worker's `viewTtlMs` is asked for (lease/client.ts).
  */
 import { dropWhere, monotonicClock, type Clock } from '../local-store';
 import type {
@@ -42,23 +43,21 @@ export interface LeaseHostOptions {
   readonly revokeTimeoutMs?: number;
   /** Milliseconds between sweeps of ended windows; default 10,000; 0 disables the timer. */
   readonly sweepIntervalMs?: number;
-  /**
-   * The least time between two views of one key sent to one worker. Default 100: a worker that
-   * serves the key reports it at least that often, so a busy one gets its views with the answers
-   * to its own reports, and only a quiet one is pushed any.
-   */
-  readonly viewPushIntervalMs?: number;
-  /** How soon views still owed go out when the primary handles no other message. Default 1000. */
-  readonly ownedViewsTimerMs?: number;
 }
 
 interface WorkerShare {
   granted: number;
   committed: number;
   consumed: number;
-  /** When this worker was last sent the others' usage of the window's key. */
-  viewSentAt: number;
+  /** When this worker last changed its usage of the window's key. */
+  changedAt: number;
+  /** When it was last sent the others' usage, and whether that view said `othersBusy`. */
+  viewAt: number;
+  viewBusy: boolean;
 }
+
+/** How recent another worker's change makes a key busy (a busy worker reports this often). */
+const BUSY_MS = 100;
 
 interface LeaseWindow {
   readonly id: string;
@@ -94,11 +93,8 @@ export class LeaseHost {
   private readonly clock: Clock;
   private readonly share: number;
   private readonly revokeTimeoutMs: number;
-  private readonly viewPushIntervalMs: number;
-  private readonly ownedViewsTimerMs: number;
-  /** Per worker, the keys whose view it holds is out of date (another worker's usage changed). */
+  /** In the turn at hand, per worker, the keys whose view it holds went out of date. */
   private readonly staleViews = new Map<number, Set<string>>();
-  private pushTimer: NodeJS.Timeout | undefined;
   private windowIds = 0;
   private revokeIds = 0;
   private sweeper: NodeJS.Timeout | undefined;
@@ -107,8 +103,6 @@ export class LeaseHost {
     this.clock = options.clock ?? monotonicClock;
     this.share = options.share ?? 4;
     this.revokeTimeoutMs = options.revokeTimeoutMs ?? 250;
-    this.viewPushIntervalMs = options.viewPushIntervalMs ?? 100;
-    this.ownedViewsTimerMs = options.ownedViewsTimerMs ?? 1000;
     const every = options.sweepIntervalMs ?? 10_000;
     if (every > 0) {
       this.sweeper = setInterval(() => this.sweep(), every);
@@ -171,8 +165,6 @@ export class LeaseHost {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
     this.staleViews.clear();
-    if (this.pushTimer) clearTimeout(this.pushTimer);
-    this.pushTimer = undefined;
     for (const rid of [...this.revokes.keys()]) this.settleRevoke(rid);
     this.windows.clear();
   }
@@ -227,15 +219,34 @@ export class LeaseHost {
    */
   private viewFor(id: number, key: string, window: LeaseWindow): LeaseViews['views'][number] {
     const now = this.clock.now();
-    shareOf(window, id).viewSentAt = now;
     this.staleViews.get(id)?.delete(key);
-    return { key, windowId: window.id, resetInMs: window.endsAt - now, ...totals(window, id) };
+    const share = shareOf(window, id);
+    // Changes may be left out after this view only while this worker and another are both busy.
+    let othersBusy = false;
+    if (now - share.changedAt < BUSY_MS) {
+      for (const [other, theirs] of window.workers) {
+        if (other !== id && now - theirs.changedAt < BUSY_MS && this.senders.has(other)) {
+          othersBusy = true;
+          break;
+        }
+      }
+    }
+    share.viewAt = now;
+    share.viewBusy = othersBusy;
+    const view = totals(window, id);
+    return { key, windowId: window.id, resetInMs: window.endsAt - now, othersBusy, ...view };
   }
 
-  /** Worker `changed`'s usage of `key` changed: every other live holder is owed a view of it. */
+  /**
+   * Worker `changed`'s usage of `key` changed: every other live holder is owed a view of it, but
+   * one told less than BUSY_MS ago that others are busy (it asks once that view is old).
+   */
   private othersOutOfDate(key: string, window: LeaseWindow, changed: number): void {
-    for (const holder of window.workers.keys()) {
+    const now = this.clock.now();
+    shareOf(window, changed).changedAt = now;
+    for (const [holder, share] of window.workers) {
       if (holder === changed || !this.senders.has(holder)) continue;
+      if (share.viewBusy && now - share.viewAt < BUSY_MS) continue;
       let keys = this.staleViews.get(holder);
       if (!keys) {
         keys = new Set();
@@ -245,41 +256,17 @@ export class LeaseHost {
     }
   }
 
-  /**
-   * Send each worker the views it is owed and was not sent within `viewPushIntervalMs` (one
-   * message per worker); the rest wait for a timer, or for the worker's own next answer.
-   */
+  /** Send each worker the views this turn left it owed, one message per worker. */
   private pushViews(): void {
-    const now = this.clock.now();
     for (const [holder, keys] of this.staleViews) {
       const views: LeaseViews['views'] = [];
       for (const key of keys) {
         const window = this.live(key);
-        const share = window?.workers.get(holder);
-        if (!window || !share) keys.delete(key);
-        else if (now - share.viewSentAt >= this.viewPushIntervalMs) {
-          views.push(this.viewFor(holder, key, window));
-        }
+        if (window?.workers.has(holder)) views.push(this.viewFor(holder, key, window));
       }
-      if (keys.size === 0) this.staleViews.delete(holder);
       if (views.length > 0) this.reply(holder, { t: 'lease-views', views });
     }
-    this.schedulePush();
-  }
-
-  /**
-   * While views are owed, one timer of `ownedViewsTimerMs`. A busy node's owed views go out with
-   * the messages that wake its primary anyway; the timer is for a node gone quiet. It is neither
-   * re-armed nor cleared per message: either would make Node's timer list wake the process at the
-   * old expiry all the same (measured: 19 more wake-ups a second at 100 ms).
-   */
-  private schedulePush(): void {
-    if (this.staleViews.size === 0 || this.pushTimer) return;
-    this.pushTimer = setTimeout(() => {
-      this.pushTimer = undefined;
-      this.pushViews();
-    }, this.ownedViewsTimerMs);
-    this.pushTimer.unref();
+    this.staleViews.clear();
   }
 
   private enqueue(key: string, run: () => Promise<void>): void {
@@ -328,7 +315,7 @@ export class LeaseHost {
       }
     }
     this.repliesSent.set(id, (this.repliesSent.get(id) ?? 0) + 1);
-    const { resetInMs, consumed, committed } = this.viewFor(id, msg.key, window);
+    const { resetInMs, consumed, committed, othersBusy } = this.viewFor(id, msg.key, window);
     this.reply(id, {
       t: 'lease-reply',
       id: msg.id,
@@ -337,6 +324,7 @@ export class LeaseHost {
       admitted,
       resetInMs,
       view: { consumed, committed },
+      othersBusy,
     });
     this.pushViews();
   }
@@ -390,7 +378,14 @@ export class LeaseHost {
 function shareOf(window: LeaseWindow, id: number): WorkerShare {
   let share = window.workers.get(id);
   if (!share) {
-    share = { granted: 0, committed: 0, consumed: 0, viewSentAt: -Infinity };
+    share = {
+      granted: 0,
+      committed: 0,
+      consumed: 0,
+      changedAt: -Infinity,
+      viewAt: -Infinity,
+      viewBusy: false,
+    };
     window.workers.set(id, share);
   }
   return share;

@@ -13,13 +13,8 @@ afterEach(() => {
  * A node: one host and `n` clients joined by asynchronous channels, as over IPC; `pushes(id)`
  * counts the views client `id` was sent unasked.
  */
-function node(n: number, clock = { now: () => performance.now() }, viewPushIntervalMs?: number) {
-  const host = new LeaseHost({
-    clock,
-    sweepIntervalMs: 0,
-    viewPushIntervalMs,
-    ownedViewsTimerMs: viewPushIntervalMs,
-  });
+function node(n: number, clock = { now: () => performance.now() }) {
+  const host = new LeaseHost({ clock, sweepIntervalMs: 0 });
   hosts.push(host);
   const sent: WorkerLeaseMessage[] = [];
   const viewsSent = new Map<number, number>();
@@ -95,8 +90,8 @@ describe('node-wide quotas leased to workers', () => {
     expect(over).toBeInstanceOf(Promise);
     await over;
     expect(acquires()).toBe(2);
-    // However long since the primary last wrote, a covered admission does not ask it (a quiet
-    // key's request waits for no round trip: the others' usage comes unasked).
+    // However long since the primary last wrote, a covered admission of a key no other worker
+    // holds does not ask it (the others' usage would come unasked).
     now += 5000;
     expect(w.admit('s', 1000, 60, 0)).not.toBeInstanceOf(Promise);
     expect(acquires()).toBe(2);
@@ -158,57 +153,62 @@ describe('node-wide quotas leased to workers', () => {
     expect(next.reserved).toBe(0);
   });
 
-  it("another worker's usage reaches a holder unasked: at once, or viewPushIntervalMs after the holder's last view", async () => {
+  it("another worker's usage reaches a quiet holder unasked, in the turn that changed it", async () => {
     let now = 1000;
-    const { host, clients, acquires, reports, viewMessages } = node(2, { now: () => now }, 5);
+    const { host, clients, acquires, reports, viewMessages } = node(2, { now: () => now });
     const [w0, w1] = [at(clients, 0), at(clients, 1)];
     const a = await w1.admit('v', 1_000_000, 60, 10);
     await w1.settle('v', settledFar(a.windowId, 10));
-    // w0 reserves 10 at the same instant w1 was sent its view: w1's next view waits 5 ms.
+    // Later, w0 reserves 10: w1 is sent that in the same turn as w0's answer.
+    now += 500;
     const a0 = await w0.admit('v', 1_000_000, 60, 10);
+    expect(viewMessages(1)).toBe(1);
     await tick();
-    expect(viewMessages(1)).toBe(0);
     const before = acquires();
     const b = w1.admit('v', 1_000_000, 60, 10);
     expect(b).not.toBeInstanceOf(Promise); // from w1's lease, without asking
-    expect(b).toMatchObject({ reserved: 0 }); // w0's reservation is not known to w1 yet
-    now += 5;
-    await new Promise((resolve) => setTimeout(resolve, 30)); // the primary's push timer
-    expect(viewMessages(1)).toBe(1);
-    const c = w1.admit('v', 1_000_000, 60, 10);
-    expect(c).toMatchObject({ consumed: 10, reserved: 20 });
-    // Long after w1's last view, a change reaches it in the same turn as the report carrying it.
+    expect(b).toMatchObject({ consumed: 10, reserved: 10 }); // w0's reservation, known unasked
+    // w0 settles 4 and reports it: w1 is pushed the new totals while the report is handled.
     now += 1000;
     expect(w0.settle('v', settledFar(a0.windowId, 4))).toBeUndefined();
     const report = w0.takeReport();
-    if (report) host.handle(0, report);
+    if (!report) throw new Error('no report');
+    host.handle(0, report);
+    expect(viewMessages(1)).toBe(2);
+    expect(viewMessages(0)).toBe(1); // the answer to w0's report
+    host.handle(0, report); // the same usage again: nothing changed, nothing pushed
     expect(viewMessages(1)).toBe(2);
     await tick();
-    expect(w1.admit('v', 1_000_000, 60, 0)).toMatchObject({ consumed: 14, reserved: 20 });
+    // However old its view, a quiet holder's covered admission does not ask.
+    now += 5000;
+    // w0's 4 consumed and w1's own 10; w1's reservation for b (w0's was settled).
+    expect(w1.admit('v', 1_000_000, 60, 0)).toMatchObject({ consumed: 14, reserved: 10 });
     expect(acquires()).toBe(before);
-    expect(reports()).toBe(0); // the report above was handed over by hand
-    expect(viewMessages(0)).toBe(1); // the answer to it
+    expect(reports()).toBe(0); // the reports above were handed over by hand
   });
 
-  it('a holder that reports the key itself gets its view with the answer, and no push', async () => {
+  it('while two workers are busy with a key they are not pushed each change; a busy view is asked for once older than viewTtlMs', async () => {
     let now = 1000;
-    const { host, clients, viewMessages } = node(2, { now: () => now }, 5);
+    const { host, clients, acquires, viewMessages } = node(2, { now: () => now });
     const [w0, w1] = [at(clients, 0), at(clients, 1)];
     const a1 = await w1.admit('b', 1_000_000, 60, 10);
     await w0.admit('b', 1_000_000, 60, 10);
-    now += 2; // within w1's push interval: its view of w0's reservation is owed, not sent
+    await tick();
+    expect(viewMessages(1)).toBe(1); // w0's reservation (w1's view was not busy yet)
+    now += 10;
     await w1.settle('b', settledFar(a1.windowId, 3));
     const report = w1.takeReport();
-    if (report) host.handle(1, report); // answered with w0's usage: nothing owed any more
+    if (!report) throw new Error('no report');
+    host.handle(1, report);
+    expect(viewMessages(0)).toBe(0); // left out: w0 was told others are busy 10 ms ago
     await tick();
-    expect(viewMessages(1)).toBe(1); // the answer to its report
-    expect(w1.admit('b', 1_000_000, 60, 0)).toMatchObject({ consumed: 3, reserved: 10 });
-    now += 10;
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(viewMessages(1)).toBe(1);
-    // w0 was owed w1's settlement, and got it pushed.
-    expect(viewMessages(0)).toBe(1);
-    expect(w0.admit('b', 1_000_000, 60, 0)).toMatchObject({ consumed: 3, reserved: 10 });
+    expect(w0.admit('b', 1_000_000, 60, 0)).toMatchObject({ consumed: 0, reserved: 20 });
+    const before = acquires();
+    now += 300;
+    const asked = w0.admit('b', 1_000_000, 60, 0);
+    expect(asked).toBeInstanceOf(Promise); // a busy view 300 ms old: asked for
+    expect(await asked).toMatchObject({ consumed: 3, reserved: 10 });
+    expect(acquires()).toBe(before + 1);
   });
 
   it("a worker's batched report is answered with the others' usage, so a busy key never waits for a refresh", async () => {

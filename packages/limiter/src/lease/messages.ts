@@ -62,12 +62,19 @@ export interface LeaseReply {
   resetInMs?: number;
   /** `acquire`: the other workers' usage as the primary knows it; `peek`: the node's. */
   view?: LeaseView;
+  /** `acquire`: other workers are busy with the key; see {@link LeaseViews}. */
+  othersBusy?: boolean;
 }
 
-/** Primary → worker: the other workers' usage of each key a `report` carried. */
+/**
+ * Primary → worker: the other workers' usage of each key a `report` carried, or of keys whose
+ * usage changed on another worker. `othersBusy`: another worker changed the key within the last
+ * 100 ms, so the primary may leave this worker's next changes out for up to 100 ms (the worker
+ * asks once this view is older than its `viewTtlMs`); otherwise every change is sent.
+ */
 export interface LeaseViews {
   t: 'lease-views';
-  views: (LeaseView & { key: string; windowId: string; resetInMs: number })[];
+  views: (LeaseView & { key: string; windowId: string; resetInMs: number; othersBusy?: boolean })[];
 }
 
 /** Primary → worker: give back the unused part of your lease of `key` in window `windowId`. */
@@ -135,6 +142,7 @@ export function isLeaseReply(msg: unknown): msg is LeaseReply {
     (view === undefined || (isObject(view) && isCount(view.consumed) && isCount(view.committed))) &&
     (msg.windowId === undefined || typeof msg.windowId === 'string') &&
     (msg.granted === undefined || isCount(msg.granted)) &&
+    (msg.othersBusy === undefined || typeof msg.othersBusy === 'boolean') &&
     (msg.resetInMs === undefined || typeof msg.resetInMs === 'number')
   );
 }
@@ -155,7 +163,8 @@ export function isLeaseViews(msg: unknown): msg is LeaseViews {
         typeof v.windowId === 'string' &&
         isCount(v.consumed) &&
         isCount(v.committed) &&
-        typeof v.resetInMs === 'number',
+        typeof v.resetInMs === 'number' &&
+        (v.othersBusy === undefined || typeof v.othersBusy === 'boolean'),
     )
   );
 }
