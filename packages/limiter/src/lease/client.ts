@@ -3,10 +3,11 @@
  * The workers' side of node-wide token quotas (issue 14): a QuotaStore that admits and settles
  * within the slice of each window its primary leased to it, and asks the primary ({@link LeaseHost})
  * only when the slice runs out, when a settlement overdraws it, when its view of the others may
- * miss a change and is older than `viewTtlMs`, or to answer a revocation. Usage reaches the primary with those
- * requests, else in one batched report the owner takes with {@link LeaseClient.takeReport} (a
- * worker sends it with its load report, paced by requests), so the primary's work does not grow
- * with requests or workers.
+ * miss a change and is older than `viewTtlMs`, or to answer a revocation. Usage reaches the
+ * primary with those requests, else in one batched report the owner takes with
+ * {@link LeaseClient.takeReport} (a worker sends it with its load report, paced by requests), so
+ * the primary's work does not grow with requests or workers. The others' usage comes with the
+ * answers to those reports, and unasked when another worker's usage changes (lease/host.ts).
  */
 import type { CounterState, QuotaAdmission, QuotaSettlement, QuotaStore } from '@tollgate/core';
 import { checkChargeArgs, checkReserve } from '../charge-args';
@@ -28,11 +29,12 @@ export interface LeaseClientOptions {
   readonly timeoutMs?: number;
   /**
    * How old the other workers' usage may be in an admission answered from the lease (it feeds
-   * the Remaining and Reserved headers, never the decision) when the primary said it may not
-   * push every change (other workers were busy with the key); older, the admission asks the
-   * primary. A view the primary keeps current (see lease/host.ts) is used at any age. A key the worker uses is renewed by the answer to each report
+   * the Remaining and Reserved headers, never the decision) when the primary said it may leave
+   * changes out for a while (`othersBusy`: this worker and another were both busy with the
+   * key); older, the admission asks the primary. Any other view is kept current by the primary
+   * and used at any age. A busy key's view is renewed by the answer to each report
    * ({@link LeaseClient.takeReport}; a worker sends one at least every 100 ms while it serves),
-   * so this is meant to be above that interval: it bounds a quiet key's view. Default 200.
+   * so this is meant to be above that interval. Default 200.
    */
   readonly viewTtlMs?: number;
   /**

@@ -160,7 +160,7 @@ export class LeaseHost {
     return dropWhere(this.windows, (w) => w.endsAt <= now);
   }
 
-  /** Stop the timers, forget every window and give up pending revocations. */
+  /** Stop the sweep timer, forget every window and give up pending revocations. */
   close(): void {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;

@@ -68,9 +68,10 @@ export interface LeaseReply {
 
 /**
  * Primary → worker: the other workers' usage of each key a `report` carried, or of keys whose
- * usage changed on another worker. `othersBusy`: another worker changed the key within the last
- * 100 ms, so the primary may leave this worker's next changes out for up to 100 ms (the worker
- * asks once this view is older than its `viewTtlMs`); otherwise every change is sent.
+ * usage changed on another worker. `othersBusy`: this worker and another both changed the key
+ * within the last 100 ms, so the primary may leave the others' changes out of this worker's view
+ * for up to 100 ms (the worker asks once this view is older than its `viewTtlMs`); otherwise
+ * every change is sent.
  */
 export interface LeaseViews {
   t: 'lease-views';
