@@ -19,7 +19,9 @@
  *   BENCH_QUIET_REQUESTS=16 (each side of the quiet tenant's measurement, one every 250 ms)
  *   BENCH_WORKERS=1,2,4,8  BENCH_MOCK_PROCS=4  BENCH_PEERS_CACHE=/tmp/tollgate-bench-peers
  *   BENCH_PEERS_SKIP_PORTKEY=1  BENCH_PEERS_RETRIES=2 (runs of a load step disturbed by other programs)
- *   BENCH_ROUNDS=3 (interleaved rounds over all targets; each row is a target's median round)
+ *   BENCH_ROUNDS=3 (interleaved rounds over all targets, each target started afresh for its
+ *   round; each row is a target's median round)  BENCH_WARMUP_SECONDS=4 (load before each
+ *   target's measured steps)
  *   BENCH_NEW_CONNECTIONS=1 (every load-step request on a new connection: what accepting costs)
  *   BENCH_BASELINE=<a built Tollgate checkout> (its nodes measured in the same rounds, rows
  *   named by its commit: a change's effect measured in one run, not across two)
@@ -55,7 +57,13 @@ import {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 2);
 const QUIET_REQUESTS = Number(process.env.BENCH_QUIET_REQUESTS ?? 16);
-const WARMUP_SECONDS = 1;
+/**
+ * Seconds of load before each target's measured steps. A freshly started node takes about 4 s of
+ * load to reach its steady CPU per request (JIT tiers, the young generation growing to its size):
+ * 2-second windows of a new Tollgate worker read 318, 197, 157, 175, 170 µs per request, and the
+ * bare proxy's first window 40% above its later ones.
+ */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 4);
 const CONNECTIONS = [64, 256];
 const BARE = 'bare node:http pass-through';
 const PORTKEY = `Portkey OSS ${PORTKEY_VERSION}`;
@@ -191,24 +199,19 @@ async function main() {
     }
   }
 
-  // Every target runs for the whole benchmark and is measured in ROUNDS interleaved rounds, so
-  // a slow spell of the machine (a shared VM's neighbours, invisible from inside) falls on
-  // every target alike rather than on one; a target's row is its round of median CPU per request.
-  const running: { entry: Planned; row: Outcome; target?: Target; rounds: Measured[] }[] = [];
+  // Each target is started afresh for each round, right before it is measured, and stopped
+  // after it: measured alone, with no other target's idle processes beside it, and with no
+  // trace of the order the targets were started in (with every node started once at the
+  // beginning, two identical Tollgate nodes differed by 5-15%, the one started first costing
+  // more whichever build it was). The rounds are interleaved so that a slow spell of the machine
+  // (a shared VM's neighbours, invisible from inside) falls on every target alike rather than on
+  // one; a target's row is its round of median CPU per request.
+  const running: { entry: Planned; row: Outcome; rounds: Measured[] }[] = plan.map((entry) => ({
+    entry,
+    row: { name: entry.name, cores: entry.cores, workers: entry.workers },
+    rounds: [],
+  }));
   try {
-    for (const entry of plan) {
-      process.stdout.write(
-        `· ${entry.name} on core${entry.cores.length > 1 ? 's' : ''} ${entry.cores}\n`,
-      );
-      const row: Outcome = { name: entry.name, cores: entry.cores, workers: entry.workers };
-      const slot: (typeof running)[number] = { entry, row, rounds: [] };
-      running.push(slot);
-      try {
-        slot.target = await entry.start();
-      } catch (err) {
-        fail(row, err);
-      }
-    }
     for (let round = 1; round <= ROUNDS; round++) {
       process.stdout.write(`· round ${round} of ${ROUNDS}\n`);
       // Each round starts one target further along, and every other round runs backwards, so
@@ -217,11 +220,19 @@ async function main() {
       const shift = (round - 1) % running.length;
       const rotated = [...running.slice(shift), ...running.slice(0, shift)];
       for (const slot of round % 2 === 0 ? rotated.reverse() : rotated) {
-        if (!slot.target || slot.row.error) continue;
+        if (slot.row.error) continue;
+        const { entry } = slot;
+        process.stdout.write(
+          `  ${entry.name} on core${entry.cores.length > 1 ? 's' : ''} ${entry.cores}\n`,
+        );
+        let target: Target | undefined;
         try {
-          slot.rounds.push(await measure(slot.target, mock, options));
+          target = await entry.start();
+          slot.rounds.push(await measure(target, mock, options));
         } catch (err) {
           fail(slot.row, err);
+        } finally {
+          await target?.stop();
         }
       }
     }
@@ -234,7 +245,6 @@ async function main() {
       outcomes.push(row);
     }
   } finally {
-    for (const slot of running) await slot.target?.stop();
     await mock.stop();
     fs.rmSync(logDir, { recursive: true, force: true });
   }
@@ -256,7 +266,7 @@ async function main() {
     variant: variant(baseline?.commit),
     layout: place.describe,
     settings:
-      `${ROUNDS} interleaved rounds over all targets (each round starting one target further along, every other one backwards), each row the target's round of median CPU per request; ` +
+      `${ROUNDS} interleaved rounds over all targets (each round starting one target further along, every other one backwards; each target started afresh for its round and stopped after it), each row the target's round of median CPU per request; ` +
       `${SECONDS} s per load step (autocannon 9, ${NEW_CONNECTIONS ? 'a new connection per request' : 'keep-alive'}, after ${WARMUP_SECONDS} s at 64 connections); ` +
       `added p50 at one connection from undici, ${LATENCY_SECONDS} s through the target and ` +
       `${LATENCY_SECONDS} s straight to the mock in alternating slices; ` +
