@@ -229,6 +229,25 @@ describe('relayAnswer, response hooks', () => {
     expect(ctx.response.status).toBe(403);
     expect(ctx.response.headers['content-type']).toBe('application/json');
     expect(written.join('')).toBe('{"no":1}');
+    expect(ctx.response.headers['content-length']).toBe(8);
+  });
+});
+
+describe('relayAnswer, a whole answer', () => {
+  const relay = (ctx: RequestContext, up: AiUpstreamResponse) =>
+    relayAnswer(ctx, up, transportSettings({}), performance.now());
+
+  it('goes with its length, not chunked (an HTTP/1.0 keep-alive client keeps its connection)', async () => {
+    const ctx = context();
+    const answer = JSON.stringify({
+      choices: [{ message: { content: 'héllo' } }],
+      usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+    });
+    const written = capture(ctx);
+    await relay(ctx, upstream([answer.slice(0, 20), answer.slice(20)], 'application/json'));
+    expect(written.join('')).toBe(answer);
+    expect(ctx.response.headers['content-length']).toBe(Buffer.byteLength(answer));
+    expect(ctx.ai?.usage?.total_tokens).toBe(4);
   });
 });
 

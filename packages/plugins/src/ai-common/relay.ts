@@ -28,7 +28,7 @@ import {
   type ProtocolConverter,
   type ProtocolName,
 } from '@tollgate/ai';
-import type { RequestContext } from '@tollgate/core';
+import type { OutgoingHeaders, RequestContext } from '@tollgate/core';
 import { answerHooks, checkAnswer, chunkHooks, HookedStream, lastEventEnd } from './answer-hooks';
 import type { AiTransportSettings } from './settings';
 
@@ -108,7 +108,12 @@ async function relayBody(
     answer = checked.body;
   }
   // The caller ends the response once the request is settled (quota charges), see settleAiRequest.
-  ctx.response.begin(status, contentType ? { 'content-type': contentType } : {});
+  // The whole answer is known, so it goes with its length rather than chunked: no framing per
+  // answer, and an HTTP/1.0 keep-alive client keeps its connection (a head filter that changes
+  // the body drops the length, as for a proxied answer).
+  const head: OutgoingHeaders = { 'content-length': answer.length };
+  if (contentType) head['content-type'] = contentType;
+  ctx.response.begin(status, head);
   const writing = ctx.response.write(answer);
   if (writing) await writing;
   return { sent: true };
