@@ -249,6 +249,15 @@ describe('relayAnswer, a whole answer', () => {
     expect(ctx.response.headers['content-length']).toBe(Buffer.byteLength(answer));
     expect(ctx.ai?.usage?.total_tokens).toBe(4);
   });
+
+  it('a 204 from the LLM goes without a length (RFC 9110 forbids one)', async () => {
+    const ctx = context();
+    capture(ctx);
+    const empty = { ...upstream([], 'application/json'), status: 204 };
+    await relay(ctx, empty);
+    expect(ctx.response.status).toBe(204);
+    expect(ctx.response.headers).not.toHaveProperty('content-length');
+  });
 });
 
 /** An upstream whose body yields `chunks` and then fails (a connection cut mid-stream). */

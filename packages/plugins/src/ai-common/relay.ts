@@ -110,8 +110,9 @@ async function relayBody(
   // The caller ends the response once the request is settled (quota charges), see settleAiRequest.
   // The whole answer is known, so it goes with its length rather than chunked: no framing per
   // answer, and an HTTP/1.0 keep-alive client keeps its connection (a head filter that changes
-  // the body drops the length, as for a proxied answer).
-  const head: OutgoingHeaders = { 'content-length': answer.length };
+  // the body drops the length, as for a proxied answer). A 204 or 304 has none (RFC 9110 §8.6).
+  const head: OutgoingHeaders =
+    status === 204 || status === 304 ? {} : { 'content-length': answer.length };
   if (contentType) head['content-type'] = contentType;
   ctx.response.begin(status, head);
   const writing = ctx.response.write(answer);
