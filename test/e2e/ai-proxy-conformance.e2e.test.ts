@@ -2,6 +2,7 @@
  * ai-proxy-multi and ai-proxy, the APISIX cases of spec §8.1, end to end: Admin API → etcd →
  * gateway node (2 workers) → mock LLM instances, all real processes and sockets.
  */
+import net from 'node:net';
 import { Client } from 'undici';
 import { startMockLlm, type MockLlm } from '@tollgate/mock-llm';
 import { httpRequest, startCluster, sleep, untilServed, type Cluster } from '@tollgate/testkit';
@@ -178,6 +179,51 @@ describe('request handling (ai-proxy-multi.t)', () => {
     expect(sent?.path).toBe('/v1/chat/completions');
     expect(sent?.json).toMatchObject({ ...B, model: 'gpt-4', max_tokens: 512, temperature: 1.0 });
     expect(sent?.headers.authorization).toBe('Bearer token');
+  });
+
+  it('a whole answer goes with its Content-Length: an HTTP/1.0 keep-alive client keeps its connection', async () => {
+    const uri = await route({ 'ai-proxy-multi': { instances: [instance('a', openai)] } });
+    const { hostname, port } = new URL(gatewayUrl(uri));
+    const socket = net.connect(Number(port), hostname);
+    socket.setEncoding('utf8');
+    let received = '';
+    socket.on('data', (chunk: string) => (received += chunk));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    /** Sends one request and waits for a whole answer: its head, then content-length bytes. */
+    const exchange = async (): Promise<{ head: string; body: string }> => {
+      received = '';
+      const body = JSON.stringify(B);
+      socket.write(
+        `POST ${uri} HTTP/1.0\r\nHost: ${hostname}\r\nConnection: keep-alive\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      for (let waited = 0; waited < 5_000; waited += 10) {
+        const end = received.indexOf('\r\n\r\n');
+        const length = /\r\ncontent-length: (\d+)/i.exec(received.slice(0, end))?.[1];
+        if (
+          end >= 0 &&
+          length !== undefined &&
+          Buffer.byteLength(received.slice(end + 4)) >= Number(length)
+        ) {
+          return { head: received.slice(0, end), body: received.slice(end + 4) };
+        }
+        await sleep(10);
+      }
+      throw new Error(`no whole answer: ${JSON.stringify(received)}`);
+    };
+    try {
+      const first = await exchange();
+      expect(first.head).toMatch(/^HTTP\/1\.1 200 /);
+      expect(first.head).toMatch(/\r\nconnection: keep-alive/i);
+      expect(first.head).not.toMatch(/transfer-encoding/i);
+      expect(JSON.parse(first.body)).toHaveProperty('choices');
+      const second = await exchange();
+      expect(second.head).toMatch(/^HTTP\/1\.1 200 /);
+      expect(socket.destroyed).toBe(false);
+    } finally {
+      socket.destroy();
+      await closed;
+    }
   });
 
   it('#5 empty body, #7 invalid JSON, #8 wrong content type; #6 any method', async () => {
