@@ -19,6 +19,7 @@ import {
   isLeaseViews,
   type LeaseReply,
   type LeaseUsage,
+  type LeaseView,
   type WorkerLeaseMessage,
 } from './messages';
 
@@ -275,11 +276,7 @@ export class LeaseClient implements QuotaStore {
     if (isLeaseViews(msg)) {
       for (const view of msg.views) {
         const lease = this.live(view.key);
-        if (lease?.windowId !== view.windowId) continue;
-        lease.othersConsumed = view.consumed;
-        lease.othersCommitted = view.committed;
-        lease.viewAt = this.clock.now();
-        lease.othersBusy = view.othersBusy === true;
+        if (lease?.windowId === view.windowId) this.takeView(lease, view, view.othersBusy);
       }
       return true;
     }
@@ -425,11 +422,16 @@ export class LeaseClient implements QuotaStore {
     }
     lease.endsAt = this.clock.now() + (reply.resetInMs ?? 0);
     lease.granted = Math.max(lease.granted, reply.granted ?? 0);
-    lease.othersConsumed = reply.view?.consumed ?? 0;
-    lease.othersCommitted = reply.view?.committed ?? 0;
-    lease.viewAt = this.clock.now();
-    lease.othersBusy = reply.othersBusy === true;
+    this.takeView(lease, reply.view, reply.othersBusy);
     return lease;
+  }
+
+  /** The primary's view of the other workers' usage of `lease`'s key, as of now. */
+  private takeView(lease: Lease, view: LeaseView | undefined, othersBusy: boolean | undefined) {
+    lease.othersConsumed = view?.consumed ?? 0;
+    lease.othersCommitted = view?.committed ?? 0;
+    lease.viewAt = this.clock.now();
+    lease.othersBusy = othersBusy === true;
   }
 
   private markDirty(key: string): void {
