@@ -79,9 +79,11 @@ function fail(row: Outcome, err: unknown): void {
   process.stdout.write(`  ${row.name} not measured: ${row.error}\n`);
 }
 
+/** A round's CPU µs per request of the target's whole process tree. */
+const cpu = (x: Measured) => perRequest(x, (s) => s.targetMicros);
+
 /** The round whose CPU per request is the median of a target's rounds (the lower middle one). */
 function medianRound(rounds: Measured[]): Measured {
-  const cpu = (x: Measured) => perRequest(x, (s) => s.targetMicros);
   const sorted = [...rounds].sort((a, b) => cpu(a) - cpu(b));
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
   if (!median) throw new Error('no round was measured');
@@ -94,7 +96,6 @@ function medianRound(rounds: Measured[]): Measured {
  */
 function pairedRatio(rounds: Measured[], bare: Measured[]): number | undefined {
   if (rounds.length !== ROUNDS || bare.length !== ROUNDS) return undefined;
-  const cpu = (x: Measured) => perRequest(x, (s) => s.targetMicros);
   const ratios = rounds.map((round, i) => cpu(round) / cpu(bare[i] as Measured));
   ratios.sort((a, b) => a - b);
   return ratios[Math.floor((ratios.length - 1) / 2)];
@@ -206,8 +207,6 @@ async function main() {
   // more whichever build it was). The rounds are interleaved so that a slow spell of the machine
   // (a shared VM's neighbours, invisible from inside) falls on every target alike rather than on
   // one; a target's row is its round of median CPU per request.
-  /** Each target's CPU µs per request in each round, in round order (for the results file). */
-  const roundLines: string[] = [];
   const running: { entry: Planned; row: Outcome; rounds: Measured[] }[] = plan.map((entry) => ({
     entry,
     row: { name: entry.name, cores: entry.cores, workers: entry.workers },
@@ -243,8 +242,6 @@ async function main() {
       if (!row.error) {
         row.measured = medianRound(rounds);
         row.bareRatio = pairedRatio(rounds, bareRounds);
-        const cpu = rounds.map((r) => perRequest(r, (s) => s.targetMicros).toFixed(0));
-        roundLines.push(`${row.name}: ${cpu.join(', ')}`);
       }
       outcomes.push(row);
     }
@@ -282,7 +279,10 @@ async function main() {
       'added p50 @1: p50 through the target minus p50 straight to the mock, one keep-alive connection, same run; stream: the same for the time to the end of a short SSE stream (7 events).',
       `quiet added p50: the same for plain requests sent one every ${QUIET_GAP_MS} ms, alternately through the target and straight (a quiet tenant: each side idle ${2 * QUIET_GAP_MS} ms before each request).`,
       "CPU µs/req: user + system time of the target's whole process tree (/proc/<pid>/stat) over both load steps, divided by the answers; ×bare: the median over the rounds of the target's CPU per request over the bare proxy's in the same round.",
-      `CPU µs/req in each round, in round order (how far the rounds spread): ${roundLines.join('; ')}.`,
+      `CPU µs/req in each round, in round order (how far the rounds spread): ${running
+        .filter(({ row }) => !row.error)
+        .map(({ row, rounds }) => `${row.name}: ${rounds.map((r) => cpu(r).toFixed(0)).join(', ')}`)
+        .join('; ')}.`,
       `long stream: one more load step, ${LONG_STREAM_CONNECTIONS} connections, each answer an SSE stream of ${LONG_STREAM_EVENTS} one-word content events (plus role, finish, usage and [DONE]): the CPU per request of the target's process tree in that step (the same round as the row's), and its ratio to the bare proxy's row.`,
       `others' cores: CPU that programs other than the benchmark's took during the target's load steps (the machine may be shared); a step above ${QUIET_CORES} cores was run again, up to ${process.env.BENCH_PEERS_RETRIES ?? 2} times, keeping the quietest attempt.`,
       "primary: a Tollgate node's primary process alone (cores busy during the 256-connection step, and its µs per request over both steps); it must not grow with the worker count.",
