@@ -89,11 +89,12 @@ async function setup(workers: number): Promise<Setup> {
 }
 
 /** `tollgate start --daemon -c file`: returns the daemon's pid once it serves. */
-async function startDaemon(s: Setup, flag = '--daemon'): Promise<number> {
+async function startDaemon(s: Setup, flag = '--daemon', nodeArgs: string[] = []): Promise<number> {
   // The daemon's log at info (the tests' default is error only).
   const started = await runTollgate(['start', flag, '-c', s.file], {
     cwd: dir,
     env: { TOLLGATE_LOG_LEVEL: 'info' },
+    nodeArgs,
   });
   const pid = Number(/\(pid (\d+)\)/.exec(started.stdout)?.[1]);
   if (pid > 0) daemons.push(pid);
@@ -178,6 +179,26 @@ it('start --daemon replaces a stale pid file and returns once the node serves; s
   expect(fs.existsSync(pidFile(s))).toBe(false);
   expect(await portOpen(s.gatewayPort)).toBe(false);
   expect(await portOpen(s.adminPort)).toBe(false);
+});
+
+/** A process's command line, as its arguments. */
+function commandLine(pid: number): string[] {
+  return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+}
+
+it("node's own arguments reach the daemon and its workers", async () => {
+  const s = await setup(2);
+  const pid = await startDaemon(s, '--daemon', ['--max-semi-space-size=16']);
+  expect(commandLine(pid)).toContain('--max-semi-space-size=16');
+  const workers = await workerPids(s);
+  expect(workers).toHaveLength(2);
+  for (const worker of workers) {
+    // The operator's young generation, not the one workers get by default (worker-heap).
+    expect(commandLine(worker)).toContain('--max-semi-space-size=16');
+    expect(commandLine(worker)).not.toContain('--max-semi-space-size=64');
+  }
+  expect((await runTollgate(['stop', '-c', s.file], { cwd: dir })).code).toBe(0);
+  expect(alive(pid)).toBe(false);
 });
 
 it('quit lets an in-flight SSE stream finish to [DONE], then the node exits', async () => {

@@ -103,15 +103,15 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs `tollgate <args>` to completion (bounded by `timeoutMs`). */
+/** Runs `tollgate <args>` to completion (bounded by `timeoutMs`), `node <nodeArgs>` first. */
 export function runTollgate(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<CommandResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [TOLLGATE_BIN, ...args],
+      [...(options.nodeArgs ?? []), TOLLGATE_BIN, ...args],
       {
         cwd: options.cwd,
         env: { ...process.env, ...options.env },

@@ -51,7 +51,8 @@ export async function startDaemon(
   const logFile = daemonLogPath(dataDir);
   const out = fs.openSync(logFile, 'a');
   const bin = process.argv[1] ?? path.join(__dirname, '..', '..', 'bin', 'tollgate.js');
-  const child = spawn(process.execPath, [bin, 'start', ...args], {
+  // Node's own arguments (`--max-semi-space-size`, `--max-old-space-size`) reach the daemon too.
+  const child = spawn(process.execPath, [...process.execArgv, bin, 'start', ...args], {
     detached: true,
     stdio: ['ignore', out, out],
   });
