@@ -1,8 +1,8 @@
 /**
  * Issue 14: load messages follow the requests, not the clock or the worker count. A worker
- * reports after a batch of begins/ends or once a change is old; the primary answers a report
- * only when the reporter's view of the others moved, and tells a quiet worker unasked once its
- * view is old.
+ * reports after a batch of begins/ends or once a change is old; while some config balances by
+ * load, the primary answers a report only when the reporter's view of the others moved, and
+ * tells a quiet worker unasked once its view is old; otherwise it answers nothing.
  */
 import type { LoadOthers, LoadReport, LoadScrapes } from './load-messages';
 import { MAX_VIEW_AGE_MS, NodeLoadHub, type LoadHubWorker } from './node-load-hub';
@@ -103,14 +103,26 @@ describe('a worker reports per batch of requests', () => {
   });
 });
 
+/** Config items with one ai-proxy-multi route balanced by `algorithm`. */
+function routeBalancedBy(algorithm: string): Map<string, unknown> {
+  const instance = { name: 'a', provider: 'openai-compatible', weight: 1 };
+  return new Map([
+    [
+      'routes/r1',
+      { plugins: { 'ai-proxy-multi': { balancer: { algorithm }, instances: [instance] } } },
+    ],
+  ]);
+}
+
 describe('the primary answers reports only when the others moved', () => {
-  function node(ids: number[]) {
+  function node(ids: number[], items = routeBalancedBy('least_busy')) {
     const inbox = new Map<number, (LoadOthers | LoadScrapes)[]>(ids.map((id) => [id, []]));
     const workers: LoadHubWorker[] = ids.map((id) => ({
       id,
       send: (m) => inbox.get(id)?.push(m),
     }));
     const hub = new NodeLoadHub(() => workers, { warn: () => undefined });
+    hub.update(items);
     for (const w of workers) hub.workerSynced(w);
     const others = (id: number) => (inbox.get(id) ?? []).filter((m) => m.t === 'load-others');
     const report = (id: number, n: number): void => {
@@ -141,6 +153,42 @@ describe('the primary answers reports only when the others moved', () => {
     expect(others(1).at(-1)).toMatchObject({ inFlight: [['k', 3]] });
     report(1, 3); // worker 2 did not move since
     expect(others(1)).toHaveLength(synced + 1);
+    await hub.close();
+  });
+
+  it('no config balancing by load (round robin, hash): no worker hears anything, no timer is held', async () => {
+    const { hub, others, report } = node([1, 2], routeBalancedBy('roundrobin'));
+    for (let i = 1; i <= 10; i++) {
+      report(1, i);
+      report(2, i + 1);
+    }
+    jest.advanceTimersByTime(5 * MAX_VIEW_AGE_MS);
+    expect(others(1)).toEqual([]);
+    expect(others(2)).toEqual([]);
+    expect(jest.getTimerCount()).toBe(0);
+    // The primary still counts the node's in-flight requests (metrics, the control API).
+    expect(hub.nodeInFlight()).toEqual(new Map([['k', 21]]));
+    await hub.close();
+  });
+
+  it('sharing starts with the first load-balanced config (every worker hears the sums at once) and stops with the last', async () => {
+    const { hub, others, report } = node([1, 2], routeBalancedBy('chash'));
+    report(1, 4);
+    report(2, 6);
+    hub.update(routeBalancedBy('queue_aware'));
+    expect(others(1)).toEqual([{ t: 'load-others', inFlight: [['k', 6]], sent: [['k', 6]] }]);
+    expect(others(2)).toEqual([{ t: 'load-others', inFlight: [['k', 4]], sent: [['k', 4]] }]);
+    report(2, 7);
+    report(1, 5);
+    expect(others(1)).toHaveLength(2);
+
+    hub.update(routeBalancedBy('roundrobin'));
+    expect(jest.getTimerCount()).toBe(0); // worker 2's pending view is dropped with its timer
+    report(2, 8);
+    report(1, 6);
+    jest.advanceTimersByTime(5 * MAX_VIEW_AGE_MS);
+    expect(others(1)).toHaveLength(2);
+    expect(others(2)).toHaveLength(1);
     await hub.close();
   });
 

@@ -1,17 +1,20 @@
 /**
  * @module load/node-load-hub
  * The primary's side of the node's load sharing (issue 12): sums the workers' in-flight reports
- * and answers each report with the others' sums when they changed since that worker last heard
- * them; a worker that has not reported for {@link MAX_VIEW_AGE_MS} gets changed sums unasked.
- * Messages so follow the requests (workers report per batch of requests, load/worker-wiring),
- * not the worker count: issue 14 wants the primary's work per request flat as workers are added.
+ * (for metrics and the control API) and, while some config balances by load (`least_busy`,
+ * `least_latency`, `queue_aware`), answers each report with the others' sums when they changed
+ * since that worker last heard them; a worker that has not reported for {@link MAX_VIEW_AGE_MS}
+ * gets changed sums unasked. Messages so follow the requests (workers report per batch of
+ * requests, load/worker-wiring), not the worker count: issue 14 wants the primary's work per
+ * request flat as workers are added. A node that only balances by round robin or hash (the
+ * default) sends no answers at all, so two workers cost the primary what one does.
  * Also scrapes the metrics endpoints the config asks for and broadcasts each round of readings.
  */
 import { isLoadReport, type LoadOthers, type LoadScrapes } from './load-messages';
 import type { InstanceLoadSnapshot } from './load-metrics';
 import { NodeInFlight } from './node-in-flight';
 import { NodePickStats, isPickReport } from './pick-stats';
-import { scrapeTargets } from './scrape-targets';
+import { balancesByLoad, scrapeTargets } from './scrape-targets';
 import { InstanceScraper, type ScrapeStatus, type ScraperLogger } from './scraper';
 
 /**
@@ -38,6 +41,8 @@ export class NodeLoadHub {
    */
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Some config balances by load: the workers hear each other's sums (see `update`). */
+  private sharing = false;
   /** Per worker: the others' version it last heard, and when. */
   private readonly heard = new Map<number, { version: number; at: number }>();
 
@@ -60,6 +65,7 @@ export class NodeLoadHub {
   onWorkerMessage(workerId: number, msg: unknown): boolean {
     if (isLoadReport(msg)) {
       this.inFlight.apply(workerId, msg);
+      if (!this.sharing) return true;
       for (const worker of this.workers()) {
         if (worker.id === workerId && this.stale(worker.id)) this.tell(worker);
       }
@@ -69,15 +75,29 @@ export class NodeLoadHub {
     return true;
   }
 
-  /** A worker just got its full config: it hears the others' sums at once. */
+  /** A worker just got its full config: it hears the others' sums at once (when shared). */
   workerSynced(worker: LoadHubWorker): void {
-    this.tell(worker);
+    if (this.sharing) this.tell(worker);
     worker.send({ t: 'load-scrapes', readings: this.scraper.readings(), gone: [] });
   }
 
-  /** The config changed: scrape what it asks for now. */
+  /**
+   * The config changed: scrape what it asks for now, and share the workers' sums while some
+   * config balances by load. When that starts, every worker hears the current sums at once (a
+   * view left from an earlier spell of sharing is out of date); when it stops, nothing more is
+   * sent and no timer is left.
+   */
   update(items: ReadonlyMap<string, unknown>): void {
     this.scraper.update(scrapeTargets(items));
+    const sharing = balancesByLoad(items);
+    if (sharing === this.sharing) return;
+    this.sharing = sharing;
+    if (sharing) {
+      for (const worker of this.workers()) if (this.stale(worker.id)) this.tell(worker);
+    } else {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
   }
 
   /** Each scraped endpoint, its last reading and failures. */

@@ -1,4 +1,4 @@
-import { scrapeTargets } from './scrape-targets';
+import { balancesByLoad, scrapeTargets } from './scrape-targets';
 
 const multi = (balancer: Record<string, unknown>, urls: unknown[], meta?: unknown) => ({
   plugins: {
@@ -62,5 +62,29 @@ describe('scrapeTargets', () => {
         ['http://b/m', 60_000],
       ]),
     );
+  });
+});
+
+describe('balancesByLoad', () => {
+  it('is true for an enabled least_busy, least_latency or queue_aware config in any plugin-carrying item', () => {
+    for (const algorithm of ['least_busy', 'least_latency', 'queue_aware']) {
+      const items = new Map<string, unknown>([
+        ['routes/1', multi({}, [])],
+        ['plugin_configs/1', multi({ algorithm }, [])],
+      ]);
+      expect(balancesByLoad(items)).toBe(true);
+    }
+  });
+
+  it('is false for round robin, chash, the default, a disabled plugin and junk in the store', () => {
+    const items = new Map<string, unknown>([
+      ['routes/1', multi({}, [])],
+      ['routes/2', multi({ algorithm: 'roundrobin' }, [])],
+      ['services/1', multi({ algorithm: 'chash' }, [])],
+      ['routes/3', multi({ algorithm: 'least_busy' }, [], { disable: true })],
+      ['routes/4', { plugins: { 'ai-proxy-multi': { balancer: { algorithm: ['least_busy'] } } } }],
+      ['routes/5', { plugins: { 'ai-proxy-multi': 'nonsense' } }],
+    ]);
+    expect(balancesByLoad(items)).toBe(false);
   });
 });
