@@ -7,7 +7,7 @@
  * gets changed sums unasked. Messages so follow the requests (workers report per batch of
  * requests, load/worker-wiring), not the worker count: issue 14 wants the primary's work per
  * request flat as workers are added. A node that only balances by round robin or hash (the
- * default) sends no answers at all, so two workers cost the primary what one does.
+ * default) answers no report here: a second worker adds no load message to the primary's work.
  * Also scrapes the metrics endpoints the config asks for and broadcasts each round of readings.
  */
 import { isLoadReport, type LoadOthers, type LoadScrapes } from './load-messages';
