@@ -126,8 +126,25 @@ describe('node load sharing over IPC', () => {
     for (const w of node.workers) w.child.kill();
   });
 
-  it('every worker sees the in-flight requests of the whole node', async () => {
+  it('every worker sees the in-flight requests of the whole node (while a config balances by load)', async () => {
     const [one, two] = node.workers as [Worker, Worker];
+    // The sums are shared only while some ai-proxy-multi balances by load.
+    node.hub.update(
+      new Map([
+        [
+          'routes/1',
+          {
+            uri: '/chat',
+            plugins: {
+              'ai-proxy-multi': {
+                balancer: { algorithm: 'least_busy' },
+                instances: [{ name: 'gpu', provider: 'openai-compatible', weight: 1 }],
+              },
+            },
+          },
+        ],
+      ]),
+    );
     one.child.send({ t: 'begin', key: 'http://gpu-a', times: 3 });
     two.child.send({ t: 'begin', key: 'http://gpu-a', times: 2 });
     for (const worker of node.workers) {
@@ -146,6 +163,7 @@ describe('node load sharing over IPC', () => {
     expect((await ask(one, 'http://gpu-a', '', 0)).sentSince).toBe(5);
     two.child.send({ t: 'end', key: 'http://gpu-a', times: 2 });
     await waitFor('nothing in flight', () => !node.hub.nodeInFlight().has('http://gpu-a'));
+    node.hub.update(new Map());
   });
 
   it('scrapes a configured metrics endpoint and shares each reading with every worker', async () => {
