@@ -124,8 +124,10 @@ export class ResponseWriter {
     // filter that holds the body (response-rewrite `filters`) can release it (nginx's eof).
     this.ending = true;
     const out = this.filters.chunk(chunk ?? EMPTY_CHUNK);
-    if (out) this.bytesSent += out.length;
-    this.res.end(out && out.length > 0 ? out : undefined);
+    // A client gone before the end takes no more bytes (as in write).
+    const last = out && out.length > 0 && !this.res.destroyed ? out : undefined;
+    if (last) this.bytesSent += last.length;
+    this.res.end(last);
   }
 
   /**

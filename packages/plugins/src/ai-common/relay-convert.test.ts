@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AiUpstreamResponse } from '@tollgate/ai';
 import { AiContext, RequestContext } from '@tollgate/core';
-import { relayAnswer } from './relay';
+import { relayAnswer, type RelayResult } from './relay';
 import { transportSettings } from './settings';
 
 /** An anthropic-messages client whose instance is an OpenAI-compatible server. */
@@ -55,6 +55,11 @@ function upstream(chunks: string[], contentType: string, status = 200): AiUpstre
 
 const chunk = (body: Record<string, unknown>) =>
   `data: ${JSON.stringify({ id: 'c1', model: 'q', ...body })}\n\n`;
+
+/** A whole answer's body goes with the response's end, after settlement (the proxy plugins). */
+function endAsTheProxyDoes(ctx: RequestContext, result: RelayResult): void {
+  if (result.sent && result.rest) ctx.response.end(result.rest);
+}
 
 describe('relayAnswer with protocol conversion', () => {
   it('re-frames an OpenAI stream as Anthropic events and reads usage in the client protocol', async () => {
@@ -111,7 +116,10 @@ describe('relayAnswer with protocol conversion', () => {
       choices: [{ index: 0, message: { content: 'Hi there' }, finish_reason: 'length' }],
       usage: { prompt_tokens: 4, completion_tokens: 2, total_tokens: 6 },
     });
-    await relayAnswer(ctx, upstream([body], 'application/json'), transportSettings({}), 0);
+    endAsTheProxyDoes(
+      ctx,
+      await relayAnswer(ctx, upstream([body], 'application/json'), transportSettings({}), 0),
+    );
     expect(JSON.parse(out.text())).toMatchObject({
       type: 'message',
       content: [{ type: 'text', text: 'Hi there' }],
@@ -134,7 +142,10 @@ describe('relayAnswer with protocol conversion', () => {
       type: 'error',
       error: { type: 'not_found_error', message: 'no model' },
     });
-    await relayAnswer(ctx, upstream([body], 'application/json', 404), transportSettings({}), 0);
+    endAsTheProxyDoes(
+      ctx,
+      await relayAnswer(ctx, upstream([body], 'application/json', 404), transportSettings({}), 0),
+    );
     expect(JSON.parse(out.text())).toEqual({
       error: { message: 'no model', type: 'not_found_error', code: 'not_found_error', param: null },
     });

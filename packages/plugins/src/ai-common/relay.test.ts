@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AiUpstreamResponse } from '@tollgate/ai';
 import { AiContext, RequestContext } from '@tollgate/core';
-import { relayAnswer } from './relay';
+import { relayAnswer, type RelayResult } from './relay';
 import { transportSettings } from './settings';
 
 function context(): RequestContext {
@@ -92,9 +92,15 @@ describe('relayAnswer, streams over max_response_bytes', () => {
   });
 });
 
+/** Relay, then end the response as the proxy plugins do once settled (a whole answer's body goes with it). */
+async function relayAndEnd(ctx: RequestContext, up: AiUpstreamResponse): Promise<RelayResult> {
+  const result = await relayAnswer(ctx, up, transportSettings({}), performance.now());
+  if (result.sent && result.rest) ctx.response.end(result.rest);
+  return result;
+}
+
 describe('relayAnswer, response hooks', () => {
-  const relay = (ctx: RequestContext, up: AiUpstreamResponse) =>
-    relayAnswer(ctx, up, transportSettings({}), performance.now());
+  const relay = relayAndEnd;
 
   it('hands hooks whole events only, with their text deltas, and the whole text on the last chunk', async () => {
     const ctx = context();
@@ -234,8 +240,7 @@ describe('relayAnswer, response hooks', () => {
 });
 
 describe('relayAnswer, a whole answer', () => {
-  const relay = (ctx: RequestContext, up: AiUpstreamResponse) =>
-    relayAnswer(ctx, up, transportSettings({}), performance.now());
+  const relay = relayAndEnd;
 
   it('goes with its length, not chunked (an HTTP/1.0 keep-alive client keeps its connection)', async () => {
     const ctx = context();
@@ -248,6 +253,24 @@ describe('relayAnswer, a whole answer', () => {
     expect(written.join('')).toBe(answer);
     expect(ctx.response.headers['content-length']).toBe(Buffer.byteLength(answer));
     expect(ctx.ai?.usage?.total_tokens).toBe(4);
+  });
+
+  it('is left to the caller to send with the end: a client reading by the length must not have it before the request is settled', async () => {
+    const ctx = context();
+    const answer = JSON.stringify({
+      choices: [{ message: { content: 'hi' } }],
+      usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+    });
+    const written = capture(ctx);
+    const result = await relayAnswer(
+      ctx,
+      upstream([answer], 'application/json'),
+      transportSettings({}),
+      performance.now(),
+    );
+    expect(written).toEqual([]);
+    expect(ctx.ai?.usage?.total_tokens).toBe(4); // known before the end: the settlement can run
+    expect(result).toEqual({ sent: true, rest: Buffer.from(answer) });
   });
 
   it('a 204 from the LLM goes without a length (RFC 9110 forbids one)', async () => {

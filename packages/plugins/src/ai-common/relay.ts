@@ -55,8 +55,12 @@ function conversionOf(ctx: RequestContext): ProtocolConverter | undefined {
   return conversionFor(instance.provider, instance.conf, protocol as ProtocolName);
 }
 
-/** What happened to a relayed answer. */
-export type RelayResult = { sent: true } | { sent: false; status: number; message: string };
+/**
+ * What happened to a relayed answer. `rest`: the body of a whole answer, not written yet: the
+ * caller sends it with the response's end once the request is settled (see relayBody).
+ */
+export type RelayResult =
+  { sent: true; rest?: Buffer } | { sent: false; status: number; message: string };
 
 /** Relay a non-streamed answer. */
 async function relayBody(
@@ -107,17 +111,18 @@ async function relayBody(
     contentType = checked.contentType ?? contentType;
     answer = checked.body;
   }
-  // The caller ends the response once the request is settled (quota charges), see settleAiRequest.
   // The whole answer is known, so it goes with its length rather than chunked: no framing per
   // answer, and an HTTP/1.0 keep-alive client keeps its connection (a head filter that changes
   // the body drops the length, as for a proxied answer). A 204 or 304 has none (RFC 9110 §8.6).
+  // The body is not written here: a client that reads by the length has the whole answer with
+  // its last byte and may send its next request at once, so the caller writes it with the end,
+  // after the request is settled (quota charges, settleAiRequest): the next request sees the
+  // charge wherever it lands.
   const head: OutgoingHeaders =
     status === 204 || status === 304 ? {} : { 'content-length': answer.length };
   if (contentType) head['content-type'] = contentType;
   ctx.response.begin(status, head);
-  const writing = ctx.response.write(answer);
-  if (writing) await writing;
-  return { sent: true };
+  return { sent: true, rest: answer };
 }
 
 /** True when `tail` (the last bytes sent) ends where an event ends, or nothing was sent. */

@@ -98,8 +98,12 @@ function loopPieces(phrase: string): (i: number) => string {
   };
 }
 
-const relay = (ctx: RequestContext, up: AiUpstreamResponse) =>
-  relayAnswer(ctx, up, transportSettings({}), performance.now());
+/** Relay, then end the response as the proxy plugins do (a whole answer's body goes with it). */
+async function relay(ctx: RequestContext, up: AiUpstreamResponse) {
+  const result = await relayAnswer(ctx, up, transportSettings({}), performance.now());
+  if (result.sent && result.rest) ctx.response.end(result.rest);
+  return result;
+}
 
 const LOOP = 'All work and no play makes Jack a dull boy.'; // 11 tokens, 43 characters + a space
 
