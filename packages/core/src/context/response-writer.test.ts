@@ -40,3 +40,46 @@ describe('ResponseWriter.write', () => {
     expect(size).toBe(5 + big.length);
   });
 });
+
+describe('ResponseWriter.hold', () => {
+  it('filters and counts a body now, and sends it only with the end', async () => {
+    let endedAt = 0;
+    let countedBeforeEnd = -1;
+    const server = http.createServer((_req, res) => {
+      const writer = new ResponseWriter(res);
+      writer.filters = {
+        head: () => undefined,
+        chunk: (c) => Buffer.from(c.toString().toUpperCase()),
+      };
+      writer.begin(200, { 'content-length': 5 });
+      writer.hold(Buffer.from('hello'));
+      countedBeforeEnd = writer.bytesSent;
+      setTimeout(() => {
+        endedAt = performance.now();
+        writer.end();
+      }, 50);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const got = await new Promise<{ body: string; firstByteAt: number }>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+            let body = '';
+            let firstByteAt = 0;
+            res.on('data', (b: Buffer) => {
+              firstByteAt ||= performance.now();
+              body += b.toString();
+            });
+            res.on('end', () => resolve({ body, firstByteAt }));
+          })
+          .on('error', reject);
+      });
+      expect(countedBeforeEnd).toBe(5);
+      expect(got.body).toBe('HELLO');
+      expect(got.firstByteAt).toBeGreaterThanOrEqual(endedAt);
+    } finally {
+      server.close();
+    }
+  });
+});

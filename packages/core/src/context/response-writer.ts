@@ -31,6 +31,8 @@ export class ResponseWriter {
   ending = false;
   private started = false;
   bytesSent = 0;
+  /** Filtered bytes held for the end (see `hold`). */
+  private held: Buffer[] = [];
 
   constructor(readonly res: ServerResponse) {}
 
@@ -98,6 +100,7 @@ export class ResponseWriter {
    */
   write(chunk: Buffer): Promise<void> | undefined {
     if (!this.started) this.begin(this.status, this.headers);
+    if (this.held.length > 0) this.res.write(this.takeHeld());
     const out = this.filters.chunk(chunk);
     if (!out || out.length === 0 || this.res.destroyed) return undefined;
     this.bytesSent += out.length;
@@ -113,6 +116,20 @@ export class ResponseWriter {
     });
   }
 
+  /**
+   * Passes `chunk` through the body filters and counts it now, but sends it only with the end
+   * (or before the next write). For a producer that has a whole body whose last byte would let
+   * the client move on: what runs between this and the end (settlers charging quotas, storing a
+   * cached answer) sees the bytes as the client will get them, and the client gets none before.
+   */
+  hold(chunk: Buffer): void {
+    if (!this.started) this.begin(this.status, this.headers);
+    const out = this.filters.chunk(chunk);
+    if (!out || out.length === 0 || this.res.destroyed) return;
+    this.bytesSent += out.length;
+    this.held.push(out);
+  }
+
   /** Ends the response (writing `chunk` first); a no-op once ended. */
   end(chunk?: Buffer): void {
     if (this.res.writableEnded) return;
@@ -124,10 +141,23 @@ export class ResponseWriter {
     // filter that holds the body (response-rewrite `filters`) can release it (nginx's eof).
     this.ending = true;
     const out = this.filters.chunk(chunk ?? EMPTY_CHUNK);
-    // A client gone before the end takes no more bytes (as in write).
-    const last = out && out.length > 0 && !this.res.destroyed ? out : undefined;
-    if (last) this.bytesSent += last.length;
+    if (out) this.bytesSent += out.length;
+    let last = out && out.length > 0 ? out : undefined;
+    const held = this.takeHeld();
+    if (held.length > 0 && this.res.destroyed) {
+      // The client left before the held bytes went out: they were never sent.
+      this.bytesSent -= held.length;
+    } else if (held.length > 0) {
+      last = last ? Buffer.concat([held, last]) : held;
+    }
     this.res.end(last);
+  }
+
+  private takeHeld(): Buffer {
+    const held = this.held;
+    if (held.length === 0) return EMPTY_CHUNK;
+    this.held = [];
+    return held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held);
   }
 
   /**

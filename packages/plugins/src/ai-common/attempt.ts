@@ -42,11 +42,8 @@ export interface FailedAttempt {
   elapsedMs: number;
 }
 
-/** `rest`: a whole answer's body, to send with the response's end once settled (RelayResult). */
 export type AttemptOutcome =
-  | { kind: 'answered'; rest?: Buffer }
-  | { kind: 'failed'; failure: FailedAttempt }
-  | { kind: 'exit'; exit: Exit };
+  { kind: 'answered' } | { kind: 'failed'; failure: FailedAttempt } | { kind: 'exit'; exit: Exit };
 
 const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 
@@ -219,7 +216,7 @@ export async function attemptInstance(
       };
     }
     record.answered = true;
-    return relayed.rest ? { kind: 'answered', rest: relayed.rest } : { kind: 'answered' };
+    return { kind: 'answered' };
   } catch (err) {
     if (isAbortError(err) || ctx.response.clientGone) return { kind: 'answered' };
     if (isUpstreamTransportError(err)) {

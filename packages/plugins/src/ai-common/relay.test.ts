@@ -92,10 +92,10 @@ describe('relayAnswer, streams over max_response_bytes', () => {
   });
 });
 
-/** Relay, then end the response as the proxy plugins do once settled (a whole answer's body goes with it). */
+/** Relay, then end the response as the proxy plugins do once settled (a whole answer's body is held for it). */
 async function relayAndEnd(ctx: RequestContext, up: AiUpstreamResponse): Promise<RelayResult> {
   const result = await relayAnswer(ctx, up, transportSettings({}), performance.now());
-  if (result.sent && result.rest) ctx.response.end(result.rest);
+  if (result.sent) ctx.response.end();
   return result;
 }
 
@@ -255,7 +255,7 @@ describe('relayAnswer, a whole answer', () => {
     expect(ctx.ai?.usage?.total_tokens).toBe(4);
   });
 
-  it('is left to the caller to send with the end: a client reading by the length must not have it before the request is settled', async () => {
+  it('is held for the end, which the caller sends once settled: a client reading by the length must not have it before', async () => {
     const ctx = context();
     const answer = JSON.stringify({
       choices: [{ message: { content: 'hi' } }],
@@ -268,9 +268,13 @@ describe('relayAnswer, a whole answer', () => {
       transportSettings({}),
       performance.now(),
     );
+    expect(result).toEqual({ sent: true });
     expect(written).toEqual([]);
-    expect(ctx.ai?.usage?.total_tokens).toBe(4); // known before the end: the settlement can run
-    expect(result).toEqual({ sent: true, rest: Buffer.from(answer) });
+    // Known before the end, for the settlers: the usage, and the bytes the client will get.
+    expect(ctx.ai?.usage?.total_tokens).toBe(4);
+    expect(ctx.response.bytesSent).toBe(Buffer.byteLength(answer));
+    ctx.response.end();
+    expect(written).toEqual([answer]);
   });
 
   it('a 204 from the LLM goes without a length (RFC 9110 forbids one)', async () => {

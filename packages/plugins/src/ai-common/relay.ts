@@ -55,12 +55,8 @@ function conversionOf(ctx: RequestContext): ProtocolConverter | undefined {
   return conversionFor(instance.provider, instance.conf, protocol as ProtocolName);
 }
 
-/**
- * What happened to a relayed answer. `rest`: the body of a whole answer, not written yet: the
- * caller sends it with the response's end once the request is settled (see relayBody).
- */
-export type RelayResult =
-  { sent: true; rest?: Buffer } | { sent: false; status: number; message: string };
+/** What happened to a relayed answer. */
+export type RelayResult = { sent: true } | { sent: false; status: number; message: string };
 
 /** Relay a non-streamed answer. */
 async function relayBody(
@@ -114,15 +110,15 @@ async function relayBody(
   // The whole answer is known, so it goes with its length rather than chunked: no framing per
   // answer, and an HTTP/1.0 keep-alive client keeps its connection (a head filter that changes
   // the body drops the length, as for a proxied answer). A 204 or 304 has none (RFC 9110 §8.6).
-  // The body is not written here: a client that reads by the length has the whole answer with
-  // its last byte and may send its next request at once, so the caller writes it with the end,
-  // after the request is settled (quota charges, settleAiRequest): the next request sees the
-  // charge wherever it lands.
+  // The body is held for the end, which the caller sends once the request is settled (quota
+  // charges, settleAiRequest): a client that reads by the length has the whole answer with its
+  // last byte and may send its next request at once, which must see the charge wherever it lands.
   const head: OutgoingHeaders =
     status === 204 || status === 304 ? {} : { 'content-length': answer.length };
   if (contentType) head['content-type'] = contentType;
   ctx.response.begin(status, head);
-  return { sent: true, rest: answer };
+  ctx.response.hold(answer);
+  return { sent: true };
 }
 
 /** True when `tail` (the last bytes sent) ends where an event ends, or nothing was sent. */

@@ -119,7 +119,7 @@ export async function beforeProxy(
       const settling = settleAiRequest(ctx);
       if (settling) await settling;
       recordLatency(ctx, state, instance, outcome);
-      ctx.response.end(outcome.rest);
+      ctx.response.end();
       return undefined;
     }
     const { failure } = outcome;

@@ -62,7 +62,7 @@ export const aiProxy = definePlugin<AiProxyConfLike>({
     if (outcome.kind === 'answered') {
       const settling = settleAiRequest(ctx);
       if (settling) await settling;
-      ctx.response.end(outcome.rest);
+      ctx.response.end();
       return undefined;
     }
     const { failure } = outcome;

@@ -98,10 +98,10 @@ function loopPieces(phrase: string): (i: number) => string {
   };
 }
 
-/** Relay, then end the response as the proxy plugins do (a whole answer's body goes with it). */
+/** Relay, then end the response as the proxy plugins do (a whole answer's body is held for it). */
 async function relay(ctx: RequestContext, up: AiUpstreamResponse) {
   const result = await relayAnswer(ctx, up, transportSettings({}), performance.now());
-  if (result.sent && result.rest) ctx.response.end(result.rest);
+  ctx.response.end();
   return result;
 }
 
