@@ -241,13 +241,13 @@ describe('relayAnswer, response hooks', () => {
 
 describe('relayAnswer, a whole answer', () => {
   const relay = relayAndEnd;
+  const answer = JSON.stringify({
+    choices: [{ message: { content: 'héllo' } }],
+    usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+  });
 
   it('goes with its length, not chunked (an HTTP/1.0 keep-alive client keeps its connection)', async () => {
     const ctx = context();
-    const answer = JSON.stringify({
-      choices: [{ message: { content: 'héllo' } }],
-      usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
-    });
     const written = capture(ctx);
     await relay(ctx, upstream([answer.slice(0, 20), answer.slice(20)], 'application/json'));
     expect(written.join('')).toBe(answer);
@@ -257,10 +257,6 @@ describe('relayAnswer, a whole answer', () => {
 
   it('is held for the end, which the caller sends once settled: a client reading by the length must not have it before', async () => {
     const ctx = context();
-    const answer = JSON.stringify({
-      choices: [{ message: { content: 'hi' } }],
-      usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
-    });
     const written = capture(ctx);
     const result = await relayAnswer(
       ctx,
