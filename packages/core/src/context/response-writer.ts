@@ -32,7 +32,7 @@ export class ResponseWriter {
   private started = false;
   bytesSent = 0;
   /** Filtered bytes held for the end (see `hold`). */
-  private held: Buffer[] = [];
+  private held: Buffer | undefined;
 
   constructor(readonly res: ServerResponse) {}
 
@@ -100,7 +100,7 @@ export class ResponseWriter {
    */
   write(chunk: Buffer): Promise<void> | undefined {
     if (!this.started) this.begin(this.status, this.headers);
-    if (this.held.length > 0) this.res.write(this.takeHeld());
+    if (this.held) this.res.write(this.takeHeld());
     const out = this.filters.chunk(chunk);
     if (!out || out.length === 0 || this.res.destroyed) return undefined;
     this.bytesSent += out.length;
@@ -127,7 +127,7 @@ export class ResponseWriter {
     const out = this.filters.chunk(chunk);
     if (!out || out.length === 0 || this.res.destroyed) return;
     this.bytesSent += out.length;
-    this.held.push(out);
+    this.held = this.held ? Buffer.concat([this.held, out]) : out;
   }
 
   /** Ends the response (writing `chunk` first); a no-op once ended. */
@@ -144,20 +144,18 @@ export class ResponseWriter {
     if (out) this.bytesSent += out.length;
     let last = out && out.length > 0 ? out : undefined;
     const held = this.takeHeld();
-    if (held.length > 0 && this.res.destroyed) {
-      // The client left before the held bytes went out: they were never sent.
-      this.bytesSent -= held.length;
-    } else if (held.length > 0) {
-      last = last ? Buffer.concat([held, last]) : held;
+    if (held.length > 0) {
+      // A client that left before the end never got the held bytes.
+      if (this.res.destroyed) this.bytesSent -= held.length;
+      else last = last ? Buffer.concat([held, last]) : held;
     }
     this.res.end(last);
   }
 
   private takeHeld(): Buffer {
-    const held = this.held;
-    if (held.length === 0) return EMPTY_CHUNK;
-    this.held = [];
-    return held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held);
+    const held = this.held ?? EMPTY_CHUNK;
+    this.held = undefined;
+    return held;
   }
 
   /**
