@@ -187,6 +187,53 @@ describe('scenario 2 on one node (policy local, two workers)', () => {
   });
 });
 
+/**
+ * Stream a chat answer and settle with the status as soon as the client holds `[DONE]` (the
+ * rest of the response is read on in the background), as a client that stops at the terminator.
+ */
+function streamUntilDone(cluster: Cluster, who: string): Promise<number> {
+  const gateway = cluster.gateways[0];
+  if (!gateway) throw new Error('no gateway');
+  return new Promise<number>((resolve, reject) => {
+    const req = http.request(
+      gateway.url('/anything'),
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', apikey: `${who}_key` },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('data: [DONE]')) resolve(res.statusCode ?? 0);
+        });
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ ...CHAT, stream: true }));
+  });
+}
+
+describe('a streaming client that stops reading at [DONE] (policy local, two workers)', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await startCluster(1, 2);
+    await setUp(cluster, undefined, [['reader', 10_000]]);
+  });
+  afterAll(() => cluster?.destroy());
+
+  it('is refused exactly at its quota: the terminator reaches it once the stream is charged', async () => {
+    const statuses: number[] = [];
+    // Each request on a connection of its own, sent the moment the last one's [DONE] arrived,
+    // lands on either worker.
+    for (let i = 0; i < 11; i++) statuses.push(await streamUntilDone(cluster, 'reader'));
+    expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
+    expect(selfHosted.requests).toHaveLength(10);
+  });
+});
+
 describe('cut streams are charged', () => {
   let cluster: Cluster;
   beforeAll(async () => {

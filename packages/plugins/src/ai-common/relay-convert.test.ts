@@ -56,7 +56,7 @@ function upstream(chunks: string[], contentType: string, status = 200): AiUpstre
 const chunk = (body: Record<string, unknown>) =>
   `data: ${JSON.stringify({ id: 'c1', model: 'q', ...body })}\n\n`;
 
-/** A whole answer's body is held for the response's end, sent after settlement (the proxy plugins). */
+/** A whole answer's body, and a stream's last event, are held for the response's end, sent after settlement (the proxy plugins). */
 function endAsTheProxyDoes(ctx: RequestContext, result: RelayResult): void {
   if (result.sent) ctx.response.end();
 }
@@ -83,6 +83,7 @@ describe('relayAnswer with protocol conversion', () => {
       performance.now(),
     );
     expect(result).toEqual({ sent: true });
+    endAsTheProxyDoes(ctx, result);
     const events = out
       .text()
       .split('\n\n')
@@ -158,7 +159,10 @@ describe('relayAnswer with protocol conversion', () => {
       chunk({ choices: [{ index: 0, delta: { content: 'x' }, finish_reason: 'stop' }] }),
       'data: [DONE]\n\n',
     ];
-    await relayAnswer(ctx, upstream(sse, 'text/event-stream'), transportSettings({}), 0);
+    endAsTheProxyDoes(
+      ctx,
+      await relayAnswer(ctx, upstream(sse, 'text/event-stream'), transportSettings({}), 0),
+    );
     expect(out.text()).toBe(sse.join(''));
   });
 
@@ -177,7 +181,10 @@ describe('relayAnswer with protocol conversion', () => {
       ev('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 2 } }),
       ev('message_stop', {}),
     ];
-    await relayAnswer(ctx, upstream(sse, 'text/event-stream'), transportSettings({}), 0);
+    endAsTheProxyDoes(
+      ctx,
+      await relayAnswer(ctx, upstream(sse, 'text/event-stream'), transportSettings({}), 0),
+    );
     const datas = out
       .text()
       .split('\n\n')
@@ -196,7 +203,10 @@ describe('relayAnswer with protocol conversion', () => {
     const ctx = context();
     const out = capture(ctx);
     const sse = [chunk({ choices: [{ index: 0, delta: { content: 'partial' } }] })];
-    await relayAnswer(ctx, upstream(sse, 'text/event-stream'), transportSettings({}), 0);
+    endAsTheProxyDoes(
+      ctx,
+      await relayAnswer(ctx, upstream(sse, 'text/event-stream'), transportSettings({}), 0),
+    );
     const text = out.text();
     expect(text).toContain('event: content_block_delta');
     expect(text).not.toContain('message_stop');

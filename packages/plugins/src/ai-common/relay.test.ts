@@ -57,6 +57,20 @@ function upstream(
 const event = (content: string) =>
   `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`;
 
+/**
+ * Relay, then end the response as the proxy plugins do once settled (a whole answer's body and a
+ * stream's last event are held for it).
+ */
+async function relayAndEnd(
+  ctx: RequestContext,
+  up: AiUpstreamResponse,
+  settings = transportSettings({}),
+): Promise<RelayResult> {
+  const result = await relayAnswer(ctx, up, settings, performance.now());
+  if (result.sent) ctx.response.end();
+  return result;
+}
+
 describe('relayAnswer, streams over max_response_bytes', () => {
   it('answers 502 without sending a head when the first chunk is already over the limit', async () => {
     const ctx = context();
@@ -77,11 +91,10 @@ describe('relayAnswer, streams over max_response_bytes', () => {
     const first = event('ok');
     const up = upstream([first, event('x'.repeat(100)), 'data: [DONE]\n\n']);
     const written = capture(ctx);
-    const result = await relayAnswer(
+    const result = await relayAndEnd(
       ctx,
       up,
       transportSettings({ max_response_bytes: first.length + 10 }),
-      performance.now(),
     );
     expect(result).toEqual({ sent: true });
     expect(ctx.response.status).toBe(200);
@@ -91,13 +104,6 @@ describe('relayAnswer, streams over max_response_bytes', () => {
     expect(ctx.ai?.streamCut).toBe(true);
   });
 });
-
-/** Relay, then end the response as the proxy plugins do once settled (a whole answer's body is held for it). */
-async function relayAndEnd(ctx: RequestContext, up: AiUpstreamResponse): Promise<RelayResult> {
-  const result = await relayAnswer(ctx, up, transportSettings({}), performance.now());
-  if (result.sent) ctx.response.end();
-  return result;
-}
 
 describe('relayAnswer, response hooks', () => {
   const relay = relayAndEnd;
@@ -302,8 +308,7 @@ function cutUpstream(chunks: string[]): AiUpstreamResponse {
 }
 
 describe("relayAnswer, a cut stream ends with the client protocol's error event (D4)", () => {
-  const relay = (ctx: RequestContext, up: AiUpstreamResponse) =>
-    relayAnswer(ctx, up, transportSettings({}), performance.now());
+  const relay = relayAndEnd;
 
   it("openai-chat keeps OpenAI's data: {error} and sends no [DONE]", async () => {
     const ctx = context();
@@ -366,8 +371,7 @@ describe("relayAnswer, a cut stream ends with the client protocol's error event 
 });
 
 describe('relayAnswer, the usage chunk the gateway asked for (issue 16 item 7)', () => {
-  const relay = (ctx: RequestContext, up: AiUpstreamResponse) =>
-    relayAnswer(ctx, up, transportSettings({}), performance.now());
+  const relay = relayAndEnd;
   const usageChunk =
     'data: {"id":"c","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":7,"completion_tokens":2,"total_tokens":9}}\n\n';
   const stream = event('Hel') + event('lo') + usageChunk + 'data: [DONE]\n\n';
@@ -396,7 +400,12 @@ describe('relayAnswer, the usage chunk the gateway asked for (issue 16 item 7)',
     const written = capture(ctx);
     const chunks = [stream.slice(0, 50), stream.slice(50)];
     await relay(ctx, upstream(chunks));
-    expect(written).toEqual(chunks);
+    // The terminator is cut off its chunk and goes with the end.
+    expect(written).toEqual([
+      chunks[0],
+      stream.slice(50, -'data: [DONE]\n\n'.length),
+      'data: [DONE]\n\n',
+    ]);
     expect(ctx.ai?.usage).toEqual({ prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 });
   });
 
@@ -450,15 +459,78 @@ describe('relayAnswer, a stream counts as cut until its terminator (D5)', () => 
       marks.push(ctx.ai?.streamCut ?? false);
       return write(chunk);
     }) as typeof res.write;
-    await relayAnswer(
-      ctx,
-      upstream([event('a'), event('b'), 'data: [DONE]\n\n']),
-      transportSettings({}),
-      performance.now(),
-    );
+    await relayAndEnd(ctx, upstream([event('a'), event('b'), 'data: [DONE]\n\n']));
     expect(written.join('')).toContain('[DONE]');
-    expect(marks).toEqual([true, true, false]);
+    expect(marks).toEqual([true, true]);
     expect(ctx.ai?.streamCut).toBe(false);
+  });
+});
+
+describe("relayAnswer, a stream's last event waits for the end, which the caller sends once settled", () => {
+  // A client that stops reading at the terminator and sends its next request at once must find
+  // this one charged (a quota slice overdrawn by it revoked), as with a whole answer.
+  const relay = (ctx: RequestContext, up: AiUpstreamResponse) =>
+    relayAnswer(ctx, up, transportSettings({}), performance.now());
+
+  it('sends the events before [DONE] at once, even from its own chunk, and [DONE] with the end', async () => {
+    const ctx = context();
+    const written = capture(ctx);
+    await relay(ctx, upstream([event('a'), `${event('b')}data: [DONE]\n\n`]));
+    expect(written).toEqual([event('a'), event('b')]);
+    // Known before the end, for the settlers.
+    expect(ctx.ai?.streamCut).toBe(false);
+    expect(ctx.response.bytesSent).toBe(event('a').length + event('b').length + 14);
+    ctx.response.end();
+    expect(written.at(-1)).toBe('data: [DONE]\n\n');
+  });
+
+  it("holds Anthropic's message_stop and the Responses API's response.completed", async () => {
+    const ev = (type: string, body: Record<string, unknown> = {}) =>
+      `event: ${type}\ndata: ${JSON.stringify({ type, ...body })}\n\n`;
+    const cases = [
+      {
+        protocol: 'anthropic-messages',
+        before: ev('message_delta', { delta: { stop_reason: 'end_turn' } }),
+        last: ev('message_stop'),
+      },
+      {
+        protocol: 'openai-responses',
+        before: ev('response.output_text.done', { sequence_number: 1, text: 'hi' }),
+        last: ev('response.completed', {
+          sequence_number: 2,
+          response: { id: 'r', status: 'completed', output: [] },
+        }),
+      },
+    ];
+    for (const { protocol, before, last } of cases) {
+      const ctx = context();
+      if (ctx.ai) ctx.ai.protocol = protocol;
+      const written = capture(ctx);
+      await relay(ctx, upstream([before + last]));
+      expect(written).toEqual([before]);
+      expect(ctx.ai?.streamCut).toBe(false);
+      ctx.response.end();
+      expect(written).toEqual([before, last]);
+    }
+  });
+
+  it("holds a cut stream's error event too", async () => {
+    const ctx = context();
+    const written = capture(ctx);
+    await relay(ctx, cutUpstream([event('Hel')]));
+    expect(written).toEqual([event('Hel')]);
+    ctx.response.end();
+    expect(written.at(-1)).toContain('upstream stream failed: other side closed');
+  });
+
+  it('holds the whole chunk that ends the stream when response hooks run', async () => {
+    const ctx = context();
+    ctx.ai?.responseHooks.push({ plugin: 'spy', onChunk: () => undefined });
+    const written = capture(ctx);
+    await relay(ctx, upstream([event('a'), `${event('b')}data: [DONE]\n\n`]));
+    expect(written.join('')).toBe(event('a'));
+    ctx.response.end();
+    expect(written.join('')).toBe(`${event('a')}${event('b')}data: [DONE]\n\n`);
   });
 });
 

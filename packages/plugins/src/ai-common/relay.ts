@@ -121,6 +121,19 @@ async function relayBody(
   return { sent: true };
 }
 
+/** Where the last whole event in `bytes` starts: 0 when it is the only one, or began earlier. */
+function lastEventStart(bytes: Buffer): number {
+  let start = 0;
+  let end = nextEventEnd(bytes, 0);
+  while (end !== -1) {
+    const next = nextEventEnd(bytes, end);
+    if (next === -1) break;
+    start = end;
+    end = next;
+  }
+  return start;
+}
+
 /** True when `tail` (the last bytes sent) ends where an event ends, or nothing was sent. */
 function atEventBoundary(tail: Buffer): boolean {
   return tail.length === 0 || lastEventEnd(tail) === tail.length;
@@ -165,11 +178,18 @@ async function relayStream(
   };
   // The last bytes sent, to tell whether a cut lands between events.
   let tail: Buffer = NO_BYTES;
+  // Once the stream is over (its terminator parsed, or the upstream done), what is left is held
+  // for the end, which the caller sends once the request is settled, as a whole answer's body
+  // is (relayBody): a client that stops reading at [DONE] and sends its next request at once
+  // must find this one charged.
+  let holding = false;
   const send = (bytes: Buffer): Promise<void> | undefined => {
     begin();
     if (bytes.length >= 4) tail = bytes.subarray(bytes.length - 4);
     else if (bytes.length > 0) tail = Buffer.concat([tail, bytes]).subarray(-4);
-    return ctx.response.write(bytes);
+    if (!holding) return ctx.response.write(bytes);
+    ctx.response.hold(bytes);
+    return undefined;
   };
   const hooks = chunkHooks(ctx);
   const hooked =
@@ -292,6 +312,20 @@ async function relayStream(
     }
     return true;
   };
+  /**
+   * Send `bytes`, parsed already, with what completes the stream held: when the terminator was
+   * parsed in them, the events before its own go now (all of them with hooks, which may still
+   * hold text back) and the rest is held.
+   */
+  const forwardParsed = async (bytes: Buffer, wasDone: boolean): Promise<boolean> => {
+    if (done && !wasDone) {
+      const cut = hooked || binary ? 0 : lastEventStart(bytes);
+      if (cut > 0 && !(await forward(bytes.subarray(0, cut)))) return false;
+      holding = true;
+      return forward(bytes.subarray(cut));
+    }
+    return forward(bytes);
+  };
   try {
     for await (const chunk of upstream.body) {
       // The limit is checked before the head goes out: a first chunk already over it means
@@ -303,10 +337,11 @@ async function relayStream(
         break;
       }
       begin();
+      const wasDone = done;
       let bytes: Buffer = reframer ? reframer.push(chunk) : chunk;
       if (dropUsageChunk) bytes = filter(bytes);
       else parse(bytes);
-      if (!(await forward(bytes))) break;
+      if (!(await forwardParsed(bytes, wasDone))) break;
       if (endedWith !== undefined) break;
       if (ctx.response.clientGone) {
         upstream.abort();
@@ -314,6 +349,9 @@ async function relayStream(
       }
     }
     const ended = cutReason === undefined && !endedByHook && endedWith === undefined;
+    // Whatever is sent from here on ends the stream: its last events, a hook's or a plugin's
+    // ending, or the error event of a cut.
+    holding = true;
     if (ended && reframer && !ctx.response.clientGone) {
       // What the converter held back (the last event, completed by the upstream's end).
       let last = reframer.end();
@@ -328,6 +366,7 @@ async function relayStream(
     } else parser.end();
     // A cut leaves the held part of an event unsent: it could never be whole.
   } catch (err) {
+    holding = true;
     if (endedWith === undefined) cutReason ??= `upstream stream failed: ${(err as Error).message}`;
   } finally {
     if (timer) clearTimeout(timer);
