@@ -37,6 +37,7 @@ import {
   LONG_STREAM_EVENTS,
   QUIET_GAP_MS,
   measure,
+  p99At,
   perRequest,
   type Measured,
   type MeasureOptions,
@@ -99,6 +100,12 @@ function pairedRatio(rounds: Measured[], bare: Measured[]): number | undefined {
   const ratios = rounds.map((round, i) => cpu(round) / cpu(bare[i] as Measured));
   ratios.sort((a, b) => a - b);
   return ratios[Math.floor((ratios.length - 1) / 2)];
+}
+
+/** The median over the rounds of the p99 at 256 connections (the lower middle one). */
+function medianP99(rounds: Measured[]): number {
+  const p99s = rounds.map((round) => p99At(round, 256)).sort((a, b) => a - b);
+  return p99s[Math.floor((p99s.length - 1) / 2)] ?? Number.NaN;
 }
 
 /**
@@ -242,6 +249,7 @@ async function main() {
       if (!row.error) {
         row.measured = medianRound(rounds);
         row.bareRatio = pairedRatio(rounds, bareRounds);
+        row.p99Median = medianP99(rounds);
       }
       outcomes.push(row);
     }
@@ -275,13 +283,17 @@ async function main() {
     rows,
     checks: verdict.lines,
     notes: [
-      'rps: 2xx answers per second; p99 @256 from autocannon (1 ms resolution).',
+      'rps: 2xx answers per second; p99 @256 from autocannon (1 ms resolution), the median over the rounds.',
       'added p50 @1: p50 through the target minus p50 straight to the mock, one keep-alive connection, same run; stream: the same for the time to the end of a short SSE stream (7 events).',
       `quiet added p50: the same for plain requests sent one every ${QUIET_GAP_MS} ms, alternately through the target and straight (a quiet tenant: each side idle ${2 * QUIET_GAP_MS} ms before each request).`,
       "CPU µs/req: user + system time of the target's whole process tree (/proc/<pid>/stat) over both load steps, divided by the answers; ×bare: the median over the rounds of the target's CPU per request over the bare proxy's in the same round.",
       `CPU µs/req in each round, in round order (how far the rounds spread): ${running
         .filter(({ row }) => !row.error)
         .map(({ row, rounds }) => `${row.name}: ${rounds.map((r) => cpu(r).toFixed(0)).join(', ')}`)
+        .join('; ')}.`,
+      `p99 @256 ms in each round, in round order: ${running
+        .filter(({ row }) => !row.error)
+        .map(({ row, rounds }) => `${row.name}: ${rounds.map((r) => p99At(r, 256)).join(', ')}`)
         .join('; ')}.`,
       `long stream: one more load step, ${LONG_STREAM_CONNECTIONS} connections, each answer an SSE stream of ${LONG_STREAM_EVENTS} one-word content events (plus role, finish, usage and [DONE]): the CPU per request of the target's process tree in that step (the same round as the row's), and its ratio to the bare proxy's row.`,
       `others' cores: CPU that programs other than the benchmark's took during the target's load steps (the machine may be shared); a step above ${QUIET_CORES} cores was run again, up to ${process.env.BENCH_PEERS_RETRIES ?? 2} times, keeping the quietest attempt.`,

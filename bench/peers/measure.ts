@@ -202,7 +202,17 @@ export interface Outcome {
    * weighs on both); undefined when a round is missing.
    */
   bareRatio?: number;
+  /**
+   * The median over the rounds of the p99 at 256 connections: one round's p99 with two workers
+   * on a shared core was seen to read 109 and 185 ms for the same build.
+   */
+  p99Median?: number;
   error?: string;
+}
+
+/** The p99 in ms of `x`'s load step at `connections`; NaN when it has none. */
+export function p99At(x: Measured, connections: number): number {
+  return x.steps.find((s) => s.blast.connections === connections)?.blast.p99Ms ?? Number.NaN;
 }
 
 /** CPU µs per answer over all load steps, of the part `f` picks. */
