@@ -115,7 +115,6 @@ export function manageKeepAlive<S extends Server | Http2SecureServer>(
   if (!Number.isInteger(graceMs) || graceMs < 0) {
     throw new RangeError(`graceMs must be a non-negative integer, got ${graceMs}`);
   }
-  const header = `timeout=${advertisedMs / 1000}`;
   const idleMs = advertisedMs + graceMs;
   // Turns off node:http's idle timer and its own Keep-Alive header.
   // (node:http2 with `allowHTTP1` reads it from the server for its HTTP/1 connections too.)
@@ -127,7 +126,12 @@ export function manageKeepAlive<S extends Server | Http2SecureServer>(
     const socket = req.socket as TrackedSocket;
     const connection = socket[kConnection] ?? track(socket, idleMs);
     connection.inFlight++;
-    if (res.shouldKeepAlive) res.setHeader('Keep-Alive', header);
+    // node:http writes `Keep-Alive: timeout=<s>` itself, from the response's copy of the
+    // server's keepAliveTimeout (zeroed above), whenever the response keeps the connection.
+    // Set on the response it brings the header back without the timer, and without setHeader:
+    // a header set before writeHead(status, headers) sends every other one through setHeader
+    // too, twice the header work per response (issue 14).
+    (res as ServerResponse & { _keepAliveTimeout: number })._keepAliveTimeout = advertisedMs;
     res.on('finish', onResponseFinish);
   });
   return server;
