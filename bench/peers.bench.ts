@@ -270,6 +270,16 @@ async function main() {
     process.exitCode = 1;
     return;
   }
+  /** `<label>: <target>: <round 1>, <round 2>, …; …` over the measured targets `which` picks. */
+  const eachRound = (
+    label: string,
+    value: (round: Measured) => string,
+    which: (row: Outcome) => boolean = () => true,
+  ): string =>
+    `${label}: ${running
+      .filter(({ row }) => !row.error && which(row))
+      .map(({ row, rounds }) => `${row.name}: ${rounds.map(value).join(', ')}`)
+      .join('; ')}.`;
   const file = await writeReport({
     machine: m,
     variant: variant(baseline?.commit),
@@ -287,17 +297,18 @@ async function main() {
       'added p50 @1: p50 through the target minus p50 straight to the mock, one keep-alive connection, same run; stream: the same for the time to the end of a short SSE stream (7 events).',
       `quiet added p50: the same for plain requests sent one every ${QUIET_GAP_MS} ms, alternately through the target and straight (a quiet tenant: each side idle ${2 * QUIET_GAP_MS} ms before each request).`,
       "CPU µs/req: user + system time of the target's whole process tree (/proc/<pid>/stat) over both load steps, divided by the answers; ×bare: the median over the rounds of the target's CPU per request over the bare proxy's in the same round.",
-      `CPU µs/req in each round, in round order (how far the rounds spread): ${running
-        .filter(({ row }) => !row.error)
-        .map(({ row, rounds }) => `${row.name}: ${rounds.map((r) => cpu(r).toFixed(0)).join(', ')}`)
-        .join('; ')}.`,
-      `p99 @256 ms in each round, in round order: ${running
-        .filter(({ row }) => !row.error)
-        .map(({ row, rounds }) => `${row.name}: ${rounds.map((r) => p99At(r, 256)).join(', ')}`)
-        .join('; ')}.`,
+      eachRound('CPU µs/req in each round, in round order (how far the rounds spread)', (r) =>
+        cpu(r).toFixed(0),
+      ),
+      eachRound('p99 @256 ms in each round, in round order', (r) => String(p99At(r, 256))),
       `long stream: one more load step, ${LONG_STREAM_CONNECTIONS} connections, each answer an SSE stream of ${LONG_STREAM_EVENTS} one-word content events (plus role, finish, usage and [DONE]): the CPU per request of the target's process tree in that step (the same round as the row's), and its ratio to the bare proxy's row.`,
       `others' cores: CPU that programs other than the benchmark's took during the target's load steps (the machine may be shared); a step above ${QUIET_CORES} cores was run again, up to ${process.env.BENCH_PEERS_RETRIES ?? 2} times, keeping the quietest attempt.`,
       "primary: a Tollgate node's primary process alone (cores busy during the 256-connection step, and its µs per request over both steps); it must not grow with the worker count.",
+      eachRound(
+        "primary µs/req in each round, in round order (V8's one-time memory-reducer GCs of a fresh primary, ~20 s after start, fall in some rounds)",
+        (r) => perRequest(r, (step) => step.primaryMicros).toFixed(1),
+        ({ workers }) => workers !== undefined,
+      ),
       `Portkey: @portkey-ai/gateway@${PORTKEY_VERSION} from npm, run as \`build/start-server.js --headless\`, with @hono/node-server pinned to the version its own lockfile uses (newer ones break its streaming on Node: Portkey-AI/gateway#1389); headers x-portkey-provider: openai, x-portkey-custom-host: the mock's /v1.`,
       'Tollgate route: key-auth + ai-proxy-multi (two openai-compatible instances, same mock endpoint) + ai-rate-limiting (local, a limit never reached); access log to a file; embedded store.',
       ...(baseline
