@@ -91,21 +91,19 @@ function medianRound(rounds: Measured[]): Measured {
   return median;
 }
 
+/** The lower middle of `values` (the median of an odd count); undefined when there are none. */
+function lowerMedian(values: number[]): number | undefined {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
 /**
  * The median over rounds of `rounds[i]`'s CPU per request over `bare[i]`'s; undefined unless
  * both have every round.
  */
 function pairedRatio(rounds: Measured[], bare: Measured[]): number | undefined {
   if (rounds.length !== ROUNDS || bare.length !== ROUNDS) return undefined;
-  const ratios = rounds.map((round, i) => cpu(round) / cpu(bare[i] as Measured));
-  ratios.sort((a, b) => a - b);
-  return ratios[Math.floor((ratios.length - 1) / 2)];
-}
-
-/** The median over the rounds of the p99 at 256 connections (the lower middle one). */
-function medianP99(rounds: Measured[]): number {
-  const p99s = rounds.map((round) => p99At(round, 256)).sort((a, b) => a - b);
-  return p99s[Math.floor((p99s.length - 1) / 2)] ?? Number.NaN;
+  return lowerMedian(rounds.map((round, i) => cpu(round) / cpu(bare[i] as Measured)));
 }
 
 /**
@@ -249,7 +247,7 @@ async function main() {
       if (!row.error) {
         row.measured = medianRound(rounds);
         row.bareRatio = pairedRatio(rounds, bareRounds);
-        row.p99Median = medianP99(rounds);
+        row.p99Median = lowerMedian(rounds.map((round) => p99At(round, 256)));
       }
       outcomes.push(row);
     }

@@ -118,9 +118,10 @@ export class ResponseWriter {
 
   /**
    * Passes `chunk` through the body filters and counts it now, but sends it only with the end
-   * (or before the next write). For a producer that has a whole body whose last byte would let
-   * the client move on: what runs between this and the end (settlers charging quotas, storing a
-   * cached answer) sees the bytes as the client will get them, and the client gets none before.
+   * (or before the next write). For bytes that would let the client move on (a whole body sent
+   * with its length, a stream's terminator): what runs between this and the end (settlers
+   * charging quotas, storing a cached answer) sees them as the client will get them, and the
+   * client gets none of them before.
    */
   hold(chunk: Buffer): void {
     if (!this.started) this.begin(this.status, this.headers);

@@ -56,9 +56,14 @@ function upstream(chunks: string[], contentType: string, status = 200): AiUpstre
 const chunk = (body: Record<string, unknown>) =>
   `data: ${JSON.stringify({ id: 'c1', model: 'q', ...body })}\n\n`;
 
-/** A whole answer's body, and a stream's last event, are held for the response's end, sent after settlement (the proxy plugins). */
-function endAsTheProxyDoes(ctx: RequestContext, result: RelayResult): void {
+/**
+ * Relay, then end the response as the proxy plugins do once settled (a whole answer's body and a
+ * stream's last event are held for it).
+ */
+async function relayAndEnd(ctx: RequestContext, up: AiUpstreamResponse): Promise<RelayResult> {
+  const result = await relayAnswer(ctx, up, transportSettings({}), performance.now());
   if (result.sent) ctx.response.end();
+  return result;
 }
 
 describe('relayAnswer with protocol conversion', () => {
@@ -76,14 +81,8 @@ describe('relayAnswer with protocol conversion', () => {
       chunk({ choices: [], usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 } }),
       'data: [DONE]\n\n',
     ];
-    const result = await relayAnswer(
-      ctx,
-      upstream(sse, 'text/event-stream'),
-      transportSettings({}),
-      performance.now(),
-    );
+    const result = await relayAndEnd(ctx, upstream(sse, 'text/event-stream'));
     expect(result).toEqual({ sent: true });
-    endAsTheProxyDoes(ctx, result);
     const events = out
       .text()
       .split('\n\n')
@@ -117,10 +116,7 @@ describe('relayAnswer with protocol conversion', () => {
       choices: [{ index: 0, message: { content: 'Hi there' }, finish_reason: 'length' }],
       usage: { prompt_tokens: 4, completion_tokens: 2, total_tokens: 6 },
     });
-    endAsTheProxyDoes(
-      ctx,
-      await relayAnswer(ctx, upstream([body], 'application/json'), transportSettings({}), 0),
-    );
+    await relayAndEnd(ctx, upstream([body], 'application/json'));
     expect(JSON.parse(out.text())).toMatchObject({
       type: 'message',
       content: [{ type: 'text', text: 'Hi there' }],
@@ -143,10 +139,7 @@ describe('relayAnswer with protocol conversion', () => {
       type: 'error',
       error: { type: 'not_found_error', message: 'no model' },
     });
-    endAsTheProxyDoes(
-      ctx,
-      await relayAnswer(ctx, upstream([body], 'application/json', 404), transportSettings({}), 0),
-    );
+    await relayAndEnd(ctx, upstream([body], 'application/json', 404));
     expect(JSON.parse(out.text())).toEqual({
       error: { message: 'no model', type: 'not_found_error', code: 'not_found_error', param: null },
     });
@@ -159,10 +152,7 @@ describe('relayAnswer with protocol conversion', () => {
       chunk({ choices: [{ index: 0, delta: { content: 'x' }, finish_reason: 'stop' }] }),
       'data: [DONE]\n\n',
     ];
-    endAsTheProxyDoes(
-      ctx,
-      await relayAnswer(ctx, upstream(sse, 'text/event-stream'), transportSettings({}), 0),
-    );
+    await relayAndEnd(ctx, upstream(sse, 'text/event-stream'));
     expect(out.text()).toBe(sse.join(''));
   });
 
@@ -181,10 +171,7 @@ describe('relayAnswer with protocol conversion', () => {
       ev('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 2 } }),
       ev('message_stop', {}),
     ];
-    endAsTheProxyDoes(
-      ctx,
-      await relayAnswer(ctx, upstream(sse, 'text/event-stream'), transportSettings({}), 0),
-    );
+    await relayAndEnd(ctx, upstream(sse, 'text/event-stream'));
     const datas = out
       .text()
       .split('\n\n')
@@ -203,10 +190,7 @@ describe('relayAnswer with protocol conversion', () => {
     const ctx = context();
     const out = capture(ctx);
     const sse = [chunk({ choices: [{ index: 0, delta: { content: 'partial' } }] })];
-    endAsTheProxyDoes(
-      ctx,
-      await relayAnswer(ctx, upstream(sse, 'text/event-stream'), transportSettings({}), 0),
-    );
+    await relayAndEnd(ctx, upstream(sse, 'text/event-stream'));
     const text = out.text();
     expect(text).toContain('event: content_block_delta');
     expect(text).not.toContain('message_stop');
