@@ -45,6 +45,15 @@ describe('buildUpstreamHeaders (3.17+ rules)', () => {
     expect(out).toEqual({ 'x-keep': '1', 'content-type': 'application/json' });
   });
 
+  it('a plain Connection: keep-alive or close (parsed once) nominates just that name', () => {
+    for (const connection of ['keep-alive', 'close']) {
+      const out = buildUpstreamHeaders({ connection, [connection]: 'x', 'x-keep': '1' });
+      expect(out).toEqual({ 'x-keep': '1', 'content-type': 'application/json' });
+    }
+    const mixed = buildUpstreamHeaders({ connection: 'Close, X-Hop', 'x-hop': 'h', close: 'c' });
+    expect(mixed).toEqual({ 'content-type': 'application/json' });
+  });
+
   it('auth.header cannot re-add dropped headers', () => {
     const out = buildUpstreamHeaders({}, { Host: 'evil', 'Content-Length': '1' });
     expect(out).toEqual({ 'content-type': 'application/json' });

@@ -22,6 +22,24 @@ const DROPPED: ReadonlySet<string> = new Set([
   'expect',
 ]);
 
+/** The two values clients send nearly always, parsed once. */
+const USUAL_CONNECTION: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['keep-alive', new Set(['keep-alive'])],
+  ['close', new Set(['close'])],
+]);
+
+/** The header names a `Connection` value nominates as hop-by-hop, lower-cased. */
+function nominatedBy(connection: string): ReadonlySet<string> {
+  const usual = USUAL_CONNECTION.get(connection);
+  if (usual) return usual;
+  return new Set(
+    connection
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
 /**
  * Build the upstream request headers:
  * 1. every client header, names lower-cased (multi-valued headers joined with `, `), except the
@@ -48,15 +66,7 @@ export function buildUpstreamHeaders(
   const connection = changes?.has('connection')
     ? changes.get('connection')
     : clientHeaders.connection;
-  const nominated =
-    connection == null
-      ? undefined
-      : new Set(
-          connection
-            .split(',')
-            .map((t) => t.trim().toLowerCase())
-            .filter(Boolean),
-        );
+  const nominated = connection == null ? undefined : nominatedBy(connection);
   // Dropped names are never added (rather than deleted at the end: a `delete` turns the object
   // into a slow dictionary for everything that reads it after, undici included).
   const sent = (key: string) => !DROPPED.has(key) && !nominated?.has(key);

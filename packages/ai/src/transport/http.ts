@@ -103,6 +103,15 @@ interface PoolEntry {
   pool: Pool;
   /** Requests sent on the pool whose response body has not closed yet. */
   inFlight: number;
+  /**
+   * The last in-flight response ended in this turn of the event loop: its connection may not be
+   * free yet (undici frees it from a microtask, after the pool's own bookkeeping).
+   */
+  justIdle: boolean;
+}
+
+function settled(entry: PoolEntry): void {
+  entry.justIdle = false;
 }
 
 type PoolSettings = Pick<
@@ -157,9 +166,9 @@ export class AiTransport {
 
     // A connection whose response just ended becomes free a macrotask later; dispatching now
     // would open a second socket, so let it settle first (keeps sequential requests on one).
-    // Only a pool with nothing in flight can be in that state for a sequential client, and
-    // pool.stats walks every connection: under load (requests in flight) it is not read.
-    if (entry.inFlight === 0) {
+    // Only a pool whose last response ended in this turn can be in that state, and pool.stats
+    // walks every connection: a client's next request (a later turn) or a busy pool skips it.
+    if (entry.justIdle && entry.inFlight === 0) {
       const stats = pool.stats;
       if (stats.connected > stats.free + stats.running) {
         await new Promise(setImmediate);
@@ -189,7 +198,10 @@ export class AiTransport {
     }
     const sink = new ResponseSink(
       () => {
-        entry.inFlight--;
+        if (--entry.inFlight === 0 && !entry.justIdle) {
+          entry.justIdle = true;
+          setImmediate(settled, entry);
+        }
         stopFollowing?.();
       },
       (err) => toTransportError(err, req.origin, false),
@@ -271,7 +283,14 @@ export class AiTransport {
       timeoutMs: req.timeoutMs,
     };
     if (!byOrigin) this.pools.set(req.key, (byOrigin = new Map<string, PoolEntry>()));
-    const entry: PoolEntry = { key: req.key, origin: req.origin, settings, pool, inFlight: 0 };
+    const entry: PoolEntry = {
+      key: req.key,
+      origin: req.origin,
+      settings,
+      pool,
+      inFlight: 0,
+      justIdle: false,
+    };
     byOrigin.set(req.origin, entry);
     this.logger?.debug('upstream pool created', { key: req.key, origin: req.origin });
     return entry;
