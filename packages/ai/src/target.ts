@@ -127,6 +127,26 @@ interface ParsedEndpoint {
   port: number;
   path?: string;
   query?: string;
+  /** What every request to this endpoint sends, computed once with the parse. */
+  connection: TargetConnection;
+}
+
+/** The connection-level part of a target: the same for every request to one host. */
+type TargetConnection = Pick<
+  ResolvedTarget,
+  'origin' | 'scheme' | 'host' | 'port' | 'hostHeader' | 'tlsServername'
+>;
+
+function connectionTo(scheme: 'http' | 'https', host: string, port: number): TargetConnection {
+  return {
+    origin: `${scheme}://${host}:${port}`,
+    scheme,
+    host,
+    port,
+    hostHeader: port === defaultPort(scheme) ? host : `${host}:${port}`,
+    // An IPv6 address is bracketed in URLs and Host headers, bare in SNI.
+    tlsServername: host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host,
+  };
 }
 
 /** Endpoints parsed so far (a handful per configuration); never mutated once stored. */
@@ -158,10 +178,12 @@ function parseEndpoint(endpoint: string): ParsedEndpoint {
   } catch (cause) {
     throw Object.assign(new ProviderEndpointInvalidError(endpoint), { cause });
   }
+  const port = url.port === '' ? defaultPort(scheme) : Number(url.port);
   const parsed: ParsedEndpoint = {
     scheme,
     host: url.hostname,
-    port: url.port === '' ? defaultPort(scheme) : Number(url.port),
+    port,
+    connection: connectionTo(scheme, url.hostname, port),
   };
   // A path, even a lone "/", is used verbatim; only its absence selects the provider's path.
   if (m[3]) parsed.path = m[3];
@@ -257,24 +279,23 @@ export function resolveTarget(
 
   const endpoint = instance.override?.endpoint;
   const parsed = endpoint ? parseEndpointCached(endpoint) : undefined;
-  const host = parsed ? parsed.host : (p.hostFor?.(instance.provider_conf) ?? p.host);
-  if (!host) throw new ProviderEndpointMissingError(p.name);
-  const scheme = parsed ? parsed.scheme : p.scheme;
-  const port = parsed ? parsed.port : p.port;
+  let connection = parsed?.connection;
+  if (!connection) {
+    const host = p.hostFor?.(instance.provider_conf) ?? p.host;
+    if (!host) throw new ProviderEndpointMissingError(p.name);
+    connection = connectionTo(p.scheme, host, p.port);
+  }
 
   const query = new URLSearchParams();
   if (protocol === 'passthrough' && client.query) overlay(query, new URLSearchParams(client.query));
-  overlay(query, Object.entries(instance.auth?.query ?? {}));
+  const authQuery = instance.auth?.query;
+  if (authQuery) overlay(query, Object.entries(authQuery));
   if (parsed?.query) overlay(query, new URLSearchParams(parsed.query));
   // Gemini's stream method answers SSE only when asked; its default is one JSON array.
   if (target === 'gemini-generate-content' && client.stream === true) query.set('alt', 'sse');
 
   return {
-    origin: `${scheme}://${host}:${port}`,
-    scheme,
-    host,
-    port,
-    hostHeader: port === defaultPort(scheme) ? host : `${host}:${port}`,
+    ...connection,
     path:
       (parsed?.path !== undefined
         ? endpointPath(p, parsed.path, instance, target, client)
@@ -283,7 +304,6 @@ export function resolveTarget(
       client.path ??
       '/',
     query,
-    tlsServername: host.replace(/^\[(.*)\]$/, '$1'),
     protocol: target,
   };
 }
