@@ -279,6 +279,28 @@ describe('relayAnswer, a whole answer', () => {
     expect(written).toEqual([answer]);
   });
 
+  it("reads the answer's text only when it has no usage or payloads are logged (issue 14)", async () => {
+    const withUsage = context();
+    capture(withUsage);
+    await relay(withUsage, upstream([answer], 'application/json'));
+    expect(withUsage.ai?.completionChars).toBe(0);
+    expect(withUsage.ai?.responseText).toBeUndefined();
+
+    const withoutUsage = context();
+    capture(withoutUsage);
+    const bare = JSON.stringify({ choices: [{ message: { content: 'héllo' } }] });
+    await relay(withoutUsage, upstream([bare], 'application/json'));
+    expect(withoutUsage.ai?.completionChars).toBe('héllo'.length);
+    expect(withoutUsage.ai?.usage).toBeUndefined();
+
+    const logged = context();
+    capture(logged);
+    const settings = transportSettings({ logging: { payloads: true } });
+    await relay(logged, upstream([answer], 'application/json'), settings);
+    expect(logged.ai?.responseText).toBe('héllo');
+    expect(logged.ai?.usage?.total_tokens).toBe(4);
+  });
+
   it('a 204 from the LLM goes without a length (RFC 9110 forbids one)', async () => {
     const ctx = context();
     capture(ctx);

@@ -90,9 +90,12 @@ async function relayBody(
         ai.usage = usage;
         ai.rawUsage = raw;
       }
-      const text = protocol.responseText(json);
-      ai.completionChars += text.length;
-      if (settings.logPayloads) ai.responseText = text;
+      // The text's length only estimates an answer without usage (finishAiRequest).
+      if (!usage || settings.logPayloads) {
+        const text = protocol.responseText(json);
+        ai.completionChars += text.length;
+        if (settings.logPayloads) ai.responseText = text;
+      }
     } catch {
       // Not JSON: passed through unchanged, usage estimated from its size (decision D5).
       ai.completionChars += body.length;
