@@ -5,7 +5,7 @@
  * same client body (APISIX 3.18 fixed the leak of instance A's options into instance B's request).
  */
 import { converterFor } from './convert';
-import { ownValue } from '@tollgate/core';
+import { ownValue, shallowCopy } from '@tollgate/core';
 import { asObject, canonicalJson, cloneJson, deepMerge, setOwn, type JsonObject } from './json';
 import { getProtocol } from './protocols';
 import { getProvider, type Provider } from './providers';
@@ -75,7 +75,7 @@ export function buildUpstreamBody(args: BuildBodyArgs): UpstreamBody {
       : provider && conversionFor(provider, { override: args.override }, args.protocol);
   const target = converter ? converter.to : args.targetProtocol;
   // The converter builds a new body (it never mutates the client's), so it is always changed.
-  let body: JsonObject = converter ? converter.request(args.body) : { ...args.body };
+  let body: JsonObject = converter ? converter.request(args.body) : shallowCopy(args.body);
   let changed = converter !== undefined;
 
   const targetModule = getProtocol(target);

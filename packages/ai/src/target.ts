@@ -294,8 +294,14 @@ export function resolveTarget(
   // Gemini's stream method answers SSE only when asked; its default is one JSON array.
   if (target === 'gemini-generate-content' && client.stream === true) query.set('alt', 'sse');
 
+  // Named one by one: a spread with more members makes a new map per object (see shallowCopy).
   return {
-    ...connection,
+    origin: connection.origin,
+    scheme: connection.scheme,
+    host: connection.host,
+    port: connection.port,
+    hostHeader: connection.hostHeader,
+    tlsServername: connection.tlsServername,
     path:
       (parsed?.path !== undefined
         ? endpointPath(p, parsed.path, instance, target, client)

@@ -48,6 +48,25 @@ export function setOwn(target: object, key: string, value: unknown): void {
 }
 
 /**
+ * A plain object with `source`'s own enumerable properties, built by assignment (a `__proto__`
+ * key stays an own property, as with spread). Use it instead of `{ ...source }` for a copy that
+ * gets more properties afterwards, and instead of `{ ...source, more }`: in Node 20's V8 both
+ * give each object a map of its own, which costs ~0.6 µs to make and sends every later read of
+ * the object down the megamorphic path, where an assigned copy shares one map (issue 14).
+ *
+ * @example
+ * const headers = shallowCopy(upstreamHeaders); headers.host = 'llm.example.com';
+ */
+export function shallowCopy<T extends object>(source: T): T {
+  const copy = {} as T;
+  for (const key of Object.keys(source)) {
+    // eslint-disable-next-line tollgate/own-keys-only -- own keys, from Object.keys
+    setOwn(copy, key, (source as Record<string, unknown>)[key]);
+  }
+  return copy;
+}
+
+/**
  * `table[key]` when `key` is the table's own property, else `undefined`: a lookup in a constant
  * table (or a parsed JSON object) that a key like `constructor` or `toString` cannot escape.
  * @example ownValue({ routes: 1 }, 'toString') // undefined

@@ -38,6 +38,20 @@ export interface CredentialWithReferences {
   consumer: ConsumerInfo;
 }
 
+/**
+ * The consumer as matched by one of its credentials, read on every request it authenticates.
+ * Named member by member: `{ ...consumer, credentialId }` would give each one a map of its own.
+ */
+function withCredential(consumer: ConsumerInfo, credentialId: string): ConsumerInfo {
+  return {
+    username: consumer.username,
+    groupId: consumer.groupId,
+    labels: consumer.labels,
+    plugins: consumer.plugins,
+    credentialId,
+  };
+}
+
 export class SnapshotConsumers implements ConsumerDirectory {
   private readonly byName = new Map<string, ConsumerInfo>();
   private readonly byCredential = new Map<string, CredentialMatch>();
@@ -77,7 +91,7 @@ export class SnapshotConsumers implements ConsumerDirectory {
     }
     for (const { username, id, value } of credentials.values()) {
       const consumer = this.byName.get(username);
-      if (consumer) this.index(pluginsOf(value), { ...consumer, credentialId: id });
+      if (consumer) this.index(pluginsOf(value), withCredential(consumer, id));
     }
   }
 

@@ -6,14 +6,20 @@
  * APISIX's exporter puts it (prom-client's JSON form moves it first).
  */
 import { AggregatorRegistry, type Registry, type RegistryContentType } from 'prom-client';
+import { ownValue, setOwn } from '@tollgate/core';
 import type { workerMetricsIpc } from '@tollgate/plugins';
 
 type MetricJson = workerMetricsIpc.MetricJson;
 
 function leLast(labels: Record<string, string | number>): Record<string, string | number> {
   if (!('le' in labels)) return labels;
-  const { le, ...rest } = labels;
-  return { ...rest, le };
+  // Assigned one by one: a spread with more members gives every bucket a map of its own.
+  const out: Record<string, string | number> = {};
+  for (const key of Object.keys(labels)) {
+    if (key !== 'le') setOwn(out, key, ownValue(labels, key));
+  }
+  out.le = labels.le;
+  return out;
 }
 
 /** The aggregated registry of `lists` (families keep the order they first appear in). */

@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { Pool } from 'undici';
-import { setOwn, type Logger } from '@tollgate/core';
+import { setOwn, shallowCopy, type Logger } from '@tollgate/core';
 import { abortError, type ExchangeCancel } from './exchange-cancel';
 import { toTransportError } from './map-error';
 import { ResponseSink, type ResponseHead } from './response-sink';
@@ -177,7 +177,7 @@ export class AiTransport {
     }
 
     const query = req.query?.toString();
-    const headers = { ...req.headers };
+    const headers = shallowCopy(req.headers);
     if (req.hostHeader) headers.host = req.hostHeader;
     if (req.sign) {
       headers.host ??= new URL(req.origin).host;

@@ -5,7 +5,7 @@
  * chunk, and writes respect back-pressure.
  */
 import type { ServerResponse } from 'node:http';
-import { ownValue, setOwn } from '../json';
+import { ownValue, setOwn, shallowCopy } from '../json';
 
 export type OutgoingHeaders = Record<string, string | string[] | number>;
 
@@ -165,7 +165,7 @@ export class ResponseWriter {
    */
   send(status: number, body?: unknown, headers: Record<string, string> = {}): void {
     let payload: Buffer | undefined;
-    const out: OutgoingHeaders = { ...headers };
+    const out: OutgoingHeaders = shallowCopy(headers);
     if (typeof body === 'string') {
       payload = Buffer.from(body);
       out['content-type'] ??= 'text/plain; charset=utf-8';

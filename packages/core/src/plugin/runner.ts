@@ -36,7 +36,7 @@ function applies(instance: PluginInstance, ctx: RequestContext): boolean {
  */
 function withErrorResponse(instance: PluginInstance, result: Exit): Exit {
   if (instance.errorResponse === undefined || result.status < 400) return result;
-  return { ...result, body: instance.errorResponse };
+  return { status: result.status, body: instance.errorResponse, headers: result.headers };
 }
 
 /**

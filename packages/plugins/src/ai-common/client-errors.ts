@@ -12,7 +12,7 @@
  * plugin turns it off.
  */
 import { STATUS_CODES } from 'node:http';
-import { isPlainObject, type Exit, type RequestContext } from '@tollgate/core';
+import { isPlainObject, shallowCopy, type Exit, type RequestContext } from '@tollgate/core';
 
 /** The two error shapes the SDKs read. */
 export type ErrorDialect = 'openai' | 'anthropic';
@@ -220,11 +220,9 @@ export function shapeRefusal(ctx: RequestContext, refusal: Exit): Exit {
   const shaped = withClientError(bytes, refusal.status, dialect, state.noted);
   if (shaped === undefined) return refusal;
   state.shaped = true;
-  return {
-    status: refusal.status,
-    body: shaped,
-    headers: { ...refusal.headers, 'content-type': 'application/json' },
-  };
+  const headers: Record<string, string> = shallowCopy(refusal.headers ?? {});
+  headers['content-type'] = 'application/json';
+  return { status: refusal.status, body: shaped, headers };
 }
 
 function isJsonOrEmpty(ctx: RequestContext): boolean {

@@ -11,6 +11,7 @@
  * Other protocols pass unchanged. An event whose data is not a JSON object is left as it was.
  */
 import type { ProtocolName } from '@tollgate/ai';
+import { shallowCopy } from '@tollgate/core';
 
 interface StreamRules {
   /** Events without an `event:` line take their type from the JSON's `type`. */
@@ -113,7 +114,12 @@ export function annotateStreamChunk(
     const json =
       fields && dataLines.length > 0 && rules.isData(type, data) ? parseObject(data) : undefined;
     if (json) annotated += 1;
-    blocks.push(renderBlock(lines, json ? JSON.stringify({ ...json, ...fields }) : undefined));
+    blocks.push(
+      renderBlock(
+        lines,
+        json ? JSON.stringify(Object.assign(shallowCopy(json), fields)) : undefined,
+      ),
+    );
   }
   if (fields && annotated === 0 && protocol === 'openai-chat') {
     // The final chunk of an OpenAI chat stream may hold nothing but [DONE] (the usage chunk is

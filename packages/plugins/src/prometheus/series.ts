@@ -8,8 +8,19 @@
  * histogram buckets carry `le` as their last label, where APISIX prints it.
  */
 import type { Metric, MetricValue, Registry } from 'prom-client';
+import { shallowCopy } from '@tollgate/core';
 
 type Labels<N extends string> = Readonly<Record<N, string>>;
+
+/** A bucket's labels: the series' and `le` (assigned to a copy, so every bucket shares a map). */
+function withLe(
+  labels: Readonly<Record<string, string>>,
+  le: number | string,
+): MetricValue<string>['labels'] {
+  const out: Record<string, string | number> = shallowCopy(labels);
+  out.le = le;
+  return out;
+}
 
 /** A metric family as prom-client's `get()` returns it. */
 export interface SeriesJson {
@@ -165,9 +176,9 @@ export class SeriesHistogram<N extends string> {
       let cumulative = 0;
       this.bounds.forEach((le, i) => {
         cumulative += s.counts[i] ?? 0;
-        values.push({ labels: { ...s.labels, le }, value: cumulative, metricName: bucket });
+        values.push({ labels: withLe(s.labels, le), value: cumulative, metricName: bucket });
       });
-      values.push({ labels: { ...s.labels, le: '+Inf' }, value: s.count, metricName: bucket });
+      values.push({ labels: withLe(s.labels, '+Inf'), value: s.count, metricName: bucket });
       values.push({ labels: { ...s.labels }, value: s.sum, metricName: `${this.name}_sum` });
       values.push({ labels: { ...s.labels }, value: s.count, metricName: `${this.name}_count` });
     }

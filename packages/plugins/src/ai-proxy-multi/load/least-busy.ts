@@ -34,7 +34,7 @@ export function leastBusy(
       best = load;
       tied = [];
     }
-    if (load === best) tied.push({ ...member, inFlight });
+    if (load === best) tied.push({ name: member.name, weight: member.weight, inFlight });
   }
   const chosen = weightedRandom(tied, random);
   return chosen && { name: chosen.name, inFlight: chosen.inFlight };

@@ -46,11 +46,14 @@ export function queueScores(
   for (const member of candidates) {
     const reading = signals.reading(member.name);
     if (reading.kind === 'stale') return undefined;
-    scored.push(
-      reading.kind === 'fresh'
-        ? { ...member, queue: reading.queue, kvCacheUsage: reading.kvCacheUsage, score: 0 }
-        : { ...member, queue: signals.inFlight(member.name), kvCacheUsage: 0, score: 0 },
-    );
+    const fresh = reading.kind === 'fresh';
+    scored.push({
+      name: member.name,
+      weight: member.weight,
+      queue: fresh ? reading.queue : signals.inFlight(member.name),
+      kvCacheUsage: fresh ? reading.kvCacheUsage : 0,
+      score: 0,
+    });
   }
   const queues = scored.map((s) => s.queue);
   const minQueue = Math.min(...queues);

@@ -175,7 +175,8 @@ export class InstancePicker<T extends PickableInstance = PickableInstance> {
           }
         }
       }
-      const groupInput = { ...input, excluded: skipped };
+      // Members first, then the spread: `{ ...input, more }` makes a new map per object.
+      const groupInput = { excluded: skipped, ...input };
       for (;;) {
         const choice = group.picker.next(groupInput);
         if (choice === undefined) break;
