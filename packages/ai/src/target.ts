@@ -122,13 +122,10 @@ export function conversionFor(
 }
 
 interface ParsedEndpoint {
-  scheme: 'http' | 'https';
-  host: string;
-  port: number;
+  /** Where every request to this endpoint goes, computed once with the parse. */
+  connection: TargetConnection;
   path?: string;
   query?: string;
-  /** What every request to this endpoint sends, computed once with the parse. */
-  connection: TargetConnection;
 }
 
 /** The connection-level part of a target: the same for every request to one host. */
@@ -179,12 +176,7 @@ function parseEndpoint(endpoint: string): ParsedEndpoint {
     throw Object.assign(new ProviderEndpointInvalidError(endpoint), { cause });
   }
   const port = url.port === '' ? defaultPort(scheme) : Number(url.port);
-  const parsed: ParsedEndpoint = {
-    scheme,
-    host: url.hostname,
-    port,
-    connection: connectionTo(scheme, url.hostname, port),
-  };
+  const parsed: ParsedEndpoint = { connection: connectionTo(scheme, url.hostname, port) };
   // A path, even a lone "/", is used verbatim; only its absence selects the provider's path.
   if (m[3]) parsed.path = m[3];
   if (m[4]) parsed.query = m[4];
