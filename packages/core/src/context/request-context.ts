@@ -145,7 +145,34 @@ export class RequestContext {
    */
   readBody(limit: number): Promise<Buffer> {
     if (!this.bodyPromise) this.bodyLimit = limit;
-    this.bodyPromise ??= new Promise<Buffer>((resolve, reject) => {
+    this.bodyPromise ??= this.parsedBody(limit) ?? this.streamedBody(limit);
+    // A body read earlier under a larger limit is still too large for this caller; one read
+    // under a limit at most this one needs no check (and no second promise).
+    if (limit >= this.bodyLimit) return this.bodyPromise;
+    return this.bodyPromise.then((body) => {
+      if (body.length > limit) throw new BodyTooLargeError(limit);
+      return body;
+    });
+  }
+
+  /**
+   * The whole body at once when node:http has already parsed all of it and nothing has read
+   * from the stream: a small body arrives with its head, so by the time the plugins run it sits
+   * in the request's buffer, and taking it needs no listeners and no wait for `end`.
+   */
+  private parsedBody(limit: number): Promise<Buffer> | undefined {
+    const req = this.req;
+    if (!req.complete || req.readableFlowing !== null || req.readableLength > limit) {
+      return undefined;
+    }
+    // A paused stream hands its whole buffer to read(), or null when it holds nothing.
+    const body = req.read() as Buffer | null;
+    return Promise.resolve(body ?? Buffer.alloc(0));
+  }
+
+  /** The body as it streams in, refused past `limit` bytes without buffering the rest. */
+  private streamedBody(limit: number): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
       const declared = Number(this.req.headers['content-length']);
       if (Number.isFinite(declared) && declared > limit) {
         reject(new BodyTooLargeError(limit));
@@ -164,13 +191,6 @@ export class RequestContext {
       });
       this.req.on('end', () => resolve(Buffer.concat(chunks)));
       this.req.on('error', reject);
-    });
-    // A body read earlier under a larger limit is still too large for this caller; one read
-    // under a limit at most this one needs no check (and no second promise).
-    if (limit >= this.bodyLimit) return this.bodyPromise;
-    return this.bodyPromise.then((body) => {
-      if (body.length > limit) throw new BodyTooLargeError(limit);
-      return body;
     });
   }
 
