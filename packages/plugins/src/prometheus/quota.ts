@@ -83,22 +83,29 @@ function pluginOf(consumerFlag: string | undefined): string {
 export function quotaReadings(headers: Readonly<Record<string, string>>): QuotaReading[] {
   const out: QuotaReading[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    let reading: Omit<QuotaReading, 'remaining' | 'resetSeconds'> | undefined;
-    let resetName: string | undefined;
+    let plugin: string;
+    let instanceName: string;
+    let resetName: string;
     const instance = INSTANCE_HEADER.exec(name);
     if (instance) {
-      reading = { plugin: pluginOf(instance[1]), instance: instance[2] ?? '' };
+      plugin = pluginOf(instance[1]);
+      instanceName = instance[2] ?? '';
       resetName = name.replace(/remaining/i, (m) => (m === 'Remaining' ? 'Reset' : 'reset'));
     } else {
       const rule = RULE_HEADER.exec(name);
       if (!rule) continue;
-      reading = { plugin: pluginOf(rule[1]), instance: `rule:${rule[2] ?? ''}` };
+      plugin = pluginOf(rule[1]);
+      instanceName = `rule:${rule[2] ?? ''}`;
       resetName = name.replace(/remaining$/i, (m) => (m === 'Remaining' ? 'Reset' : 'reset'));
     }
     const remaining = Number(value);
     if (!Number.isFinite(remaining)) continue;
     const reset = Number(ownValue(headers, resetName));
-    out.push({ ...reading, remaining, ...(Number.isFinite(reset) ? { resetSeconds: reset } : {}) });
+    // Built member by member, on every request: a spread with more members would give each
+    // reading a map of its own (see shallowCopy in @tollgate/core).
+    const reading: QuotaReading = { plugin, instance: instanceName, remaining };
+    if (Number.isFinite(reset)) reading.resetSeconds = reset;
+    out.push(reading);
   }
   return out;
 }
