@@ -162,7 +162,12 @@ export class RequestContext {
    */
   private parsedBody(limit: number): Promise<Buffer> | undefined {
     const req = this.req;
-    if (!req.complete || req.readableFlowing !== null || req.readableLength > limit) {
+    if (
+      !req.complete ||
+      req.readableDidRead ||
+      req.readableFlowing !== null ||
+      req.readableLength > limit
+    ) {
       return undefined;
     }
     // A paused stream hands its whole buffer to read(), or null when it holds nothing.
