@@ -8,6 +8,8 @@ const transform = {
 const moduleNameMapper = {
   '^@tollgate/(admin-api|gateway|cli)$': '<rootDir>/apps/$1/src',
   '^@tollgate/([a-z-]+)$': '<rootDir>/packages/$1/src',
+  // A package's second entry point (its `exports` map), e.g. `@tollgate/plugins/primary`.
+  '^@tollgate/([a-z-]+)/([a-z-]+)$': '<rootDir>/packages/$1/src/$2',
 };
 const common = {
   transform,

@@ -114,9 +114,5 @@ export const PLUGINS: PluginRegistry = new Map(
 /** IP/CIDR list matching, shared with the gateway's stream routes and stream ip-restriction. */
 export { inList } from './ip-restriction/matcher';
 export { boundedKey } from './limit-common/keys';
-/** The node-wide health key of an LLM instance; the gateway's active checker builds the same. */
-export { healthTargetKey } from './ai-proxy-multi/selection';
-/** The ai-proxy-multi balancers that read the node's load view (the gateway's load sharing). */
-export { LOAD_AWARE_ALGORITHMS } from './ai-proxy-multi/load/balancer-settings';
-/** The metrics protocol between a node's primary and its workers (the exporter's side). */
-export * as workerMetricsIpc from './prometheus/worker-ipc';
+/** What the node's primary uses, also importable alone as `@tollgate/plugins/primary`. */
+export * from './primary';

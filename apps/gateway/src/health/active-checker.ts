@@ -22,7 +22,7 @@ import { createLogger } from '@tollgate/core';
 import { ProbeLoop, type TargetStatus } from './probe-loop';
 import { probeSpec, type ProbeSpec } from './probe-spec';
 import { Prober } from './prober';
-import { healthTargetKey } from '@tollgate/plugins';
+import { healthTargetKey } from '@tollgate/plugins/primary';
 
 const PLUGIN = 'ai-proxy-multi';
 

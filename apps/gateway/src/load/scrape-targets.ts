@@ -11,7 +11,7 @@
  *   only then do the workers need to hear each other's in-flight counts.
  */
 import { isPlainObject } from '@tollgate/core';
-import { LOAD_AWARE_ALGORITHMS } from '@tollgate/plugins';
+import { LOAD_AWARE_ALGORITHMS } from '@tollgate/plugins/primary';
 import { MAX_LOAD_KEY_LENGTH, MAX_LOAD_KEYS } from './load-messages';
 
 const PLUGIN = 'ai-proxy-multi';

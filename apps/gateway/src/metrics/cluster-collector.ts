@@ -1,13 +1,14 @@
 /**
  * @module metrics/cluster-collector
  * Reads the metrics of every worker of this node over the cluster IPC channel (protocol in
- * `@tollgate/plugins` `workerMetricsIpc`). Only workers that said they can answer are asked, so a
- * worker still starting never delays a scrape; a worker that exits mid-collection is left out.
+ * `@tollgate/plugins/primary` `workerMetricsIpc`). Only workers that said they can answer are
+ * asked, so a worker still starting never delays a scrape; a worker that exits mid-collection is
+ * left out.
  * A worker that is asked and stays silent fails the collection: a partial sum would make every
  * counter of that worker look reset to Prometheus.
  */
 import nodeCluster, { type Worker } from 'node:cluster';
-import { workerMetricsIpc } from '@tollgate/plugins';
+import { workerMetricsIpc } from '@tollgate/plugins/primary';
 
 type MetricJson = workerMetricsIpc.MetricJson;
 

@@ -6,7 +6,7 @@
  * node holds. Rebuilt from a snapshot at every scrape.
  */
 import { Gauge, Registry } from 'prom-client';
-import { workerMetricsIpc } from '@tollgate/plugins';
+import { workerMetricsIpc } from '@tollgate/plugins/primary';
 import type { GatewayNodeStatus } from '../node';
 import type { ModifyIndexTracker } from './modify-indexes';
 import { InstanceLoadMetrics, type InstanceLoadSnapshot } from '../load/load-metrics';

@@ -7,7 +7,7 @@
  */
 import { AggregatorRegistry, type Registry, type RegistryContentType } from 'prom-client';
 import { ownValue, setOwn } from '@tollgate/core';
-import type { workerMetricsIpc } from '@tollgate/plugins';
+import type { workerMetricsIpc } from '@tollgate/plugins/primary';
 
 type MetricJson = workerMetricsIpc.MetricJson;
 
