@@ -248,6 +248,9 @@ async function main() {
         row.measured = medianRound(rounds);
         row.bareRatio = pairedRatio(rounds, bareRounds);
         row.p99Median = lowerMedian(rounds.map((round) => p99At(round, 256)));
+        row.primaryMedian = lowerMedian(
+          rounds.map((round) => perRequest(round, (s) => s.primaryMicros)),
+        );
       }
       outcomes.push(row);
     }

@@ -207,6 +207,12 @@ export interface Outcome {
    * on a shared core was seen to read 109 and 185 ms for the same build.
    */
   p99Median?: number;
+  /**
+   * A Tollgate node's: the median over the rounds of its primary's CPU µs per request. V8's
+   * memory reducer collects a fresh primary's heap once, about 25 s after start (0.2–0.3 s of
+   * CPU); it falls inside the load steps of some rounds only, and one round's figure doubled.
+   */
+  primaryMedian?: number;
   error?: string;
 }
 
