@@ -38,4 +38,4 @@ export {
   type PluginSchemaType,
 } from './data-encryption';
 export { compileCostExpr, type CostExprFn, type CostExprVars } from './cost-expr';
-export * from './generated/types';
+export type * from './generated/types';

@@ -15,7 +15,12 @@ import { openaiResponsesToOpenaiChat } from './openai-responses-to-openai-chat';
 import { chainConverters } from './chain';
 import type { ProtocolConverter } from './types';
 
-export * from './types';
+export type * from './types';
+export {
+  TOLLGATE_ERR_PROTOCOL_CONVERSION,
+  ProtocolConversionError,
+  formatClientEvents,
+} from './types';
 export {
   anthropicMessagesToOpenaiChat,
   openaiChatToAnthropicMessages,
@@ -26,7 +31,8 @@ export {
 };
 export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './openai-chat-to-anthropic-messages';
 export { openaiChatToGeminiGenerateContent, anthropicMessagesToGeminiGenerateContent };
-export * from './reframe';
+export type * from './reframe';
+export { createStreamReframer, convertResponseBody } from './reframe';
 
 /** Every converter (a provider's own protocol order decides between several targets). */
 const CONVERTERS: readonly ProtocolConverter[] = [

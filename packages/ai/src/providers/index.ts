@@ -14,7 +14,8 @@ import { openaiCompatible } from './openai-compatible';
 import { openrouter } from './openrouter';
 import { vertexAi } from './vertex-ai';
 
-export * from './base';
+export type * from './base';
+export { defineProvider, maxTokensFor } from './base';
 
 const PROVIDERS: ReadonlyMap<string, Provider> = new Map(
   [

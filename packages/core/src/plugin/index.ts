@@ -1,4 +1,7 @@
-export * from './define-plugin';
-export * from './instance';
-export * from './instance-load';
-export * from './runner';
+export type * from './define-plugin';
+export { exit, definePlugin } from './define-plugin';
+export type * from './instance';
+export { ownerOf, bindPlugins, sortChain, mergeChains } from './instance';
+export type * from './instance-load';
+export type * from './runner';
+export { PluginCrashError, runPhase, installFilters, runLogPhase } from './runner';

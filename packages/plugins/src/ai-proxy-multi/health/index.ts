@@ -2,4 +2,5 @@
  * @module ai-proxy-multi/health
  * Worker-side passive health of LLM instances.
  */
-export * from './passive-health';
+export type * from './passive-health';
+export { PassiveHealth } from './passive-health';
