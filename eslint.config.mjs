@@ -70,24 +70,6 @@ export default tseslint.config(
     },
   },
   {
-    // A package entry re-exports its values by name (issue 14). tsc compiles `export * from` to
-    // one getter shared by every name it re-exports (`m[k]`), megamorphic and never inlined: about
-    // 100 ns per call of an imported function, 2% of a worker's CPU on the AI route. A named
-    // re-export compiles to a getter of its own, which V8 inlines. Types still go by `export type *`.
-    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
-    ignores: ['**/*.test.ts', 'packages/testkit/**'],
-    rules: {
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "ExportAllDeclaration[exportKind='value'][exported=null]",
-          message:
-            "re-export values by name (`export { a, b } from './x'`) and types with `export type * from './x'`: `export *` compiles to a shared megamorphic getter on every call",
-        },
-      ],
-    },
-  },
-  {
     // Request and config data reach most modules, so the rule covers all sources; testkit is
     // test support and runs only against our own fixtures.
     files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],

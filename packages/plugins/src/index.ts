@@ -115,4 +115,4 @@ export const PLUGINS: PluginRegistry = new Map(
 export { inList } from './ip-restriction/matcher';
 export { boundedKey } from './limit-common/keys';
 /** What the node's primary uses, also importable alone as `@tollgate/plugins/primary`. */
-export { healthTargetKey, LOAD_AWARE_ALGORITHMS, workerMetricsIpc } from './primary';
+export * from './primary';

@@ -38,4 +38,4 @@ export {
   type PluginSchemaType,
 } from './data-encryption';
 export { compileCostExpr, type CostExprFn, type CostExprVars } from './cost-expr';
-export type * from './generated/types';
+export * from './generated/types';

@@ -10,18 +10,8 @@ import { ProviderAuthError } from '../errors';
 import { awsCredentialsOf, awsSigV4Signer, type AwsAuthConf } from './aws';
 import { gcpBearerSigner, type GcpAuthConf } from './gcp';
 
-export type * from './aws';
-export { awsSigV4Signer, awsCredentialsOf } from './aws';
-export type * from './gcp';
-export {
-  GCP_SCOPE,
-  httpTokenExchange,
-  GcpTokenCache,
-  defaultGcpTokenCache,
-  parseServiceAccount,
-  signAssertion,
-  gcpBearerSigner,
-} from './gcp';
+export * from './aws';
+export * from './gcp';
 
 /** The parts of an instance {@link upstreamSigner} reads. */
 export interface SignedInstanceLike {

@@ -15,12 +15,7 @@ import { openaiResponsesToOpenaiChat } from './openai-responses-to-openai-chat';
 import { chainConverters } from './chain';
 import type { ProtocolConverter } from './types';
 
-export type * from './types';
-export {
-  TOLLGATE_ERR_PROTOCOL_CONVERSION,
-  ProtocolConversionError,
-  formatClientEvents,
-} from './types';
+export * from './types';
 export {
   anthropicMessagesToOpenaiChat,
   openaiChatToAnthropicMessages,
@@ -31,8 +26,7 @@ export {
 };
 export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './openai-chat-to-anthropic-messages';
 export { openaiChatToGeminiGenerateContent, anthropicMessagesToGeminiGenerateContent };
-export type * from './reframe';
-export { createStreamReframer, convertResponseBody } from './reframe';
+export * from './reframe';
 
 /** Every converter (a provider's own protocol order decides between several targets). */
 const CONVERTERS: readonly ProtocolConverter[] = [

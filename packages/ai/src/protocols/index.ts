@@ -15,7 +15,7 @@ import { openaiResponses } from './openai-responses';
 import { passthrough } from './passthrough';
 import type { ProtocolModule, ProtocolName } from './types';
 
-export type * from './types';
+export * from './types';
 export { clientAskedUsage, openaiChatUsage } from './openai-chat';
 export { anthropicUsage } from './anthropic-messages';
 export { responsesUsage } from './openai-responses';

@@ -14,8 +14,7 @@ import { openaiCompatible } from './openai-compatible';
 import { openrouter } from './openrouter';
 import { vertexAi } from './vertex-ai';
 
-export type * from './base';
-export { defineProvider, maxTokensFor } from './base';
+export * from './base';
 
 const PROVIDERS: ReadonlyMap<string, Provider> = new Map(
   [

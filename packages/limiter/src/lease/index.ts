@@ -1,6 +1,3 @@
-export type * from './messages';
-export { isWorkerLeaseMessage, isLeaseReply, isLeaseViews, isLeaseRevoke } from './messages';
-export type * from './host';
-export { LeaseHost } from './host';
-export type * from './client';
-export { LeaseClient } from './client';
+export * from './messages';
+export * from './host';
+export * from './client';

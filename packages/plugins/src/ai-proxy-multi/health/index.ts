@@ -2,5 +2,4 @@
  * @module ai-proxy-multi/health
  * Worker-side passive health of LLM instances.
  */
-export type * from './passive-health';
-export { PassiveHealth } from './passive-health';
+export * from './passive-health';
