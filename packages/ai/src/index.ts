@@ -16,4 +16,4 @@ export * from './providers';
 export * from './transport';
 export * from './auth';
 export * from './content';
-export { canonicalJson, deepMerge } from './json';
+export * from './json';

@@ -5,8 +5,6 @@
 
 import { isPlainObject, ownValue, setOwn, type JsonObject } from '@tollgate/core';
 
-export { isPlainObject, setOwn, type JsonObject };
-
 /** `value` as an object, or undefined. */
 export function asObject(value: unknown): JsonObject | undefined {
   return isPlainObject(value) ? value : undefined;

@@ -5,8 +5,8 @@
  * same client body (APISIX 3.18 fixed the leak of instance A's options into instance B's request).
  */
 import { converterFor } from './convert';
-import { ownValue, shallowCopy } from '@tollgate/core';
-import { asObject, canonicalJson, cloneJson, deepMerge, setOwn, type JsonObject } from './json';
+import { ownValue, shallowCopy, setOwn, type JsonObject } from '@tollgate/core';
+import { asObject, canonicalJson, cloneJson, deepMerge } from './json';
 import { getProtocol } from './protocols';
 import { getProvider, type Provider } from './providers';
 import { conversionFor } from './target';

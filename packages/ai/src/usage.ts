@@ -3,8 +3,8 @@
  * Normalised token usage helpers: the empty value, the estimate charged when a provider reports
  * nothing (decision D5), prompt size, and the access-log variables of spec §1.10.
  */
-import { ownValue, type TokenUsage } from '@tollgate/core';
-import { asObject, type JsonObject } from './json';
+import { ownValue, type TokenUsage, type JsonObject } from '@tollgate/core';
+import { asObject } from './json';
 import type { ProtocolName } from './types';
 
 /** Characters per token assumed by {@link estimateUsage}. */

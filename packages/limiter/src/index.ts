@@ -5,7 +5,6 @@ export * from './local-store';
 export * from './redis-conf';
 export * from './redis-store';
 export * from './redis-registry';
-export type { LimiterLogger } from './throttled-log';
 export * from './redis-value-store';
-export { throttledWarn } from './throttled-log';
+export * from './throttled-log';
 export * from './lease';

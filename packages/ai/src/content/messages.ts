@@ -5,7 +5,8 @@
  * moderation, Lakera, the cache) inspect. Only text is kept: string contents and text parts,
  * joined with a space; images, audio and tool blocks are left out.
  */
-import { asObject, type JsonObject } from '../json';
+import { type JsonObject } from '@tollgate/core';
+import { asObject } from '../json';
 import type { ProtocolName } from '../types';
 
 /** One message of the conversation, flattened to text. */

@@ -10,8 +10,9 @@
  * `message_start`, `content_block_start/delta/stop`, then `message_delta` (with the usage of the
  * `metadata` frame that follows `messageStop`) and `message_stop`.
  */
+import { type JsonObject } from '@tollgate/core';
 import { randomUUID } from 'node:crypto';
-import { asNumber, asObject, type JsonObject } from '../json';
+import { asNumber, asObject } from '../json';
 import {
   alternateRoles,
   anthropicStopFromBedrock,

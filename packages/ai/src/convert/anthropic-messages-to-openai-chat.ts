@@ -6,7 +6,8 @@
  * `message_start`, `content_block_start/delta/stop`, `message_delta` (with usage) and
  * `message_stop`.
  */
-import { asObject, isPlainObject, type JsonObject } from '../json';
+import { isPlainObject, type JsonObject } from '@tollgate/core';
+import { asObject } from '../json';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
 import {

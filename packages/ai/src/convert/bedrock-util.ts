@@ -5,7 +5,8 @@
  * the decoded ConverseStream events (`transport/aws-eventstream.ts`: `event` = `:event-type`,
  * `exception:<type>` for an exception frame).
  */
-import { asNumber, asObject, type JsonObject } from '../json';
+import { type JsonObject } from '@tollgate/core';
+import { asNumber, asObject } from '../json';
 import { ProtocolConversionError } from './types';
 import { lookup } from './util';
 

@@ -3,7 +3,8 @@
  * Mappings shared by the converters whose target is Gemini `generateContent`: finish reasons,
  * usage, errors, images and tool-parameter schemas.
  */
-import { asNumber, asObject, setOwn, type JsonObject } from '../json';
+import { setOwn, type JsonObject } from '@tollgate/core';
+import { asNumber, asObject } from '../json';
 import { imageUrlOf, parseDataUrl } from './util';
 
 /** Gemini `finishReason` → OpenAI `finish_reason` (Google's OpenAI-compatible endpoint's table). */

@@ -6,7 +6,8 @@
  * APISIX refuses (Tollgate extension): Anthropic events re-framed as `chat.completion.chunk`s,
  * a usage chunk (`choices: []`) and `data: [DONE]`.
  */
-import { asNumber, asObject, setOwn, type JsonObject } from '../json';
+import { setOwn, type JsonObject } from '@tollgate/core';
+import { asNumber, asObject } from '../json';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
 import {

@@ -8,8 +8,9 @@
  * `stop` go to `inferenceConfig`. The ConverseStream (decoded from AWS event-stream) is re-framed
  * as `chat.completion.chunk`s, a usage chunk (`choices: []`) from `metadata`, and `data: [DONE]`.
  */
+import { isPlainObject, type JsonObject } from '@tollgate/core';
 import { randomUUID } from 'node:crypto';
-import { asNumber, asObject, isPlainObject, type JsonObject } from '../json';
+import { asNumber, asObject } from '../json';
 import {
   alternateRoles,
   anthropicUsageFromBedrock,

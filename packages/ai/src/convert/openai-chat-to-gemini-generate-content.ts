@@ -9,8 +9,9 @@
  * `GenerateContentResponse` per event) as `chat.completion.chunk`s, then a usage chunk
  * (`choices: []`) and `data: [DONE]` once the upstream ends after a finish reason.
  */
+import { setOwn, type JsonObject } from '@tollgate/core';
 import { randomBytes } from 'node:crypto';
-import { asNumber, asObject, setOwn, type JsonObject } from '../json';
+import { asNumber, asObject } from '../json';
 import {
   finishFromGemini,
   geminiImagePart,

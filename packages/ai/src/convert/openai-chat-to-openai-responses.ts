@@ -6,7 +6,8 @@
  * `function_call_output`), `max_tokens` → `max_output_tokens`, `response_format` → `text.format`.
  * Streams: Responses events re-framed as `chat.completion.chunk`s, a usage chunk and `[DONE]`.
  */
-import { asNumber, asObject, type JsonObject } from '../json';
+import { type JsonObject } from '@tollgate/core';
+import { asNumber, asObject } from '../json';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
 import { ChatChunks, imageUrlOf, openaiError, openaiStreamError, typedEvent } from './util';

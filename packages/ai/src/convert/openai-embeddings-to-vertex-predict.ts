@@ -7,7 +7,8 @@
  * SDKs' default). The model is in the path (`provider_conf` and `options.model` or the client's
  * `model`).
  */
-import { asObject, type JsonObject } from '../json';
+import { type JsonObject } from '@tollgate/core';
+import { asObject } from '../json';
 import { vertexPredictTokens } from '../protocols/vertex-predict';
 import { ProtocolConversionError, type ConvertContext, type ProtocolConverter } from './types';
 import { errorParts } from './util';

@@ -7,7 +7,8 @@
  * `response.output_item.added`, `response.output_text.delta`, `response.function_call_arguments.delta`,
  * the matching `*.done` events and `response.completed` with usage.
  */
-import { asNumber, asObject, isPlainObject, type JsonObject } from '../json';
+import { isPlainObject, type JsonObject } from '@tollgate/core';
+import { asNumber, asObject } from '../json';
 import type { ClientEvent, ConvertContext, ProtocolConverter, StreamConverter } from './types';
 import { ProtocolConversionError } from './types';
 import { errorParts, openaiError, parseObject } from './util';

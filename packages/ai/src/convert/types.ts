@@ -12,8 +12,7 @@
  * SSE (AWS event-stream) is decoded by the transport into {@link UpstreamEvent}s first: `event` is
  * the frame's event type, `data` its JSON payload.
  */
-import { GatewayError } from '@tollgate/core';
-import type { JsonObject } from '../json';
+import { GatewayError, type JsonObject } from '@tollgate/core';
 import type { ProtocolName } from '../types';
 
 /** One upstream stream event: an SSE event, or a decoded frame of another framing. */

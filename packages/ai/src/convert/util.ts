@@ -2,7 +2,8 @@
  * @module convert/util
  * Mappings shared by the Anthropic ↔ OpenAI converters: stop reasons, usage, images, errors.
  */
-import { asNumber, asObject, type JsonObject } from '../json';
+import { type JsonObject } from '@tollgate/core';
+import { asNumber, asObject } from '../json';
 import type { ClientEvent } from './types';
 
 /** OpenAI `finish_reason` → Anthropic `stop_reason` (APISIX's table). */

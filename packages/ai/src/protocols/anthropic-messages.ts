@@ -6,8 +6,9 @@
  * a placeholder (1): a stream cut before `message_delta` is charged the text relayed instead
  * (`finishAiRequest`, decision D5). A cut stream ends with Anthropic's `event: error` (D4).
  */
+import { isPlainObject, setOwn, type JsonObject } from '@tollgate/core';
 import type { TokenUsage } from '@tollgate/core';
-import { asNumber, asObject, isPlainObject, setOwn, type JsonObject } from '../json';
+import { asNumber, asObject } from '../json';
 import { formatAnthropicSseError } from '../sse';
 import type { ProtocolModule, StreamEventResult, StreamReader } from './types';
 import { eventType, joinText, parseEventData, withExtras } from './util';

@@ -6,7 +6,8 @@
  * `:event-type` (`contentBlockDelta`, `messageStop`, `metadata`, ...) for this module's stream
  * reader.
  */
-import { asNumber, asObject, type JsonObject } from '../json';
+import { type JsonObject } from '@tollgate/core';
+import { asNumber, asObject } from '../json';
 import type { SseEvent } from '../sse';
 import type { ProtocolModule, StreamEventResult, StreamReader } from './types';
 import { joinText, parseEventData } from './util';

@@ -6,9 +6,10 @@
  * speaking it, as in APISIX 3.18. The stream is `:streamGenerateContent?alt=sse`, chosen by the
  * path, so the body carries no `stream` flag; the model is in the path too.
  */
+import { setOwn, type JsonObject } from '@tollgate/core';
 import type { TokenUsage } from '@tollgate/core';
 import { ownValue } from '@tollgate/core';
-import { asNumber, asObject, setOwn, type JsonObject } from '../json';
+import { asNumber, asObject } from '../json';
 import type { ProtocolModule, StreamReader } from './types';
 import { joinText, parseEventData, withExtras } from './util';
 

@@ -4,7 +4,7 @@
  * bedrock-converse → anthropic-messages → openai-responses → openai-chat → openai-embeddings →
  * passthrough.
  */
-import { isPlainObject } from '../json';
+import { isPlainObject } from '@tollgate/core';
 import { anthropicMessages } from './anthropic-messages';
 import { bedrockConverse } from './bedrock-converse';
 import { geminiGenerateContent } from './gemini-generate-content';

@@ -5,8 +5,9 @@
  * does); the reader marks the usage-only chunk so the relay can keep it from a client that did
  * not ask for it ({@link clientAskedUsage}).
  */
+import { isPlainObject, type JsonObject } from '@tollgate/core';
 import type { TokenUsage } from '@tollgate/core';
-import { asNumber, asObject, isPlainObject, type JsonObject } from '../json';
+import { asNumber, asObject } from '../json';
 import type { ProtocolModule, StreamEventResult, UsageResult } from './types';
 import { chunkContentLength } from './content-length';
 import { joinText, nestedNumber, parseEventData, withExtras } from './util';

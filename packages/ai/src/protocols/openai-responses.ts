@@ -4,8 +4,9 @@
  * text in `response.output_text.delta` and usage in `response.completed`, which also ends them;
  * a stream the gateway cuts ends with `response.failed` (decision D4).
  */
+import { type JsonObject } from '@tollgate/core';
 import type { TokenUsage } from '@tollgate/core';
-import { asNumber, asObject, type JsonObject } from '../json';
+import { asNumber, asObject } from '../json';
 import { formatResponsesFailed, type ResponsesStreamMarks } from '../sse';
 import type { ProtocolModule, StreamEventResult, StreamReader } from './types';
 import { eventType, joinText, nestedNumber, parseEventData, withExtras } from './util';

@@ -3,8 +3,8 @@
  * The contract every client protocol module fulfils (style §1.7): detection, streaming flag,
  * target preparation, usage and text extraction, and a per-response stream reader.
  */
+import { type JsonObject } from '@tollgate/core';
 import type { TokenUsage } from '@tollgate/core';
-import type { JsonObject } from '../json';
 import type { SseEvent } from '../sse';
 import type { ProtocolName } from '../types';
 

@@ -2,8 +2,8 @@
  * @module protocols/util
  * Helpers shared by the protocol modules.
  */
-import { ownValue, type TokenUsage } from '@tollgate/core';
-import { asNumber, asObject, type JsonObject } from '../json';
+import { ownValue, type TokenUsage, type JsonObject } from '@tollgate/core';
+import { asNumber, asObject } from '../json';
 
 /** Parse an SSE `data` payload as a JSON object; undefined for blanks, `[DONE]`, bad JSON. */
 export function parseEventData(data: string): JsonObject | undefined {
