@@ -10,7 +10,6 @@ import {
   AdminClient,
   freePort,
   httpRequest,
-  sleep,
   startTollgate,
   waitFor,
   type TollgateNode,
@@ -65,6 +64,11 @@ it('finishes in-flight requests after SIGTERM, refuses new ones, then exits', as
   const inFlight = [1, 2, 3].map(() =>
     httpRequest('POST', url, { body, headers: { 'X-Mock-Delay-Ms': '2000' } }),
   );
+  let answeredAt = Number.POSITIVE_INFINITY;
+  const answered = Promise.all(inFlight).then((answers) => {
+    answeredAt = Date.now();
+    return answers;
+  });
   await waitFor(
     'the slow requests to reach the LLM',
     () => mock.requests.filter((r) => r.headers['x-mock-delay-ms']).length === 3,
@@ -74,11 +78,23 @@ it('finishes in-flight requests after SIGTERM, refuses new ones, then exits', as
   if (pid === undefined) throw new Error('node not running');
   const stoppedAt = Date.now();
   process.kill(pid, 'SIGTERM');
-  await sleep(300);
-  await expect(httpRequest('POST', url, { body, timeoutMs: 2000 })).rejects.toThrow();
+  // New requests are refused while the slow ones are still in flight. Waited for, not slept on:
+  // on a loaded CI machine the primary and its workers may take longer than a fixed pause to be
+  // scheduled (a 300 ms sleep once fell short there).
+  await waitFor(
+    'new requests to be refused',
+    () =>
+      httpRequest('POST', url, { body, timeoutMs: 2000 }).then(
+        () => false,
+        () => true,
+      ),
+    10_000,
+  );
+  const refusedAt = Date.now();
 
-  const answers = await Promise.all(inFlight);
+  const answers = await answered;
   expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+  expect(refusedAt).toBeLessThan(answeredAt);
   await waitFor('the node to exit', () => !node.process.running || undefined, 20_000).catch(
     () => undefined,
   );
