@@ -39,6 +39,7 @@ import {
   measure,
   p99At,
   perRequest,
+  primaryPerRequest,
   type Measured,
   type MeasureOptions,
   type Outcome,
@@ -248,9 +249,7 @@ async function main() {
         row.measured = medianRound(rounds);
         row.bareRatio = pairedRatio(rounds, bareRounds);
         row.p99Median = lowerMedian(rounds.map((round) => p99At(round, 256)));
-        row.primaryMedian = lowerMedian(
-          rounds.map((round) => perRequest(round, (s) => s.primaryMicros)),
-        );
+        row.primaryMedian = lowerMedian(rounds.map(primaryPerRequest));
       }
       outcomes.push(row);
     }
@@ -307,7 +306,7 @@ async function main() {
       "primary: a Tollgate node's primary process alone (cores busy during the 256-connection step, and its µs per request over both steps); it must not grow with the worker count.",
       eachRound(
         "primary µs/req in each round, in round order (V8's one-time memory-reducer GCs of a fresh primary, ~20 s after start, fall in some rounds)",
-        (r) => perRequest(r, (step) => step.primaryMicros).toFixed(1),
+        (r) => primaryPerRequest(r).toFixed(1),
         ({ workers }) => workers !== undefined,
       ),
       `Portkey: @portkey-ai/gateway@${PORTKEY_VERSION} from npm, run as \`build/start-server.js --headless\`, with @hono/node-server pinned to the version its own lockfile uses (newer ones break its streaming on Node: Portkey-AI/gateway#1389); headers x-portkey-provider: openai, x-portkey-custom-host: the mock's /v1.`,

@@ -210,7 +210,7 @@ export interface Outcome {
   /**
    * A Tollgate node's: the median over the rounds of its primary's CPU µs per request. V8's
    * memory reducer collects a fresh primary's heap once, about 25 s after start (0.2–0.3 s of
-   * CPU); it falls inside the load steps of some rounds only, and one round's figure doubled.
+   * CPU); it falls inside the load steps of some rounds only, which then read up to 1.8× the others.
    */
   primaryMedian?: number;
   error?: string;
@@ -226,3 +226,6 @@ export function perRequest(x: Measured, f: (s: Step) => number): number {
   const answers = x.steps.reduce((sum, s) => sum + s.blast.completed, 0);
   return x.steps.reduce((sum, s) => sum + f(s), 0) / answers;
 }
+
+/** A Tollgate primary's own CPU µs per answer over all load steps. */
+export const primaryPerRequest = (x: Measured): number => perRequest(x, (s) => s.primaryMicros);

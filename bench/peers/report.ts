@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import prettier from 'prettier';
 import { coreCount, type Machine } from './machine';
-import { otherCores, perRequest, type Measured, type Outcome } from './measure';
+import { otherCores, perRequest, primaryPerRequest, type Measured, type Outcome } from './measure';
 
 export type Row = Record<string, string>;
 
@@ -63,7 +63,7 @@ export function tableRows(outcomes: readonly Outcome[], bare: string): Row[] {
     row['long stream ×bare'] = fixed(long / bareLong, 2);
     if (o.workers !== undefined && most) {
       row['primary cores busy @256'] = fixed(most.primaryMicros / 1e6 / most.wallSeconds, 3);
-      row['primary µs/req'] = fixed(o.primaryMedian ?? perRequest(x, (s) => s.primaryMicros), 1);
+      row['primary µs/req'] = fixed(o.primaryMedian ?? primaryPerRequest(x), 1);
     }
     const loads = [...x.steps, x.longStream];
     row["others' cores"] = fixed(Math.max(...loads.map(otherCores)), 2);

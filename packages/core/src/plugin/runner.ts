@@ -6,7 +6,7 @@
  */
 import type { RequestContext } from '../context/request-context';
 import { eachInOrder } from '../in-order';
-import type { Exit } from './define-plugin';
+import { exit, type Exit } from './define-plugin';
 import type { PluginInstance } from './instance';
 
 export type RequestPhase = 'rewrite' | 'access' | 'beforeProxy';
@@ -36,7 +36,7 @@ function applies(instance: PluginInstance, ctx: RequestContext): boolean {
  */
 function withErrorResponse(instance: PluginInstance, result: Exit): Exit {
   if (instance.errorResponse === undefined || result.status < 400) return result;
-  return { status: result.status, body: instance.errorResponse, headers: result.headers };
+  return exit(result.status, instance.errorResponse, result.headers);
 }
 
 /**

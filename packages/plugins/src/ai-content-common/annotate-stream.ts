@@ -11,7 +11,6 @@
  * Other protocols pass unchanged. An event whose data is not a JSON object is left as it was.
  */
 import type { ProtocolName } from '@tollgate/ai';
-import { shallowCopy } from '@tollgate/core';
 
 interface StreamRules {
   /** Events without an `event:` line take their type from the JSON's `type`. */
@@ -114,12 +113,8 @@ export function annotateStreamChunk(
     const json =
       fields && dataLines.length > 0 && rules.isData(type, data) ? parseObject(data) : undefined;
     if (json) annotated += 1;
-    blocks.push(
-      renderBlock(
-        lines,
-        json ? JSON.stringify(Object.assign(shallowCopy(json), fields)) : undefined,
-      ),
-    );
+    // The event was just parsed for this: the fields go onto it, no copy.
+    blocks.push(renderBlock(lines, json ? JSON.stringify(Object.assign(json, fields)) : undefined));
   }
   if (fields && annotated === 0 && protocol === 'openai-chat') {
     // The final chunk of an OpenAI chat stream may hold nothing but [DONE] (the usage chunk is
