@@ -40,6 +40,7 @@ import {
   p99At,
   perRequest,
   primaryPerRequest,
+  primaryWakeupsPerThousand,
   type Measured,
   type MeasureOptions,
   type Outcome,
@@ -250,6 +251,7 @@ async function main() {
         row.bareRatio = pairedRatio(rounds, bareRounds);
         row.p99Median = lowerMedian(rounds.map((round) => p99At(round, 256)));
         row.primaryMedian = lowerMedian(rounds.map(primaryPerRequest));
+        row.primaryWakeupsMedian = lowerMedian(rounds.map(primaryWakeupsPerThousand));
       }
       outcomes.push(row);
     }
@@ -307,6 +309,12 @@ async function main() {
       eachRound(
         "primary µs/req in each round, in round order (V8's one-time memory-reducer GCs of a fresh primary, ~20 s after start, fall in some rounds)",
         (r) => primaryPerRequest(r).toFixed(1),
+        ({ workers }) => workers !== undefined,
+      ),
+      "primary wake-ups /1k req: how many times the primary's main thread was woken (its voluntary context switches in /proc) per 1,000 answers over both load steps, the median over the rounds; it counts the workers' messages (those read in one turn once), reads the same on a fast and a slow machine, and shows whether the primary's work follows the requests or the worker count.",
+      eachRound(
+        'primary wake-ups /1k req in each round, in round order',
+        (r) => primaryWakeupsPerThousand(r).toFixed(1),
         ({ workers }) => workers !== undefined,
       ),
       `Portkey: @portkey-ai/gateway@${PORTKEY_VERSION} from npm, run as \`build/start-server.js --headless\`, with @hono/node-server pinned to the version its own lockfile uses (newer ones break its streaming on Node: Portkey-AI/gateway#1389); headers x-portkey-provider: openai, x-portkey-custom-host: the mock's /v1.`,

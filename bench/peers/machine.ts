@@ -161,6 +161,22 @@ export function socketsOn(ports: readonly number[]): SocketCheck {
   return out;
 }
 
+/**
+ * How many times the main thread of `pid` went to sleep with nothing to do so far (voluntary
+ * context switches, /proc/<pid>/task/<pid>/status); 0 once it exited. A Node process sleeps in
+ * epoll between turns of its event loop, so over a load step the difference counts the times
+ * something woke it: for a Tollgate primary, the workers' messages (a burst of them read in one
+ * turn counts once). Unlike CPU time it reads the same on a fast and a slow machine.
+ */
+export function wakeups(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
+    return Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 const CLOCK_TICKS_PER_SECOND = 100;
 const PF_KTHREAD = 0x00200000;
 

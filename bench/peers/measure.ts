@@ -14,7 +14,7 @@ import {
   type Blast,
   type Request,
 } from './load';
-import { othersMicros, socketsOn, softirqMicros, type SocketCheck } from './machine';
+import { othersMicros, socketsOn, softirqMicros, wakeups, type SocketCheck } from './machine';
 import type { Mock, Target } from './targets';
 
 const MESSAGES = [
@@ -54,6 +54,8 @@ export interface Step {
   /** CPU time in the step, µs: the target's tree, a Tollgate primary alone, the mock's tree. */
   targetMicros: number;
   primaryMicros: number;
+  /** How many times a Tollgate primary was woken in the step (machine.ts `wakeups`); 0 for others. */
+  primaryWakeups: number;
   mockMicros: number;
   /** This process: autocannon (and its worker threads). */
   loadgenMicros: number;
@@ -102,6 +104,7 @@ function snapshot(target: Target, mock: Mock) {
   return () => ({
     target: cpuMicros(pids),
     primary: cpuMicros(primary),
+    primaryWakeups: target.primaryPid === undefined ? 0 : wakeups(target.primaryPid),
     mock: cpuMicros(mockPids),
     loadgen: cpuMicros([process.pid]),
     others: othersMicros(ours),
@@ -130,13 +133,15 @@ async function step(
   const result = await blast(target, body, connections, o.seconds, o.threads, o.newConnections);
   const after = read();
   clearTimeout(halfway);
-  const spent = (k: 'target' | 'primary' | 'mock' | 'loadgen' | 'others' | 'softirq') =>
-    after[k] - before[k];
+  const spent = (
+    k: 'target' | 'primary' | 'primaryWakeups' | 'mock' | 'loadgen' | 'others' | 'softirq',
+  ) => after[k] - before[k];
   return {
     blast: result,
     wallSeconds: (after.at - before.at) / 1000,
     targetMicros: spent('target'),
     primaryMicros: spent('primary'),
+    primaryWakeups: spent('primaryWakeups'),
     mockMicros: spent('mock'),
     loadgenMicros: spent('loadgen'),
     otherMicros: spent('others'),
@@ -213,6 +218,8 @@ export interface Outcome {
    * CPU); it falls inside the load steps of some rounds only, which then read up to 1.8× the others.
    */
   primaryMedian?: number;
+  /** A Tollgate node's: the median over the rounds of its primary's wake-ups per 1,000 answers. */
+  primaryWakeupsMedian?: number;
   error?: string;
 }
 
@@ -229,3 +236,7 @@ export function perRequest(x: Measured, f: (s: Step) => number): number {
 
 /** A Tollgate primary's own CPU µs per answer over all load steps. */
 export const primaryPerRequest = (x: Measured): number => perRequest(x, (s) => s.primaryMicros);
+
+/** How many times a Tollgate primary was woken per 1,000 answers over all load steps. */
+export const primaryWakeupsPerThousand = (x: Measured): number =>
+  1000 * perRequest(x, (s) => s.primaryWakeups);

@@ -6,7 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import prettier from 'prettier';
 import { coreCount, type Machine } from './machine';
-import { otherCores, perRequest, primaryPerRequest, type Measured, type Outcome } from './measure';
+import {
+  otherCores,
+  perRequest,
+  primaryPerRequest,
+  primaryWakeupsPerThousand,
+  type Measured,
+  type Outcome,
+} from './measure';
 
 export type Row = Record<string, string>;
 
@@ -29,6 +36,7 @@ const COLUMNS = [
   'long stream ×bare',
   'primary cores busy @256',
   'primary µs/req',
+  'primary wake-ups /1k req',
   "others' cores",
   'errors',
 ] as const;
@@ -64,6 +72,10 @@ export function tableRows(outcomes: readonly Outcome[], bare: string): Row[] {
     if (o.workers !== undefined && most) {
       row['primary cores busy @256'] = fixed(most.primaryMicros / 1e6 / most.wallSeconds, 3);
       row['primary µs/req'] = fixed(o.primaryMedian ?? primaryPerRequest(x), 1);
+      row['primary wake-ups /1k req'] = fixed(
+        o.primaryWakeupsMedian ?? primaryWakeupsPerThousand(x),
+        1,
+      );
     }
     const loads = [...x.steps, x.longStream];
     row["others' cores"] = fixed(Math.max(...loads.map(otherCores)), 2);
