@@ -41,6 +41,7 @@ import {
   perRequest,
   primaryPerRequest,
   primaryWakeupsPerThousand,
+  type AddedKind,
   type Measured,
   type MeasureOptions,
   type Outcome,
@@ -250,6 +251,13 @@ async function main() {
         row.measured = medianRound(rounds);
         row.bareRatio = pairedRatio(rounds, bareRounds);
         row.p99Median = lowerMedian(rounds.map((round) => p99At(round, 256)));
+        const addedMedian = (kind: AddedKind) =>
+          lowerMedian(rounds.map((round) => round[kind].addedMs));
+        row.addedMedians = {
+          plain: addedMedian('plain'),
+          streamed: addedMedian('streamed'),
+          quiet: addedMedian('quiet'),
+        };
         row.primaryMedian = lowerMedian(rounds.map(primaryPerRequest));
         row.primaryWakeupsMedian = lowerMedian(rounds.map(primaryWakeupsPerThousand));
       }
@@ -287,7 +295,7 @@ async function main() {
     variant: variant(baseline?.commit),
     layout: place.describe,
     settings:
-      `${ROUNDS} interleaved rounds over all targets (each round starting one target further along, every other one backwards; each target started afresh for its round and stopped after it), each row the target's round of median CPU per request; ` +
+      `${ROUNDS} interleaved rounds over all targets (each round starting one target further along, every other one backwards; each target started afresh for its round and stopped after it), each row the target's round of median CPU per request, but for the p99, the added p50s and the primary's figures, each the median over the rounds; ` +
       `${SECONDS} s per load step (autocannon 9, ${NEW_CONNECTIONS ? 'a new connection per request' : 'keep-alive'}, after ${WARMUP_SECONDS} s at 64 connections); ` +
       `added p50 at one connection from undici, ${LATENCY_SECONDS} s through the target and ` +
       `${LATENCY_SECONDS} s straight to the mock in alternating slices; ` +
@@ -296,7 +304,11 @@ async function main() {
     checks: verdict.lines,
     notes: [
       'rps: 2xx answers per second; p99 @256 from autocannon (1 ms resolution), the median over the rounds.',
-      'added p50 @1: p50 through the target minus p50 straight to the mock, one keep-alive connection, same run; stream: the same for the time to the end of a short SSE stream (7 events).',
+      'added p50 @1: p50 through the target minus p50 straight to the mock, one keep-alive connection, same run, the median over the rounds; stream: the same for the time to the end of a short SSE stream (7 events).',
+      eachRound(
+        'added p50 @1 / stream added p50 ms in each round, in round order',
+        (r) => `${r.plain.addedMs.toFixed(2)}/${r.streamed.addedMs.toFixed(2)}`,
+      ),
       `quiet added p50: the same for plain requests sent one every ${QUIET_GAP_MS} ms, alternately through the target and straight (a quiet tenant: each side idle ${2 * QUIET_GAP_MS} ms before each request).`,
       "CPU µs/req: user + system time of the target's whole process tree (/proc/<pid>/stat) over both load steps, divided by the answers; ×bare: the median over the rounds of the target's CPU per request over the bare proxy's in the same round.",
       eachRound('CPU µs/req in each round, in round order (how far the rounds spread)', (r) =>

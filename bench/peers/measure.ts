@@ -79,6 +79,9 @@ export interface Measured {
   sockets: SocketCheck;
 }
 
+/** The added latencies a round measures. */
+export type AddedKind = 'plain' | 'streamed' | 'quiet';
+
 export interface MeasureOptions {
   connections: readonly number[];
   seconds: number;
@@ -218,6 +221,11 @@ export interface Outcome {
    * CPU); it falls inside the load steps of some rounds only, which then read up to 1.8× the others.
    */
   primaryMedian?: number;
+  /**
+   * The median over the rounds of each added p50 (plain, streamed, quiet): one round's added
+   * p50 at one connection was seen to read 0.54 ms where the other two read about 0.2 ms.
+   */
+  addedMedians?: Record<AddedKind, number | undefined>;
   /** A Tollgate node's: the median over the rounds of its primary's wake-ups per 1,000 answers. */
   primaryWakeupsMedian?: number;
   error?: string;

@@ -11,6 +11,7 @@ import {
   perRequest,
   primaryPerRequest,
   primaryWakeupsPerThousand,
+  type AddedKind,
   type Measured,
   type Outcome,
 } from './measure';
@@ -61,9 +62,10 @@ export function tableRows(outcomes: readonly Outcome[], bare: string): Row[] {
     row['rps @64'] = thousands(at(64)?.blast.rps ?? NaN);
     row['rps @256'] = thousands(most?.blast.rps ?? NaN);
     row['p99 @256 ms'] = fixed(o.p99Median ?? most?.blast.p99Ms ?? NaN, 0);
-    row['added p50 @1 ms'] = fixed(x.plain.addedMs, 2);
-    row['stream added p50 ms'] = fixed(x.streamed.addedMs, 2);
-    row['quiet added p50 ms'] = fixed(x.quiet.addedMs, 2);
+    const added = (kind: AddedKind) => fixed(o.addedMedians?.[kind] ?? x[kind].addedMs, 2);
+    row['added p50 @1 ms'] = added('plain');
+    row['stream added p50 ms'] = added('streamed');
+    row['quiet added p50 ms'] = added('quiet');
     row['CPU µs/req'] = fixed(cpu, 0);
     row['CPU ×bare'] = fixed(o.bareRatio ?? cpu / bareCpu, 2);
     const long = longStreamMicros(x);
