@@ -323,7 +323,7 @@ async function main() {
         (r) => primaryPerRequest(r).toFixed(1),
         ({ workers }) => workers !== undefined,
       ),
-      "primary wake-ups /1k req: how many times the primary's main thread was woken (its voluntary context switches in /proc) per 1,000 answers over both load steps, the median over the rounds; it counts the workers' messages (those read in one turn once), reads the same on a fast and a slow machine, and shows whether the primary's work follows the requests or the worker count.",
+      "primary wake-ups /1k req: how many times the primary's main thread was woken (its voluntary context switches in /proc) per 1,000 answers over both load steps, the median over the rounds; it counts the workers' messages (those read in one turn once), hardly depends on how fast or how loaded the machine is (unlike CPU time), and shows whether the primary's work follows the requests or the worker count.",
       eachRound(
         'primary wake-ups /1k req in each round, in round order',
         (r) => primaryWakeupsPerThousand(r).toFixed(1),

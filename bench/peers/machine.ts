@@ -166,7 +166,7 @@ export function socketsOn(ports: readonly number[]): SocketCheck {
  * context switches, /proc/<pid>/task/<pid>/status); 0 once it exited. A Node process sleeps in
  * epoll between turns of its event loop, so over a load step the difference counts the times
  * something woke it: for a Tollgate primary, the workers' messages (a burst of them read in one
- * turn counts once). Unlike CPU time it reads the same on a fast and a slow machine.
+ * turn counts once). Unlike CPU time it hardly depends on how fast or how loaded the machine is.
  */
 export function wakeups(pid: number): number {
   try {
