@@ -80,16 +80,24 @@ it('finishes in-flight requests after SIGTERM, refuses new ones, then exits', as
   process.kill(pid, 'SIGTERM');
   // New requests are refused while the slow ones are still in flight. Waited for, not slept on:
   // on a loaded CI machine the primary and its workers may take longer than a fixed pause to be
-  // scheduled (a 300 ms sleep once fell short there).
+  // scheduled (a 300 ms sleep once fell short there). A request accepted and left hanging is not
+  // a refusal: it is recorded, and fails the test below.
+  const hung: string[] = [];
   await waitFor(
     'new requests to be refused',
     () =>
       httpRequest('POST', url, { body, timeoutMs: 2000 }).then(
         () => false,
-        () => true,
+        (err: { code?: string }) => {
+          const timedOut =
+            err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT';
+          if (timedOut) hung.push(err.code ?? '');
+          return !timedOut;
+        },
       ),
     10_000,
   );
+  expect(hung).toEqual([]);
   const refusedAt = Date.now();
 
   const answers = await answered;
